@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per concern, as the architecture reads: syntax (tree-sitter) → analysis (imports,
+// scopes, key flow) → rules and passes → edits and writers → driver (files, engine) → CLI.
+let package = Package(
+    name: "rekey",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rekey", targets: ["rekey"]),
+        .executable(name: "rekey-bench", targets: ["rekey-bench"]),
+        .library(name: "RekeyDriver", targets: ["RekeyDriver"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // Debian's libtree-sitter-dev (runtime 0.20.7, grammar ABI 13–14).
+        .systemLibrary(
+            name: "CTreeSitter",
+            pkgConfig: "tree-sitter",
+            providers: [.apt(["libtree-sitter-dev"])]
+        ),
+        // tree-sitter-python 0.23.6: C sources are fetched and verified by Grammars/fetch,
+        // never committed (see Grammars/grammars.lock).
+        .target(
+            name: "TreeSitterPython",
+            path: "Sources/TreeSitterPython",
+            sources: ["grammar/src/parser.c", "grammar/src/scanner.c"],
+            publicHeadersPath: "include",
+            cSettings: [.headerSearchPath("grammar/src")]
+        ),
+        .target(name: "RekeySyntax", dependencies: ["CTreeSitter", "TreeSitterPython"]),
+        .target(name: "RekeyEdits", dependencies: ["RekeySyntax"]),
+        .target(name: "RekeyAnalysis", dependencies: ["RekeySyntax"]),
+        .target(name: "RekeyRules", dependencies: ["RekeySyntax", "RekeyAnalysis", "RekeyEdits"]),
+        .target(name: "RekeyDriver", dependencies: ["RekeySyntax", "RekeyAnalysis", "RekeyRules", "RekeyEdits"]),
+        .executableTarget(
+            name: "rekey",
+            dependencies: ["RekeyDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "rekey-bench",
+            dependencies: ["RekeyDriver", "RekeySyntax", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RekeySyntaxTests", dependencies: ["RekeySyntax"]),
+        .testTarget(name: "RekeyEditsTests", dependencies: ["RekeyEdits", "RekeySyntax"]),
+        .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax"]),
+        .testTarget(name: "RekeyRulesTests", dependencies: ["RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax"]),
+    ]
+)

@@ -1,0 +1,177 @@
+/// A half-open range of UTF-8 byte offsets into a source file. Every offset in rekey is a UTF-8
+/// byte offset; the type name says so, so no UTF-16 or character offset can slip in unnoticed.
+public struct ByteRange: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var start: Int
+    public var end: Int
+
+    public init(_ start: Int, _ end: Int) {
+        precondition(start <= end, "ByteRange start \(start) is after end \(end)")
+        self.start = start
+        self.end = end
+    }
+
+    public var length: Int { end - start }
+    public var isEmpty: Bool { start == end }
+
+    public func contains(_ offset: Int) -> Bool { offset >= start && offset < end }
+    public func contains(_ other: ByteRange) -> Bool { other.start >= start && other.end <= end }
+    /// Two ranges overlap when they share a byte, or when an insertion sits strictly inside the other.
+    public func overlaps(_ other: ByteRange) -> Bool {
+        if isEmpty || other.isEmpty {
+            return (isEmpty && other.start < start && start < other.end)
+                || (other.isEmpty && start < other.start && other.start < end)
+                || (isEmpty && other.isEmpty && start == other.start)
+        }
+        return start < other.end && other.start < end
+    }
+
+    public static func < (lhs: ByteRange, rhs: ByteRange) -> Bool {
+        (lhs.start, lhs.end) < (rhs.start, rhs.end)
+    }
+
+    public var description: String { "\(start)..<\(end)" }
+}
+
+/// A 1-based line and 1-based column counted in Unicode scalars (characters), for messages.
+public struct SourcePosition: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+public enum LineEnding: String, Sendable {
+    case lf = "\n"
+    case crlf = "\r\n"
+}
+
+/// The bytes of one source file, validated as UTF-8, with the line index messages need.
+public final class SourceText: Sendable {
+    public let path: String
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`.
+    public let lineStarts: [Int]
+
+    public enum DecodingError: Error, Equatable, CustomStringConvertible {
+        case invalidUTF8(byteOffset: Int)
+
+        public var description: String {
+            switch self {
+            case .invalidUTF8(let offset): return "not valid UTF-8 (first bad byte at offset \(offset))"
+            }
+        }
+    }
+
+    public init(path: String, bytes: [UInt8]) throws(DecodingError) {
+        if let bad = SourceText.firstInvalidUTF8Offset(bytes) {
+            throw .invalidUTF8(byteOffset: bad)
+        }
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(offset + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    public convenience init(path: String, text: String) {
+        // A Swift String is always valid UTF-8.
+        try! self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// The line ending the file mostly uses; new lines written into the file use the same.
+    public var lineEnding: LineEnding {
+        var crlf = 0
+        var lf = 0
+        for start in lineStarts.dropFirst() {
+            if start >= 2 && bytes[start - 2] == UInt8(ascii: "\r") { crlf += 1 } else { lf += 1 }
+        }
+        return crlf > lf ? .crlf : .lf
+    }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    public func text(in range: ByteRange) -> String {
+        String(decoding: bytes[range.start..<range.end], as: UTF8.self)
+    }
+
+    /// The 0-based index of the line containing `offset`.
+    public func lineIndex(at offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    public func position(at offset: Int) -> SourcePosition {
+        let line = lineIndex(at: offset)
+        var column = 1
+        var index = lineStarts[line]
+        while index < offset {
+            // Count scalars: every byte that is not a UTF-8 continuation byte starts one.
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        return SourcePosition(line: line + 1, column: column)
+    }
+
+    /// The byte range of line `index` (0-based) including its line terminator.
+    public func lineRange(_ index: Int) -> ByteRange {
+        let start = lineStarts[index]
+        let end = index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count
+        return ByteRange(start, end)
+    }
+
+    /// The whitespace that starts the line containing `offset` (tabs stay tabs).
+    public func indentation(ofLineAt offset: Int) -> String {
+        let range = lineRange(lineIndex(at: offset))
+        var end = range.start
+        while end < range.end, bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "\t") {
+            end += 1
+        }
+        return text(in: ByteRange(range.start, end))
+    }
+
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch lead {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(lead & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(lead & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
+            default: return index
+            }
+            if index + length > count { return index }
+            for next in 1..<length {
+                let byte = bytes[index + next]
+                if byte & 0xC0 != 0x80 { return index }
+                scalar = scalar << 6 | UInt32(byte & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
+            index += length
+        }
+        return nil
+    }
+}
