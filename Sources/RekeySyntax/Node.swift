@@ -1,4 +1,9 @@
 import CTreeSitter
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// A syntax node: a value that keeps its tree alive.
 public struct Node: @unchecked Sendable {
@@ -120,4 +125,13 @@ extension Node: Equatable, Hashable {
 
 extension Node: CustomStringConvertible {
     public var description: String { "\(kind)@\(byteRange)" }
+}
+
+extension Node {
+    /// The node as an S-expression with field names, as `tree-sitter parse` prints it.
+    public var sExpression: String {
+        guard let chars = ts_node_string(raw) else { return "" }
+        defer { free(chars) }
+        return String(cString: chars)
+    }
 }

@@ -1,1 +1,139 @@
-print("rekey")
+import ArgumentParser
+import Foundation
+import RekeyDriver
+import RekeyEdits
+
+/// Exit codes, as CI bots read them.
+enum Status {
+    static let clean: Int32 = 0
+    static let findings: Int32 = 1
+    static let usageOrIOError: Int32 = 2
+}
+
+struct Rekey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rekey",
+        abstract: "Find and migrate legacy JAX PRNG-key code to explicit keys.",
+        discussion: """
+            rekey reads Python files with tree-sitter, reports keys created at import time, \
+            reused, or hidden in defaults, and rewrites them into the explicit-key style of \
+            modern JAX, Equinox and Flax NNX. Exit status: 0 clean, 1 findings, 2 usage or I/O error.
+            """,
+        subcommands: [Check.self, Diff.self, Fix.self])
+}
+
+struct PathArguments: ParsableArguments {
+    @Argument(help: "Python files or directories (searched recursively for *.py).")
+    var paths: [String]
+}
+
+struct FixOptions: ParsableArguments {
+    @Flag(help: "Also apply fixes that change the random stream (inserted splits) or rest on a guess.")
+    var unsafeFixes = false
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report legacy PRNG-key patterns.",
+        discussion: """
+            Prints one line per finding (path:line:col: CODE message) and a summary. \
+            Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
+
+            Example:
+              rekey check src/ tests/test_model.py
+            """)
+
+    @OptionGroup var paths: PathArguments
+    @OptionGroup var fixOptions: FixOptions
+
+    func run() throws {
+        let report = Engine(options: .init(unsafeFixes: fixOptions.unsafeFixes)).check(paths: paths.paths)
+        print(TextReport.findings(report.findings, unsafeFixesEnabled: fixOptions.unsafeFixes), terminator: "")
+        try finish(diagnostics: report.diagnostics, findings: !report.findings.isEmpty)
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the migration as a patch; write nothing.",
+        discussion: """
+            The patch (for `git apply` or `patch -p1`) goes to standard output, a summary to \
+            standard error. Exit status: 0, or 2 on usage or I/O error.
+
+            Example:
+              rekey diff src/ > migrate.patch && git apply migrate.patch
+            """)
+
+    @OptionGroup var paths: PathArguments
+    @OptionGroup var fixOptions: FixOptions
+
+    func run() throws {
+        let report = Engine(options: .init(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
+        for change in report.changes {
+            print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
+        }
+        FileHandle.standardError.write(Data(TextReport.fixSummary(report, wrote: false).utf8))
+        try finish(diagnostics: report.diagnostics, findings: false)
+    }
+}
+
+struct Fix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the migration in place.",
+        discussion: """
+            Each file is replaced atomically, and only if it is unchanged since rekey read it. \
+            Exit status: 0, or 2 on usage or I/O error (files that could not be written are named).
+
+            Example:
+              rekey fix --unsafe-fixes src/models.py
+            """)
+
+    @OptionGroup var paths: PathArguments
+    @OptionGroup var fixOptions: FixOptions
+
+    func run() throws {
+        let report = Engine(options: .init(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
+        var diagnostics = report.diagnostics
+        for change in report.changes {
+            do {
+                try SourceLoader.replace(change.path, expected: change.original, with: change.updated)
+            } catch {
+                diagnostics.append(Diagnostic(path: change.path, message: error.description))
+            }
+        }
+        FileHandle.standardError.write(Data(TextReport.fixSummary(report, wrote: true).utf8))
+        try finish(diagnostics: diagnostics, findings: false)
+    }
+}
+
+/// Prints diagnostics to standard error and picks the exit status: an input that could not be
+/// read, parsed or written is status 2, ahead of findings (status 1).
+func finish(diagnostics: [Diagnostic], findings: Bool) throws {
+    for diagnostic in diagnostics.sorted() {
+        FileHandle.standardError.write(Data("rekey: \(diagnostic)\n".utf8))
+    }
+    if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(Status.usageOrIOError) }
+    if findings { throw ExitCode(Status.findings) }
+}
+
+/// Paths in a patch are relative, without a leading `./`, so `git apply` and `patch -p1` find them.
+func patchPath(_ path: String) -> String {
+    var path = path
+    while path.hasPrefix("./") { path.removeFirst(2) }
+    let cwd = FileManager.default.currentDirectoryPath + "/"
+    if path.hasPrefix(cwd) { path.removeFirst(cwd.count) }
+    return path
+}
+
+do {
+    var command = try Rekey.parseAsRoot()
+    try command.run()
+} catch {
+    let code = Rekey.exitCode(for: error)
+    if code == .validationFailure {
+        // ArgumentParser uses EX_USAGE (64); rekey documents 2 for usage errors, like most linters.
+        FileHandle.standardError.write(Data((Rekey.fullMessage(for: error) + "\n").utf8))
+        exit(Status.usageOrIOError)
+    }
+    Rekey.exit(withError: error)
+}

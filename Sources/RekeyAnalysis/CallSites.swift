@@ -1,0 +1,170 @@
+import RekeySyntax
+
+/// Every place a function, method or constructor is called from, within one file — or the
+/// reason that set cannot be known. A pass that changes a signature must update every caller,
+/// so "some use we could not see" is a failure, not an omission.
+public enum CallSites {
+    public struct Unresolvable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public typealias Call = (call: Node, scope: Scope)
+
+    public static func uses(of function: Scope, in model: SemanticModel) -> Result<[Call], Unresolvable> {
+        guard let name = function.name, let owner = function.parent else {
+            return .failure(Unresolvable(description: "a lambda cannot be given a parameter"))
+        }
+        do {
+            switch owner.kind {
+            case .classBody where name == "__init__":
+                return .success(try instantiations(of: owner, in: model))
+            case .classBody:
+                return .success(try methodCalls(of: function, named: name, in: owner, model: model))
+            default:
+                return .success(try calls(ofName: name, boundIn: owner, in: model))
+            }
+        } catch let error as Unresolvable {
+            return .failure(error)
+        } catch {
+            preconditionFailure("unexpected \(error)")
+        }
+    }
+
+    static func isCallee(_ node: Node) -> Bool {
+        guard let parent = node.parent, parent.kind == "call" else { return false }
+        return parent.child(field: "function") == node
+    }
+
+    /// Calls of a plain or nested function, through its name.
+    private static func calls(ofName name: String, boundIn owner: Scope, in model: SemanticModel) throws -> [Call] {
+        let bindings = owner.bindings[name] ?? []
+        guard bindings.count == 1 else {
+            throw Unresolvable(description: "`\(name)` is bound \(bindings.count) times in its scope")
+        }
+        return try model.references(to: name, boundIn: owner).map { reference in
+            guard isCallee(reference.node), let call = reference.node.parent else {
+                throw Unresolvable(description:
+                    "`\(name)` is used as a value at line \(reference.node.startPosition.line), not called directly")
+            }
+            return (call, reference.scope)
+        }
+    }
+
+    /// Calls that run `Class.__init__`: instantiations (of the class and of subclasses that
+    /// inherit its `__init__`), `super().__init__(…)` in subclasses, `Class.__init__(self, …)`,
+    /// and `cls(…)` in its class methods.
+    private static func instantiations(of classScope: Scope, in model: SemanticModel) throws -> [Call] {
+        guard let name = classScope.name, let owner = classScope.parent else { return [] }
+        let bindings = owner.bindings[name] ?? []
+        guard bindings.count == 1 else {
+            throw Unresolvable(description: "`\(name)` is bound \(bindings.count) times in its scope")
+        }
+        var result: [Call] = []
+        for call in model.calls where call.scope.isInside(classScope) {
+            guard let callee = call.call.child(field: "function") else { continue }
+            switch callee.text {
+            case "cls": result.append(call)
+            case "type(self)", "self.__class__":
+                throw Unresolvable(description:
+                    "`\(name)` is instantiated dynamically at line \(call.call.startPosition.line)")
+            default: break
+            }
+        }
+        for reference in model.references(to: name, boundIn: owner) {
+            let node = reference.node
+            if isCallee(node), let call = node.parent {
+                result.append((call, reference.scope))
+            } else if let attribute = node.parent, attribute.kind == "attribute",
+                      attribute.child(field: "attribute")?.text == "__init__", isCallee(attribute),
+                      let call = attribute.parent {
+                result.append((call, reference.scope))
+            } else if let subclass = subclassListing(node, in: model) {
+                result += try subclassCalls(subclass, in: model)
+            } else if isTypeOnly(node) {
+                continue
+            } else {
+                throw Unresolvable(description:
+                    "`\(name)` is used as a value at line \(node.startPosition.line), not instantiated directly")
+            }
+        }
+        return result
+    }
+
+    /// How a subclass reaches its parent's `__init__`: through its own `super().__init__` calls,
+    /// or, when it defines no `__init__`, through every instantiation of the subclass.
+    private static func subclassCalls(_ subclass: Scope, in model: SemanticModel) throws -> [Call] {
+        guard let initializer = subclass.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
+            return try instantiations(of: subclass, in: model)
+        }
+        return model.calls.filter { call in
+            guard call.scope.isInside(initializer), let callee = call.call.child(field: "function"),
+                  callee.kind == "attribute", callee.child(field: "attribute")?.text == "__init__",
+                  let object = callee.child(field: "object"), object.kind == "call" else { return false }
+            return object.child(field: "function")?.text == "super"
+        }
+    }
+
+    /// Calls of a method: `self.m(…)`/`cls.m(…)` inside the class, `Class.m(…)`, `super().m(…)`.
+    /// Any other `.m` in the file might reach it through an object rekey cannot type, and any
+    /// subclass redefining `m` would receive an argument it does not take: both are failures.
+    private static func methodCalls(of method: Scope, named name: String, in classScope: Scope, model: SemanticModel) throws -> [Call] {
+        if name.hasPrefix("__") && name.hasSuffix("__") {
+            throw Unresolvable(description: "`\(method.qualifiedName)` is called by Python itself, not by name")
+        }
+        let className = classScope.name ?? ""
+        var result: [Call] = []
+        for (attribute, scope) in model.attributes where attribute.child(field: "attribute")?.text == name {
+            guard let object = attribute.child(field: "object") else { continue }
+            let line = attribute.startPosition.line
+            let reachesClass: Bool
+            switch object.kind {
+            case "identifier" where object.text == "self" || object.text == "cls":
+                reachesClass = scope.isInside(classScope)
+            case "identifier":
+                reachesClass = object.text == className
+                    && model.scopeBinding(className, from: scope) === classScope.parent
+            default:
+                reachesClass = false
+            }
+            guard reachesClass else {
+                throw Unresolvable(description:
+                    "`.\(name)` at line \(line) may reach `\(method.qualifiedName)` through an object rekey cannot type")
+            }
+            guard isCallee(attribute), let call = attribute.parent else {
+                throw Unresolvable(description: "`\(method.qualifiedName)` is used as a value at line \(line)")
+            }
+            result.append((call, scope))
+        }
+        for scope in model.scopes where scope.kind == .classBody && scope !== classScope {
+            if scope.children.contains(where: { $0.name == name }),
+               scope.node.child(field: "superclasses")?.namedChildren.contains(where: { $0.text == className }) == true {
+                throw Unresolvable(description: "subclass `\(scope.qualifiedName)` redefines `\(name)`")
+            }
+        }
+        return result
+    }
+
+    /// The subclass whose base list names `node`, if that is where `node` sits.
+    private static func subclassListing(_ node: Node, in model: SemanticModel) -> Scope? {
+        guard let list = node.parent, list.kind == "argument_list",
+              let definition = list.parent, definition.kind == "class_definition",
+              definition.child(field: "superclasses") == list else { return nil }
+        return model.scope(of: definition)
+    }
+
+    /// Uses that never call: annotations and `isinstance`/`issubclass` checks.
+    private static func isTypeOnly(_ node: Node) -> Bool {
+        var current: Node? = node.parent
+        while let ancestor = current {
+            switch ancestor.kind {
+            case "type": return true
+            case "call":
+                let callee = ancestor.child(field: "function")?.text
+                return callee == "isinstance" || callee == "issubclass"
+            case "expression_statement", "block", "module": return false
+            default: current = ancestor.parent
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,111 @@
+import RekeySyntax
+
+/// A Python scope: where names are bound and looked up.
+public final class Scope {
+    public enum Kind: Sendable, Equatable {
+        case module, classBody, function, lambda, comprehension
+    }
+
+    public let kind: Kind
+    /// The node that opens the scope: the module, a `class_definition`, `function_definition`,
+    /// `lambda`, or comprehension.
+    public let node: Node
+    public private(set) weak var parent: Scope?
+    /// The function or class name, for messages (`Encoder.__init__`).
+    public let name: String?
+    public private(set) var children: [Scope] = []
+    public private(set) var bindings: [String: [Binding]] = [:]
+    public private(set) var globalNames: Set<String> = []
+    public private(set) var nonlocalNames: Set<String> = []
+
+    init(kind: Kind, node: Node, parent: Scope?, name: String?) {
+        self.kind = kind
+        self.node = node
+        self.parent = parent
+        self.name = name
+        parent?.children.append(self)
+    }
+
+    func add(_ binding: Binding) { bindings[binding.name, default: []].append(binding) }
+    func declareGlobal(_ name: String) { globalNames.insert(name) }
+    func declareNonlocal(_ name: String) { nonlocalNames.insert(name) }
+
+    public var isFunctionLike: Bool { kind == .function || kind == .lambda }
+
+    /// `Encoder.__init__`, `make_model`, `<lambda>` — how messages name a scope.
+    public var qualifiedName: String {
+        let own = name ?? (kind == .lambda ? "<lambda>" : kind == .comprehension ? "<comprehension>" : "<module>")
+        guard let parent, parent.kind != .module else { return own }
+        return parent.qualifiedName + "." + own
+    }
+
+    /// The nearest enclosing (or own) scope of a `def`: what a key parameter would be added to.
+    public var enclosingFunction: Scope? {
+        var current: Scope? = self
+        while let scope = current {
+            if scope.kind == .function { return scope }
+            if scope.kind == .classBody || scope.kind == .module { return nil }
+            current = scope.parent
+        }
+        return nil
+    }
+
+    /// Scopes nested in this one, recursively.
+    public var descendants: [Scope] { children.flatMap { [$0] + $0.descendants } }
+
+    public func isInside(_ other: Scope) -> Bool {
+        var current: Scope? = self
+        while let scope = current {
+            if scope === other { return true }
+            current = scope.parent
+        }
+        return false
+    }
+}
+
+/// One place a name is bound.
+public struct Binding {
+    public enum Kind: Equatable {
+        /// `import a.b as c` binds `c` to module `a.b`; `import a.b` binds `a` to module `a`.
+        case importedModule(String)
+        /// `from a.b import c` binds `c` to `a.b.c` (a module or a member: unknowable locally).
+        case importedMember(String)
+        case assignment
+        case augmentedAssignment
+        case annotationOnly
+        case parameter
+        case functionDefinition
+        case classDefinition
+        case loopTarget
+        case withTarget
+        case exceptTarget
+        case walrus
+        case patternCapture
+        case deletion
+    }
+
+    public let name: String
+    public let kind: Kind
+    /// The identifier node that is bound.
+    public let nameNode: Node
+    /// The statement (or definition, or parameter) that binds it.
+    public let site: Node
+    /// For a plain `name = value` or `name: T = value`: the value.
+    public let value: Node?
+    /// Bound in this scope from a nested function through a `global` declaration.
+    public var throughGlobalDeclaration = false
+
+    public var importedName: String? {
+        switch kind {
+        case .importedModule(let name), .importedMember(let name): return name
+        default: return nil
+        }
+    }
+}
+
+/// A name read somewhere.
+public struct Reference {
+    public let name: String
+    public let node: Node
+    public let scope: Scope
+}

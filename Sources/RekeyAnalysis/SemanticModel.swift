@@ -1,0 +1,332 @@
+import RekeySyntax
+
+/// What one file means, as far as rekey needs: its scopes, every binding and every name read,
+/// every call, and how a name or dotted expression resolves (`jr.normal` → `jax.random.normal`).
+/// Built in one traversal; every rule and pass queries it instead of matching spellings.
+public final class SemanticModel {
+    public let tree: SyntaxTree
+    public let moduleScope: Scope
+    public private(set) var scopes: [Scope] = []
+    public private(set) var references: [Reference] = []
+    /// Every call, with the scope its callee and arguments are evaluated in.
+    public private(set) var calls: [(call: Node, scope: Scope)] = []
+    /// Every `object.name` read, with the scope it is evaluated in.
+    public private(set) var attributes: [(attribute: Node, scope: Scope)] = []
+    private var scopeByDefinition: [Node: Scope] = [:]
+
+    public var source: SourceText { tree.source }
+
+    public init(tree: SyntaxTree) {
+        self.tree = tree
+        moduleScope = Scope(kind: .module, node: tree.root, parent: nil, name: nil)
+        scopes.append(moduleScope)
+        visitChildren(of: tree.root, in: moduleScope)
+    }
+
+    /// The scope opened by a `function_definition`, `class_definition`, `lambda` or comprehension.
+    public func scope(of definition: Node) -> Scope? { scopeByDefinition[definition] }
+
+    // MARK: Resolution
+
+    /// The scope whose binding of `name` a read in `scope` sees, following Python's rules:
+    /// function-local if bound anywhere in the function, class bodies invisible to nested
+    /// functions, `global`/`nonlocal` declarations honoured. Nil means builtin or undefined.
+    public func scopeBinding(_ name: String, from scope: Scope) -> Scope? {
+        if scope.globalNames.contains(name) {
+            return moduleScope.bindings[name] != nil ? moduleScope : nil
+        }
+        var current: Scope? = scope
+        var first = true
+        if scope.nonlocalNames.contains(name) {
+            current = scope.parent
+            first = false
+        }
+        while let candidate = current {
+            let visible = first || candidate.kind != .classBody
+            if visible, candidate.bindings[name] != nil, !candidate.globalNames.contains(name) {
+                return candidate
+            }
+            if visible, candidate.globalNames.contains(name) {
+                return moduleScope.bindings[name] != nil ? moduleScope : nil
+            }
+            first = false
+            current = candidate.parent
+        }
+        return nil
+    }
+
+    public func bindings(of name: String, from scope: Scope) -> [Binding] {
+        scopeBinding(name, from: scope)?.bindings[name] ?? []
+    }
+
+    /// The dotted name an expression denotes through imports: `jr.normal` → `jax.random.normal`
+    /// when `jr` is bound only by `import jax.random as jr`. Nil when the root is not bound by an
+    /// import, or is bound by several different things (ambiguous: rekey does not guess).
+    public func qualifiedName(of expression: Node, in scope: Scope) -> String? {
+        switch expression.kind {
+        case "identifier":
+            let name = expression.text
+            let found = bindings(of: name, from: scope)
+            guard let first = found.first?.importedName,
+                  found.allSatisfy({ $0.importedName == first }) else { return nil }
+            return first
+        case "attribute":
+            guard let object = expression.child(field: "object"),
+                  let attribute = expression.child(field: "attribute"),
+                  let base = qualifiedName(of: object, in: scope) else { return nil }
+            return base + "." + attribute.text
+        default:
+            return nil
+        }
+    }
+
+    /// Reads of `name` that resolve to the binding scope `owner`.
+    public func references(to name: String, boundIn owner: Scope) -> [Reference] {
+        references.filter { $0.name == name && scopeBinding(name, from: $0.scope) === owner }
+    }
+
+    // MARK: Building
+
+    private func open(_ kind: Scope.Kind, _ node: Node, in parent: Scope, name: String?) -> Scope {
+        let scope = Scope(kind: kind, node: node, parent: parent, name: name)
+        scopes.append(scope)
+        scopeByDefinition[node] = scope
+        return scope
+    }
+
+    private func visitChildren(of node: Node, in scope: Scope) {
+        for child in node.namedChildren { visit(child, in: scope) }
+    }
+
+    private func visit(_ node: Node, in scope: Scope) {
+        switch node.kind {
+        case "identifier":
+            references.append(Reference(name: node.text, node: node, scope: scope))
+        case "attribute":
+            attributes.append((node, scope))
+            if let object = node.child(field: "object") { visit(object, in: scope) }
+        case "keyword_argument":
+            if let value = node.child(field: "value") { visit(value, in: scope) }
+        case "call":
+            calls.append((node, scope))
+            visitChildren(of: node, in: scope)
+        case "decorated_definition":
+            visitChildren(of: node, in: scope)
+        case "function_definition":
+            visitFunction(node, in: scope)
+        case "class_definition":
+            visitClass(node, in: scope)
+        case "lambda":
+            visitLambda(node, in: scope)
+        case "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
+            visitComprehension(node, in: scope)
+        case "assignment":
+            if let right = node.child(field: "right") { visit(right, in: scope) }
+            if let type = node.child(field: "type") { visit(type, in: scope) }
+            if let left = node.child(field: "left") {
+                let value = node.child(field: "right")
+                let kind: Binding.Kind = value == nil ? .annotationOnly : .assignment
+                bindTargets(left, in: scope, kind: kind, site: node, value: left.kind == "identifier" ? value : nil)
+            }
+        case "augmented_assignment":
+            if let right = node.child(field: "right") { visit(right, in: scope) }
+            if let left = node.child(field: "left") {
+                if left.kind == "identifier" { visit(left, in: scope) }
+                bindTargets(left, in: scope, kind: .augmentedAssignment, site: node, value: nil)
+            }
+        case "named_expression":
+            if let value = node.child(field: "value") { visit(value, in: scope) }
+            if let name = node.child(field: "name") {
+                // A walrus inside a comprehension binds in the enclosing non-comprehension scope.
+                var target = scope
+                while target.kind == .comprehension, let parent = target.parent { target = parent }
+                bindTargets(name, in: target, kind: .walrus, site: node, value: nil)
+            }
+        case "for_statement":
+            if let right = node.child(field: "right") { visit(right, in: scope) }
+            if let left = node.child(field: "left") {
+                bindTargets(left, in: scope, kind: .loopTarget, site: node, value: nil)
+            }
+            for field in ["body", "alternative"] {
+                if let part = node.child(field: field) { visit(part, in: scope) }
+            }
+        case "as_pattern":
+            // `with x as y`, `except E as e`, `case P as name`
+            for child in node.namedChildren {
+                if child.kind == "as_pattern_target" {
+                    let kind: Binding.Kind = node.parent?.kind == "except_clause" ? .exceptTarget : .withTarget
+                    for target in child.namedChildren {
+                        bindTargets(target, in: scope, kind: kind, site: node, value: nil)
+                    }
+                } else if child.kind == "identifier", node.ancestor(where: { $0.kind == "case_clause" }) != nil,
+                          child == node.namedChildren.last {
+                    bindTargets(child, in: scope, kind: .patternCapture, site: node, value: nil)
+                } else {
+                    visit(child, in: scope)
+                }
+            }
+        case "import_statement":
+            for name in node.children(field: "name") { bindImport(name, in: scope, site: node) }
+        case "import_from_statement":
+            visitImportFrom(node, in: scope)
+        case "global_statement":
+            for name in node.namedChildren where name.kind == "identifier" { scope.declareGlobal(name.text) }
+        case "nonlocal_statement":
+            for name in node.namedChildren where name.kind == "identifier" { scope.declareNonlocal(name.text) }
+        case "delete_statement":
+            for target in node.namedChildren {
+                visit(target, in: scope)
+                if target.kind == "identifier" {
+                    scope.add(Binding(name: target.text, kind: .deletion, nameNode: target, site: node, value: nil))
+                }
+            }
+        case "case_pattern", "keyword_pattern", "splat_pattern":
+            visitPattern(node, in: scope)
+        case "type_parameter", "type_alias_statement":
+            // PEP 695 type parameters and aliases name types, never keys.
+            break
+        default:
+            visitChildren(of: node, in: scope)
+        }
+    }
+
+    private func visitFunction(_ node: Node, in scope: Scope) {
+        guard let nameNode = node.child(field: "name") else { return }
+        let name = nameNode.text
+        // Decorators, defaults, annotations and the return type are evaluated where `def` runs.
+        let parameters = node.child(field: "parameters")
+        if let parameters { visitParameterExpressions(parameters, in: scope) }
+        if let returnType = node.child(field: "return_type") { visit(returnType, in: scope) }
+        scope.add(Binding(name: name, kind: .functionDefinition, nameNode: nameNode, site: node, value: nil))
+        let functionScope = open(.function, node, in: scope, name: name)
+        if let parameters { bindParameters(parameters, in: functionScope) }
+        if let body = node.child(field: "body") { visit(body, in: functionScope) }
+    }
+
+    private func visitClass(_ node: Node, in scope: Scope) {
+        guard let nameNode = node.child(field: "name") else { return }
+        if let bases = node.child(field: "superclasses") { visit(bases, in: scope) }
+        scope.add(Binding(name: nameNode.text, kind: .classDefinition, nameNode: nameNode, site: node, value: nil))
+        let classScope = open(.classBody, node, in: scope, name: nameNode.text)
+        if let body = node.child(field: "body") { visit(body, in: classScope) }
+    }
+
+    private func visitLambda(_ node: Node, in scope: Scope) {
+        let parameters = node.child(field: "parameters")
+        if let parameters { visitParameterExpressions(parameters, in: scope) }
+        let lambdaScope = open(.lambda, node, in: scope, name: nil)
+        if let parameters { bindParameters(parameters, in: lambdaScope) }
+        if let body = node.child(field: "body") { visit(body, in: lambdaScope) }
+    }
+
+    private func visitComprehension(_ node: Node, in scope: Scope) {
+        let comprehension = open(.comprehension, node, in: scope, name: nil)
+        var firstIterable = true
+        var deferred: [Node] = []
+        for child in node.namedChildren {
+            if child.kind == "for_in_clause" {
+                // The first iterable is evaluated in the enclosing scope, the rest inside.
+                for iterable in child.children(field: "right") {
+                    visit(iterable, in: firstIterable ? scope : comprehension)
+                }
+                firstIterable = false
+                for target in child.children(field: "left") {
+                    bindTargets(target, in: comprehension, kind: .loopTarget, site: child, value: nil)
+                }
+            } else {
+                deferred.append(child)
+            }
+        }
+        for child in deferred { visit(child, in: comprehension) }
+    }
+
+    private func visitImportFrom(_ node: Node, in scope: Scope) {
+        guard let module = node.child(field: "module_name") else { return }
+        // Relative imports keep their dots (`.models.Encoder`); the project index resolves them.
+        let base = module.text.filter { !$0.isWhitespace }
+        for name in node.children(field: "name") {
+            let (imported, boundNode): (Node?, Node?) = name.kind == "aliased_import"
+                ? (name.child(field: "name"), name.child(field: "alias"))
+                : (name, name.namedChildren.last)
+            guard let imported, let boundNode else { continue }
+            let member = base.hasSuffix(".") ? base + imported.text : base + "." + imported.text
+            scope.add(Binding(name: boundNode.text, kind: .importedMember(member), nameNode: boundNode, site: node, value: nil))
+        }
+    }
+
+    private func bindImport(_ name: Node, in scope: Scope, site: Node) {
+        if name.kind == "aliased_import" {
+            guard let module = name.child(field: "name"), let alias = name.child(field: "alias") else { return }
+            scope.add(Binding(name: alias.text, kind: .importedModule(module.text), nameNode: alias, site: site, value: nil))
+        } else if let first = name.namedChildren.first {
+            // `import a.b.c` binds `a`, and makes `a.b.c` reachable through it.
+            scope.add(Binding(name: first.text, kind: .importedModule(first.text), nameNode: first, site: site, value: nil))
+        }
+    }
+
+    private func visitParameterExpressions(_ parameters: Node, in scope: Scope) {
+        for parameter in parameters.namedChildren {
+            for field in ["type", "value"] {
+                if let part = parameter.child(field: field) { visit(part, in: scope) }
+            }
+        }
+    }
+
+    private func bindParameters(_ parameters: Node, in scope: Scope) {
+        for parameter in parameters.namedChildren {
+            let nameNode: Node?
+            switch parameter.kind {
+            case "identifier": nameNode = parameter
+            case "default_parameter", "typed_default_parameter": nameNode = parameter.child(field: "name")
+            case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
+                nameNode = parameter.namedChildren.first { $0.kind == "identifier" }
+                    ?? parameter.namedChildren.first?.namedChildren.first { $0.kind == "identifier" }
+            default: nameNode = nil
+            }
+            if let nameNode {
+                scope.add(Binding(name: nameNode.text, kind: .parameter, nameNode: nameNode, site: parameter, value: nil))
+            }
+        }
+    }
+
+    /// Binds every name an assignment-like target introduces; subscripts and attributes in a
+    /// target are reads of their object.
+    private func bindTargets(_ target: Node, in scope: Scope, kind: Binding.Kind, site: Node, value: Node?) {
+        switch target.kind {
+        case "identifier":
+            var binding = Binding(name: target.text, kind: kind, nameNode: target, site: site, value: value)
+            if scope.globalNames.contains(target.text) && scope !== moduleScope {
+                binding.throughGlobalDeclaration = true
+                moduleScope.add(binding)
+            } else {
+                scope.add(binding)
+            }
+        case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression",
+             "list_splat_pattern", "list_splat":
+            for child in target.namedChildren { bindTargets(child, in: scope, kind: kind, site: site, value: nil) }
+        default:
+            visit(target, in: scope)
+        }
+    }
+
+    /// Match-statement patterns: a lone name is a capture, dotted names and literals are values.
+    private func visitPattern(_ node: Node, in scope: Scope) {
+        for child in node.namedChildren {
+            switch child.kind {
+            case "dotted_name" where child.namedChildCount == 1 && node.kind != "class_pattern":
+                let name = child.namedChildren[0]
+                if name.text != "_" {
+                    bindTargets(name, in: scope, kind: .patternCapture, site: node, value: nil)
+                }
+            case "identifier" where node.kind == "splat_pattern":
+                bindTargets(child, in: scope, kind: .patternCapture, site: node, value: nil)
+            case "identifier" where node.kind == "keyword_pattern":
+                break  // the keyword of `Point(x=k)` names an attribute, not a variable
+            case "dotted_name":
+                if let root = child.namedChildren.first { visit(root, in: scope) }
+            default:
+                visit(child, in: scope)
+            }
+        }
+    }
+}

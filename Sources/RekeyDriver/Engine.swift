@@ -1,0 +1,197 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeyRules
+import RekeySyntax
+
+/// Runs the rules over a set of files and, for `diff`/`fix`, applies their fixes to a fixed
+/// point. Files are read, filtered, parsed and analysed on every core; applying edits is cheap
+/// and done in one place, so conflicts between fixes are decided once.
+public struct Engine {
+    public struct Options: Sendable {
+        public var unsafeFixes = false
+        public var maximumRounds = 8
+
+        public init(unsafeFixes: Bool = false) {
+            self.unsafeFixes = unsafeFixes
+        }
+    }
+
+    public struct CheckReport: Sendable {
+        public var findings: [Finding] = []
+        public var diagnostics: [Diagnostic] = []
+        public var filesSeen = 0
+        public var filesParsed = 0
+        public var bytesSeen = 0
+    }
+
+    public struct FileChange: Sendable {
+        public let path: String
+        public let original: [UInt8]
+        public let updated: [UInt8]
+    }
+
+    public struct FixReport: Sendable {
+        public var changes: [FileChange] = []
+        /// Fixes applied, by rule.
+        public var applied: [RuleCode: Int] = [:]
+        /// Findings left in the rewritten files: hand migrations and fixes not enabled.
+        public var remaining: [Finding] = []
+        public var diagnostics: [Diagnostic] = []
+        public var rounds = 0
+    }
+
+    public let options: Options
+    let rules: [any Rule]
+
+    public init(options: Options = Options(), rules: [any Rule] = RuleRegistry.all) {
+        self.options = options
+        self.rules = rules
+    }
+
+    /// One file's state: what was read, what it is now, and what the rules say about it.
+    struct FileState: Sendable {
+        let path: String
+        let original: [UInt8]
+        var current: SourceText?
+        var findings: [Finding] = []
+        var diagnostics: [Diagnostic] = []
+        var parsed = false
+    }
+
+    public func check(paths: [String]) -> CheckReport {
+        let (states, discovery) = load(paths)
+        var report = CheckReport()
+        report.diagnostics = discovery
+        for state in states {
+            report.findings += state.findings
+            report.diagnostics += state.diagnostics
+            report.filesParsed += state.parsed ? 1 : 0
+            report.bytesSeen += state.original.count
+        }
+        report.filesSeen = states.count
+        report.findings.sort { ($0.path, $0.range) < ($1.path, $1.range) }
+        return report
+    }
+
+    public func fix(paths: [String]) -> FixReport {
+        var (states, discovery) = load(paths)
+        var report = FixReport()
+        report.diagnostics = discovery
+        let parser = try! PythonParser()
+        var changed = Set<Int>()
+        var indexByPath: [String: Int] = [:]
+        for (index, state) in states.enumerated() { indexByPath[state.path] = index }
+
+        while report.rounds < options.maximumRounds {
+            let candidates = states.flatMap(\.findings).filter { finding in
+                guard let fix = finding.fix else { return false }
+                return fix.applicability == .safe || (fix.applicability == .unsafe && options.unsafeFixes)
+            }
+            guard !candidates.isEmpty else { break }
+            report.rounds += 1
+            var sources: [String: SourceText] = [:]
+            for state in states { if let current = state.current { sources[state.path] = current } }
+            let application = FixApplier.apply(candidates.map { $0.fix! }, to: sources, parser: parser)
+            for refusal in application.refused where !isRetryable(refusal.reason) {
+                let finding = candidates[refusal.fixIndex]
+                report.diagnostics.append(Diagnostic(
+                    path: finding.path, message: "\(finding.code) fix not applied: \(refusal.reason)", severity: .warning))
+            }
+            guard !application.applied.isEmpty else { break }
+            for index in application.applied { report.applied[candidates[index].code, default: 0] += 1 }
+            var touched: [Int] = []
+            for (path, text) in application.changed {
+                guard let index = indexByPath[path] else { continue }
+                states[index].current = text
+                touched.append(index)
+                changed.insert(index)
+            }
+            let reanalysed = parallelMap(touched, makeState: { try! PythonParser() }) { parser, index in
+                analyse(states[index], parser: &parser)
+            }
+            for (index, state) in zip(touched, reanalysed) { states[index] = state }
+            if report.rounds == options.maximumRounds, states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } }) {
+                report.diagnostics.append(Diagnostic(
+                    path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
+            }
+        }
+        for index in changed.sorted() {
+            let state = states[index]
+            guard let current = state.current, current.bytes != state.original else { continue }
+            report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
+        }
+        for state in states {
+            report.remaining += state.findings
+            report.diagnostics += state.diagnostics
+        }
+        report.remaining.sort { ($0.path, $0.range) < ($1.path, $1.range) }
+        return report
+    }
+
+    private func isEnabled(_ fix: Fix) -> Bool {
+        fix.applicability == .safe || (fix.applicability == .unsafe && options.unsafeFixes)
+    }
+
+    /// Overlaps are settled by the next round, which re-analyses the rewritten file.
+    private func isRetryable(_ reason: RefusedFix.Reason) -> Bool {
+        switch reason {
+        case .overlaps, .fileRefusedByAnotherFix: return true
+        default: return false
+        }
+    }
+
+    // MARK: Per file
+
+    private func load(_ paths: [String]) -> ([FileState], [Diagnostic]) {
+        let discovery = FileDiscovery.pythonFiles(in: paths)
+        let states = parallelMap(discovery.files, makeState: { try! PythonParser() }) { parser, path in
+            loadAndAnalyse(path, parser: &parser)
+        }
+        return (states, discovery.diagnostics)
+    }
+
+    private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
+        let bytes: [UInt8]
+        do {
+            bytes = try SourceLoader.readBytes(path)
+        } catch {
+            return FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)])
+        }
+        guard Prefilter.mayMatter(bytes) else { return FileState(path: path, original: bytes, current: nil) }
+        do {
+            let source = try SourceText(path: path, bytes: bytes)
+            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser)
+        } catch {
+            return FileState(path: path, original: bytes, current: nil,
+                             diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
+        }
+    }
+
+    /// Parses the file's current text and runs every rule on it.
+    private func analyse(_ state: FileState, parser: inout PythonParser) -> FileState {
+        var state = state
+        state.findings = []
+        state.diagnostics = []
+        guard let source = state.current else { return state }
+        let tree: SyntaxTree
+        do {
+            tree = try parser.parse(source)
+        } catch {
+            state.current = nil
+            state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(error)")]
+            return state
+        }
+        state.parsed = true
+        if let error = tree.firstError {
+            state.current = nil
+            let position = error.startPosition
+            state.diagnostics = [Diagnostic(
+                path: state.path,
+                message: "skipped: does not parse (syntax error at line \(position.line), column \(position.column))")]
+            return state
+        }
+        let context = FileContext(path: state.path, model: SemanticModel(tree: tree))
+        state.findings = rules.flatMap { $0.check(context) }
+        return state
+    }
+}

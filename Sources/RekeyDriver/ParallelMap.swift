@@ -1,0 +1,48 @@
+import Foundation
+
+/// Maps `items` on every core. Each worker gets its own `state` (a tree-sitter parser is not
+/// thread-safe) and pulls the next index from a shared counter, so uneven file sizes balance.
+func parallelMap<Item, State, Output>(
+    _ items: [Item],
+    makeState: () -> State,
+    _ transform: (inout State, Item) -> Output
+) -> [Output] {
+    guard !items.isEmpty else { return [] }
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count)
+    let results = UnsafeMutableBufferPointer<Output?>.allocate(capacity: items.count)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    let counter = IndexCounter()
+    withoutActuallyEscaping(makeState) { makeState in
+        withoutActuallyEscaping(transform) { transform in
+            let shared = UncheckedBox((makeState, transform, results, items))
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let (makeState, transform, results, items) = shared.value
+                var state = makeState()
+                while let index = counter.next(below: items.count) {
+                    results[index] = transform(&state, items[index])
+                }
+            }
+        }
+    }
+    return results.map { $0! }
+}
+
+private final class IndexCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+/// Carries non-Sendable values into `concurrentPerform`; each worker writes only its own slots.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,366 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// Pass: thread a module-level key through the code that reads it.
+///
+/// The module-level `key = jax.random.PRNGKey(SEED)` goes away. Every function or constructor
+/// that read it gains a keyword-only key parameter; every caller passes one, gaining a parameter
+/// itself when it has none, up to an entry point (`__main__` block, test, fixture, `main`),
+/// where the key is created from the original seed. A context that needs keys for several
+/// consumers splits once before the first of them, so no key is used twice.
+///
+/// It is all or nothing per global: one call site it cannot update (a function used as a value,
+/// a call in a loop, a call at import time, …) and it changes nothing, reporting why instead.
+///
+/// Fix safety: safe when every context has exactly one consumer, so each consumer sees the key
+/// value the global had; unsafe when a split was inserted (the random stream changes) or the
+/// seed reads a module attribute that could change after import.
+struct GlobalKeyThreading {
+    let file: FileContext
+    let global: Binding
+
+    enum Plan {
+        case fix(Fix, readers: [String])
+        case manual(reason: String, readers: [String])
+    }
+
+    /// Where keys are needed: a function that gains a parameter, or an entry point that creates one.
+    private final class KeyContext {
+        enum Owner {
+            case function(Scope)
+            case entry(EntryPoint)
+        }
+
+        let owner: Owner
+        /// Reads of the global in this context, all served by one key (they shared one before).
+        var directReads: [Node] = []
+        /// Calls that must now pass a key: the call and the callee's parameter name.
+        var calls: [(call: Node, callee: Scope)] = []
+
+        init(owner: Owner) { self.owner = owner }
+
+        var block: Node? {
+            switch owner {
+            case .function(let scope): return scope.node.child(field: "body")
+            case .entry(let entry): return entry.block
+            }
+        }
+
+        var scope: Scope? {
+            if case .function(let scope) = owner { return scope }
+            if case .entry(.function(let scope)) = owner { return scope }
+            return nil
+        }
+
+        var demandCount: Int { (directReads.isEmpty ? 0 : 1) + calls.count }
+        var firstDemand: Node? {
+            (directReads + calls.map(\.call)).min { $0.startByte < $1.startByte }
+        }
+    }
+
+    private var model: SemanticModel { file.model }
+    private var name: String { global.name }
+
+    func plan() -> Plan {
+        var contexts: [KeyContext] = []
+        var contextByFunction: [ObjectIdentifier: KeyContext] = [:]
+        var contextByEntry: [EntryPoint: KeyContext] = [:]
+        var blockers: [String] = []
+        var queue: [Scope] = []
+
+        func context(for function: Scope) -> KeyContext {
+            if let existing = contextByFunction[ObjectIdentifier(function)] { return existing }
+            let created = KeyContext(owner: .function(function))
+            contextByFunction[ObjectIdentifier(function)] = created
+            contexts.append(created)
+            queue.append(function)
+            return created
+        }
+        func context(for entry: EntryPoint) -> KeyContext {
+            if let existing = contextByEntry[entry] { return existing }
+            let created = KeyContext(owner: .entry(entry))
+            contextByEntry[entry] = created
+            contexts.append(created)
+            return created
+        }
+        /// The context code at `node` in `scope` belongs to, or a blocker.
+        func owningContext(of node: Node, in scope: Scope, what: String) -> KeyContext? {
+            if let reason = repeatedExecution(of: node, in: scope) {
+                blockers.append("\(what) at line \(node.startPosition.line), \(reason)")
+                return nil
+            }
+            if let entry = model.entryPoint(containing: node, in: scope) { return context(for: entry) }
+            if let function = scope.enclosingFunction { return context(for: function) }
+            blockers.append("\(what) at line \(node.startPosition.line), at import time")
+            return nil
+        }
+
+        blockers += validateGlobalStatement()
+        for reference in model.references(to: name, boundIn: model.moduleScope) where reference.node != global.nameNode {
+            owningContext(of: reference.node, in: reference.scope, what: "`\(name)` is read")?.directReads.append(reference.node)
+        }
+        var processed = Set<ObjectIdentifier>()
+        while let function = queue.popLast() {
+            guard processed.insert(ObjectIdentifier(function)).inserted else { continue }
+            if let reason = cannotTakeParameter(function) {
+                blockers.append(reason)
+                continue
+            }
+            switch CallSites.uses(of: function, in: model) {
+            case .failure(let reason):
+                blockers.append(reason.description)
+            case .success(let calls):
+                for (call, scope) in calls {
+                    guard call.child(field: "arguments")?.kind == "argument_list" else {
+                        blockers.append("the call at line \(call.startPosition.line) passes a bare generator")
+                        continue
+                    }
+                    owningContext(of: call, in: scope, what: "`\(function.qualifiedName)` is called")?
+                        .calls.append((call, function))
+                }
+            }
+        }
+
+        let readers = contexts.compactMap { context -> String? in
+            guard case .function(let scope) = context.owner, !context.directReads.isEmpty else { return nil }
+            return "`\(scope.qualifiedName)` (line \(scope.node.startPosition.line))"
+        }
+        if !blockers.isEmpty {
+            return .manual(reason: unique(blockers).joined(separator: "; "), readers: readers)
+        }
+        switch buildFix(contexts) {
+        case .success(let fix): return .fix(fix, readers: readers)
+        case .failure(let reason): return .manual(reason: reason.description, readers: readers)
+        }
+    }
+
+    // MARK: Checks
+
+    /// The global must be a plain statement of its own at module level, bound nowhere else.
+    private func validateGlobalStatement() -> [String] {
+        var reasons: [String] = []
+        let bindings = model.moduleScope.bindings[name] ?? []
+        for other in bindings where other.nameNode != global.nameNode {
+            reasons.append("`\(name)` is bound again at line \(other.nameNode.startPosition.line)")
+        }
+        for scope in model.scopes where scope.globalNames.contains(name) {
+            reasons.append("`\(scope.qualifiedName)` declares `global \(name)`")
+        }
+        let statement = global.site.parent
+        if global.site.parent?.parent != model.tree.root || statement.map(SourceEditing.wholeLines) == nil {
+            reasons.append("the statement creating `\(name)` shares its line or is nested")
+        }
+        if global.site.child(field: "right")?.kind == "assignment" {
+            reasons.append("`\(name)` is assigned in a chained assignment")
+        }
+        return reasons
+    }
+
+    /// Why code at `node` may run more than once per run of its context (so one key would be
+    /// consumed several times), or nil.
+    private func repeatedExecution(of node: Node, in scope: Scope) -> String? {
+        if scope.kind == .lambda || scope.kind == .comprehension {
+            return "inside a \(scope.kind == .lambda ? "lambda" : "comprehension"); each evaluation needs its own key"
+        }
+        let stop = scope.node
+        var current = node.parent
+        while let ancestor = current, ancestor != stop {
+            if ancestor.kind == "for_statement" || ancestor.kind == "while_statement" {
+                return "inside a loop (line \(ancestor.startPosition.line)); each iteration needs its own key"
+            }
+            current = ancestor.parent
+        }
+        return nil
+    }
+
+    private static let transparentDecorators: Set<String> = [
+        "staticmethod", "classmethod", "jax.jit", "equinox.filter_jit", "flax.nnx.jit",
+    ]
+
+    /// Why `function` cannot simply gain a keyword-only parameter, or nil.
+    private func cannotTakeParameter(_ function: Scope) -> String? {
+        let decorators = model.decoratorNames(of: function)
+        if let other = decorators.first(where: { !Self.transparentDecorators.contains($0) }) {
+            return "`\(function.qualifiedName)` is decorated with `@\(other)`, which may not pass a new keyword through"
+        }
+        if model.isEntryPointFunction(function) {
+            return "`\(function.qualifiedName)` is run by a launcher and cannot take a key"
+        }
+        return nil
+    }
+
+    // MARK: Building the fix
+
+    private enum FixError: Error, CustomStringConvertible {
+        case unmovableSeed(String)
+        case layout(String)
+
+        var description: String {
+            switch self {
+            case .unmovableSeed(let detail), .layout(let detail): return detail
+            }
+        }
+    }
+
+    private func buildFix(_ contexts: [KeyContext]) -> Result<Fix, FixError> {
+        guard let call = global.value, call.kind == "call",
+              let constructor = call.child(field: "function"),
+              let seedArguments = call.child(field: "arguments"),
+              let statement = global.site.parent,
+              let statementLines = SourceEditing.wholeLines(of: statement) else {
+            return .failure(.layout("`\(name)` is not a plain `\(name) = PRNGKey(seed)` statement"))
+        }
+        var seedIsStable = true
+        var edits: [Edit] = [.deletion(statementLines)]
+        var spelling = JaxSpelling(model: model)
+        var parameterNames: [ObjectIdentifier: String] = [:]
+
+        // Parameter names first: call sites in other contexts spell them.
+        for context in contexts {
+            guard case .function(let function) = context.owner else { continue }
+            parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(
+                ["key", "rng_key", "prng_key"], avoiding: namesInUse(in: function))
+        }
+
+        for context in contexts {
+            guard let block = context.block, let first = context.firstDemand,
+                  let anchor = SourceEditing.statement(containing: first, in: block) else { continue }
+            guard SourceEditing.startsLine(anchor) else {
+                return .failure(.layout("the statement at line \(anchor.startPosition.line) shares its line with its block's header"))
+            }
+            let scope = context.scope ?? model.moduleScope
+            var taken = context.scope.map(namesInUse(in:)) ?? moduleNamesInUse()
+            let keyName: String
+            var lines: [String] = []
+            switch context.owner {
+            case .function(let function):
+                keyName = parameterNames[ObjectIdentifier(function)]!
+                edits.append(addParameter(keyName, to: function))
+            case .entry:
+                let preferred = String(name.drop { $0 == "_" }.lowercased())
+                keyName = SourceEditing.freshName(
+                    preferred.isEmpty ? ["key"] : [preferred, "key"], avoiding: taken)
+                switch movableSeed(seedArguments, constructor: constructor, into: scope, before: anchor) {
+                case .failure(let error): return .failure(error)
+                case .success(let stable): seedIsStable = seedIsStable && stable
+                }
+                lines.append("\(keyName) = \(constructor.text)\(seedArguments.text)")
+            }
+            taken.insert(keyName)
+
+            // One consumer takes the key itself; several get their own subkeys from one split.
+            var keyForCall: [Node: String] = [:]
+            if context.demandCount == 1 {
+                if let only = context.calls.first { keyForCall[only.call] = keyName }
+            } else {
+                var targets: [String] = context.directReads.isEmpty ? [] : [keyName]
+                for (call, callee) in context.calls.sorted(by: { $0.call.startByte < $1.call.startByte }) {
+                    let subkey = SourceEditing.freshName(["key_" + subkeySuffix(for: call, callee: callee)], avoiding: taken)
+                    taken.insert(subkey)
+                    keyForCall[call] = subkey
+                    targets.append(subkey)
+                }
+                let count = targets.count == 2 ? "" : ", \(targets.count)"
+                lines.append("\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope))(\(keyName)\(count))")
+            }
+            if !lines.isEmpty { edits.append(SourceEditing.insertLines(lines, before: anchor)) }
+            for read in context.directReads where read.text != keyName {
+                edits.append(.replacement(read.byteRange, with: keyName))
+            }
+            for (call, callee) in context.calls {
+                guard let arguments = call.child(field: "arguments"), let key = keyForCall[call] else { continue }
+                let parameter = parameterNames[ObjectIdentifier(callee)]!
+                edits.append(SourceEditing.appendToList(arguments, item: "\(parameter)=\(key)"))
+            }
+        }
+        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        let splits = contexts.contains { $0.demandCount > 1 }
+        let applicability: Applicability = splits || !seedIsStable ? .unsafe : .safe
+        return .success(Fix(
+            title: "pass `\(name)` explicitly instead of reading it at import time",
+            applicability: applicability,
+            edits: [file.path: edits]))
+    }
+
+    private func addParameter(_ parameter: String, to function: Scope) -> Edit {
+        let parameters = function.node.child(field: "parameters")!
+        let items = parameters.namedChildren
+        let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
+        let spelled = hasStar ? parameter : "*, " + parameter
+        let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
+        return SourceEditing.appendToList(parameters, item: spelled, before: doubleStar)
+    }
+
+    /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.
+    private func subkeySuffix(for call: Node, callee: Scope) -> String {
+        if let parent = call.parent, parent.kind == "assignment", parent.child(field: "right") == call,
+           let target = parent.child(field: "left"), target.kind == "identifier" {
+            return target.text
+        }
+        let calleeName = callee.name == "__init__" ? callee.parent?.name ?? "init" : callee.name ?? "call"
+        return SourceEditing.snakeCase(calleeName.drop { $0 == "_" }.description)
+    }
+
+    /// Every name bound or read in `function` and the scopes nested in it, except reads of the
+    /// global being replaced: a new parameter or local must not capture or shadow any of them.
+    private func namesInUse(in function: Scope) -> Set<String> {
+        let scopes = [function] + function.descendants
+        var names = Set(scopes.flatMap { $0.bindings.keys })
+        for reference in model.references where scopes.contains(where: { $0 === reference.scope }) {
+            if reference.name == name && model.scopeBinding(name, from: reference.scope) === model.moduleScope { continue }
+            names.insert(reference.name)
+        }
+        return names
+    }
+
+    private func moduleNamesInUse() -> Set<String> {
+        var names = Set(model.moduleScope.bindings.keys).subtracting([name])
+        for reference in model.references where reference.name != name { names.insert(reference.name) }
+        return names
+    }
+
+    /// Checks that the seed arguments mean the same where the key is now created, and whether
+    /// they are stable (literals and module constants, not attributes of other objects).
+    private func movableSeed(_ arguments: Node, constructor: Node, into scope: Scope, before anchor: Node) -> Result<Bool, FixError> {
+        var stable = true
+        var problem: String?
+        func check(_ node: Node) {
+            switch node.kind {
+            case "identifier":
+                let bound = model.scopeBinding(node.text, from: scope)
+                let original = model.scopeBinding(node.text, from: model.moduleScope)
+                if bound !== original {
+                    problem = "`\(node.text)` means something else where the key would be created"
+                } else if bound === model.moduleScope && scope === model.moduleScope,
+                          let late = model.moduleScope.bindings[node.text]?.first(where: { $0.site.startByte >= anchor.startByte }) {
+                    problem = "`\(node.text)` is bound at line \(late.site.startPosition.line), after the entry point starts"
+                }
+            case "attribute":
+                stable = false
+                if let object = node.child(field: "object") { check(object) }
+            case "integer", "float", "string", "true", "false", "none", "argument_list", "keyword_argument",
+                 "unary_operator", "binary_operator", "parenthesized_expression", "string_start", "string_content",
+                 "string_end", "escape_sequence":
+                for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
+                    check(child)
+                }
+            default:
+                problem = "the seed `\(arguments.text)` computes a value (\(node.kind)) that must not run twice or later"
+            }
+        }
+        check(arguments)
+        var root = constructor
+        while root.kind == "attribute", let object = root.child(field: "object") { root = object }
+        if model.scopeBinding(root.text, from: scope) !== model.scopeBinding(root.text, from: model.moduleScope) {
+            problem = "`\(root.text)` means something else where the key would be created"
+        }
+        if let problem { return .failure(.unmovableSeed(problem)) }
+        return .success(stable)
+    }
+
+    private func unique(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,148 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// RK001 — a PRNG key created at import time, at module or class scope.
+///
+/// The fix is the ``GlobalKeyThreading`` pass: the key moves into the functions and
+/// constructors that read it, and the entry points that call them create it from the same seed.
+struct ImportTimeKey: Rule {
+    static let description = RuleDescription(
+        code: "RK001",
+        name: "import-time-key",
+        summary: "PRNG key created at import time",
+        whatItDoes: """
+            Finds a JAX PRNG key created at module or class scope (`key = jax.random.PRNGKey(0)`), \
+            outside an `if __name__ == "__main__":` block.
+            """,
+        whyBad: """
+            A key made at import time is shared by everything that reads it: two constructors \
+            reading the same global key draw correlated (identical) randomness, and JAX's reuse \
+            checker raises `KeyReuseError`. Importing the module also runs JAX, and hides from \
+            every signature that the code is random.
+            """,
+        fixSafety: """
+            The key becomes a keyword-only `key` parameter of each function or constructor that \
+            read it; callers pass one, up to an entry point (`__main__`, a test, a fixture, `main`) \
+            that creates it from the original seed. Safe when each entry point feeds exactly one \
+            consumer, which then sees the same key value as before. Unsafe when the key had \
+            several consumers: a `jax.random.split` gives each its own key, which changes the \
+            random numbers drawn. When any use cannot be rewritten (the function used as a value, \
+            a call in a loop or at import time, a rebinding), nothing changes and the finding \
+            says why.
+            """,
+        examples: [
+            RuleExample(
+                bad: """
+                    import jax
+                    import equinox as eqx
+
+                    key = jax.random.PRNGKey(0)
+
+                    class MyLayer(eqx.Module):
+                        w: jax.Array
+
+                        def __init__(self):
+                            self.w = jax.random.normal(key, (128, 128))
+
+                    if __name__ == "__main__":
+                        layer = MyLayer()
+
+                    """,
+                good: """
+                    import jax
+                    import equinox as eqx
+
+
+                    class MyLayer(eqx.Module):
+                        w: jax.Array
+
+                        def __init__(self, *, key):
+                            self.w = jax.random.normal(key, (128, 128))
+
+                    if __name__ == "__main__":
+                        key = jax.random.PRNGKey(0)
+                        layer = MyLayer(key=key)
+
+                    """),
+            RuleExample(
+                bad: """
+                    import jax.random as jr
+
+                    KEY = jr.PRNGKey(7)
+
+                    def noise(shape):
+                        return jr.normal(KEY, shape)
+
+                    def test_noise():
+                        a = noise((2,))
+                        b = noise((2,))
+                        assert a.shape == b.shape
+
+                    """,
+                good: """
+                    import jax.random as jr
+
+
+                    def noise(shape, *, key):
+                        return jr.normal(key, shape)
+
+                    def test_noise():
+                        key = jr.PRNGKey(7)
+                        key_a, key_b = jr.split(key)
+                        a = noise((2,), key=key_a)
+                        b = noise((2,), key=key_b)
+                        assert a.shape == b.shape
+
+                    """,
+                unsafeFixes: true),
+        ])
+
+    static func importTimeMessage(_ name: String, readers: [String]) -> String {
+        let readBy = readers.isEmpty ? "" : "; read by " + readers.joined(separator: ", ")
+        return "`\(name)` is a PRNG key created at import time\(readBy)"
+    }
+
+    func check(_ file: FileContext) -> [Finding] {
+        let model = file.model
+        var findings: [Finding] = []
+        for scope in [model.moduleScope] + model.scopes.filter({ $0.kind == .classBody }) {
+            for (_, bindings) in scope.bindings {
+                for binding in bindings {
+                    guard let created = createdKey(binding, in: scope, model: model) else { continue }
+                    let plan: GlobalKeyThreading.Plan = scope === model.moduleScope && created.role == .constructor
+                        ? GlobalKeyThreading(file: file, global: binding).plan()
+                        : .manual(reason: created.role == .constructor
+                                  ? "keys at class scope are migrated by hand"
+                                  : "a key derived by `\(created.callee)` at import time is migrated by hand",
+                                  readers: [])
+                    let (remedy, readers): (Finding.Remedy, [String]) = switch plan {
+                    case .fix(let fix, let readers): (.fix(fix), readers)
+                    case .manual(let reason, let readers): (.manual(reason: reason), readers)
+                    }
+                    findings.append(Finding(
+                        code: code, node: binding.nameNode, path: file.path,
+                        message: Self.importTimeMessage(binding.name, readers: readers), remedy: remedy))
+                }
+            }
+        }
+        return findings.sorted { $0.range < $1.range }
+    }
+
+    /// The key-producing call a module- or class-level binding is created by, if any. Keys made
+    /// inside `if __name__ == "__main__":` are an entry point's own and are fine.
+    private func createdKey(_ binding: Binding, in scope: Scope, model: SemanticModel)
+        -> (role: JaxRandomAPI.Role, callee: String)? {
+        guard binding.kind == .assignment, !binding.throughGlobalDeclaration, binding.site.kind == "assignment",
+              let value = binding.site.child(field: "right"), value.kind == "call",
+              let callee = value.child(field: "function"),
+              let qualified = model.qualifiedName(of: callee, in: scope),
+              JaxRandomAPI.producesKey(qualified),
+              let role = JaxRandomAPI.role(of: qualified) else { return nil }
+        if scope === model.moduleScope,
+           model.mainBlocks.contains(where: { $0.byteRange.contains(binding.site.byteRange) }) {
+            return nil
+        }
+        return (role, qualified)
+    }
+}

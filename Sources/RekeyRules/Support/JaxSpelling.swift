@@ -1,0 +1,65 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// How a file spells `jax.random` members in a given scope, reusing its own imports
+/// (`jr.split`, `random.split`, `jax.random.split`, or a from-imported `split`). When the file
+/// has no usable import it asks for `import jax` — one request, applied once per fix.
+struct JaxSpelling {
+    let model: SemanticModel
+    private(set) var importEdit: Edit?
+
+    init(model: SemanticModel) {
+        self.model = model
+    }
+
+    /// The spelling of `jax.random.<member>` valid in `scope`.
+    mutating func spell(_ member: String, in scope: Scope) -> String {
+        let module = model.moduleScope
+        var candidates: [(name: String, spelling: String)] = []
+        for (name, bindings) in module.bindings {
+            guard bindings.count == 1, let imported = bindings[0].importedName else { continue }
+            switch imported {
+            case JaxRandomAPI.module + "." + member: candidates.append((name, name))
+            case JaxRandomAPI.module: candidates.append((name, name + "." + member))
+            case "jax" where bindings[0].kind == .importedModule("jax"):
+                candidates.append((name, name + ".random." + member))
+            default: break
+            }
+        }
+        // Prefer the shortest spelling whose root is not shadowed where it is used; ties by name
+        // so the choice is stable.
+        let visible = candidates
+            .filter { model.scopeBinding($0.name, from: scope) === module }
+            .sorted { ($0.spelling.count, $0.spelling) < ($1.spelling.count, $1.spelling) }
+        if let best = visible.first { return best.spelling }
+        if model.scopeBinding("jax", from: scope) == nil {
+            importEdit = importEdit ?? addImportJax()
+            return "jax.random." + member
+        }
+        // `jax` is bound to something else here; import under a name nothing uses.
+        importEdit = importEdit ?? addImport("import jax.random as _rekey_random")
+        return "_rekey_random." + member
+    }
+
+    private func addImportJax() -> Edit { addImport("import jax") }
+
+    /// Adds an import line after the module's last top-level import (or its docstring and
+    /// `__future__` imports when it has none).
+    private func addImport(_ line: String) -> Edit {
+        let root = model.tree.root
+        let statements = root.namedChildren.filter { $0.kind != "comment" }
+        let imports = statements.prefix { statement in
+            ["import_statement", "import_from_statement", "future_import_statement"].contains(statement.kind)
+                || (statement.kind == "expression_statement" && statement.namedChildren.first?.kind == "string")
+        }
+        let source = model.source
+        let newline = source.lineEnding.rawValue
+        if let last = imports.last {
+            let end = source.lineRange(source.lineIndex(at: last.endByte - 1)).end
+            let needsNewline = end == source.bytes.count && source.bytes.last != UInt8(ascii: "\n")
+            return .insertion((needsNewline ? newline : "") + line + newline, at: end)
+        }
+        return .insertion(line + newline, at: 0)
+    }
+}

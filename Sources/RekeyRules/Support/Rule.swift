@@ -1,0 +1,105 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// A stable rule code such as `RK001`.
+public struct RuleCode: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+    public static func < (lhs: RuleCode, rhs: RuleCode) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A bad/good pair from a rule's documentation. The same text is rendered into MIGRATION.md and
+/// run as a test: `bad` must trigger the rule and rewrite to `good` (when `good` is given),
+/// and `good` must trigger nothing.
+public struct RuleExample: Sendable {
+    public let bad: String
+    public let good: String?
+    /// Options the rewrite needs (e.g. unsafe fixes).
+    public let unsafeFixes: Bool
+
+    public init(bad: String, good: String?, unsafeFixes: Bool = false) {
+        self.bad = bad
+        self.good = good
+        self.unsafeFixes = unsafeFixes
+    }
+}
+
+/// The documentation of a rule, in ruff's fixed sections.
+public struct RuleDescription: Sendable {
+    public let code: RuleCode
+    /// Kebab-case name (`import-time-key`).
+    public let name: String
+    public let summary: String
+    public let whatItDoes: String
+    public let whyBad: String
+    public let fixSafety: String
+    public let examples: [RuleExample]
+}
+
+/// Everything a rule sees about one file.
+public struct FileContext {
+    /// The path as the user gave it (relative paths stay relative), used in messages and diffs.
+    public let path: String
+    public let model: SemanticModel
+
+    public init(path: String, model: SemanticModel) {
+        self.path = path
+        self.model = model
+    }
+
+    public var source: SourceText { model.source }
+}
+
+/// A rule inspects one file and reports findings, each with a fix when one exists.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    func check(_ file: FileContext) -> [Finding]
+}
+
+extension Rule {
+    public var code: RuleCode { Self.description.code }
+}
+
+/// One reported problem.
+public struct Finding: Sendable {
+    public let code: RuleCode
+    public let path: String
+    public let range: ByteRange
+    public let start: SourcePosition
+    public let end: SourcePosition
+    public let message: String
+    public let remedy: Remedy
+
+    public enum Remedy: Sendable {
+        case fix(Fix)
+        /// No automatic fix; the reason says what to migrate by hand and why.
+        case manual(reason: String)
+    }
+
+    public init(code: RuleCode, node: Node, path: String, message: String, remedy: Remedy) {
+        self.code = code
+        self.path = path
+        self.range = node.byteRange
+        self.start = node.startPosition
+        self.end = node.endPosition
+        self.message = message
+        self.remedy = remedy
+    }
+
+    public var fix: Fix? {
+        if case .fix(let fix) = remedy { return fix }
+        return nil
+    }
+}
+
+/// Every rule rekey knows, in code order.
+public enum RuleRegistry {
+    public static let all: [any Rule] = [ImportTimeKey()]
+
+    public static func rule(_ code: RuleCode) -> (any Rule)? {
+        all.first { $0.code == code }
+    }
+}

@@ -1,0 +1,104 @@
+import RekeyEdits
+import RekeySyntax
+
+/// Edits that keep the file's own layout: inserted lines take the indentation of the statement
+/// they precede (tabs stay tabs) and the file's line ending; arguments and parameters are added
+/// in the list's own style (one per line when the list is laid out that way).
+enum SourceEditing {
+    /// The statement, directly inside `block`, that contains `node`.
+    static func statement(containing node: Node, in block: Node) -> Node? {
+        var current = node
+        while let parent = current.parent {
+            if parent == block { return current }
+            current = parent
+        }
+        return nil
+    }
+
+    /// Whether `node` is the first thing on its line (only spaces and tabs before it).
+    static func startsLine(_ node: Node) -> Bool {
+        let source = node.source
+        let lineStart = source.lineStarts[source.lineIndex(at: node.startByte)]
+        return source.bytes[lineStart..<node.startByte].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+    }
+
+    /// Inserts whole lines before `statement`, at its indentation. The statement must start its line.
+    static func insertLines(_ lines: [String], before statement: Node) -> Edit {
+        let source = statement.source
+        let indent = source.indentation(ofLineAt: statement.startByte)
+        let newline = source.lineEnding.rawValue
+        let text = lines.map { indent + $0 + newline }.joined()
+        return .insertion(text, at: source.lineStarts[source.lineIndex(at: statement.startByte)])
+    }
+
+    /// The bytes of the whole lines a simple statement occupies, line terminator included;
+    /// nil when something other than a trailing comment shares those lines.
+    static func wholeLines(of statement: Node) -> ByteRange? {
+        guard startsLine(statement) else { return nil }
+        let source = statement.source
+        let lastLine = source.lineRange(source.lineIndex(at: max(statement.startByte, statement.endByte - 1)))
+        let rest = source.text(in: ByteRange(statement.endByte, lastLine.end))
+        let trimmed = rest.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.isEmpty || trimmed.first == "#" || trimmed.first == "\r" || trimmed.first == "\n" else { return nil }
+        return ByteRange(source.lineStarts[source.lineIndex(at: statement.startByte)], lastLine.end)
+    }
+
+    /// Appends `item` (an argument or parameter, already spelled) at the end of a parenthesised
+    /// list, before `anchor` when given (e.g. before `**kwargs`).
+    static func appendToList(_ list: Node, item: String, before anchor: Node? = nil) -> Edit {
+        let source = list.source
+        if let anchor {
+            return .insertion(item + ", ", at: anchor.startByte)
+        }
+        let children = list.children
+        guard let close = children.last, close.kind == ")",
+              let last = children.dropLast().last(where: { ($0.isNamed && $0.kind != "comment") || $0.kind == "," || $0.kind == "(" }) else {
+            preconditionFailure("not a parenthesised list: \(list.kind)")
+        }
+        if last.kind == "(" || children.count == 2 {
+            return .insertion(item, at: close.startByte)
+        }
+        let trailingComma = last.kind == ","
+        let closeLine = source.lineIndex(at: close.startByte)
+        let lastLine = source.lineIndex(at: last.startByte)
+        if trailingComma && closeLine != lastLine {
+            // One item per line: add a line after the last item's line, at its indentation.
+            let lineEnd = source.lineRange(lastLine).end
+            let terminatorLength = source.lineEnding == .crlf && lineEnd >= 2 && source.bytes[lineEnd - 2] == UInt8(ascii: "\r") ? 2 : 1
+            let indent = source.indentation(ofLineAt: last.startByte)
+            return .insertion(source.lineEnding.rawValue + indent + item + ",", at: lineEnd - terminatorLength)
+        }
+        if trailingComma {
+            return .insertion(" " + item + ",", at: last.endByte)
+        }
+        return .insertion(", " + item, at: last.endByte)
+    }
+
+    /// `MyLayer` → `my_layer`, `HTTPServer` → `http_server`, `make_model` stays.
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        let characters = Array(name)
+        for (index, character) in characters.enumerated() {
+            if character.isUppercase {
+                let previous = index > 0 ? characters[index - 1] : nil
+                let next = index + 1 < characters.count ? characters[index + 1] : nil
+                if let previous, previous != "_", previous.isLowercase || previous.isNumber || (next?.isLowercase ?? false) {
+                    result += "_"
+                }
+                result += character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// The first candidate not in `taken`, else the first with a numeric suffix.
+    static func freshName(_ candidates: [String], avoiding taken: Set<String>) -> String {
+        if let free = candidates.first(where: { !taken.contains($0) }) { return free }
+        let base = candidates[0]
+        var suffix = 2
+        while taken.contains("\(base)\(suffix)") { suffix += 1 }
+        return "\(base)\(suffix)"
+    }
+}
