@@ -10,9 +10,15 @@ public struct Engine {
     public struct Options: Sendable {
         public var unsafeFixes = false
         public var maximumRounds = 8
+        /// Worker threads; nil uses every core.
+        public var jobs: Int?
+        /// Skip parsing files with no JAX cue in their bytes. Off only to measure what it saves.
+        public var prefilter = true
 
-        public init(unsafeFixes: Bool = false) {
+        public init(unsafeFixes: Bool = false, jobs: Int? = nil, prefilter: Bool = true) {
             self.unsafeFixes = unsafeFixes
+            self.jobs = jobs
+            self.prefilter = prefilter
         }
     }
 
@@ -56,6 +62,7 @@ public struct Engine {
         var findings: [Finding] = []
         var diagnostics: [Diagnostic] = []
         var parsed = false
+        var imports: ModuleImports?
     }
 
     public func check(paths: [String]) -> CheckReport {
@@ -106,10 +113,11 @@ public struct Engine {
                 touched.append(index)
                 changed.insert(index)
             }
-            let reanalysed = parallelMap(touched, makeState: { try! PythonParser() }) { parser, index in
+            let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
                 analyse(states[index], parser: &parser)
             }
             for (index, state) in zip(touched, reanalysed) { states[index] = state }
+            guardAcrossFiles(&states)
             if report.rounds == options.maximumRounds, states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } }) {
                 report.diagnostics.append(Diagnostic(
                     path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
@@ -144,10 +152,18 @@ public struct Engine {
 
     private func load(_ paths: [String]) -> ([FileState], [Diagnostic]) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
-        let states = parallelMap(discovery.files, makeState: { try! PythonParser() }) { parser, path in
+        var states = parallelMap(discovery.files, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
+        guardAcrossFiles(&states)
         return (states, discovery.diagnostics)
+    }
+
+    private func guardAcrossFiles(_ states: inout [FileState]) {
+        var importsByPath: [String: ModuleImports] = [:]
+        for state in states { if let imports = state.imports { importsByPath[state.path] = imports } }
+        var crossFile = CrossFileGuard(importsByPath: importsByPath)
+        crossFile.restrict(&states)
     }
 
     private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
@@ -157,7 +173,7 @@ public struct Engine {
         } catch {
             return FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)])
         }
-        guard Prefilter.mayMatter(bytes) else { return FileState(path: path, original: bytes, current: nil) }
+        guard !options.prefilter || Prefilter.mayMatter(bytes) else { return FileState(path: path, original: bytes, current: nil) }
         do {
             let source = try SourceText(path: path, bytes: bytes)
             return analyse(FileState(path: path, original: bytes, current: source), parser: &parser)
@@ -190,6 +206,7 @@ public struct Engine {
                 message: "skipped: does not parse (syntax error at line \(position.line), column \(position.column))")]
             return state
         }
+        state.imports = ModuleImports(path: state.path, tree: tree)
         let context = FileContext(path: state.path, model: SemanticModel(tree: tree))
         state.findings = rules.flatMap { $0.check(context) }
         return state

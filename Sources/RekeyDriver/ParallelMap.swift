@@ -2,13 +2,14 @@ import Foundation
 
 /// Maps `items` on every core. Each worker gets its own `state` (a tree-sitter parser is not
 /// thread-safe) and pulls the next index from a shared counter, so uneven file sizes balance.
-func parallelMap<Item, State, Output>(
+public func parallelMap<Item, State, Output>(
     _ items: [Item],
+    workers requested: Int? = nil,
     makeState: () -> State,
     _ transform: (inout State, Item) -> Output
 ) -> [Output] {
     guard !items.isEmpty else { return [] }
-    let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count)
+    let workers = min(requested ?? ProcessInfo.processInfo.activeProcessorCount, items.count)
     let results = UnsafeMutableBufferPointer<Output?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }

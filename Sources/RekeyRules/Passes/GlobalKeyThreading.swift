@@ -21,7 +21,7 @@ struct GlobalKeyThreading {
     let global: Binding
 
     enum Plan {
-        case fix(Fix, readers: [String])
+        case fix(Fix, readers: [String], touchedSymbols: Set<String>)
         case manual(reason: String, readers: [String])
     }
 
@@ -129,8 +129,14 @@ struct GlobalKeyThreading {
         if !blockers.isEmpty {
             return .manual(reason: unique(blockers).joined(separator: "; "), readers: readers)
         }
+        var touched: Set<String> = [name]
+        for context in contexts {
+            guard case .function(var scope) = context.owner else { continue }
+            while let parent = scope.parent, parent.kind != .module { scope = parent }
+            if let topLevel = scope.name { touched.insert(topLevel) }
+        }
         switch buildFix(contexts) {
-        case .success(let fix): return .fix(fix, readers: readers)
+        case .success(let fix): return .fix(fix, readers: readers, touchedSymbols: touched)
         case .failure(let reason): return .manual(reason: reason.description, readers: readers)
         }
     }

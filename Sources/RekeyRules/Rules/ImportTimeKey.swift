@@ -116,13 +116,14 @@ struct ImportTimeKey: Rule {
                                   ? "keys at class scope are migrated by hand"
                                   : "a key derived by `\(created.callee)` at import time is migrated by hand",
                                   readers: [])
-                    let (remedy, readers): (Finding.Remedy, [String]) = switch plan {
-                    case .fix(let fix, let readers): (.fix(fix), readers)
-                    case .manual(let reason, let readers): (.manual(reason: reason), readers)
+                    let (remedy, readers, touched): (Finding.Remedy, [String], Set<String>) = switch plan {
+                    case .fix(let fix, let readers, let touched): (.fix(fix), readers, touched)
+                    case .manual(let reason, let readers): (.manual(reason: reason), readers, [])
                     }
                     findings.append(Finding(
                         code: code, node: binding.nameNode, path: file.path,
-                        message: Self.importTimeMessage(binding.name, readers: readers), remedy: remedy))
+                        message: Self.importTimeMessage(binding.name, readers: readers), remedy: remedy,
+                        touchedSymbols: touched))
                 }
             }
         }

@@ -71,7 +71,11 @@ public struct Finding: Sendable {
     public let start: SourcePosition
     public let end: SourcePosition
     public let message: String
-    public let remedy: Remedy
+    public private(set) var remedy: Remedy
+    /// Module-level names whose meaning the fix changes (a removed global, a function that gains
+    /// a parameter). Another file using one of them would break, so the engine checks them
+    /// across the project before offering the fix.
+    public let touchedSymbols: Set<String>
 
     public enum Remedy: Sendable {
         case fix(Fix)
@@ -79,7 +83,9 @@ public struct Finding: Sendable {
         case manual(reason: String)
     }
 
-    public init(code: RuleCode, node: Node, path: String, message: String, remedy: Remedy) {
+    public init(code: RuleCode, node: Node, path: String, message: String, remedy: Remedy,
+                touchedSymbols: Set<String> = []) {
+        self.touchedSymbols = touchedSymbols
         self.code = code
         self.path = path
         self.range = node.byteRange
@@ -87,6 +93,13 @@ public struct Finding: Sendable {
         self.end = node.endPosition
         self.message = message
         self.remedy = remedy
+    }
+
+    /// The same finding, left for hand migration.
+    public func withoutFix(because reason: String) -> Finding {
+        var copy = self
+        copy.remedy = .manual(reason: reason)
+        return copy
     }
 
     public var fix: Fix? {

@@ -1,0 +1,82 @@
+import Foundation
+import RekeySyntax
+
+/// Module-level facts that cross files: a file's dotted module name, and every module it imports.
+/// These per-file summaries are what the project-wide checks merge, so no file needs another
+/// file's tree.
+public struct ModuleImports: Sendable {
+    public let moduleName: String
+    /// Absolute dotted names this file imports; relative imports are resolved. For
+    /// `from a.b import c` both `a.b` and `a.b.c` are listed (`c` may be a submodule).
+    public let imported: Set<String>
+
+    public init(path: String, tree: SyntaxTree) {
+        moduleName = ModuleImports.moduleName(forFile: path)
+        imported = ModuleImports.collect(tree.root, package: ModuleImports.package(of: path, moduleName: moduleName))
+    }
+
+    /// Whether this file imports `module` or something inside it.
+    public func imports(_ module: String) -> Bool {
+        imported.contains { $0 == module || $0.hasPrefix(module + ".") }
+    }
+
+    /// `pkg/sub/mod.py` → `pkg.sub.mod` when `pkg/` and `pkg/sub/` are packages (have an
+    /// `__init__.py`); a file outside any package is a top-level module named by its stem.
+    public static func moduleName(forFile path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var parts = [url.deletingPathExtension().lastPathComponent]
+        if parts[0] == "__init__" { parts.removeAll() }
+        var directory = url.deletingLastPathComponent()
+        while FileManager.default.fileExists(atPath: directory.appendingPathComponent("__init__.py").path) {
+            parts.insert(directory.lastPathComponent, at: 0)
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { break }
+            directory = parent
+        }
+        return parts.joined(separator: ".")
+    }
+
+    private static func package(of path: String, moduleName: String) -> String {
+        if (path as NSString).lastPathComponent == "__init__.py" { return moduleName }
+        return moduleName.split(separator: ".").dropLast().joined(separator: ".")
+    }
+
+    private static func collect(_ node: Node, package: String) -> Set<String> {
+        var result = Set<String>()
+        func visit(_ node: Node) {
+            switch node.kind {
+            case "import_statement":
+                for name in node.children(field: "name") {
+                    let module = name.kind == "aliased_import" ? name.child(field: "name") : name
+                    if let module { result.insert(module.text) }
+                }
+            case "import_from_statement":
+                guard let module = node.child(field: "module_name") else { return }
+                let base = resolve(module.text.filter { !$0.isWhitespace }, package: package)
+                result.insert(base)
+                for name in node.children(field: "name") {
+                    let imported = name.kind == "aliased_import" ? name.child(field: "name") : name
+                    if let imported { result.insert(base.isEmpty ? imported.text : base + "." + imported.text) }
+                }
+            case "function_definition", "class_definition", "decorated_definition", "block", "module",
+                 "if_statement", "try_statement", "with_statement", "else_clause", "elif_clause",
+                 "except_clause", "finally_clause", "for_statement", "while_statement":
+                for child in node.namedChildren { visit(child) }
+            default:
+                break
+            }
+        }
+        visit(node)
+        return result
+    }
+
+    /// `..models` inside package `app.api` → `app.models`.
+    static func resolve(_ module: String, package: String) -> String {
+        let dots = module.prefix { $0 == "." }.count
+        guard dots > 0 else { return module }
+        var base = package.split(separator: ".").map(String.init)
+        base.removeLast(min(dots - 1, base.count))
+        let rest = module.dropFirst(dots)
+        return (base + (rest.isEmpty ? [] : [String(rest)])).joined(separator: ".")
+    }
+}
