@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RekeyDriver
 import RekeyEdits
+import RekeyRules
 
 /// Exit codes, as CI bots read them.
 enum Status {
@@ -19,7 +20,7 @@ struct Rekey: ParsableCommand {
             reused, or hidden in defaults, and rewrites them into the explicit-key style of \
             modern JAX, Equinox and Flax NNX. Exit status: 0 clean, 1 findings, 2 usage or I/O error.
             """,
-        subcommands: [Check.self, Diff.self, Fix.self])
+        subcommands: [Check.self, Diff.self, Fix.self, RuleCommand.self])
 }
 
 struct PathArguments: ParsableArguments {
@@ -103,6 +104,45 @@ struct Fix: ParsableCommand {
         }
         FileHandle.standardError.write(Data(TextReport.fixSummary(report, wrote: true).utf8))
         try finish(diagnostics: diagnostics, findings: false)
+    }
+}
+
+struct RuleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rule",
+        abstract: "Explain a rule, or list them all.",
+        discussion: """
+            Example:
+              rekey rule RK001
+              rekey rule --all --format markdown > MIGRATION.md
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, markdown
+    }
+
+    @Argument(help: "A rule code such as RK001.")
+    var code: String?
+
+    @Flag(help: "All rules: an index in text format, the whole migration guide in markdown.")
+    var all = false
+
+    @Option(help: "text or markdown.")
+    var format: Format = .text
+
+    func validate() throws {
+        guard all != (code != nil) else { throw ValidationError("give either a rule code or --all") }
+        if let code, RuleRegistry.rule(RuleCode(code.uppercased())) == nil {
+            throw ValidationError("unknown rule '\(code)'; `rekey rule --all` lists them")
+        }
+    }
+
+    func run() throws {
+        if all {
+            print(format == .markdown ? MigrationGuide.markdown() : MigrationGuide.index(), terminator: "")
+        } else if let code, let rule = RuleRegistry.rule(RuleCode(code.uppercased())) {
+            print(MigrationGuide.text(type(of: rule).description), terminator: "")
+        }
     }
 }
 

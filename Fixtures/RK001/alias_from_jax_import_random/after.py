@@ -3,7 +3,6 @@ from jax import random
 import jax.numpy as jnp
 
 
-
 class FixedDropout:
     def __init__(self, rate, shape, *, key):
         keep = random.bernoulli(key, 1.0 - rate, shape)

@@ -3,7 +3,6 @@ import jax
 import jax.numpy as jnp
 
 
-
 def sample_mixture(*weights, scale=1.0, key, **options):
     logits = jnp.log(jnp.asarray(weights))
     return scale * jax.random.categorical(key, logits, **options)

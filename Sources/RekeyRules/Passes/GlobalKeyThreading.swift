@@ -218,7 +218,7 @@ struct GlobalKeyThreading {
             return .failure(.layout("`\(name)` is not a plain `\(name) = PRNGKey(seed)` statement"))
         }
         var seedIsStable = true
-        var edits: [Edit] = [.deletion(statementLines)]
+        var edits: [Edit] = [SourceEditing.deletingLines(statementLines, in: model.source)]
         var spelling = JaxSpelling(model: model)
         var parameterNames: [ObjectIdentifier: String] = [:]
 

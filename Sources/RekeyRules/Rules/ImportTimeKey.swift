@@ -53,7 +53,6 @@ struct ImportTimeKey: Rule {
                     import jax
                     import equinox as eqx
 
-
                     class MyLayer(eqx.Module):
                         w: jax.Array
 
@@ -82,7 +81,6 @@ struct ImportTimeKey: Rule {
                     """,
                 good: """
                     import jax.random as jr
-
 
                     def noise(shape, *, key):
                         return jr.normal(key, shape)

@@ -43,6 +43,24 @@ enum SourceEditing {
         return ByteRange(source.lineStarts[source.lineIndex(at: statement.startByte)], lastLine.end)
     }
 
+    /// Deletes whole lines and, when blank lines surround them, as many of the following blank
+    /// lines as keeps the gap the larger of the two (two blank lines before a `def` stay two).
+    static func deletingLines(_ lines: ByteRange, in source: SourceText) -> Edit {
+        func isBlank(_ line: Int) -> Bool {
+            source.text(in: source.lineRange(line)).allSatisfy { $0.isWhitespace }
+        }
+        let first = source.lineIndex(at: lines.start)
+        let last = source.lineIndex(at: lines.end - 1)
+        var before = 0
+        while first - before - 1 >= 0, isBlank(first - before - 1) { before += 1 }
+        var after = 0
+        while last + after + 1 < source.lineStarts.count, source.lineRange(last + after + 1).length > 0,
+              isBlank(last + after + 1) { after += 1 }
+        let swallowed = min(before, after)
+        let end = swallowed > 0 ? source.lineRange(last + swallowed).end : lines.end
+        return .deletion(ByteRange(lines.start, end))
+    }
+
     /// Appends `item` (an argument or parameter, already spelled) at the end of a parenthesised
     /// list, before `anchor` when given (e.g. before `**kwargs`).
     static func appendToList(_ list: Node, item: String, before anchor: Node? = nil) -> Edit {
