@@ -71,8 +71,8 @@ public final class SemanticModel {
                   found.allSatisfy({ $0.importedName == first }) else { return nil }
             return first
         case "attribute":
-            guard let object = expression.child(field: "object"),
-                  let attribute = expression.child(field: "attribute"),
+            guard let object = expression.child(.object),
+                  let attribute = expression.child(.attribute),
                   let base = qualifiedName(of: object, in: scope) else { return nil }
             return base + "." + attribute.text
         default:
@@ -95,62 +95,62 @@ public final class SemanticModel {
     }
 
     private func visitChildren(of node: Node, in scope: Scope) {
-        for child in node.namedChildren { visit(child, in: scope) }
+        node.forEachNamedChild { visit($0, in: scope) }
     }
 
     private func visit(_ node: Node, in scope: Scope) {
-        switch node.kind {
-        case "identifier":
+        switch node.nodeKind {
+        case .identifier:
             references.append(Reference(name: node.text, node: node, scope: scope))
-        case "attribute":
+        case .attribute:
             attributes.append((node, scope))
-            if let object = node.child(field: "object") { visit(object, in: scope) }
-        case "keyword_argument":
-            if let value = node.child(field: "value") { visit(value, in: scope) }
-        case "call":
+            if let object = node.child(.object) { visit(object, in: scope) }
+        case .keywordArgument:
+            if let value = node.child(.value) { visit(value, in: scope) }
+        case .call:
             calls.append((node, scope))
             visitChildren(of: node, in: scope)
-        case "decorated_definition":
+        case .decoratedDefinition:
             visitChildren(of: node, in: scope)
-        case "function_definition":
+        case .functionDefinition:
             visitFunction(node, in: scope)
-        case "class_definition":
+        case .classDefinition:
             visitClass(node, in: scope)
-        case "lambda":
+        case .lambda:
             visitLambda(node, in: scope)
-        case "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
+        case .listComprehension, .setComprehension, .dictionaryComprehension, .generatorExpression:
             visitComprehension(node, in: scope)
-        case "assignment":
-            if let right = node.child(field: "right") { visit(right, in: scope) }
-            if let type = node.child(field: "type") { visit(type, in: scope) }
-            if let left = node.child(field: "left") {
-                let value = node.child(field: "right")
+        case .assignment:
+            if let right = node.child(.right) { visit(right, in: scope) }
+            if let type = node.child(.type) { visit(type, in: scope) }
+            if let left = node.child(.left) {
+                let value = node.child(.right)
                 let kind: Binding.Kind = value == nil ? .annotationOnly : .assignment
                 bindTargets(left, in: scope, kind: kind, site: node, value: left.kind == "identifier" ? value : nil)
             }
-        case "augmented_assignment":
-            if let right = node.child(field: "right") { visit(right, in: scope) }
-            if let left = node.child(field: "left") {
+        case .augmentedAssignment:
+            if let right = node.child(.right) { visit(right, in: scope) }
+            if let left = node.child(.left) {
                 if left.kind == "identifier" { visit(left, in: scope) }
                 bindTargets(left, in: scope, kind: .augmentedAssignment, site: node, value: nil)
             }
-        case "named_expression":
-            if let value = node.child(field: "value") { visit(value, in: scope) }
-            if let name = node.child(field: "name") {
+        case .namedExpression:
+            if let value = node.child(.value) { visit(value, in: scope) }
+            if let name = node.child(.name) {
                 // A walrus inside a comprehension binds in the enclosing non-comprehension scope.
                 var target = scope
                 while target.kind == .comprehension, let parent = target.parent { target = parent }
                 bindTargets(name, in: target, kind: .walrus, site: node, value: nil)
             }
-        case "for_statement":
-            if let right = node.child(field: "right") { visit(right, in: scope) }
-            if let left = node.child(field: "left") {
+        case .forStatement:
+            if let right = node.child(.right) { visit(right, in: scope) }
+            if let left = node.child(.left) {
                 bindTargets(left, in: scope, kind: .loopTarget, site: node, value: nil)
             }
             for field in ["body", "alternative"] {
                 if let part = node.child(field: field) { visit(part, in: scope) }
             }
-        case "as_pattern":
+        case .asPattern:
             // `with x as y`, `except E as e`, `case P as name`
             for child in node.namedChildren {
                 if child.kind == "as_pattern_target" {
@@ -165,24 +165,24 @@ public final class SemanticModel {
                     visit(child, in: scope)
                 }
             }
-        case "import_statement":
+        case .importStatement:
             for name in node.children(field: "name") { bindImport(name, in: scope, site: node) }
-        case "import_from_statement":
+        case .importFromStatement:
             visitImportFrom(node, in: scope)
-        case "global_statement":
+        case .globalStatement:
             for name in node.namedChildren where name.kind == "identifier" { scope.declareGlobal(name.text) }
-        case "nonlocal_statement":
+        case .nonlocalStatement:
             for name in node.namedChildren where name.kind == "identifier" { scope.declareNonlocal(name.text) }
-        case "delete_statement":
+        case .deleteStatement:
             for target in node.namedChildren {
                 visit(target, in: scope)
                 if target.kind == "identifier" {
                     scope.add(Binding(name: target.text, kind: .deletion, nameNode: target, site: node, value: nil))
                 }
             }
-        case "case_pattern", "keyword_pattern", "splat_pattern":
+        case .casePattern, .keywordPattern, .splatPattern:
             visitPattern(node, in: scope)
-        case "type_parameter", "type_alias_statement":
+        case .typeParameter, .typeAliasStatement:
             // PEP 695 type parameters and aliases name types, never keys.
             break
         default:
@@ -191,32 +191,32 @@ public final class SemanticModel {
     }
 
     private func visitFunction(_ node: Node, in scope: Scope) {
-        guard let nameNode = node.child(field: "name") else { return }
+        guard let nameNode = node.child(.name) else { return }
         let name = nameNode.text
         // Decorators, defaults, annotations and the return type are evaluated where `def` runs.
-        let parameters = node.child(field: "parameters")
+        let parameters = node.child(.parameters)
         if let parameters { visitParameterExpressions(parameters, in: scope) }
-        if let returnType = node.child(field: "return_type") { visit(returnType, in: scope) }
+        if let returnType = node.child(.returnType) { visit(returnType, in: scope) }
         scope.add(Binding(name: name, kind: .functionDefinition, nameNode: nameNode, site: node, value: nil))
         let functionScope = open(.function, node, in: scope, name: name)
         if let parameters { bindParameters(parameters, in: functionScope) }
-        if let body = node.child(field: "body") { visit(body, in: functionScope) }
+        if let body = node.child(.body) { visit(body, in: functionScope) }
     }
 
     private func visitClass(_ node: Node, in scope: Scope) {
-        guard let nameNode = node.child(field: "name") else { return }
-        if let bases = node.child(field: "superclasses") { visit(bases, in: scope) }
+        guard let nameNode = node.child(.name) else { return }
+        if let bases = node.child(.superclasses) { visit(bases, in: scope) }
         scope.add(Binding(name: nameNode.text, kind: .classDefinition, nameNode: nameNode, site: node, value: nil))
         let classScope = open(.classBody, node, in: scope, name: nameNode.text)
-        if let body = node.child(field: "body") { visit(body, in: classScope) }
+        if let body = node.child(.body) { visit(body, in: classScope) }
     }
 
     private func visitLambda(_ node: Node, in scope: Scope) {
-        let parameters = node.child(field: "parameters")
+        let parameters = node.child(.parameters)
         if let parameters { visitParameterExpressions(parameters, in: scope) }
         let lambdaScope = open(.lambda, node, in: scope, name: nil)
         if let parameters { bindParameters(parameters, in: lambdaScope) }
-        if let body = node.child(field: "body") { visit(body, in: lambdaScope) }
+        if let body = node.child(.body) { visit(body, in: lambdaScope) }
     }
 
     private func visitComprehension(_ node: Node, in scope: Scope) {
@@ -241,12 +241,12 @@ public final class SemanticModel {
     }
 
     private func visitImportFrom(_ node: Node, in scope: Scope) {
-        guard let module = node.child(field: "module_name") else { return }
+        guard let module = node.child(.moduleName) else { return }
         // Relative imports keep their dots (`.models.Encoder`); the project index resolves them.
         let base = module.text.filter { !$0.isWhitespace }
         for name in node.children(field: "name") {
             let (imported, boundNode): (Node?, Node?) = name.kind == "aliased_import"
-                ? (name.child(field: "name"), name.child(field: "alias"))
+                ? (name.child(.name), name.child(.alias))
                 : (name, name.namedChildren.last)
             guard let imported, let boundNode else { continue }
             let member = base.hasSuffix(".") ? base + imported.text : base + "." + imported.text
@@ -256,7 +256,7 @@ public final class SemanticModel {
 
     private func bindImport(_ name: Node, in scope: Scope, site: Node) {
         if name.kind == "aliased_import" {
-            guard let module = name.child(field: "name"), let alias = name.child(field: "alias") else { return }
+            guard let module = name.child(.name), let alias = name.child(.alias) else { return }
             scope.add(Binding(name: alias.text, kind: .importedModule(module.text), nameNode: alias, site: site, value: nil))
         } else if let first = name.namedChildren.first {
             // `import a.b.c` binds `a`, and makes `a.b.c` reachable through it.
@@ -277,7 +277,7 @@ public final class SemanticModel {
             let nameNode: Node?
             switch parameter.kind {
             case "identifier": nameNode = parameter
-            case "default_parameter", "typed_default_parameter": nameNode = parameter.child(field: "name")
+            case "default_parameter", "typed_default_parameter": nameNode = parameter.child(.name)
             case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
                 nameNode = parameter.namedChildren.first { $0.kind == "identifier" }
                     ?? parameter.namedChildren.first?.namedChildren.first { $0.kind == "identifier" }

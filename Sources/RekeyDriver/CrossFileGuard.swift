@@ -7,9 +7,10 @@ import RekeySyntax
 /// A fix that removes a module-level key or adds a parameter to a function changes names other
 /// files may use. Migrating those call sites across files is a later pass; until then such a
 /// fix is turned into a hand-migration finding naming the dependent file. Only files that spell
-/// the changed module's name are looked at, and only their imports are parsed.
+/// the changed module's name are looked at, and only those are parsed for their imports, so the
+/// common case (no fix changes a name) costs nothing.
 struct CrossFileGuard {
-    var importsByPath: [String: ModuleImports]
+    private var importsByPath: [String: ModuleImports] = [:]
 
     mutating func restrict(_ states: inout [Engine.FileState]) {
         for index in states.indices {
@@ -37,7 +38,7 @@ struct CrossFileGuard {
         return nil
     }
 
-    /// The file's import summary, parsing it now if the prefilter skipped it.
+    /// The file's import summary, parsed on first need.
     private mutating func imports(of state: Engine.FileState) -> ModuleImports? {
         if let known = importsByPath[state.path] { return known }
         guard let source = try? SourceText(path: state.path, bytes: state.original),

@@ -62,7 +62,6 @@ public struct Engine {
         var findings: [Finding] = []
         var diagnostics: [Diagnostic] = []
         var parsed = false
-        var imports: ModuleImports?
     }
 
     public func check(paths: [String]) -> CheckReport {
@@ -160,9 +159,7 @@ public struct Engine {
     }
 
     private func guardAcrossFiles(_ states: inout [FileState]) {
-        var importsByPath: [String: ModuleImports] = [:]
-        for state in states { if let imports = state.imports { importsByPath[state.path] = imports } }
-        var crossFile = CrossFileGuard(importsByPath: importsByPath)
+        var crossFile = CrossFileGuard()
         crossFile.restrict(&states)
     }
 
@@ -206,7 +203,6 @@ public struct Engine {
                 message: "skipped: does not parse (syntax error at line \(position.line), column \(position.column))")]
             return state
         }
-        state.imports = ModuleImports(path: state.path, tree: tree)
         let context = FileContext(path: state.path, model: SemanticModel(tree: tree))
         state.findings = rules.flatMap { $0.check(context) }
         return state

@@ -4,14 +4,17 @@ import Glibc
 import Darwin
 #endif
 
-/// A byte-level test run before parsing: a file that never spells any of these cannot reach
-/// JAX randomness by name, so it is not parsed at all. Parsing is the dominant cost, and most
-/// files of a real tree have no key in them.
+/// A byte-level test run before parsing. Parsing is the dominant cost, and most files of a real
+/// tree, even of JAX itself, have no key in them: a file must name a JAX library *and* spell a
+/// way to reach randomness (`random` for every path to `jax.random`, the key constructors, or
+/// the Equinox/NNX module APIs whose layers take keys) to be parsed at all.
 public enum Prefilter {
-    static let cues: [[UInt8]] = ["jax", "flax", "equinox"].map { Array($0.utf8) }
+    static let libraryCues: [[UInt8]] = ["jax", "flax", "equinox"].map { Array($0.utf8) }
+    static let randomnessCues: [[UInt8]] = ["random", "PRNGKey", "equinox", "nnx"].map { Array($0.utf8) }
 
     public static func mayMatter(_ bytes: [UInt8]) -> Bool {
-        cues.contains { firstOccurrence(of: $0, in: bytes, from: 0) != nil }
+        libraryCues.contains { firstOccurrence(of: $0, in: bytes, from: 0) != nil }
+            && randomnessCues.contains { firstOccurrence(of: $0, in: bytes, from: 0) != nil }
     }
 
     /// Whether `word` occurs as a whole Python identifier (not inside a longer one).

@@ -8,6 +8,9 @@ public struct PythonGrammar: @unchecked Sendable {
     /// Node kind by symbol id: reading a kind is an array lookup, not a C-string conversion.
     let kindBySymbol: [String]
     let fieldIDByName: [String: TSFieldId]
+    /// For every symbol, the first symbol with the same name and namedness (aliases collapse).
+    let canonicalKind: [UInt16]
+    let kindIDByName: [String: UInt16]
 
     public static let shared = PythonGrammar()
 
@@ -22,6 +25,22 @@ public struct PythonGrammar: @unchecked Sendable {
         kinds += Array(repeating: "", count: Int(TSSymbol.max) - kinds.count)
         kinds.append("ERROR")
         kindBySymbol = kinds
+        var firstByName: [String: UInt16] = [:]
+        var namedFirstByName: [String: UInt16] = [:]
+        var canonical = [UInt16](repeating: 0, count: kinds.count)
+        for symbol in 0..<kinds.count {
+            let isNamed = symbol == Int(TSSymbol.max)
+                || (symbol < symbolCount && ts_language_symbol_type(language, TSSymbol(symbol)) == TSSymbolTypeRegular)
+            if isNamed {
+                canonical[symbol] = namedFirstByName[kinds[symbol]] ?? UInt16(symbol)
+                namedFirstByName[kinds[symbol]] = canonical[symbol]
+            } else {
+                canonical[symbol] = firstByName[kinds[symbol]] ?? UInt16(symbol)
+                firstByName[kinds[symbol]] = canonical[symbol]
+            }
+        }
+        canonicalKind = canonical
+        kindIDByName = namedFirstByName
         let fieldCount = Int(ts_language_field_count(language))
         var fields: [String: TSFieldId] = [:]
         for id in 1...max(fieldCount, 1) where id <= fieldCount {

@@ -1,0 +1,90 @@
+import CTreeSitter
+
+/// A node kind as a small integer, for hot paths: comparing two of these is one integer compare,
+/// where comparing kind strings costs a string comparison per `case`. Symbols that share a name
+/// (tree-sitter aliases) map to one kind.
+public struct NodeKind: Hashable, Sendable, CustomStringConvertible {
+    let id: UInt16
+
+    public init(_ name: String) {
+        guard let id = PythonGrammar.shared.kindIDByName[name] else {
+            preconditionFailure("tree-sitter-python has no node kind named '\(name)'")
+        }
+        self.id = id
+    }
+
+    init(id: UInt16) { self.id = id }
+
+    public var description: String { PythonGrammar.shared.kindBySymbol[Int(id)] }
+
+    public static let identifier = NodeKind("identifier")
+    public static let attribute = NodeKind("attribute")
+    public static let call = NodeKind("call")
+    public static let keywordArgument = NodeKind("keyword_argument")
+    public static let decoratedDefinition = NodeKind("decorated_definition")
+    public static let functionDefinition = NodeKind("function_definition")
+    public static let classDefinition = NodeKind("class_definition")
+    public static let lambda = NodeKind("lambda")
+    public static let listComprehension = NodeKind("list_comprehension")
+    public static let setComprehension = NodeKind("set_comprehension")
+    public static let dictionaryComprehension = NodeKind("dictionary_comprehension")
+    public static let generatorExpression = NodeKind("generator_expression")
+    public static let assignment = NodeKind("assignment")
+    public static let augmentedAssignment = NodeKind("augmented_assignment")
+    public static let namedExpression = NodeKind("named_expression")
+    public static let forStatement = NodeKind("for_statement")
+    public static let asPattern = NodeKind("as_pattern")
+    public static let importStatement = NodeKind("import_statement")
+    public static let importFromStatement = NodeKind("import_from_statement")
+    public static let globalStatement = NodeKind("global_statement")
+    public static let nonlocalStatement = NodeKind("nonlocal_statement")
+    public static let deleteStatement = NodeKind("delete_statement")
+    public static let casePattern = NodeKind("case_pattern")
+    public static let keywordPattern = NodeKind("keyword_pattern")
+    public static let splatPattern = NodeKind("splat_pattern")
+    public static let typeParameter = NodeKind("type_parameter")
+    public static let typeAliasStatement = NodeKind("type_alias_statement")
+    public static let comment = NodeKind("comment")
+    public static let string = NodeKind("string")
+    public static let integer = NodeKind("integer")
+}
+
+/// A field name with its id looked up once.
+public struct FieldName: Sendable {
+    let id: TSFieldId
+
+    public init(_ name: String) { id = PythonGrammar.shared.fieldID(name) }
+
+    public static let name = FieldName("name")
+    public static let value = FieldName("value")
+    public static let left = FieldName("left")
+    public static let right = FieldName("right")
+    public static let type = FieldName("type")
+    public static let body = FieldName("body")
+    public static let object = FieldName("object")
+    public static let attribute = FieldName("attribute")
+    public static let function = FieldName("function")
+    public static let arguments = FieldName("arguments")
+    public static let parameters = FieldName("parameters")
+    public static let returnType = FieldName("return_type")
+    public static let superclasses = FieldName("superclasses")
+    public static let alternative = FieldName("alternative")
+    public static let alias = FieldName("alias")
+    public static let moduleName = FieldName("module_name")
+}
+
+extension Node {
+    public var nodeKind: NodeKind { NodeKind(id: PythonGrammar.shared.canonicalKind[Int(ts_node_symbol(raw))]) }
+
+    public func child(_ field: FieldName) -> Node? {
+        let node = ts_node_child_by_field_id(raw, field.id)
+        return ts_node_is_null(node) ? nil : Node(raw: node, tree: tree)
+    }
+
+    /// Calls `body` for each named child, with no intermediate array.
+    public func forEachNamedChild(_ body: (Node) -> Void) {
+        forEachChild { child, _ in
+            if child.isNamed { body(child) }
+        }
+    }
+}
