@@ -154,7 +154,7 @@ struct GlobalKeyThreading {
             reasons.append("`\(scope.qualifiedName)` declares `global \(name)`")
         }
         let statement = global.site.parent
-        if global.site.parent?.parent != model.tree.root || statement.map(SourceEditing.wholeLines) == nil {
+        if global.site.parent?.parent != model.tree.root || statement.flatMap(SourceEditing.wholeLines) == nil {
             reasons.append("the statement creating `\(name)` shares its line or is nested")
         }
         if global.site.child(field: "right")?.kind == "assignment" {
@@ -277,7 +277,7 @@ struct GlobalKeyThreading {
             for (call, callee) in context.calls {
                 guard let arguments = call.child(field: "arguments"), let key = keyForCall[call] else { continue }
                 let parameter = parameterNames[ObjectIdentifier(callee)]!
-                edits.append(SourceEditing.appendToList(arguments, item: "\(parameter)=\(key)"))
+                edits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(key)"]))
             }
         }
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
@@ -291,11 +291,15 @@ struct GlobalKeyThreading {
 
     private func addParameter(_ parameter: String, to function: Scope) -> Edit {
         let parameters = function.node.child(field: "parameters")!
-        let items = parameters.namedChildren
+        // An annotated splat (`*args: int`, `**options: Any`) is a typed_parameter around the
+        // splat pattern, starting where the splat does; look through it.
+        let items = parameters.namedChildren.map { item in
+            item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
+        }
         let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
-        let spelled = hasStar ? parameter : "*, " + parameter
+        let spelled = hasStar ? [parameter] : ["*", parameter]
         let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
-        return SourceEditing.appendToList(parameters, item: spelled, before: doubleStar)
+        return SourceEditing.appendToList(parameters, items: spelled, before: doubleStar)
     }
 
     /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.

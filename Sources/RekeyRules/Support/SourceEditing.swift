@@ -39,7 +39,8 @@ enum SourceEditing {
         let lastLine = source.lineRange(source.lineIndex(at: max(statement.startByte, statement.endByte - 1)))
         let rest = source.text(in: ByteRange(statement.endByte, lastLine.end))
         let trimmed = rest.drop { $0 == " " || $0 == "\t" }
-        guard trimmed.isEmpty || trimmed.first == "#" || trimmed.first == "\r" || trimmed.first == "\n" else { return nil }
+        // `isNewline`, not `== "\r"`: a CRLF is one Character in Swift.
+        guard trimmed.isEmpty || trimmed.first == "#" || trimmed.first?.isNewline == true else { return nil }
         return ByteRange(source.lineStarts[source.lineIndex(at: statement.startByte)], lastLine.end)
     }
 
@@ -61,35 +62,42 @@ enum SourceEditing {
         return .deletion(ByteRange(lines.start, end))
     }
 
-    /// Appends `item` (an argument or parameter, already spelled) at the end of a parenthesised
-    /// list, before `anchor` when given (e.g. before `**kwargs`).
-    static func appendToList(_ list: Node, item: String, before anchor: Node? = nil) -> Edit {
+    /// Appends `items` (arguments or parameters, already spelled, e.g. `["*", "key"]`) at the end
+    /// of a parenthesised list, before `anchor` when given (e.g. before `**kwargs`). A list laid
+    /// out one item per line gets one line per item.
+    static func appendToList(_ list: Node, items: [String], before anchor: Node? = nil) -> Edit {
         let source = list.source
+        let newline = source.lineEnding.rawValue
         if let anchor {
-            return .insertion(item + ", ", at: anchor.startByte)
+            if startsLine(anchor) {
+                let indent = source.indentation(ofLineAt: anchor.startByte)
+                return .insertion(items.map { $0 + "," + newline + indent }.joined(), at: anchor.startByte)
+            }
+            return .insertion(items.joined(separator: ", ") + ", ", at: anchor.startByte)
         }
+        let inline = items.joined(separator: ", ")
         let children = list.children
         guard let close = children.last, close.kind == ")",
               let last = children.dropLast().last(where: { ($0.isNamed && $0.kind != "comment") || $0.kind == "," || $0.kind == "(" }) else {
             preconditionFailure("not a parenthesised list: \(list.kind)")
         }
         if last.kind == "(" || children.count == 2 {
-            return .insertion(item, at: close.startByte)
+            return .insertion(inline, at: close.startByte)
         }
         let trailingComma = last.kind == ","
         let closeLine = source.lineIndex(at: close.startByte)
         let lastLine = source.lineIndex(at: last.startByte)
         if trailingComma && closeLine != lastLine {
-            // One item per line: add a line after the last item's line, at its indentation.
+            // One item per line: add lines after the last item's line, at its indentation.
             let lineEnd = source.lineRange(lastLine).end
             let terminatorLength = source.lineEnding == .crlf && lineEnd >= 2 && source.bytes[lineEnd - 2] == UInt8(ascii: "\r") ? 2 : 1
             let indent = source.indentation(ofLineAt: last.startByte)
-            return .insertion(source.lineEnding.rawValue + indent + item + ",", at: lineEnd - terminatorLength)
+            return .insertion(items.map { newline + indent + $0 + "," }.joined(), at: lineEnd - terminatorLength)
         }
         if trailingComma {
-            return .insertion(" " + item + ",", at: last.endByte)
+            return .insertion(" " + inline + ",", at: last.endByte)
         }
-        return .insertion(", " + item, at: last.endByte)
+        return .insertion(", " + inline, at: last.endByte)
     }
 
     /// `MyLayer` → `my_layer`, `HTTPServer` → `http_server`, `make_model` stays.
