@@ -13,6 +13,7 @@ public final class SemanticModel {
     /// Every `object.name` read, with the scope it is evaluated in.
     public private(set) var attributes: [(attribute: Node, scope: Scope)] = []
     private var scopeByDefinition: [Node: Scope] = [:]
+    private var scopeByCallStart: [Int: Scope] = [:]
 
     public var source: SourceText { tree.source }
 
@@ -22,6 +23,9 @@ public final class SemanticModel {
         scopes.append(moduleScope)
         visitChildren(of: tree.root, in: moduleScope)
     }
+
+    /// The scope a call's callee and arguments are evaluated in.
+    public func scope(ofCall call: Node) -> Scope? { scopeByCallStart[call.startByte] }
 
     /// The scope opened by a `function_definition`, `class_definition`, `lambda` or comprehension.
     public func scope(of definition: Node) -> Scope? { scopeByDefinition[definition] }
@@ -109,6 +113,7 @@ public final class SemanticModel {
             if let value = node.child(.value) { visit(value, in: scope) }
         case .call:
             calls.append((node, scope))
+            scopeByCallStart[node.startByte] = scope
             visitChildren(of: node, in: scope)
         case .decoratedDefinition:
             visitChildren(of: node, in: scope)

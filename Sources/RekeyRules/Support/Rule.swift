@@ -39,8 +39,9 @@ public struct RuleDescription: Sendable {
     public let examples: [RuleExample]
 }
 
-/// Everything a rule sees about one file.
-public struct FileContext {
+/// Everything a rule sees about one file. Analyses several rules share (key flow) are computed
+/// on first use and kept, so each runs once per file.
+public final class FileContext {
     /// The path as the user gave it (relative paths stay relative), used in messages and diffs.
     public let path: String
     public let model: SemanticModel
@@ -51,6 +52,8 @@ public struct FileContext {
     }
 
     public var source: SourceText { model.source }
+
+    public private(set) lazy var keyFlow = FileKeyFlow(model: model)
 }
 
 /// A rule inspects one file and reports findings, each with a fix when one exists.
@@ -110,7 +113,7 @@ public struct Finding: Sendable {
 
 /// Every rule rekey knows, in code order.
 public enum RuleRegistry {
-    public static let all: [any Rule] = [ImportTimeKey()]
+    public static let all: [any Rule] = [ImportTimeKey(), KeyReused(), KeyConsumedInLoop(), KeyUsedAfterSplit()]
 
     public static func rule(_ code: RuleCode) -> (any Rule)? {
         all.first { $0.code == code }

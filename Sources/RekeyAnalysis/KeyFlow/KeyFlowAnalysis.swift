@@ -1,0 +1,750 @@
+import RekeySyntax
+
+/// What a function does to keys, as its callers need to know.
+public struct FunctionKeySummary: Equatable, Sendable {
+    /// Parameters (by position, counting `self`) whose key the function may consume.
+    public var consumedPositions: Set<Int> = []
+    /// The same parameters by name, for keyword arguments.
+    public var consumedNames: Set<String> = []
+    /// Whether the function may return a new key (`return jax.random.split(key)[1]`).
+    public var returnsKey = false
+
+    public init() {}
+
+    public static let opaque = FunctionKeySummary()
+}
+
+/// A key consumed again where an earlier use may already have consumed it.
+public struct KeyReuse {
+    public enum Kind: Equatable {
+        /// Consumed twice on one path (RK004).
+        case reused
+        /// Consumed in a loop body on every iteration without a per-iteration split (RK005).
+        case consumedInLoop
+        /// Used after `jax.random.split` consumed it (RK006).
+        case usedAfterSplit
+        /// Stored on `self`, consumed by a method that leaves it in place, so the next call
+        /// (of this or another method) consumes it again (RK004).
+        case storedKeyNotReplaced
+    }
+
+    public let kind: Kind
+    /// The expression naming the key at the second use (`key`, `keys[0]`, `self._rng`).
+    public let keyText: String
+    /// The call that consumes it again.
+    public let use: Node
+    /// The callee doing the second consumption (`jax.random.uniform`).
+    public let useCallee: String
+    /// The earlier consuming call and its callee.
+    public let earlier: Node
+    public let earlierCallee: String
+}
+
+/// Flow-sensitive, path-sensitive tracking of key consumption through one function body (or a
+/// module's top level), following JAX's consumption table: samplers and `split` consume, `fold_in`,
+/// `clone` and `key_data` do not, and project functions consume what their summaries say.
+///
+/// Branches join (a key consumed on either branch may be consumed after the `if`); loops run to a
+/// fixed point, so a key from outside the loop consumed in the body is caught on the second
+/// iteration; `return`, `raise`, `break` and `continue` end paths.
+public final class KeyFlowAnalysis {
+    public let model: SemanticModel
+    let scope: Scope
+    let summaries: (Node) -> FunctionKeySummary?
+
+    public private(set) var reuses: [KeyReuse] = []
+    public private(set) var summary = FunctionKeySummary()
+
+    private var uses: [Int: (node: Node, callee: String)] = [:]
+    private var reportedSites = Set<Int>()
+    /// Values known to be keys (made by `jax.random`, or key parameters): only these are assumed
+    /// consumed when passed to a callee rekey cannot see into.
+    private var definiteKeys = Set<KeyValue>()
+    private var parameterValues: [KeyValue: (name: String, position: Int)] = [:]
+    /// Values `self.<attr>` held on entry, for the stored-key check.
+    private var storedEntryValues: [KeyValue: String] = [:]
+    private var closureSummaries: [Int: (summary: FunctionKeySummary, freeConsumed: Set<String>)] = [:]
+    private var loopDepthSites: [ClosedRange<Int>] = []
+    private var returnState = KeyFlowState.unreachable
+    private var breakStates: [KeyFlowState] = []
+    private var continueStates: [KeyFlowState] = []
+
+    /// Names this (nested) function reads from its enclosing function, bound on entry to a
+    /// placeholder key each, so the enclosing analysis learns which of them a call consumes.
+    private var freeValues: [String: KeyValue] = [:]
+
+    /// Analyses `scope`'s body: a function, or the module's top level.
+    /// `summaries` gives what a project function (by its `def` node) does to keys.
+    public init(model: SemanticModel, scope: Scope, summaries: @escaping (Node) -> FunctionKeySummary?) {
+        self.model = model
+        self.scope = scope
+        self.summaries = summaries
+        run(freeNames: [:])
+    }
+
+    private init(closure scope: Scope, in model: SemanticModel, freeNames: [String: Int],
+                 summaries: @escaping (Node) -> FunctionKeySummary?) {
+        self.model = model
+        self.scope = scope
+        self.summaries = summaries
+        run(freeNames: freeNames)
+    }
+
+    /// The free names whose placeholder keys were consumed.
+    private var consumedFreeNames: Set<String> {
+        Set(freeValues.filter { everConsumed.contains($0.value) }.keys)
+    }
+
+    /// Every value consumed on some path, whether or not a name still holds it at the end: what
+    /// a function does to its parameters and free names, for its summary.
+    private var everConsumed = Set<KeyValue>()
+
+    // MARK: Driving
+
+    private func run(freeNames: [String: Int]) {
+        var state = KeyFlowState()
+        for (name, site) in freeNames {
+            let value = KeyValue(site: site, element: nil)
+            freeValues[name] = value
+            state.names[name] = [value]
+            definiteKeys.insert(value)
+        }
+        let body: Node?
+        if scope.kind == .module {
+            body = model.tree.root
+        } else {
+            body = scope.node.child(.body)
+            bindParameters(into: &state)
+        }
+        guard let body else { return }
+        if scope.kind == .lambda {
+            let values = evaluate(body, &state)
+            summary.returnsKey = !values.isEmpty
+            returnState.join(state)
+        } else {
+            execute(block: body, &state)
+            returnState.join(state)
+        }
+        finishSummary()
+    }
+
+    private func bindParameters(into state: inout KeyFlowState) {
+        guard let parameters = scope.node.child(.parameters) else { return }
+        let keyByUse = parametersUsedAsKeys()
+        var position = 0
+        parameters.forEachNamedChild { parameter in
+            let nameNode: Node?
+            switch parameter.kind {
+            case "identifier": nameNode = parameter
+            case "default_parameter", "typed_default_parameter": nameNode = parameter.child(.name)
+            case "typed_parameter": nameNode = parameter.namedChildren.first { $0.kind == "identifier" }
+            default: nameNode = nil
+            }
+            guard parameter.kind != "keyword_separator", parameter.kind != "positional_separator" else { return }
+            defer { position += 1 }
+            guard let nameNode else { return }
+            let name = nameNode.text
+            let value = KeyValue(site: nameNode.startByte, element: nil)
+            state.names[name] = [value]
+            parameterValues[value] = (name, position)
+            if KeyNames.isKeyLike(name) || keyByUse.contains(name) { definiteKeys.insert(value) }
+        }
+    }
+
+    /// Parameters that reach a `jax.random` function's key argument somewhere in the body.
+    private func parametersUsedAsKeys() -> Set<String> {
+        var names = Set<String>()
+        for (call, callScope) in model.calls where callScope.isInside(scope) {
+            guard let callee = call.child(.function),
+                  let qualified = model.qualifiedName(of: callee, in: callScope),
+                  let role = JaxRandomAPI.role(of: qualified), role != .constructor,
+                  let argument = keyArgument(of: call), argument.kind == "identifier" else { continue }
+            names.insert(argument.text)
+        }
+        return names
+    }
+
+    private func finishSummary() {
+        for value in everConsumed {
+            if let parameter = parameterValues[value.array] {
+                summary.consumedPositions.insert(parameter.position)
+                summary.consumedNames.insert(parameter.name)
+            }
+        }
+        // A key stored on `self`, consumed, and still there when the method returns.
+        for (value, attribute) in storedEntryValues {
+            guard let uses = returnState.consumed[value], !uses.isEmpty,
+                  returnState.names[attribute]?.contains(value) ?? true else { continue }
+            for use in uses.sorted(by: { $0.site < $1.site }) where !reportedSites.contains(use.site) {
+                guard let info = self.uses[use.site] else { continue }
+                reportedSites.insert(use.site)
+                reuses.append(KeyReuse(kind: .storedKeyNotReplaced, keyText: attribute, use: info.node,
+                                       useCallee: info.callee, earlier: info.node, earlierCallee: info.callee))
+            }
+        }
+    }
+
+    // MARK: Statements
+
+    private func execute(block: Node, _ state: inout KeyFlowState) {
+        block.forEachNamedChild { statement in
+            guard state.reachable else { return }
+            execute(statement, &state)
+        }
+    }
+
+    private func execute(_ statement: Node, _ state: inout KeyFlowState) {
+        switch statement.kind {
+        case "expression_statement":
+            statement.forEachNamedChild { _ = evaluate($0, &state) }
+        case "return_statement":
+            let values = statement.namedChildren.reduce(into: Set<KeyValue>()) { $0.formUnion(evaluate($1, &state)) }
+            if !values.isEmpty { summary.returnsKey = true }
+            returnState.join(state)
+            state = .unreachable
+        case "raise_statement":
+            statement.forEachNamedChild { _ = evaluate($0, &state) }
+            state = .unreachable
+        case "break_statement":
+            breakStates.append(state)
+            state = .unreachable
+        case "continue_statement":
+            continueStates.append(state)
+            state = .unreachable
+        case "if_statement":
+            executeIf(statement, &state)
+        case "for_statement":
+            executeFor(statement, &state)
+        case "while_statement":
+            executeWhile(statement, &state)
+        case "try_statement":
+            executeTry(statement, &state)
+        case "with_statement":
+            for child in statement.namedChildren {
+                if child.kind == "with_clause" {
+                    child.forEachNamedChild { item in
+                        if let value = item.child(.value) { _ = evaluate(value, &state) }
+                    }
+                } else if child.kind == "block" {
+                    execute(block: child, &state)
+                }
+            }
+        case "match_statement":
+            executeMatch(statement, &state)
+        case "function_definition", "class_definition", "decorated_definition":
+            // Bodies run when called; decorators and defaults run now.
+            bindDefinition(statement, &state)
+        case "delete_statement":
+            statement.forEachNamedChild { target in
+                if target.kind == "identifier" { state.names[target.text] = nil }
+            }
+        case "block":
+            execute(block: statement, &state)
+        case "import_statement", "import_from_statement", "future_import_statement", "pass_statement",
+             "global_statement", "nonlocal_statement", "comment", "type_alias_statement":
+            break
+        default:
+            // assert, print (py2), exec: evaluate what they contain.
+            statement.forEachNamedChild { _ = evaluate($0, &state) }
+        }
+    }
+
+    private func executeIf(_ statement: Node, _ state: inout KeyFlowState) {
+        if let condition = statement.child(field: "condition") { _ = evaluate(condition, &state) }
+        var merged = KeyFlowState.unreachable
+        var fallthrough_ = state
+        if let consequence = statement.child(field: "consequence") {
+            var branch = state
+            execute(block: consequence, &branch)
+            merged.join(branch)
+        }
+        var hasElse = false
+        for clause in statement.children(field: "alternative") {
+            if clause.kind == "elif_clause" {
+                if let condition = clause.child(field: "condition") { _ = evaluate(condition, &fallthrough_) }
+                var branch = fallthrough_
+                if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
+                merged.join(branch)
+            } else {
+                hasElse = true
+                var branch = fallthrough_
+                if let body = clause.child(.body) { execute(block: body, &branch) }
+                merged.join(branch)
+            }
+        }
+        if !hasElse { merged.join(fallthrough_) }
+        state = merged
+    }
+
+    /// Runs `body` as a loop to a fixed point; returns the state after the loop.
+    private func loop(_ range: ByteRange, entry: KeyFlowState, iteration: (inout KeyFlowState) -> Void) -> KeyFlowState {
+        let savedBreaks = breakStates
+        let savedContinues = continueStates
+        breakStates = []
+        continueStates = []
+        loopDepthSites.append(range.start...range.end)
+        defer {
+            loopDepthSites.removeLast()
+            breakStates = savedBreaks
+            continueStates = savedContinues
+        }
+        var head = entry
+        var exits = KeyFlowState.unreachable
+        for _ in 0..<8 {
+            continueStates = []
+            var body = head
+            iteration(&body)
+            for state in continueStates { body.join(state) }
+            for state in breakStates { exits.join(state) }
+            let next = head.joined(body)
+            if next == head { break }
+            head = next
+        }
+        // The loop may run no iteration at all (or stop after any).
+        exits.join(head)
+        return exits
+    }
+
+    private func executeFor(_ statement: Node, _ state: inout KeyFlowState) {
+        let iterable = statement.child(.right).map { evaluate($0, &state) } ?? []
+        let target = statement.child(.left)
+        var after = loop(statement.byteRange, entry: state) { body in
+            if let target { bindIterationTarget(target, iterable: iterable, &body) }
+            if let block = statement.child(.body) { execute(block: block, &body) }
+        }
+        if let alternative = statement.child(.alternative), let block = alternative.child(.body) {
+            execute(block: block, &after)
+        }
+        state = after
+    }
+
+    private func executeWhile(_ statement: Node, _ state: inout KeyFlowState) {
+        let condition = statement.child(field: "condition")
+        if let condition { _ = evaluate(condition, &state) }
+        var after = loop(statement.byteRange, entry: state) { body in
+            if let block = statement.child(.body) { execute(block: block, &body) }
+            if let condition, body.reachable { _ = evaluate(condition, &body) }
+        }
+        if let alternative = statement.child(.alternative), let block = alternative.child(.body) {
+            execute(block: block, &after)
+        }
+        state = after
+    }
+
+    private func executeTry(_ statement: Node, _ state: inout KeyFlowState) {
+        let entry = state
+        var normal = state
+        if let body = statement.child(.body) { execute(block: body, &normal) }
+        // A handler may start after any prefix of the body: between the entry and the end.
+        let handlerEntry = entry.joined(normal)
+        var merged = KeyFlowState.unreachable
+        var finallyClause: Node?
+        var elseClause: Node?
+        for clause in statement.namedChildren {
+            switch clause.kind {
+            case "except_clause", "except_group_clause":
+                var branch = handlerEntry
+                for part in clause.namedChildren where part.kind == "block" { execute(block: part, &branch) }
+                merged.join(branch)
+            case "else_clause": elseClause = clause
+            case "finally_clause": finallyClause = clause
+            default: break
+            }
+        }
+        if let elseClause, let body = elseClause.child(.body) { execute(block: body, &normal) }
+        merged.join(normal)
+        if let finallyClause {
+            var final = merged.reachable ? merged : handlerEntry
+            for part in finallyClause.namedChildren where part.kind == "block" { execute(block: part, &final) }
+            merged = merged.reachable ? final : .unreachable
+        }
+        state = merged
+    }
+
+    private func executeMatch(_ statement: Node, _ state: inout KeyFlowState) {
+        if let subject = statement.child(field: "subject") { _ = evaluate(subject, &state) }
+        var merged = state
+        if let body = statement.child(.body) {
+            for clause in body.namedChildren where clause.kind == "case_clause" {
+                var branch = state
+                if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
+                merged.join(branch)
+            }
+        }
+        state = merged
+    }
+
+    private func bindDefinition(_ statement: Node, _ state: inout KeyFlowState) {
+        let definition = statement.kind == "decorated_definition" ? statement.child(field: "definition") : statement
+        if statement.kind == "decorated_definition" {
+            for decorator in statement.namedChildren where decorator.kind == "decorator" {
+                decorator.forEachNamedChild { _ = evaluate($0, &state) }
+            }
+        }
+        if let definition, let name = definition.child(.name) {
+            state.names[name.text] = nil
+            if definition.kind == "function_definition", let parameters = definition.child(.parameters) {
+                parameters.forEachNamedChild { parameter in
+                    if let value = parameter.child(.value) { _ = evaluate(value, &state) }
+                }
+            }
+        }
+    }
+
+    // MARK: Bindings
+
+    private func bind(_ target: Node, to values: Set<KeyValue>, _ state: inout KeyFlowState) {
+        switch target.kind {
+        case "identifier":
+            state.names[target.text] = values.isEmpty ? nil : values
+        case "attribute":
+            if let object = target.child(.object), object.text == "self" || object.text == "cls" {
+                state.names[target.text] = values.isEmpty ? nil : values
+            } else if let object = target.child(.object) {
+                _ = evaluate(object, &state)
+            }
+        case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
+            // Unpacking a key array yields independent copies, each fresh.
+            let fromKeyArray = !values.isEmpty
+            target.forEachNamedChild { element in
+                let inner = element.kind == "list_splat_pattern" ? element.namedChildren.first ?? element : element
+                if fromKeyArray {
+                    let value = KeyValue(site: inner.startByte, element: nil)
+                    state.makeFresh(value)
+                    definiteKeys.insert(value)
+                    bind(inner, to: [value], &state)
+                } else {
+                    bind(inner, to: [], &state)
+                }
+            }
+        case "subscript":
+            _ = evaluate(target, &state)
+        default:
+            break
+        }
+    }
+
+    private func bindIterationTarget(_ target: Node, iterable: Set<KeyValue>, _ state: inout KeyFlowState) {
+        // Iterating a key array yields a fresh copy per iteration, like unpacking.
+        guard !iterable.isEmpty, target.kind == "identifier" else {
+            bind(target, to: [], &state)
+            return
+        }
+        let value = KeyValue(site: target.startByte, element: nil)
+        state.makeFresh(value)
+        definiteKeys.insert(value)
+        state.names[target.text] = [value]
+    }
+
+    // MARK: Expressions
+
+    /// Evaluates an expression in Python's order; returns the key values it may produce.
+    @discardableResult
+    private func evaluate(_ node: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        guard state.reachable else { return [] }
+        switch node.kind {
+        case "identifier":
+            return state.names[node.text] ?? []
+        case "attribute":
+            if let object = node.child(.object), object.kind == "identifier", object.text == "self" || object.text == "cls" {
+                return storedValue(node, &state)
+            }
+            if let object = node.child(.object) { evaluate(object, &state) }
+            return []
+        case "call":
+            return evaluateCall(node, &state)
+        case "subscript":
+            return evaluateSubscript(node, &state)
+        case "assignment":
+            let values = node.child(.right).map { evaluate($0, &state) } ?? []
+            if let left = node.child(.left) { bind(left, to: values, &state) }
+            return values
+        case "augmented_assignment":
+            if let right = node.child(.right) { evaluate(right, &state) }
+            if let left = node.child(.left) { bind(left, to: [], &state) }
+            return []
+        case "named_expression":
+            let values = node.child(.value).map { evaluate($0, &state) } ?? []
+            if let name = node.child(.name) { state.names[name.text] = values.isEmpty ? nil : values }
+            return values
+        case "conditional_expression":
+            let parts = node.namedChildren
+            guard parts.count == 3 else { return [] }
+            evaluate(parts[1], &state)
+            var whenTrue = state
+            var whenFalse = state
+            let values = evaluate(parts[0], &whenTrue).union(evaluate(parts[2], &whenFalse))
+            state = whenTrue.joined(whenFalse)
+            return values
+        case "boolean_operator":
+            guard let left = node.child(.left), let right = node.child(.right) else { return [] }
+            let leftValues = evaluate(left, &state)
+            var taken = state
+            let rightValues = evaluate(right, &taken)
+            state.join(taken)
+            return leftValues.union(rightValues)
+        case "lambda":
+            return []
+        case "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
+            evaluateComprehension(node, &state)
+            return []
+        case "tuple", "list", "parenthesized_expression", "expression_list":
+            var values = Set<KeyValue>()
+            node.forEachNamedChild { values.formUnion(evaluate($0, &state)) }
+            // A parenthesised key is the key; a tuple of keys is not itself a key.
+            return node.kind == "parenthesized_expression" ? values : []
+        case "string", "integer", "float", "true", "false", "none", "comment":
+            return []
+        default:
+            node.forEachNamedChild { evaluate($0, &state) }
+            return []
+        }
+    }
+
+    private func storedValue(_ attribute: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        let name = attribute.text
+        if let values = state.names[name] { return values }
+        guard let field = attribute.child(.attribute), KeyNames.isKeyLike(field.text.drop { $0 == "_" }.description),
+              scope.kind == .function else { return [] }
+        let value = KeyValue(site: attribute.startByte, element: nil)
+        definiteKeys.insert(value)
+        storedEntryValues[value] = name
+        state.names[name] = [value]
+        return [value]
+    }
+
+    private func evaluateSubscript(_ node: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        let arrays = node.child(field: "value").map { evaluate($0, &state) } ?? []
+        let subscripts = node.children(field: "subscript")
+        for index in subscripts { evaluate(index, &state) }
+        guard !arrays.isEmpty else { return [] }
+        if subscripts.count == 1, subscripts[0].kind == "integer", let index = Int(subscripts[0].text) {
+            let elements = Set(arrays.filter { $0.element == nil }.map { KeyValue(site: $0.site, element: index) })
+            definiteKeys.formUnion(elements)
+            return elements
+        }
+        // A computed index or a slice: JAX tracks it, rekey does not know which element it is.
+        return []
+    }
+
+    private func evaluateComprehension(_ node: Node, _ state: inout KeyFlowState) {
+        var clauses: [Node] = []
+        var body: [Node] = []
+        node.forEachNamedChild { child in
+            if child.kind == "for_in_clause" || child.kind == "if_clause" { clauses.append(child) } else { body.append(child) }
+        }
+        guard let first = clauses.first, first.kind == "for_in_clause" else { return }
+        let iterable = first.child(.right).map { evaluate($0, &state) } ?? []
+        state = loop(node.byteRange, entry: state) { iteration in
+            if let target = first.child(.left) { bindIterationTarget(target, iterable: iterable, &iteration) }
+            for clause in clauses.dropFirst() {
+                if clause.kind == "for_in_clause" {
+                    let inner = clause.child(.right).map { evaluate($0, &iteration) } ?? []
+                    if let target = clause.child(.left) { bindIterationTarget(target, iterable: inner, &iteration) }
+                } else {
+                    clause.forEachNamedChild { evaluate($0, &iteration) }
+                }
+            }
+            for part in body { evaluate(part, &iteration) }
+        }
+    }
+
+    // MARK: Calls
+
+    private static let nonConsumingBuiltins: Set<String> = [
+        "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
+        "jax.device_put", "jax.block_until_ready", "jax.debug.print", "jax.numpy.shape",
+    ]
+
+    private func keyArgument(of call: Node) -> Node? {
+        guard let arguments = call.child(.arguments), arguments.kind == "argument_list" else { return nil }
+        for argument in arguments.namedChildren {
+            if argument.kind == "keyword_argument" {
+                if argument.child(.name)?.text == "key" { return argument.child(.value) }
+            } else if argument.kind != "comment" {
+                return argument
+            }
+        }
+        return nil
+    }
+
+    private func evaluateCall(_ call: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        guard let callee = call.child(.function) else { return [] }
+        let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? scope)
+        // The callee expression first (`obj.method` reads `obj`), then arguments left to right.
+        if callee.kind != "identifier" { evaluate(callee, &state) }
+        var positional: [(node: Node, values: Set<KeyValue>)] = []
+        var keywords: [(name: String, node: Node, values: Set<KeyValue>)] = []
+        if let arguments = call.child(.arguments) {
+            if arguments.kind == "argument_list" {
+                for argument in arguments.namedChildren where argument.kind != "comment" {
+                    if argument.kind == "keyword_argument", let name = argument.child(.name), let value = argument.child(.value) {
+                        keywords.append((name.text, value, evaluate(value, &state)))
+                    } else {
+                        positional.append((argument, evaluate(argument, &state)))
+                    }
+                }
+            } else {
+                evaluate(arguments, &state)
+            }
+        }
+        guard state.reachable else { return [] }
+
+        if let qualified, let role = JaxRandomAPI.role(of: qualified) {
+            let keyValues = keywords.first { $0.name == "key" }?.values ?? positional.first?.values ?? []
+            let keyNode = keywords.first { $0.name == "key" }?.node ?? positional.first?.node
+            switch role {
+            case .constructor, .deriver:
+                return fresh(at: call, &state)
+            case .observer:
+                return []
+            case .splitter:
+                consume(keyValues, keyNode: keyNode, at: call, kind: .split, callee: qualified, &state)
+                return fresh(at: call, &state)
+            case .sampler:
+                consume(keyValues, keyNode: keyNode, at: call, kind: .consume(qualified), callee: qualified, &state)
+                return []
+            }
+        }
+        if let qualified, Self.nonConsumingBuiltins.contains(qualified) || (callee.kind == "identifier"
+            && Self.nonConsumingBuiltins.contains(callee.text) && model.scopeBinding(callee.text, from: scope) == nil) {
+            return []
+        }
+        let calleeName = qualified ?? callee.text
+        if let target = resolveProjectFunction(callee) {
+            let offset = target.isMethodCall ? 1 : 0
+            for (index, argument) in positional.enumerated() where target.summary.consumedPositions.contains(index + offset) {
+                consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            }
+            for argument in keywords where target.summary.consumedNames.contains(argument.name) {
+                consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            }
+            for name in target.freeConsumed {
+                if let values = state.names[name] {
+                    consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+                }
+            }
+            return target.summary.returnsKey ? fresh(at: call, &state) : []
+        }
+        // A callee rekey cannot see into consumes the keys handed to it: known keys positionally,
+        // anything passed under a key's parameter name (`eqx.nn.Linear(..., key=k)`).
+        for argument in positional {
+            let keys = argument.values.filter { definiteKeys.contains($0) }
+            consume(keys, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+        }
+        for argument in keywords where KeyNames.isKeyLike(argument.name) {
+            consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+        }
+        return []
+    }
+
+    private func fresh(at call: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        let value = KeyValue(site: call.startByte, element: nil)
+        state.makeFresh(value)
+        definiteKeys.insert(value)
+        return [value]
+    }
+
+    private func consume(_ values: Set<KeyValue>, keyNode: Node?, keyText: String? = nil, at call: Node,
+                         kind: KeyUse.Kind, callee: String, _ state: inout KeyFlowState) {
+        guard !values.isEmpty else { return }
+        let use = KeyUse(site: call.startByte, kind: kind)
+        uses[call.startByte] = (call, callee)
+        for value in values.sorted(by: { ($0.site, $0.element ?? -1) < ($1.site, $1.element ?? -1) }) {
+            let prior = state.priorUses(of: value)
+            if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
+                reportedSites.insert(call.startByte)
+                let earlierInfo = uses[earlier.site] ?? (call, callee)
+                reuses.append(KeyReuse(
+                    kind: classify(use, prior: prior),
+                    keyText: keyText ?? keyNode?.text ?? "key", use: call, useCallee: callee,
+                    earlier: earlierInfo.node, earlierCallee: earlierInfo.callee))
+            }
+            state.consumed[value, default: []].insert(use)
+            everConsumed.insert(value)
+        }
+    }
+
+    private func classify(_ use: KeyUse, prior: Set<KeyUse>) -> KeyReuse.Kind {
+        // Reached again through a loop's back edge: the same call, or a later one in the body.
+        if let loop = loopDepthSites.last, prior.contains(where: { $0.site == use.site || ($0.site > use.site && loop.contains($0.site)) }) {
+            return .consumedInLoop
+        }
+        if prior.contains(where: { $0.kind == .split }) { return .usedAfterSplit }
+        return .reused
+    }
+
+    // MARK: Project functions
+
+    private struct ProjectCallee {
+        let summary: FunctionKeySummary
+        let isMethodCall: Bool
+        let freeConsumed: Set<String>
+    }
+
+    /// A function of this file the callee denotes: a name bound by `def` (module-level, nested
+    /// or a local closure), or `self.method` of the enclosing class.
+    private func resolveProjectFunction(_ callee: Node) -> ProjectCallee? {
+        let lookupScope = scope
+        if callee.kind == "identifier" {
+            let bindings = model.bindings(of: callee.text, from: lookupScope)
+            guard bindings.count == 1 else { return nil }
+            let definition: Node
+            if bindings[0].kind == .functionDefinition {
+                definition = bindings[0].site
+            } else if let value = bindings[0].value, value.kind == "lambda" {
+                definition = value
+            } else {
+                return nil
+            }
+            if let closure = closureSummary(definition) {
+                return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+            }
+            return summaries(definition).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+        }
+        if callee.kind == "attribute", let object = callee.child(.object), object.text == "self",
+           let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
+           let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node {
+            return summaries(definition).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+        }
+        return nil
+    }
+
+    /// For a function or lambda nested in the one analysed: what it does to its parameters and
+    /// to the keys it reads from this function, each time it is called.
+    private func closureSummary(_ definition: Node) -> (summary: FunctionKeySummary, freeConsumed: Set<String>)? {
+        guard let nested = model.scope(of: definition), nested.parent === scope, scope.kind != .module else { return nil }
+        if let cached = closureSummaries[definition.startByte] { return cached }
+        closureSummaries[definition.startByte] = (FunctionKeySummary(), [])  // recursion: assume nothing
+        var freeNames: [String: Int] = [:]
+        for reference in model.references where reference.scope.isInside(nested)
+            && model.scopeBinding(reference.name, from: reference.scope) === scope {
+            freeNames[reference.name] = min(freeNames[reference.name] ?? .max, reference.node.startByte)
+        }
+        let inner = KeyFlowAnalysis(closure: nested, in: model, freeNames: freeNames, summaries: summaries)
+        let result = (inner.summary, inner.consumedFreeNames)
+        closureSummaries[definition.startByte] = result
+        return result
+    }
+}
+
+/// Parameter and attribute names that mean "a key" in real code (`key`, `rng`, `rng_key`,
+/// `subkey`, `k1`, `keys`, …).
+public enum KeyNames {
+    public static func isKeyLike(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if ["key", "keys", "rng", "rngs_key", "rng_key", "rngkey", "prng_key", "prngkey", "subkey", "sub_key",
+            "subkeys", "key_", "dropout_rng", "params_rng"].contains(lower) {
+            return true
+        }
+        for suffix in ["_key", "_rng", "_keys", "_subkey"] where lower.hasSuffix(suffix) && !lower.hasSuffix("_dict_key") {
+            return true
+        }
+        for prefix in ["key_", "rng_", "subkey_", "key", "k", "rng"] where lower.hasPrefix(prefix) {
+            let rest = lower.dropFirst(prefix.count)
+            if !rest.isEmpty && rest.allSatisfy(\.isNumber) { return true }
+        }
+        return false
+    }
+}
+

@@ -1,0 +1,102 @@
+import RekeySyntax
+
+/// A key value the flow analysis tracks: made at one site (a `PRNGKey`/`split`/`fold_in` call, a
+/// parameter, an unpacking target), or one constant-index element of a key array made there.
+///
+/// This follows JAX's own checker: `keys[0]` is the same element however often it is written,
+/// `keys[0]` and `keys[1]` are different, and unpacking (`a, b = keys`) or iterating a key array
+/// yields copies that no longer share consumption with the array.
+struct KeyValue: Hashable {
+    /// Byte offset of the node that made the value: unique within a file.
+    let site: Int
+    /// The constant index for an element of a key array, nil for the value itself.
+    let element: Int?
+
+    var array: KeyValue { KeyValue(site: site, element: nil) }
+}
+
+/// A place a key is consumed.
+struct KeyUse: Hashable {
+    enum Kind: Hashable {
+        /// A `jax.random` sampler or a call that consumes the key (the name says which).
+        case consume(String)
+        /// `jax.random.split`.
+        case split
+    }
+
+    /// Byte offset of the consuming call.
+    let site: Int
+    let kind: Kind
+}
+
+/// What is known at one program point, over every path reaching it: which key values each name
+/// may hold, and for each value the uses that may already have consumed it (empty: fresh on
+/// every path). Joining two states unions both, so a key consumed on either branch counts as
+/// possibly consumed after the `if`.
+struct KeyFlowState: Equatable {
+    var names: [String: Set<KeyValue>] = [:]
+    var consumed: [KeyValue: Set<KeyUse>] = [:]
+    /// False after `return`/`raise`/`break`/`continue`: no path continues from here.
+    var reachable = true
+
+    static let unreachable: KeyFlowState = {
+        var state = KeyFlowState()
+        state.reachable = false
+        return state
+    }()
+
+    /// Joins another path's state. Each side first forgets consumption of values no name holds
+    /// any more: without that, a loop head would pair "`key` may still be the parameter" (from
+    /// the path that ran no iteration) with "the parameter was split" (from the path that
+    /// rebound `key`), and report a reuse no run can make.
+    mutating func join(_ other: KeyFlowState) {
+        guard other.reachable else { return }
+        var other = other
+        other.forgetUnreachableValues()
+        guard reachable else {
+            self = other
+            return
+        }
+        forgetUnreachableValues()
+        names.merge(other.names) { $0.union($1) }
+        consumed.merge(other.consumed) { $0.union($1) }
+    }
+
+    /// Drops consumption records of values no name refers to (an array stays while a name holds
+    /// one of its elements, and the other way round).
+    mutating func forgetUnreachableValues() {
+        var sites = Set<Int>()
+        for values in names.values { for value in values { sites.insert(value.site) } }
+        consumed = consumed.filter { sites.contains($0.key.site) }
+    }
+
+    func joined(_ other: KeyFlowState) -> KeyFlowState {
+        var copy = self
+        copy.join(other)
+        return copy
+    }
+
+    /// Uses that may have consumed `value` already: its own, its array's (consuming an array
+    /// consumes every element), or any element's (consuming an element consumes part of the
+    /// array, which JAX then refuses to consume whole).
+    func priorUses(of value: KeyValue) -> Set<KeyUse> {
+        var uses = consumed[value] ?? []
+        if value.element != nil {
+            uses.formUnion(consumed[value.array] ?? [])
+        } else {
+            for (other, otherUses) in consumed where other.site == value.site && other.element != nil {
+                uses.formUnion(otherUses)
+            }
+        }
+        return uses
+    }
+
+    /// A value made anew at its site: earlier consumptions (from an earlier loop iteration) no
+    /// longer apply to it.
+    mutating func makeFresh(_ value: KeyValue) {
+        consumed[value] = nil
+        if value.element == nil {
+            for other in consumed.keys where other.site == value.site { consumed[other] = nil }
+        }
+    }
+}

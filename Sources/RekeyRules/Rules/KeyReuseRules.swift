@@ -1,0 +1,144 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// The three reuse rules read one shared analysis (``FileKeyFlow``) and differ only in which
+/// kind of reuse they report; this is the one place their findings are built.
+enum KeyReuseFinding {
+    static func findings(of kinds: Set<KeyReuse.Kind>, code: RuleCode, in file: FileContext) -> [Finding] {
+        file.keyFlow.reuses.filter { kinds.contains($0.kind) }.map { reuse in
+            Finding(code: code, node: reuse.use, path: file.path, message: message(reuse),
+                    remedy: .manual(reason: "a split before the second use is added by `rekey fix` once the split pass lands"))
+        }
+    }
+
+    static func message(_ reuse: KeyReuse) -> String {
+        let first = reuse.earlier.startPosition.line
+        let second = reuse.use.startPosition.line
+        switch reuse.kind {
+        case .reused:
+            return "`\(reuse.keyText)` is consumed at line \(first) by `\(reuse.earlierCallee)` and again at line \(second) by `\(reuse.useCallee)`"
+        case .consumedInLoop:
+            return "`\(reuse.keyText)` is consumed by `\(reuse.useCallee)` at line \(second) on every iteration of a loop without a per-iteration split"
+        case .usedAfterSplit:
+            return "`\(reuse.keyText)` is used at line \(second) by `\(reuse.useCallee)` after `jax.random.split` consumed it at line \(first)"
+        case .storedKeyNotReplaced:
+            return "`\(reuse.keyText)` is stored on the object and consumed at line \(second) by `\(reuse.useCallee)` without being replaced; every later call consumes it again"
+        }
+    }
+}
+
+/// RK004 — a key consumed twice on one path.
+struct KeyReused: Rule {
+    static let description = RuleDescription(
+        code: "RK004",
+        name: "key-reused",
+        summary: "key consumed twice on one path",
+        whatItDoes: """
+            Follows every key through each function, path by path, and reports a sampler, `split` \
+            or key-consuming call that receives a key some earlier call on the same path already \
+            consumed, including through aliases (`k2 = k`), helper functions that consume their \
+            key parameter, closures called twice, and keys stored on `self` that a method consumes \
+            without replacing.
+            """,
+        whyBad: """
+            JAX keys are single-use. Two samplers given the same key draw correlated numbers — \
+            `normal(key)` twice returns the same values — which silently breaks dropout masks, \
+            initialisations and noise. JAX's reuse checker raises `KeyReuseError` for it, but only \
+            at run time, for typed keys, on the path that happened to run.
+            """,
+        fixSafety: """
+            Reported for now; the split pass inserts `jax.random.split` before the first use and \
+            gives each consumer its own subkey (an unsafe fix: the numbers drawn change).
+            """,
+        examples: [
+            RuleExample(
+                bad: """
+                    import jax
+
+                    def init(key):
+                        w = jax.random.normal(key, (3, 3))
+                        b = jax.random.uniform(key, (3,))
+                        return w, b
+
+                    """,
+                good: nil),
+        ])
+
+    func check(_ file: FileContext) -> [Finding] {
+        KeyReuseFinding.findings(of: [.reused, .storedKeyNotReplaced], code: code, in: file)
+    }
+}
+
+/// RK005 — a key consumed in a loop body without a per-iteration split.
+struct KeyConsumedInLoop: Rule {
+    static let description = RuleDescription(
+        code: "RK005",
+        name: "key-consumed-in-loop",
+        summary: "key consumed inside a loop without a per-iteration split",
+        whatItDoes: """
+            Reports a key from outside a loop (or comprehension) that the loop body consumes on \
+            every iteration, when nothing in the body replaces it first.
+            """,
+        whyBad: """
+            Every iteration draws the same numbers: a loop of `normal(key)` is one sample repeated. \
+            The usual fix is `key, subkey = jax.random.split(key)` at the top of the body, or \
+            iterating over `jax.random.split(key, n)`.
+            """,
+        fixSafety: """
+            Reported for now; the split pass adds the per-iteration split (unsafe: the numbers change).
+            """,
+        examples: [
+            RuleExample(
+                bad: """
+                    import jax
+
+                    def noisy_copies(x, key, n):
+                        return [x + jax.random.normal(key, x.shape) for _ in range(n)]
+
+                    """,
+                good: nil),
+        ])
+
+    func check(_ file: FileContext) -> [Finding] {
+        KeyReuseFinding.findings(of: [.consumedInLoop], code: code, in: file)
+    }
+}
+
+/// RK006 — a key used after `jax.random.split` consumed it.
+struct KeyUsedAfterSplit: Rule {
+    static let description = RuleDescription(
+        code: "RK006",
+        name: "key-used-after-split",
+        summary: "key used after it was split",
+        whatItDoes: """
+            Reports a key passed to a sampler or split again after `jax.random.split` consumed it, \
+            typically `subkeys = jax.random.split(key)` followed by `jax.random.normal(key, …)`.
+            """,
+        whyBad: """
+            Splitting consumes the parent key; the subkeys are derived from it, so using the parent \
+            as well correlates its numbers with the subkeys'. Keep the first output as the new \
+            parent (`key, subkey = jax.random.split(key)`) and use that.
+            """,
+        fixSafety: """
+            Reported for now; the split pass rebinds the parent from the split's first output.
+            """,
+        examples: [
+            RuleExample(
+                bad: """
+                    import jax
+
+                    def sample(key):
+                        k1, k2 = jax.random.split(key)
+                        a = jax.random.normal(k1)
+                        b = jax.random.normal(key)
+                        return a, b
+
+                    """,
+                good: nil),
+        ])
+
+    func check(_ file: FileContext) -> [Finding] {
+        KeyReuseFinding.findings(of: [.usedAfterSplit], code: code, in: file)
+    }
+}
