@@ -104,12 +104,17 @@ public enum CallSites {
         }
     }
 
-    /// Calls of a method: `self.m(…)`/`cls.m(…)` inside the class, `Class.m(…)`, `super().m(…)`.
-    /// Any other `.m` in the file might reach it through an object rekey cannot type, and any
-    /// subclass redefining `m` would receive an argument it does not take: both are failures.
+    /// Calls of a method: `self.m(…)`/`cls.m(…)` inside the class or its subclasses, `Class.m(…)`,
+    /// `super().m(…)` in a subclass, and bare `m(…)` in the class body itself. Any other `.m` in
+    /// the file might reach it through an object rekey cannot type, and any subclass redefining
+    /// `m` (directly or further down) would receive an argument it does not take: both are failures.
     private static func methodCalls(of method: Scope, named name: String, in classScope: Scope, model: SemanticModel) throws -> [Call] {
         if name.hasPrefix("__") && name.hasSuffix("__") {
             throw Unresolvable(description: "`\(method.qualifiedName)` is called by Python itself, not by name")
+        }
+        let family = [classScope] + subclasses(of: classScope, in: model)
+        for subclass in family.dropFirst() where subclass.bindings[name] != nil {
+            throw Unresolvable(description: "subclass `\(subclass.qualifiedName)` redefines `\(name)`")
         }
         let className = classScope.name ?? ""
         var result: [Call] = []
@@ -119,10 +124,12 @@ public enum CallSites {
             let reachesClass: Bool
             switch object.kind {
             case "identifier" where object.text == "self" || object.text == "cls":
-                reachesClass = scope.isInside(classScope)
+                reachesClass = family.contains { scope.isInside($0) }
             case "identifier":
                 reachesClass = object.text == className
                     && model.scopeBinding(className, from: scope) === classScope.parent
+            case "call" where object.child(field: "function")?.text == "super":
+                reachesClass = family.dropFirst().contains { scope.isInside($0) }
             default:
                 reachesClass = false
             }
@@ -135,13 +142,35 @@ public enum CallSites {
             }
             result.append((call, scope))
         }
-        for scope in model.scopes where scope.kind == .classBody && scope !== classScope {
-            if scope.children.contains(where: { $0.name == name }),
-               scope.node.child(field: "superclasses")?.namedChildren.contains(where: { $0.text == className }) == true {
-                throw Unresolvable(description: "subclass `\(scope.qualifiedName)` redefines `\(name)`")
+        // In the class body itself the method is a plain name.
+        for reference in model.references(to: name, boundIn: classScope) {
+            guard isCallee(reference.node), let call = reference.node.parent else {
+                throw Unresolvable(description:
+                    "`\(method.qualifiedName)` is used as a value at line \(reference.node.startPosition.line)")
             }
+            result.append((call, reference.scope))
         }
         return result
+    }
+
+    /// Classes of this file that inherit from `classScope`, directly or through others.
+    private static func subclasses(of classScope: Scope, in model: SemanticModel) -> [Scope] {
+        var found: [Scope] = []
+        var frontier = [classScope]
+        while let base = frontier.popLast() {
+            guard let baseName = base.name, let owner = base.parent else { continue }
+            for candidate in model.scopes where candidate.kind == .classBody && !found.contains(where: { $0 === candidate }) {
+                guard let bases = candidate.node.child(field: "superclasses"), let where_ = candidate.parent else { continue }
+                let inherits = bases.namedChildren.contains { entry in
+                    entry.kind == "identifier" && entry.text == baseName && model.scopeBinding(baseName, from: where_) === owner
+                }
+                if inherits {
+                    found.append(candidate)
+                    frontier.append(candidate)
+                }
+            }
+        }
+        return found
     }
 
     /// The subclass whose base list names `node`, if that is where `node` sits.

@@ -45,6 +45,8 @@ extension SemanticModel {
     }
 
     static func isMainGuard(_ condition: Node) -> Bool {
+        var condition = condition
+        while condition.kind == "parenthesized_expression", let inner = condition.namedChildren.first { condition = inner }
         guard condition.kind == "comparison_operator" else { return false }
         let operands = condition.namedChildren
         guard operands.count == 2, condition.children.contains(where: { $0.kind == "==" }) else { return false }
@@ -62,10 +64,10 @@ extension SemanticModel {
             || inClass && isUnittestCase(owner))) {
             return true
         }
-        if inClass, isUnittestCase(owner), ["setUp", "setUpClass", "setUpModule"].contains(name) {
+        if inClass, isUnittestCase(owner), ["setUp", "setUpClass"].contains(name) {
             return true
         }
-        if atModuleLevel && name == "main" { return true }
+        if atModuleLevel && (name == "main" || name == "setUpModule") { return true }
         return decoratorNames(of: scope).contains { $0 == "pytest.fixture" || $0.hasPrefix("pytest.fixture(") }
     }
 

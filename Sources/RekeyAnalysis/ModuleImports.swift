@@ -60,7 +60,8 @@ public struct ModuleImports: Sendable {
                 }
             case "function_definition", "class_definition", "decorated_definition", "block", "module",
                  "if_statement", "try_statement", "with_statement", "else_clause", "elif_clause",
-                 "except_clause", "finally_clause", "for_statement", "while_statement":
+                 "except_clause", "except_group_clause", "finally_clause", "for_statement", "while_statement",
+                 "match_statement", "case_clause":
                 for child in node.namedChildren { visit(child) }
             default:
                 break

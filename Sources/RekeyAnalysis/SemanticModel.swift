@@ -47,7 +47,9 @@ public final class SemanticModel {
         }
         while let candidate = current {
             let visible = first || candidate.kind != .classBody
-            if visible, candidate.bindings[name] != nil, !candidate.globalNames.contains(name) {
+            // A scope that declares the name `nonlocal` does not own it, even though it assigns it.
+            if visible, candidate.bindings[name] != nil, !candidate.globalNames.contains(name),
+               !candidate.nonlocalNames.contains(name) {
                 return candidate
             }
             if visible, candidate.globalNames.contains(name) {
@@ -129,7 +131,9 @@ public final class SemanticModel {
             if let right = node.child(.right) { visit(right, in: scope) }
             if let type = node.child(.type) { visit(type, in: scope) }
             if let left = node.child(.left) {
-                let value = node.child(.right)
+                // `a = b = value`: every target is bound to the innermost value.
+                var value = node.child(.right)
+                while let inner = value, inner.nodeKind == .assignment { value = inner.child(.right) }
                 let kind: Binding.Kind = value == nil ? .annotationOnly : .assignment
                 bindTargets(left, in: scope, kind: kind, site: node, value: left.kind == "identifier" ? value : nil)
             }
@@ -179,10 +183,12 @@ public final class SemanticModel {
         case .nonlocalStatement:
             for name in node.namedChildren where name.kind == "identifier" { scope.declareNonlocal(name.text) }
         case .deleteStatement:
-            for target in node.namedChildren {
+            let listed = node.namedChildren
+            let targets = listed.count == 1 && listed[0].kind == "expression_list" ? listed[0].namedChildren : listed
+            for target in targets {
                 visit(target, in: scope)
                 if target.kind == "identifier" {
-                    scope.add(Binding(name: target.text, kind: .deletion, nameNode: target, site: node, value: nil))
+                    record(Binding(name: target.text, kind: .deletion, nameNode: target, site: node, value: nil), in: scope)
                 }
             }
         case .casePattern, .keywordPattern, .splatPattern:
@@ -202,7 +208,7 @@ public final class SemanticModel {
         let parameters = node.child(.parameters)
         if let parameters { visitParameterExpressions(parameters, in: scope) }
         if let returnType = node.child(.returnType) { visit(returnType, in: scope) }
-        scope.add(Binding(name: name, kind: .functionDefinition, nameNode: nameNode, site: node, value: nil))
+        record(Binding(name: name, kind: .functionDefinition, nameNode: nameNode, site: node, value: nil), in: scope)
         let functionScope = open(.function, node, in: scope, name: name)
         if let parameters { bindParameters(parameters, in: functionScope) }
         if let body = node.child(.body) { visit(body, in: functionScope) }
@@ -211,7 +217,7 @@ public final class SemanticModel {
     private func visitClass(_ node: Node, in scope: Scope) {
         guard let nameNode = node.child(.name) else { return }
         if let bases = node.child(.superclasses) { visit(bases, in: scope) }
-        scope.add(Binding(name: nameNode.text, kind: .classDefinition, nameNode: nameNode, site: node, value: nil))
+        record(Binding(name: nameNode.text, kind: .classDefinition, nameNode: nameNode, site: node, value: nil), in: scope)
         let classScope = open(.classBody, node, in: scope, name: nameNode.text)
         if let body = node.child(.body) { visit(body, in: classScope) }
     }
@@ -255,17 +261,17 @@ public final class SemanticModel {
                 : (name, name.namedChildren.last)
             guard let imported, let boundNode else { continue }
             let member = base.hasSuffix(".") ? base + imported.text : base + "." + imported.text
-            scope.add(Binding(name: boundNode.text, kind: .importedMember(member), nameNode: boundNode, site: node, value: nil))
+            record(Binding(name: boundNode.text, kind: .importedMember(member), nameNode: boundNode, site: node, value: nil), in: scope)
         }
     }
 
     private func bindImport(_ name: Node, in scope: Scope, site: Node) {
         if name.kind == "aliased_import" {
             guard let module = name.child(.name), let alias = name.child(.alias) else { return }
-            scope.add(Binding(name: alias.text, kind: .importedModule(module.text), nameNode: alias, site: site, value: nil))
+            record(Binding(name: alias.text, kind: .importedModule(module.text), nameNode: alias, site: site, value: nil), in: scope)
         } else if let first = name.namedChildren.first {
             // `import a.b.c` binds `a`, and makes `a.b.c` reachable through it.
-            scope.add(Binding(name: first.text, kind: .importedModule(first.text), nameNode: first, site: site, value: nil))
+            record(Binding(name: first.text, kind: .importedModule(first.text), nameNode: first, site: site, value: nil), in: scope)
         }
     }
 
@@ -294,18 +300,24 @@ public final class SemanticModel {
         }
     }
 
+    /// Adds a binding where Python puts it: in the module when the scope declared the name
+    /// `global` (whatever binds it: assignment, `import`, `def`, `class`), else in the scope.
+    private func record(_ binding: Binding, in scope: Scope) {
+        guard scope !== moduleScope, scope.globalNames.contains(binding.name) else {
+            scope.add(binding)
+            return
+        }
+        var redirected = binding
+        redirected.throughGlobalDeclaration = true
+        moduleScope.add(redirected)
+    }
+
     /// Binds every name an assignment-like target introduces; subscripts and attributes in a
     /// target are reads of their object.
     private func bindTargets(_ target: Node, in scope: Scope, kind: Binding.Kind, site: Node, value: Node?) {
         switch target.kind {
         case "identifier":
-            var binding = Binding(name: target.text, kind: kind, nameNode: target, site: site, value: value)
-            if scope.globalNames.contains(target.text) && scope !== moduleScope {
-                binding.throughGlobalDeclaration = true
-                moduleScope.add(binding)
-            } else {
-                scope.add(binding)
-            }
+            record(Binding(name: target.text, kind: kind, nameNode: target, site: site, value: value), in: scope)
         case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression",
              "list_splat_pattern", "list_splat":
             for child in target.namedChildren { bindTargets(child, in: scope, kind: kind, site: site, value: nil) }

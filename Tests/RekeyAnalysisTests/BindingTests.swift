@@ -115,7 +115,7 @@ struct BindingCase: CustomTestStringConvertible, @unchecked Sendable {
         #expect(key.site.kind == "typed_default_parameter")
     }
 
-    @Test(.disabled("BUG: in `a = b = value` the binding of `a` has the inner assignment `b = value` as its value"))
+    @Test
     func chainedAssignmentGivesEveryNameTheValue() throws {
         let analysis = try Analysis("import jax\nkey = backup = jax.random.PRNGKey(0)\n")
         let key = try #require(analysis.model.moduleScope.bindings["key"]?.first)

@@ -380,7 +380,7 @@ import RekeySyntax
 
     // MARK: Known bugs
 
-    @Test(.disabled("BUG: a method overridden in a grandchild class (class C(B), B(A)) is not detected"))
+    @Test
     func anOverrideTwoLevelsDownIsAFailure() throws {
         let analysis = try Analysis("""
             class A:
@@ -397,7 +397,7 @@ import RekeySyntax
         #expect(try analysis.callSiteFailure(of: "A.m").contains("redefines `m`"))
     }
 
-    @Test(.disabled("BUG: a subclass that overrides a method by assignment (`m = other`) is not detected"))
+    @Test
     func anOverrideByAssignmentIsAFailure() throws {
         let analysis = try Analysis("""
             def other(self):
@@ -413,7 +413,7 @@ import RekeySyntax
         #expect(try analysis.callSiteFailure(of: "A.m").contains("`B`"))
     }
 
-    @Test(.disabled("BUG: bare-name uses of a method inside its class body (calls, aliases) are not seen"))
+    @Test
     func aMethodUsedByNameInItsClassBodyIsSeen() throws {
         let analysis = try Analysis("""
             class A:
@@ -432,7 +432,7 @@ import RekeySyntax
         _ = try aliased.callSiteFailure(of: "A.m")
     }
 
-    @Test(.disabled("BUG: `super().m()` is documented as a method call site but is reported as an untypeable object"))
+    @Test
     func superMethodCallsAreCallSites() throws {
         let analysis = try Analysis("""
             class A:

@@ -333,13 +333,13 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
 
     // MARK: Known bugs
 
-    @Test(.disabled("BUG: a parenthesised guard `if (__name__ == \"__main__\"):` is not recognised"))
+    @Test
     func aParenthesisedMainGuard() throws {
         let analysis = try Analysis("if (__name__ == '__main__'):\n    pass\n")
         #expect(analysis.model.mainBlocks.count == 1)
     }
 
-    @Test(.disabled("BUG: unittest's module-level `setUpModule()` is only recognised inside a TestCase class, where it never runs"))
+    @Test
     func setUpModuleIsAnEntryPoint() throws {
         let analysis = try Analysis("""
             import unittest

@@ -156,7 +156,7 @@ import RekeySyntax
 
     // MARK: Known bugs
 
-    @Test(.disabled("BUG: imports inside `match` cases and `except*` clauses are not collected"))
+    @Test
     func importsInMatchAndExceptGroupAreCollected() throws {
         let found = try imports("""
             match backend:

@@ -541,7 +541,7 @@ let resolutionPrefixes = [
 
     // MARK: Known bugs
 
-    @Test(.disabled("BUG: a read inside a function nested in a `nonlocal`-declaring function resolves to the middle function"))
+    @Test
     func nonlocalIsFollowedByFunctionsNestedBelowIt() throws {
         let analysis = try Analysis("""
             def f():
@@ -555,7 +555,7 @@ let resolutionPrefixes = [
         #expect(try analysis.resolvedScope() == "f")
     }
 
-    @Test(.disabled("BUG: `global name` followed by `import … as name` or `def name` in a function binds locally, not in the module"))
+    @Test
     func globalImportInAFunctionBindsTheModuleName() throws {
         let analysis = try Analysis("""
             def setup():
@@ -574,7 +574,7 @@ let resolutionPrefixes = [
         #expect(try analysis.resolvedScope(1) == "<module>")
     }
 
-    @Test(.disabled("BUG: `del a, b` (several targets) makes neither name local; `del a` alone does"))
+    @Test
     func deletingSeveralNamesMakesEachLocal() throws {
         let analysis = try Analysis("""
             a = 0

@@ -34,11 +34,12 @@ public enum MigrationGuide {
         for (index, example) in rule.examples.enumerated() {
             let label = rule.examples.count > 1 ? " \(index + 1)" : ""
             out += "\n### Example\(label)\n\nBefore:\n\n```python\n\(example.bad)```\n"
-            if let good = example.good {
+            guard let good = example.good else { continue }
+            if example.fixedByRekey {
                 let note = example.unsafeFixes ? " (an unsafe fix: `rekey fix --unsafe-fixes`)" : ""
                 out += "\nAfter\(note):\n\n```python\n\(good)```\n"
             } else {
-                out += "\nNo automatic fix: rekey reports it for hand migration.\n"
+                out += "\nUse instead (migrated by hand for now):\n\n```python\n\(good)```\n"
             }
         }
         return out

@@ -128,12 +128,19 @@ struct ImportTimeKey: Rule {
         return findings.sorted { $0.range < $1.range }
     }
 
+    /// `a, b = value` and `a = b = value`: the value every target receives.
+    private func innermostValue(of assignment: Node) -> Node? {
+        var value = assignment.child(field: "right")
+        while let inner = value, inner.kind == "assignment" { value = inner.child(field: "right") }
+        return value
+    }
+
     /// The key-producing call a module- or class-level binding is created by, if any. Keys made
     /// inside `if __name__ == "__main__":` are an entry point's own and are fine.
     private func createdKey(_ binding: Binding, in scope: Scope, model: SemanticModel)
         -> (role: JaxRandomAPI.Role, callee: String)? {
         guard binding.kind == .assignment, !binding.throughGlobalDeclaration, binding.site.kind == "assignment",
-              let value = binding.site.child(field: "right"), value.kind == "call",
+              let value = binding.value ?? innermostValue(of: binding.site), value.kind == "call",
               let callee = value.child(field: "function"),
               let qualified = model.qualifiedName(of: callee, in: scope),
               JaxRandomAPI.producesKey(qualified),

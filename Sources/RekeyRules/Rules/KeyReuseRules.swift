@@ -62,7 +62,17 @@ struct KeyReused: Rule {
                         return w, b
 
                     """,
-                good: nil),
+                good: """
+                    import jax
+
+                    def init(key):
+                        key_w, key_b = jax.random.split(key)
+                        w = jax.random.normal(key_w, (3, 3))
+                        b = jax.random.uniform(key_b, (3,))
+                        return w, b
+
+                    """,
+                fixedByRekey: false),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
@@ -97,7 +107,14 @@ struct KeyConsumedInLoop: Rule {
                         return [x + jax.random.normal(key, x.shape) for _ in range(n)]
 
                     """,
-                good: nil),
+                good: """
+                    import jax
+
+                    def noisy_copies(x, key, n):
+                        return [x + jax.random.normal(k, x.shape) for k in jax.random.split(key, n)]
+
+                    """,
+                fixedByRekey: false),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
@@ -135,7 +152,17 @@ struct KeyUsedAfterSplit: Rule {
                         return a, b
 
                     """,
-                good: nil),
+                good: """
+                    import jax
+
+                    def sample(key):
+                        k1, k2 = jax.random.split(key)
+                        a = jax.random.normal(k1)
+                        b = jax.random.normal(k2)
+                        return a, b
+
+                    """,
+                fixedByRekey: false),
         ])
 
     func check(_ file: FileContext) -> [Finding] {

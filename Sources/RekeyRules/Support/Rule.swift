@@ -12,18 +12,21 @@ public struct RuleCode: Hashable, Comparable, Sendable, CustomStringConvertible,
 }
 
 /// A bad/good pair from a rule's documentation. The same text is rendered into MIGRATION.md and
-/// run as a test: `bad` must trigger the rule and rewrite to `good` (when `good` is given),
-/// and `good` must trigger nothing.
+/// run as a test: `bad` must trigger the rule, `good` must trigger nothing, and when
+/// `fixedByRekey` is set, `rekey fix` must turn `bad` into exactly `good`.
 public struct RuleExample: Sendable {
     public let bad: String
     public let good: String?
     /// Options the rewrite needs (e.g. unsafe fixes).
     public let unsafeFixes: Bool
+    /// Whether `good` is what rekey writes, or what a person migrating by hand should write.
+    public let fixedByRekey: Bool
 
-    public init(bad: String, good: String?, unsafeFixes: Bool = false) {
+    public init(bad: String, good: String?, unsafeFixes: Bool = false, fixedByRekey: Bool = true) {
         self.bad = bad
         self.good = good
         self.unsafeFixes = unsafeFixes
+        self.fixedByRekey = fixedByRekey
     }
 }
 
