@@ -50,7 +50,7 @@ public struct KeyReuse {
 public final class KeyFlowAnalysis {
     public let model: SemanticModel
     let scope: Scope
-    let summaries: (Node) -> FunctionKeySummary?
+    let summaries: KeySummaries
 
     public private(set) var reuses: [KeyReuse] = []
     public private(set) var summary = FunctionKeySummary()
@@ -75,7 +75,7 @@ public final class KeyFlowAnalysis {
 
     /// Analyses `scope`'s body: a function, or the module's top level.
     /// `summaries` gives what a project function (by its `def` node) does to keys.
-    public init(model: SemanticModel, scope: Scope, summaries: @escaping (Node) -> FunctionKeySummary?) {
+    public init(model: SemanticModel, scope: Scope, summaries: KeySummaries) {
         self.model = model
         self.scope = scope
         self.summaries = summaries
@@ -83,7 +83,7 @@ public final class KeyFlowAnalysis {
     }
 
     private init(closure scope: Scope, in model: SemanticModel, freeNames: [String: Int],
-                 summaries: @escaping (Node) -> FunctionKeySummary?) {
+                 summaries: KeySummaries) {
         self.model = model
         self.scope = scope
         self.summaries = summaries
@@ -611,7 +611,7 @@ public final class KeyFlowAnalysis {
             return []
         }
         let calleeName = qualified ?? callee.text
-        if let target = resolveProjectFunction(callee) {
+        if let target = resolveProjectFunction(callee, in: model.scope(ofCall: call) ?? scope) {
             let offset = target.isMethodCall ? 1 : 0
             for (index, argument) in positional.enumerated() where target.summary.consumedPositions.contains(index + offset) {
                 consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
@@ -682,30 +682,41 @@ public final class KeyFlowAnalysis {
         let freeConsumed: Set<String>
     }
 
-    /// A function of this file the callee denotes: a name bound by `def` (module-level, nested
-    /// or a local closure), or `self.method` of the enclosing class.
-    private func resolveProjectFunction(_ callee: Node) -> ProjectCallee? {
-        let lookupScope = scope
+    /// The function the callee denotes: a name bound by `def` (module-level, nested, or a local
+    /// closure or lambda), a class (its `__init__`), `self.method` of the enclosing class, or a
+    /// function or class imported from another file of the project (by qualified name).
+    private func resolveProjectFunction(_ callee: Node, in callScope: Scope) -> ProjectCallee? {
         if callee.kind == "identifier" {
-            let bindings = model.bindings(of: callee.text, from: lookupScope)
+            let bindings = model.bindings(of: callee.text, from: callScope)
             guard bindings.count == 1 else { return nil }
-            let definition: Node
-            if bindings[0].kind == .functionDefinition {
-                definition = bindings[0].site
-            } else if let value = bindings[0].value, value.kind == "lambda" {
-                definition = value
-            } else {
+            let binding = bindings[0]
+            switch binding.kind {
+            case .functionDefinition:
+                if let closure = closureSummary(binding.site) {
+                    return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+                }
+                return summaries.local(binding.site).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+            case .classDefinition:
+                guard let classScope = model.scope(of: binding.site),
+                      let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" })
+                else { return nil }
+                return summaries.local(initializer.node).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+            case .assignment:
+                guard let value = binding.value, value.kind == "lambda", let closure = closureSummary(value) else { return nil }
+                return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+            case .importedMember(let name):
+                return summaries.external(name).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+            default:
                 return nil
             }
-            if let closure = closureSummary(definition) {
-                return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
-            }
-            return summaries(definition).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
         }
         if callee.kind == "attribute", let object = callee.child(.object), object.text == "self",
            let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
            let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node {
-            return summaries(definition).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+            return summaries.local(definition).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+        }
+        if callee.kind == "attribute", let qualified = model.qualifiedName(of: callee, in: callScope) {
+            return summaries.external(qualified).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
         }
         return nil
     }
