@@ -107,7 +107,6 @@ public final class KeyFlowAnalysis {
             let value = KeyValue(site: site, element: nil)
             freeValues[name] = value
             state.names[name] = [value]
-            definiteKeys.insert(value)
         }
         let body: Node?
         if scope.kind == .module {
@@ -119,7 +118,7 @@ public final class KeyFlowAnalysis {
         guard let body else { return }
         if scope.kind == .lambda {
             let values = evaluate(body, &state)
-            summary.returnsKey = !values.isEmpty
+            summary.returnsKey = values.contains { definiteKeys.contains($0) }
             returnState.join(state)
         } else {
             execute(block: body, &state)
@@ -147,8 +146,18 @@ public final class KeyFlowAnalysis {
             let value = KeyValue(site: nameNode.startByte, element: nil)
             state.names[name] = [value]
             parameterValues[value] = (name, position)
-            if KeyNames.isKeyLike(name) || keyByUse.contains(name) { definiteKeys.insert(value) }
+            // A parameter is a known key when the body hands it to `jax.random` or its annotation
+            // says so; a name like `key` alone is not enough (dictionary keys are called that too).
+            if keyByUse.contains(name) || Self.hasKeyAnnotation(parameter) { definiteKeys.insert(value) }
         }
+    }
+
+    private static let keyTypeNames: Set<String> = ["PRNGKey", "KeyArray", "PRNGKeyArray"]
+
+    private static func hasKeyAnnotation(_ parameter: Node) -> Bool {
+        guard let type = parameter.child(.type) else { return false }
+        let last = type.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).last.map(String.init)
+        return last.map(keyTypeNames.contains) ?? false
     }
 
     /// Parameters that reach a `jax.random` function's key argument somewhere in the body.
@@ -199,7 +208,7 @@ public final class KeyFlowAnalysis {
             statement.forEachNamedChild { _ = evaluate($0, &state) }
         case "return_statement":
             let values = statement.namedChildren.reduce(into: Set<KeyValue>()) { $0.formUnion(evaluate($1, &state)) }
-            if !values.isEmpty { summary.returnsKey = true }
+            if values.contains(where: { definiteKeys.contains($0) }) { summary.returnsKey = true }
             returnState.join(state)
             state = .unreachable
         case "raise_statement":
@@ -404,14 +413,16 @@ public final class KeyFlowAnalysis {
                 _ = evaluate(object, &state)
             }
         case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
-            // Unpacking a key array yields independent copies, each fresh.
+            // Unpacking a key array yields independent copies, each fresh; they are known keys
+            // when the array was.
             let fromKeyArray = !values.isEmpty
+            let definite = values.contains { definiteKeys.contains($0) }
             target.forEachNamedChild { element in
                 let inner = element.kind == "list_splat_pattern" ? element.namedChildren.first ?? element : element
                 if fromKeyArray {
                     let value = KeyValue(site: inner.startByte, element: nil)
                     state.makeFresh(value)
-                    definiteKeys.insert(value)
+                    if definite { definiteKeys.insert(value) }
                     bind(inner, to: [value], &state)
                 } else {
                     bind(inner, to: [], &state)
@@ -432,7 +443,7 @@ public final class KeyFlowAnalysis {
         }
         let value = KeyValue(site: target.startByte, element: nil)
         state.makeFresh(value)
-        definiteKeys.insert(value)
+        if iterable.contains(where: { definiteKeys.contains($0) }) { definiteKeys.insert(value) }
         state.names[target.text] = [value]
     }
 
@@ -446,7 +457,7 @@ public final class KeyFlowAnalysis {
         case "identifier":
             return state.names[node.text] ?? []
         case "attribute":
-            if let object = node.child(.object), object.kind == "identifier", object.text == "self" || object.text == "cls" {
+            if let object = node.child(.object), object.kind == "identifier", object.text == "self" {
                 return storedValue(node, &state)
             }
             if let object = node.child(.object) { evaluate(object, &state) }
@@ -504,10 +515,11 @@ public final class KeyFlowAnalysis {
     private func storedValue(_ attribute: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
         let name = attribute.text
         if let values = state.names[name] { return values }
-        guard let field = attribute.child(.attribute), KeyNames.isKeyLike(field.text.drop { $0 == "_" }.description),
-              scope.kind == .function else { return [] }
+        // Only singular key names: `self._keys` is far more often a dictionary's keys. The value
+        // is not a known key, so only `jax.random`, project functions and `key=` consume it.
+        guard let field = attribute.child(.attribute), scope.kind == .function,
+              KeyNames.isKeyLike(field.text.drop { $0 == "_" }.description), !field.text.hasSuffix("s") else { return [] }
         let value = KeyValue(site: attribute.startByte, element: nil)
-        definiteKeys.insert(value)
         storedEntryValues[value] = name
         state.names[name] = [value]
         return [value]
@@ -520,7 +532,7 @@ public final class KeyFlowAnalysis {
         guard !arrays.isEmpty else { return [] }
         if subscripts.count == 1, subscripts[0].kind == "integer", let index = Int(subscripts[0].text) {
             let elements = Set(arrays.filter { $0.element == nil }.map { KeyValue(site: $0.site, element: index) })
-            definiteKeys.formUnion(elements)
+            if arrays.contains(where: { definiteKeys.contains($0) }) { definiteKeys.formUnion(elements) }
             return elements
         }
         // A computed index or a slice: JAX tracks it, rekey does not know which element it is.
@@ -606,8 +618,9 @@ public final class KeyFlowAnalysis {
                 return []
             }
         }
-        if let qualified, Self.nonConsumingBuiltins.contains(qualified) || (callee.kind == "identifier"
-            && Self.nonConsumingBuiltins.contains(callee.text) && model.scopeBinding(callee.text, from: scope) == nil) {
+        let isBuiltin = callee.kind == "identifier" && Self.nonConsumingBuiltins.contains(callee.text)
+            && model.scopeBinding(callee.text, from: scope) == nil
+        if isBuiltin || qualified.map(Self.nonConsumingBuiltins.contains) == true {
             return []
         }
         let calleeName = qualified ?? callee.text
@@ -632,7 +645,7 @@ public final class KeyFlowAnalysis {
             let keys = argument.values.filter { definiteKeys.contains($0) }
             consume(keys, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
         }
-        for argument in keywords where KeyNames.isKeyLike(argument.name) {
+        for argument in keywords where KeyNames.isKeyParameter(argument.name) {
             consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
         }
         return []
@@ -650,8 +663,11 @@ public final class KeyFlowAnalysis {
         guard !values.isEmpty else { return }
         let use = KeyUse(site: call.startByte, kind: kind)
         uses[call.startByte] = (call, callee)
+        // Every value is judged against the state before this call: one call handed a key that
+        // may be an array or its element (after a branch) consumes it once.
+        let before = state
         for value in values.sorted(by: { ($0.site, $0.element ?? -1) < ($1.site, $1.element ?? -1) }) {
-            let prior = state.priorUses(of: value)
+            let prior = before.priorUses(of: value)
             if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
                 reportedSites.insert(call.startByte)
                 let earlierInfo = uses[earlier.site] ?? (call, callee)
@@ -742,6 +758,13 @@ public final class KeyFlowAnalysis {
 /// Parameter and attribute names that mean "a key" in real code (`key`, `rng`, `rng_key`,
 /// `subkey`, `k1`, `keys`, …).
 public enum KeyNames {
+    /// The keyword names under which libraries take a key (`eqx.nn.Linear(..., key=k)`,
+    /// `model.apply(..., rng=r)`): a value passed under one of these is consumed. Deliberately
+    /// narrower than ``isKeyLike``: `set_key=`, `sort_key=` take no PRNG key.
+    public static func isKeyParameter(_ name: String) -> Bool {
+        ["key", "rng", "rng_key", "prng_key", "subkey", "dropout_rng", "noise_key", "sample_key", "init_key"].contains(name)
+    }
+
     public static func isKeyLike(_ name: String) -> Bool {
         let lower = name.lowercased()
         if ["key", "keys", "rng", "rngs_key", "rng_key", "rngkey", "prng_key", "prngkey", "subkey", "sub_key",
