@@ -47,5 +47,6 @@ let package = Package(
         .testTarget(name: "RekeyEditsTests", dependencies: ["RekeyEdits", "RekeySyntax"]),
         .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax"]),
         .testTarget(name: "RekeyRulesTests", dependencies: ["RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax"]),
+        .testTarget(name: "RekeyDriverTests", dependencies: ["RekeyDriver", "RekeyRules", "RekeyEdits", "RekeySyntax"]),
     ]
 )

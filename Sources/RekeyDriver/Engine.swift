@@ -14,11 +14,18 @@ public struct Engine {
         public var jobs: Int?
         /// Skip parsing files with no JAX cue in their bytes. Off only to measure what it saves.
         public var prefilter = true
+        /// `--select`/`--ignore`: findings of other codes are dropped before fixes are chosen.
+        public var selection = RuleSelection.all
+        /// Report RK100 for suppression comments that silence nothing (see ``Suppressions``).
+        public var reportUnusedSuppressions = false
 
-        public init(unsafeFixes: Bool = false, jobs: Int? = nil, prefilter: Bool = true) {
+        public init(unsafeFixes: Bool = false, jobs: Int? = nil, prefilter: Bool = true,
+                    selection: RuleSelection = .all, reportUnusedSuppressions: Bool = false) {
             self.unsafeFixes = unsafeFixes
             self.jobs = jobs
             self.prefilter = prefilter
+            self.selection = selection
+            self.reportUnusedSuppressions = reportUnusedSuppressions
         }
     }
 
@@ -48,10 +55,12 @@ public struct Engine {
 
     public let options: Options
     let rules: [any Rule]
+    private let ruleCodes: Set<RuleCode>
 
     public init(options: Options = Options(), rules: [any Rule] = RuleRegistry.all) {
         self.options = options
         self.rules = rules
+        self.ruleCodes = Set(rules.map(\.code))
     }
 
     /// One file's state: what was read, what it is now, and what the rules say about it.
@@ -204,7 +213,11 @@ public struct Engine {
             return state
         }
         let context = FileContext(path: state.path, model: SemanticModel(tree: tree))
-        state.findings = rules.flatMap { $0.check(context) }
+        // Selection and suppression comments act here, before the fix loop picks candidates, so
+        // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
+        state.findings = Suppressions.apply(
+            rules.flatMap { $0.check(context) }, tree: tree, selection: options.selection,
+            ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
         return state
     }
 }

@@ -20,6 +20,7 @@ struct Rekey: ParsableCommand {
             reused, or hidden in defaults, and rewrites them into the explicit-key style of \
             modern JAX, Equinox and Flax NNX. Exit status: 0 clean, 1 findings, 2 usage or I/O error.
             """,
+        version: RekeyTool.version,
         subcommands: [Check.self, Diff.self, Fix.self, RuleCommand.self])
 }
 
@@ -33,23 +34,68 @@ struct FixOptions: ParsableArguments {
     var unsafeFixes = false
 }
 
+/// `--select` and `--ignore`, shared by check, diff and fix.
+struct SelectionOptions: ParsableArguments {
+    @Option(name: .customLong("select"), parsing: .singleValue,
+            help: ArgumentHelp("Only these rule codes (comma-separated, repeatable; a prefix such as RK00, or ALL).",
+                               valueName: "codes"))
+    var select: [String] = []
+
+    @Option(name: .customLong("ignore"), parsing: .singleValue,
+            help: ArgumentHelp("Not these rule codes (comma-separated, repeatable); wins over --select.",
+                               valueName: "codes"))
+    var ignore: [String] = []
+
+    func validate() throws {
+        _ = try selection()
+    }
+
+    func selection() throws -> RuleSelection {
+        do {
+            return try RuleSelection(select: select, ignore: ignore)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Report legacy PRNG-key patterns.",
         discussion: """
-            Prints one line per finding (path:line:col: CODE message) and a summary. \
+            Prints one line per finding (path:line:col: CODE message) and a summary, or with \
+            --output-format a JSON document, a SARIF 2.1.0 log, or GitHub Actions annotations. \
+            Findings on a line with `# rekey: ignore`, `# rekey: ignore[RK004]` or \
+            `# noqa: RK004` are not reported. \
             Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
 
-            Example:
+            Examples:
               rekey check src/ tests/test_model.py
+              rekey check --select RK001,RK004 --output-format sarif src/ > rekey.sarif
             """)
 
     @OptionGroup var paths: PathArguments
     @OptionGroup var fixOptions: FixOptions
+    @OptionGroup var selectionOptions: SelectionOptions
+
+    @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
+    var outputFormat: OutputFormat = .text
+
+    @Flag(help: "Report suppression comments that suppress nothing, as RK100.")
+    var reportUnusedSuppressions = false
 
     func run() throws {
-        let report = Engine(options: .init(unsafeFixes: fixOptions.unsafeFixes)).check(paths: paths.paths)
-        print(TextReport.findings(report.findings, unsafeFixesEnabled: fixOptions.unsafeFixes), terminator: "")
+        var selection = try selectionOptions.selection()
+        if reportUnusedSuppressions { selection = selection.including(Suppressions.unusedSuppressionCode) }
+        let options = Engine.Options(unsafeFixes: fixOptions.unsafeFixes, selection: selection,
+                                     reportUnusedSuppressions: reportUnusedSuppressions)
+        let report = Engine(options: options).check(paths: paths.paths)
+        print(outputFormat.render(findings: report.findings, diagnostics: report.diagnostics,
+                                  unsafeFixesEnabled: fixOptions.unsafeFixes,
+                                  workingDirectory: FileManager.default.currentDirectoryPath),
+              terminator: "")
         try finish(diagnostics: report.diagnostics, findings: !report.findings.isEmpty)
     }
 }
@@ -59,7 +105,8 @@ struct Diff: ParsableCommand {
         abstract: "Print the migration as a patch; write nothing.",
         discussion: """
             The patch (for `git apply` or `patch -p1`) goes to standard output, a summary to \
-            standard error. Exit status: 0, or 2 on usage or I/O error.
+            standard error. Suppressed findings and rules left out by --select/--ignore are not \
+            fixed. Exit status: 0, or 2 on usage or I/O error.
 
             Example:
               rekey diff src/ > migrate.patch && git apply migrate.patch
@@ -67,9 +114,11 @@ struct Diff: ParsableCommand {
 
     @OptionGroup var paths: PathArguments
     @OptionGroup var fixOptions: FixOptions
+    @OptionGroup var selectionOptions: SelectionOptions
 
     func run() throws {
-        let report = Engine(options: .init(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
+        let options = Engine.Options(unsafeFixes: fixOptions.unsafeFixes, selection: try selectionOptions.selection())
+        let report = Engine(options: options).fix(paths: paths.paths)
         for change in report.changes {
             print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
         }
@@ -83,6 +132,7 @@ struct Fix: ParsableCommand {
         abstract: "Apply the migration in place.",
         discussion: """
             Each file is replaced atomically, and only if it is unchanged since rekey read it. \
+            Suppressed findings and rules left out by --select/--ignore are not fixed. \
             Exit status: 0, or 2 on usage or I/O error (files that could not be written are named).
 
             Example:
@@ -91,9 +141,11 @@ struct Fix: ParsableCommand {
 
     @OptionGroup var paths: PathArguments
     @OptionGroup var fixOptions: FixOptions
+    @OptionGroup var selectionOptions: SelectionOptions
 
     func run() throws {
-        let report = Engine(options: .init(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
+        let options = Engine.Options(unsafeFixes: fixOptions.unsafeFixes, selection: try selectionOptions.selection())
+        let report = Engine(options: options).fix(paths: paths.paths)
         var diagnostics = report.diagnostics
         for change in report.changes {
             do {

@@ -27,7 +27,7 @@ public enum TextReport {
         var out = "Found \(plural(findings.count, "finding")) (\(fixable) with a safe fix, \(unsafe) with an unsafe fix, "
             + "\(findings.count - fixable - unsafe) to migrate by hand).\n"
         for (code, count) in byRule.sorted(by: { $0.key < $1.key }) {
-            let name = RuleRegistry.rule(code).map { type(of: $0).description.name } ?? ""
+            let name = RuleCatalog.name(of: code)
             out += "  \(code)  \(count)  \(name)\n"
         }
         return out

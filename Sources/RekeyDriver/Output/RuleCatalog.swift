@@ -1,0 +1,45 @@
+import RekeyRules
+
+/// What a report says about one rule code: the registry's rules, and RK100, which the driver
+/// reports itself (see ``Suppressions``). Writers look codes up here so they work for whatever
+/// rules the registry holds.
+public struct RuleInfo: Sendable {
+    public let code: RuleCode
+    /// Kebab-case name (`import-time-key`).
+    public let name: String
+    /// One line.
+    public let summary: String
+    /// A paragraph: what the rule finds.
+    public let fullDescription: String
+    /// The rule's documentation in markdown (what `rekey rule CODE --format markdown` prints).
+    public let helpMarkdown: String
+}
+
+public enum RuleCatalog {
+    /// Every code, in code order, each once.
+    public static var all: [RuleInfo] {
+        var seen = Set<RuleCode>()
+        var infos: [RuleInfo] = []
+        for rule in RuleRegistry.all {
+            let description = type(of: rule).description
+            guard seen.insert(description.code).inserted else { continue }
+            infos.append(RuleInfo(
+                code: description.code, name: description.name, summary: description.summary,
+                fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.text(description)))
+        }
+        if !seen.contains(Suppressions.unusedSuppressionCode) {
+            infos.append(RuleInfo(
+                code: Suppressions.unusedSuppressionCode, name: Suppressions.unusedSuppressionName,
+                summary: Suppressions.unusedSuppressionSummary,
+                fullDescription: Suppressions.unusedSuppressionDescription,
+                helpMarkdown: Suppressions.unusedSuppressionHelp))
+        }
+        return infos.sorted { $0.code < $1.code }
+    }
+
+    /// The kebab-case name of `code`, or "" for a code no rule declares.
+    public static func name(of code: RuleCode) -> String {
+        if code == Suppressions.unusedSuppressionCode { return Suppressions.unusedSuppressionName }
+        return RuleRegistry.rule(code).map { type(of: $0).description.name } ?? ""
+    }
+}
