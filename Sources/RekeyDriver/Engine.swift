@@ -71,10 +71,15 @@ public struct Engine {
         var findings: [Finding] = []
         var diagnostics: [Diagnostic] = []
         var parsed = false
+        /// Not parsed: its bytes have no JAX cue (it may still call a project function that
+        /// consumes keys; ``propagateSummaries`` brings such files in).
+        var skippedByPrefilter = false
+        /// What this file's functions do to keys, by qualified name, for other files.
+        var exports: [String: FunctionKeySummary] = [:]
     }
 
     public func check(paths: [String]) -> CheckReport {
-        let (states, discovery) = load(paths)
+        let (states, discovery, _) = load(paths)
         var report = CheckReport()
         report.diagnostics = discovery
         for state in states {
@@ -89,7 +94,7 @@ public struct Engine {
     }
 
     public func fix(paths: [String]) -> FixReport {
-        var (states, discovery) = load(paths)
+        var (states, discovery, external) = load(paths)
         var report = FixReport()
         report.diagnostics = discovery
         let parser = try! PythonParser()
@@ -122,7 +127,7 @@ public struct Engine {
                 changed.insert(index)
             }
             let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
-                analyse(states[index], parser: &parser)
+                analyse(states[index], parser: &parser, external: external)
             }
             for (index, state) in zip(touched, reanalysed) { states[index] = state }
             guardAcrossFiles(&states)
@@ -158,13 +163,58 @@ public struct Engine {
 
     // MARK: Per file
 
-    private func load(_ paths: [String]) -> ([FileState], [Diagnostic]) {
+    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], [String: FunctionKeySummary]) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
         var states = parallelMap(discovery.files, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
+        let external = propagateSummaries(&states)
         guardAcrossFiles(&states)
-        return (states, discovery.diagnostics)
+        return (states, discovery.diagnostics, external)
+    }
+
+    /// Cross-file key facts: each file exports what its functions do to keys; files that may call
+    /// those functions (they spell the function's and its module's names) are analysed again with
+    /// the merged summaries, including files the prefilter skipped (a file can misuse a key without
+    /// mentioning JAX, by calling a project helper twice). Repeats until the summaries settle, so a
+    /// chain of helpers across files is followed.
+    private func propagateSummaries(_ states: inout [FileState]) -> [String: FunctionKeySummary] {
+        var merged = mergedExports(states)
+        for _ in 0..<4 where !merged.isEmpty {
+            let cues = merged.keys.map { name -> (module: [UInt8], function: [UInt8], moduleName: String) in
+                let parts = name.split(separator: ".")
+                return (Array((parts.dropLast().last.map(String.init) ?? "").utf8), Array(String(parts.last ?? "").utf8),
+                        parts.dropLast().joined(separator: "."))
+            }
+            let candidates = states.indices.filter { index in
+                let state = states[index]
+                guard state.current != nil || state.skippedByPrefilter else { return false }
+                let module = ModuleImports.moduleName(forFile: state.path)
+                return cues.contains { cue in
+                    cue.moduleName != module && Prefilter.containsWord(state.original, cue.function)
+                        && (cue.module.isEmpty || Prefilter.containsWord(state.original, cue.module))
+                }
+            }
+            guard !candidates.isEmpty else { break }
+            let external = merged
+            let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+                var state = states[index]
+                if state.skippedByPrefilter, let source = try? SourceText(path: state.path, bytes: state.original) {
+                    state.current = source
+                    state.skippedByPrefilter = false
+                }
+                return analyse(state, parser: &parser, external: external)
+            }
+            for (index, state) in zip(candidates, reanalysed) { states[index] = state }
+            let next = mergedExports(states)
+            if next == merged { break }
+            merged = next
+        }
+        return merged
+    }
+
+    private func mergedExports(_ states: [FileState]) -> [String: FunctionKeySummary] {
+        states.reduce(into: [:]) { merged, state in merged.merge(state.exports) { first, _ in first } }
     }
 
     private func guardAcrossFiles(_ states: inout [FileState]) {
@@ -179,10 +229,12 @@ public struct Engine {
         } catch {
             return FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)])
         }
-        guard !options.prefilter || Prefilter.mayMatter(bytes) else { return FileState(path: path, original: bytes, current: nil) }
+        guard !options.prefilter || Prefilter.mayMatter(bytes) else {
+            return FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
+        }
         do {
             let source = try SourceText(path: path, bytes: bytes)
-            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser)
+            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, external: [:])
         } catch {
             return FileState(path: path, original: bytes, current: nil,
                              diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
@@ -190,7 +242,8 @@ public struct Engine {
     }
 
     /// Parses the file's current text and runs every rule on it.
-    private func analyse(_ state: FileState, parser: inout PythonParser) -> FileState {
+    private func analyse(_ state: FileState, parser: inout PythonParser,
+                         external: [String: FunctionKeySummary]) -> FileState {
         var state = state
         state.findings = []
         state.diagnostics = []
@@ -212,12 +265,14 @@ public struct Engine {
                 message: "skipped: does not parse (syntax error at line \(position.line), column \(position.column))")]
             return state
         }
-        let context = FileContext(path: state.path, model: SemanticModel(tree: tree))
+        let context = FileContext(path: state.path, model: SemanticModel(tree: tree),
+                                  moduleName: ModuleImports.moduleName(forFile: state.path), externalSummaries: external)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(
             rules.flatMap { $0.check(context) }, tree: tree, selection: options.selection,
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
+        state.exports = context.keyFlow.exports
         return state
     }
 }

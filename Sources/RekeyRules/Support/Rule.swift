@@ -48,15 +48,22 @@ public final class FileContext {
     /// The path as the user gave it (relative paths stay relative), used in messages and diffs.
     public let path: String
     public let model: SemanticModel
+    /// The file's dotted module name, for cross-file facts.
+    public let moduleName: String
+    /// What functions of other project files do to keys, by qualified name.
+    public let externalSummaries: [String: FunctionKeySummary]
 
-    public init(path: String, model: SemanticModel) {
+    public init(path: String, model: SemanticModel, moduleName: String = "",
+                externalSummaries: [String: FunctionKeySummary] = [:]) {
         self.path = path
         self.model = model
+        self.moduleName = moduleName
+        self.externalSummaries = externalSummaries
     }
 
     public var source: SourceText { model.source }
 
-    public private(set) lazy var keyFlow = FileKeyFlow(model: model)
+    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: externalSummaries)
 }
 
 /// A rule inspects one file and reports findings, each with a fix when one exists.
@@ -116,7 +123,7 @@ public struct Finding: Sendable {
 
 /// Every rule rekey knows, in code order.
 public enum RuleRegistry {
-    public static let all: [any Rule] = [ImportTimeKey(), KeyReused(), KeyConsumedInLoop(), KeyUsedAfterSplit()]
+    public static let all: [any Rule] = [ImportTimeKey(), ImportTimeSampling(), HiddenGlobalKey(), KeyReused(), KeyConsumedInLoop(), KeyUsedAfterSplit(), RandomDefaultArgument(), RandomFieldDefault(), ModuleWithoutKey()]
 
     public static func rule(_ code: RuleCode) -> (any Rule)? {
         all.first { $0.code == code }

@@ -1,0 +1,172 @@
+import RekeyAnalysis
+import RekeySyntax
+
+/// RK002 — a random operation evaluated at import time: a `jax.random` sampler, `split` or
+/// `fold_in` at module or class scope, a call that hands a key to something that consumes it
+/// (`eqx.nn.Linear(…, key=KEY)`, `model.init(jax.random.PRNGKey(0), x)`), or a call of a
+/// project function or class that runs one of these.
+///
+/// Sites other rules own are left to them, so each problem is reported once: a key created and
+/// bound to a name (`KEY = PRNGKey(0)`, `KEY, sub = split(KEY)`) is RK001's, a parameter default
+/// RK007's, a dataclass field default RK008's.
+struct ImportTimeSampling: Rule {
+    static let description = RuleDescription(
+        code: "RK002",
+        name: "import-time-sampling",
+        summary: "random numbers drawn at import time",
+        whatItDoes: """
+            Finds random work done while a module is imported: a `jax.random` sampler, `split` or \
+            `fold_in` called at module or class scope (outside `if __name__ == "__main__":`), a \
+            call there that hands a key to something that consumes it (`eqx.nn.Linear(3, 4, \
+            key=KEY)`, `model.init(jax.random.PRNGKey(0), x)`), or a call of a function or class \
+            of the file that does such work when it runs.
+            """,
+        whyBad: """
+            Import-time randomness runs JAX on import, fixes the numbers once for every user of \
+            the module, and usually consumes a global key that the rest of the module then uses \
+            again (JAX's reuse checker raises `KeyReuseError`). Tables, weights and noise sampled \
+            at import cannot be re-seeded by a caller or a test.
+            """,
+        fixSafety: """
+            No automatic fix: move the work into a function that takes a `key` (or into \
+            `if __name__ == "__main__":`) and create the key at the entry point. A value that \
+            must exist at import can often be built lazily (`functools.cache` on a function of \
+            the key).
+            """,
+        examples: [
+            RuleExample(
+                bad: """
+                    import jax
+                    import jax.numpy as jnp
+
+                    NUM_BUCKETS = 64
+                    HASH_TABLE = jax.random.randint(jax.random.PRNGKey(0), (NUM_BUCKETS,), 0, 2**16)
+
+
+                    def bucket_of(token_id):
+                        return HASH_TABLE[token_id % NUM_BUCKETS]
+
+                    """,
+                good: """
+                    import jax
+                    import jax.numpy as jnp
+
+                    NUM_BUCKETS = 64
+
+
+                    def make_hash_table(key):
+                        return jax.random.randint(key, (NUM_BUCKETS,), 0, 2**16)
+
+
+                    def bucket_of(token_id, table):
+                        return table[token_id % NUM_BUCKETS]
+
+                    """,
+                fixedByRekey: false),
+        ])
+
+    static func message(_ operation: RandomSources.Operation, role: JaxRandomAPI.Role?) -> String {
+        if let through = operation.through {
+            return "`\(operation.callee)` runs \(through) at import time"
+        }
+        switch role {
+        case .sampler: return "`\(operation.callee)` draws random numbers at import time"
+        case .splitter: return "`\(operation.callee)` consumes a key at import time"
+        case .deriver: return "`\(operation.callee)` derives a key at import time"
+        default: return "`\(operation.callee)` consumes a PRNG key at import time"
+        }
+    }
+
+    static let manualReason = """
+        move this into a function that takes a `key` (or under `if __name__ == "__main__":`) and \
+        create the key at the entry point
+        """
+
+    /// Callees that only look at a key, print it or iterate it when it is passed to them.
+    static let nonConsuming: Set<String> = [
+        "print", "repr", "str", "len", "id", "type", "isinstance", "hash", "zip", "enumerate", "iter",
+        "list", "tuple", "dict", "reversed",
+        "jax.numpy.shape", "jax.device_put", "jax.block_until_ready", "jax.debug.print",
+    ]
+
+    func check(_ file: FileContext) -> [Finding] {
+        let model = file.model
+        let sources = RandomSources(model: model)
+        var findings: [Finding] = []
+        for (call, scope) in model.calls where sources.runsAtImport(call, in: scope) {
+            guard !isOwnedByAnotherRule(call, scope: scope, sources: sources),
+                  let (operation, role) = importTimeOperation(call, scope: scope, sources: sources) else { continue }
+            findings.append(Finding(
+                code: code, node: call, path: file.path, message: Self.message(operation, role: role),
+                remedy: .manual(reason: Self.manualReason)))
+        }
+        return findings.sorted { $0.range < $1.range }
+    }
+
+    private func importTimeOperation(_ call: Node, scope: Scope, sources: RandomSources)
+        -> (RandomSources.Operation, JaxRandomAPI.Role?)? {
+        if let random = sources.jaxRandom(call) {
+            guard [.sampler, .splitter, .deriver].contains(random.role) else { return nil }
+            return (RandomSources.Operation(call: call, callee: random.name, through: nil), random.role)
+        }
+        if let operation = sources.randomOperation(call), operation.through != nil {
+            return (operation, nil)
+        }
+        if let layer = sources.randomLayer(call) {
+            return (RandomSources.Operation(call: call, callee: layer, through: nil), nil)
+        }
+        guard let callee = call.child(.function), let arguments = call.child(.arguments),
+              arguments.kind == "argument_list" else { return nil }
+        let name = sources.model.qualifiedName(of: callee, in: scope) ?? callee.text
+        if Self.nonConsuming.contains(name) { return nil }
+        // A key handed over: made inline by a `jax.random` constructor (a `split` or `fold_in`
+        // there is reported by itself), or a module-level key; under a key's parameter name, also
+        // an `nnx.Rngs`.
+        for argument in arguments.namedChildren where argument.kind != "comment" {
+            let keyword = argument.kind == "keyword_argument" ? argument.child(.name)?.text : nil
+            guard let value = keyword == nil ? argument : argument.child(.value) else { continue }
+            if keyword != nil, !(KeyNames.isKeyLike(keyword!) || keyword == "rngs") { continue }
+            if isKey(value, scope: scope, sources: sources)
+                || (keyword == "rngs" && value.kind == "call"
+                    && value.child(.function).flatMap { sources.model.qualifiedName(of: $0, in: scope) } == "flax.nnx.Rngs") {
+                return (RandomSources.Operation(call: call, callee: name, through: nil), nil)
+            }
+        }
+        return nil
+    }
+
+    private func isKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
+        if value.kind == "call", let random = sources.jaxRandom(value) { return random.role == .constructor }
+        if value.kind == "subscript", let array = value.child(field: "value") { return isKey(array, scope: scope, sources: sources) }
+        return sources.moduleKey(value, in: scope) != nil
+    }
+
+    /// Parameter defaults are RK007's, dataclass field defaults RK008's, and a `split` or
+    /// `fold_in` whose result is bound to names at module or class scope is RK001's.
+    private func isOwnedByAnotherRule(_ call: Node, scope: Scope, sources: RandomSources) -> Bool {
+        if RandomSources.parameterDefault(containing: call) != nil { return true }
+        var classScope: Scope? = scope
+        while let current = classScope, current.kind == .comprehension { classScope = current.parent }
+        if let classScope, classScope.kind == .classBody, sources.fieldDefault(containing: call, in: classScope) != nil {
+            return true
+        }
+        if let random = sources.jaxRandom(call), random.role == .splitter || random.role == .deriver {
+            var child = call
+            while let parent = child.parent, parent.kind == "assignment", parent.child(.right) == child {
+                if let left = parent.child(.left), bindsName(left) { return true }
+                child = parent
+            }
+        }
+        return false
+    }
+
+    private func bindsName(_ target: Node) -> Bool {
+        switch target.kind {
+        case "identifier": return true
+        case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
+            return target.namedChildren.contains { bindsName($0) }
+        case "list_splat_pattern": return target.namedChildren.contains { bindsName($0) }
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import RekeyAnalysis
+import RekeySyntax
+
+/// RK009 — an Equinox or NNX module whose `__init__` builds random layers or samples, but takes
+/// no key (`key`, `rng`, `keys`, … or `rngs`). Where the randomness then comes from — a global
+/// key, `PRNGKey(0)` inline, `nnx.Rngs(0)` — it is fixed, and hidden from the caller.
+struct ModuleWithoutKey: Rule {
+    static let description = RuleDescription(
+        code: "RK009",
+        name: "module-without-key",
+        summary: "Equinox or NNX module initialises randomly but takes no key",
+        whatItDoes: """
+            Finds `eqx.Module` and `nnx.Module` subclasses whose `__init__` builds layers that draw \
+            weights from a key (`eqx.nn.Linear`, `eqx.nn.MLP`, `eqx.nn.Conv2d`, … with `key=`; \
+            `nnx.Linear`, `nnx.Conv`, … with `rngs=`), calls a `jax.random` sampler or `split`, \
+            or calls a function or module of the file that does, but has no key-like parameter \
+            (`key`, `rng`, `keys`, `rng_key`, …) and no `rngs`.
+            """,
+        whyBad: """
+            The module's weights come from a key the caller cannot choose: a global key (two \
+            instances consume it twice: `KeyReuseError`), or a seed fixed inside `__init__` (every \
+            instance gets the same weights). Equinox modules take `key`, NNX modules take \
+            `rngs: nnx.Rngs`, so that the caller splits one seed into independent keys.
+            """,
+        fixSafety: """
+            No automatic fix yet: add the parameter (`key` for Equinox, `*, rngs: nnx.Rngs` for \
+            NNX), split it once per layer, and pass it from every instantiation.
+            """,
+        examples: [
+            RuleExample(
+                bad: """
+                    import equinox as eqx
+                    import jax
+
+
+                    class MLP(eqx.Module):
+                        hidden: eqx.nn.Linear
+                        out: eqx.nn.Linear
+
+                        def __init__(self, size):
+                            k1, k2 = jax.random.split(jax.random.PRNGKey(0))
+                            self.hidden = eqx.nn.Linear(size, size, key=k1)
+                            self.out = eqx.nn.Linear(size, 1, key=k2)
+
+                    """,
+                good: """
+                    import equinox as eqx
+                    import jax
+
+
+                    class MLP(eqx.Module):
+                        hidden: eqx.nn.Linear
+                        out: eqx.nn.Linear
+
+                        def __init__(self, size, *, key):
+                            k1, k2 = jax.random.split(key)
+                            self.hidden = eqx.nn.Linear(size, size, key=k1)
+                            self.out = eqx.nn.Linear(size, 1, key=k2)
+
+                    """,
+                fixedByRekey: false),
+            RuleExample(
+                bad: """
+                    import jax
+                    from flax import nnx
+
+
+                    class Classifier(nnx.Module):
+                        def __init__(self, din, dout):
+                            self.linear = nnx.Linear(din, dout, rngs=nnx.Rngs(0))
+
+                        def __call__(self, x):
+                            return jax.nn.log_softmax(self.linear(x))
+
+                    """,
+                good: """
+                    import jax
+                    from flax import nnx
+
+
+                    class Classifier(nnx.Module):
+                        def __init__(self, din, dout, *, rngs: nnx.Rngs):
+                            self.linear = nnx.Linear(din, dout, rngs=rngs)
+
+                        def __call__(self, x):
+                            return jax.nn.log_softmax(self.linear(x))
+
+                    """,
+                fixedByRekey: false),
+        ])
+
+    static func message(owner: String, framework: RandomSources.ModuleFramework, operation: RandomSources.Operation) -> String {
+        let does = operation.through.map { "calls `\(operation.callee)`, which runs \($0)" }
+            ?? "calls `\(operation.callee)` (line \(operation.line))"
+        let parameter = framework == .equinox ? "`key`" : "`rngs`"
+        return "`\(owner)` is an \(framework.name) module whose `__init__` \(does) but takes no \(parameter)"
+    }
+
+    static func manualReason(_ framework: RandomSources.ModuleFramework) -> String {
+        switch framework {
+        case .equinox: return "add a `key` parameter to `__init__`, split it once per layer, and pass a key from every instantiation"
+        case .nnx: return "add `*, rngs: nnx.Rngs` to `__init__`, pass `rngs=rngs` to each layer, and pass an `nnx.Rngs` from every instantiation"
+        }
+    }
+
+    func check(_ file: FileContext) -> [Finding] {
+        let model = file.model
+        let sources = RandomSources(model: model)
+        var findings: [Finding] = []
+        for classScope in model.scopes where classScope.kind == .classBody {
+            guard let framework = sources.moduleFramework(of: classScope),
+                  let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" }),
+                  !takesKey(initializer, sources: sources),
+                  let operation = sources.calls(runBy: initializer).lazy
+                    .compactMap({ sources.randomOperation($0, roles: [.sampler, .splitter]) }).first,
+                  let name = classScope.node.child(.name) else { continue }
+            findings.append(Finding(
+                code: code, node: name, path: file.path,
+                message: Self.message(owner: name.text, framework: framework, operation: operation),
+                remedy: .manual(reason: Self.manualReason(framework))))
+        }
+        return findings.sorted { $0.range < $1.range }
+    }
+
+    /// A parameter that is a key or an `nnx.Rngs` by its name or its annotation.
+    private func takesKey(_ initializer: Scope, sources: RandomSources) -> Bool {
+        guard let parameters = initializer.node.child(.parameters) else { return false }
+        for parameter in parameters.namedChildren {
+            let name: Node?
+            switch parameter.kind {
+            case "identifier": name = parameter
+            case "default_parameter", "typed_default_parameter": name = parameter.child(.name)
+            case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
+                name = parameter.namedChildren.first { $0.kind == "identifier" }
+                    ?? parameter.namedChildren.first?.namedChildren.first { $0.kind == "identifier" }
+            default: name = nil
+            }
+            guard let name else { continue }
+            let lower = name.text.lowercased()
+            if KeyNames.isKeyLike(name.text) || lower == "rngs" || lower.hasSuffix("_rngs") { return true }
+            if let type = parameter.child(.type),
+               let annotated = sources.model.qualifiedName(of: type.namedChildren.first ?? type, in: initializer.parent ?? sources.model.moduleScope),
+               annotated == "flax.nnx.Rngs" || annotated.hasSuffix("PRNGKey") || annotated.hasSuffix("KeyArray") {
+                return true
+            }
+        }
+        return false
+    }
+}

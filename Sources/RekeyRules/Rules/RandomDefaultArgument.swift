@@ -1,0 +1,109 @@
+import RekeyAnalysis
+import RekeySyntax
+
+/// RK007 — randomness in a default argument: a default that creates a key, samples, or is a
+/// module-level key (`def f(key=jax.random.PRNGKey(0))`, `def f(w=jax.random.normal(…))`,
+/// `lambda key=KEY: …`).
+///
+/// Python evaluates a default once, when the `def` or `lambda` runs, so every call that omits
+/// the argument shares that one value.
+struct RandomDefaultArgument: Rule {
+    static let description = RuleDescription(
+        code: "RK007",
+        name: "random-default-argument",
+        summary: "randomness in a default argument",
+        whatItDoes: """
+            Finds parameters of functions, methods and lambdas whose default value creates a key \
+            (`key=jax.random.PRNGKey(0)`), samples (`w=jax.random.normal(…)`), builds a layer \
+            from a key, calls a function of the file that does, or is a module-level key.
+            """,
+        whyBad: """
+            A default is evaluated once, when the function is defined (usually at import). Every \
+            call that omits the argument gets the same key — and consumes it again, which JAX's \
+            reuse checker reports as `KeyReuseError` — or the same "random" weights. The \
+            signature also claims the argument is optional when the caller should choose it.
+            """,
+        fixSafety: """
+            No automatic fix: make the key a required parameter (`*, key`) created at the entry \
+            point, and draw any random default inside the function from that key.
+            """,
+        examples: [
+            RuleExample(
+                bad: """
+                    import jax
+
+
+                    def init_weights(shape, key=jax.random.PRNGKey(0)):
+                        return jax.random.normal(key, shape)
+
+                    """,
+                good: """
+                    import jax
+
+
+                    def init_weights(shape, *, key):
+                        return jax.random.normal(key, shape)
+
+                    """,
+                fixedByRekey: false),
+            RuleExample(
+                bad: """
+                    import jax.random as jr
+
+
+                    class Layer:
+                        def __init__(self, bias=jr.normal(jr.PRNGKey(1), (4,))):
+                            self.bias = bias
+
+                    """,
+                good: """
+                    import jax.random as jr
+
+
+                    class Layer:
+                        def __init__(self, *, key):
+                            self.bias = jr.normal(key, (4,))
+
+                    """,
+                fixedByRekey: false),
+        ])
+
+    static func message(parameter: String, function: String, what: String) -> String {
+        "the default of `\(parameter)` in \(function) \(what) once, when it is defined; every call that omits `\(parameter)` shares it"
+    }
+
+    static let manualReason = "make the key a required parameter created at the entry point, and draw random defaults inside the function from it"
+
+    func check(_ file: FileContext) -> [Finding] {
+        let model = file.model
+        let sources = RandomSources(model: model)
+        var findings: [Finding] = []
+        for scope in model.scopes where scope.isFunctionLike {
+            guard let parameters = scope.node.child(.parameters), let outer = scope.parent else { continue }
+            let function = scope.kind == .lambda ? "a lambda" : "`\(scope.qualifiedName)`"
+            for parameter in parameters.namedChildren
+            where parameter.kind == "default_parameter" || parameter.kind == "typed_default_parameter" {
+                guard let name = parameter.child(.name)?.text, let value = parameter.child(.value),
+                      let (node, what) = randomness(in: value, scope: outer, sources: sources) else { continue }
+                findings.append(Finding(
+                    code: code, node: node, path: file.path,
+                    message: Self.message(parameter: name, function: function, what: what),
+                    remedy: .manual(reason: Self.manualReason)))
+            }
+        }
+        return findings.sorted { $0.range < $1.range }
+    }
+
+    /// The first random thing a default value does, and how to say it.
+    private func randomness(in value: Node, scope: Scope, sources: RandomSources) -> (Node, String)? {
+        let call = RandomSources.eagerCalls(in: value).lazy.compactMap { sources.randomOperation($0) }.first
+        let global = RandomSources.eagerIdentifiers(in: value).lazy
+            .compactMap { node in sources.moduleKey(node, in: scope).map { (node, $0) } }.first
+        if let global, call.map({ global.0.startByte < $0.call.startByte }) ?? true {
+            return (global.0, "is the module-level key `\(global.1.name)` (line \(global.1.nameNode.startPosition.line)), read")
+        }
+        guard let call else { return nil }
+        let what = call.through.map { "calls `\(call.callee)`, which runs \($0)," } ?? "calls `\(call.callee)`"
+        return (call.call, what)
+    }
+}
