@@ -24,6 +24,14 @@ public final class SemanticModel {
         visitChildren(of: tree.root, in: moduleScope)
     }
 
+    /// Calls evaluated in `scope` or any scope nested in it.
+    public func calls(inside scope: Scope) -> [(call: Node, scope: Scope)] {
+        ([scope] + scope.descendants).flatMap { callsByScope[ObjectIdentifier($0)] ?? [] }
+    }
+
+    private lazy var callsByScope: [ObjectIdentifier: [(call: Node, scope: Scope)]] =
+        Dictionary(grouping: calls, by: { ObjectIdentifier($0.scope) })
+
     /// The scope a call's callee and arguments are evaluated in.
     public func scope(ofCall call: Node) -> Scope? { scopeByCallStart[call.startByte] }
 

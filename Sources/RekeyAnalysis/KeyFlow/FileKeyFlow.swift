@@ -33,21 +33,65 @@ public final class FileKeyFlow {
                 external[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
             })
         let functions = model.scopes.filter { $0.kind == .function }
+        let profiles = Dictionary(uniqueKeysWithValues: (functions + [model.moduleScope]).map {
+            (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
+        })
+        let externalNames = Set(external.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
+        // Only functions that can touch a key are analysed: those calling `jax.random` or passing
+        // `key=`, and those calling a function already known to consume or return keys. On real
+        // code most functions are neither, and skipping them is most of the analysis' speed.
+        var summarised = externalNames
         for _ in 0..<Self.maximumRounds {
             var changed = false
             analyses = []
-            for function in functions {
+            for function in functions where profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised) {
                 let analysis = KeyFlowAnalysis(model: model, scope: function, summaries: lookup)
                 analyses.append(analysis)
                 let key = function.node.startByte
-                if summaries[key] != analysis.summary {
+                if summaries[key] ?? FunctionKeySummary() != analysis.summary {
                     summaries[key] = analysis.summary
+                    if let name = function.name { summarised.insert(name) }
+                    // A class is called by its own name.
+                    if function.name == "__init__", let className = function.parent?.name { summarised.insert(className) }
                     changed = true
                 }
             }
             if !changed { break }
         }
-        analyses.append(KeyFlowAnalysis(model: model, scope: model.moduleScope, summaries: lookup))
+        if profiles[ObjectIdentifier(model.moduleScope)]!.mayTouchKeys(calling: summarised) {
+            analyses.append(KeyFlowAnalysis(model: model, scope: model.moduleScope, summaries: lookup))
+        }
+    }
+
+    /// What a function's calls look like, enough to tell whether key flow can matter in it.
+    private struct CallProfile {
+        let touchesJaxRandom: Bool
+        let calleeNames: Set<String>
+
+        init(scope: Scope, model: SemanticModel) {
+            var touches = false
+            var names = Set<String>()
+            let calls = scope.kind == .module ? model.calls.filter { $0.scope === scope } : model.calls(inside: scope)
+            for (call, callScope) in calls {
+                guard let callee = call.child(.function) else { continue }
+                if let name = callee.kind == "attribute" ? callee.child(.attribute)?.text : callee.text { names.insert(name) }
+                if !touches, let qualified = model.qualifiedName(of: callee, in: callScope), JaxRandomAPI.role(of: qualified) != nil {
+                    touches = true
+                }
+                if !touches, let arguments = call.child(.arguments), arguments.kind == "argument_list" {
+                    arguments.forEachNamedChild { argument in
+                        if argument.kind == "keyword_argument", let name = argument.child(.name)?.text,
+                           KeyNames.isKeyParameter(name) { touches = true }
+                    }
+                }
+            }
+            touchesJaxRandom = touches
+            calleeNames = names
+        }
+
+        func mayTouchKeys(calling summarised: Set<String>) -> Bool {
+            touchesJaxRandom || !calleeNames.isDisjoint(with: summarised)
+        }
     }
 
     /// Every reuse found in the file, in source order.

@@ -163,7 +163,7 @@ public final class KeyFlowAnalysis {
     /// Parameters that reach a `jax.random` function's key argument somewhere in the body.
     private func parametersUsedAsKeys() -> Set<String> {
         var names = Set<String>()
-        for (call, callScope) in model.calls where callScope.isInside(scope) {
+        for (call, callScope) in model.calls(inside: scope) {
             guard let callee = call.child(.function),
                   let qualified = model.qualifiedName(of: callee, in: callScope),
                   let role = JaxRandomAPI.role(of: qualified), role != .constructor,
