@@ -128,6 +128,24 @@ extension Node: CustomStringConvertible {
 }
 
 extension Node {
+    /// The S-expression indented one node per line, with each node's text for leaves.
+    public var prettySExpression: String {
+        var out = ""
+        func visit(_ node: Node, field: String?, depth: Int) {
+            out += String(repeating: "  ", count: depth) + (field.map { $0 + ": " } ?? "") + node.kind
+            out += " [\(node.startPosition)-\(node.endPosition)]"
+            if node.namedChildCount == 0 { out += " " + node.text.debugDescription }
+            out += "\n"
+            node.forEachChild { child, fieldID in
+                guard child.isNamed else { return }
+                let name = fieldID == 0 ? nil : ts_language_field_name_for_id(PythonGrammar.shared.language, fieldID).map { String(cString: $0) }
+                visit(child, field: name, depth: depth + 1)
+            }
+        }
+        visit(self, field: nil, depth: 0)
+        return out
+    }
+
     /// The node as an S-expression with field names, as `tree-sitter parse` prints it.
     public var sExpression: String {
         guard let chars = ts_node_string(raw) else { return "" }

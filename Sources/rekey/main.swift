@@ -3,6 +3,7 @@ import Foundation
 import RekeyDriver
 import RekeyEdits
 import RekeyRules
+import RekeySyntax
 
 /// Exit codes, as CI bots read them.
 enum Status {
@@ -21,7 +22,7 @@ struct Rekey: ParsableCommand {
             modern JAX, Equinox and Flax NNX. Exit status: 0 clean, 1 findings, 2 usage or I/O error.
             """,
         version: RekeyTool.version,
-        subcommands: [Check.self, Diff.self, Fix.self, RuleCommand.self])
+        subcommands: [Check.self, Diff.self, Fix.self, RuleCommand.self, SyntaxCommand.self])
 }
 
 struct PathArguments: ParsableArguments {
@@ -195,6 +196,29 @@ struct RuleCommand: ParsableCommand {
         } else if let code, let rule = RuleRegistry.rule(RuleCode(code.uppercased())) {
             print(MigrationGuide.text(type(of: rule).description), terminator: "")
         }
+    }
+}
+
+struct SyntaxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "syntax",
+        abstract: "Print a file's tree-sitter syntax tree (for writing rules).",
+        discussion: """
+            Example:
+              rekey syntax model.py
+            """)
+
+    @Argument(help: "A Python file.")
+    var path: String
+
+    func run() throws {
+        let source: SourceText
+        do {
+            source = try SourceLoader.load(path)
+        } catch {
+            throw ValidationError("\(path): \(error)")
+        }
+        print(try PythonParser().parse(source).root.prettySExpression)
     }
 }
 

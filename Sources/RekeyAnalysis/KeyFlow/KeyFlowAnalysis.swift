@@ -8,6 +8,13 @@ public struct FunctionKeySummary: Equatable, Sendable {
     public var consumedNames: Set<String> = []
     /// Whether the function may return a new key (`return jax.random.split(key)[1]`).
     public var returnsKey = false
+    /// Whether the key it returns may be one it already consumed.
+    public var returnsConsumedKey = false
+    /// Positions of a returned tuple that hold keys (`return key, x`), and the tuple's length.
+    public var returnedTupleKeys: Set<Int> = []
+    public var returnedTupleLength = 0
+    /// Positions of a returned tuple whose key the function may already have consumed.
+    public var returnedTupleConsumedKeys: Set<Int> = []
 
     public init() {}
 
@@ -64,10 +71,15 @@ public final class KeyFlowAnalysis {
     /// Values `self.<attr>` held on entry, for the stored-key check.
     private var storedEntryValues: [KeyValue: String] = [:]
     private var closureSummaries: [Int: (summary: FunctionKeySummary, freeConsumed: Set<String>)] = [:]
-    private var loopDepthSites: [ClosedRange<Int>] = []
-    private var returnState = KeyFlowState.unreachable
-    private var breakStates: [KeyFlowState] = []
-    private var continueStates: [KeyFlowState] = []
+    private var loopRanges: [ClosedRange<Int>] = []
+    private var returnPaths = KeyFlowPaths.unreachable
+    private var breakPaths = KeyFlowPaths.unreachable
+    private var continuePaths = KeyFlowPaths.unreachable
+    /// Paths reaching a `raise` inside each enclosing `try` body, innermost last.
+    private var raiseCollectors: [KeyFlowPaths] = []
+    /// The key values of each part of a tuple expression or tuple-returning call evaluated last,
+    /// by its start byte, so `a, b = k1, k2` and `key, x = helper(key)` bind part by part.
+    private var tupleParts: [Int: [Set<KeyValue>]] = [:]
 
     /// Names this (nested) function reads from its enclosing function, bound on entry to a
     /// placeholder key each, so the enclosing analysis learns which of them a call consumes.
@@ -118,11 +130,12 @@ public final class KeyFlowAnalysis {
         guard let body else { return }
         if scope.kind == .lambda {
             let values = evaluate(body, &state)
-            summary.returnsKey = values.contains { definiteKeys.contains($0) }
-            returnState.join(state)
+            recordReturn(values, tuple: tupleParts[body.startByte], in: state)
+            returnPaths.join(KeyFlowPaths(state))
         } else {
-            execute(block: body, &state)
-            returnState.join(state)
+            var paths = KeyFlowPaths(state)
+            execute(block: body, &paths)
+            returnPaths.join(paths)
         }
         finishSummary()
     }
@@ -181,6 +194,7 @@ public final class KeyFlowAnalysis {
             }
         }
         // A key stored on `self`, consumed, and still there when the method returns.
+        let returnState = returnPaths.merged
         for (value, attribute) in storedEntryValues {
             guard let uses = returnState.consumed[value], !uses.isEmpty,
                   returnState.names[attribute]?.contains(value) ?? true else { continue }
@@ -195,82 +209,112 @@ public final class KeyFlowAnalysis {
 
     // MARK: Statements
 
-    private func execute(block: Node, _ state: inout KeyFlowState) {
+    private func execute(block: Node, _ paths: inout KeyFlowPaths) {
         block.forEachNamedChild { statement in
-            guard state.reachable else { return }
-            execute(statement, &state)
+            guard paths.reachable else { return }
+            execute(statement, &paths)
         }
     }
 
-    private func execute(_ statement: Node, _ state: inout KeyFlowState) {
+    private func execute(_ statement: Node, _ paths: inout KeyFlowPaths) {
         switch statement.kind {
         case "expression_statement":
-            statement.forEachNamedChild { _ = evaluate($0, &state) }
+            paths.forEach { state in statement.forEachNamedChild { evaluate($0, &state) } }
         case "return_statement":
-            let values = statement.namedChildren.reduce(into: Set<KeyValue>()) { $0.formUnion(evaluate($1, &state)) }
-            if values.contains(where: { definiteKeys.contains($0) }) { summary.returnsKey = true }
-            returnState.join(state)
-            state = .unreachable
+            paths.forEach { state in
+                var returned = Set<KeyValue>()
+                var tuple: [Set<KeyValue>]?
+                statement.forEachNamedChild { expression in
+                    returned.formUnion(evaluate(expression, &state))
+                    tuple = tupleParts[expression.startByte]
+                }
+                recordReturn(returned, tuple: tuple, in: state)
+            }
+            returnPaths.join(paths)
+            paths = .unreachable
         case "raise_statement":
-            statement.forEachNamedChild { _ = evaluate($0, &state) }
-            state = .unreachable
+            paths.forEach { state in statement.forEachNamedChild { evaluate($0, &state) } }
+            if !raiseCollectors.isEmpty { raiseCollectors[raiseCollectors.count - 1].join(paths) }
+            paths = .unreachable
         case "break_statement":
-            breakStates.append(state)
-            state = .unreachable
+            breakPaths.join(paths)
+            paths = .unreachable
         case "continue_statement":
-            continueStates.append(state)
-            state = .unreachable
+            continuePaths.join(paths)
+            paths = .unreachable
         case "if_statement":
-            executeIf(statement, &state)
+            executeIf(statement, &paths)
         case "for_statement":
-            executeFor(statement, &state)
+            executeFor(statement, &paths)
         case "while_statement":
-            executeWhile(statement, &state)
+            executeWhile(statement, &paths)
         case "try_statement":
-            executeTry(statement, &state)
+            executeTry(statement, &paths)
         case "with_statement":
             for child in statement.namedChildren {
                 if child.kind == "with_clause" {
-                    child.forEachNamedChild { item in
-                        if let value = item.child(.value) { _ = evaluate(value, &state) }
+                    paths.forEach { state in
+                        child.forEachNamedChild { item in
+                            if let value = item.child(.value) { evaluate(value, &state) }
+                        }
                     }
                 } else if child.kind == "block" {
-                    execute(block: child, &state)
+                    execute(block: child, &paths)
                 }
             }
         case "match_statement":
-            executeMatch(statement, &state)
+            executeMatch(statement, &paths)
         case "function_definition", "class_definition", "decorated_definition":
             // Bodies run when called; decorators and defaults run now.
-            bindDefinition(statement, &state)
+            paths.forEach { bindDefinition(statement, &$0) }
         case "delete_statement":
-            statement.forEachNamedChild { target in
-                if target.kind == "identifier" { state.names[target.text] = nil }
+            paths.forEach { state in
+                statement.forEachNamedChild { target in
+                    if target.kind == "identifier" { state.names[target.text] = nil }
+                }
             }
         case "block":
-            execute(block: statement, &state)
+            execute(block: statement, &paths)
         case "import_statement", "import_from_statement", "future_import_statement", "pass_statement",
              "global_statement", "nonlocal_statement", "comment", "type_alias_statement":
             break
         default:
-            // assert, print (py2), exec: evaluate what they contain.
-            statement.forEachNamedChild { _ = evaluate($0, &state) }
+            // assert, exec and the like: evaluate what they contain.
+            paths.forEach { state in statement.forEachNamedChild { evaluate($0, &state) } }
         }
     }
 
-    private func executeIf(_ statement: Node, _ state: inout KeyFlowState) {
-        if let condition = statement.child(field: "condition") { _ = evaluate(condition, &state) }
-        var merged = KeyFlowState.unreachable
-        var fallthrough_ = state
+    /// What `return` hands back, for the function's summary: a new key, a key it already
+    /// consumed, or a tuple with keys at some positions.
+    private func recordReturn(_ values: Set<KeyValue>, tuple: [Set<KeyValue>]?, in state: KeyFlowState) {
+        if values.contains(where: { definiteKeys.contains($0) }) {
+            summary.returnsKey = true
+            if values.contains(where: { !state.priorUses(of: $0).isEmpty }) { summary.returnsConsumedKey = true }
+        }
+        if let tuple {
+            summary.returnedTupleLength = max(summary.returnedTupleLength, tuple.count)
+            for (position, part) in tuple.enumerated() where part.contains(where: { definiteKeys.contains($0) }) {
+                summary.returnedTupleKeys.insert(position)
+                if part.contains(where: { !state.priorUses(of: $0).isEmpty }) {
+                    summary.returnedTupleConsumedKeys.insert(position)
+                }
+            }
+        }
+    }
+
+    private func executeIf(_ statement: Node, _ paths: inout KeyFlowPaths) {
+        if let condition = statement.child(field: "condition") { paths.forEach { evaluate(condition, &$0) } }
+        var merged = KeyFlowPaths.unreachable
+        var fallthrough_ = paths
         if let consequence = statement.child(field: "consequence") {
-            var branch = state
+            var branch = paths
             execute(block: consequence, &branch)
             merged.join(branch)
         }
         var hasElse = false
         for clause in statement.children(field: "alternative") {
             if clause.kind == "elif_clause" {
-                if let condition = clause.child(field: "condition") { _ = evaluate(condition, &fallthrough_) }
+                if let condition = clause.child(field: "condition") { fallthrough_.forEach { evaluate(condition, &$0) } }
                 var branch = fallthrough_
                 if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
                 merged.join(branch)
@@ -282,76 +326,81 @@ public final class KeyFlowAnalysis {
             }
         }
         if !hasElse { merged.join(fallthrough_) }
-        state = merged
+        paths = merged
     }
 
-    /// Runs `body` as a loop to a fixed point; returns the state after the loop.
-    private func loop(_ range: ByteRange, entry: KeyFlowState, iteration: (inout KeyFlowState) -> Void) -> KeyFlowState {
-        let savedBreaks = breakStates
-        let savedContinues = continueStates
-        breakStates = []
-        continueStates = []
-        loopDepthSites.append(range.start...range.end)
+    /// Runs a loop body to a fixed point; returns the paths leaving the loop (no iteration, or
+    /// any number of them, or a `break`).
+    private func loop(_ range: ByteRange, entry: KeyFlowPaths, iteration: (inout KeyFlowPaths) -> Void) -> KeyFlowPaths {
+        let savedBreaks = breakPaths
+        let savedContinues = continuePaths
+        breakPaths = .unreachable
+        loopRanges.append(range.start...range.end)
         defer {
-            loopDepthSites.removeLast()
-            breakStates = savedBreaks
-            continueStates = savedContinues
+            loopRanges.removeLast()
+            breakPaths = savedBreaks
+            continuePaths = savedContinues
         }
         var head = entry
-        var exits = KeyFlowState.unreachable
         for _ in 0..<8 {
-            continueStates = []
+            continuePaths = .unreachable
             var body = head
             iteration(&body)
-            for state in continueStates { body.join(state) }
-            for state in breakStates { exits.join(state) }
+            body.join(continuePaths)
             let next = head.joined(body)
             if next == head { break }
             head = next
         }
-        // The loop may run no iteration at all (or stop after any).
-        exits.join(head)
-        return exits
+        return head.joined(breakPaths)
     }
 
-    private func executeFor(_ statement: Node, _ state: inout KeyFlowState) {
-        let iterable = statement.child(.right).map { evaluate($0, &state) } ?? []
+    private func executeFor(_ statement: Node, _ paths: inout KeyFlowPaths) {
+        var iterable = Set<KeyValue>()
+        if let right = statement.child(.right) { paths.forEach { iterable.formUnion(evaluate(right, &$0)) } }
         let target = statement.child(.left)
-        var after = loop(statement.byteRange, entry: state) { body in
-            if let target { bindIterationTarget(target, iterable: iterable, &body) }
+        var after = loop(statement.byteRange, entry: paths) { body in
+            if let target { body.forEach { bindIterationTarget(target, iterable: iterable, &$0) } }
             if let block = statement.child(.body) { execute(block: block, &body) }
         }
         if let alternative = statement.child(.alternative), let block = alternative.child(.body) {
             execute(block: block, &after)
         }
-        state = after
+        paths = after
     }
 
-    private func executeWhile(_ statement: Node, _ state: inout KeyFlowState) {
+    private func executeWhile(_ statement: Node, _ paths: inout KeyFlowPaths) {
         let condition = statement.child(field: "condition")
-        if let condition { _ = evaluate(condition, &state) }
-        var after = loop(statement.byteRange, entry: state) { body in
+        if let condition { paths.forEach { evaluate(condition, &$0) } }
+        var after = loop(statement.byteRange, entry: paths) { body in
             if let block = statement.child(.body) { execute(block: block, &body) }
-            if let condition, body.reachable { _ = evaluate(condition, &body) }
+            if let condition { body.forEach { evaluate(condition, &$0) } }
         }
         if let alternative = statement.child(.alternative), let block = alternative.child(.body) {
             execute(block: block, &after)
         }
-        state = after
+        paths = after
     }
 
-    private func executeTry(_ statement: Node, _ state: inout KeyFlowState) {
-        let entry = state
-        var normal = state
+    /// A handler starts from the paths that reach a `raise` in the body. Exceptions from calls are
+    /// not modelled: treating every call as a possible raise would make every key consumed in the
+    /// body look consumed in the handler, which is not what happens on the paths that raise early.
+    private func executeTry(_ statement: Node, _ paths: inout KeyFlowPaths) {
+        let entry = paths
+        var normal = paths
+        raiseCollectors.append(.unreachable)
         if let body = statement.child(.body) { execute(block: body, &normal) }
-        // A handler may start after any prefix of the body: between the entry and the end.
-        let handlerEntry = entry.joined(normal)
-        var merged = KeyFlowState.unreachable
+        let raised = raiseCollectors.removeLast()
+        // With explicit raises in the body, the handler starts where they are; without, from the
+        // body's entry (an exception from some call, before it consumed anything we can see).
+        let handlerEntry = raised.reachable ? raised : entry
+        var merged = KeyFlowPaths.unreachable
         var finallyClause: Node?
         var elseClause: Node?
+        var handled = false
         for clause in statement.namedChildren {
             switch clause.kind {
             case "except_clause", "except_group_clause":
+                handled = true
                 var branch = handlerEntry
                 for part in clause.namedChildren where part.kind == "block" { execute(block: part, &branch) }
                 merged.join(branch)
@@ -360,41 +409,40 @@ public final class KeyFlowAnalysis {
             default: break
             }
         }
+        if !handled, !raiseCollectors.isEmpty { raiseCollectors[raiseCollectors.count - 1].join(raised) }
         if let elseClause, let body = elseClause.child(.body) { execute(block: body, &normal) }
         merged.join(normal)
         if let finallyClause {
-            var final = merged.reachable ? merged : handlerEntry
-            for part in finallyClause.namedChildren where part.kind == "block" { execute(block: part, &final) }
-            merged = merged.reachable ? final : .unreachable
+            for part in finallyClause.namedChildren where part.kind == "block" { execute(block: part, &merged) }
         }
-        state = merged
+        paths = merged
     }
 
-    private func executeMatch(_ statement: Node, _ state: inout KeyFlowState) {
-        if let subject = statement.child(field: "subject") { _ = evaluate(subject, &state) }
-        var merged = state
+    private func executeMatch(_ statement: Node, _ paths: inout KeyFlowPaths) {
+        if let subject = statement.child(field: "subject") { paths.forEach { evaluate(subject, &$0) } }
+        var merged = paths
         if let body = statement.child(.body) {
             for clause in body.namedChildren where clause.kind == "case_clause" {
-                var branch = state
+                var branch = paths
                 if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
                 merged.join(branch)
             }
         }
-        state = merged
+        paths = merged
     }
 
     private func bindDefinition(_ statement: Node, _ state: inout KeyFlowState) {
         let definition = statement.kind == "decorated_definition" ? statement.child(field: "definition") : statement
         if statement.kind == "decorated_definition" {
             for decorator in statement.namedChildren where decorator.kind == "decorator" {
-                decorator.forEachNamedChild { _ = evaluate($0, &state) }
+                decorator.forEachNamedChild { evaluate($0, &state) }
             }
         }
         if let definition, let name = definition.child(.name) {
             state.names[name.text] = nil
             if definition.kind == "function_definition", let parameters = definition.child(.parameters) {
                 parameters.forEachNamedChild { parameter in
-                    if let value = parameter.child(.value) { _ = evaluate(value, &state) }
+                    if let value = parameter.child(.value) { evaluate(value, &state) }
                 }
             }
         }
@@ -467,8 +515,18 @@ public final class KeyFlowAnalysis {
         case "subscript":
             return evaluateSubscript(node, &state)
         case "assignment":
-            let values = node.child(.right).map { evaluate($0, &state) } ?? []
-            if let left = node.child(.left) { bind(left, to: values, &state) }
+            let right = node.child(.right)
+            let values = right.map { evaluate($0, &state) } ?? []
+            guard let left = node.child(.left) else { return values }
+            let targets = left.namedChildren
+            if ["pattern_list", "tuple_pattern", "list_pattern"].contains(left.kind), let right,
+               let parts = tupleParts[right.startByte], parts.count == targets.count,
+               !targets.contains(where: { $0.kind == "list_splat_pattern" }) {
+                // `a, b = k1, k2` and `key, x = helper(key)`: part by part, the same objects.
+                for (target, part) in zip(targets, parts) { bind(target, to: part, &state) }
+            } else {
+                bind(left, to: values, &state)
+            }
             return values
         case "augmented_assignment":
             if let right = node.child(.right) { evaluate(right, &state) }
@@ -499,11 +557,19 @@ public final class KeyFlowAnalysis {
         case "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
             evaluateComprehension(node, &state)
             return []
-        case "tuple", "list", "parenthesized_expression", "expression_list":
+        case "parenthesized_expression":
             var values = Set<KeyValue>()
             node.forEachNamedChild { values.formUnion(evaluate($0, &state)) }
-            // A parenthesised key is the key; a tuple of keys is not itself a key.
-            return node.kind == "parenthesized_expression" ? values : []
+            if let inner = node.namedChildren.first, let parts = tupleParts[inner.startByte] {
+                tupleParts[node.startByte] = parts
+            }
+            return values
+        case "tuple", "list", "expression_list":
+            // A tuple of keys is not itself a key; its parts are remembered for unpacking.
+            var parts: [Set<KeyValue>] = []
+            node.forEachNamedChild { parts.append(evaluate($0, &state)) }
+            tupleParts[node.startByte] = parts
+            return []
         case "string", "integer", "float", "true", "false", "none", "comment":
             return []
         default:
@@ -547,7 +613,7 @@ public final class KeyFlowAnalysis {
         }
         guard let first = clauses.first, first.kind == "for_in_clause" else { return }
         let iterable = first.child(.right).map { evaluate($0, &state) } ?? []
-        state = loop(node.byteRange, entry: state) { iteration in
+        func comprehensionIteration(iteration: inout KeyFlowState) {
             if let target = first.child(.left) { bindIterationTarget(target, iterable: iterable, &iteration) }
             for clause in clauses.dropFirst() {
                 if clause.kind == "for_in_clause" {
@@ -559,6 +625,9 @@ public final class KeyFlowAnalysis {
             }
             for part in body { evaluate(part, &iteration) }
         }
+        state = loop(node.byteRange, entry: KeyFlowPaths(state)) { paths in
+            paths.forEach { comprehensionIteration(iteration: &$0) }
+        }.merged
     }
 
     // MARK: Calls
@@ -637,7 +706,27 @@ public final class KeyFlowAnalysis {
                     consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
             }
-            return target.summary.returnsKey ? fresh(at: call, &state) : []
+            if !target.summary.returnedTupleKeys.isEmpty {
+                tupleParts[call.startByte] = (0..<target.summary.returnedTupleLength).map { position in
+                    guard target.summary.returnedTupleKeys.contains(position) else { return [] }
+                    let value = KeyValue(site: call.startByte, element: position)
+                    state.makeFresh(value)
+                    definiteKeys.insert(value)
+                    if target.summary.returnedTupleConsumedKeys.contains(position) {
+                        uses[call.startByte] = (call, calleeName)
+                        state.consumed[value, default: []].insert(KeyUse(site: call.startByte, kind: .consume(calleeName)))
+                    }
+                    return [value]
+                }
+            }
+            guard target.summary.returnsKey else { return [] }
+            let result = fresh(at: call, &state)
+            if target.summary.returnsConsumedKey {
+                // The helper hands back a key it already used: the caller's next use is a reuse.
+                uses[call.startByte] = (call, calleeName)
+                for value in result { state.consumed[value, default: []].insert(KeyUse(site: call.startByte, kind: .consume(calleeName))) }
+            }
+            return result
         }
         // A callee rekey cannot see into consumes the keys handed to it: known keys positionally,
         // anything passed under a key's parameter name (`eqx.nn.Linear(..., key=k)`).
@@ -683,7 +772,7 @@ public final class KeyFlowAnalysis {
 
     private func classify(_ use: KeyUse, prior: Set<KeyUse>) -> KeyReuse.Kind {
         // Reached again through a loop's back edge: the same call, or a later one in the body.
-        if let loop = loopDepthSites.last, prior.contains(where: { $0.site == use.site || ($0.site > use.site && loop.contains($0.site)) }) {
+        if let loop = loopRanges.last, prior.contains(where: { $0.site == use.site || ($0.site > use.site && loop.contains($0.site)) }) {
             return .consumedInLoop
         }
         if prior.contains(where: { $0.kind == .split }) { return .usedAfterSplit }

@@ -100,3 +100,63 @@ struct KeyFlowState: Equatable {
         }
     }
 }
+
+/// The states of the paths reaching one program point, kept apart so that facts about different
+/// paths do not mix: after `sub = key; for …: key, rng = split(key)`, the path that ran no
+/// iteration has `key` fresh and the paths that ran some have `key` rebound, and a single joined
+/// state would pair "`key` may be the original" with "the original was split". Identical states
+/// are kept once; past ``limit`` they are joined into one, trading precision for bounded work.
+struct KeyFlowPaths: Equatable {
+    private(set) var states: [KeyFlowState]
+
+    static let limit = 12
+    static let unreachable = KeyFlowPaths(states: [])
+
+    init(_ state: KeyFlowState) {
+        self.states = state.reachable ? [state] : []
+    }
+
+    private init(states: [KeyFlowState]) {
+        self.states = states
+    }
+
+    var reachable: Bool { !states.isEmpty }
+
+    mutating func join(_ other: KeyFlowPaths) {
+        for state in other.states where !states.contains(state) {
+            states.append(state)
+        }
+        if states.count > Self.limit {
+            var merged = KeyFlowState.unreachable
+            for state in states { merged.join(state) }
+            states = [merged]
+        }
+    }
+
+    func joined(_ other: KeyFlowPaths) -> KeyFlowPaths {
+        var copy = self
+        copy.join(other)
+        return copy
+    }
+
+    /// Runs `body` on every path; paths it makes unreachable are dropped.
+    mutating func forEach(_ body: (inout KeyFlowState) -> Void) {
+        var result = KeyFlowPaths.unreachable
+        for var state in states {
+            body(&state)
+            if state.reachable { result.join(KeyFlowPaths(state)) }
+        }
+        self = result
+    }
+
+    /// All paths as one state (for summaries read at the end of a function).
+    var merged: KeyFlowState {
+        var merged = KeyFlowState.unreachable
+        for state in states { merged.join(state) }
+        return merged
+    }
+
+    static func == (lhs: KeyFlowPaths, rhs: KeyFlowPaths) -> Bool {
+        lhs.states.count == rhs.states.count && lhs.states.allSatisfy(rhs.states.contains)
+    }
+}
