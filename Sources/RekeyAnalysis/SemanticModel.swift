@@ -32,6 +32,16 @@ public final class SemanticModel {
     private lazy var callsByScope: [ObjectIdentifier: [(call: Node, scope: Scope)]] =
         Dictionary(grouping: calls, by: { ObjectIdentifier($0.scope) })
 
+    /// The scope a name read is evaluated in.
+    public func scope(containingReference node: Node) -> Scope? {
+        if referenceScopes.isEmpty {
+            for reference in references { referenceScopes[reference.node.startByte] = reference.scope }
+        }
+        return referenceScopes[node.startByte]
+    }
+
+    private var referenceScopes: [Int: Scope] = [:]
+
     /// The scope a call's callee and arguments are evaluated in.
     public func scope(ofCall call: Node) -> Scope? { scopeByCallStart[call.startByte] }
 
@@ -92,6 +102,19 @@ public final class SemanticModel {
         default:
             return nil
         }
+    }
+
+    /// Every name bound or read in `scope` and the scopes nested in it (for the module: its own
+    /// bindings and every name read anywhere): a name a rewrite introduces there must be none of
+    /// these, or it would shadow or capture something. `ignoring` drops reads the rewrite replaces.
+    public func namesInUse(in scope: Scope, ignoring: (Reference) -> Bool = { _ in false }) -> Set<String> {
+        let scopes = scope === moduleScope ? self.scopes : [scope] + scope.descendants
+        let ids = Set(scopes.map(ObjectIdentifier.init))
+        var names = Set((scope === moduleScope ? [scope] : scopes).flatMap { $0.bindings.keys })
+        for reference in references where ids.contains(ObjectIdentifier(reference.scope)) && !ignoring(reference) {
+            names.insert(reference.name)
+        }
+        return names
     }
 
     /// Reads of `name` that resolve to the binding scope `owner`.

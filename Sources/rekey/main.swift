@@ -238,6 +238,8 @@ func patchPath(_ path: String) -> String {
     while path.hasPrefix("./") { path.removeFirst(2) }
     let cwd = FileManager.default.currentDirectoryPath + "/"
     if path.hasPrefix(cwd) { path.removeFirst(cwd.count) }
+    // Outside the working directory: relative to `/`, as `git diff --no-index` writes it.
+    while path.hasPrefix("/") { path.removeFirst() }
     return path
 }
 

@@ -5,9 +5,10 @@ For each `Fixtures/<RULE>/<case>/` (see Tests/jax/fixture_cases.py), with the ca
    nothing; otherwise `git apply --check` and `patch -p1 --dry-run` accept the diff and applying it
    with `git apply` and with `patch -p1` each yields after.py byte for byte;
 2. idempotent — `rekey diff after.py` prints nothing;
-3. findings — `rekey check before.py` exits 1 with `before.py:LINE:COL: RULE message` lines, and its
-   stdout is exactly `findings.txt` when the case has one; `rekey check after.py` exits 0 when the
-   fix removed the problem.
+3. findings — `rekey check before.py` prints exactly `findings.txt` when the case has one, and exits
+   1 when that is not empty, 0 when it is (a negative case); a case without findings.txt must exit 1
+   with a first line `before.py:LINE:COL: RULE message`. `rekey check after.py` exits 0 when the fix
+   removed the problem.
 """
 
 from __future__ import annotations
@@ -64,14 +65,22 @@ def test_diff_is_idempotent(case: FixtureCase, rekey: Path, tmp_path: Path):
 def test_check_reports_before(case: FixtureCase, rekey: Path, tmp_path: Path):
     copy_as(case.before, tmp_path, "before.py")
     result = run_rekey(rekey, ["check", "before.py", *case.extra_args], cwd=tmp_path)
-    assert result.returncode == 1, f"expected exit 1 (a finding)\n{result.describe()}"
     if case.findings is not None:
-        assert result.stdout == case.findings.read_text(encoding="utf-8"), result.describe()
-    else:
-        first = result.stdout.splitlines()[0] if result.stdout else ""
-        assert re.match(rf"before\.py:\d+:\d+: {re.escape(case.rule)} \S", first), (
-            f"first line is not 'before.py:LINE:COL: {case.rule} message'\n{result.describe()}"
-        )
+        expected = case.findings.read_text(encoding="utf-8")
+        assert result.stdout == expected, result.describe()
+        status = 1 if expected else 0
+        assert result.returncode == status, f"expected exit {status}\n{result.describe()}"
+        # A positive case is about its folder's rule: that rule must be among its findings.
+        if expected:
+            assert re.search(rf"^before\.py:\d+:\d+: {re.escape(case.rule)} \S", expected, re.MULTILINE), (
+                f"findings.txt has no {case.rule} finding"
+            )
+        return
+    assert result.returncode == 1, f"expected exit 1 (a finding)\n{result.describe()}"
+    first = result.stdout.splitlines()[0] if result.stdout else ""
+    assert re.match(rf"before\.py:\d+:\d+: {re.escape(case.rule)} \S", first), (
+        f"first line is not 'before.py:LINE:COL: {case.rule} message'\n{result.describe()}"
+    )
 
 
 @pytest.mark.parametrize("case", FIXED_CASES, ids=ids)

@@ -5,7 +5,14 @@ A case is a folder `Fixtures/<RULE>/<case>/` holding:
   byte-identical the case is *report-only*: rekey must leave the file alone and report it.
 - `args` (optional) — extra command-line arguments for rekey, one per line (e.g. `--unsafe-fixes`);
   blank lines and lines starting with `#` are ignored.
-- `findings.txt` (optional) — the exact stdout of `rekey check before.py`.
+- `findings.txt` (optional) — the exact stdout of `rekey check before.py` (run with cwd = the case's
+  folder). An *empty* findings.txt makes the case a *negative* one: rekey must find nothing, and
+  before.py (identical to after.py) must run clean under JAX.
+
+A positive case whose bug JAX cannot show at all (no import-time `jax.random` call, no
+`KeyReuseError` on any entry point) says so in a comment line of before.py starting with
+`# jax-cannot-show:` followed by the reason; the JAX suite then skips its bug check with that reason.
+Keep such cases rare.
 
 Package-shaped cases (`before/…` and `after/…` trees) are not collected yet: folders without
 `before.py` are skipped. To add them, give `FixtureCase` a `kind` and the tree roots, recognise the
@@ -19,6 +26,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES_ROOT = REPO_ROOT / "Fixtures"
+JAX_CANNOT_SHOW = "# jax-cannot-show:"
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,20 @@ class FixtureCase:
     def findings(self) -> Path | None:
         path = self.directory / "findings.txt"
         return path if path.is_file() else None
+
+    @property
+    def negative(self) -> bool:
+        """An empty findings.txt: rekey must report nothing, and the file must run clean."""
+        return self.findings is not None and self.findings.read_bytes() == b""
+
+    @property
+    def jax_cannot_show(self) -> str | None:
+        """The reason given by a `# jax-cannot-show: …` line in before.py, if any."""
+        for line in self.before.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith(JAX_CANNOT_SHOW):
+                return stripped[len(JAX_CANNOT_SHOW):].strip() or "no reason given"
+        return None
 
 
 def _case_in(rule: str, directory: Path) -> FixtureCase | None:

@@ -10,6 +10,8 @@ public struct FunctionKeySummary: Equatable, Sendable {
     public var returnsKey = false
     /// Whether the key it returns may be one it already consumed.
     public var returnsConsumedKey = false
+    /// Module-level keys it consumes and leaves in place (a caller calling it twice reuses them).
+    public var consumedGlobals: Set<String> = []
     /// Positions of a returned tuple that hold keys (`return key, x`), and the tuple's length.
     public var returnedTupleKeys: Set<Int> = []
     public var returnedTupleLength = 0
@@ -45,6 +47,14 @@ public struct KeyReuse {
     /// The earlier consuming call and its callee.
     public let earlier: Node
     public let earlierCallee: String
+    /// The expression handed over as the key at the second use (nil when it was implicit, as
+    /// for a closure's free name).
+    public var argument: Node?
+    /// Every earlier use that may have consumed the same key, in source order, with the
+    /// expression each was handed: what a fix has to give separate keys.
+    public var earlierUses: [(call: Node, argument: Node?)] = []
+    /// For a loop reuse: the loop (or comprehension) whose iterations share the key.
+    public var loop: ByteRange?
 }
 
 /// Flow-sensitive, path-sensitive tracking of key consumption through one function body (or a
@@ -63,6 +73,9 @@ public final class KeyFlowAnalysis {
     public private(set) var summary = FunctionKeySummary()
 
     private var uses: [Int: (node: Node, callee: String)] = [:]
+    private var useArguments: [Int: Node] = [:]
+    /// Module-level keys read by this function, by their value.
+    private var globalValues: [KeyValue: String] = [:]
     private var reportedSites = Set<Int>()
     /// Values known to be keys (made by `jax.random`, or key parameters): only these are assumed
     /// consumed when passed to a callee rekey cannot see into.
@@ -193,8 +206,12 @@ public final class KeyFlowAnalysis {
                 summary.consumedNames.insert(parameter.name)
             }
         }
-        // A key stored on `self`, consumed, and still there when the method returns.
         let returnState = returnPaths.merged
+        // A global it consumed and did not replace (`global key; key, sub = split(key)` replaces).
+        for (value, name) in globalValues where everConsumed.contains(value) {
+            if returnState.names[name]?.contains(value) ?? true { summary.consumedGlobals.insert(name) }
+        }
+        // A key stored on `self`, consumed, and still there when the method returns.
         for (value, attribute) in storedEntryValues {
             guard let uses = returnState.consumed[value], !uses.isEmpty,
                   returnState.names[attribute]?.contains(value) ?? true else { continue }
@@ -303,7 +320,15 @@ public final class KeyFlowAnalysis {
     }
 
     private func executeIf(_ statement: Node, _ paths: inout KeyFlowPaths) {
-        if let condition = statement.child(field: "condition") { paths.forEach { evaluate(condition, &$0) } }
+        let condition = statement.child(field: "condition")
+        // `if TYPE_CHECKING:` never runs; only its `else` does.
+        if let condition, ["TYPE_CHECKING", "typing.TYPE_CHECKING"].contains(condition.text) {
+            for clause in statement.children(field: "alternative") where clause.kind == "else_clause" {
+                if let body = clause.child(.body) { execute(block: body, &paths) }
+            }
+            return
+        }
+        if let condition { paths.forEach { evaluate(condition, &$0) } }
         var merged = KeyFlowPaths.unreachable
         var fallthrough_ = paths
         if let consequence = statement.child(field: "consequence") {
@@ -503,7 +528,8 @@ public final class KeyFlowAnalysis {
         guard state.reachable else { return [] }
         switch node.kind {
         case "identifier":
-            return state.names[node.text] ?? []
+            if let values = state.names[node.text] { return values }
+            return moduleKey(node, &state)
         case "attribute":
             if let object = node.child(.object), object.kind == "identifier", object.text == "self" {
                 return storedValue(node, &state)
@@ -578,6 +604,30 @@ public final class KeyFlowAnalysis {
         }
     }
 
+    /// A module-level key read inside a function: one value per global, the same each time it
+    /// is read, so two consumptions in one function are a reuse, and the function's summary
+    /// tells its callers it consumes the global.
+    private func moduleKey(_ identifier: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        guard scope.kind != .module,
+              model.scopeBinding(identifier.text, from: model.scope(containingReference: identifier) ?? scope) === model.moduleScope
+        else { return [] }
+        return moduleKey(name: identifier.text, &state)
+    }
+
+    private func moduleKey(name: String, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        guard let binding = model.moduleScope.bindings[name]?.first(where: { binding in
+                  guard binding.kind == .assignment, let value = binding.value, value.kind == "call",
+                        let callee = value.child(.function),
+                        let qualified = model.qualifiedName(of: callee, in: model.moduleScope) else { return false }
+                  return JaxRandomAPI.producesKey(qualified)
+              }) else { return [] }
+        let value = KeyValue(site: binding.nameNode.startByte, element: nil)
+        definiteKeys.insert(value)
+        globalValues[value] = name
+        state.names[name] = [value]
+        return [value]
+    }
+
     private func storedValue(_ attribute: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
         let name = attribute.text
         if let values = state.names[name] { return values }
@@ -634,6 +684,7 @@ public final class KeyFlowAnalysis {
 
     private static let nonConsumingBuiltins: Set<String> = [
         "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
+        "zip", "enumerate", "iter", "reversed", "list", "tuple", "functools.partial",
         "jax.device_put", "jax.block_until_ready", "jax.debug.print", "jax.numpy.shape",
     ]
 
@@ -706,6 +757,13 @@ public final class KeyFlowAnalysis {
                     consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
             }
+            for name in target.summary.consumedGlobals {
+                var values = state.names[name] ?? []
+                if values.isEmpty, model.scopeBinding(name, from: scope) === model.moduleScope || scope.kind == .module {
+                    values = moduleKey(name: name, &state)
+                }
+                consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            }
             if !target.summary.returnedTupleKeys.isEmpty {
                 tupleParts[call.startByte] = (0..<target.summary.returnedTupleLength).map { position in
                     guard target.summary.returnedTupleKeys.contains(position) else { return [] }
@@ -752,6 +810,7 @@ public final class KeyFlowAnalysis {
         guard !values.isEmpty else { return }
         let use = KeyUse(site: call.startByte, kind: kind)
         uses[call.startByte] = (call, callee)
+        if let keyNode { useArguments[call.startByte] = keyNode }
         // Every value is judged against the state before this call: one call handed a key that
         // may be an array or its element (after a branch) consumes it once.
         let before = state
@@ -760,10 +819,17 @@ public final class KeyFlowAnalysis {
             if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
                 reportedSites.insert(call.startByte)
                 let earlierInfo = uses[earlier.site] ?? (call, callee)
-                reuses.append(KeyReuse(
-                    kind: classify(use, prior: prior),
+                let kind = classify(use, prior: prior)
+                var reuse = KeyReuse(
+                    kind: kind,
                     keyText: keyText ?? keyNode?.text ?? "key", use: call, useCallee: callee,
-                    earlier: earlierInfo.node, earlierCallee: earlierInfo.callee))
+                    earlier: earlierInfo.node, earlierCallee: earlierInfo.callee)
+                reuse.argument = keyNode
+                reuse.earlierUses = prior.sorted { $0.site < $1.site }.compactMap { prior in
+                    uses[prior.site].map { ($0.node, useArguments[prior.site]) }
+                }
+                if kind == .consumedInLoop, let loop = loopRanges.last { reuse.loop = ByteRange(loop.lowerBound, loop.upperBound) }
+                reuses.append(reuse)
             }
             state.consumed[value, default: []].insert(use)
             everConsumed.insert(value)

@@ -236,7 +236,8 @@ struct GlobalKeyThreading {
                 return .failure(.layout("the statement at line \(anchor.startPosition.line) shares its line with its block's header"))
             }
             let scope = context.scope ?? model.moduleScope
-            var taken = context.scope.map(namesInUse(in:)) ?? moduleNamesInUse()
+            var taken = namesInUse(in: context.scope ?? model.moduleScope)
+            taken.remove(name)  // the global goes away; an entry point may take its name
             let keyName: String
             var lines: [String] = []
             switch context.owner {
@@ -312,22 +313,12 @@ struct GlobalKeyThreading {
         return SourceEditing.snakeCase(calleeName.drop { $0 == "_" }.description)
     }
 
-    /// Every name bound or read in `function` and the scopes nested in it, except reads of the
-    /// global being replaced: a new parameter or local must not capture or shadow any of them.
-    private func namesInUse(in function: Scope) -> Set<String> {
-        let scopes = [function] + function.descendants
-        var names = Set(scopes.flatMap { $0.bindings.keys })
-        for reference in model.references where scopes.contains(where: { $0 === reference.scope }) {
-            if reference.name == name && model.scopeBinding(name, from: reference.scope) === model.moduleScope { continue }
-            names.insert(reference.name)
+    /// Names a new parameter or local in `scope` must avoid; reads of the global being replaced
+    /// do not count (they become the new name).
+    private func namesInUse(in scope: Scope) -> Set<String> {
+        model.namesInUse(in: scope) { reference in
+            reference.name == name && model.scopeBinding(name, from: reference.scope) === model.moduleScope
         }
-        return names
-    }
-
-    private func moduleNamesInUse() -> Set<String> {
-        var names = Set(model.moduleScope.bindings.keys).subtracting([name])
-        for reference in model.references where reference.name != name { names.insert(reference.name) }
-        return names
     }
 
     /// Checks that the seed arguments mean the same where the key is now created, and whether

@@ -19,7 +19,9 @@ struct ImportTimeSampling: Rule {
             `fold_in` called at module or class scope (outside `if __name__ == "__main__":`), a \
             call there that hands a key to something that consumes it (`eqx.nn.Linear(3, 4, \
             key=KEY)`, `model.init(jax.random.PRNGKey(0), x)`), or a call of a function or class \
-            of the file that does such work when it runs.
+            of the file that does such work when it runs. Code under `if TYPE_CHECKING:` never \
+            runs and is skipped. A key made and bound to a name at import is reported by RK001, a \
+            parameter default by RK007, a dataclass field default by RK008.
             """,
         whyBad: """
             Import-time randomness runs JAX on import, fixes the numbers once for every user of \
@@ -82,10 +84,11 @@ struct ImportTimeSampling: Rule {
         create the key at the entry point
         """
 
-    /// Callees that only look at a key, print it or iterate it when it is passed to them.
+    /// Callees that only look at a key, print it, iterate it or bind it for later (a partial that
+    /// consumes a global key on every call is a hidden global, not import-time work).
     static let nonConsuming: Set<String> = [
         "print", "repr", "str", "len", "id", "type", "isinstance", "hash", "zip", "enumerate", "iter",
-        "list", "tuple", "dict", "reversed",
+        "list", "tuple", "dict", "reversed", "functools.partial",
         "jax.numpy.shape", "jax.device_put", "jax.block_until_ready", "jax.debug.print",
     ]
 
@@ -123,16 +126,23 @@ struct ImportTimeSampling: Rule {
         // there is reported by itself), or a module-level key; under a key's parameter name, also
         // an `nnx.Rngs`.
         for argument in arguments.namedChildren where argument.kind != "comment" {
-            let keyword = argument.kind == "keyword_argument" ? argument.child(.name)?.text : nil
-            guard let value = keyword == nil ? argument : argument.child(.value) else { continue }
-            if keyword != nil, !(KeyNames.isKeyLike(keyword!) || keyword == "rngs") { continue }
-            if isKey(value, scope: scope, sources: sources)
-                || (keyword == "rngs" && value.kind == "call"
-                    && value.child(.function).flatMap { sources.model.qualifiedName(of: $0, in: scope) } == "flax.nnx.Rngs") {
-                return (RandomSources.Operation(call: call, callee: name, through: nil), nil)
+            let handsOverKey: Bool
+            if argument.kind == "keyword_argument" {
+                guard let keyword = argument.child(.name)?.text, let value = argument.child(.value),
+                      KeyNames.isKeyLike(keyword) || keyword == "rngs" else { continue }
+                handsOverKey = isKey(value, scope: scope, sources: sources)
+                    || (keyword == "rngs" && isRngs(value, scope: scope, sources: sources))
+            } else {
+                handsOverKey = isKey(argument, scope: scope, sources: sources)
             }
+            if handsOverKey { return (RandomSources.Operation(call: call, callee: name, through: nil), nil) }
         }
         return nil
+    }
+
+    private func isRngs(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
+        guard value.kind == "call", let callee = value.child(.function) else { return false }
+        return sources.model.qualifiedName(of: callee, in: scope) == "flax.nnx.Rngs"
     }
 
     private func isKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {

@@ -7,8 +7,11 @@ import RekeySyntax
 enum KeyReuseFinding {
     static func findings(of kinds: Set<KeyReuse.Kind>, code: RuleCode, in file: FileContext) -> [Finding] {
         file.keyFlow.reuses.filter { kinds.contains($0.kind) }.map { reuse in
-            Finding(code: code, node: reuse.use, path: file.path, message: message(reuse),
-                    remedy: .manual(reason: "a split before the second use is added by `rekey fix` once the split pass lands"))
+            let remedy: Finding.Remedy = switch SplitBeforeReuse.fix(for: reuse, in: file) {
+            case .success(let fix): .fix(fix)
+            case .failure(let reason): .manual(reason: reason.text)
+            }
+            return Finding(code: code, node: reuse.use, path: file.path, message: message(reuse), remedy: remedy)
         }
     }
 

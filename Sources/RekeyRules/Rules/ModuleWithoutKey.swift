@@ -122,15 +122,22 @@ struct ModuleWithoutKey: Rule {
         return findings.sorted { $0.range < $1.range }
     }
 
-    /// A parameter that is a key or an `nnx.Rngs` by its name or its annotation.
+    /// A parameter that is a key or an `nnx.Rngs` by its name or its annotation, or a `**kwargs`
+    /// that may carry one (forwarded whole, or read with a key's name): rekey cannot tell, so it
+    /// says nothing.
     private func takesKey(_ initializer: Scope, sources: RandomSources) -> Bool {
         guard let parameters = initializer.node.child(.parameters) else { return false }
         for parameter in parameters.namedChildren {
+            if parameter.kind == "dictionary_splat_pattern",
+               let kwargs = parameter.namedChildren.first(where: { $0.kind == "identifier" })?.text,
+               mayCarryKey(kwargs, in: initializer, sources: sources) {
+                return true
+            }
             let name: Node?
             switch parameter.kind {
             case "identifier": name = parameter
             case "default_parameter", "typed_default_parameter": name = parameter.child(.name)
-            case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
+            case "typed_parameter", "list_splat_pattern":
                 name = parameter.namedChildren.first { $0.kind == "identifier" }
                     ?? parameter.namedChildren.first?.namedChildren.first { $0.kind == "identifier" }
             default: name = nil
@@ -145,5 +152,36 @@ struct ModuleWithoutKey: Rule {
             }
         }
         return false
+    }
+
+    /// `**kwargs` forwarded to a call, or read as `kwargs["key"]`, `kwargs.get("rngs")`, ….
+    private func mayCarryKey(_ kwargs: String, in initializer: Scope, sources: RandomSources) -> Bool {
+        for call in sources.calls(runBy: initializer) {
+            guard let arguments = call.child(.arguments) else { continue }
+            if arguments.namedChildren.contains(where: { $0.kind == "dictionary_splat" && $0.namedChildren.first?.text == kwargs }) {
+                return true
+            }
+            if let callee = call.child(.function), callee.kind == "attribute", callee.child(.object)?.text == kwargs,
+               let first = arguments.namedChildren.first, first.kind == "string", Self.namesKey(first) {
+                return true
+            }
+        }
+        var found = false
+        func visit(_ node: Node) {
+            if found { return }
+            if node.kind == "subscript", node.child(field: "value")?.text == kwargs,
+               node.children(field: "subscript").contains(where: { $0.kind == "string" && Self.namesKey($0) }) {
+                found = true
+                return
+            }
+            node.forEachNamedChild(visit)
+        }
+        if let body = initializer.node.child(.body) { visit(body) }
+        return found
+    }
+
+    private static func namesKey(_ literal: Node) -> Bool {
+        let name = String(literal.text.filter { $0 != "\"" && $0 != "'" })
+        return KeyNames.isKeyLike(name) || name == "rngs"
     }
 }

@@ -13,8 +13,15 @@ struct JaxSpelling {
         self.model = model
     }
 
-    /// The spelling of `jax.random.<member>` valid in `scope`.
-    mutating func spell(_ member: String, in scope: Scope) -> String {
+    /// The spelling of `jax.random.<member>` valid in `scope`; when `nearby` is a `jax.random`
+    /// call (`jax.random.normal(…)`), its own spelling of the module wins, so the new line reads
+    /// like its neighbours.
+    mutating func spell(_ member: String, in scope: Scope, like nearby: Node? = nil) -> String {
+        if let callee = nearby?.child(field: "function"), callee.kind == "attribute",
+           let object = callee.child(field: "object"),
+           model.qualifiedName(of: object, in: scope) == JaxRandomAPI.module {
+            return object.text + "." + member
+        }
         let module = model.moduleScope
         var candidates: [(name: String, spelling: String)] = []
         for (name, bindings) in module.bindings {

@@ -196,6 +196,8 @@ final class RandomSources {
 
     // MARK: When code runs
 
+    private lazy var mainBlocks: [ByteRange] = model.mainBlocks.map(\.byteRange)
+
     /// Whether a call in `scope` runs while the module is imported: at the top level outside
     /// `if __name__ == "__main__":`, in the body of a class defined there, in a comprehension
     /// evaluated there. Bodies of functions and lambdas run only when called; a generator
@@ -205,7 +207,7 @@ final class RandomSources {
         while let candidate = current {
             switch candidate.kind {
             case .module:
-                return !model.mainBlocks.contains { $0.byteRange.contains(node.byteRange) }
+                return !mainBlocks.contains { $0.contains(node.byteRange) } && !Self.isTypeCheckingOnly(node)
             case .classBody:
                 current = candidate.parent
             case .comprehension:
@@ -217,6 +219,21 @@ final class RandomSources {
             case .function, .lambda:
                 return false
             }
+        }
+        return false
+    }
+
+    /// Whether `node` sits in the body of an `if TYPE_CHECKING:` (or `if typing.TYPE_CHECKING:`),
+    /// which type checkers read and Python never runs.
+    static func isTypeCheckingOnly(_ node: Node) -> Bool {
+        var child = node
+        while let parent = child.parent {
+            if parent.kind == "if_statement", parent.child(field: "consequence") == child,
+               let condition = parent.child(field: "condition"),
+               condition.text == "TYPE_CHECKING" || condition.text.hasSuffix(".TYPE_CHECKING") {
+                return true
+            }
+            child = parent
         }
         return false
     }
@@ -260,6 +277,7 @@ final class RandomSources {
     /// `@dataclass`-decorated class, or a subclass (here or through this file's classes) of
     /// `eqx.Module`, a Flax linen module or `flax.struct.PyTreeNode`.
     func isDataclassLike(_ classScope: Scope) -> Bool {
+        if let known = dataclassLike[ObjectIdentifier(classScope)] { return known }
         var seen = Set<ObjectIdentifier>()
         func check(_ scope: Scope) -> Bool {
             guard seen.insert(ObjectIdentifier(scope)).inserted else { return false }
@@ -271,8 +289,12 @@ final class RandomSources {
                 }
             }
         }
-        return check(classScope)
+        let result = check(classScope)
+        dataclassLike[ObjectIdentifier(classScope)] = result
+        return result
     }
+
+    private var dataclassLike: [ObjectIdentifier: Bool] = [:]
 
     /// Equinox or NNX, when the class subclasses `eqx.Module` or `nnx.Module` (directly or
     /// through this file's classes).

@@ -1,0 +1,227 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// Pass: give every consumer of a key its own key (the fix for RK004, RK005 and RK006).
+///
+/// - Straight-line reuse (RK004): one `jax.random.split(key, n)` before the first use, each use
+///   taking its own subkey named after what it makes (`key_w`, `key_b`, `key_noise`). When the
+///   function reads `key` again later, the split also renews it (`key, key_w, key_b = …`).
+/// - A loop consuming an outer key (RK005): `key, subkey = jax.random.split(key)` at the top of
+///   the body, and the use takes `subkey`.
+/// - A key used after it was split (RK006): the split keeps its first output as the new key
+///   (`k1, k2 = split(key)` becomes `key, k1, k2 = split(key, 3)`).
+///
+/// Every such fix changes the numbers drawn, so it is unsafe. Inserted lines take the block's
+/// indentation and the file's line endings; only the key arguments and the inserted line change.
+/// What it cannot rewrite (a key given as `keys[0]`, uses in lambdas or comprehensions, a name
+/// rebound between the uses) it leaves for hand migration, saying why.
+enum SplitBeforeReuse {
+    static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+        switch reuse.kind {
+        case .reused: return splitStraightLine(reuse, in: file)
+        case .consumedInLoop: return splitPerIteration(reuse, in: file)
+        case .usedAfterSplit:
+            // Prefer keeping the split's first output as the key; otherwise give the split and
+            // the later use separate keys, as for any reuse.
+            let kept = keepFirstOutput(reuse, in: file)
+            guard case .failure(let reason) = kept else { return kept }
+            if case .success(let fix) = splitStraightLine(reuse, in: file) { return .success(fix) }
+            return .failure(reason)
+        case .storedKeyNotReplaced:
+            return .failure(ManualReason("replace the stored key on every call: "
+                + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`"))
+        }
+    }
+
+    struct ManualReason: Error {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
+
+
+    // MARK: RK004
+
+    private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+        let model = file.model
+        let allUses = reuse.earlierUses + [(reuse.use, reuse.argument)]
+        if allUses.contains(where: { $0.argument == nil }) {
+            return .failure(ManualReason("the functions called here read `\(reuse.keyText)` as a global; "
+                + "pass it to them as a parameter first (RK003)"))
+        }
+        guard let name = commonKeyName(allUses) else {
+            return .failure(ManualReason("the key is not a plain name at every use (`\(reuse.keyText)`)"))
+        }
+        guard let scope = owningScope(of: allUses.map(\.call), in: model) else {
+            return .failure(ManualReason("a use sits inside a lambda or comprehension"))
+        }
+        let calls = allUses.map(\.call).sorted { $0.startByte < $1.startByte }
+        guard let block = innermostBlock(containing: calls, in: scope),
+              let anchor = SourceEditing.statement(containing: calls[0], in: block), SourceEditing.startsLine(anchor) else {
+            return .failure(ManualReason("no statement line to put the split on before line \(calls[0].startPosition.line)"))
+        }
+        if let rebinding = rebinding(of: name, in: scope, from: anchor.startByte, to: calls.last!.startByte, model: model) {
+            return .failure(ManualReason("`\(name)` is bound again at line \(rebinding) between its uses"))
+        }
+        var taken = model.namesInUse(in: scope)
+        var targets: [String] = []
+        var edits: [Edit] = []
+        for (call, argument) in allUses.sorted(by: { $0.call.startByte < $1.call.startByte }) {
+            let subkey = SourceEditing.freshName(["key_" + useName(of: call)], avoiding: taken)
+            taken.insert(subkey)
+            targets.append(subkey)
+            edits.append(.replacement(argument!.byteRange, with: subkey))
+        }
+        let readLater = model.references.contains { reference in
+            reference.name == name && reference.node.startByte > calls.last!.endByte
+                && reference.scope.isInside(scope) && model.scopeBinding(name, from: reference.scope) === scope
+        }
+        if readLater { targets.insert(name, at: 0) }
+        var spelling = JaxSpelling(model: model)
+        let count = targets.count == 2 ? "" : ", \(targets.count)"
+        edits.append(SourceEditing.insertLines(
+            ["\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope, like: calls[0]))(\(name)\(count))"],
+            before: anchor))
+        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        return .success(Fix(title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
+                            edits: [file.path: edits]))
+    }
+
+    // MARK: RK005
+
+    private static func splitPerIteration(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+        let model = file.model
+        guard let argument = reuse.argument, argument.kind == "identifier" else {
+            return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
+        }
+        let name = argument.text
+        guard let range = reuse.loop, let loop = model.tree.root.namedDescendant(for: range),
+              loop.kind == "for_statement" || loop.kind == "while_statement",
+              let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.kind != "comment" }),
+              SourceEditing.startsLine(first) else {
+            return .failure(ManualReason("iterate over `jax.random.split(\(name), n)` instead of reusing `\(name)`"))
+        }
+        guard let scope = owningScope(of: [reuse.use], in: model) else {
+            return .failure(ManualReason("the use sits inside a lambda or comprehension"))
+        }
+        // The split at the loop head renews a key that comes from before the loop; a name the
+        // body binds itself (`subkey = key`) is not that, and needs a look by hand.
+        let bindings = scope.bindings[name] ?? []
+        if let inside = bindings.first(where: { body.byteRange.contains($0.site.byteRange) }) {
+            return .failure(ManualReason("`\(name)` is bound inside the loop (line \(inside.site.startPosition.line)); split where it is made"))
+        }
+        let isParameter = bindings.contains { $0.kind == .parameter }
+        guard isParameter || bindings.contains(where: { $0.site.endByte <= loop.startByte }) || scope.kind == .module else {
+            return .failure(ManualReason("`\(name)` is not bound before the loop"))
+        }
+        var taken = model.namesInUse(in: scope)
+        taken.insert(name)
+        let subkey = SourceEditing.freshName(["subkey", "key_" + useName(of: reuse.use)], avoiding: taken)
+        var spelling = JaxSpelling(model: model)
+        var edits: [Edit] = [
+            SourceEditing.insertLines(
+                ["\(name), \(subkey) = \(spelling.spell("split", in: scope, like: reuse.use))(\(name))"], before: first),
+            .replacement(argument.byteRange, with: subkey),
+        ]
+        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        return .success(Fix(title: "split `\(name)` on every iteration", applicability: .unsafe, edits: [file.path: edits]))
+    }
+
+    // MARK: RK006
+
+    private static func keepFirstOutput(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+        guard let argument = reuse.argument, argument.kind == "identifier" else {
+            return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
+        }
+        let name = argument.text
+        // The split that consumed it: the nearest earlier use that is `jax.random.split`.
+        let model = file.model
+        guard let split = reuse.earlierUses.reversed().map(\.call).first(where: { call in
+            guard let callee = call.child(.function), let scope = model.scope(ofCall: call) else { return false }
+            return model.qualifiedName(of: callee, in: scope).map { JaxRandomAPI.role(of: $0) == .splitter } ?? false
+        }), let assignment = split.parent, assignment.kind == "assignment", assignment.child(.right) == split,
+              let targets = assignment.child(.left), ["pattern_list", "tuple_pattern"].contains(targets.kind),
+              targets.namedChildren.allSatisfy({ $0.kind == "identifier" }),
+              let arguments = split.child(.arguments), arguments.kind == "argument_list" else {
+            return .failure(ManualReason("keep the split's first output as the new `\(name)`: "
+                + "`\(name), subkey = jax.random.split(\(name))`"))
+        }
+        if targets.namedChildren.contains(where: { $0.text == name }) {
+            return .failure(ManualReason("`\(name)` is already renewed by the split at line \(split.startPosition.line) "
+                + "but reaches it again on another path"))
+        }
+        let items = arguments.namedChildren.filter { $0.kind != "comment" }
+        let outputs = targets.namedChildren.count
+        guard let parent = items.first, parent.kind == "identifier", parent.text == name else {
+            return .failure(ManualReason("the split at line \(split.startPosition.line) does not split `\(name)` by name"))
+        }
+        var edits: [Edit] = [.insertion(name + ", ", at: targets.startByte)]
+        switch items.count {
+        case 1:
+            edits.append(.insertion(", \(outputs + 1)", at: parent.endByte))
+        case 2 where items[1].kind == "integer" && Int(items[1].text) == outputs:
+            edits.append(.replacement(items[1].byteRange, with: "\(outputs + 1)"))
+        default:
+            return .failure(ManualReason("the split at line \(split.startPosition.line) does not produce exactly its targets"))
+        }
+        if targets.kind == "tuple_pattern" {
+            return .failure(ManualReason("keep the split's first output as the new `\(name)`"))
+        }
+        return .success(Fix(title: "keep `\(name)` as the split's first output", applicability: .unsafe,
+                            edits: [file.path: edits]))
+    }
+
+    // MARK: Helpers
+
+    /// The one name every use hands over, when each is a plain identifier.
+    private static func commonKeyName(_ uses: [(call: Node, argument: Node?)]) -> String? {
+        let names = Set(uses.map { $0.argument?.kind == "identifier" ? $0.argument!.text : "" })
+        guard names.count == 1, let name = names.first, !name.isEmpty else { return nil }
+        return name
+    }
+
+    /// The function (or module) all calls are evaluated in directly; nil when one is in a lambda
+    /// or comprehension, or they are spread over several functions.
+    private static func owningScope(of calls: [Node], in model: SemanticModel) -> Scope? {
+        let scopes = calls.map { model.scope(ofCall: $0) }
+        guard let first = scopes.first ?? nil, scopes.allSatisfy({ $0 === first }),
+              first.kind == .function || first.kind == .module else { return nil }
+        return first
+    }
+
+    /// The innermost block of `scope` holding every call.
+    private static func innermostBlock(containing calls: [Node], in scope: Scope) -> Node? {
+        let start = calls.map(\.startByte).min()!
+        let end = calls.map(\.endByte).max()!
+        var candidate: Node? = calls[0].parent
+        while let node = candidate {
+            if (node.kind == "block" || node.kind == "module") && node.startByte <= start && node.endByte >= end {
+                return node
+            }
+            if node == scope.node { return scope.kind == .module ? node : node.child(.body) }
+            candidate = node.parent
+        }
+        return nil
+    }
+
+    /// The line of a binding of `name` in `scope` between two offsets, if any.
+    private static func rebinding(of name: String, in scope: Scope, from start: Int, to end: Int, model: SemanticModel) -> Int? {
+        scope.bindings[name]?.first { $0.site.startByte > start && $0.site.startByte < end }?.site.startPosition.line
+    }
+
+    /// What a use makes, for its subkey's name: the variable its result is assigned to
+    /// (`w = normal(key, …)` → `w`), else the callee's last name (`normal`).
+    private static func useName(of call: Node) -> String {
+        var current = call
+        while let parent = current.parent, parent.kind != "expression_statement", parent.kind != "block" {
+            if parent.kind == "assignment", let left = parent.child(.left), left.kind == "identifier",
+               parent.child(.right)?.byteRange.contains(call.byteRange) == true {
+                return left.text
+            }
+            current = parent
+        }
+        let callee = call.child(.function)
+        let last = callee?.kind == "attribute" ? callee?.child(.attribute)?.text : callee?.text
+        return SourceEditing.snakeCase(last ?? "use")
+    }
+}
