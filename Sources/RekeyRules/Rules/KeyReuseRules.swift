@@ -51,8 +51,11 @@ struct KeyReused: Rule {
             at run time, for typed keys, on the path that happened to run.
             """,
         fixSafety: """
-            Reported for now; the split pass inserts `jax.random.split` before the first use and \
-            gives each consumer its own subkey (an unsafe fix: the numbers drawn change).
+            Unsafe: one `jax.random.split` before the first use gives each consumer its own \
+            subkey, named after what it makes (`key_w`, `key_b`), and renews the key too when the \
+            function reads it again later. The numbers drawn change. Keys given as `keys[0]`, uses \
+            inside lambdas or comprehensions, and names rebound between the uses are left for \
+            hand migration, with the reason.
             """,
         examples: [
             RuleExample(
@@ -75,7 +78,7 @@ struct KeyReused: Rule {
                         return w, b
 
                     """,
-                fixedByRekey: false),
+                unsafeFixes: true),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
@@ -99,7 +102,9 @@ struct KeyConsumedInLoop: Rule {
             iterating over `jax.random.split(key, n)`.
             """,
         fixSafety: """
-            Reported for now; the split pass adds the per-iteration split (unsafe: the numbers change).
+            Unsafe: `key, subkey = jax.random.split(key)` at the top of the loop body, and the use \
+            takes `subkey`; the numbers change. Comprehensions, and keys the body itself rebinds, \
+            are left for hand migration.
             """,
         examples: [
             RuleExample(
@@ -118,6 +123,29 @@ struct KeyConsumedInLoop: Rule {
 
                     """,
                 fixedByRekey: false),
+            RuleExample(
+                bad: """
+                    import jax
+
+                    def random_walk(key, steps):
+                        position = 0.0
+                        for _ in range(steps):
+                            position += jax.random.normal(key)
+                        return position
+
+                    """,
+                good: """
+                    import jax
+
+                    def random_walk(key, steps):
+                        position = 0.0
+                        for _ in range(steps):
+                            key, subkey = jax.random.split(key)
+                            position += jax.random.normal(subkey)
+                        return position
+
+                    """,
+                unsafeFixes: true),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
@@ -141,7 +169,9 @@ struct KeyUsedAfterSplit: Rule {
             parent (`key, subkey = jax.random.split(key)`) and use that.
             """,
         fixSafety: """
-            Reported for now; the split pass rebinds the parent from the split's first output.
+            Unsafe: the split keeps its first output as the new key (`k1, k2 = split(key)` \
+            becomes `key, k1, k2 = split(key, 3)`), or, when the split is not a plain unpacking, \
+            the split and the later use get separate keys. The numbers change.
             """,
         examples: [
             RuleExample(
@@ -159,13 +189,13 @@ struct KeyUsedAfterSplit: Rule {
                     import jax
 
                     def sample(key):
-                        k1, k2 = jax.random.split(key)
+                        key, k1, k2 = jax.random.split(key, 3)
                         a = jax.random.normal(k1)
-                        b = jax.random.normal(k2)
+                        b = jax.random.normal(key)
                         return a, b
 
                     """,
-                fixedByRekey: false),
+                unsafeFixes: true),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
