@@ -72,7 +72,7 @@ public struct ModuleImports: Sendable {
     }
 
     /// `..models` inside package `app.api` → `app.models`.
-    static func resolve(_ module: String, package: String) -> String {
+    public static func resolve(_ module: String, package: String) -> String {
         let dots = module.prefix { $0 == "." }.count
         guard dots > 0 else { return module }
         var base = package.split(separator: ".").map(String.init)

@@ -76,6 +76,11 @@ public struct Engine {
         var skippedByPrefilter = false
         /// What this file's functions do to keys, by qualified name, for other files.
         var exports: [String: FunctionKeySummary] = [:]
+        /// The file's dotted module name.
+        var moduleName = ""
+        /// The absolute dotted names of every callee it reaches through an import
+        /// (`ops.sample(k)` after `from pkg import ops` → `pkg.ops.sample`).
+        var calledNames: Set<String> = []
     }
 
     public func check(paths: [String]) -> CheckReport {
@@ -173,33 +178,38 @@ public struct Engine {
         return (states, discovery.diagnostics, external)
     }
 
-    /// Cross-file key facts: each file exports what its functions do to keys; files that may call
-    /// those functions (they spell the function's and its module's names) are analysed again with
-    /// the merged summaries, including files the prefilter skipped (a file can misuse a key without
-    /// mentioning JAX, by calling a project helper twice). Repeats until the summaries settle, so a
-    /// chain of helpers across files is followed.
+    /// Cross-file key facts: each file exports what its functions do to keys; the files that
+    /// import one of those functions (or its module) are analysed again with the merged summaries,
+    /// including files the prefilter skipped (a file can misuse a key without mentioning JAX, by
+    /// calling a project helper twice): for those, a byte check for the function's name comes
+    /// first, then a parse of their imports. Repeats, for changed exports only, until nothing
+    /// changes, so a chain of helpers across files is followed.
     private func propagateSummaries(_ states: inout [FileState]) -> [String: FunctionKeySummary] {
         var merged = mergedExports(states)
-        for _ in 0..<4 where !merged.isEmpty {
-            let cues = merged.keys.map { name -> (module: [UInt8], function: [UInt8], moduleName: String) in
+        var changedExports = merged
+        for _ in 0..<4 where !changedExports.isEmpty {
+            let exported = Set(changedExports.keys)
+            // For files not parsed yet: the function's name and its module's last component.
+            let cues = exported.map { name -> (function: [UInt8], module: [UInt8]) in
                 let parts = name.split(separator: ".")
-                return (Array((parts.dropLast().last.map(String.init) ?? "").utf8), Array(String(parts.last ?? "").utf8),
-                        parts.dropLast().joined(separator: "."))
+                return (Array(String(parts.last ?? "").utf8), Array((parts.dropLast().last.map(String.init) ?? "").utf8))
             }
             let candidates = states.indices.filter { index in
                 let state = states[index]
-                guard state.current != nil || state.skippedByPrefilter else { return false }
-                let module = ModuleImports.moduleName(forFile: state.path)
-                return cues.contains { cue in
-                    cue.moduleName != module && Prefilter.containsWord(state.original, cue.function)
-                        && (cue.module.isEmpty || Prefilter.containsWord(state.original, cue.module))
+                if state.skippedByPrefilter {
+                    return cues.contains { cue in
+                        Prefilter.containsWord(state.original, cue.function)
+                            && (cue.module.isEmpty || Prefilter.containsWord(state.original, cue.module))
+                    }
                 }
+                return state.current != nil && !state.calledNames.isDisjoint(with: exported)
             }
             guard !candidates.isEmpty else { break }
             let external = merged
             let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
                 var state = states[index]
-                if state.skippedByPrefilter, let source = try? SourceText(path: state.path, bytes: state.original) {
+                if state.skippedByPrefilter {
+                    guard let source = try? SourceText(path: state.path, bytes: state.original) else { return state }
                     state.current = source
                     state.skippedByPrefilter = false
                 }
@@ -207,7 +217,7 @@ public struct Engine {
             }
             for (index, state) in zip(candidates, reanalysed) { states[index] = state }
             let next = mergedExports(states)
-            if next == merged { break }
+            changedExports = next.filter { merged[$0.key] != $0.value }
             merged = next
         }
         return merged
@@ -265,8 +275,14 @@ public struct Engine {
                 message: "skipped: does not parse (syntax error at line \(position.line), column \(position.column))")]
             return state
         }
-        let context = FileContext(path: state.path, model: SemanticModel(tree: tree),
-                                  moduleName: ModuleImports.moduleName(forFile: state.path), externalSummaries: external)
+        if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
+        let model = SemanticModel(tree: tree)
+        let package = state.moduleName.split(separator: ".").dropLast().joined(separator: ".")
+        state.calledNames = Set(model.calls.compactMap { call, scope in
+            call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
+                .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
+        })
+        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, externalSummaries: external)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(
