@@ -47,16 +47,25 @@ struct SelectionOptions: ParsableArguments {
                                valueName: "codes"))
     var ignore: [String] = []
 
+    @Flag(help: "Report suppression comments that suppress nothing, as RK100.")
+    var reportUnusedSuppressions = false
+
     func validate() throws {
         _ = try selection()
     }
 
     func selection() throws -> RuleSelection {
         do {
-            return try RuleSelection(select: select, ignore: ignore)
+            let selection = try RuleSelection(select: select, ignore: ignore)
+            return reportUnusedSuppressions ? selection.including(Suppressions.unusedSuppressionCode) : selection
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    func engineOptions(unsafeFixes: Bool) throws -> Engine.Options {
+        Engine.Options(unsafeFixes: unsafeFixes, selection: try selection(),
+                       reportUnusedSuppressions: reportUnusedSuppressions)
     }
 }
 
@@ -84,14 +93,8 @@ struct Check: ParsableCommand {
     @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
     var outputFormat: OutputFormat = .text
 
-    @Flag(help: "Report suppression comments that suppress nothing, as RK100.")
-    var reportUnusedSuppressions = false
-
     func run() throws {
-        var selection = try selectionOptions.selection()
-        if reportUnusedSuppressions { selection = selection.including(Suppressions.unusedSuppressionCode) }
-        let options = Engine.Options(unsafeFixes: fixOptions.unsafeFixes, selection: selection,
-                                     reportUnusedSuppressions: reportUnusedSuppressions)
+        let options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
         let report = Engine(options: options).check(paths: paths.paths)
         print(outputFormat.render(findings: report.findings, diagnostics: report.diagnostics,
                                   unsafeFixesEnabled: fixOptions.unsafeFixes,
@@ -118,7 +121,7 @@ struct Diff: ParsableCommand {
     @OptionGroup var selectionOptions: SelectionOptions
 
     func run() throws {
-        let options = Engine.Options(unsafeFixes: fixOptions.unsafeFixes, selection: try selectionOptions.selection())
+        let options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
         let report = Engine(options: options).fix(paths: paths.paths)
         for change in report.changes {
             print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
@@ -145,7 +148,7 @@ struct Fix: ParsableCommand {
     @OptionGroup var selectionOptions: SelectionOptions
 
     func run() throws {
-        let options = Engine.Options(unsafeFixes: fixOptions.unsafeFixes, selection: try selectionOptions.selection())
+        let options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
         let report = Engine(options: options).fix(paths: paths.paths)
         var diagnostics = report.diagnostics
         for change in report.changes {
@@ -185,16 +188,16 @@ struct RuleCommand: ParsableCommand {
 
     func validate() throws {
         guard all != (code != nil) else { throw ValidationError("give either a rule code or --all") }
-        if let code, RuleRegistry.rule(RuleCode(code.uppercased())) == nil {
+        if let code, !RuleCatalog.all.contains(where: { $0.code == RuleCode(code.uppercased()) }) {
             throw ValidationError("unknown rule '\(code)'; `rekey rule --all` lists them")
         }
     }
 
     func run() throws {
         if all {
-            print(format == .markdown ? MigrationGuide.markdown() : MigrationGuide.index(), terminator: "")
-        } else if let code, let rule = RuleRegistry.rule(RuleCode(code.uppercased())) {
-            print(MigrationGuide.text(type(of: rule).description), terminator: "")
+            print(format == .markdown ? RuleCatalog.migrationGuide : RuleCatalog.index, terminator: "")
+        } else if let code, let info = RuleCatalog.all.first(where: { $0.code == RuleCode(code.uppercased()) }) {
+            print(info.helpMarkdown, terminator: "")
         }
     }
 }

@@ -41,7 +41,7 @@ struct SARIFReportTests {
         }
         if let rk001 = RuleRegistry.rule("RK001") {
             let entry = try #require(try rules.first { try $0.string("id") == "RK001" })
-            #expect(try entry.object("help").string("markdown") == MigrationGuide.text(type(of: rk001).description))
+            #expect(try entry.object("help").string("markdown") == MigrationGuide.section(type(of: rk001).description))
         }
         #expect(try run.string("columnKind") == "unicodeCodePoints")
         #expect(try run.object("originalUriBaseIds").object("%SRCROOT%").string("uri") == "file:///work/project/")

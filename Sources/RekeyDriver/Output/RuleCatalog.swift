@@ -25,7 +25,7 @@ public enum RuleCatalog {
             guard seen.insert(description.code).inserted else { continue }
             infos.append(RuleInfo(
                 code: description.code, name: description.name, summary: description.summary,
-                fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.text(description)))
+                fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.section(description)))
         }
         if !seen.contains(Suppressions.unusedSuppressionCode) {
             infos.append(RuleInfo(
@@ -35,6 +35,16 @@ public enum RuleCatalog {
                 helpMarkdown: Suppressions.unusedSuppressionHelp))
         }
         return infos.sorted { $0.code < $1.code }
+    }
+
+    /// MIGRATION.md: the guide's preamble, then every code's section.
+    public static var migrationGuide: String {
+        MigrationGuide.preamble + all.map { "\n" + $0.helpMarkdown }.joined()
+    }
+
+    /// One line per code: `RK001  import-time-key  PRNG key created at import time`.
+    public static var index: String {
+        all.map { "\($0.code)  \($0.name)  \($0.summary)" }.joined(separator: "\n") + "\n"
     }
 
     /// The kebab-case name of `code`, or "" for a code no rule declares.

@@ -1,26 +1,21 @@
 /// Renders rule documentation: `rekey rule` prints it, and MIGRATION.md is this text, checked by
 /// a test, so the guide, the CLI and the tests share one source: each rule's description.
 public enum MigrationGuide {
-    public static func markdown(rules: [any Rule] = RuleRegistry.all) -> String {
-        var out = """
-            # Migrating legacy JAX randomness with rekey
+    /// The guide's opening; each rule's section follows (see `RuleCatalog.migrationGuide`).
+    public static let preamble = """
+        # Migrating legacy JAX randomness with rekey
 
-            JAX keys are single-use capabilities: every sampler and `jax.random.split` consumes the \
-            key it is given, and reusing one draws correlated (often identical) numbers. Older code \
-            breaks that rule in a few recurring ways; each is a rule below, with what it finds, why \
-            it matters, a before/after pair, and how safe its automatic fix is. The examples are run \
-            by rekey's test suite, so they are exactly what `rekey fix` does.
+        JAX keys are single-use capabilities: every sampler and `jax.random.split` consumes the \
+        key it is given, and reusing one draws correlated (often identical) numbers. Older code \
+        breaks that rule in a few recurring ways; each is a rule below, with what it finds, why \
+        it matters, a before/after pair, and how safe its automatic fix is. The examples are run \
+        by rekey's test suite, so they are exactly what `rekey fix` does.
 
-            This file is generated from the rules' own descriptions: `rekey rule --all --format markdown`.
+        This file is generated from the rules' own descriptions: `rekey rule --all --format markdown`.
 
-            """
-        for rule in rules {
-            out += "\n" + section(type(of: rule).description)
-        }
-        return out
-    }
+        """
 
-    static func section(_ rule: RuleDescription) -> String {
+    public static func section(_ rule: RuleDescription) -> String {
         var out = """
             ## \(rule.code) \(rule.name): \(rule.summary)
 
@@ -45,16 +40,4 @@ public enum MigrationGuide {
         return out
     }
 
-    /// Plain text for the terminal.
-    public static func text(_ rule: RuleDescription) -> String {
-        section(rule)
-    }
-
-    /// One line per rule: `RK001  import-time-key  PRNG key created at import time`.
-    public static func index(rules: [any Rule] = RuleRegistry.all) -> String {
-        rules.map { rule in
-            let description = type(of: rule).description
-            return "\(description.code)  \(description.name)  \(description.summary)"
-        }.joined(separator: "\n") + "\n"
-    }
 }

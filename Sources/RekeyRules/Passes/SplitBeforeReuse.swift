@@ -46,8 +46,8 @@ enum SplitBeforeReuse {
         let model = file.model
         let allUses = reuse.earlierUses + [(reuse.use, reuse.argument)]
         if allUses.contains(where: { $0.argument == nil }) {
-            return .failure(ManualReason("the functions called here read `\(reuse.keyText)` as a global; "
-                + "pass it to them as a parameter first (RK003)"))
+            return .failure(ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a "
+                + "parameter; pass it to them explicitly first (RK003)"))
         }
         guard let name = commonKeyName(allUses) else {
             return .failure(ManualReason("the key is not a plain name at every use (`\(reuse.keyText)`)"))
