@@ -44,7 +44,7 @@ import RekeySyntax
 ///
 /// **What it does.** With `rekey check --report-unused-suppressions`, reports a directive that
 /// silenced nothing: a `# rekey: ignore` that covered no finding, or codes in a code list that had
-/// no finding on that line (`unused: RK005`) or that rekey does not know (`unknown: RK999`).
+/// no finding on that line (`unused: RK005`) or that rekey does not know (listed as `unknown: …`).
 ///
 /// **Why is this bad?** A stale suppression hides the next real finding on that line, and tells
 /// readers a problem exists that does not. Like ruff's RUF100 (unused-noqa).

@@ -121,8 +121,7 @@ struct Diff: ParsableCommand {
     @OptionGroup var selectionOptions: SelectionOptions
 
     func run() throws {
-        let options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
-        let report = Engine(options: options).fix(paths: paths.paths)
+        let report = try Engine(options: selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
         for change in report.changes {
             print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
         }
@@ -148,8 +147,7 @@ struct Fix: ParsableCommand {
     @OptionGroup var selectionOptions: SelectionOptions
 
     func run() throws {
-        let options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
-        let report = Engine(options: options).fix(paths: paths.paths)
+        let report = try Engine(options: selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
         var diagnostics = report.diagnostics
         for change in report.changes {
             do {

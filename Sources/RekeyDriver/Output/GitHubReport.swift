@@ -43,29 +43,23 @@ public enum GitHubReport {
 
     /// `%`, CR and LF, as the runner unescapes them in a command's message.
     public static func escapeData(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        escape(text, also: [:])
     }
 
     /// The message escapes plus `:` and `,`, which would otherwise end a property.
     public static func escapeProperty(_ text: String) -> String {
+        escape(text, also: [":": "%3A", ",": "%2C"])
+    }
+
+    private static func escape(_ text: String, also extra: [Unicode.Scalar: String]) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "%": out += "%25"
             case "\r": out += "%0D"
             case "\n": out += "%0A"
-            case ":": out += "%3A"
-            case ",": out += "%2C"
-            default: out.unicodeScalars.append(scalar)
+            default:
+                if let escaped = extra[scalar] { out += escaped } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out
