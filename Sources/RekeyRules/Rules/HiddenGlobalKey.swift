@@ -59,7 +59,7 @@ struct HiddenGlobalKey: Rule {
 
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
-        let sources = RandomSources(model: model)
+        let sources = file.randomSources
         guard !sources.moduleKeys.isEmpty else { return [] }
         var reported = Set<String>()
         var findings: [Finding] = []

@@ -104,7 +104,9 @@ struct ImportTimeKey: Rule {
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
         var findings: [Finding] = []
-        for scope in [model.moduleScope] + model.scopes.filter({ $0.kind == .classBody }) {
+        // Fields of dataclasses, Equinox and Flax modules are RK008's: one finding per problem.
+        let classes = model.scopes.filter { $0.kind == .classBody && !file.randomSources.isDataclassLike($0) }
+        for scope in [model.moduleScope] + classes {
             for (_, bindings) in scope.bindings {
                 for binding in bindings {
                     guard let created = createdKey(binding, in: scope, model: model) else { continue }

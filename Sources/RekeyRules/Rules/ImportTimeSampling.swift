@@ -94,7 +94,7 @@ struct ImportTimeSampling: Rule {
 
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
-        let sources = RandomSources(model: model)
+        let sources = file.randomSources
         var findings: [Finding] = []
         for (call, scope) in model.calls where sources.runsAtImport(call, in: scope) {
             guard !isOwnedByAnotherRule(call, scope: scope, sources: sources),

@@ -105,7 +105,7 @@ struct ModuleWithoutKey: Rule {
 
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
-        let sources = RandomSources(model: model)
+        let sources = file.randomSources
         var findings: [Finding] = []
         for classScope in model.scopes where classScope.kind == .classBody {
             guard let framework = sources.moduleFramework(of: classScope),

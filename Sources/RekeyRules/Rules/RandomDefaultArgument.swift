@@ -76,7 +76,7 @@ struct RandomDefaultArgument: Rule {
 
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
-        let sources = RandomSources(model: model)
+        let sources = file.randomSources
         var findings: [Finding] = []
         for scope in model.scopes where scope.isFunctionLike {
             guard let parameters = scope.node.child(.parameters), let outer = scope.parent else { continue }

@@ -88,7 +88,7 @@ struct RandomFieldDefault: Rule {
 
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
-        let sources = RandomSources(model: model)
+        let sources = file.randomSources
         var findings: [Finding] = []
         for classScope in model.scopes where classScope.kind == .classBody && sources.isDataclassLike(classScope) {
             guard let owner = classScope.name else { continue }

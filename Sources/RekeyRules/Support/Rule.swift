@@ -64,6 +64,9 @@ public final class FileContext {
     public var source: SourceText { model.source }
 
     public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: externalSummaries)
+
+    /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
+    private(set) lazy var randomSources = RandomSources(model: model)
 }
 
 /// A rule inspects one file and reports findings, each with a fix when one exists.
