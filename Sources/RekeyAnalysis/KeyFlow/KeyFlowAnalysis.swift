@@ -703,8 +703,13 @@ public final class KeyFlowAnalysis {
     private func evaluateCall(_ call: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
         guard let callee = call.child(.function) else { return [] }
         let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? scope)
-        // The callee expression first (`obj.method` reads `obj`), then arguments left to right.
-        if callee.kind != "identifier" { evaluate(callee, &state) }
+        // The callee expression first (`obj.method` reads `obj`, not a stored `self.method`),
+        // then arguments left to right.
+        if callee.kind == "attribute", let object = callee.child(.object) {
+            evaluate(object, &state)
+        } else if callee.kind != "identifier" {
+            evaluate(callee, &state)
+        }
         var positional: [(node: Node, values: Set<KeyValue>)] = []
         var keywords: [(name: String, node: Node, values: Set<KeyValue>)] = []
         if let arguments = call.child(.arguments) {
@@ -792,8 +797,11 @@ public final class KeyFlowAnalysis {
             let keys = argument.values.filter { definiteKeys.contains($0) }
             consume(keys, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
         }
+        // Not a stored `self._rng`: an object handed over by name may be a stream (haiku's
+        // PRNGSequence), which the callee advances rather than reuses.
         for argument in keywords where KeyNames.isKeyParameter(argument.name) {
-            consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            let values = argument.values.filter { storedEntryValues[$0] == nil }
+            consume(values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
         }
         return []
     }

@@ -220,8 +220,11 @@ enum SplitBeforeReuse {
             }
             current = parent
         }
-        let callee = call.child(.function)
-        let last = callee?.kind == "attribute" ? callee?.child(.attribute)?.text : callee?.text
+        // The callee's last name: `normal` for `jax.random.normal`, `jit` for `jax.jit(apply)`.
+        var callee = call.child(.function)
+        while let inner = callee, inner.kind == "call" { callee = inner.child(.function) }
+        let last = callee?.kind == "attribute" ? callee?.child(.attribute)?.text
+            : callee?.kind == "identifier" ? callee?.text : nil
         return SourceEditing.snakeCase(last ?? "use")
     }
 }
