@@ -30,7 +30,7 @@ public enum CallSites {
         }
     }
 
-    static func isCallee(_ node: Node) -> Bool {
+    public static func isCallee(_ node: Node) -> Bool {
         guard let parent = node.parent, parent.kind == "call" else { return false }
         return parent.child(field: "function") == node
     }
@@ -182,7 +182,7 @@ public enum CallSites {
     }
 
     /// Uses that never call: annotations and `isinstance`/`issubclass` checks.
-    private static func isTypeOnly(_ node: Node) -> Bool {
+    public static func isTypeOnly(_ node: Node) -> Bool {
         var current: Node? = node.parent
         while let ancestor = current {
             switch ancestor.kind {

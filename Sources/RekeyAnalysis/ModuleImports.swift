@@ -36,7 +36,8 @@ public struct ModuleImports: Sendable {
         return parts.joined(separator: ".")
     }
 
-    private static func package(of path: String, moduleName: String) -> String {
+    /// The package relative imports in `path` start from: the module itself for an `__init__.py`.
+    public static func package(of path: String, moduleName: String) -> String {
         if (path as NSString).lastPathComponent == "__init__.py" { return moduleName }
         return moduleName.split(separator: ".").dropLast().joined(separator: ".")
     }

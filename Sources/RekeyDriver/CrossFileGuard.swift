@@ -2,49 +2,89 @@ import RekeyAnalysis
 import RekeyRules
 import RekeySyntax
 
-/// Withholds fixes that would break another file of the tree.
+/// Fixes that change names other files use, settled with the whole run in view.
 ///
-/// A fix that removes a module-level key or adds a parameter to a function changes names other
-/// files may use. Migrating those call sites across files is a later pass; until then such a
-/// fix is turned into a hand-migration finding naming the dependent file. Only files that spell
-/// the changed module's name are looked at, and only those are parsed for their imports, so the
-/// common case (no fix changes a name) costs nothing.
+/// A per-file fix that removes a module-level key or adds a parameter to a function lists the
+/// names it changes. When another file of the run imports one of them, the rule plans the fix
+/// again with a ``ProjectView`` so it covers that file too; a rule that cannot (or a plan that
+/// fails) leaves a hand-migration finding naming the dependent file. Only files that spell the
+/// changed module's name are looked at, and only those are parsed, so the common case (no fix
+/// changes a name another file uses) costs nothing.
 struct CrossFileGuard {
-    private var importsByPath: [String: ModuleImports] = [:]
+    let rules: [any Rule]
 
-    mutating func restrict(_ states: inout [Engine.FileState]) {
+    func settle(_ states: inout [Engine.FileState]) {
+        let project = ProjectFiles(states: states)
         for index in states.indices {
             for (position, finding) in states[index].findings.enumerated() where finding.fix != nil && !finding.touchedSymbols.isEmpty {
-                guard let module = imports(of: states[index])?.moduleName,
-                      let dependent = firstDependent(of: module, symbols: finding.touchedSymbols,
-                                                     excluding: states[index].path, in: states) else { continue }
-                states[index].findings[position] = finding.withoutFix(because:
-                    "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(module)`; "
-                    + "migrate the call sites across files by hand")
+                guard let origin = project.context(of: index),
+                      let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols) else { continue }
+                let rule = rules.first { $0.code == finding.code }
+                states[index].findings[position] = rule?.replan(finding, in: origin, project: project)
+                    ?? finding.withoutFix(because:
+                        "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
+                        + "migrate the call sites across files by hand")
             }
         }
     }
+}
 
-    private mutating func firstDependent(of module: String, symbols: Set<String>, excluding path: String,
-                                         in states: [Engine.FileState]) -> (path: String, symbol: String)? {
-        let moduleWord = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
-        for state in states where state.path != path {
-            guard Prefilter.containsWord(state.original, moduleWord),
-                  let imports = imports(of: state), imports.imports(module) else { continue }
-            if let symbol = symbols.sorted().first(where: { Prefilter.containsWord(state.original, Array($0.utf8)) }) {
-                return (state.path, symbol)
+/// The run's files as a ``ProjectView``: each parsed and analysed on first need, from its text as
+/// it stands (rewritten by earlier fix rounds, or as read).
+final class ProjectFiles: ProjectView {
+    private let states: [Engine.FileState]
+    private var contexts: [Int: FileContext] = [:]
+    private var imports: [Int: ModuleImports] = [:]
+    private let parser = try! PythonParser()
+
+    init(states: [Engine.FileState]) {
+        self.states = states
+    }
+
+    func files(importing module: String, except path: String) -> [FileContext] {
+        let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
+        return states.indices.compactMap { index in
+            guard states[index].path != path, Prefilter.containsWord(bytes(of: index), word),
+                  importSummary(of: index)?.imports(module) == true else { return nil }
+            return context(of: index)
+        }
+    }
+
+    /// The first other file that imports `origin`'s module and spells one of `symbols`.
+    func firstDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, symbol: String)? {
+        for other in files(importing: origin.moduleName, except: origin.path) {
+            let bytes = other.source.bytes
+            if let symbol = symbols.sorted().first(where: { Prefilter.containsWord(bytes, Array($0.utf8)) }) {
+                return (other.path, symbol)
             }
         }
         return nil
     }
 
-    /// The file's import summary, parsed on first need.
-    private mutating func imports(of state: Engine.FileState) -> ModuleImports? {
-        if let known = importsByPath[state.path] { return known }
-        guard let source = try? SourceText(path: state.path, bytes: state.original),
-              let tree = try? PythonParser().parse(source) else { return nil }
-        let summary = ModuleImports(path: state.path, tree: tree)
-        importsByPath[state.path] = summary
-        return summary
+    func context(of index: Int) -> FileContext? {
+        if let known = contexts[index] { return known }
+        let state = states[index]
+        guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)),
+              let tree = try? parser.parse(source), !tree.hasError else { return nil }
+        let moduleName = state.moduleName.isEmpty ? ModuleImports.moduleName(forFile: state.path) : state.moduleName
+        let context = FileContext(path: state.path, model: SemanticModel(tree: tree), moduleName: moduleName)
+        contexts[index] = context
+        return context
+    }
+
+    private func bytes(of index: Int) -> [UInt8] {
+        states[index].current?.bytes ?? states[index].original
+    }
+
+    private func importSummary(of index: Int) -> ModuleImports? {
+        if let known = imports[index] { return known }
+        if let context = contexts[index] {
+            imports[index] = ModuleImports(path: context.path, tree: context.model.tree)
+            return imports[index]
+        }
+        guard let source = try? SourceText(path: states[index].path, bytes: bytes(of: index)),
+              let tree = try? parser.parse(source) else { return nil }
+        imports[index] = ModuleImports(path: states[index].path, tree: tree)
+        return imports[index]
     }
 }

@@ -116,6 +116,12 @@ public struct Engine {
             report.rounds += 1
             var sources: [String: SourceText] = [:]
             for state in states { if let current = state.current { sources[state.path] = current } }
+            // A fix may reach files the prefilter never parsed (a caller in a file without JAX).
+            for path in Set(candidates.flatMap { $0.fix!.edits.keys }) where sources[path] == nil {
+                if let index = indexByPath[path], let text = try? SourceText(path: path, bytes: states[index].original) {
+                    sources[path] = text
+                }
+            }
             let application = FixApplier.apply(candidates.map { $0.fix! }, to: sources, parser: parser)
             for refusal in application.refused where !isRetryable(refusal.reason) {
                 let finding = candidates[refusal.fixIndex]
@@ -228,8 +234,7 @@ public struct Engine {
     }
 
     private func guardAcrossFiles(_ states: inout [FileState]) {
-        var crossFile = CrossFileGuard()
-        crossFile.restrict(&states)
+        CrossFileGuard(rules: rules).settle(&states)
     }
 
     private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
@@ -277,7 +282,7 @@ public struct Engine {
         }
         if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
         let model = SemanticModel(tree: tree)
-        let package = state.moduleName.split(separator: ".").dropLast().joined(separator: ".")
+        let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
         state.calledNames = Set(model.calls.compactMap { call, scope in
             call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
                 .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }

@@ -24,7 +24,7 @@ public final class FileKeyFlow {
     public init(model: SemanticModel, moduleName: String = "", external: [String: FunctionKeySummary] = [:]) {
         self.model = model
         self.moduleName = moduleName
-        let package = moduleName.split(separator: ".").dropLast().joined(separator: ".")
+        let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
                 self.summaries[definition.startByte] ?? (definition.kind == "function_definition" ? FunctionKeySummary() : nil)

@@ -13,12 +13,19 @@ import RekeySyntax
 /// It is all or nothing per global: one call site it cannot update (a function used as a value,
 /// a call in a loop, a call at import time, …) and it changes nothing, reporting why instead.
 ///
+/// Across files: with a ``ProjectView`` the callers in other files of the run are followed the
+/// same way (`from pkg.layers import Dense`, `import pkg.layers as layers`, relative imports), each
+/// file getting its own edits and, where it creates a key, its own `import jax` when it lacks one.
+/// Without one (the per-file phase) the fix covers this file, and the engine re-plans it with the
+/// project when another file imports a name it changes.
+///
 /// Fix safety: safe when every context has exactly one consumer, so each consumer sees the key
 /// value the global had; unsafe when a split was inserted (the random stream changes) or the
 /// seed reads a module attribute that could change after import.
 struct GlobalKeyThreading {
     let file: FileContext
     let global: Binding
+    var project: ProjectView?
 
     enum Plan {
         case fix(Fix, readers: [String], touchedSymbols: Set<String>)
@@ -33,12 +40,17 @@ struct GlobalKeyThreading {
         }
 
         let owner: Owner
+        /// The file the context's code is in.
+        let file: FileContext
         /// Reads of the global in this context, all served by one key (they shared one before).
         var directReads: [Node] = []
         /// Calls that must now pass a key: the call and the callee's parameter name.
         var calls: [(call: Node, callee: Scope)] = []
 
-        init(owner: Owner) { self.owner = owner }
+        init(owner: Owner, file: FileContext) {
+            self.owner = owner
+            self.file = file
+        }
 
         var block: Node? {
             switch owner {
@@ -67,58 +79,69 @@ struct GlobalKeyThreading {
         var contextByFunction: [ObjectIdentifier: KeyContext] = [:]
         var contextByEntry: [EntryPoint: KeyContext] = [:]
         var blockers: [String] = []
-        var queue: [Scope] = []
+        var queue: [(scope: Scope, file: FileContext)] = []
 
-        func context(for function: Scope) -> KeyContext {
+        func context(for function: Scope, in file: FileContext) -> KeyContext {
             if let existing = contextByFunction[ObjectIdentifier(function)] { return existing }
-            let created = KeyContext(owner: .function(function))
+            let created = KeyContext(owner: .function(function), file: file)
             contextByFunction[ObjectIdentifier(function)] = created
             contexts.append(created)
-            queue.append(function)
+            queue.append((function, file))
             return created
         }
-        func context(for entry: EntryPoint) -> KeyContext {
+        func context(for entry: EntryPoint, in file: FileContext) -> KeyContext {
             if let existing = contextByEntry[entry] { return existing }
-            let created = KeyContext(owner: .entry(entry))
+            let created = KeyContext(owner: .entry(entry), file: file)
             contextByEntry[entry] = created
             contexts.append(created)
             return created
         }
-        /// The context code at `node` in `scope` belongs to, or a blocker.
-        func owningContext(of node: Node, in scope: Scope, what: String) -> KeyContext? {
+        /// The context code at `node` in `scope` of `file` belongs to, or a blocker.
+        func owningContext(of node: Node, in scope: Scope, of file: FileContext, what: String) -> KeyContext? {
+            let place = (file === self.file ? "" : "\(file.path) ") + "line \(node.startPosition.line)"
             if let reason = repeatedExecution(of: node, in: scope) {
-                blockers.append("\(what) at line \(node.startPosition.line), \(reason)")
+                blockers.append("\(what) at \(place), \(reason)")
                 return nil
             }
-            if let entry = model.entryPoint(containing: node, in: scope) { return context(for: entry) }
-            if let function = scope.enclosingFunction { return context(for: function) }
-            blockers.append("\(what) at line \(node.startPosition.line), at import time")
+            if let entry = file.model.entryPoint(containing: node, in: scope) { return context(for: entry, in: file) }
+            if let function = scope.enclosingFunction { return context(for: function, in: file) }
+            blockers.append("\(what) at \(place), at import time")
             return nil
         }
 
         blockers += validateGlobalStatement()
         for reference in model.references(to: name, boundIn: model.moduleScope) where reference.node != global.nameNode {
-            owningContext(of: reference.node, in: reference.scope, what: "`\(name)` is read")?.directReads.append(reference.node)
+            owningContext(of: reference.node, in: reference.scope, of: file, what: "`\(name)` is read")?
+                .directReads.append(reference.node)
+        }
+        if let project, let importer = ProjectUses(project: project).importers(of: name, in: file).first {
+            blockers.append("`\(name)` itself is imported by \(importer.path)")
         }
         var processed = Set<ObjectIdentifier>()
-        while let function = queue.popLast() {
+        while let (function, functionFile) = queue.popLast() {
             guard processed.insert(ObjectIdentifier(function)).inserted else { continue }
-            if let reason = cannotTakeParameter(function) {
+            if let reason = cannotTakeParameter(function, in: functionFile) {
                 blockers.append(reason)
                 continue
             }
-            switch CallSites.uses(of: function, in: model) {
-            case .failure(let reason):
-                blockers.append(reason.description)
-            case .success(let calls):
-                for (call, scope) in calls {
-                    guard call.child(field: "arguments")?.kind == "argument_list" else {
-                        blockers.append("the call at line \(call.startPosition.line) passes a bare generator")
-                        continue
-                    }
-                    owningContext(of: call, in: scope, what: "`\(function.qualifiedName)` is called")?
-                        .calls.append((call, function))
+            var uses: [(call: Node, scope: Scope, file: FileContext)] = []
+            switch CallSites.uses(of: function, in: functionFile.model) {
+            case .failure(let reason): blockers.append(reason.description)
+            case .success(let calls): uses += calls.map { ($0.call, $0.scope, functionFile) }
+            }
+            if let project {
+                switch ProjectUses(project: project).calls(of: function, in: functionFile) {
+                case .failure(let reason): blockers.append(reason.description)
+                case .success(let calls): uses += calls
                 }
+            }
+            for (call, scope, callFile) in uses {
+                guard call.child(field: "arguments")?.kind == "argument_list" else {
+                    blockers.append("the call at line \(call.startPosition.line) passes a bare generator")
+                    continue
+                }
+                owningContext(of: call, in: scope, of: callFile, what: "`\(function.qualifiedName)` is called")?
+                    .calls.append((call, function))
             }
         }
 
@@ -129,8 +152,9 @@ struct GlobalKeyThreading {
         if !blockers.isEmpty {
             return .manual(reason: unique(blockers).joined(separator: "; "), readers: readers)
         }
-        var touched: Set<String> = [name]
-        for context in contexts {
+        // Names other files may use; with the project in view they were followed already.
+        var touched: Set<String> = project == nil ? [name] : []
+        for context in contexts where project == nil && context.file === file {
             guard case .function(var scope) = context.owner else { continue }
             while let parent = scope.parent, parent.kind != .module { scope = parent }
             if let topLevel = scope.name { touched.insert(topLevel) }
@@ -185,12 +209,12 @@ struct GlobalKeyThreading {
     ]
 
     /// Why `function` cannot simply gain a keyword-only parameter, or nil.
-    private func cannotTakeParameter(_ function: Scope) -> String? {
-        let decorators = model.decoratorNames(of: function)
+    private func cannotTakeParameter(_ function: Scope, in file: FileContext) -> String? {
+        let decorators = file.model.decoratorNames(of: function)
         if let other = decorators.first(where: { !Self.transparentDecorators.contains($0) }) {
             return "`\(function.qualifiedName)` is decorated with `@\(other)`, which may not pass a new keyword through"
         }
-        if model.isEntryPointFunction(function) {
+        if file.model.isEntryPointFunction(function) {
             return "`\(function.qualifiedName)` is run by a launcher and cannot take a key"
         }
         return nil
@@ -213,46 +237,59 @@ struct GlobalKeyThreading {
         guard let call = global.value, call.kind == "call",
               let constructor = call.child(field: "function"),
               let seedArguments = call.child(field: "arguments"),
+              let constructorName = model.qualifiedName(of: constructor, in: model.moduleScope),
               let statement = global.site.parent,
               let statementLines = SourceEditing.wholeLines(of: statement) else {
             return .failure(.layout("`\(name)` is not a plain `\(name) = PRNGKey(seed)` statement"))
         }
         var seedIsStable = true
-        var edits: [Edit] = [SourceEditing.deletingLines(statementLines, in: model.source)]
-        var spelling = JaxSpelling(model: model)
+        var edits: [String: [Edit]] = [file.path: [SourceEditing.deletingLines(statementLines, in: model.source)]]
+        var spellings: [String: JaxSpelling] = [:]
         var parameterNames: [ObjectIdentifier: String] = [:]
 
         // Parameter names first: call sites in other contexts spell them.
         for context in contexts {
             guard case .function(let function) = context.owner else { continue }
             parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(
-                ["key", "rng_key", "prng_key"], avoiding: namesInUse(in: function))
+                ["key", "rng_key", "prng_key"], avoiding: namesInUse(in: function, of: context.file))
         }
 
         for context in contexts {
+            let contextModel = context.file.model
             guard let block = context.block, let first = context.firstDemand,
                   let anchor = SourceEditing.statement(containing: first, in: block) else { continue }
             guard SourceEditing.startsLine(anchor) else {
                 return .failure(.layout("the statement at line \(anchor.startPosition.line) shares its line with its block's header"))
             }
-            let scope = context.scope ?? model.moduleScope
-            var taken = namesInUse(in: context.scope ?? model.moduleScope)
-            taken.remove(name)  // the global goes away; an entry point may take its name
+            let scope = context.scope ?? contextModel.moduleScope
+            var spelling = spellings[context.file.path] ?? JaxSpelling(model: contextModel)
+            var taken = namesInUse(in: scope, of: context.file)
+            if context.file === file { taken.remove(name) }  // the global goes away; an entry point may take its name
             let keyName: String
             var lines: [String] = []
+            var fileEdits: [Edit] = []
             switch context.owner {
             case .function(let function):
                 keyName = parameterNames[ObjectIdentifier(function)]!
-                edits.append(addParameter(keyName, to: function))
+                fileEdits.append(addParameter(keyName, to: function))
             case .entry:
                 let preferred = String(name.drop { $0 == "_" }.lowercased())
                 keyName = SourceEditing.freshName(
                     preferred.isEmpty ? ["key"] : [preferred, "key"], avoiding: taken)
-                switch movableSeed(seedArguments, constructor: constructor, into: scope, before: anchor) {
-                case .failure(let error): return .failure(error)
-                case .success(let stable): seedIsStable = seedIsStable && stable
+                if context.file === file {
+                    switch movableSeed(seedArguments, constructor: constructor, into: scope, before: anchor) {
+                    case .failure(let error): return .failure(error)
+                    case .success(let stable): seedIsStable = seedIsStable && stable
+                    }
+                    lines.append("\(keyName) = \(constructor.text)\(seedArguments.text)")
+                } else {
+                    // In another module only a literal seed means the same thing.
+                    if let name = firstIdentifier(in: seedArguments) {
+                        return .failure(.unmovableSeed("the seed `\(name)` is defined in \(file.path), not in \(context.file.path)"))
+                    }
+                    let member = String(constructorName.split(separator: ".").last ?? "PRNGKey")
+                    lines.append("\(keyName) = \(spelling.spell(member, in: scope))\(seedArguments.text)")
                 }
-                lines.append("\(keyName) = \(constructor.text)\(seedArguments.text)")
             }
             taken.insert(keyName)
 
@@ -271,23 +308,35 @@ struct GlobalKeyThreading {
                 let count = targets.count == 2 ? "" : ", \(targets.count)"
                 lines.append("\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope))(\(keyName)\(count))")
             }
-            if !lines.isEmpty { edits.append(SourceEditing.insertLines(lines, before: anchor)) }
+            if !lines.isEmpty { fileEdits.append(SourceEditing.insertLines(lines, before: anchor)) }
             for read in context.directReads where read.text != keyName {
-                edits.append(.replacement(read.byteRange, with: keyName))
+                fileEdits.append(.replacement(read.byteRange, with: keyName))
             }
             for (call, callee) in context.calls {
                 guard let arguments = call.child(field: "arguments"), let key = keyForCall[call] else { continue }
                 let parameter = parameterNames[ObjectIdentifier(callee)]!
-                edits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(key)"]))
+                fileEdits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(key)"]))
             }
+            spellings[context.file.path] = spelling
+            edits[context.file.path, default: []] += fileEdits
         }
-        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        for (path, spelling) in spellings {
+            if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
+        }
         let splits = contexts.contains { $0.demandCount > 1 }
         let applicability: Applicability = splits || !seedIsStable ? .unsafe : .safe
         return .success(Fix(
             title: "pass `\(name)` explicitly instead of reading it at import time",
             applicability: applicability,
-            edits: [file.path: edits]))
+            edits: edits))
+    }
+
+    private func firstIdentifier(in node: Node) -> String? {
+        if node.kind == "identifier" { return node.text }
+        for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
+            if let found = firstIdentifier(in: child) { return found }
+        }
+        return nil
     }
 
     private func addParameter(_ parameter: String, to function: Scope) -> Edit {
@@ -315,8 +364,9 @@ struct GlobalKeyThreading {
 
     /// Names a new parameter or local in `scope` must avoid; reads of the global being replaced
     /// do not count (they become the new name).
-    private func namesInUse(in scope: Scope) -> Set<String> {
-        model.namesInUse(in: scope) { reference in
+    private func namesInUse(in scope: Scope, of scopeFile: FileContext) -> Set<String> {
+        guard scopeFile === file else { return scopeFile.model.namesInUse(in: scope) }
+        return model.namesInUse(in: scope) { reference in
             reference.name == name && model.scopeBinding(name, from: reference.scope) === model.moduleScope
         }
     }

@@ -116,18 +116,28 @@ struct ImportTimeKey: Rule {
                                   ? "keys at class scope are migrated by hand"
                                   : "a key derived by `\(created.callee)` at import time is migrated by hand",
                                   readers: [])
-                    let (remedy, readers, touched): (Finding.Remedy, [String], Set<String>) = switch plan {
-                    case .fix(let fix, let readers, let touched): (.fix(fix), readers, touched)
-                    case .manual(let reason, let readers): (.manual(reason: reason), readers, [])
-                    }
-                    findings.append(Finding(
-                        code: code, node: binding.nameNode, path: file.path,
-                        message: Self.importTimeMessage(binding.name, readers: readers), remedy: remedy,
-                        touchedSymbols: touched))
+                    findings.append(finding(for: binding, in: file, plan: plan))
                 }
             }
         }
         return findings.sorted { $0.range < $1.range }
+    }
+
+    /// Plans again with the other files in view, so callers there are migrated too.
+    func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
+        guard let binding = file.model.moduleScope.bindings.values.joined().first(where: { $0.nameNode.byteRange == finding.range })
+        else { return nil }
+        return self.finding(for: binding, in: file, plan: GlobalKeyThreading(file: file, global: binding, project: project).plan())
+    }
+
+    private func finding(for binding: Binding, in file: FileContext, plan: GlobalKeyThreading.Plan) -> Finding {
+        let (remedy, readers, touched): (Finding.Remedy, [String], Set<String>) = switch plan {
+        case .fix(let fix, let readers, let touched): (.fix(fix), readers, touched)
+        case .manual(let reason, let readers): (.manual(reason: reason), readers, [])
+        }
+        return Finding(code: code, node: binding.nameNode, path: file.path,
+                       message: Self.importTimeMessage(binding.name, readers: readers), remedy: remedy,
+                       touchedSymbols: touched)
     }
 
     /// `a, b = value` and `a = b = value`: the value every target receives.

@@ -73,10 +73,15 @@ public final class FileContext {
 public protocol Rule: Sendable {
     static var description: RuleDescription { get }
     func check(_ file: FileContext) -> [Finding]
+    /// The finding again with the rest of the project in view (a fix that changes names other
+    /// files use, now covering those files too), or nil when the rule has nothing to add.
+    func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding?
 }
 
 extension Rule {
     public var code: RuleCode { Self.description.code }
+
+    public func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? { nil }
 }
 
 /// One reported problem.

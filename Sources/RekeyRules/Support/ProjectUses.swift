@@ -1,0 +1,81 @@
+import RekeyAnalysis
+import RekeySyntax
+
+/// Where one file's module-level names are used by the other files of the project: the calls a
+/// pass must update there, or why they cannot all be known.
+struct ProjectUses {
+    let project: ProjectView
+
+    struct Unresolvable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    typealias Call = (call: Node, scope: Scope, file: FileContext)
+
+    /// Files that import `name` itself (`from pkg.seeds import KEY`) from `file`'s module.
+    func importers(of name: String, in file: FileContext) -> [FileContext] {
+        let qualified = file.moduleName + "." + name
+        return project.files(importing: file.moduleName, except: file.path).filter { other in
+            other.model.scopes.contains { scope in
+                scope.bindings.values.joined().contains { $0.importedName.map(other.absolute) == qualified }
+            }
+        }
+    }
+
+    /// Calls of `function` from other files: a module-level function by its name, a module-level
+    /// class's `__init__` by the class's name, however the file imports it. A method other than
+    /// `__init__` is reached through objects of any type, so another file naming it is a failure,
+    /// as is any use of the function that is not a call (a value, a subclass, a re-export).
+    func calls(of function: Scope, in file: FileContext) -> Result<[Call], Unresolvable> {
+        guard !file.moduleName.isEmpty, let owner = function.parent, let functionName = function.name else {
+            return .success([])
+        }
+        let others = project.files(importing: file.moduleName, except: file.path)
+        let name: String
+        switch owner.kind {
+        case .module:
+            name = functionName
+        case .classBody where owner.parent?.kind == .module && functionName == "__init__":
+            name = owner.name ?? functionName
+        case .classBody where owner.parent?.kind == .module:
+            if let other = others.first(where: { other in
+                other.model.attributes.contains { $0.attribute.child(field: "attribute")?.text == functionName }
+            }) {
+                return .failure(Unresolvable(description:
+                    "`.\(functionName)` in \(other.path) may reach `\(function.qualifiedName)` through an object rekey cannot type"))
+            }
+            return .success([])
+        default:
+            return .success([])  // nested functions are local to their file
+        }
+        let qualified = file.moduleName + "." + name
+        let isClass = owner.kind == .classBody
+        var result: [Call] = []
+        for other in others {
+            let model = other.model
+            var callees = Set<Int>()
+            for (call, scope) in model.calls {
+                guard let callee = call.child(field: "function"),
+                      let resolved = model.qualifiedName(of: callee, in: scope), other.absolute(resolved) == qualified else { continue }
+                result.append((call, scope, other))
+                callees.insert(callee.startByte)
+            }
+            if other.path.hasSuffix("__init__.py"), model.moduleScope.bindings.values.joined().contains(where: {
+                $0.importedName.map(other.absolute) == qualified
+            }) {
+                return .failure(Unresolvable(description: "`\(name)` is re-exported by \(other.path)"))
+            }
+            let mentions: [(node: Node, scope: Scope)] = model.references.map { ($0.node, $0.scope) }
+                + model.attributes.map { ($0.attribute, $0.scope) }
+            for (node, scope) in mentions where !callees.contains(node.startByte) {
+                guard let resolved = model.qualifiedName(of: node, in: scope), other.absolute(resolved) == qualified,
+                      !(isClass && CallSites.isTypeOnly(node)) else { continue }
+                // `layers.Dense(...)`: the identifier `layers` is part of a callee already counted.
+                if let parent = node.parent, parent.kind == "attribute", callees.contains(parent.startByte) { continue }
+                return .failure(Unresolvable(description:
+                    "`\(name)` is used as a value in \(other.path) at line \(node.startPosition.line), not called directly"))
+            }
+        }
+        return .success(result)
+    }
+}
