@@ -246,12 +246,19 @@ struct GlobalKeyThreading {
         var edits: [String: [Edit]] = [file.path: [SourceEditing.deletingLines(statementLines, in: model.source)]]
         var spellings: [String: JaxSpelling] = [:]
         var parameterNames: [ObjectIdentifier: String] = [:]
+        var nnxFunctions = Set<ObjectIdentifier>()
 
-        // Parameter names first: call sites in other contexts spell them.
+        // Parameter names first: call sites in other contexts spell them. NNX modules take
+        // `rngs: nnx.Rngs` (the seed guide's pattern) instead of a key.
         for context in contexts {
             guard case .function(let function) = context.owner else { continue }
-            parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(
-                ["key", "rng_key", "prng_key"], avoiding: namesInUse(in: function, of: context.file))
+            let taken = namesInUse(in: function, of: context.file)
+            if isNNXMethod(function, in: context.file) {
+                nnxFunctions.insert(ObjectIdentifier(function))
+                parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["rngs"], avoiding: taken)
+            } else {
+                parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["key", "rng_key", "prng_key"], avoiding: taken)
+            }
         }
 
         for context in contexts {
@@ -265,57 +272,94 @@ struct GlobalKeyThreading {
             var spelling = spellings[context.file.path] ?? JaxSpelling(model: contextModel)
             var taken = namesInUse(in: scope, of: context.file)
             if context.file === file { taken.remove(name) }  // the global goes away; an entry point may take its name
-            let keyName: String
+            let nnx = nnxName(in: context.file)
+            let callsNNX = context.calls.contains { nnxFunctions.contains(ObjectIdentifier($0.callee)) }
+            // A context with an `nnx.Rngs` draws every key it needs from it; no split is needed.
+            var rngsName: String?
+            var keyName = ""
             var lines: [String] = []
             var fileEdits: [Edit] = []
             switch context.owner {
             case .function(let function):
-                keyName = parameterNames[ObjectIdentifier(function)]!
-                fileEdits.append(addParameter(keyName, to: function))
+                let parameter = parameterNames[ObjectIdentifier(function)]!
+                if nnxFunctions.contains(ObjectIdentifier(function)) {
+                    guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
+                    rngsName = parameter
+                    fileEdits.append(addParameter("\(parameter): \(nnx).Rngs", to: function))
+                } else {
+                    keyName = parameter
+                    fileEdits.append(addParameter(parameter, to: function))
+                }
             case .entry:
-                let preferred = String(name.drop { $0 == "_" }.lowercased())
-                keyName = SourceEditing.freshName(
-                    preferred.isEmpty ? ["key"] : [preferred, "key"], avoiding: taken)
+                let seed: String
                 if context.file === file {
                     switch movableSeed(seedArguments, constructor: constructor, into: scope, before: anchor) {
                     case .failure(let error): return .failure(error)
                     case .success(let stable): seedIsStable = seedIsStable && stable
                     }
-                    lines.append("\(keyName) = \(constructor.text)\(seedArguments.text)")
-                } else {
+                    seed = seedArguments.text
+                } else if let name = firstIdentifier(in: seedArguments) {
                     // In another module only a literal seed means the same thing.
-                    if let name = firstIdentifier(in: seedArguments) {
-                        return .failure(.unmovableSeed("the seed `\(name)` is defined in \(file.path), not in \(context.file.path)"))
-                    }
-                    let member = String(constructorName.split(separator: ".").last ?? "PRNGKey")
-                    lines.append("\(keyName) = \(spelling.spell(member, in: scope))\(seedArguments.text)")
+                    return .failure(.unmovableSeed("the seed `\(name)` is defined in \(file.path), not in \(context.file.path)"))
+                } else {
+                    seed = seedArguments.text
+                }
+                if callsNNX, let nnx {
+                    let created = SourceEditing.freshName(["rngs"], avoiding: taken)
+                    rngsName = created
+                    lines.append("\(created) = \(nnx).Rngs\(seed)")
+                } else {
+                    let preferred = String(name.drop { $0 == "_" }.lowercased())
+                    keyName = SourceEditing.freshName(preferred.isEmpty ? ["key"] : [preferred, "key"], avoiding: taken)
+                    let spelled = context.file === file ? constructor.text
+                        : spelling.spell(String(constructorName.split(separator: ".").last ?? "PRNGKey"), in: scope)
+                    lines.append("\(keyName) = \(spelled)\(seed)")
                 }
             }
-            taken.insert(keyName)
+            taken.formUnion([keyName, rngsName ?? ""])
 
-            // One consumer takes the key itself; several get their own subkeys from one split.
-            var keyForCall: [Node: String] = [:]
-            if context.demandCount == 1 {
-                if let only = context.calls.first { keyForCall[only.call] = keyName }
-            } else {
-                var targets: [String] = context.directReads.isEmpty ? [] : [keyName]
-                for (call, callee) in context.calls.sorted(by: { $0.call.startByte < $1.call.startByte }) {
-                    let subkey = SourceEditing.freshName(["key_" + subkeySuffix(for: call, callee: callee)], avoiding: taken)
-                    taken.insert(subkey)
-                    keyForCall[call] = subkey
-                    targets.append(subkey)
+            // What each demand receives: from an `nnx.Rngs`, a fresh draw or the Rngs itself;
+            // from a key, the key when it is the only consumer, else one subkey each from one split.
+            var argumentForCall: [Node: String] = [:]
+            var readReplacement = keyName
+            if let rngs = rngsName {
+                readReplacement = "\(rngs).params()"
+                for (call, callee) in context.calls {
+                    argumentForCall[call] = nnxFunctions.contains(ObjectIdentifier(callee)) ? rngs : "\(rngs).params()"
                 }
-                let count = targets.count == 2 ? "" : ", \(targets.count)"
-                lines.append("\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope))(\(keyName)\(count))")
+            } else {
+                var keyForCall: [Node: String] = [:]
+                if context.demandCount == 1 {
+                    if let only = context.calls.first { keyForCall[only.call] = keyName }
+                } else {
+                    var targets: [String] = context.directReads.isEmpty ? [] : [keyName]
+                    for (call, callee) in context.calls.sorted(by: { $0.call.startByte < $1.call.startByte }) {
+                        let subkey = SourceEditing.freshName(["key_" + subkeySuffix(for: call, callee: callee)], avoiding: taken)
+                        taken.insert(subkey)
+                        keyForCall[call] = subkey
+                        targets.append(subkey)
+                    }
+                    let count = targets.count == 2 ? "" : ", \(targets.count)"
+                    lines.append("\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope))(\(keyName)\(count))")
+                }
+                for (call, callee) in context.calls {
+                    guard let key = keyForCall[call] else { continue }
+                    if nnxFunctions.contains(ObjectIdentifier(callee)) {
+                        guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
+                        argumentForCall[call] = "\(nnx).Rngs(\(key))"
+                    } else {
+                        argumentForCall[call] = key
+                    }
+                }
             }
             if !lines.isEmpty { fileEdits.append(SourceEditing.insertLines(lines, before: anchor)) }
-            for read in context.directReads where read.text != keyName {
-                fileEdits.append(.replacement(read.byteRange, with: keyName))
+            for read in context.directReads where read.text != readReplacement {
+                fileEdits.append(.replacement(read.byteRange, with: readReplacement))
             }
             for (call, callee) in context.calls {
-                guard let arguments = call.child(field: "arguments"), let key = keyForCall[call] else { continue }
+                guard let arguments = call.child(field: "arguments"), let value = argumentForCall[call] else { continue }
                 let parameter = parameterNames[ObjectIdentifier(callee)]!
-                fileEdits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(key)"]))
+                fileEdits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(value)"]))
             }
             spellings[context.file.path] = spelling
             edits[context.file.path, default: []] += fileEdits
@@ -323,12 +367,31 @@ struct GlobalKeyThreading {
         for (path, spelling) in spellings {
             if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
         }
-        let splits = contexts.contains { $0.demandCount > 1 }
-        let applicability: Applicability = splits || !seedIsStable ? .unsafe : .safe
+        // A split, or a key drawn from `nnx.Rngs`, changes the numbers drawn.
+        let changesStream = contexts.contains { $0.demandCount > 1 } || !nnxFunctions.isEmpty
+        let applicability: Applicability = changesStream || !seedIsStable ? .unsafe : .safe
         return .success(Fix(
             title: "pass `\(name)` explicitly instead of reading it at import time",
             applicability: applicability,
             edits: edits))
+    }
+
+    /// Whether `function` is a method of a Flax NNX module (which takes `rngs`, not a key).
+    private func isNNXMethod(_ function: Scope, in file: FileContext) -> Bool {
+        guard let owner = function.parent, owner.kind == .classBody else { return false }
+        return file.randomSources.moduleFramework(of: owner) == .nnx
+    }
+
+    /// How `file` spells `flax.nnx` at module level (`nnx` after `from flax import nnx`).
+    private func nnxName(in file: FileContext) -> String? {
+        for (name, bindings) in file.model.moduleScope.bindings where bindings.count == 1 {
+            switch bindings[0].kind {
+            case .importedMember("flax.nnx"), .importedModule("flax.nnx"): return name
+            case .importedModule("flax"): return name + ".nnx"
+            default: continue
+            }
+        }
+        return nil
     }
 
     private func firstIdentifier(in node: Node) -> String? {

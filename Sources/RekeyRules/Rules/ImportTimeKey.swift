@@ -23,7 +23,8 @@ struct ImportTimeKey: Rule {
             """,
         fixSafety: """
             The key becomes a keyword-only `key` parameter of each function or constructor that \
-            read it; callers pass one, up to an entry point (`__main__`, a test, a fixture, `main`) \
+            read it (`rngs: nnx.Rngs` for Flax NNX modules, which then draw `rngs.params()`), \
+            in this file and in the other files of the run that call them; callers pass one, up to an entry point (`__main__`, a test, a fixture, `main`) \
             that creates it from the original seed. Safe when each entry point feeds exactly one \
             consumer, which then sees the same key value as before. Unsafe when the key had \
             several consumers: a `jax.random.split` gives each its own key, which changes the \
@@ -91,6 +92,45 @@ struct ImportTimeKey: Rule {
                         a = noise((2,), key=key_a)
                         b = noise((2,), key=key_b)
                         assert a.shape == b.shape
+
+                    """,
+                unsafeFixes: true),
+            RuleExample(
+                bad: """
+                    import jax
+                    from flax import nnx
+
+                    key = jax.random.PRNGKey(0)
+
+                    class Linear(nnx.Module):
+                        def __init__(self, din, dout):
+                            self.w = nnx.Param(jax.random.normal(key, (din, dout)))
+
+                    class MLP(nnx.Module):
+                        def __init__(self, din, dout):
+                            self.l1 = Linear(din, dout)
+                            self.l2 = Linear(dout, dout)
+
+                    def test_mlp():
+                        model = MLP(2, 3)
+
+                    """,
+                good: """
+                    import jax
+                    from flax import nnx
+
+                    class Linear(nnx.Module):
+                        def __init__(self, din, dout, *, rngs: nnx.Rngs):
+                            self.w = nnx.Param(jax.random.normal(rngs.params(), (din, dout)))
+
+                    class MLP(nnx.Module):
+                        def __init__(self, din, dout, *, rngs: nnx.Rngs):
+                            self.l1 = Linear(din, dout, rngs=rngs)
+                            self.l2 = Linear(dout, dout, rngs=rngs)
+
+                    def test_mlp():
+                        rngs = nnx.Rngs(0)
+                        model = MLP(2, 3, rngs=rngs)
 
                     """,
                 unsafeFixes: true),
