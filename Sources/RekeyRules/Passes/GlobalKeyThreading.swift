@@ -2,26 +2,12 @@ import RekeyAnalysis
 import RekeyEdits
 import RekeySyntax
 
-/// Pass: thread a module-level key through the code that reads it.
+/// Pass: thread a module-level key through the code that reads it (the fix for RK001).
 ///
-/// The module-level `key = jax.random.PRNGKey(SEED)` goes away. Every function or constructor
-/// that read it gains a keyword-only key parameter; every caller passes one, gaining a parameter
-/// itself when it has none, up to an entry point (`__main__` block, test, fixture, `main`),
-/// where the key is created from the original seed. A context that needs keys for several
-/// consumers splits once before the first of them, so no key is used twice.
-///
-/// It is all or nothing per global: one call site it cannot update (a function used as a value,
-/// a call in a loop, a call at import time, …) and it changes nothing, reporting why instead.
-///
-/// Across files: with a ``ProjectView`` the callers in other files of the run are followed the
-/// same way (`from pkg.layers import Dense`, `import pkg.layers as layers`, relative imports), each
-/// file getting its own edits and, where it creates a key, its own `import jax` when it lacks one.
-/// Without one (the per-file phase) the fix covers this file, and the engine re-plans it with the
-/// project when another file imports a name it changes.
-///
-/// Fix safety: safe when every context has exactly one consumer, so each consumer sees the key
-/// value the global had; unsafe when a split was inserted (the random stream changes) or the
-/// seed reads a module attribute that could change after import.
+/// The module-level `key = jax.random.PRNGKey(SEED)` goes away; every function or constructor
+/// that read it takes the key as a keyword-only parameter instead, and ``KeyThreading`` follows
+/// their callers up to the entry points, which create the key from the same seed. The global must
+/// be a plain statement of its own, bound nowhere else.
 struct GlobalKeyThreading {
     let file: FileContext
     let global: Binding
@@ -32,140 +18,35 @@ struct GlobalKeyThreading {
         case manual(reason: String, readers: [String])
     }
 
-    /// Where keys are needed: a function that gains a parameter, or an entry point that creates one.
-    private final class KeyContext {
-        enum Owner {
-            case function(Scope)
-            case entry(EntryPoint)
-        }
-
-        let owner: Owner
-        /// The file the context's code is in.
-        let file: FileContext
-        /// Reads of the global in this context, all served by one key (they shared one before).
-        var directReads: [Node] = []
-        /// Calls that must now pass a key: the call and the callee's parameter name.
-        var calls: [(call: Node, callee: Scope)] = []
-
-        init(owner: Owner, file: FileContext) {
-            self.owner = owner
-            self.file = file
-        }
-
-        var block: Node? {
-            switch owner {
-            case .function(let scope): return scope.node.child(field: "body")
-            case .entry(let entry): return entry.block
-            }
-        }
-
-        var scope: Scope? {
-            if case .function(let scope) = owner { return scope }
-            if case .entry(.function(let scope)) = owner { return scope }
-            return nil
-        }
-
-        var demandCount: Int { (directReads.isEmpty ? 0 : 1) + calls.count }
-        var firstDemand: Node? {
-            (directReads + calls.map(\.call)).min { $0.startByte < $1.startByte }
-        }
-    }
-
     private var model: SemanticModel { file.model }
     private var name: String { global.name }
 
     func plan() -> Plan {
-        var contexts: [KeyContext] = []
-        var contextByFunction: [ObjectIdentifier: KeyContext] = [:]
-        var contextByEntry: [EntryPoint: KeyContext] = [:]
-        var blockers: [String] = []
-        var queue: [(scope: Scope, file: FileContext)] = []
-
-        func context(for function: Scope, in file: FileContext) -> KeyContext {
-            if let existing = contextByFunction[ObjectIdentifier(function)] { return existing }
-            let created = KeyContext(owner: .function(function), file: file)
-            contextByFunction[ObjectIdentifier(function)] = created
-            contexts.append(created)
-            queue.append((function, file))
-            return created
+        guard let seedCall = global.value, let statement = global.site.parent else {
+            return .manual(reason: "`\(name)` is not a plain `\(name) = PRNGKey(seed)` statement", readers: [])
         }
-        func context(for entry: EntryPoint, in file: FileContext) -> KeyContext {
-            if let existing = contextByEntry[entry] { return existing }
-            let created = KeyContext(owner: .entry(entry), file: file)
-            contextByEntry[entry] = created
-            contexts.append(created)
-            return created
-        }
-        /// The context code at `node` in `scope` of `file` belongs to, or a blocker.
-        func owningContext(of node: Node, in scope: Scope, of file: FileContext, what: String) -> KeyContext? {
-            let place = (file === self.file ? "" : "\(file.path) ") + "line \(node.startPosition.line)"
-            if let reason = repeatedExecution(of: node, in: scope) {
-                blockers.append("\(what) at \(place), \(reason)")
-                return nil
-            }
-            if let entry = file.model.entryPoint(containing: node, in: scope) { return context(for: entry, in: file) }
-            if let function = scope.enclosingFunction { return context(for: function, in: file) }
-            blockers.append("\(what) at \(place), at import time")
-            return nil
-        }
-
-        blockers += validateGlobalStatement()
-        for reference in model.references(to: name, boundIn: model.moduleScope) where reference.node != global.nameNode {
-            owningContext(of: reference.node, in: reference.scope, of: file, what: "`\(name)` is read")?
-                .directReads.append(reference.node)
-        }
+        var start = KeyThreading.Start()
+        start.reads = model.references(to: name, boundIn: model.moduleScope).filter { $0.node != global.nameNode }
+        start.replacedGlobal = name
+        let preferred = String(name.drop { $0 == "_" }.lowercased())
+        start.entryNames = preferred.isEmpty ? ["key"] : [preferred, "key"]
+        start.blockers = validateGlobalStatement()
         if let project, let importer = ProjectUses(project: project).importers(of: name, in: file).first {
-            blockers.append("`\(name)` itself is imported by \(importer.path)")
+            start.blockers.append("`\(name)` itself is imported by \(importer.path)")
         }
-        var processed = Set<ObjectIdentifier>()
-        while let (function, functionFile) = queue.popLast() {
-            guard processed.insert(ObjectIdentifier(function)).inserted else { continue }
-            if let reason = cannotTakeParameter(function, in: functionFile) {
-                blockers.append(reason)
-                continue
+        switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
+        case .blocked(let reason, let readers):
+            return .manual(reason: reason, readers: readers)
+        case .planned(var edits, let applicability, let readers, let touched):
+            guard let lines = SourceEditing.wholeLines(of: statement) else {
+                return .manual(reason: "the statement creating `\(name)` shares its line", readers: readers)
             }
-            var uses: [(call: Node, scope: Scope, file: FileContext)] = []
-            switch CallSites.uses(of: function, in: functionFile.model) {
-            case .failure(let reason): blockers.append(reason.description)
-            case .success(let calls): uses += calls.map { ($0.call, $0.scope, functionFile) }
-            }
-            if let project {
-                switch ProjectUses(project: project).calls(of: function, in: functionFile) {
-                case .failure(let reason): blockers.append(reason.description)
-                case .success(let calls): uses += calls
-                }
-            }
-            for (call, scope, callFile) in uses {
-                guard call.child(field: "arguments")?.kind == "argument_list" else {
-                    blockers.append("the call at line \(call.startPosition.line) passes a bare generator")
-                    continue
-                }
-                owningContext(of: call, in: scope, of: callFile, what: "`\(function.qualifiedName)` is called")?
-                    .calls.append((call, function))
-            }
-        }
-
-        let readers = contexts.compactMap { context -> String? in
-            guard case .function(let scope) = context.owner, !context.directReads.isEmpty else { return nil }
-            return "`\(scope.qualifiedName)` (line \(scope.node.startPosition.line))"
-        }
-        if !blockers.isEmpty {
-            return .manual(reason: unique(blockers).joined(separator: "; "), readers: readers)
-        }
-        // Names other files may use; with the project in view they were followed already.
-        var touched: Set<String> = project == nil ? [name] : []
-        for context in contexts where project == nil && context.file === file {
-            guard case .function(var scope) = context.owner else { continue }
-            while let parent = scope.parent, parent.kind != .module { scope = parent }
-            if let topLevel = scope.name { touched.insert(topLevel) }
-        }
-        switch buildFix(contexts) {
-        case .success(let fix): return .fix(fix, readers: readers, touchedSymbols: touched)
-        case .failure(let reason): return .manual(reason: reason.description, readers: readers)
+            edits[file.path, default: []].append(SourceEditing.deletingLines(lines, in: model.source))
+            return .fix(Fix(title: "pass `\(name)` explicitly instead of reading it at import time",
+                            applicability: applicability, edits: edits),
+                        readers: readers, touchedSymbols: touched)
         }
     }
-
-    // MARK: Checks
 
     /// The global must be a plain statement of its own at module level, bound nowhere else.
     private func validateGlobalStatement() -> [String] {
@@ -185,296 +66,5 @@ struct GlobalKeyThreading {
             reasons.append("`\(name)` is assigned in a chained assignment")
         }
         return reasons
-    }
-
-    /// Why code at `node` may run more than once per run of its context (so one key would be
-    /// consumed several times), or nil.
-    private func repeatedExecution(of node: Node, in scope: Scope) -> String? {
-        if scope.kind == .lambda || scope.kind == .comprehension {
-            return "inside a \(scope.kind == .lambda ? "lambda" : "comprehension"); each evaluation needs its own key"
-        }
-        let stop = scope.node
-        var current = node.parent
-        while let ancestor = current, ancestor != stop {
-            if ancestor.kind == "for_statement" || ancestor.kind == "while_statement" {
-                return "inside a loop (line \(ancestor.startPosition.line)); each iteration needs its own key"
-            }
-            current = ancestor.parent
-        }
-        return nil
-    }
-
-    private static let transparentDecorators: Set<String> = [
-        "staticmethod", "classmethod", "jax.jit", "equinox.filter_jit", "flax.nnx.jit",
-    ]
-
-    /// Why `function` cannot simply gain a keyword-only parameter, or nil.
-    private func cannotTakeParameter(_ function: Scope, in file: FileContext) -> String? {
-        let decorators = file.model.decoratorNames(of: function)
-        if let other = decorators.first(where: { !Self.transparentDecorators.contains($0) }) {
-            return "`\(function.qualifiedName)` is decorated with `@\(other)`, which may not pass a new keyword through"
-        }
-        if file.model.isEntryPointFunction(function) {
-            return "`\(function.qualifiedName)` is run by a launcher and cannot take a key"
-        }
-        return nil
-    }
-
-    // MARK: Building the fix
-
-    private enum FixError: Error, CustomStringConvertible {
-        case unmovableSeed(String)
-        case layout(String)
-
-        var description: String {
-            switch self {
-            case .unmovableSeed(let detail), .layout(let detail): return detail
-            }
-        }
-    }
-
-    private func buildFix(_ contexts: [KeyContext]) -> Result<Fix, FixError> {
-        guard let call = global.value, call.kind == "call",
-              let constructor = call.child(field: "function"),
-              let seedArguments = call.child(field: "arguments"),
-              let constructorName = model.qualifiedName(of: constructor, in: model.moduleScope),
-              let statement = global.site.parent,
-              let statementLines = SourceEditing.wholeLines(of: statement) else {
-            return .failure(.layout("`\(name)` is not a plain `\(name) = PRNGKey(seed)` statement"))
-        }
-        var seedIsStable = true
-        var edits: [String: [Edit]] = [file.path: [SourceEditing.deletingLines(statementLines, in: model.source)]]
-        var spellings: [String: JaxSpelling] = [:]
-        var parameterNames: [ObjectIdentifier: String] = [:]
-        var nnxFunctions = Set<ObjectIdentifier>()
-
-        // Parameter names first: call sites in other contexts spell them. NNX modules take
-        // `rngs: nnx.Rngs` (the seed guide's pattern) instead of a key.
-        for context in contexts {
-            guard case .function(let function) = context.owner else { continue }
-            let taken = namesInUse(in: function, of: context.file)
-            if isNNXMethod(function, in: context.file) {
-                nnxFunctions.insert(ObjectIdentifier(function))
-                parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["rngs"], avoiding: taken)
-            } else {
-                parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["key", "rng_key", "prng_key"], avoiding: taken)
-            }
-        }
-
-        for context in contexts {
-            let contextModel = context.file.model
-            guard let block = context.block, let first = context.firstDemand,
-                  let anchor = SourceEditing.statement(containing: first, in: block) else { continue }
-            guard SourceEditing.startsLine(anchor) else {
-                return .failure(.layout("the statement at line \(anchor.startPosition.line) shares its line with its block's header"))
-            }
-            let scope = context.scope ?? contextModel.moduleScope
-            var spelling = spellings[context.file.path] ?? JaxSpelling(model: contextModel)
-            var taken = namesInUse(in: scope, of: context.file)
-            if context.file === file { taken.remove(name) }  // the global goes away; an entry point may take its name
-            let nnx = nnxName(in: context.file)
-            let callsNNX = context.calls.contains { nnxFunctions.contains(ObjectIdentifier($0.callee)) }
-            // A context with an `nnx.Rngs` draws every key it needs from it; no split is needed.
-            var rngsName: String?
-            var keyName = ""
-            var lines: [String] = []
-            var fileEdits: [Edit] = []
-            switch context.owner {
-            case .function(let function):
-                let parameter = parameterNames[ObjectIdentifier(function)]!
-                if nnxFunctions.contains(ObjectIdentifier(function)) {
-                    guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
-                    rngsName = parameter
-                    fileEdits.append(addParameter("\(parameter): \(nnx).Rngs", to: function))
-                } else {
-                    keyName = parameter
-                    fileEdits.append(addParameter(parameter, to: function))
-                }
-            case .entry:
-                let seed: String
-                if context.file === file {
-                    switch movableSeed(seedArguments, constructor: constructor, into: scope, before: anchor) {
-                    case .failure(let error): return .failure(error)
-                    case .success(let stable): seedIsStable = seedIsStable && stable
-                    }
-                    seed = seedArguments.text
-                } else if let name = firstIdentifier(in: seedArguments) {
-                    // In another module only a literal seed means the same thing.
-                    return .failure(.unmovableSeed("the seed `\(name)` is defined in \(file.path), not in \(context.file.path)"))
-                } else {
-                    seed = seedArguments.text
-                }
-                if callsNNX, let nnx {
-                    let created = SourceEditing.freshName(["rngs"], avoiding: taken)
-                    rngsName = created
-                    lines.append("\(created) = \(nnx).Rngs\(seed)")
-                } else {
-                    let preferred = String(name.drop { $0 == "_" }.lowercased())
-                    keyName = SourceEditing.freshName(preferred.isEmpty ? ["key"] : [preferred, "key"], avoiding: taken)
-                    let spelled = context.file === file ? constructor.text
-                        : spelling.spell(String(constructorName.split(separator: ".").last ?? "PRNGKey"), in: scope)
-                    lines.append("\(keyName) = \(spelled)\(seed)")
-                }
-            }
-            taken.formUnion([keyName, rngsName ?? ""])
-
-            // What each demand receives: from an `nnx.Rngs`, a fresh draw or the Rngs itself;
-            // from a key, the key when it is the only consumer, else one subkey each from one split.
-            var argumentForCall: [Node: String] = [:]
-            var readReplacement = keyName
-            if let rngs = rngsName {
-                readReplacement = "\(rngs).params()"
-                for (call, callee) in context.calls {
-                    argumentForCall[call] = nnxFunctions.contains(ObjectIdentifier(callee)) ? rngs : "\(rngs).params()"
-                }
-            } else {
-                var keyForCall: [Node: String] = [:]
-                if context.demandCount == 1 {
-                    if let only = context.calls.first { keyForCall[only.call] = keyName }
-                } else {
-                    var targets: [String] = context.directReads.isEmpty ? [] : [keyName]
-                    for (call, callee) in context.calls.sorted(by: { $0.call.startByte < $1.call.startByte }) {
-                        let subkey = SourceEditing.freshName(["key_" + subkeySuffix(for: call, callee: callee)], avoiding: taken)
-                        taken.insert(subkey)
-                        keyForCall[call] = subkey
-                        targets.append(subkey)
-                    }
-                    let count = targets.count == 2 ? "" : ", \(targets.count)"
-                    lines.append("\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope))(\(keyName)\(count))")
-                }
-                for (call, callee) in context.calls {
-                    guard let key = keyForCall[call] else { continue }
-                    if nnxFunctions.contains(ObjectIdentifier(callee)) {
-                        guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
-                        argumentForCall[call] = "\(nnx).Rngs(\(key))"
-                    } else {
-                        argumentForCall[call] = key
-                    }
-                }
-            }
-            if !lines.isEmpty { fileEdits.append(SourceEditing.insertLines(lines, before: anchor)) }
-            for read in context.directReads where read.text != readReplacement {
-                fileEdits.append(.replacement(read.byteRange, with: readReplacement))
-            }
-            for (call, callee) in context.calls {
-                guard let arguments = call.child(field: "arguments"), let value = argumentForCall[call] else { continue }
-                let parameter = parameterNames[ObjectIdentifier(callee)]!
-                fileEdits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(value)"]))
-            }
-            spellings[context.file.path] = spelling
-            edits[context.file.path, default: []] += fileEdits
-        }
-        for (path, spelling) in spellings {
-            if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
-        }
-        // A split, or a key drawn from `nnx.Rngs`, changes the numbers drawn.
-        let changesStream = contexts.contains { $0.demandCount > 1 } || !nnxFunctions.isEmpty
-        let applicability: Applicability = changesStream || !seedIsStable ? .unsafe : .safe
-        return .success(Fix(
-            title: "pass `\(name)` explicitly instead of reading it at import time",
-            applicability: applicability,
-            edits: edits))
-    }
-
-    /// Whether `function` is a method of a Flax NNX module (which takes `rngs`, not a key).
-    private func isNNXMethod(_ function: Scope, in file: FileContext) -> Bool {
-        guard let owner = function.parent, owner.kind == .classBody else { return false }
-        return file.randomSources.moduleFramework(of: owner) == .nnx
-    }
-
-    /// How `file` spells `flax.nnx` at module level (`nnx` after `from flax import nnx`).
-    private func nnxName(in file: FileContext) -> String? {
-        for (name, bindings) in file.model.moduleScope.bindings where bindings.count == 1 {
-            switch bindings[0].kind {
-            case .importedMember("flax.nnx"), .importedModule("flax.nnx"): return name
-            case .importedModule("flax"): return name + ".nnx"
-            default: continue
-            }
-        }
-        return nil
-    }
-
-    private func firstIdentifier(in node: Node) -> String? {
-        if node.kind == "identifier" { return node.text }
-        for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
-            if let found = firstIdentifier(in: child) { return found }
-        }
-        return nil
-    }
-
-    private func addParameter(_ parameter: String, to function: Scope) -> Edit {
-        let parameters = function.node.child(field: "parameters")!
-        // An annotated splat (`*args: int`, `**options: Any`) is a typed_parameter around the
-        // splat pattern, starting where the splat does; look through it.
-        let items = parameters.namedChildren.map { item in
-            item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
-        }
-        let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
-        let spelled = hasStar ? [parameter] : ["*", parameter]
-        let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
-        return SourceEditing.appendToList(parameters, items: spelled, before: doubleStar)
-    }
-
-    /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.
-    private func subkeySuffix(for call: Node, callee: Scope) -> String {
-        if let parent = call.parent, parent.kind == "assignment", parent.child(field: "right") == call,
-           let target = parent.child(field: "left"), target.kind == "identifier" {
-            return target.text
-        }
-        let calleeName = callee.name == "__init__" ? callee.parent?.name ?? "init" : callee.name ?? "call"
-        return SourceEditing.snakeCase(calleeName.drop { $0 == "_" }.description)
-    }
-
-    /// Names a new parameter or local in `scope` must avoid; reads of the global being replaced
-    /// do not count (they become the new name).
-    private func namesInUse(in scope: Scope, of scopeFile: FileContext) -> Set<String> {
-        guard scopeFile === file else { return scopeFile.model.namesInUse(in: scope) }
-        return model.namesInUse(in: scope) { reference in
-            reference.name == name && model.scopeBinding(name, from: reference.scope) === model.moduleScope
-        }
-    }
-
-    /// Checks that the seed arguments mean the same where the key is now created, and whether
-    /// they are stable (literals and module constants, not attributes of other objects).
-    private func movableSeed(_ arguments: Node, constructor: Node, into scope: Scope, before anchor: Node) -> Result<Bool, FixError> {
-        var stable = true
-        var problem: String?
-        func check(_ node: Node) {
-            switch node.kind {
-            case "identifier":
-                let bound = model.scopeBinding(node.text, from: scope)
-                let original = model.scopeBinding(node.text, from: model.moduleScope)
-                if bound !== original {
-                    problem = "`\(node.text)` means something else where the key would be created"
-                } else if bound === model.moduleScope && scope === model.moduleScope,
-                          let late = model.moduleScope.bindings[node.text]?.first(where: { $0.site.startByte >= anchor.startByte }) {
-                    problem = "`\(node.text)` is bound at line \(late.site.startPosition.line), after the entry point starts"
-                }
-            case "attribute":
-                stable = false
-                if let object = node.child(field: "object") { check(object) }
-            case "integer", "float", "string", "true", "false", "none", "argument_list", "keyword_argument",
-                 "unary_operator", "binary_operator", "parenthesized_expression", "string_start", "string_content",
-                 "string_end", "escape_sequence":
-                for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
-                    check(child)
-                }
-            default:
-                problem = "the seed `\(arguments.text)` computes a value (\(node.kind)) that must not run twice or later"
-            }
-        }
-        check(arguments)
-        var root = constructor
-        while root.kind == "attribute", let object = root.child(field: "object") { root = object }
-        if model.scopeBinding(root.text, from: scope) !== model.scopeBinding(root.text, from: model.moduleScope) {
-            problem = "`\(root.text)` means something else where the key would be created"
-        }
-        if let problem { return .failure(.unmovableSeed(problem)) }
-        return .success(stable)
-    }
-
-    private func unique(_ items: [String]) -> [String] {
-        var seen = Set<String>()
-        return items.filter { seen.insert($0).inserted }
     }
 }

@@ -1,0 +1,471 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// What both threading passes share: from the places that now need a key, follow every caller
+/// (in this file and, with a ``ProjectView``, in the other files of the run) up to the entry
+/// points (`__main__` block, test, fixture, `main`). Functions on the way gain a keyword-only key
+/// parameter (`rngs: nnx.Rngs` in Flax NNX modules); entry points create the key from the seed;
+/// a context that feeds several consumers splits once before the first of them.
+///
+/// It is all or nothing: one caller it cannot update (a function used as a value, a call in a
+/// loop or at import time, a decorator that may not pass the keyword on) and it plans nothing,
+/// saying why.
+///
+/// Safe when every context has exactly one consumer (each sees the key value it saw before);
+/// unsafe when a split was inserted or keys come from `nnx.Rngs` (the numbers change), or when
+/// the seed reads a module attribute that could change after import.
+struct KeyThreading {
+    /// The file the key comes from.
+    let file: FileContext
+    var project: ProjectView?
+    /// The key-making call whose arguments seed the entry points, in `file`.
+    let seedCall: Node
+    /// Where threading starts.
+    let start: Start
+
+    struct Start {
+        /// Reads of a key (a module-level global) that the contexts reading it now get passed.
+        var reads: [Reference] = []
+        /// The global being replaced: its reads do not count as names in use.
+        var replacedGlobal: String?
+        /// Functions that already take the key under a name: their callers must now pass it.
+        var functions: [(scope: Scope, parameter: String)] = []
+        /// Calls that already hand the key over (they are left alone).
+        var passesKey: (Node) -> Bool = { _ in false }
+        /// What an entry point calls the key it creates, in order of preference.
+        var entryNames: [String] = ["key"]
+        /// Blockers the source found itself.
+        var blockers: [String] = []
+    }
+
+    enum Outcome {
+        case planned(edits: [String: [Edit]], applicability: Applicability, readers: [String], touchedSymbols: Set<String>)
+        case blocked(reason: String, readers: [String])
+    }
+
+    /// Where keys are needed: a function that gains a parameter, or an entry point that creates one.
+    private final class KeyContext {
+        enum Owner {
+            case function(Scope)
+            case entry(EntryPoint)
+        }
+
+        let owner: Owner
+        /// The file the context's code is in.
+        let file: FileContext
+        /// Reads of the global in this context, all served by one key (they shared one before).
+        var directReads: [Node] = []
+        /// Calls that must now pass a key: the call and the callee's parameter name.
+        var calls: [(call: Node, callee: Scope)] = []
+
+        init(owner: Owner, file: FileContext) {
+            self.owner = owner
+            self.file = file
+        }
+
+        var block: Node? {
+            switch owner {
+            case .function(let scope): return scope.node.child(field: "body")
+            case .entry(let entry): return entry.block
+            }
+        }
+
+        var scope: Scope? {
+            if case .function(let scope) = owner { return scope }
+            if case .entry(.function(let scope)) = owner { return scope }
+            return nil
+        }
+
+        var demandCount: Int { (directReads.isEmpty ? 0 : 1) + calls.count }
+        var firstDemand: Node? {
+            (directReads + calls.map(\.call)).min { $0.startByte < $1.startByte }
+        }
+    }
+
+    private var model: SemanticModel { file.model }
+
+    func plan() -> Outcome {
+        var contexts: [KeyContext] = []
+        var contextByFunction: [ObjectIdentifier: KeyContext] = [:]
+        var contextByEntry: [EntryPoint: KeyContext] = [:]
+        var blockers: [String] = []
+        var queue: [(scope: Scope, file: FileContext)] = []
+
+        func context(for function: Scope, in file: FileContext) -> KeyContext {
+            if let existing = contextByFunction[ObjectIdentifier(function)] { return existing }
+            let created = KeyContext(owner: .function(function), file: file)
+            contextByFunction[ObjectIdentifier(function)] = created
+            contexts.append(created)
+            queue.append((function, file))
+            return created
+        }
+        func context(for entry: EntryPoint, in file: FileContext) -> KeyContext {
+            if let existing = contextByEntry[entry] { return existing }
+            let created = KeyContext(owner: .entry(entry), file: file)
+            contextByEntry[entry] = created
+            contexts.append(created)
+            return created
+        }
+        /// The context code at `node` in `scope` of `file` belongs to, or a blocker.
+        func owningContext(of node: Node, in scope: Scope, of file: FileContext, what: String) -> KeyContext? {
+            let place = (file === self.file ? "" : "\(file.path) ") + "line \(node.startPosition.line)"
+            if let reason = repeatedExecution(of: node, in: scope) {
+                blockers.append("\(what) at \(place), \(reason)")
+                return nil
+            }
+            if let entry = file.model.entryPoint(containing: node, in: scope) { return context(for: entry, in: file) }
+            if let function = scope.enclosingFunction { return context(for: function, in: file) }
+            blockers.append("\(what) at \(place), at import time")
+            return nil
+        }
+
+        blockers += start.blockers
+        for reference in start.reads {
+            owningContext(of: reference.node, in: reference.scope, of: file, what: "`\(reference.name)` is read")?
+                .directReads.append(reference.node)
+        }
+        var fixedParameters: [ObjectIdentifier: String] = [:]
+        for (function, parameter) in start.functions {
+            fixedParameters[ObjectIdentifier(function)] = parameter
+            queue.append((function, file))
+        }
+        var processed = Set<ObjectIdentifier>()
+        while let (function, functionFile) = queue.popLast() {
+            guard processed.insert(ObjectIdentifier(function)).inserted else { continue }
+            if fixedParameters[ObjectIdentifier(function)] == nil, let reason = cannotTakeParameter(function, in: functionFile) {
+                blockers.append(reason)
+                continue
+            }
+            var uses: [(call: Node, scope: Scope, file: FileContext)] = []
+            switch CallSites.uses(of: function, in: functionFile.model) {
+            case .failure(let reason): blockers.append(reason.description)
+            case .success(let calls): uses += calls.map { ($0.call, $0.scope, functionFile) }
+            }
+            if let project {
+                switch ProjectUses(project: project).calls(of: function, in: functionFile) {
+                case .failure(let reason): blockers.append(reason.description)
+                case .success(let calls): uses += calls
+                }
+            }
+            for (call, scope, callFile) in uses where !start.passesKey(call) {
+                guard call.child(field: "arguments")?.kind == "argument_list" else {
+                    blockers.append("the call at line \(call.startPosition.line) passes a bare generator")
+                    continue
+                }
+                owningContext(of: call, in: scope, of: callFile, what: "`\(function.qualifiedName)` is called")?
+                    .calls.append((call, function))
+            }
+        }
+
+        let readers = contexts.compactMap { context -> String? in
+            guard case .function(let scope) = context.owner, !context.directReads.isEmpty else { return nil }
+            return "`\(scope.qualifiedName)` (line \(scope.node.startPosition.line))"
+        }
+        if !blockers.isEmpty {
+            return .blocked(reason: unique(blockers).joined(separator: "; "), readers: readers)
+        }
+        // Names other files may use; with the project in view they were followed already.
+        var touched: Set<String> = project == nil ? Set([start.replacedGlobal].compactMap { $0 }) : []
+        let changed = contexts.compactMap { context -> Scope? in
+            guard case .function(let scope) = context.owner, context.file === file else { return nil }
+            return scope
+        } + start.functions.map(\.scope)
+        for var scope in changed where project == nil {
+            while let parent = scope.parent, parent.kind != .module { scope = parent }
+            if let topLevel = scope.name { touched.insert(topLevel) }
+        }
+        switch buildEdits(contexts, fixedParameters: fixedParameters) {
+        case .success(let (edits, applicability)):
+            return .planned(edits: edits, applicability: applicability, readers: readers, touchedSymbols: touched)
+        case .failure(let reason):
+            return .blocked(reason: reason.description, readers: readers)
+        }
+    }
+
+    // MARK: Checks
+
+    /// Why code at `node` may run more than once per run of its context (so one key would be
+    /// consumed several times), or nil.
+    private func repeatedExecution(of node: Node, in scope: Scope) -> String? {
+        if scope.kind == .lambda || scope.kind == .comprehension {
+            return "inside a \(scope.kind == .lambda ? "lambda" : "comprehension"); each evaluation needs its own key"
+        }
+        let stop = scope.node
+        var current = node.parent
+        while let ancestor = current, ancestor != stop {
+            if ancestor.kind == "for_statement" || ancestor.kind == "while_statement" {
+                return "inside a loop (line \(ancestor.startPosition.line)); each iteration needs its own key"
+            }
+            current = ancestor.parent
+        }
+        return nil
+    }
+
+    private static let transparentDecorators: Set<String> = [
+        "staticmethod", "classmethod", "jax.jit", "equinox.filter_jit", "flax.nnx.jit",
+    ]
+
+    /// Why `function` cannot simply gain a keyword-only parameter, or nil.
+    private func cannotTakeParameter(_ function: Scope, in file: FileContext) -> String? {
+        let decorators = file.model.decoratorNames(of: function)
+        if let other = decorators.first(where: { !Self.transparentDecorators.contains($0) }) {
+            return "`\(function.qualifiedName)` is decorated with `@\(other)`, which may not pass a new keyword through"
+        }
+        if file.model.isEntryPointFunction(function) {
+            return "`\(function.qualifiedName)` is run by a launcher and cannot take a key"
+        }
+        return nil
+    }
+
+    // MARK: Building the fix
+
+    enum FixError: Error, CustomStringConvertible {
+        case unmovableSeed(String)
+        case layout(String)
+
+        var description: String {
+            switch self {
+            case .unmovableSeed(let detail), .layout(let detail): return detail
+            }
+        }
+    }
+
+    private func buildEdits(_ contexts: [KeyContext], fixedParameters: [ObjectIdentifier: String])
+        -> Result<([String: [Edit]], Applicability), FixError> {
+        guard seedCall.kind == "call", let constructor = seedCall.child(field: "function"),
+              let seedArguments = seedCall.child(field: "arguments"),
+              let constructorName = model.qualifiedName(of: constructor, in: model.moduleScope) else {
+            return .failure(.layout("the key is not made by a plain `PRNGKey(seed)` call"))
+        }
+        var seedIsStable = true
+        var edits: [String: [Edit]] = [:]
+        var spellings: [String: JaxSpelling] = [:]
+        var parameterNames = fixedParameters
+        var nnxFunctions = Set<ObjectIdentifier>()
+
+        // Parameter names first: call sites in other contexts spell them. NNX modules take
+        // `rngs: nnx.Rngs` (the seed guide's pattern) instead of a key.
+        for context in contexts {
+            guard case .function(let function) = context.owner else { continue }
+            let taken = namesInUse(in: function, of: context.file)
+            if isNNXMethod(function, in: context.file) {
+                nnxFunctions.insert(ObjectIdentifier(function))
+                parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["rngs"], avoiding: taken)
+            } else {
+                parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["key", "rng_key", "prng_key"], avoiding: taken)
+            }
+        }
+
+        for context in contexts {
+            let contextModel = context.file.model
+            guard let block = context.block, let first = context.firstDemand,
+                  let anchor = SourceEditing.statement(containing: first, in: block) else { continue }
+            guard SourceEditing.startsLine(anchor) else {
+                return .failure(.layout("the statement at line \(anchor.startPosition.line) shares its line with its block's header"))
+            }
+            let scope = context.scope ?? contextModel.moduleScope
+            var spelling = spellings[context.file.path] ?? JaxSpelling(model: contextModel)
+            var taken = namesInUse(in: scope, of: context.file)
+            if context.file === file, let global = start.replacedGlobal { taken.remove(global) }  // an entry point may take its name
+            let nnx = nnxName(in: context.file)
+            let callsNNX = context.calls.contains { nnxFunctions.contains(ObjectIdentifier($0.callee)) }
+            // A context with an `nnx.Rngs` draws every key it needs from it; no split is needed.
+            var rngsName: String?
+            var keyName = ""
+            var lines: [String] = []
+            var fileEdits: [Edit] = []
+            switch context.owner {
+            case .function(let function):
+                let parameter = parameterNames[ObjectIdentifier(function)]!
+                if nnxFunctions.contains(ObjectIdentifier(function)) {
+                    guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
+                    rngsName = parameter
+                    fileEdits.append(addParameter("\(parameter): \(nnx).Rngs", to: function))
+                } else {
+                    keyName = parameter
+                    fileEdits.append(addParameter(parameter, to: function))
+                }
+            case .entry:
+                let seed: String
+                if context.file === file {
+                    switch movableSeed(seedArguments, constructor: constructor, into: scope, before: anchor) {
+                    case .failure(let error): return .failure(error)
+                    case .success(let stable): seedIsStable = seedIsStable && stable
+                    }
+                    seed = seedArguments.text
+                } else if let name = firstIdentifier(in: seedArguments) {
+                    // In another module only a literal seed means the same thing.
+                    return .failure(.unmovableSeed("the seed `\(name)` is defined in \(file.path), not in \(context.file.path)"))
+                } else {
+                    seed = seedArguments.text
+                }
+                if callsNNX, let nnx {
+                    let created = SourceEditing.freshName(["rngs"], avoiding: taken)
+                    rngsName = created
+                    lines.append("\(created) = \(nnx).Rngs\(seed)")
+                } else {
+                    keyName = SourceEditing.freshName(start.entryNames, avoiding: taken)
+                    let spelled = context.file === file ? constructor.text
+                        : spelling.spell(String(constructorName.split(separator: ".").last ?? "PRNGKey"), in: scope)
+                    lines.append("\(keyName) = \(spelled)\(seed)")
+                }
+            }
+            taken.formUnion([keyName, rngsName ?? ""])
+
+            // What each demand receives: from an `nnx.Rngs`, a fresh draw or the Rngs itself;
+            // from a key, the key when it is the only consumer, else one subkey each from one split.
+            var argumentForCall: [Node: String] = [:]
+            var readReplacement = keyName
+            if let rngs = rngsName {
+                readReplacement = "\(rngs).params()"
+                for (call, callee) in context.calls {
+                    argumentForCall[call] = nnxFunctions.contains(ObjectIdentifier(callee)) ? rngs : "\(rngs).params()"
+                }
+            } else {
+                var keyForCall: [Node: String] = [:]
+                if context.demandCount == 1 {
+                    if let only = context.calls.first { keyForCall[only.call] = keyName }
+                } else {
+                    var targets: [String] = context.directReads.isEmpty ? [] : [keyName]
+                    for (call, callee) in context.calls.sorted(by: { $0.call.startByte < $1.call.startByte }) {
+                        let subkey = SourceEditing.freshName(["key_" + subkeySuffix(for: call, callee: callee)], avoiding: taken)
+                        taken.insert(subkey)
+                        keyForCall[call] = subkey
+                        targets.append(subkey)
+                    }
+                    let count = targets.count == 2 ? "" : ", \(targets.count)"
+                    lines.append("\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope))(\(keyName)\(count))")
+                }
+                for (call, callee) in context.calls {
+                    guard let key = keyForCall[call] else { continue }
+                    if nnxFunctions.contains(ObjectIdentifier(callee)) {
+                        guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
+                        argumentForCall[call] = "\(nnx).Rngs(\(key))"
+                    } else {
+                        argumentForCall[call] = key
+                    }
+                }
+            }
+            if !lines.isEmpty { fileEdits.append(SourceEditing.insertLines(lines, before: anchor)) }
+            for read in context.directReads where read.text != readReplacement {
+                fileEdits.append(.replacement(read.byteRange, with: readReplacement))
+            }
+            for (call, callee) in context.calls {
+                guard let arguments = call.child(field: "arguments"), let value = argumentForCall[call] else { continue }
+                let parameter = parameterNames[ObjectIdentifier(callee)]!
+                fileEdits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(value)"]))
+            }
+            spellings[context.file.path] = spelling
+            edits[context.file.path, default: []] += fileEdits
+        }
+        for (path, spelling) in spellings {
+            if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
+        }
+        // A split, or a key drawn from `nnx.Rngs`, changes the numbers drawn.
+        let changesStream = contexts.contains { $0.demandCount > 1 } || !nnxFunctions.isEmpty
+        return .success((edits, changesStream || !seedIsStable ? .unsafe : .safe))
+    }
+
+    /// Whether `function` is a method of a Flax NNX module (which takes `rngs`, not a key).
+    private func isNNXMethod(_ function: Scope, in file: FileContext) -> Bool {
+        guard let owner = function.parent, owner.kind == .classBody else { return false }
+        return file.randomSources.moduleFramework(of: owner) == .nnx
+    }
+
+    /// How `file` spells `flax.nnx` at module level (`nnx` after `from flax import nnx`).
+    private func nnxName(in file: FileContext) -> String? {
+        for (name, bindings) in file.model.moduleScope.bindings where bindings.count == 1 {
+            switch bindings[0].kind {
+            case .importedMember("flax.nnx"), .importedModule("flax.nnx"): return name
+            case .importedModule("flax"): return name + ".nnx"
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private func firstIdentifier(in node: Node) -> String? {
+        if node.kind == "identifier" { return node.text }
+        for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
+            if let found = firstIdentifier(in: child) { return found }
+        }
+        return nil
+    }
+
+    func addParameter(_ parameter: String, to function: Scope) -> Edit {
+        let parameters = function.node.child(field: "parameters")!
+        // An annotated splat (`*args: int`, `**options: Any`) is a typed_parameter around the
+        // splat pattern, starting where the splat does; look through it.
+        let items = parameters.namedChildren.map { item in
+            item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
+        }
+        let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
+        let spelled = hasStar ? [parameter] : ["*", parameter]
+        let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
+        return SourceEditing.appendToList(parameters, items: spelled, before: doubleStar)
+    }
+
+    /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.
+    private func subkeySuffix(for call: Node, callee: Scope) -> String {
+        if let parent = call.parent, parent.kind == "assignment", parent.child(field: "right") == call,
+           let target = parent.child(field: "left"), target.kind == "identifier" {
+            return target.text
+        }
+        let calleeName = callee.name == "__init__" ? callee.parent?.name ?? "init" : callee.name ?? "call"
+        return SourceEditing.snakeCase(calleeName.drop { $0 == "_" }.description)
+    }
+
+    /// Names a new parameter or local in `scope` must avoid; reads of the global being replaced
+    /// do not count (they become the new name).
+    private func namesInUse(in scope: Scope, of scopeFile: FileContext) -> Set<String> {
+        guard scopeFile === file, let global = start.replacedGlobal else { return scopeFile.model.namesInUse(in: scope) }
+        return model.namesInUse(in: scope) { reference in
+            reference.name == global && model.scopeBinding(global, from: reference.scope) === model.moduleScope
+        }
+    }
+
+    /// Checks that the seed arguments mean the same where the key is now created, and whether
+    /// they are stable (literals and module constants, not attributes of other objects).
+    private func movableSeed(_ arguments: Node, constructor: Node, into scope: Scope, before anchor: Node) -> Result<Bool, FixError> {
+        var stable = true
+        var problem: String?
+        func check(_ node: Node) {
+            switch node.kind {
+            case "identifier":
+                let bound = model.scopeBinding(node.text, from: scope)
+                let original = model.scopeBinding(node.text, from: model.moduleScope)
+                if bound !== original {
+                    problem = "`\(node.text)` means something else where the key would be created"
+                } else if bound === model.moduleScope && scope === model.moduleScope,
+                          let late = model.moduleScope.bindings[node.text]?.first(where: { $0.site.startByte >= anchor.startByte }) {
+                    problem = "`\(node.text)` is bound at line \(late.site.startPosition.line), after the entry point starts"
+                }
+            case "attribute":
+                stable = false
+                if let object = node.child(field: "object") { check(object) }
+            case "integer", "float", "string", "true", "false", "none", "argument_list", "keyword_argument",
+                 "unary_operator", "binary_operator", "parenthesized_expression", "string_start", "string_content",
+                 "string_end", "escape_sequence":
+                for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
+                    check(child)
+                }
+            default:
+                problem = "the seed `\(arguments.text)` computes a value (\(node.kind)) that must not run twice or later"
+            }
+        }
+        check(arguments)
+        var root = constructor
+        while root.kind == "attribute", let object = root.child(field: "object") { root = object }
+        if model.scopeBinding(root.text, from: scope) !== model.scopeBinding(root.text, from: model.moduleScope) {
+            problem = "`\(root.text)` means something else where the key would be created"
+        }
+        if let problem { return .failure(.unmovableSeed(problem)) }
+        return .success(stable)
+    }
+
+    private func unique(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}
