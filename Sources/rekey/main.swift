@@ -35,6 +35,29 @@ struct FixOptions: ParsableArguments {
     var unsafeFixes = false
 }
 
+/// `--report FILE`, shared by diff and fix.
+struct ReportOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Also write every site left unconverted, with its reason, and the run's summary to FILE: JSON if it ends in .json, Markdown if in .md.",
+                               valueName: "FILE"))
+    var report: String?
+
+    func validate() throws {
+        if let report, FixReportWriter.Format(path: report) == nil {
+            throw ValidationError("--report \(report): the file name must end in .json or .md")
+        }
+    }
+
+    /// Writes the report if one was asked for; a failure becomes a diagnostic (exit status 2).
+    func write(_ outcome: FixOutcome, diagnostics: inout [Diagnostic]) {
+        guard let report else { return }
+        do {
+            try FixReportWriter.write(outcome, to: report)
+        } catch {
+            diagnostics.append(Diagnostic(path: report, message: error.description))
+        }
+    }
+}
+
 /// `--select` and `--ignore`, shared by check, diff and fix.
 struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("select"), parsing: .singleValue,
@@ -109,24 +132,32 @@ struct Diff: ParsableCommand {
         abstract: "Print the migration as a patch; write nothing.",
         discussion: """
             The patch (for `git apply` or `patch -p1`) goes to standard output, a summary to \
-            standard error. Suppressed findings and rules left out by --select/--ignore are not \
+            standard error; --report FILE also writes every site left unconverted, with its \
+            reason. Suppressed findings and rules left out by --select/--ignore are not \
             fixed. Exit status: 0, or 2 on usage or I/O error.
 
-            Example:
+            Examples:
               rekey diff src/ > migrate.patch && git apply migrate.patch
+              rekey diff --report leftovers.md src/ > migrate.patch
             """)
 
     @OptionGroup var paths: PathArguments
     @OptionGroup var fixOptions: FixOptions
     @OptionGroup var selectionOptions: SelectionOptions
 
+    @OptionGroup var reportOptions: ReportOptions
+
     func run() throws {
-        let report = try Engine(options: selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
+        let engine = Engine(options: try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes))
+        let report = engine.fix(paths: paths.paths)
         for change in report.changes {
             print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
         }
-        FileHandle.standardError.write(Data(TextReport.fixSummary(report, wrote: false).utf8))
-        try finish(diagnostics: report.diagnostics, findings: false)
+        let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
+        FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
+        var diagnostics = report.diagnostics
+        reportOptions.write(outcome, diagnostics: &diagnostics)
+        try finish(diagnostics: diagnostics, findings: false)
     }
 }
 
@@ -136,27 +167,38 @@ struct Fix: ParsableCommand {
         discussion: """
             Each file is replaced atomically, and only if it is unchanged since rekey read it. \
             Suppressed findings and rules left out by --select/--ignore are not fixed. \
+            A summary goes to standard error; --report FILE (.json or .md) also lists every site \
+            left unconverted, with its reason. \
             Exit status: 0, or 2 on usage or I/O error (files that could not be written are named).
 
-            Example:
+            Examples:
               rekey fix --unsafe-fixes src/models.py
+              rekey fix --report rekey-report.json src/
             """)
 
     @OptionGroup var paths: PathArguments
     @OptionGroup var fixOptions: FixOptions
     @OptionGroup var selectionOptions: SelectionOptions
 
+    @OptionGroup var reportOptions: ReportOptions
+
     func run() throws {
-        let report = try Engine(options: selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)).fix(paths: paths.paths)
+        let engine = Engine(options: try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes))
+        let report = engine.fix(paths: paths.paths)
         var diagnostics = report.diagnostics
+        var unwritten: [String] = []
         for change in report.changes {
             do {
                 try SourceLoader.replace(change.path, expected: change.original, with: change.updated)
             } catch {
                 diagnostics.append(Diagnostic(path: change.path, message: error.description))
+                unwritten.append(change.path)
             }
         }
-        FileHandle.standardError.write(Data(TextReport.fixSummary(report, wrote: true).utf8))
+        let outcome = FixOutcome(report: report, options: engine.options, wrote: true,
+                                 diagnostics: diagnostics, unwrittenFiles: unwritten)
+        FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
+        reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
 }

@@ -3,9 +3,10 @@ import jax.numpy as jnp
 import jax.random as jr
 
 
-def sample_points(n: int, key: jr.PRNGKey = jr.PRNGKey(0)) -> jnp.ndarray:
+def sample_points(n: int, *, key: jr.PRNGKey) -> jnp.ndarray:
     return jr.uniform(key, (n, 2))
 
 
 def test_sample_points():
-    assert sample_points(5).shape == (5, 2)
+    key = jr.PRNGKey(0)
+    assert sample_points(5, key=key).shape == (5, 2)

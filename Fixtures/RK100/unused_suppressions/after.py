@@ -1,3 +1,4 @@
+# jax-cannot-show: the finding is a stale comment, not a key misuse; the code runs clean.
 """Suppression comments kept after the code they silenced was fixed: one is now unused, one names
 a rule that never fires on its line. `rekey check --report-unused-suppressions` reports both."""
 import jax

@@ -33,16 +33,29 @@ public enum TextReport {
         return out
     }
 
-    /// What `diff`/`fix` did, for standard error.
-    public static func fixSummary(_ report: Engine.FixReport, wrote: Bool) -> String {
-        let applied = report.applied.values.reduce(0, +)
-        let perRule = report.applied.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        let manual = report.remaining.filter { $0.fix == nil }.count
-        let unsafe = report.remaining.filter { $0.fix?.applicability == .unsafe }.count
-        var out = "rekey: \(wrote ? "fixed" : "would fix") \(plural(applied, "site")) in \(plural(report.changes.count, "file"))"
+    /// What `diff`/`fix` did, for standard error, in one line: files changed, fixes applied per
+    /// rule, sites left for hand migration, and what happened to the other fixes. Unsafe fixes
+    /// are "not applied, rerun with --unsafe-fixes" only when that flag was not given; a fix
+    /// that was enabled and is still there was refused, or the loop hit its round limit first.
+    public static func fixSummary(_ outcome: FixOutcome) -> String {
+        let perRule = outcome.appliedByCode.map { "\($0.code): \($0.count)" }.joined(separator: ", ")
+        var out = "rekey: \(outcome.wrote ? "fixed" : "would fix") \(plural(outcome.fixesApplied, "site"))"
+            + " in \(plural(outcome.changedFiles.count, "file"))"
         if !perRule.isEmpty { out += " (\(perRule))" }
-        out += "; \(plural(manual, "site")) left for hand migration"
-        if unsafe > 0 { out += "; \(plural(unsafe, "unsafe fix", "unsafe fixes")) available with --unsafe-fixes" }
+        if !outcome.unwrittenFiles.isEmpty {
+            out += "; \(plural(outcome.unwrittenFiles.count, "changed file")) not written (see the errors)"
+        }
+        out += "; \(plural(outcome.count(.handMigration), "site")) left for hand migration"
+        let unsafe = outcome.count(.unsafeFix)
+        if unsafe > 0 {
+            out += "; \(plural(unsafe, "unsafe fix", "unsafe fixes")) not applied (rerun with --unsafe-fixes)"
+        }
+        let notApplied = outcome.count(.fixNotApplied)
+        if notApplied > 0 {
+            out += "; \(plural(notApplied, "enabled fix", "enabled fixes")) not applied ("
+                + (outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
+                + ")"
+        }
         return out + ".\n"
     }
 

@@ -24,8 +24,13 @@ struct RandomDefaultArgument: Rule {
             signature also claims the argument is optional when the caller should choose it.
             """,
         fixSafety: """
-            No automatic fix: make the key a required parameter (`*, key`) created at the entry \
-            point, and draw any random default inside the function from that key.
+            A default that is a key-making call (`key=jax.random.PRNGKey(0)`) becomes a required \
+            keyword-only parameter (`*, key`); calls that relied on the default pass a key, \
+            threaded up to the entry points, which create it from the default's seed. Safe when \
+            each entry point makes one such call (it sees the same key as before), unsafe when a \
+            split is needed. A call passing the key by position or through `*args` stops the fix. \
+            A default that samples (`w=jax.random.normal(…)`) is left for hand migration: draw it \
+            inside the function from a key parameter.
             """,
         examples: [
             RuleExample(
@@ -44,8 +49,33 @@ struct RandomDefaultArgument: Rule {
                     def init_weights(shape, *, key):
                         return jax.random.normal(key, shape)
 
+                    """),
+            RuleExample(
+                bad: """
+                    import jax
+
+
+                    def init_weights(shape, key=jax.random.PRNGKey(0)):
+                        return jax.random.normal(key, shape)
+
+
+                    def test_init_weights():
+                        assert init_weights((2, 3)).shape == (2, 3)
+
                     """,
-                fixedByRekey: false),
+                good: """
+                    import jax
+
+
+                    def init_weights(shape, *, key):
+                        return jax.random.normal(key, shape)
+
+
+                    def test_init_weights():
+                        key = jax.random.PRNGKey(0)
+                        assert init_weights((2, 3), key=key).shape == (2, 3)
+
+                    """),
             RuleExample(
                 bad: """
                     import jax.random as jr
@@ -85,13 +115,34 @@ struct RandomDefaultArgument: Rule {
             where parameter.kind == "default_parameter" || parameter.kind == "typed_default_parameter" {
                 guard let name = parameter.child(.name)?.text, let value = parameter.child(.value),
                       let (node, what) = randomness(in: value, scope: outer, sources: sources) else { continue }
-                findings.append(Finding(
-                    code: code, node: node, path: file.path,
-                    message: Self.message(parameter: name, function: function, what: what),
-                    remedy: .manual(reason: Self.manualReason)))
+                let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope).plan()
+                findings.append(finding(node: node, message: Self.message(parameter: name, function: function, what: what),
+                                        plan: plan, in: file))
             }
         }
         return findings.sorted { $0.range < $1.range }
+    }
+
+    /// Plans again with the other files in view, so callers there pass the key too.
+    func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
+        for scope in file.model.scopes where scope.kind == .function {
+            guard let parameters = scope.node.child(.parameters) else { continue }
+            for parameter in parameters.namedChildren where parameter.byteRange.contains(finding.range) {
+                let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope, project: project).plan()
+                return self.finding(node: file.model.tree.root.namedDescendant(for: finding.range) ?? parameter,
+                                    message: finding.message, plan: plan, in: file)
+            }
+        }
+        return nil
+    }
+
+    private func finding(node: Node, message: String, plan: RequiredKeyParameter.Plan, in file: FileContext) -> Finding {
+        switch plan {
+        case .fix(let fix, let touched):
+            return Finding(code: code, node: node, path: file.path, message: message, remedy: .fix(fix), touchedSymbols: touched)
+        case .manual(let reason):
+            return Finding(code: code, node: node, path: file.path, message: message, remedy: .manual(reason: reason))
+        }
     }
 
     /// The first random thing a default value does, and how to say it.

@@ -281,10 +281,10 @@ struct KeyThreading {
                 if nnxFunctions.contains(ObjectIdentifier(function)) {
                     guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
                     rngsName = parameter
-                    fileEdits.append(addParameter("\(parameter): \(nnx).Rngs", to: function))
+                    fileEdits.append(SourceEditing.addKeywordOnlyParameter("\(parameter): \(nnx).Rngs", to: function))
                 } else {
                     keyName = parameter
-                    fileEdits.append(addParameter(parameter, to: function))
+                    fileEdits.append(SourceEditing.addKeywordOnlyParameter(parameter, to: function))
                 }
             case .entry:
                 let seed: String
@@ -393,18 +393,6 @@ struct KeyThreading {
         return nil
     }
 
-    func addParameter(_ parameter: String, to function: Scope) -> Edit {
-        let parameters = function.node.child(field: "parameters")!
-        // An annotated splat (`*args: int`, `**options: Any`) is a typed_parameter around the
-        // splat pattern, starting where the splat does; look through it.
-        let items = parameters.namedChildren.map { item in
-            item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
-        }
-        let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
-        let spelled = hasStar ? [parameter] : ["*", parameter]
-        let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
-        return SourceEditing.appendToList(parameters, items: spelled, before: doubleStar)
-    }
 
     /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.
     private func subkeySuffix(for call: Node, callee: Scope) -> String {

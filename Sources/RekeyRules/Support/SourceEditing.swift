@@ -1,3 +1,4 @@
+import RekeyAnalysis
 import RekeyEdits
 import RekeySyntax
 
@@ -98,6 +99,21 @@ enum SourceEditing {
             return .insertion(" " + inline + ",", at: last.endByte)
         }
         return .insertion(", " + inline, at: last.endByte)
+    }
+
+    /// Appends a keyword-only parameter (`*, key`, or `key` after an existing `*`/`*args`),
+    /// before `**kwargs` when there is one.
+    static func addKeywordOnlyParameter(_ parameter: String, to function: Scope) -> Edit {
+        let parameters = function.node.child(field: "parameters")!
+        // An annotated splat (`*args: int`, `**options: Any`) is a typed_parameter around the
+        // splat pattern, starting where the splat does; look through it.
+        let items = parameters.namedChildren.map { item in
+            item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
+        }
+        let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
+        let spelled = hasStar ? [parameter] : ["*", parameter]
+        let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
+        return appendToList(parameters, items: spelled, before: doubleStar)
     }
 
     /// `MyLayer` → `my_layer`, `HTTPServer` → `http_server`, `make_model` stays.

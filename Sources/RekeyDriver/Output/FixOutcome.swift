@@ -1,0 +1,136 @@
+import RekeyEdits
+import RekeyRules
+
+/// What a `diff` or `fix` run did and what it left, classified once so the summary on standard
+/// error and the `--report` file (``FixReportWriter``) cannot disagree.
+public struct FixOutcome: Sendable {
+    /// A finding the run left in place, and why.
+    public struct Site: Sendable {
+        public enum Kind: String, Sendable, CaseIterable {
+            /// No automatic fix (a manual remedy, or a display-only suggestion).
+            case handMigration = "hand-migration"
+            /// An unsafe fix, not applied because `--unsafe-fixes` was not given.
+            case unsafeFix = "unsafe-fix"
+            /// An enabled fix the fix loop did not apply: refused (overlap, syntax error), or the
+            /// loop stopped at its round limit before reaching a fixed point.
+            case fixNotApplied = "fix-not-applied"
+        }
+
+        public let finding: Finding
+        public let kind: Kind
+        /// Why the site was not converted, in one sentence a person can act on.
+        public let reason: String
+
+        /// The tier of the fix that was not applied; nil for a manual remedy.
+        public var fixAvailable: Applicability? { finding.fix?.applicability }
+    }
+
+    /// `fix` wrote files; `diff` only printed the patch.
+    public let wrote: Bool
+    public let unsafeFixesEnabled: Bool
+    /// Files rewritten (`fix`) or that the patch changes (`diff`), in the engine's order.
+    public let changedFiles: [String]
+    /// Files `fix` changed but could not write (named in ``diagnostics``).
+    public let unwrittenFiles: [String]
+    /// Fixes applied, by rule, in code order.
+    public let appliedByCode: [(code: RuleCode, count: Int)]
+    /// Every finding left after fixing, by path and position. With `diff` nothing is written, so
+    /// positions are in the text as the patch leaves it.
+    public let sites: [Site]
+    public let diagnostics: [Diagnostic]
+    public let rounds: Int
+    /// The engine's round limit; reaching it with fixes left means no fixed point was reached.
+    public let maximumRounds: Int
+
+    /// `diagnostics` replaces the report's own when the caller added some (files `fix` could not
+    /// write); `unwrittenFiles` are the changed files whose write failed.
+    public init(report: Engine.FixReport, options: Engine.Options, wrote: Bool,
+                diagnostics: [Diagnostic]? = nil, unwrittenFiles: [String] = []) {
+        self.wrote = wrote
+        self.unsafeFixesEnabled = options.unsafeFixes
+        let unwritten = Set(unwrittenFiles)
+        self.changedFiles = report.changes.map(\.path).filter { !unwritten.contains($0) }
+        self.unwrittenFiles = report.changes.map(\.path).filter { unwritten.contains($0) }
+        self.appliedByCode = report.applied.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        self.diagnostics = (diagnostics ?? report.diagnostics).sorted()
+        self.rounds = report.rounds
+        self.maximumRounds = options.maximumRounds
+        let reachedLimit = report.rounds >= options.maximumRounds
+        let refusals = Self.refusalReasons(report.diagnostics)
+        self.sites = report.remaining.map { finding in
+            Self.classify(finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: reachedLimit,
+                          maximumRounds: options.maximumRounds,
+                          refusals: refusals[RefusalKey(path: finding.path, code: finding.code)] ?? [])
+        }
+    }
+
+    public var fixesApplied: Int { appliedByCode.reduce(0) { $0 + $1.count } }
+
+    public func count(_ kind: Site.Kind) -> Int { sites.count(where: { $0.kind == kind }) }
+
+    /// Sites left, by rule, in code order.
+    public var sitesLeftByCode: [(code: RuleCode, count: Int)] {
+        var byCode: [RuleCode: Int] = [:]
+        for site in sites { byCode[site.finding.code, default: 0] += 1 }
+        return byCode.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Whether the loop stopped at its round limit (so leftover enabled fixes may be new ones
+    /// the last round's rewrite exposed, never attempted).
+    public var reachedRoundLimit: Bool { rounds >= maximumRounds }
+
+    // MARK: Classification
+
+    static func classify(_ finding: Finding, unsafeFixesEnabled: Bool, reachedLimit: Bool,
+                         maximumRounds: Int, refusals: [String]) -> Site {
+        switch finding.remedy {
+        case .manual(let reason):
+            return Site(finding: finding, kind: .handMigration, reason: reason)
+        case .fix(let fix):
+            switch fix.applicability {
+            case .displayOnly:
+                return Site(finding: finding, kind: .handMigration,
+                            reason: "\(Messages.displayOnly): \(fix.title)")
+            case .unsafe where !unsafeFixesEnabled:
+                return Site(finding: finding, kind: .unsafeFix, reason: "\(Messages.unsafeNotEnabled): \(fix.title)")
+            case .unsafe, .safe:
+                let why: String
+                if !refusals.isEmpty {
+                    why = "refused: " + refusals.joined(separator: "; ")
+                } else if reachedLimit {
+                    why = Messages.noFixedPoint(maximumRounds)
+                } else {
+                    why = Messages.loopStopped
+                }
+                return Site(finding: finding, kind: .fixNotApplied, reason: "\(fix.applicability) fix not applied (\(why)): \(fix.title)")
+            }
+        }
+    }
+
+    struct RefusalKey: Hashable {
+        let path: String
+        let code: RuleCode
+    }
+
+    /// The engine reports a refused fix as a warning `CODE fix not applied: reason` on the
+    /// finding's path; FixReport keeps no link from a refusal to its finding, so the reasons are
+    /// matched back by path and code (a file with two refused fixes of one rule gets both).
+    static func refusalReasons(_ diagnostics: [Diagnostic]) -> [RefusalKey: [String]] {
+        var reasons: [RefusalKey: [String]] = [:]
+        for diagnostic in diagnostics where diagnostic.severity == .warning {
+            let parts = diagnostic.message.split(separator: " fix not applied: ", maxSplits: 1)
+            guard parts.count == 2, parts[0].hasPrefix("RK"), !parts[0].contains(" ") else { continue }
+            let key = RefusalKey(path: diagnostic.path, code: RuleCode(String(parts[0])))
+            let reason = String(parts[1])
+            if !(reasons[key]?.contains(reason) ?? false) { reasons[key, default: []].append(reason) }
+        }
+        return reasons
+    }
+
+    enum Messages {
+        static let displayOnly = "display-only suggestion, never applied automatically; apply it by hand"
+        static let unsafeNotEnabled = "unsafe fix, not applied without --unsafe-fixes (it changes the random stream or rests on a guess)"
+        static let loopStopped = "the fix loop stopped before applying it"
+        static func noFixedPoint(_ rounds: Int) -> String { "no fixed point within \(rounds) rounds" }
+    }
+}

@@ -1,0 +1,311 @@
+import Foundation
+import RekeyRules
+
+/// `rekey diff|fix --report FILE`: every site the run left unconverted, with its reason, and the
+/// run's summary, as JSON (`FILE` ends in `.json`) or Markdown (`.md`). The file is written
+/// atomically: a temporary file in the same directory, renamed over `FILE`.
+///
+/// JSON, schema version "1" (the finding members as in ``JSONReport``; new members may be added
+/// without changing `version`, none is removed or renamed without bumping it):
+///
+/// ```text
+/// {
+///   "version": "1",
+///   "tool": { "name": "rekey", "version": "0.1.0" },
+///   "command": "diff" | "fix",            // diff writes nothing: positions are in the patched text
+///   "unsafe_fixes": false,                // whether --unsafe-fixes was given
+///   "summary": {
+///     "files_changed": 1,                 // rewritten by fix, or changed by diff's patch
+///     "fixes_applied": 2,
+///     "fixes_applied_by_code": { "RK001": 2 },        // code order
+///     "sites_left": 2,                    // = the length of "sites"
+///     "sites_left_by_code": { "RK003": 1, "RK004": 1 },
+///     "hand_migrations": 1,               // sites of kind "hand-migration"
+///     "unsafe_fixes_not_applied": 1,      // kind "unsafe-fix" (always 0 with --unsafe-fixes)
+///     "fixes_not_applied": 0,             // kind "fix-not-applied"
+///     "rounds": 1,                        // fix rounds run
+///     "fixed_point": true                 // false: the round limit was reached with fixes left
+///   },
+///   "changed_files": [ "src/m.py" ],
+///   "unwritten_files": [],                // fix: changed but could not be written (see diagnostics)
+///   "sites": [                            // every finding left, sorted by path, then position
+///     {
+///       "code": "RK004",
+///       "name": "key-reused",
+///       "message": "...",
+///       "path": "src/m.py",
+///       "start": { "line": 6, "column": 9 },  // 1-based; columns in Unicode code points
+///       "end":   { "line": 6, "column": 38 }, // exclusive
+///       "kind": "hand-migration" | "unsafe-fix" | "fix-not-applied",
+///       "reason": "...",                  // the manual reason, or why the fix was not applied
+///       "fix_available": null | "unsafe" | "safe" | "display-only"   // null: no fix at all
+///     }
+///   ],
+///   "diagnostics": [ { "path": "broken.py", "severity": "error" | "warning", "message": "..." } ]
+/// }
+/// ```
+///
+/// Without `--unsafe-fixes`, `fix_available` is `"unsafe"` (kind `unsafe-fix`), `"display-only"`
+/// (a suggestion, kind `hand-migration`) or null; `"safe"`, and `"unsafe"` with `--unsafe-fixes`,
+/// mean an enabled fix the loop refused or never reached (kind `fix-not-applied`).
+///
+/// Markdown: a title, one line saying how the run was made, a summary table per rule (fixes
+/// applied, sites left) with a total row, the counts by kind, then per file a table of
+/// `line:col`, code, message and reason, then the diagnostics. Table cells escape `|` as `\|`,
+/// line breaks as `<br>`, and Markdown punctuation outside the messages' code spans, so a cell
+/// never splits and the text reads as written.
+public enum FixReportWriter {
+    public static let schemaVersion = "1"
+
+    public enum Format: String, Sendable, CaseIterable {
+        case json, markdown
+
+        /// By the file name's extension (`.json` or `.md`, in any case); nil for anything else.
+        public init?(path: String) {
+            switch (path as NSString).pathExtension.lowercased() {
+            case "json": self = .json
+            case "md": self = .markdown
+            default: return nil
+            }
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case unsupportedExtension(String)
+        case writeFailed(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .unsupportedExtension(let path):
+                return "report not written: \(path) must end in .json or .md"
+            case .writeFailed(_, let reason):
+                return "report not written: \(reason)"
+            }
+        }
+    }
+
+    public static func render(_ outcome: FixOutcome, as format: Format) -> String {
+        switch format {
+        case .json: return json(outcome).rendered()
+        case .markdown: return markdown(outcome)
+        }
+    }
+
+    /// Renders in the format `path` names and replaces `path` atomically.
+    public static func write(_ outcome: FixOutcome, to path: String) throws(Failure) {
+        guard let format = Format(path: path) else { throw .unsupportedExtension(path) }
+        try writeAtomically(Array(render(outcome, as: format).utf8), to: path)
+    }
+
+    // MARK: JSON
+
+    public static func json(_ outcome: FixOutcome) -> JSONValue {
+        [
+            "version": .string(schemaVersion),
+            "tool": ["name": .string(RekeyTool.name), "version": .string(RekeyTool.version)],
+            "command": .string(outcome.wrote ? "fix" : "diff"),
+            "unsafe_fixes": .bool(outcome.unsafeFixesEnabled),
+            "summary": [
+                "files_changed": .number(outcome.changedFiles.count),
+                "fixes_applied": .number(outcome.fixesApplied),
+                "fixes_applied_by_code": byCode(outcome.appliedByCode),
+                "sites_left": .number(outcome.sites.count),
+                "sites_left_by_code": byCode(outcome.sitesLeftByCode),
+                "hand_migrations": .number(outcome.count(.handMigration)),
+                "unsafe_fixes_not_applied": .number(outcome.count(.unsafeFix)),
+                "fixes_not_applied": .number(outcome.count(.fixNotApplied)),
+                "rounds": .number(outcome.rounds),
+                "fixed_point": .bool(!(outcome.reachedRoundLimit && outcome.count(.fixNotApplied) > 0)),
+            ],
+            "changed_files": .array(outcome.changedFiles.map { .string($0) }),
+            "unwritten_files": .array(outcome.unwrittenFiles.map { .string($0) }),
+            "sites": .array(outcome.sites.map(site)),
+            "diagnostics": .array(outcome.diagnostics.map { diagnostic in
+                [
+                    "path": .string(diagnostic.path),
+                    "severity": .string(diagnostic.severity == .error ? "error" : "warning"),
+                    "message": .string(diagnostic.message),
+                ]
+            }),
+        ]
+    }
+
+    static func site(_ site: FixOutcome.Site) -> JSONValue {
+        let finding = site.finding
+        return [
+            "code": .string(finding.code.rawValue),
+            "name": .string(RuleCatalog.name(of: finding.code)),
+            "message": .string(finding.message),
+            "path": .string(finding.path),
+            "start": JSONReport.position(finding.start),
+            "end": JSONReport.position(finding.end),
+            "kind": .string(site.kind.rawValue),
+            "reason": .string(site.reason),
+            "fix_available": .string(site.fixAvailable?.description),
+        ]
+    }
+
+    static func byCode(_ counts: [(code: RuleCode, count: Int)]) -> JSONValue {
+        .object(counts.map { .init($0.code.rawValue, .number($0.count)) })
+    }
+
+    // MARK: Markdown
+
+    public static func markdown(_ outcome: FixOutcome) -> String {
+        var out = "# rekey \(outcome.wrote ? "fix" : "diff") report\n\n"
+        out += "`rekey \(outcome.wrote ? "fix" : "diff")`"
+        out += outcome.unsafeFixesEnabled ? " with `--unsafe-fixes`" : " (safe fixes only)"
+        out += ", \(TextReport.plural(outcome.rounds, "round")) of fixes"
+        out += outcome.wrote ? "; files were rewritten.\n\n" : "; nothing was written, positions are in the patched text.\n\n"
+
+        let applied = Dictionary(uniqueKeysWithValues: outcome.appliedByCode.map { ($0.code, $0.count) })
+        let left = Dictionary(uniqueKeysWithValues: outcome.sitesLeftByCode.map { ($0.code, $0.count) })
+        out += "| rule | name | fixes applied | sites left |\n|---|---|---:|---:|\n"
+        for code in Set(applied.keys).union(left.keys).sorted() {
+            out += "| \(code) | \(escapeText(RuleCatalog.name(of: code))) | \(applied[code] ?? 0) | \(left[code] ?? 0) |\n"
+        }
+        out += "| **total** | | **\(outcome.fixesApplied)** | **\(outcome.sites.count)** |\n\n"
+
+        out += "- files changed: \(outcome.changedFiles.count)\n"
+        if !outcome.unwrittenFiles.isEmpty { out += "- files not written: \(outcome.unwrittenFiles.count) (see the diagnostics)\n" }
+        out += "- sites left for hand migration: \(outcome.count(.handMigration))\n"
+        if !outcome.unsafeFixesEnabled {
+            out += "- unsafe fixes not applied (rerun with `--unsafe-fixes`): \(outcome.count(.unsafeFix))\n"
+        }
+        if outcome.count(.fixNotApplied) > 0 {
+            out += "- enabled fixes not applied: \(outcome.count(.fixNotApplied))"
+            out += outcome.reachedRoundLimit ? " (no fixed point within \(outcome.maximumRounds) rounds)\n" : "\n"
+        }
+
+        var byPath: [(path: String, sites: [FixOutcome.Site])] = []
+        for site in outcome.sites {
+            if byPath.last?.path == site.finding.path {
+                byPath[byPath.count - 1].sites.append(site)
+            } else {
+                byPath.append((site.finding.path, [site]))
+            }
+        }
+        out += "\n## Sites left\n\n"
+        if byPath.isEmpty { out += "None: every finding was fixed.\n" }
+        for (path, sites) in byPath {
+            out += "### \(codeSpan(path))\n\n| line:col | code | message | reason |\n|---|---|---|---|\n"
+            for site in sites {
+                let finding = site.finding
+                out += "| \(finding.start.line):\(finding.start.column) | \(finding.code) | "
+                    + "\(escapeCell(finding.message)) | \(escapeCell(site.reason)) |\n"
+            }
+            out += "\n"
+        }
+        if !outcome.diagnostics.isEmpty {
+            out += "## Diagnostics\n\n"
+            for diagnostic in outcome.diagnostics {
+                out += "- \(codeSpan(diagnostic.path)): \(diagnostic.severity == .error ? "error" : "warning"): "
+                    + "\(escapeCell(diagnostic.message))\n"
+            }
+        }
+        return out
+    }
+
+    /// A table cell from rekey's message text, which marks code with backticks: code spans are
+    /// kept as code (a pipe in one still needs `\|`, which GFM removes before reading the span,
+    /// and a line break becomes a space, as a code span would render it); everything else is
+    /// plain text. A backtick run with no closing run of the same length is literal text.
+    public static func escapeCell(_ text: String) -> String {
+        let scalars = Array(text.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars)
+        var out = ""
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "`" else {
+                var end = index
+                while end < scalars.count, scalars[end] != "`" { end += 1 }
+                out += escapeText(String(String.UnicodeScalarView(scalars[index..<end])))
+                index = end
+                continue
+            }
+            var runEnd = index
+            while runEnd < scalars.count, scalars[runEnd] == "`" { runEnd += 1 }
+            let length = runEnd - index
+            if let close = closingRun(of: length, in: scalars, from: runEnd) {
+                for scalar in scalars[index..<(close + length)] {
+                    switch scalar {
+                    case "|": out += "\\|"
+                    case "\n", "\r": out += " "
+                    default: out.unicodeScalars.append(scalar)
+                    }
+                }
+                index = close + length
+            } else {
+                out += String(repeating: "\\`", count: length)
+                index = runEnd
+            }
+        }
+        return out
+    }
+
+    /// Plain text for a cell, a heading or a list item: ASCII punctuation that Markdown could
+    /// read as markup is backslash-escaped (CommonMark allows it before any ASCII punctuation),
+    /// and line breaks become `<br>` (a raw one would end the table row).
+    public static func escapeText(_ text: String) -> String {
+        var out = ""
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            defer { previousWasCR = scalar == "\r" }
+            switch scalar {
+            case "\n": if !previousWasCR { out += "<br>" }
+            case "\r": out += "<br>"
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "&", "|", "~", "#", "!", "$":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `text` as one code span: a fence longer than any backtick run inside, padded with spaces
+    /// when the text starts or ends with a backtick; `|` is still escaped for tables.
+    public static func codeSpan(_ text: String) -> String {
+        var longest = 0
+        var run = 0
+        for scalar in text.unicodeScalars {
+            run = scalar == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        var body = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "|", with: "\\|")
+        if body.hasPrefix("`") || body.hasSuffix("`") { body = " \(body) " }
+        return fence + body + fence
+    }
+
+    private static func closingRun(of length: Int, in scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        var index = start
+        while index < scalars.count {
+            guard scalars[index] == "`" else { index += 1; continue }
+            var end = index
+            while end < scalars.count, scalars[end] == "`" { end += 1 }
+            if end - index == length { return index }
+            index = end
+        }
+        return nil
+    }
+
+    // MARK: Writing
+
+    /// Like ``SourceLoader/replace(_:expected:with:)`` without the "unchanged since read" check:
+    /// the report may not exist yet. An existing report's permissions are kept.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Failure) {
+        let directory = (path as NSString).deletingLastPathComponent.nonEmpty ?? "."
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\((path as NSString).lastPathComponent).rekey-\(getpid())")
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: path))?.filter { $0.key == .posixPermissions }
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: attributes) else {
+            throw .writeFailed(path: path, reason: "cannot create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .writeFailed(path: path, reason: "cannot rename into place: \(reason)")
+        }
+    }
+}
