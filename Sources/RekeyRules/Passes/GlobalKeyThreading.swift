@@ -27,12 +27,28 @@ struct GlobalKeyThreading {
         }
         var start = KeyThreading.Start()
         start.reads = model.references(to: name, boundIn: model.moduleScope).filter { $0.node != global.nameNode }
+            .map { ($0, file) }
         start.replacedGlobal = name
         let preferred = String(name.drop { $0 == "_" }.lowercased())
         start.entryNames = preferred.isEmpty ? ["key"] : [preferred, "key"]
         start.blockers = validateGlobalStatement()
-        if let project, let importer = ProjectUses(project: project).importers(of: name, in: file).first {
-            start.blockers.append("`\(name)` itself is imported by \(importer.path)")
+        // Files that import the key itself (`from .data import KEY`) read it too; the import goes.
+        var importRemovals: [String: [Edit]] = [:]
+        if let project {
+            for importer in ProjectUses(project: project).importers(of: name, in: file) {
+                let qualified = file.moduleName + "." + name
+                for scope in importer.model.scopes {
+                    for binding in scope.bindings.values.joined() where binding.importedName.map(importer.absolute) == qualified {
+                        guard binding.name == name, scope === importer.model.moduleScope,
+                              let removal = SourceEditing.removingImportedName(binding.nameNode, from: binding.site) else {
+                            start.blockers.append("`\(name)` is imported by \(importer.path) in a way rekey does not rewrite")
+                            continue
+                        }
+                        importRemovals[importer.path, default: []].append(removal)
+                        start.reads += importer.model.references(to: name, boundIn: scope).map { ($0, importer) }
+                    }
+                }
+            }
         }
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, let readers):
@@ -42,6 +58,7 @@ struct GlobalKeyThreading {
                 return .manual(reason: "the statement creating `\(name)` shares its line", readers: readers)
             }
             edits[file.path, default: []].append(SourceEditing.deletingLines(lines, in: model.source))
+            for (path, removals) in importRemovals { edits[path, default: []] += removals }
             return .fix(Fix(title: "pass `\(name)` explicitly instead of reading it at import time",
                             applicability: applicability, edits: edits),
                         readers: readers, touchedSymbols: touched)

@@ -25,8 +25,9 @@ struct KeyThreading {
     let start: Start
 
     struct Start {
-        /// Reads of a key (a module-level global) that the contexts reading it now get passed.
-        var reads: [Reference] = []
+        /// Reads of a key (a module-level global) that the contexts reading it now get passed,
+        /// in this file or (through imports of it) in others.
+        var reads: [(reference: Reference, file: FileContext)] = []
         /// The global being replaced: its reads do not count as names in use.
         var replacedGlobal: String?
         /// Functions that already take the key under a name: their callers must now pass it.
@@ -121,8 +122,8 @@ struct KeyThreading {
         }
 
         blockers += start.blockers
-        for reference in start.reads {
-            owningContext(of: reference.node, in: reference.scope, of: file, what: "`\(reference.name)` is read")?
+        for (reference, readFile) in start.reads {
+            owningContext(of: reference.node, in: reference.scope, of: readFile, what: "`\(reference.name)` is read")?
                 .directReads.append(reference.node)
         }
         var fixedParameters: [ObjectIdentifier: String] = [:]

@@ -116,6 +116,27 @@ enum SourceEditing {
         return appendToList(parameters, items: spelled, before: doubleStar)
     }
 
+    /// Removes one name from a `from … import a, b` statement: the whole statement (its lines)
+    /// when it is the only name, else the name with the comma that separates it. Nil for an
+    /// aliased name or a statement rekey does not lay out.
+    static func removingImportedName(_ name: Node, from statement: Node) -> Edit? {
+        guard statement.kind == "import_from_statement", name.parent?.kind == "dotted_name",
+              let imported = name.parent, imported.parent == statement else { return nil }
+        let names = statement.children(field: "name")
+        guard names.contains(imported) else { return nil }
+        if names.count == 1 {
+            return wholeLines(of: statement).map { deletingLines($0, in: statement.source) }
+        }
+        let source = statement.source
+        if let comma = imported.nextSibling, comma.kind == "," {
+            var end = comma.endByte
+            while end < source.bytes.count, source.bytes[end] == UInt8(ascii: " ") { end += 1 }
+            return .deletion(ByteRange(imported.startByte, end))
+        }
+        guard let comma = imported.previousSibling, comma.kind == "," else { return nil }
+        return .deletion(ByteRange(comma.startByte, imported.endByte))
+    }
+
     /// `MyLayer` → `my_layer`, `HTTPServer` → `http_server`, `make_model` stays.
     static func snakeCase(_ name: String) -> String {
         var result = ""
