@@ -1,0 +1,29 @@
+"""A toy training script: `main()` builds the data and the model, which both read a global key."""
+import jax
+import jax.numpy as jnp
+
+SEED = 11
+rng = jax.random.PRNGKey(SEED)
+
+
+def make_data(n, dim):
+    x = jax.random.normal(rng, (n, dim))
+    return x, x.sum(axis=1)
+
+
+def train(x, y, steps=5, lr=0.1):
+    w = jnp.zeros(x.shape[1])
+    for _ in range(steps):
+        grad = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)
+        w = w - lr * grad
+    return w
+
+
+def main():
+    x, y = make_data(16, 3)
+    w = train(x, y)
+    print(w.shape)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""A policy network that initialises its weights in a helper method called from __init__."""
+import jax
+import jax.numpy as jnp
+
+KEY = jax.random.PRNGKey(1)
+
+
+class Policy:
+    def __init__(self, obs_dim, n_actions):
+        self.obs_dim = obs_dim
+        self.n_actions = n_actions
+        self.w = self._init_weights()
+
+    def _init_weights(self):
+        return 0.1 * jax.random.normal(KEY, (self.obs_dim, self.n_actions))
+
+    def logits(self, obs):
+        return obs @ self.w
+
+
+def test_policy_logits():
+    policy = Policy(4, 2)
+    assert policy.logits(jnp.ones(4)).shape == (2,)

@@ -1,0 +1,20 @@
+# equinox (bad): evaluates at import and reuses the same key forever
+import jax, equinox as eqx, jax.numpy as jnp
+
+key = jax.random.PRNGKey(0)  # import-time
+class MyLayer(eqx.Module):
+    w: jax.Array = eqx.field(init=False)
+    def __init__(self):
+        self.w = jax.random.normal(key, (128, 128))  # key reuse risk
+    def __call__(self, x):
+        return x @ self.w
+
+
+def test_my_layer():
+    layer = MyLayer()
+    assert layer(jnp.ones(128)).shape == (128,)
+
+
+def test_my_layer_again():
+    layer = MyLayer()
+    assert layer.w.shape == (128, 128)

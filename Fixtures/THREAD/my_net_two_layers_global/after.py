@@ -1,0 +1,24 @@
+"""The seed guide's MyNet, with both layers drawing from a module-level key."""
+import jax
+import jax.numpy as jnp
+import equinox as eqx
+
+
+class MyNet(eqx.Module):
+    l1: eqx.nn.Linear
+    l2: eqx.nn.Linear
+
+    def __init__(self, in_dim, hidden, out_dim, *, key):
+        key_linear, key_linear2 = jax.random.split(key)
+        self.l1 = eqx.nn.Linear(in_dim, hidden, key=key_linear)
+        self.l2 = eqx.nn.Linear(hidden, out_dim, key=key_linear2)
+
+    def __call__(self, x):
+        return self.l2(jax.nn.relu(self.l1(x)))
+
+
+def test_forward():
+    key = jax.random.PRNGKey(0)
+    model = MyNet(in_dim=32, hidden=64, out_dim=10, key=key)
+    x = jnp.ones(32)
+    assert model(x).shape == (10,)

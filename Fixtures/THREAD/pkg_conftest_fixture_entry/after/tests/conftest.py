@@ -1,0 +1,10 @@
+import pytest
+
+from pkg.encoder import Encoder
+import jax
+
+
+@pytest.fixture
+def encoder():
+    rng = jax.random.PRNGKey(7)
+    return Encoder(dim=8, key=rng)

@@ -1,0 +1,13 @@
+"""Random flips for a demo; the flip key lives at module level but only this module reads it."""
+import jax
+import jax.numpy as jnp
+
+
+def random_flip(images, *, key):
+    flip = jax.random.bernoulli(key, 0.5, (images.shape[0], 1, 1))
+    return jnp.where(flip, images[:, :, ::-1], images)
+
+
+if __name__ == "__main__":
+    flip_key = jax.random.PRNGKey(3)
+    print(random_flip(jnp.ones((2, 4, 4)), key=flip_key).shape)

@@ -1,0 +1,1 @@
+"""Image utilities: augmentation and weight initialisation."""

@@ -1,0 +1,1 @@
+"""A tiny Equinox model package."""

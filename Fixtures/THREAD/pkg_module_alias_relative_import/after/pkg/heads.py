@@ -1,0 +1,9 @@
+"""Output heads (the layers module imported under an alias)."""
+import jax
+
+import pkg.layers as layers
+
+
+def classifier_head(features, classes, *, key):
+    dense = layers.Dense(features, classes, key=key)
+    return lambda x: jax.nn.log_softmax(dense(x))

@@ -1,0 +1,15 @@
+"""Shared building blocks; every Dense draws its weights from the module-level key."""
+import equinox as eqx
+import jax
+
+KEY = jax.random.PRNGKey(1)
+
+
+class Dense(eqx.Module):
+    linear: eqx.nn.Linear
+
+    def __init__(self, n_in, n_out):
+        self.linear = eqx.nn.Linear(n_in, n_out, key=KEY)
+
+    def __call__(self, x):
+        return self.linear(x)

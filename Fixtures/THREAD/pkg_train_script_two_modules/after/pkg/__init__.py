@@ -1,0 +1,1 @@
+"""Toy regression: data, model and a training script (python -m pkg.train)."""

@@ -1,0 +1,8 @@
+"""The regressor: a small MLP initialised from the same key as the data."""
+import equinox as eqx
+
+from .data import FEATURES
+
+
+def init_model(width=8, *, key):
+    return eqx.nn.MLP(FEATURES, 1, width, 2, key=key)
