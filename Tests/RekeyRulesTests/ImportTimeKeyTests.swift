@@ -611,9 +611,9 @@ struct ImportTimeKeyTests {
 
             class Model:
                 def __init__(self, size, *, key):
-                    key, key_init_weights = jax.random.split(key)
+                    key, key_w = jax.random.split(key)
                     self.b = jax.random.uniform(key, (size,))
-                    self.w = self.init_weights(size, key=key_init_weights)
+                    self.w = self.init_weights(size, key=key_w)
 
                 def init_weights(self, size, *, key):
                     return jax.random.normal(key, (size,))

@@ -5,10 +5,10 @@ import jax.numpy as jnp
 
 def init_attention(key, dim, heads=2):
     scale = 1.0 / jnp.sqrt(dim)
-    key, key_wq, key_wk = jax.random.split(key, 3)
+    key_wq, key_wk, key_wv = jax.random.split(key, 3)
     wq = jax.random.normal(key_wq, (dim, dim)) * scale
     wk = jax.random.normal(key_wk, (dim, dim)) * scale
-    wv = jax.random.normal(key, (dim, dim)) * scale
+    wv = jax.random.normal(key_wv, (dim, dim)) * scale
     return {"wq": wq, "wk": wk, "wv": wv, "heads": heads}
 
 

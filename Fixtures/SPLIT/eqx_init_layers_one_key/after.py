@@ -10,10 +10,10 @@ class MyNet(eqx.Module):
     l3: eqx.nn.Linear
 
     def __init__(self, in_dim, hidden, out_dim, key):
-        key, key_linear, key_linear2 = jax.random.split(key, 3)
-        self.l1 = eqx.nn.Linear(in_dim, hidden, key=key_linear)
-        self.l2 = eqx.nn.Linear(hidden, hidden, key=key_linear2)
-        self.l3 = eqx.nn.Linear(hidden, out_dim, key=key)
+        key_l1, key_l2, key_l3 = jax.random.split(key, 3)
+        self.l1 = eqx.nn.Linear(in_dim, hidden, key=key_l1)
+        self.l2 = eqx.nn.Linear(hidden, hidden, key=key_l2)
+        self.l3 = eqx.nn.Linear(hidden, out_dim, key=key_l3)
 
     def __call__(self, x):
         x = jax.nn.relu(self.l1(x))

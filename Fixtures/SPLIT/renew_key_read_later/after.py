@@ -8,11 +8,11 @@ def decoder_noise(x, key, scale=0.01):
 
 
 def sample_latent(mean, log_std, key):
-    key, key_eps, key_mask = jax.random.split(key, 3)
+    key_eps, key_mask, key_decoder_noise = jax.random.split(key, 3)
     eps = jax.random.normal(key_eps, mean.shape)
     mask = jax.random.bernoulli(key_mask, 0.9, mean.shape)
     z = (mean + jnp.exp(log_std) * eps) * mask
-    return decoder_noise(z, key)
+    return decoder_noise(z, key_decoder_noise)
 
 
 def test_sample_latent():

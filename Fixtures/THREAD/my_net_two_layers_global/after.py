@@ -9,9 +9,9 @@ class MyNet(eqx.Module):
     l2: eqx.nn.Linear
 
     def __init__(self, in_dim, hidden, out_dim, *, key):
-        key_linear, key_linear2 = jax.random.split(key)
-        self.l1 = eqx.nn.Linear(in_dim, hidden, key=key_linear)
-        self.l2 = eqx.nn.Linear(hidden, out_dim, key=key_linear2)
+        key_l1, key_l2 = jax.random.split(key)
+        self.l1 = eqx.nn.Linear(in_dim, hidden, key=key_l1)
+        self.l2 = eqx.nn.Linear(hidden, out_dim, key=key_l2)
 
     def __call__(self, x):
         return self.l2(jax.nn.relu(self.l1(x)))

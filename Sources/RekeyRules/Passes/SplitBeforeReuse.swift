@@ -44,11 +44,8 @@ enum SplitBeforeReuse {
 
     private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         let model = file.model
-        let allUses = reuse.earlierUses + [(reuse.use, reuse.argument)]
-        if allUses.contains(where: { $0.argument == nil }) {
-            return .failure(ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a "
-                + "parameter; pass it to them explicitly first (RK003)"))
-        }
+        let allUses = usesSharingTheKey(of: reuse, in: file)
+        if allUses.contains(where: { $0.argument == nil }) { return .failure(readThroughCallee(reuse)) }
         guard let name = commonKeyName(allUses) else {
             return .failure(ManualReason("the key is not a plain name at every use (`\(reuse.keyText)`)"))
         }
@@ -91,7 +88,8 @@ enum SplitBeforeReuse {
 
     private static func splitPerIteration(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         let model = file.model
-        guard let argument = reuse.argument, argument.kind == "identifier" else {
+        guard let argument = reuse.argument else { return .failure(readThroughCallee(reuse)) }
+        guard argument.kind == "identifier" else {
             return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
         }
         let name = argument.text
@@ -173,6 +171,28 @@ enum SplitBeforeReuse {
 
     // MARK: Helpers
 
+    /// Every consumer of the reused key in its function: this reuse's uses and those of the
+    /// other reuses of the same key (same first use), so one split serves them all and no use is
+    /// left on the renewed key.
+    private static func usesSharingTheKey(of reuse: KeyReuse, in file: FileContext) -> [(call: Node, argument: Node?)] {
+        guard let first = reuse.earlierUses.first?.call else { return [(reuse.use, reuse.argument)] }
+        var uses: [(call: Node, argument: Node?)] = []
+        var seen = Set<Int>()
+        for other in file.keyFlow.reuses where other.kind == reuse.kind || other.kind == .reused {
+            guard other.earlierUses.first?.call == first else { continue }
+            for use in other.earlierUses + [(other.use, other.argument)] where seen.insert(use.call.startByte).inserted {
+                uses.append(use)
+            }
+        }
+        return uses.isEmpty ? [(reuse.use, reuse.argument)] : uses
+    }
+
+    /// A use with no key argument: the callee reads the key itself (a global or a free name).
+    private static func readThroughCallee(_ reuse: KeyReuse) -> ManualReason {
+        ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a parameter; "
+            + "pass it to them explicitly first (RK003)")
+    }
+
     /// The one name every use hands over, when each is a plain identifier.
     private static func commonKeyName(_ uses: [(call: Node, argument: Node?)]) -> String? {
         let names = Set(uses.map { $0.argument?.kind == "identifier" ? $0.argument!.text : "" })
@@ -214,9 +234,10 @@ enum SplitBeforeReuse {
     private static func useName(of call: Node) -> String {
         var current = call
         while let parent = current.parent, parent.kind != "expression_statement", parent.kind != "block" {
-            if parent.kind == "assignment", let left = parent.child(.left), left.kind == "identifier",
-               parent.child(.right)?.byteRange.contains(call.byteRange) == true {
-                return left.text
+            if parent.kind == "assignment", let left = parent.child(.left),
+               parent.child(.right)?.byteRange.contains(call.byteRange) == true,
+               let target = SourceEditing.assignedName(left) {
+                return target
             }
             current = parent
         }

@@ -398,8 +398,8 @@ struct KeyThreading {
     /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.
     private func subkeySuffix(for call: Node, callee: Scope) -> String {
         if let parent = call.parent, parent.kind == "assignment", parent.child(field: "right") == call,
-           let target = parent.child(field: "left"), target.kind == "identifier" {
-            return target.text
+           let left = parent.child(field: "left"), let target = SourceEditing.assignedName(left) {
+            return target
         }
         let calleeName = callee.name == "__init__" ? callee.parent?.name ?? "init" : callee.name ?? "call"
         return SourceEditing.snakeCase(calleeName.drop { $0 == "_" }.description)

@@ -137,6 +137,16 @@ enum SourceEditing {
         return .deletion(ByteRange(comma.startByte, imported.endByte))
     }
 
+    /// The name an assignment target gives its value, for naming a key after it: `w` for `w = …`,
+    /// `l1` for `self.l1 = …`; nil for tuples and subscripts.
+    static func assignedName(_ target: Node) -> String? {
+        switch target.kind {
+        case "identifier": return target.text
+        case "attribute": return target.child(field: "attribute")?.text
+        default: return nil
+        }
+    }
+
     /// `MyLayer` → `my_layer`, `HTTPServer` → `http_server`, `make_model` stays.
     static func snakeCase(_ name: String) -> String {
         var result = ""
