@@ -45,7 +45,7 @@ struct RequiredKeyParameter {
         let positionalIndex = items[..<position].filter { !isStar($0) && $0.kind != "positional_separator" }.count
 
         var start = KeyThreading.Start()
-        start.functions = [(function, name)]
+        start.functions = [(function, name, false)]
         start.entryNames = [name, "key"]
         start.passesKey = { call in
             guard let arguments = call.child(field: "arguments") else { return false }

@@ -23,8 +23,13 @@ struct ModuleWithoutKey: Rule {
             `rngs: nnx.Rngs`, so that the caller splits one seed into independent keys.
             """,
         fixSafety: """
-            No automatic fix yet: add the parameter (`key` for Equinox, `*, rngs: nnx.Rngs` for \
-            NNX), split it once per layer, and pass it from every instantiation.
+            When `__init__` makes exactly one key from a literal seed (`jax.random.PRNGKey(0)`, \
+            `nnx.Rngs(0)`), that key becomes a keyword-only parameter (`*, key`, or \
+            `*, rngs: nnx.Rngs`) and every instantiation passes one, threaded up to the entry \
+            points, which create it from the same seed: safe when each entry point builds one \
+            instance (it gets the weights it got before), unsafe when a split is needed. Modules \
+            seeded from several keys or a computed seed are left for hand migration: add the \
+            parameter, split it once per layer, and pass it from every instantiation.
             """,
         examples: [
             RuleExample(
@@ -57,8 +62,7 @@ struct ModuleWithoutKey: Rule {
                             self.hidden = eqx.nn.Linear(size, size, key=k1)
                             self.out = eqx.nn.Linear(size, 1, key=k2)
 
-                    """,
-                fixedByRekey: false),
+                    """),
             RuleExample(
                 bad: """
                     import jax
@@ -85,8 +89,7 @@ struct ModuleWithoutKey: Rule {
                         def __call__(self, x):
                             return jax.nn.log_softmax(self.linear(x))
 
-                    """,
-                fixedByRekey: false),
+                    """),
         ])
 
     static func message(owner: String, framework: RandomSources.ModuleFramework, operation: RandomSources.Operation) -> String {
@@ -114,12 +117,30 @@ struct ModuleWithoutKey: Rule {
                   let operation = sources.calls(runBy: initializer).lazy
                     .compactMap({ sources.randomOperation($0, roles: [.sampler, .splitter]) }).first,
                   let name = classScope.node.child(.name) else { continue }
-            findings.append(Finding(
-                code: code, node: name, path: file.path,
-                message: Self.message(owner: name.text, framework: framework, operation: operation),
-                remedy: .manual(reason: Self.manualReason(framework))))
+            let plan = KeyParameterForModule(file: file, initializer: initializer, framework: framework).plan()
+            findings.append(finding(node: name, message: Self.message(owner: name.text, framework: framework, operation: operation),
+                                    plan: plan, in: file))
         }
         return findings.sorted { $0.range < $1.range }
+    }
+
+    /// Plans again with the other files in view, so instantiations there pass the key too.
+    func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
+        guard let classScope = file.model.scopes.first(where: { $0.kind == .classBody && $0.node.child(.name)?.byteRange == finding.range }),
+              let framework = file.randomSources.moduleFramework(of: classScope),
+              let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" }),
+              let name = classScope.node.child(.name) else { return nil }
+        let plan = KeyParameterForModule(file: file, initializer: initializer, framework: framework, project: project).plan()
+        return self.finding(node: name, message: finding.message, plan: plan, in: file)
+    }
+
+    private func finding(node: Node, message: String, plan: KeyParameterForModule.Plan, in file: FileContext) -> Finding {
+        switch plan {
+        case .fix(let fix, let touched):
+            return Finding(code: code, node: node, path: file.path, message: message, remedy: .fix(fix), touchedSymbols: touched)
+        case .manual(let reason):
+            return Finding(code: code, node: node, path: file.path, message: message, remedy: .manual(reason: reason))
+        }
     }
 
     /// A parameter that is a key or an `nnx.Rngs` by its name or its annotation, or a `**kwargs`

@@ -70,3 +70,17 @@ struct JaxSpelling {
         return .insertion(line + newline, at: 0)
     }
 }
+
+extension FileContext {
+    /// How the file spells `flax.nnx` at module level (`nnx` after `from flax import nnx`), if at all.
+    var nnxSpelling: String? {
+        for (name, bindings) in model.moduleScope.bindings where bindings.count == 1 {
+            switch bindings[0].kind {
+            case .importedMember("flax.nnx"), .importedModule("flax.nnx"): return name
+            case .importedModule("flax"): return name + ".nnx"
+            default: continue
+            }
+        }
+        return nil
+    }
+}

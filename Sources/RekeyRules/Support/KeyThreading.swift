@@ -30,8 +30,9 @@ struct KeyThreading {
         var reads: [(reference: Reference, file: FileContext)] = []
         /// The global being replaced: its reads do not count as names in use.
         var replacedGlobal: String?
-        /// Functions that already take the key under a name: their callers must now pass it.
-        var functions: [(scope: Scope, parameter: String)] = []
+        /// Functions that take the key under a name (an `nnx.Rngs` when `takesRngs`): their
+        /// callers must now pass it.
+        var functions: [(scope: Scope, parameter: String, takesRngs: Bool)] = []
         /// Calls that already hand the key over (they are left alone).
         var passesKey: (Node) -> Bool = { _ in false }
         /// What an entry point calls the key it creates, in order of preference.
@@ -127,7 +128,7 @@ struct KeyThreading {
                 .directReads.append(reference.node)
         }
         var fixedParameters: [ObjectIdentifier: String] = [:]
-        for (function, parameter) in start.functions {
+        for (function, parameter, _) in start.functions {
             fixedParameters[ObjectIdentifier(function)] = parameter
             queue.append((function, file))
         }
@@ -243,7 +244,9 @@ struct KeyThreading {
         var edits: [String: [Edit]] = [:]
         var spellings: [String: JaxSpelling] = [:]
         var parameterNames = fixedParameters
-        var nnxFunctions = Set<ObjectIdentifier>()
+        var nnxFunctions = Set(start.functions.filter(\.takesRngs).map { ObjectIdentifier($0.scope) })
+        // Whether some consumer now draws different numbers than before (beyond splits).
+        var drawsDifferently = false
 
         // Parameter names first: call sites in other contexts spell them. NNX modules take
         // `rngs: nnx.Rngs` (the seed guide's pattern) instead of a key.
@@ -269,7 +272,7 @@ struct KeyThreading {
             var spelling = spellings[context.file.path] ?? JaxSpelling(model: contextModel)
             var taken = namesInUse(in: scope, of: context.file)
             if context.file === file, let global = start.replacedGlobal { taken.remove(global) }  // an entry point may take its name
-            let nnx = nnxName(in: context.file)
+            let nnx = context.file.nnxSpelling
             let callsNNX = context.calls.contains { nnxFunctions.contains(ObjectIdentifier($0.callee)) }
             // A context with an `nnx.Rngs` draws every key it needs from it; no split is needed.
             var rngsName: String?
@@ -321,8 +324,12 @@ struct KeyThreading {
             if let rngs = rngsName {
                 readReplacement = "\(rngs).params()"
                 for (call, callee) in context.calls {
-                    argumentForCall[call] = nnxFunctions.contains(ObjectIdentifier(callee)) ? rngs : "\(rngs).params()"
+                    let takesRngs = nnxFunctions.contains(ObjectIdentifier(callee))
+                    argumentForCall[call] = takesRngs ? rngs : "\(rngs).params()"
+                    drawsDifferently = drawsDifferently || !takesRngs
                 }
+                // A key drawn from `nnx.Rngs` is not the key that was read.
+                drawsDifferently = drawsDifferently || !context.directReads.isEmpty
             } else {
                 var keyForCall: [Node: String] = [:]
                 if context.demandCount == 1 {
@@ -343,6 +350,7 @@ struct KeyThreading {
                     if nnxFunctions.contains(ObjectIdentifier(callee)) {
                         guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
                         argumentForCall[call] = "\(nnx).Rngs(\(key))"
+                        drawsDifferently = true
                     } else {
                         argumentForCall[call] = key
                     }
@@ -364,7 +372,7 @@ struct KeyThreading {
             if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
         }
         // A split, or a key drawn from `nnx.Rngs`, changes the numbers drawn.
-        let changesStream = contexts.contains { $0.demandCount > 1 } || !nnxFunctions.isEmpty
+        let changesStream = contexts.contains { $0.demandCount > 1 } || drawsDifferently
         return .success((edits, changesStream || !seedIsStable ? .unsafe : .safe))
     }
 
@@ -374,17 +382,6 @@ struct KeyThreading {
         return file.randomSources.moduleFramework(of: owner) == .nnx
     }
 
-    /// How `file` spells `flax.nnx` at module level (`nnx` after `from flax import nnx`).
-    private func nnxName(in file: FileContext) -> String? {
-        for (name, bindings) in file.model.moduleScope.bindings where bindings.count == 1 {
-            switch bindings[0].kind {
-            case .importedMember("flax.nnx"), .importedModule("flax.nnx"): return name
-            case .importedModule("flax"): return name + ".nnx"
-            default: continue
-            }
-        }
-        return nil
-    }
 
     private func firstIdentifier(in node: Node) -> String? {
         if node.kind == "identifier" { return node.text }
