@@ -127,6 +127,18 @@ struct Check: ParsableCommand {
     }
 }
 
+/// What `diff` and `fix` share: the files, which fixes, which rules, and the report.
+struct MigrationArguments: ParsableArguments {
+    @OptionGroup var paths: PathArguments
+    @OptionGroup var fixOptions: FixOptions
+    @OptionGroup var selectionOptions: SelectionOptions
+    @OptionGroup var reportOptions: ReportOptions
+
+    func engine() throws -> Engine {
+        Engine(options: try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes))
+    }
+}
+
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the migration as a patch; write nothing.",
@@ -141,22 +153,18 @@ struct Diff: ParsableCommand {
               rekey diff --report leftovers.md src/ > migrate.patch
             """)
 
-    @OptionGroup var paths: PathArguments
-    @OptionGroup var fixOptions: FixOptions
-    @OptionGroup var selectionOptions: SelectionOptions
-
-    @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup var migration: MigrationArguments
 
     func run() throws {
-        let engine = Engine(options: try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes))
-        let report = engine.fix(paths: paths.paths)
+        let engine = try migration.engine()
+        let report = engine.fix(paths: migration.paths.paths)
         for change in report.changes {
             print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
         FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
         var diagnostics = report.diagnostics
-        reportOptions.write(outcome, diagnostics: &diagnostics)
+        migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
 }
@@ -176,15 +184,11 @@ struct Fix: ParsableCommand {
               rekey fix --report rekey-report.json src/
             """)
 
-    @OptionGroup var paths: PathArguments
-    @OptionGroup var fixOptions: FixOptions
-    @OptionGroup var selectionOptions: SelectionOptions
-
-    @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup var migration: MigrationArguments
 
     func run() throws {
-        let engine = Engine(options: try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes))
-        let report = engine.fix(paths: paths.paths)
+        let engine = try migration.engine()
+        let report = engine.fix(paths: migration.paths.paths)
         var diagnostics = report.diagnostics
         var unwritten: [String] = []
         for change in report.changes {
@@ -198,7 +202,7 @@ struct Fix: ParsableCommand {
         let outcome = FixOutcome(report: report, options: engine.options, wrote: true,
                                  diagnostics: diagnostics, unwrittenFiles: unwritten)
         FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
-        reportOptions.write(outcome, diagnostics: &diagnostics)
+        migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
 }

@@ -14,12 +14,7 @@ struct KeyParameterForModule {
     let framework: RandomSources.ModuleFramework
     var project: ProjectView?
 
-    enum Plan {
-        case fix(Fix, touchedSymbols: Set<String>)
-        case manual(reason: String)
-    }
-
-    func plan() -> Plan {
+    func plan() -> PassPlan {
         let model = file.model
         let creations = model.calls(inside: initializer).filter { call, scope in
             guard scope === initializer, let callee = call.child(field: "function"),

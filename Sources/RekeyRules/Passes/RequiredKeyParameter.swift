@@ -19,12 +19,7 @@ struct RequiredKeyParameter {
     let function: Scope
     var project: ProjectView?
 
-    enum Plan {
-        case fix(Fix, touchedSymbols: Set<String>)
-        case manual(reason: String)
-    }
-
-    func plan() -> Plan {
+    func plan() -> PassPlan {
         let model = file.model
         guard function.kind == .function, let name = parameter.child(field: "name")?.text,
               let value = parameter.child(field: "value"), value.kind == "call",

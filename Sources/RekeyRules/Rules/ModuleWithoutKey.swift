@@ -118,8 +118,8 @@ struct ModuleWithoutKey: Rule {
                     .compactMap({ sources.randomOperation($0, roles: [.sampler, .splitter]) }).first,
                   let name = classScope.node.child(.name) else { continue }
             let plan = KeyParameterForModule(file: file, initializer: initializer, framework: framework).plan()
-            findings.append(finding(node: name, message: Self.message(owner: name.text, framework: framework, operation: operation),
-                                    plan: plan, in: file))
+            findings.append(Finding(code: code, node: name, path: file.path,
+                                    message: Self.message(owner: name.text, framework: framework, operation: operation), plan: plan))
         }
         return findings.sorted { $0.range < $1.range }
     }
@@ -131,17 +131,9 @@ struct ModuleWithoutKey: Rule {
               let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" }),
               let name = classScope.node.child(.name) else { return nil }
         let plan = KeyParameterForModule(file: file, initializer: initializer, framework: framework, project: project).plan()
-        return self.finding(node: name, message: finding.message, plan: plan, in: file)
+        return Finding(code: code, node: name, path: file.path, message: finding.message, plan: plan)
     }
 
-    private func finding(node: Node, message: String, plan: KeyParameterForModule.Plan, in file: FileContext) -> Finding {
-        switch plan {
-        case .fix(let fix, let touched):
-            return Finding(code: code, node: node, path: file.path, message: message, remedy: .fix(fix), touchedSymbols: touched)
-        case .manual(let reason):
-            return Finding(code: code, node: node, path: file.path, message: message, remedy: .manual(reason: reason))
-        }
-    }
 
     /// A parameter that is a key or an `nnx.Rngs` by its name or its annotation, or a `**kwargs`
     /// that may carry one (forwarded whole, or read with a key's name): rekey cannot tell, so it

@@ -116,8 +116,8 @@ struct RandomDefaultArgument: Rule {
                 guard let name = parameter.child(.name)?.text, let value = parameter.child(.value),
                       let (node, what) = randomness(in: value, scope: outer, sources: sources) else { continue }
                 let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope).plan()
-                findings.append(finding(node: node, message: Self.message(parameter: name, function: function, what: what),
-                                        plan: plan, in: file))
+                findings.append(Finding(code: code, node: node, path: file.path,
+                                        message: Self.message(parameter: name, function: function, what: what), plan: plan))
             }
         }
         return findings.sorted { $0.range < $1.range }
@@ -129,21 +129,13 @@ struct RandomDefaultArgument: Rule {
             guard let parameters = scope.node.child(.parameters) else { continue }
             for parameter in parameters.namedChildren where parameter.byteRange.contains(finding.range) {
                 let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope, project: project).plan()
-                return self.finding(node: file.model.tree.root.namedDescendant(for: finding.range) ?? parameter,
-                                    message: finding.message, plan: plan, in: file)
+                return Finding(code: code, node: file.model.tree.root.namedDescendant(for: finding.range) ?? parameter,
+                               path: file.path, message: finding.message, plan: plan)
             }
         }
         return nil
     }
 
-    private func finding(node: Node, message: String, plan: RequiredKeyParameter.Plan, in file: FileContext) -> Finding {
-        switch plan {
-        case .fix(let fix, let touched):
-            return Finding(code: code, node: node, path: file.path, message: message, remedy: .fix(fix), touchedSymbols: touched)
-        case .manual(let reason):
-            return Finding(code: code, node: node, path: file.path, message: message, remedy: .manual(reason: reason))
-        }
-    }
 
     /// The first random thing a default value does, and how to say it.
     private func randomness(in value: Node, scope: Scope, sources: RandomSources) -> (Node, String)? {

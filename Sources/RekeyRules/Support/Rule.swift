@@ -137,3 +137,21 @@ public enum RuleRegistry {
         all.first { $0.code == code }
     }
 }
+
+/// What a migration pass proposes for one finding: a fix (with the module-level names it
+/// changes, for the cross-file check), or the reason it is left for hand migration.
+enum PassPlan {
+    case fix(Fix, touchedSymbols: Set<String>)
+    case manual(reason: String)
+}
+
+extension Finding {
+    init(code: RuleCode, node: Node, path: String, message: String, plan: PassPlan) {
+        switch plan {
+        case .fix(let fix, let touched):
+            self.init(code: code, node: node, path: path, message: message, remedy: .fix(fix), touchedSymbols: touched)
+        case .manual(let reason):
+            self.init(code: code, node: node, path: path, message: message, remedy: .manual(reason: reason))
+        }
+    }
+}
