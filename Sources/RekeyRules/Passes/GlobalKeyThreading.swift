@@ -53,14 +53,15 @@ struct GlobalKeyThreading {
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, let readers):
             return .manual(reason: reason, readers: readers)
-        case .planned(var edits, let applicability, let readers, let touched):
+        case .planned(var edits, let applicability, let readers, let touched, let notes):
             guard let lines = SourceEditing.wholeLines(of: statement) else {
                 return .manual(reason: "the statement creating `\(name)` shares its line", readers: readers)
             }
             edits[file.path, default: []].append(SourceEditing.deletingLines(lines, in: model.source))
             for (path, removals) in importRemovals { edits[path, default: []] += removals }
-            return .fix(Fix(title: "pass `\(name)` explicitly instead of reading it at import time",
-                            applicability: applicability, edits: edits),
+            let title = "pass `\(name)` explicitly instead of reading it at import time"
+                + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
+            return .fix(Fix(title: title, applicability: applicability, edits: edits),
                         readers: readers, touchedSymbols: touched)
         }
     }

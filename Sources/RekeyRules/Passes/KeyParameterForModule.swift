@@ -45,7 +45,7 @@ struct KeyParameterForModule {
         switch KeyThreading(file: file, project: project, seedCall: creation, start: start).plan() {
         case .blocked(let reason, _):
             return .manual(reason: ModuleWithoutKey.manualReason(framework) + " (not done automatically: \(reason))")
-        case .planned(var edits, let applicability, _, let touched):
+        case .planned(var edits, let applicability, _, let touched, _):
             let spelled = takesRngs ? "\(parameter): \(file.nnxSpelling!).Rngs" : parameter
             var own = [SourceEditing.addKeywordOnlyParameter(spelled, to: initializer)]
             if let statement, local == parameter, let expression = statement.parent,

@@ -65,7 +65,7 @@ struct RequiredKeyParameter {
         switch KeyThreading(file: file, project: project, seedCall: value, start: start).plan() {
         case .blocked(let reason, _):
             return .manual(reason: reason)
-        case .planned(var edits, let applicability, _, let touched):
+        case .planned(var edits, let applicability, _, let touched, _):
             edits[file.path, default: []] += signatureEdits(items: items, position: position, keywordOnly: keywordOnly, name: name)
             return .fix(Fix(title: "make `\(name)` a required keyword-only parameter", applicability: applicability, edits: edits),
                         touchedSymbols: touched)

@@ -42,7 +42,9 @@ struct KeyThreading {
     }
 
     enum Outcome {
-        case planned(edits: [String: [Edit]], applicability: Applicability, readers: [String], touchedSymbols: Set<String>)
+        /// `notes` say where a parameter could not be called `key` (the name was taken).
+        case planned(edits: [String: [Edit]], applicability: Applicability, readers: [String], touchedSymbols: Set<String>,
+                     notes: [String])
         case blocked(reason: String, readers: [String])
     }
 
@@ -178,8 +180,8 @@ struct KeyThreading {
             if let topLevel = scope.name { touched.insert(topLevel) }
         }
         switch buildEdits(contexts, fixedParameters: fixedParameters) {
-        case .success(let (edits, applicability)):
-            return .planned(edits: edits, applicability: applicability, readers: readers, touchedSymbols: touched)
+        case .success(let (edits, applicability, notes)):
+            return .planned(edits: edits, applicability: applicability, readers: readers, touchedSymbols: touched, notes: notes)
         case .failure(let reason):
             return .blocked(reason: reason.description, readers: readers)
         }
@@ -234,7 +236,7 @@ struct KeyThreading {
     }
 
     private func buildEdits(_ contexts: [KeyContext], fixedParameters: [ObjectIdentifier: String])
-        -> Result<([String: [Edit]], Applicability), FixError> {
+        -> Result<([String: [Edit]], Applicability, [String]), FixError> {
         guard seedCall.kind == "call", let constructor = seedCall.child(field: "function"),
               let seedArguments = seedCall.child(field: "arguments"),
               let constructorName = model.qualifiedName(of: constructor, in: model.moduleScope) else {
@@ -247,6 +249,7 @@ struct KeyThreading {
         var nnxFunctions = Set(start.functions.filter(\.takesRngs).map { ObjectIdentifier($0.scope) })
         // Whether some consumer now draws different numbers than before (beyond splits).
         var drawsDifferently = false
+        var notes: [String] = []
 
         // Parameter names first: call sites in other contexts spell them. NNX modules take
         // `rngs: nnx.Rngs` (the seed guide's pattern) instead of a key.
@@ -257,7 +260,9 @@ struct KeyThreading {
                 nnxFunctions.insert(ObjectIdentifier(function))
                 parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["rngs"], avoiding: taken)
             } else {
-                parameterNames[ObjectIdentifier(function)] = SourceEditing.freshName(["key", "rng_key", "prng_key"], avoiding: taken)
+                let chosen = SourceEditing.freshName(["key", "rng_key", "prng_key"], avoiding: taken)
+                parameterNames[ObjectIdentifier(function)] = chosen
+                if chosen != "key" { notes.append("`\(function.qualifiedName)` takes it as `\(chosen)`: `key` is taken there") }
             }
         }
 
@@ -373,7 +378,7 @@ struct KeyThreading {
         }
         // A split, or a key drawn from `nnx.Rngs`, changes the numbers drawn.
         let changesStream = contexts.contains { $0.demandCount > 1 } || drawsDifferently
-        return .success((edits, changesStream || !seedIsStable ? .unsafe : .safe))
+        return .success((edits, changesStream || !seedIsStable ? .unsafe : .safe, notes))
     }
 
     /// Whether `function` is a method of a Flax NNX module (which takes `rngs`, not a key).
