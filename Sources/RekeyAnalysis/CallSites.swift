@@ -125,9 +125,10 @@ public enum CallSites {
             switch object.kind {
             case "identifier" where object.text == "self" || object.text == "cls":
                 reachesClass = family.contains { scope.isInside($0) }
+            case "identifier" where object.text == className:
+                reachesClass = model.scopeBinding(className, from: scope) === classScope.parent
             case "identifier":
-                reachesClass = object.text == className
-                    && model.scopeBinding(className, from: scope) === classScope.parent
+                reachesClass = isInstance(object, of: family, from: scope, in: model)
             case "call" where object.child(field: "function")?.text == "super":
                 reachesClass = family.dropFirst().contains { scope.isInside($0) }
             default:
@@ -151,6 +152,16 @@ public enum CallSites {
             result.append((call, reference.scope))
         }
         return result
+    }
+
+    /// Whether `name` holds an object made by one of `classes` (and only that): a variable bound
+    /// once, by `name = Class(…)`.
+    private static func isInstance(_ name: Node, of classes: [Scope], from scope: Scope, in model: SemanticModel) -> Bool {
+        let bindings = model.bindings(of: name.text, from: scope)
+        guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value, value.kind == "call",
+              let callee = value.child(field: "function"), callee.kind == "identifier" else { return false }
+        let owner = model.scopeBinding(callee.text, from: scope)
+        return classes.contains { $0.name == callee.text && $0.parent === owner }
     }
 
     /// Classes of this file that inherit from `classScope`, directly or through others.

@@ -586,6 +586,65 @@ struct ImportTimeKeyTests {
             """)
     }
 
+    /// A method reached through a variable holding an instance of its class is updated too.
+    @Test func methodCalledOnAnInstanceOfItsClass() throws {
+        try expectFix("""
+            import jax
+
+            key = jax.random.PRNGKey(0)
+
+
+            class Sampler:
+                def __init__(self, n):
+                    self.n = n
+
+                def draw(self):
+                    return jax.random.normal(key, (self.n,))
+
+
+            def test_draw():
+                sampler = Sampler(3)
+                assert sampler.draw().shape == (3,)
+
+            """, """
+            import jax
+
+
+            class Sampler:
+                def __init__(self, n):
+                    self.n = n
+
+                def draw(self, *, key):
+                    return jax.random.normal(key, (self.n,))
+
+
+            def test_draw():
+                sampler = Sampler(3)
+                key = jax.random.PRNGKey(0)
+                assert sampler.draw(key=key).shape == (3,)
+
+            """)
+    }
+
+    @Test func methodCalledOnAnObjectOfUnknownClassIsMigratedByHand() throws {
+        try expectManual("""
+            import jax
+
+            key = jax.random.PRNGKey(0)
+
+
+            class Sampler:
+                def draw(self):
+                    return jax.random.normal(key, (2,))
+
+
+            def test_draw(make):
+                sampler = make()
+                assert sampler.draw().shape == (2,)
+
+            """, because: "through an object rekey cannot type")
+    }
+
     @Test func initReadingTheKeyAndCallingAReaderSplitsInside() throws {
         try expectFix("""
             import jax
