@@ -1,6 +1,7 @@
 """An autoencoder built from two Dense layers."""
-from pkg.layers import Dense
 import jax
+
+from pkg.layers import Dense
 
 
 def build(dim=6, latent=2, *, key):

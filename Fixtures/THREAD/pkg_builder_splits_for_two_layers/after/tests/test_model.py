@@ -1,7 +1,7 @@
 import numpy as np
+import jax
 
 from pkg.model import build
-import jax
 
 
 def test_autoencoder_shape():

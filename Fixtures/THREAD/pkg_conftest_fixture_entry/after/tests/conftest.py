@@ -1,7 +1,7 @@
 import pytest
+import jax
 
 from pkg.encoder import Encoder
-import jax
 
 
 @pytest.fixture

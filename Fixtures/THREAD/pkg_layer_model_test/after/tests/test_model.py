@@ -1,8 +1,8 @@
 """Tests for the model factory."""
 import numpy as np
+import jax
 
 from pkg.model import build
-import jax
 
 
 def test_build():

@@ -1,7 +1,7 @@
 import jax.numpy as jnp
+import jax
 
 from pkg.model import init_model
-import jax
 
 
 def test_init_model_output_shape():
