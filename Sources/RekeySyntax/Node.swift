@@ -1,9 +1,4 @@
 import CTreeSitter
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 
 /// A syntax node: a value that keeps its tree alive.
 public struct Node: @unchecked Sendable {
@@ -146,10 +141,4 @@ extension Node {
         return out
     }
 
-    /// The node as an S-expression with field names, as `tree-sitter parse` prints it.
-    public var sExpression: String {
-        guard let chars = ts_node_string(raw) else { return "" }
-        defer { free(chars) }
-        return String(cString: chars)
-    }
 }

@@ -19,8 +19,6 @@ public struct FunctionKeySummary: Equatable, Sendable {
     public var returnedTupleConsumedKeys: Set<Int> = []
 
     public init() {}
-
-    public static let opaque = FunctionKeySummary()
 }
 
 /// A key consumed again where an earlier use may already have consumed it.
