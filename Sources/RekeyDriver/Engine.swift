@@ -76,6 +76,8 @@ public struct Engine {
         var skippedByPrefilter = false
         /// What this file's functions do to keys, by qualified name, for other files.
         var exports: [String: FunctionKeySummary] = [:]
+        /// Its module-level keys, by qualified name.
+        var exportedKeys: Set<String> = []
         /// The file's dotted module name.
         var moduleName = ""
         /// The absolute dotted names of every callee it reaches through an import
@@ -99,7 +101,7 @@ public struct Engine {
     }
 
     public func fix(paths: [String]) -> FixReport {
-        var (states, discovery, external) = load(paths)
+        var (states, discovery, facts) = load(paths)
         var report = FixReport()
         report.diagnostics = discovery
         let parser = try! PythonParser()
@@ -138,7 +140,7 @@ public struct Engine {
                 changed.insert(index)
             }
             let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
-                analyse(states[index], parser: &parser, external: external)
+                analyse(states[index], parser: &parser, facts: facts)
             }
             for (index, state) in zip(touched, reanalysed) { states[index] = state }
             guardAcrossFiles(&states)
@@ -174,44 +176,44 @@ public struct Engine {
 
     // MARK: Per file
 
-    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], [String: FunctionKeySummary]) {
+    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
         var states = parallelMap(discovery.files, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
-        let external = propagateSummaries(&states)
+        let facts = propagateFacts(&states)
         guardAcrossFiles(&states)
-        return (states, discovery.diagnostics, external)
+        return (states, discovery.diagnostics, facts)
     }
 
-    /// Cross-file key facts: each file exports what its functions do to keys; the files that
-    /// import one of those functions (or its module) are analysed again with the merged summaries,
-    /// including files the prefilter skipped (a file can misuse a key without mentioning JAX, by
-    /// calling a project helper twice): for those, a byte check for the function's name comes
-    /// first, then a parse of their imports. Repeats, for changed exports only, until nothing
-    /// changes, so a chain of helpers across files is followed.
-    private func propagateSummaries(_ states: inout [FileState]) -> [String: FunctionKeySummary] {
-        var merged = mergedExports(states)
-        var changedExports = merged
-        for _ in 0..<4 where !changedExports.isEmpty {
-            let exported = Set(changedExports.keys)
-            // For files not parsed yet: the function's name and its module's last component.
-            let cues = exported.map { name -> (function: [UInt8], module: [UInt8]) in
+    /// Cross-file key facts: each file exports what its functions do to keys and which of its
+    /// module-level names are keys; the files that call one of those functions, or spell one of
+    /// those names, are analysed again with the merged facts, including files the prefilter
+    /// skipped (a file can misuse a key without mentioning JAX, by calling a project helper
+    /// twice). Repeats, for changed facts only, until nothing changes, so a chain of helpers
+    /// across files is followed.
+    private func propagateFacts(_ states: inout [FileState]) -> ProjectFacts {
+        var merged = mergedFacts(states)
+        var changed = merged
+        for _ in 0..<4 where !changed.summaries.isEmpty || !changed.keys.isEmpty {
+            let calledNames = Set(changed.summaries.keys)
+            // By bytes: the name and its module's last component (for keys, and for files not parsed yet).
+            let cues = (calledNames.union(changed.keys)).map { name -> (name: [UInt8], module: [UInt8]) in
                 let parts = name.split(separator: ".")
                 return (Array(String(parts.last ?? "").utf8), Array((parts.dropLast().last.map(String.init) ?? "").utf8))
             }
+            let keyCues = cues.filter { cue in changed.keys.contains { Array(($0.split(separator: ".").last ?? "").utf8) == cue.name } }
+            func spells(_ cue: (name: [UInt8], module: [UInt8]), in bytes: [UInt8]) -> Bool {
+                Prefilter.containsWord(bytes, cue.name) && (cue.module.isEmpty || Prefilter.containsWord(bytes, cue.module))
+            }
             let candidates = states.indices.filter { index in
                 let state = states[index]
-                if state.skippedByPrefilter {
-                    return cues.contains { cue in
-                        Prefilter.containsWord(state.original, cue.function)
-                            && (cue.module.isEmpty || Prefilter.containsWord(state.original, cue.module))
-                    }
-                }
-                return state.current != nil && !state.calledNames.isDisjoint(with: exported)
+                if state.skippedByPrefilter { return cues.contains { spells($0, in: state.original) } }
+                guard let current = state.current else { return false }
+                return !state.calledNames.isDisjoint(with: calledNames) || keyCues.contains { spells($0, in: current.bytes) }
             }
             guard !candidates.isEmpty else { break }
-            let external = merged
+            let facts = merged
             let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
                 var state = states[index]
                 if state.skippedByPrefilter {
@@ -219,18 +221,22 @@ public struct Engine {
                     state.current = source
                     state.skippedByPrefilter = false
                 }
-                return analyse(state, parser: &parser, external: external)
+                return analyse(state, parser: &parser, facts: facts)
             }
             for (index, state) in zip(candidates, reanalysed) { states[index] = state }
-            let next = mergedExports(states)
-            changedExports = next.filter { merged[$0.key] != $0.value }
+            let next = mergedFacts(states)
+            changed = ProjectFacts(summaries: next.summaries.filter { merged.summaries[$0.key] != $0.value },
+                                   keys: next.keys.subtracting(merged.keys))
             merged = next
         }
         return merged
     }
 
-    private func mergedExports(_ states: [FileState]) -> [String: FunctionKeySummary] {
-        states.reduce(into: [:]) { merged, state in merged.merge(state.exports) { first, _ in first } }
+    private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
+        states.reduce(into: ProjectFacts()) { merged, state in
+            merged.summaries.merge(state.exports) { first, _ in first }
+            merged.keys.formUnion(state.exportedKeys)
+        }
     }
 
     private func guardAcrossFiles(_ states: inout [FileState]) {
@@ -249,7 +255,7 @@ public struct Engine {
         }
         do {
             let source = try SourceText(path: path, bytes: bytes)
-            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, external: [:])
+            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, facts: ProjectFacts())
         } catch {
             return FileState(path: path, original: bytes, current: nil,
                              diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
@@ -258,7 +264,7 @@ public struct Engine {
 
     /// Parses the file's current text and runs every rule on it.
     private func analyse(_ state: FileState, parser: inout PythonParser,
-                         external: [String: FunctionKeySummary]) -> FileState {
+                         facts: ProjectFacts) -> FileState {
         var state = state
         state.findings = []
         state.diagnostics = []
@@ -287,13 +293,14 @@ public struct Engine {
             call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
                 .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
         })
-        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, externalSummaries: external)
+        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(
             rules.flatMap { $0.check(context) }, tree: tree, selection: options.selection,
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
         state.exports = context.keyFlow.exports
+        state.exportedKeys = context.exportedKeys
         return state
     }
 }

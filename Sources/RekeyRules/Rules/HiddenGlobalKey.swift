@@ -50,8 +50,12 @@ struct HiddenGlobalKey: Rule {
                 fixedByRekey: false),
         ])
 
-    static func message(reader: Scope, global: Binding) -> String {
+    static func message(reader: Scope, global: Binding, importedFrom: String? = nil) -> String {
         let name = reader.kind == .lambda ? "a lambda" : "`\(reader.qualifiedName)`"
+        if let imported = importedFrom ?? global.importedName {
+            let module = imported.split(separator: ".").dropLast().joined(separator: ".")
+            return "\(name) reads `\(global.name)`, a PRNG key `\(module)` creates at import time (imported at line \(global.nameNode.startPosition.line))"
+        }
         return "\(name) reads the module-level PRNG key `\(global.name)` (line \(global.nameNode.startPosition.line))"
     }
 
@@ -69,7 +73,7 @@ struct HiddenGlobalKey: Rule {
                   reported.insert("\(reader.node.startByte) \(global.name)").inserted else { continue }
             findings.append(Finding(
                 code: code, node: reference.node, path: file.path,
-                message: Self.message(reader: reader, global: global),
+                message: Self.message(reader: reader, global: global, importedFrom: global.importedName.map(file.absolute)),
                 remedy: .manual(reason: Self.manualReason)))
         }
         return findings

@@ -9,9 +9,12 @@ import RekeySyntax
 /// is not. The rules share these answers so that they agree on what a random operation is.
 final class RandomSources {
     let model: SemanticModel
+    /// Whether an import binding brings in another module's key (`from .seeds import KEY`).
+    let isImportedKey: (Binding) -> Bool
 
-    init(model: SemanticModel) {
+    init(model: SemanticModel, isImportedKey: @escaping (Binding) -> Bool = { _ in false }) {
         self.model = model
+        self.isImportedKey = isImportedKey
     }
 
     /// A random operation found at a call, for messages: the callee as rekey names it and the line.
@@ -173,7 +176,7 @@ final class RandomSources {
     private(set) lazy var moduleKeys: [String: Binding] = {
         var result: [String: Binding] = [:]
         for (name, bindings) in model.moduleScope.bindings {
-            guard !bindings.isEmpty, bindings.allSatisfy(isKeyCreation) else { continue }
+            guard !bindings.isEmpty, bindings.allSatisfy({ isKeyCreation($0) || isImportedKey($0) }) else { continue }
             result[name] = bindings.min { $0.nameNode.startByte < $1.nameNode.startByte }
         }
         return result

@@ -50,23 +50,42 @@ public final class FileContext {
     public let model: SemanticModel
     /// The file's dotted module name, for cross-file facts.
     public let moduleName: String
-    /// What functions of other project files do to keys, by qualified name.
-    public let externalSummaries: [String: FunctionKeySummary]
+    /// What the other files of the project tell about keys.
+    public let facts: ProjectFacts
 
-    public init(path: String, model: SemanticModel, moduleName: String = "",
-                externalSummaries: [String: FunctionKeySummary] = [:]) {
+    public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts()) {
         self.path = path
         self.model = model
         self.moduleName = moduleName
-        self.externalSummaries = externalSummaries
+        self.facts = facts
     }
 
     public var source: SourceText { model.source }
 
-    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: externalSummaries)
+    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: facts.summaries)
 
     /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
-    private(set) lazy var randomSources = RandomSources(model: model)
+    private(set) lazy var randomSources = RandomSources(model: model) { [unowned self] binding in
+        binding.importedName.map { self.facts.keys.contains(self.absolute($0)) } ?? false
+    }
+
+    /// This file's module-level keys, by qualified name, for the files that import them.
+    public var exportedKeys: Set<String> {
+        guard !moduleName.isEmpty else { return [] }
+        return Set(randomSources.moduleKeys.filter { $0.value.importedName == nil }.keys.map { moduleName + "." + $0 })
+    }
+}
+
+/// What the other files of the project tell one file about keys: what their functions do to
+/// keys (by qualified name), and which of their module-level names are keys.
+public struct ProjectFacts: Sendable, Equatable {
+    public var summaries: [String: FunctionKeySummary] = [:]
+    public var keys: Set<String> = []
+
+    public init(summaries: [String: FunctionKeySummary] = [:], keys: Set<String> = []) {
+        self.summaries = summaries
+        self.keys = keys
+    }
 }
 
 /// A rule inspects one file and reports findings, each with a fix when one exists.
