@@ -80,7 +80,13 @@ struct JaxSpelling {
             let needsNewline = end == source.bytes.count && source.bytes.last != UInt8(ascii: "\n")
             return .insertion((needsNewline ? newline : "") + line + newline, at: end)
         }
-        if let lastThirdParty = imports.last(where: { Self.thirdPartyRoots.contains(Self.rootModule(of: $0)) }) {
+        let thirdParty = imports.filter { Self.thirdPartyRoots.contains(Self.rootModule(of: $0)) }
+        // In alphabetical place among the plain `import …` lines of that group, as isort sorts them.
+        if let following = thirdParty.first(where: { $0.kind == "import_statement" && Self.moduleText(of: $0) > "jax" }),
+           SourceEditing.startsLine(following) {
+            return .insertion(line + newline, at: source.lineStarts[source.lineIndex(at: following.startByte)])
+        }
+        if let lastThirdParty = thirdParty.last {
             return lineAfter(lastThirdParty)
         }
         if let firstProject = imports.first(where: { $0.kind != "future_import_statement" }),
@@ -93,11 +99,16 @@ struct JaxSpelling {
 
     /// `numpy` for `import numpy as np`, `jax` for `from jax import random`, "" for a relative import.
     private static func rootModule(of statement: Node) -> String {
+        String(moduleText(of: statement).split(separator: ".").first ?? "")
+    }
+
+    /// The dotted module an import names (`jax.numpy` for `import jax.numpy as jnp`).
+    private static func moduleText(of statement: Node) -> String {
         let module = statement.kind == "import_from_statement"
             ? statement.child(field: "module_name")
             : statement.children(field: "name").first.map { $0.kind == "aliased_import" ? $0.child(field: "name") ?? $0 : $0 }
         guard let module, module.kind == "dotted_name" else { return "" }
-        return String(module.text.split(separator: ".").first ?? "")
+        return module.text
     }
 }
 

@@ -48,34 +48,74 @@ struct ProjectUses {
         default:
             return .success([])  // nested functions are local to their file
         }
-        let qualified = file.moduleName + "." + name
         let isClass = owner.kind == .classBody
         var result: [Call] = []
-        for other in others {
-            let model = other.model
-            var callees = Set<Int>()
-            for (call, scope) in model.calls {
-                guard let callee = call.child(field: "function"),
-                      let resolved = model.qualifiedName(of: callee, in: scope), other.absolute(resolved) == qualified else { continue }
-                result.append((call, scope, other))
-                callees.insert(callee.startByte)
-            }
-            if other.path.hasSuffix("__init__.py"), model.moduleScope.bindings.values.joined().contains(where: {
-                $0.importedName.map(other.absolute) == qualified
-            }) {
-                return .failure(Unresolvable(description: "`\(name)` is re-exported by \(other.path)"))
-            }
-            let mentions: [(node: Node, scope: Scope)] = model.references.map { ($0.node, $0.scope) }
-                + model.attributes.map { ($0.attribute, $0.scope) }
-            for (node, scope) in mentions where !callees.contains(node.startByte) {
-                guard let resolved = model.qualifiedName(of: node, in: scope), other.absolute(resolved) == qualified,
-                      !(isClass && CallSites.isTypeOnly(node)) else { continue }
-                // `layers.Dense(...)`: the identifier `layers` is part of a callee already counted.
-                if let parent = node.parent, parent.kind == "attribute", callees.contains(parent.startByte) { continue }
-                return .failure(Unresolvable(description:
-                    "`\(name)` is used as a value in \(other.path) at line \(node.startPosition.line), not called directly"))
+        // The name as other files reach it: where it is defined, and where a package's
+        // `__init__.py` re-exports it (`from .base import Model` makes it `pkg.Model`).
+        var spellings: [(qualified: String, module: String)] = [(file.moduleName + "." + name, file.moduleName)]
+        var seen: Set<String> = [spellings[0].qualified]
+        var next = 0
+        while next < spellings.count {
+            let (qualified, module) = spellings[next]
+            next += 1
+            for other in project.files(importing: module, except: file.path) {
+                let model = other.model
+                var callees = Set<Int>()
+                for (call, scope) in model.calls {
+                    guard let callee = call.child(field: "function"),
+                          let resolved = model.qualifiedName(of: callee, in: scope), other.absolute(resolved) == qualified else { continue }
+                    result.append((call, scope, other))
+                    callees.insert(callee.startByte)
+                }
+                if other.path.hasSuffix("__init__.py"), model.moduleScope.bindings.values.joined().contains(where: {
+                    $0.importedName.map(other.absolute) == qualified
+                }) {
+                    let alias = other.moduleName + "." + name
+                    if seen.insert(alias).inserted { spellings.append((alias, other.moduleName)) }
+                }
+                let mentions: [(node: Node, scope: Scope)] = model.references.map { ($0.node, $0.scope) }
+                    + model.attributes.map { ($0.attribute, $0.scope) }
+                for (node, scope) in mentions where !callees.contains(node.startByte) {
+                    guard let resolved = model.qualifiedName(of: node, in: scope), other.absolute(resolved) == qualified,
+                          !(isClass && CallSites.isTypeOnly(node)) else { continue }
+                    // `layers.Dense(...)`: the identifier `layers` is part of a callee already counted.
+                    if let parent = node.parent, parent.kind == "attribute", callees.contains(parent.startByte) { continue }
+                    if isClass, let subclass = subclass(listing: node, in: model) {
+                        switch superInitCalls(of: subclass, in: other) {
+                        case .success(let calls): result += calls
+                        case .failure(let reason): return .failure(reason)
+                        }
+                        continue
+                    }
+                    return .failure(Unresolvable(description:
+                        "`\(name)` is used as a value in \(other.path) at line \(node.startPosition.line), not called directly"))
+                }
             }
         }
         return .success(result)
+    }
+
+    /// The class whose base list names `node`, if that is where `node` sits.
+    private func subclass(listing node: Node, in model: SemanticModel) -> Scope? {
+        guard let list = node.parent, list.kind == "argument_list",
+              let definition = list.parent, definition.kind == "class_definition",
+              definition.child(field: "superclasses") == list else { return nil }
+        return model.scope(of: definition)
+    }
+
+    /// How a subclass in another file runs its base's `__init__`: the `super().__init__(…)` calls
+    /// in its own `__init__`. One without an `__init__` is built by instantiations rekey would
+    /// have to follow through that file's importers too: left for hand migration.
+    private func superInitCalls(of subclass: Scope, in other: FileContext) -> Result<[Call], Unresolvable> {
+        guard let initializer = subclass.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
+            return .failure(Unresolvable(description:
+                "`\(subclass.qualifiedName)` in \(other.path) inherits `__init__`; migrate its instantiations by hand"))
+        }
+        return .success(other.model.calls.compactMap { call, scope in
+            guard scope.isInside(initializer), let callee = call.child(field: "function"), callee.kind == "attribute",
+                  callee.child(field: "attribute")?.text == "__init__", let object = callee.child(field: "object"),
+                  object.kind == "call", object.child(field: "function")?.text == "super" else { return nil }
+            return (call, scope, other)
+        })
     }
 }

@@ -1,5 +1,5 @@
-import pytest
 import jax
+import pytest
 
 from pkg.encoder import Encoder
 

@@ -1,6 +1,6 @@
 """Tests for the model factory."""
-import numpy as np
 import jax
+import numpy as np
 
 from pkg.model import build
 

@@ -1,8 +1,8 @@
+import jax
 import jax.numpy as jnp
 
 from pkg import LinearRegressor
 from pkg.affine import AffineRegressor
-import jax
 
 
 def test_linear():
