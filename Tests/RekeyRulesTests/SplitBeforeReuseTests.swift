@@ -87,4 +87,51 @@ struct SplitBeforeReuseTests {
         #expect(reason.contains("bound inside the loop"))
         #expect(try Snippet(before).fix(unsafeFixes: true).text == before)
     }
+
+    @Test func storedKeyOnAPlainClassIsRenewedPerCall() throws {
+        try expectSplit("""
+            import jax
+
+
+            class Noise:
+                def __init__(self):
+                    self._rng = jax.random.PRNGKey(0)
+
+                def __call__(self, x):
+                    return x + jax.random.normal(self._rng, x.shape)
+
+            """, """
+            import jax
+
+
+            class Noise:
+                def __init__(self):
+                    self._rng = jax.random.PRNGKey(0)
+
+                def __call__(self, x):
+                    self._rng, subkey = jax.random.split(self._rng)
+                    return x + jax.random.normal(subkey, x.shape)
+
+            """)
+    }
+
+    /// An Equinox module is frozen: renewing its stored key means threading one in instead.
+    @Test func storedKeyOnAnEquinoxModuleIsLeftForHandMigration() throws {
+        let before = """
+            import equinox as eqx
+            import jax
+
+
+            class Noise(eqx.Module):
+                key: jax.Array
+
+                def __call__(self, x):
+                    return x + jax.random.normal(self.key, x.shape)
+
+            """
+        let findings = try Snippet(before).findings("RK004")
+        #expect(findings.count == 1)
+        #expect(findings.first?.fix == nil)
+        #expect(try Snippet(before).fix(unsafeFixes: true).text == before)
+    }
 }

@@ -216,8 +216,10 @@ public final class KeyFlowAnalysis {
             for use in uses.sorted(by: { $0.site < $1.site }) where !reportedSites.contains(use.site) {
                 guard let info = self.uses[use.site] else { continue }
                 reportedSites.insert(use.site)
-                reuses.append(KeyReuse(kind: .storedKeyNotReplaced, keyText: attribute, use: info.node,
-                                       useCallee: info.callee, earlier: info.node, earlierCallee: info.callee))
+                var reuse = KeyReuse(kind: .storedKeyNotReplaced, keyText: attribute, use: info.node,
+                                     useCallee: info.callee, earlier: info.node, earlierCallee: info.callee)
+                reuse.argument = useArguments[use.site]
+                reuses.append(reuse)
             }
         }
     }

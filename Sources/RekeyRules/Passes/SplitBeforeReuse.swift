@@ -28,9 +28,7 @@ enum SplitBeforeReuse {
             guard case .failure(let reason) = kept else { return kept }
             if case .success(let fix) = splitStraightLine(reuse, in: file) { return .success(fix) }
             return .failure(reason)
-        case .storedKeyNotReplaced:
-            return .failure(ManualReason("replace the stored key on every call: "
-                + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`"))
+        case .storedKeyNotReplaced: return renewStoredKey(reuse, in: file)
         }
     }
 
@@ -123,6 +121,34 @@ enum SplitBeforeReuse {
         ]
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
         return .success(Fix(title: "split `\(name)` on every iteration", applicability: .unsafe, edits: [file.path: edits]))
+    }
+
+    // MARK: RK004, a key stored on the object
+
+    /// `x + normal(self._rng)` → `self._rng, subkey = split(self._rng)` first, then the use takes
+    /// `subkey`. Only on a plain class: an Equinox module, a Flax module or a dataclass may be
+    /// frozen, and renewing the key there means threading it through the caller instead.
+    private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+        let model = file.model
+        let manual = ManualReason("replace the stored key on every call: "
+            + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`")
+        guard let argument = reuse.argument, argument.kind == "attribute", argument.text == reuse.keyText,
+              let scope = owningScope(of: [reuse.use], in: model), scope.kind == .function,
+              let classScope = scope.parent, classScope.kind == .classBody,
+              !file.randomSources.isDataclassLike(classScope), file.randomSources.moduleFramework(of: classScope) == nil,
+              !(classScope.node.child(.superclasses)?.namedChildren.isEmpty == false),
+              let body = scope.node.child(.body),
+              let anchor = SourceEditing.statement(containing: reuse.use, in: body), SourceEditing.startsLine(anchor)
+        else { return .failure(manual) }
+        let subkey = SourceEditing.freshName(["subkey", "key"], avoiding: model.namesInUse(in: scope))
+        var spelling = JaxSpelling(model: model)
+        let split = spelling.spell("split", in: scope, like: reuse.use)
+        var edits: [Edit] = [
+            SourceEditing.insertLines(["\(reuse.keyText), \(subkey) = \(split)(\(reuse.keyText))"], before: anchor),
+            .replacement(argument.byteRange, with: subkey),
+        ]
+        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        return .success(Fix(title: "renew `\(reuse.keyText)` on every call", applicability: .unsafe, edits: [file.path: edits]))
     }
 
     // MARK: RK006
