@@ -24,8 +24,8 @@ Either shape may also hold:
 - `findings.txt` (optional) — the exact stdout of `rekey check before.py` (run with cwd = the case's
   folder). An *empty* findings.txt makes the case a *negative* one: rekey must find nothing, and
   before.py (identical to after.py) must run clean under JAX.
-- `pending` (optional, usually empty; any text in it is the reason shown, else "cross-file
-  threading not implemented yet") — after is the target of work rekey does not do yet: the golden
+- `pending` (optional, usually empty; any text in it is the reason shown, else "not implemented
+  yet") — after is the target of work rekey does not do yet: the golden
   diff test is an expected failure (strict: it fails once rekey produces the golden, so that the marker
   gets removed), while the JAX checks of before and after must pass already.
 
@@ -48,7 +48,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES_ROOT = REPO_ROOT / "Fixtures"
 JAX_CANNOT_SHOW = "# jax-cannot-show:"
-PENDING_REASON = "cross-file threading not implemented yet"
+PENDING_REASON = "not implemented yet"
 # Never part of a tree's contents: caches Python, pytest or an editor may leave behind.
 IGNORED_TREE_NAMES = frozenset({"__pycache__", ".pytest_cache", ".DS_Store"})
 

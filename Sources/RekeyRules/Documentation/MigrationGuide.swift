@@ -34,7 +34,7 @@ public enum MigrationGuide {
                 let note = example.unsafeFixes ? " (an unsafe fix: `rekey fix --unsafe-fixes`)" : ""
                 out += "\nAfter\(note):\n\n```python\n\(good)```\n"
             } else {
-                out += "\nUse instead (migrated by hand for now):\n\n```python\n\(good)```\n"
+                out += "\nUse instead (migrated by hand):\n\n```python\n\(good)```\n"
             }
         }
         return out
