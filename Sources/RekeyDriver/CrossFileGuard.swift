@@ -35,6 +35,8 @@ final class ProjectFiles: ProjectView {
     private let states: [Engine.FileState]
     private var contexts: [Int: FileContext] = [:]
     private var imports: [Int: ModuleImports] = [:]
+    /// Each file is parsed at most once, whether first for its imports or for its context.
+    private var trees: [Int: SyntaxTree] = [:]
     private let parser = try! PythonParser()
 
     init(states: [Engine.FileState]) {
@@ -64,8 +66,7 @@ final class ProjectFiles: ProjectView {
     func context(of index: Int) -> FileContext? {
         if let known = contexts[index] { return known }
         let state = states[index]
-        guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)),
-              let tree = try? parser.parse(source), !tree.hasError else { return nil }
+        guard let tree = tree(of: index), !tree.hasError else { return nil }
         let moduleName = state.moduleName.isEmpty ? ModuleImports.moduleName(forFile: state.path) : state.moduleName
         let context = FileContext(path: state.path, model: SemanticModel(tree: tree), moduleName: moduleName)
         contexts[index] = context
@@ -76,14 +77,18 @@ final class ProjectFiles: ProjectView {
         states[index].current?.bytes ?? states[index].original
     }
 
+    private func tree(of index: Int) -> SyntaxTree? {
+        if let known = trees[index] { return known }
+        let state = states[index]
+        guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)),
+              let tree = try? parser.parse(source) else { return nil }
+        trees[index] = tree
+        return tree
+    }
+
     private func importSummary(of index: Int) -> ModuleImports? {
         if let known = imports[index] { return known }
-        if let context = contexts[index] {
-            imports[index] = ModuleImports(path: context.path, tree: context.model.tree)
-            return imports[index]
-        }
-        guard let source = try? SourceText(path: states[index].path, bytes: bytes(of: index)),
-              let tree = try? parser.parse(source) else { return nil }
+        guard let tree = tree(of: index) else { return nil }
         imports[index] = ModuleImports(path: states[index].path, tree: tree)
         return imports[index]
     }
