@@ -96,7 +96,12 @@ public enum CallSites {
         guard let initializer = subclass.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
             return try instantiations(of: subclass, in: model)
         }
-        return model.calls.filter { call in
+        return superInitCalls(in: initializer, of: model)
+    }
+
+    /// The `super().__init__(…)` calls in a subclass's `__init__`.
+    public static func superInitCalls(in initializer: Scope, of model: SemanticModel) -> [Call] {
+        model.calls.filter { call in
             guard call.scope.isInside(initializer), let callee = call.call.child(field: "function"),
                   callee.kind == "attribute", callee.child(field: "attribute")?.text == "__init__",
                   let object = callee.child(field: "object"), object.kind == "call" else { return false }
@@ -185,7 +190,7 @@ public enum CallSites {
     }
 
     /// The subclass whose base list names `node`, if that is where `node` sits.
-    private static func subclassListing(_ node: Node, in model: SemanticModel) -> Scope? {
+    public static func subclassListing(_ node: Node, in model: SemanticModel) -> Scope? {
         guard let list = node.parent, list.kind == "argument_list",
               let definition = list.parent, definition.kind == "class_definition",
               definition.child(field: "superclasses") == list else { return nil }

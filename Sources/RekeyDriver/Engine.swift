@@ -37,6 +37,19 @@ public struct Engine {
         public var bytesSeen = 0
     }
 
+    /// A fix the engine did not apply, by the file and rule of its finding.
+    public struct FixRefusal: Sendable {
+        public let path: String
+        public let code: RuleCode
+        public let reason: String
+
+        public init(path: String, code: RuleCode, reason: String) {
+            self.path = path
+            self.code = code
+            self.reason = reason
+        }
+    }
+
     public struct FileChange: Sendable {
         public let path: String
         public let original: [UInt8]
@@ -51,6 +64,8 @@ public struct Engine {
         public var remaining: [Finding] = []
         public var diagnostics: [Diagnostic] = []
         public var rounds = 0
+        /// Fixes refused for a reason another round would not change (a syntax error, …).
+        public var refusals: [FixRefusal] = []
     }
 
     public let options: Options
@@ -110,10 +125,7 @@ public struct Engine {
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
         while report.rounds < options.maximumRounds {
-            let candidates = states.flatMap(\.findings).filter { finding in
-                guard let fix = finding.fix else { return false }
-                return fix.applicability == .safe || (fix.applicability == .unsafe && options.unsafeFixes)
-            }
+            let candidates = states.flatMap(\.findings).filter { $0.fix.map(isEnabled) ?? false }
             guard !candidates.isEmpty else { break }
             report.rounds += 1
             var sources: [String: SourceText] = [:]
@@ -127,6 +139,7 @@ public struct Engine {
             let application = FixApplier.apply(candidates.map { $0.fix! }, to: sources, parser: parser)
             for refusal in application.refused where !isRetryable(refusal.reason) {
                 let finding = candidates[refusal.fixIndex]
+                report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: refusal.reason.description))
                 report.diagnostics.append(Diagnostic(
                     path: finding.path, message: "\(finding.code) fix not applied: \(refusal.reason)", severity: .warning))
             }

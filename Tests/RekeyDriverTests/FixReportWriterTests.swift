@@ -42,6 +42,10 @@ struct FixReportWriterTests {
                        severity: .warning),
             Diagnostic(path: "src/other.py", message: "RK004 fix not applied: unrelated file", severity: .warning),
         ]
+        report.refusals = [
+            Engine.FixRefusal(path: "src/model.py", code: "RK007", reason: "it introduces a syntax error at src/model.py:4:1"),
+            Engine.FixRefusal(path: "src/other.py", code: "RK004", reason: "unrelated file"),
+        ]
         return (report, findings)
     }
 

@@ -56,7 +56,7 @@ public struct FixOutcome: Sendable {
         self.rounds = report.rounds
         self.maximumRounds = options.maximumRounds
         let reachedLimit = report.rounds >= options.maximumRounds
-        let refusals = Self.refusalReasons(report.diagnostics)
+        let refusals = Self.refusalReasons(report.refusals)
         self.sites = report.remaining.map { finding in
             Self.classify(finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: reachedLimit,
                           maximumRounds: options.maximumRounds,
@@ -112,17 +112,14 @@ public struct FixOutcome: Sendable {
         let code: RuleCode
     }
 
-    /// The engine reports a refused fix as a warning `CODE fix not applied: reason` on the
-    /// finding's path; FixReport keeps no link from a refusal to its finding, so the reasons are
-    /// matched back by path and code (a file with two refused fixes of one rule gets both).
-    static func refusalReasons(_ diagnostics: [Diagnostic]) -> [RefusalKey: [String]] {
+    /// Refusal reasons by the file and rule of the refused fix's finding (the remaining finding
+    /// is a new one after re-analysis, so it is matched by those; two refused fixes of one rule in
+    /// one file both show).
+    static func refusalReasons(_ refusals: [Engine.FixRefusal]) -> [RefusalKey: [String]] {
         var reasons: [RefusalKey: [String]] = [:]
-        for diagnostic in diagnostics where diagnostic.severity == .warning {
-            let parts = diagnostic.message.split(separator: " fix not applied: ", maxSplits: 1)
-            guard parts.count == 2, parts[0].hasPrefix("RK"), !parts[0].contains(" ") else { continue }
-            let key = RefusalKey(path: diagnostic.path, code: RuleCode(String(parts[0])))
-            let reason = String(parts[1])
-            if !(reasons[key]?.contains(reason) ?? false) { reasons[key, default: []].append(reason) }
+        for refusal in refusals {
+            let key = RefusalKey(path: refusal.path, code: refusal.code)
+            if !(reasons[key]?.contains(refusal.reason) ?? false) { reasons[key, default: []].append(refusal.reason) }
         }
         return reasons
     }

@@ -41,15 +41,13 @@ struct JaxSpelling {
             .sorted { ($0.spelling.count, $0.spelling) < ($1.spelling.count, $1.spelling) }
         if let best = visible.first { return best.spelling }
         if model.scopeBinding("jax", from: scope) == nil {
-            importEdit = importEdit ?? addImportJax()
+            importEdit = importEdit ?? addImport("import jax")
             return "jax.random." + member
         }
         // `jax` is bound to something else here; import under a name nothing uses.
         importEdit = importEdit ?? addImport("import jax.random as _rekey_random")
         return "_rekey_random." + member
     }
-
-    private func addImportJax() -> Edit { addImport("import jax") }
 
     /// Modules that sort before the project's own in isort's order: the standard library and the
     /// numerical stack a JAX project imports. Anything else (`pkg.model`, `.layers`) counts as

@@ -80,7 +80,7 @@ struct ProjectUses {
                           !(isClass && CallSites.isTypeOnly(node)) else { continue }
                     // `layers.Dense(...)`: the identifier `layers` is part of a callee already counted.
                     if let parent = node.parent, parent.kind == "attribute", callees.contains(parent.startByte) { continue }
-                    if isClass, let subclass = subclass(listing: node, in: model) {
+                    if isClass, let subclass = CallSites.subclassListing(node, in: model) {
                         switch superInitCalls(of: subclass, in: other) {
                         case .success(let calls): result += calls
                         case .failure(let reason): return .failure(reason)
@@ -95,14 +95,6 @@ struct ProjectUses {
         return .success(result)
     }
 
-    /// The class whose base list names `node`, if that is where `node` sits.
-    private func subclass(listing node: Node, in model: SemanticModel) -> Scope? {
-        guard let list = node.parent, list.kind == "argument_list",
-              let definition = list.parent, definition.kind == "class_definition",
-              definition.child(field: "superclasses") == list else { return nil }
-        return model.scope(of: definition)
-    }
-
     /// How a subclass in another file runs its base's `__init__`: the `super().__init__(…)` calls
     /// in its own `__init__`. One without an `__init__` is built by instantiations rekey would
     /// have to follow through that file's importers too: left for hand migration.
@@ -111,11 +103,6 @@ struct ProjectUses {
             return .failure(Unresolvable(description:
                 "`\(subclass.qualifiedName)` in \(other.path) inherits `__init__`; migrate its instantiations by hand"))
         }
-        return .success(other.model.calls.compactMap { call, scope in
-            guard scope.isInside(initializer), let callee = call.child(field: "function"), callee.kind == "attribute",
-                  callee.child(field: "attribute")?.text == "__init__", let object = callee.child(field: "object"),
-                  object.kind == "call", object.child(field: "function")?.text == "super" else { return nil }
-            return (call, scope, other)
-        })
+        return .success(CallSites.superInitCalls(in: initializer, of: other.model).map { ($0.call, $0.scope, other) })
     }
 }
