@@ -3,62 +3,148 @@ import RekeyEdits
 import RekeySyntax
 
 /// Pass: an Equinox or NNX module that seeds itself inside `__init__` takes the key instead (the
-/// fix for RK009): the one key its `__init__` makes from a literal seed (`jax.random.PRNGKey(0)`,
-/// or `nnx.Rngs(0)`) becomes a keyword-only parameter (`*, key`, or `*, rngs: nnx.Rngs`), and
-/// ``KeyThreading`` has every instantiation pass one, created at the entry points from the same
-/// seed. An `__init__` that makes several keys, or seeds from a computed value, is left for hand
-/// migration.
+/// fix for RK009). The keys its `__init__` makes from literal seeds (`jax.random.PRNGKey(0)`, or
+/// `nnx.Rngs(0)`) give way to a keyword-only parameter (`*, key`, or `*, rngs: nnx.Rngs`), and
+/// ``KeyThreading`` has every instantiation pass one, created at the entry points from the (first)
+/// seed. One key becomes the parameter itself; several keys (`key=PRNGKey(0)` for one layer,
+/// `key=PRNGKey(1)` for the next) become one split of it, a subkey per layer as in the seed
+/// guide's `MyNet` — unsafe, as the layers then draw other numbers. Keys made in a loop, or from
+/// a computed seed, are left for hand migration.
 struct KeyParameterForModule {
     let file: FileContext
     let initializer: Scope
     let framework: RandomSources.ModuleFramework
     var project: ProjectView?
 
+    private var model: SemanticModel { file.model }
+
     func plan() -> PassPlan {
-        let model = file.model
+        let manual = PassPlan.manual(reason: ModuleWithoutKey.manualReason(framework))
         let creations = model.calls(inside: initializer).filter { call, scope in
-            guard scope === initializer, let callee = call.child(field: "function"),
-                  let qualified = model.qualifiedName(of: callee, in: scope) else { return false }
-            return qualified == "flax.nnx.Rngs" || JaxRandomAPI.role(of: qualified) == .constructor
-        }.map(\.call)
-        guard creations.count == 1, let creation = creations.first,
-              let callee = creation.child(field: "function"),
-              let arguments = creation.child(field: "arguments"), !containsName(arguments) else {
-            return .manual(reason: ModuleWithoutKey.manualReason(framework))
+            scope === initializer && isKeyCreation(call) != nil
+        }.map(\.call).sorted { $0.startByte < $1.startByte }
+        guard let first = creations.first,
+              creations.allSatisfy({ $0.child(field: "arguments").map(containsName) == false }) else { return manual }
+        let takesRngs = isKeyCreation(first) == true
+        guard creations.allSatisfy({ isKeyCreation($0) == takesRngs }), !takesRngs || file.nnxSpelling != nil else { return manual }
+        if let looped = creations.lazy.compactMap(enclosingLoop).first {
+            return .manual(reason: ModuleWithoutKey.manualReason(framework)
+                + " (not done automatically: a key is made inside the loop at line \(looped.startPosition.line))")
         }
-        let takesRngs = model.qualifiedName(of: callee, in: initializer) == "flax.nnx.Rngs"
-        guard !takesRngs || file.nnxSpelling != nil else {
-            return .manual(reason: ModuleWithoutKey.manualReason(framework))
-        }
-        // `rngs = nnx.Rngs(0)` / `key = PRNGKey(0)`: the local becomes the parameter of that name.
-        let statement = creation.parent.flatMap { $0.kind == "assignment" && $0.child(field: "right") == creation ? $0 : nil }
-        let local = statement?.child(field: "left").flatMap { $0.kind == "identifier" ? $0.text : nil }
-        var taken = model.namesInUse(in: initializer)
-        if let local { taken.remove(local) }
         let preferred = takesRngs ? ["rngs"] : ["key", "rng_key"]
-        let parameter = local.map { name in taken.contains(name) ? SourceEditing.freshName(preferred, avoiding: taken) : name }
-            ?? SourceEditing.freshName(preferred, avoiding: taken)
+        var taken = model.namesInUse(in: initializer)
+        let own: (parameter: String, edits: [Edit], changesStream: Bool)
+        if creations.count == 1 {
+            own = oneKey(first, preferred: preferred, taken: &taken)
+        } else if takesRngs {
+            // One `nnx.Rngs` serves every layer, each drawing its own keys; named streams
+            // (`nnx.Rngs(dropout=1)`) would need merging, which is left to a person.
+            guard creations.allSatisfy({ $0.child(field: "arguments")?.namedChildren.allSatisfy { $0.kind != "keyword_argument" } ?? false })
+            else { return manual }
+            let parameter = SourceEditing.freshName(preferred, avoiding: taken)
+            own = (parameter, creations.map { .replacement($0.byteRange, with: parameter) }, true)
+        } else {
+            guard let split = splitKey(creations, preferred: preferred, taken: &taken) else { return manual }
+            own = split
+        }
 
         var start = KeyThreading.Start()
-        start.functions = [(initializer, parameter, takesRngs)]
+        start.functions = [(initializer, own.parameter, takesRngs)]
         start.entryNames = preferred
-        switch KeyThreading(file: file, project: project, seedCall: creation, start: start).plan() {
+        switch KeyThreading(file: file, project: project, seedCall: first, start: start).plan() {
         case .blocked(let reason, _):
             return .manual(reason: ModuleWithoutKey.manualReason(framework) + " (not done automatically: \(reason))")
         case .planned(var edits, let applicability, _, let touched, _):
-            let spelled = takesRngs ? "\(parameter): \(file.nnxSpelling!).Rngs" : parameter
-            var own = [SourceEditing.addKeywordOnlyParameter(spelled, to: initializer)]
-            if let statement, local == parameter, let expression = statement.parent,
-               let lines = SourceEditing.wholeLines(of: expression) {
-                own.append(SourceEditing.deletingLines(lines, in: model.source))
-            } else {
-                own.append(.replacement(creation.byteRange, with: parameter))
-            }
-            edits[file.path, default: []] += own
-            return .fix(Fix(title: "take the key as a parameter of `\(initializer.qualifiedName)`",
-                            applicability: applicability, edits: edits),
+            let spelled = takesRngs ? "\(own.parameter): \(file.nnxSpelling!).Rngs" : own.parameter
+            edits[file.path, default: []] += [SourceEditing.addKeywordOnlyParameter(spelled, to: initializer)] + own.edits
+            let title = creations.count == 1
+                ? "take the key as a parameter of `\(initializer.qualifiedName)`"
+                : "take one \(takesRngs ? "`Rngs`" : "key") in `\(initializer.qualifiedName)` for its \(creations.count) seeded layers"
+            return .fix(Fix(title: title, applicability: own.changesStream ? .unsafe : applicability, edits: edits),
                         touchedSymbols: touched)
         }
+    }
+
+    /// `true` for `nnx.Rngs(…)`, `false` for a `jax.random` key constructor, nil otherwise.
+    private func isKeyCreation(_ call: Node) -> Bool? {
+        guard let callee = call.child(field: "function"),
+              let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? initializer) else { return nil }
+        if qualified == "flax.nnx.Rngs" { return true }
+        return JaxRandomAPI.role(of: qualified) == .constructor ? false : nil
+    }
+
+    /// The one key: `key = PRNGKey(0)` (or `rngs = nnx.Rngs(0)`) makes its local the parameter;
+    /// elsewhere the call gives way to the parameter.
+    private func oneKey(_ creation: Node, preferred: [String], taken: inout Set<String>)
+        -> (parameter: String, edits: [Edit], changesStream: Bool) {
+        let local = plainAssignment(of: creation)
+        if let local { taken.remove(local.name) }
+        let parameter = local.map { taken.contains($0.name) ? SourceEditing.freshName(preferred, avoiding: taken) : $0.name }
+            ?? SourceEditing.freshName(preferred, avoiding: taken)
+        if let local, local.name == parameter, let lines = SourceEditing.wholeLines(of: local.statement) {
+            return (parameter, [SourceEditing.deletingLines(lines, in: model.source)], false)
+        }
+        return (parameter, [.replacement(creation.byteRange, with: parameter)], false)
+    }
+
+    /// Several keys: one `split` of the parameter before the first of them, a subkey for each —
+    /// `k1 = PRNGKey(0)` gives its name to a subkey (and goes), `Linear(…, key=PRNGKey(1))` in
+    /// `self.l2 = …` gets `key_l2`.
+    private func splitKey(_ creations: [Node], preferred: [String], taken: inout Set<String>)
+        -> (parameter: String, edits: [Edit], changesStream: Bool)? {
+        guard let body = initializer.node.child(field: "body"),
+              let anchor = SourceEditing.statement(containing: creations[0], in: body), SourceEditing.startsLine(anchor) else { return nil }
+        let parameter = SourceEditing.freshName(preferred, avoiding: taken)
+        taken.insert(parameter)
+        var subkeys: [String] = []
+        var edits: [Edit] = []
+        for creation in creations {
+            if let local = plainAssignment(of: creation), initializer.bindings[local.name]?.count == 1,
+               local.statement.parent == body, let lines = SourceEditing.wholeLines(of: local.statement) {
+                subkeys.append(local.name)
+                edits.append(SourceEditing.deletingLines(lines, in: model.source))
+                continue
+            }
+            let subkey = SourceEditing.freshName(["key_" + (consumerName(of: creation) ?? "\(subkeys.count + 1)")], avoiding: taken)
+            taken.insert(subkey)
+            subkeys.append(subkey)
+            edits.append(.replacement(creation.byteRange, with: subkey))
+        }
+        var spelling = JaxSpelling(model: model)
+        let count = subkeys.count == 2 ? "" : ", \(subkeys.count)"
+        let split = "\(subkeys.joined(separator: ", ")) = \(spelling.spell("split", in: initializer, like: creations[0]))(\(parameter)\(count))"
+        edits.append(SourceEditing.insertLines([split], before: anchor))
+        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        return (parameter, edits, true)
+    }
+
+    /// `name = <creation>` as a whole statement: the name and the assignment.
+    private func plainAssignment(of creation: Node) -> (name: String, statement: Node)? {
+        guard let assignment = creation.parent, assignment.kind == "assignment", assignment.child(field: "right") == creation,
+              let left = assignment.child(field: "left"), left.kind == "identifier",
+              let statement = assignment.parent, statement.kind == "expression_statement" else { return nil }
+        return (left.text, statement)
+    }
+
+    /// `l2` for a key passed as `key=` to a call assigned to `self.l2`.
+    private func consumerName(of creation: Node) -> String? {
+        var node = creation
+        while let parent = node.parent, parent.kind == "keyword_argument" || parent.kind == "argument_list" || parent.kind == "call" {
+            node = parent
+        }
+        guard node.kind == "call", let assignment = node.parent, assignment.kind == "assignment",
+              let left = assignment.child(field: "left") else { return nil }
+        return SourceEditing.assignedName(left)
+    }
+
+    /// The loop in `__init__` around `node`, if any: one key there would serve every iteration.
+    private func enclosingLoop(of node: Node) -> Node? {
+        var current = node.parent
+        while let ancestor = current, ancestor != initializer.node {
+            if ancestor.kind == "for_statement" || ancestor.kind == "while_statement" { return ancestor }
+            current = ancestor.parent
+        }
+        return nil
     }
 
     /// Whether a seed reads any name (only a literal seed means the same at every entry point).

@@ -23,13 +23,17 @@ struct ModuleWithoutKey: Rule {
             `rngs: nnx.Rngs`, so that the caller splits one seed into independent keys.
             """,
         fixSafety: """
-            When `__init__` makes exactly one key from a literal seed (`jax.random.PRNGKey(0)`, \
-            `nnx.Rngs(0)`), that key becomes a keyword-only parameter (`*, key`, or \
+            When `__init__` makes its keys from literal seeds (`jax.random.PRNGKey(0)`, \
+            `nnx.Rngs(0)`), it takes a keyword-only parameter instead (`*, key`, or \
             `*, rngs: nnx.Rngs`) and every instantiation passes one, threaded up to the entry \
-            points, which create it from the same seed: safe when each entry point builds one \
-            instance (it gets the weights it got before), unsafe when a split is needed. Modules \
-            seeded from several keys or a computed seed are left for hand migration: add the \
-            parameter, split it once per layer, and pass it from every instantiation.
+            points, which create it from the (first) seed. One key becomes the parameter: safe \
+            when each entry point builds one instance (it gets the weights it got before), unsafe \
+            when a split is needed. Several keys (a seed per layer) become one \
+            `jax.random.split` of the parameter, a subkey per layer, as in the seed guide's \
+            `MyNet`; several `nnx.Rngs` become the one `rngs`: unsafe, as the layers then draw \
+            other numbers. Keys made in a loop or from a computed seed are left for hand \
+            migration: add the parameter, split it once per layer, and pass it from every \
+            instantiation.
             """,
         examples: [
             RuleExample(
@@ -63,6 +67,37 @@ struct ModuleWithoutKey: Rule {
                             self.out = eqx.nn.Linear(size, 1, key=k2)
 
                     """),
+            RuleExample(
+                bad: """
+                    import equinox as eqx
+                    import jax
+
+
+                    class MyNet(eqx.Module):
+                        l1: eqx.nn.Linear
+                        l2: eqx.nn.Linear
+
+                        def __init__(self, in_dim, hidden, out_dim):
+                            self.l1 = eqx.nn.Linear(in_dim, hidden, key=jax.random.PRNGKey(0))
+                            self.l2 = eqx.nn.Linear(hidden, out_dim, key=jax.random.PRNGKey(1))
+
+                    """,
+                good: """
+                    import equinox as eqx
+                    import jax
+
+
+                    class MyNet(eqx.Module):
+                        l1: eqx.nn.Linear
+                        l2: eqx.nn.Linear
+
+                        def __init__(self, in_dim, hidden, out_dim, *, key):
+                            key_l1, key_l2 = jax.random.split(key)
+                            self.l1 = eqx.nn.Linear(in_dim, hidden, key=key_l1)
+                            self.l2 = eqx.nn.Linear(hidden, out_dim, key=key_l2)
+
+                    """,
+                unsafeFixes: true),
             RuleExample(
                 bad: """
                     import jax
