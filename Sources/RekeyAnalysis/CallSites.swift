@@ -10,11 +10,14 @@ public enum CallSites {
 
     public typealias Call = (call: Node, scope: Scope)
 
+    /// Calls of a function or method; for a class scope, the calls of its `__init__`, written or
+    /// generated (a dataclass's): its instantiations.
     public static func uses(of function: Scope, in model: SemanticModel) -> Result<[Call], Unresolvable> {
         guard let name = function.name, let owner = function.parent else {
             return .failure(Unresolvable(description: "a lambda cannot be given a parameter"))
         }
         do {
+            if function.kind == .classBody { return .success(try instantiations(of: function, in: model)) }
             switch owner.kind {
             case .classBody where name == "__init__":
                 return .success(try instantiations(of: owner, in: model))

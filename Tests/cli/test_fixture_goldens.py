@@ -19,6 +19,7 @@ For each case under `Fixtures/<GROUP>/<case>/` (see Tests/jax/fixture_cases.py),
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -169,12 +170,30 @@ def test_check_reports_before(case: FixtureCase, rekey: Path, tmp_path: Path):
         assert found & set(codes), f"{case.id}: no finding of {', '.join(codes)} (found {sorted(found)})\n{result.describe()}"
 
 
+def hand_migrations(rekey: Path, root: Path, target: str, extra_args: list[str]) -> tuple[set, list]:
+    """`check` on `target`: the (code, reason) of each finding left for hand migration, and the
+    findings that still have a fix."""
+    result = run_rekey(rekey, ["check", "--output-format", "json", target, *extra_args], cwd=root)
+    assert result.returncode in (0, 1), result.describe()
+    findings = json.loads(result.stdout)["findings"]
+    manual = {(f["code"], f["manual_reason"]) for f in findings if f["fix"] is None}
+    return manual, [f for f in findings if f["fix"] is not None]
+
+
 @pytest.mark.parametrize("case", FIXED_CASES, ids=ids)
 def test_check_is_clean_after_fix(case: FixtureCase, rekey: Path, tmp_path: Path):
+    """After the fix nothing fixable is left; what is left was reported for hand migration before."""
+    before_root, after_root = tmp_path / "before", tmp_path / "after"
     if case.is_tree:
-        work, target = copy_tree(case.after, tmp_path / "work"), "."
+        copy_tree(case.before, before_root)
+        copy_tree(case.after, after_root)
+        before_target = after_target = "."
     else:
-        work, target = tmp_path, "after.py"
-        copy_as(case.after, work, target)
-    result = run_rekey(rekey, ["check", target, *case.extra_args], cwd=work)
-    assert result.returncode == 0, f"after should have no finding left\n{result.describe()}"
+        before_target, after_target = "before.py", "after.py"
+        copy_as(case.before, before_root, before_target)
+        copy_as(case.after, after_root, after_target)
+    manual_before, _ = hand_migrations(rekey, before_root, before_target, case.extra_args)
+    manual_after, fixable = hand_migrations(rekey, after_root, after_target, case.extra_args)
+    assert not fixable, f"{case.id}: after still has findings with a fix: {fixable}"
+    assert manual_after <= manual_before, (
+        f"{case.id}: after has findings that were not reported for hand migration before: {manual_after - manual_before}")

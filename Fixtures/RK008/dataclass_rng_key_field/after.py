@@ -16,7 +16,7 @@ KeyArray = jax.Array
 @dataclasses.dataclass
 class SamplerState:
     temperature: float = 1.0
-    _rng_key: KeyArray = PRNGKey(0)
+    _rng_key: KeyArray = dataclasses.field(kw_only=True)
 
     def sample_logits(self, logits):
         return jax.random.categorical(self._rng_key, logits / self.temperature)
@@ -24,6 +24,8 @@ class SamplerState:
 
 def test_two_samplers():
     logits = jnp.zeros(5)
-    greedy = SamplerState(temperature=0.5)
-    creative = SamplerState(temperature=2.0)
+    key = PRNGKey(0)
+    key_greedy, key_creative = jax.random.split(key)
+    greedy = SamplerState(temperature=0.5, _rng_key=key_greedy)
+    creative = SamplerState(temperature=2.0, _rng_key=key_creative)
     assert greedy.sample_logits(logits).shape == creative.sample_logits(logits).shape

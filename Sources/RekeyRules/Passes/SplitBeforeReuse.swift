@@ -130,12 +130,16 @@ enum SplitBeforeReuse {
     /// frozen, and renewing the key there means threading it through the caller instead.
     private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         let model = file.model
+        let scope = owningScope(of: [reuse.use], in: model)
+        let classScope = scope?.parent.flatMap { $0.kind == .classBody ? $0 : nil }
+        if let classScope, file.randomSources.isDataclassLike(classScope) || file.randomSources.moduleFramework(of: classScope) != nil {
+            return .failure(ManualReason("`\(classScope.qualifiedName)` is a module or dataclass, which may be frozen: "
+                + "take a key per call instead (`def \(scope?.name ?? "__call__")(self, …, *, key)`), split by the caller"))
+        }
         let manual = ManualReason("replace the stored key on every call: "
             + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`")
         guard let argument = reuse.argument, argument.kind == "attribute", argument.text == reuse.keyText,
-              let scope = owningScope(of: [reuse.use], in: model), scope.kind == .function,
-              let classScope = scope.parent, classScope.kind == .classBody,
-              !file.randomSources.isDataclassLike(classScope), file.randomSources.moduleFramework(of: classScope) == nil,
+              let scope, scope.kind == .function, let classScope,
               !(classScope.node.child(.superclasses)?.namedChildren.isEmpty == false),
               let body = scope.node.child(.body),
               let anchor = SourceEditing.statement(containing: reuse.use, in: body), SourceEditing.startsLine(anchor)

@@ -26,8 +26,18 @@ struct RandomFieldDefault: Rule {
             key consumed by two instances raises `KeyReuseError`.
             """,
         fixSafety: """
-            No automatic fix: make the key a field without a default (or an `__init__(self, *, \
-            key)` parameter) that the caller passes, and derive random state from it.
+            A default that is exactly a key (`PRNGKey(seed)`, `field(default=PRNGKey(seed))`, or \
+            a `default_factory` lambda returning one) is removed, and every instantiation passes \
+            the key, threaded up to the entry points, which create it from the default's seed: \
+            safe when each entry point builds one instance (it gets the key it got before), \
+            unsafe when a split is needed. Without its own `__init__` the class keeps the \
+            generated one: the field stays in place, keyword-only (`field(kw_only=True)`) when a \
+            field with a default comes before it, so no positional argument changes meaning. \
+            With its own `__init__` (where Equinox ignores field defaults) that `__init__` takes \
+            the key as a keyword-only parameter and stores it. Sampled defaults, module-level \
+            keys as defaults, and instances built where one key cannot serve (a loop, import \
+            time) are left for hand migration: make the key a field without a default that the \
+            caller passes.
             """,
         examples: [
             RuleExample(
@@ -41,6 +51,11 @@ struct RandomFieldDefault: Rule {
                         step: int = 0
                         _rng_key: jax.Array = dataclasses.field(default_factory=lambda: jax.random.PRNGKey(0))
 
+
+                    def test_sampler():
+                        state = SamplerState(step=1)
+                        assert state.step == 1
+
                     """,
                 good: """
                     import dataclasses
@@ -49,11 +64,16 @@ struct RandomFieldDefault: Rule {
 
                     @dataclasses.dataclass
                     class SamplerState:
-                        _rng_key: jax.Array
                         step: int = 0
+                        _rng_key: jax.Array = dataclasses.field(kw_only=True)
 
-                    """,
-                fixedByRekey: false),
+
+                    def test_sampler():
+                        key = jax.random.PRNGKey(0)
+                        state = SamplerState(step=1, _rng_key=key)
+                        assert state.step == 1
+
+                    """),
             RuleExample(
                 bad: """
                     import equinox as eqx
@@ -62,8 +82,11 @@ struct RandomFieldDefault: Rule {
 
 
                     class Noise(eqx.Module):
-                        scale: float = 0.1
-                        key: jr.PRNGKey = eqx.field(default=jr.PRNGKey(0))
+                        scale: float
+                        key: jax.Array = jr.PRNGKey(0)
+
+                        def __init__(self, scale):
+                            self.scale = scale
 
                     """,
                 good: """
@@ -73,11 +96,14 @@ struct RandomFieldDefault: Rule {
 
 
                     class Noise(eqx.Module):
+                        scale: float
                         key: jax.Array
-                        scale: float = 0.1
 
-                    """,
-                fixedByRekey: false),
+                        def __init__(self, scale, *, key):
+                            self.key = key
+                            self.scale = scale
+
+                    """),
         ])
 
     static func message(field: String, owner: String, what: String) -> String {
@@ -94,13 +120,23 @@ struct RandomFieldDefault: Rule {
             guard let owner = classScope.name else { continue }
             for field in RandomSources.annotatedAssignments(in: classScope) {
                 guard let what = randomness(of: field.value, in: classScope, sources: sources) else { continue }
-                findings.append(Finding(
-                    code: code, node: field.name, path: file.path,
-                    message: Self.message(field: field.name.text, owner: owner, what: what),
-                    remedy: .manual(reason: Self.manualReason)))
+                let plan = RequiredKeyField(file: file, classScope: classScope, field: field).plan()
+                findings.append(Finding(code: code, node: field.name, path: file.path,
+                                        message: Self.message(field: field.name.text, owner: owner, what: what), plan: plan))
             }
         }
         return findings.sorted { $0.range < $1.range }
+    }
+
+    /// Plans again with the other files in view, so instantiations there pass the key too.
+    func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
+        for classScope in file.model.scopes where classScope.kind == .classBody {
+            guard let field = RandomSources.annotatedAssignments(in: classScope).first(where: { $0.name.byteRange == finding.range })
+            else { continue }
+            let plan = RequiredKeyField(file: file, classScope: classScope, field: field, project: project).plan()
+            return Finding(code: code, node: field.name, path: file.path, message: finding.message, plan: plan)
+        }
+        return nil
     }
 
     private func randomness(of value: Node, in classScope: Scope, sources: RandomSources) -> String? {

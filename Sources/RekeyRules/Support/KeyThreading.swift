@@ -31,10 +31,13 @@ struct KeyThreading {
         /// The global being replaced: its reads do not count as names in use.
         var replacedGlobal: String?
         /// Functions that take the key under a name (an `nnx.Rngs` when `takesRngs`): their
-        /// callers must now pass it.
+        /// callers must now pass it. A class scope stands for its generated `__init__` (a
+        /// dataclass's), called by instantiating the class.
         var functions: [(scope: Scope, parameter: String, takesRngs: Bool)] = []
         /// Calls that already hand the key over (they are left alone).
         var passesKey: (Node) -> Bool = { _ in false }
+        /// Why a call (in any file) cannot simply gain the keyword, or nil.
+        var refusesCall: (Node) -> String? = { _ in nil }
         /// What an entry point calls the key it creates, in order of preference.
         var entryNames: [String] = ["key"]
         /// Blockers the source found itself.
@@ -155,6 +158,10 @@ struct KeyThreading {
             for (call, scope, callFile) in uses where !start.passesKey(call) {
                 guard call.child(field: "arguments")?.kind == "argument_list" else {
                     blockers.append("the call at line \(call.startPosition.line) passes a bare generator")
+                    continue
+                }
+                if let refusal = start.refusesCall(call) {
+                    blockers.append(refusal + (callFile === file ? "" : " in \(callFile.path)"))
                     continue
                 }
                 owningContext(of: call, in: scope, of: callFile, what: "`\(function.qualifiedName)` is called")?

@@ -23,7 +23,8 @@ struct ProjectUses {
     }
 
     /// Calls of `function` from other files: a module-level function by its name, a module-level
-    /// class's `__init__` by the class's name, however the file imports it. A method other than
+    /// class's `__init__` (or, given the class itself, its generated one) by the class's name,
+    /// however the file imports it. A method other than
     /// `__init__` is reached through objects of any type, so another file naming it is a failure,
     /// as is any use of the function that is not a call (a value, a subclass, a re-export).
     func calls(of function: Scope, in file: FileContext) -> Result<[Call], Unresolvable> {
@@ -48,7 +49,7 @@ struct ProjectUses {
         default:
             return .success([])  // nested functions are local to their file
         }
-        let isClass = owner.kind == .classBody
+        let isClass = owner.kind == .classBody || function.kind == .classBody
         var result: [Call] = []
         // The name as other files reach it: where it is defined, and where a package's
         // `__init__.py` re-exports it (`from .base import Model` makes it `pkg.Model`).

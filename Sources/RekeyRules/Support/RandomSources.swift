@@ -318,6 +318,15 @@ final class RandomSources {
         return check(classScope)
     }
 
+    /// Whether the class may inherit dataclass fields (a base other than `eqx.Module`, a Flax
+    /// module or `PyTreeNode`): its own fields' positions in the generated `__init__` are unknown.
+    func mayInheritFields(_ classScope: Scope) -> Bool {
+        bases(of: classScope).contains { base in
+            if case .external(let name) = base { return !Self.dataclassBases.contains(name) && name != "object" }
+            return true
+        }
+    }
+
     private enum Base {
         case external(String)
         case project(Scope)

@@ -1,0 +1,214 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// Pass: a key hidden in a field default becomes a field the caller passes (the fix for RK008).
+/// `_rng_key: jax.Array = dataclasses.field(default_factory=lambda: jax.random.PRNGKey(0))` loses
+/// its default, and ``KeyThreading`` has every instantiation pass the key, created at the entry
+/// points from the default's seed.
+///
+/// - A class without its own `__init__` keeps the generated one, which now requires the field.
+///   The field stays where it is: when a field with a default comes before it (or fields may be
+///   inherited), it becomes keyword-only (`field(kw_only=True)`), so no positional argument
+///   changes meaning; a call passing it by position then stops the fix.
+/// - A class with its own `__init__` (where Equinox ignores field defaults) takes the key as a
+///   keyword-only parameter and stores it first thing: `self._rng_key = rng_key`. No `__init__`
+///   is created where none was: Equinox would then ignore every other field's default too.
+///
+/// Only a default that is exactly a key (`PRNGKey(seed)`, `field(default=PRNGKey(seed))`, a
+/// `default_factory` lambda returning one) is migrated; a sampled default needs its sampling
+/// moved into code, which is left to a person.
+struct RequiredKeyField {
+    let file: FileContext
+    let classScope: Scope
+    /// The field's annotated assignment (`name: type = value`).
+    let field: (name: Node, value: Node, statement: Node)
+    var project: ProjectView?
+
+    private var model: SemanticModel { file.model }
+    private var name: String { field.name.text }
+
+    private static let fieldFunctions: Set<String> = [
+        "dataclasses.field", "equinox.field", "flax.struct.field", "chex.field",
+    ]
+
+    func plan() -> PassPlan {
+        let manual = PassPlan.manual(reason: RandomFieldDefault.manualReason)
+        guard let (seedCall, defaultArgument) = seed(of: field.value), let body = classScope.node.child(field: "body") else {
+            return manual
+        }
+        let initializer = classScope.children.first { $0.kind == .function && $0.name == "__init__" }
+        let isEquinox = file.randomSources.moduleFramework(of: classScope) == .equinox
+        // Fields after a default, or after inherited fields, cannot be required positionally.
+        let earlierFields = fieldStatements(in: body).prefix { $0 != field.statement.parent }
+        let followsDefault = RandomSources.annotatedAssignments(in: classScope).first?.statement != field.statement
+        let inherits = file.randomSources.mayInheritFields(classScope)
+        let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
+        guard let fieldEdit = fieldEdit(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
+            return .manual(reason: RandomFieldDefault.manualReason
+                + " (not done automatically: the field must become keyword-only, and the file imports neither `dataclasses` nor `equinox`)")
+        }
+
+        var start = KeyThreading.Start()
+        var own: [Edit] = [fieldEdit]
+        let parameter: String
+        if let initializer {
+            if let assignment = storedByInit(initializer) {
+                return .manual(reason: RandomFieldDefault.manualReason
+                    + " (not done automatically: `__init__` sets it too, at line \(assignment.startPosition.line))")
+            }
+            guard let selfName = initializer.node.child(field: "parameters")?.namedChildren.first,
+                  selfName.kind == "identifier", let first = firstStatement(of: initializer),
+                  SourceEditing.startsLine(first) else { return manual }
+            let stripped = String(name.drop { $0 == "_" })
+            parameter = SourceEditing.freshName([stripped.isEmpty ? "key" : stripped, "key"], avoiding: model.namesInUse(in: initializer))
+            own += [SourceEditing.addKeywordOnlyParameter(parameter, to: initializer),
+                    SourceEditing.insertLines(["\(selfName.text).\(name) = \(parameter)"], before: first)]
+            start.functions = [(initializer, parameter, false)]
+        } else {
+            parameter = name
+            start.functions = [(classScope, parameter, false)]
+            let position = inherits ? nil : earlierFields.count
+            start.refusesCall = { call in refusal(of: call, position: position, keywordOnly: keywordOnly) }
+        }
+        start.entryNames = ["key", parameter]
+        start.passesKey = { call in
+            guard let arguments = call.child(field: "arguments") else { return false }
+            if arguments.namedChildren.contains(where: { $0.kind == "keyword_argument" && $0.child(field: "name")?.text == parameter }) {
+                return true
+            }
+            // Passed by position into the generated `__init__`, where the field keeps its place.
+            guard initializer == nil, !keywordOnly, !inherits else { return false }
+            return positionalArguments(of: call).count > earlierFields.count
+        }
+        switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
+        case .blocked(let reason, _):
+            return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: \(reason))")
+        case .planned(var edits, let applicability, _, let touched, _):
+            edits[file.path, default: []] += own
+            let title = initializer == nil
+                ? "make `\(name)` a field every caller passes"
+                : "take `\(parameter)` in `\(classScope.qualifiedName).__init__` and store it as `\(name)`"
+            return .fix(Fix(title: title, applicability: applicability, edits: edits), touchedSymbols: touched)
+        }
+    }
+
+    /// The key-making call a default amounts to, and the `default=`/`default_factory=` argument
+    /// holding it when the default is a `field(…)` call.
+    private func seed(of value: Node) -> (Node, Node?)? {
+        if isKeyConstructor(value) { return (value, nil) }
+        guard value.kind == "call", let callee = value.child(field: "function"),
+              let qualified = model.qualifiedName(of: callee, in: classScope.parent ?? model.moduleScope),
+              Self.fieldFunctions.contains(qualified),
+              let arguments = value.child(field: "arguments") else { return nil }
+        for argument in arguments.namedChildren where argument.kind == "keyword_argument" {
+            guard let keyword = argument.child(field: "name")?.text, let given = argument.child(field: "value") else { continue }
+            if keyword == "default", isKeyConstructor(given) { return (given, argument) }
+            if keyword == "default_factory", given.kind == "lambda", given.child(field: "parameters") == nil,
+               let returned = given.child(field: "body"), isKeyConstructor(returned) {
+                return (returned, argument)
+            }
+        }
+        return nil
+    }
+
+    private func isKeyConstructor(_ node: Node) -> Bool {
+        guard node.kind == "call", let callee = node.child(field: "function"),
+              let scope = model.scope(ofCall: node),
+              let qualified = model.qualifiedName(of: callee, in: scope) else { return false }
+        return JaxRandomAPI.role(of: qualified) == .constructor
+    }
+
+    /// The field without its default: the annotation alone, or, keyword-only,
+    /// `field(kw_only=True)` (keeping the other arguments of a `field(…)` call).
+    private func fieldEdit(defaultArgument: Node?, keywordOnly: Bool) -> Edit? {
+        let withoutDefault = Edit.deletion(ByteRange(field.statement.child(field: "type")!.endByte, field.value.endByte))
+        if let defaultArgument, let arguments = defaultArgument.parent {
+            if keywordOnly { return .replacement(defaultArgument.byteRange, with: "kw_only=True") }
+            let others = arguments.namedChildren.filter { $0 != defaultArgument && $0.kind != "comment" }
+            return others.isEmpty ? withoutDefault : deletingArgument(defaultArgument)
+        }
+        guard keywordOnly else { return withoutDefault }
+        guard let spelled = fieldSpelling() else { return nil }
+        return .replacement(field.value.byteRange, with: "\(spelled)(kw_only=True)")
+    }
+
+    /// An argument and the comma that separates it from its neighbour.
+    private func deletingArgument(_ argument: Node) -> Edit {
+        if let comma = argument.nextSibling, comma.kind == "," {
+            var end = comma.endByte
+            while end < model.source.bytes.count, model.source.bytes[end] == UInt8(ascii: " ") { end += 1 }
+            return .deletion(ByteRange(argument.startByte, end))
+        }
+        let comma = argument.previousSibling.flatMap { $0.kind == "," ? $0 : nil }
+        return .deletion(ByteRange(comma?.startByte ?? argument.startByte, argument.endByte))
+    }
+
+    /// How the file spells `dataclasses.field` (or `eqx.field`, which takes the same arguments).
+    private func fieldSpelling() -> String? {
+        var spellings: [String] = []
+        for (bound, bindings) in model.moduleScope.bindings where bindings.count == 1 {
+            switch bindings[0].importedName {
+            case "dataclasses.field", "equinox.field": spellings.append(bound)
+            case "dataclasses", "equinox": spellings.append(bound + ".field")
+            default: continue
+            }
+        }
+        return spellings.sorted { ($0.count, $0) < ($1.count, $1) }.first
+    }
+
+    /// The class body's field declarations (`name: type` with or without a value), in order.
+    private func fieldStatements(in body: Node) -> [Node] {
+        body.namedChildren.filter { statement in
+            guard statement.kind == "expression_statement", let assignment = statement.namedChildren.first,
+                  assignment.kind == "assignment", let type = assignment.child(field: "type") else { return false }
+            return assignment.child(field: "left")?.kind == "identifier" && !type.text.contains("ClassVar")
+        }
+    }
+
+    private func positionalArguments(of call: Node) -> [Node] {
+        call.child(field: "arguments")?.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" } ?? []
+    }
+
+    /// Why an instantiation cannot gain `name=…`: it passes arguments through `*`/`**` (it may
+    /// pass the key already), or fills the field's slot by position where the field becomes
+    /// keyword-only (or its slot is unknown).
+    private func refusal(of call: Node, position: Int?, keywordOnly: Bool) -> String? {
+        let positional = positionalArguments(of: call)
+        let line = call.startPosition.line
+        if positional.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) {
+            return "the call at line \(line) passes arguments through `*`/`**`"
+        }
+        guard let position else {
+            return positional.isEmpty ? nil : "the call at line \(line) passes fields by position, and `\(classScope.qualifiedName)` may inherit fields"
+        }
+        if keywordOnly, positional.count > position {
+            return "the call at line \(line) passes `\(name)` by position"
+        }
+        return nil
+    }
+
+    /// An assignment to `self.<field>` in `__init__`, if any.
+    private func storedByInit(_ initializer: Scope) -> Node? {
+        var found: Node?
+        func visit(_ node: Node) {
+            if found != nil { return }
+            if node.kind == "assignment" || node.kind == "augmented_assignment",
+               let left = node.child(field: "left"), left.kind == "attribute",
+               left.child(field: "attribute")?.text == name {
+                found = node
+                return
+            }
+            node.forEachNamedChild(visit)
+        }
+        initializer.node.child(field: "body").map(visit)
+        return found
+    }
+
+    /// The first statement of a function body after its docstring.
+    private func firstStatement(of function: Scope) -> Node? {
+        let statements = function.node.child(field: "body")?.namedChildren.filter { $0.kind != "comment" } ?? []
+        let isDocstring = statements.first.map { $0.kind == "expression_statement" && $0.namedChildren.first?.kind == "string" } ?? false
+        return statements.dropFirst(isDocstring ? 1 : 0).first
+    }
+}
