@@ -34,8 +34,9 @@ rekey_path_or_skip()
 CASES = discover(trees=True)
 FIXED_CASES = [case for case in CASES if not case.report_only]
 # The rules each migration pass rewrites: a pass group's before must have a finding of one of them.
+# Threading serves every rule whose fix adds a key parameter callers must then pass.
 PASS_RULES = {
-    "THREAD": ("RK001", "RK003"),
+    "THREAD": ("RK001", "RK003", "RK007", "RK008", "RK009"),
     "SPLIT": ("RK004", "RK005", "RK006"),
 }
 ids = lambda case: case.id  # noqa: E731
