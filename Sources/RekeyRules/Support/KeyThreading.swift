@@ -257,6 +257,8 @@ struct KeyThreading {
         // Whether some consumer now draws different numbers than before (beyond splits).
         var drawsDifferently = false
         var notes: [String] = []
+        // Seed constants other files now import from the key's module, by file.
+        var seedImports: [String: Set<String>] = [:]
 
         // Parameter names first: call sites in other contexts spell them. NNX modules take
         // `rngs: nnx.Rngs` (the seed guide's pattern) instead of a key.
@@ -310,10 +312,14 @@ struct KeyThreading {
                     case .success(let stable): seedIsStable = seedIsStable && stable
                     }
                     seed = seedArguments.text
-                } else if let name = firstIdentifier(in: seedArguments) {
-                    // In another module only a literal seed means the same thing.
-                    return .failure(.unmovableSeed("the seed `\(name)` is defined in \(file.path), not in \(context.file.path)"))
                 } else {
+                    // Names the seed reads are the key's module's constants: imported from there.
+                    switch importedSeedNames(seedArguments, into: context.file, scope: scope) {
+                    case .failure(let error): return .failure(error)
+                    case .success(let names):
+                        seedImports[context.file.path, default: []].formUnion(names)
+                        taken.formUnion(names)
+                    }
                     seed = seedArguments.text
                 }
                 if callsNNX, let nnx {
@@ -383,6 +389,19 @@ struct KeyThreading {
         for (path, spelling) in spellings {
             if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
         }
+        for (path, names) in seedImports where !names.isEmpty {
+            guard let model = contexts.first(where: { $0.file.path == path })?.file.model else { continue }
+            let listed = names.sorted().joined(separator: ", ")
+            // Into the file's one-line `from <module> import …` when it has one.
+            if let existing = model.tree.root.namedChildren.first(where: { statement in
+                statement.kind == "import_from_statement" && statement.child(field: "module_name")?.text == file.moduleName
+                    && statement.startPosition.line == statement.endPosition.line
+            }), let last = existing.children(field: "name").last {
+                edits[path, default: []].append(.insertion(", " + listed, at: last.endByte))
+            } else {
+                edits[path, default: []].append(ImportPlacement.addingLine("from \(file.moduleName) import \(listed)", to: model))
+            }
+        }
         // A split, or a key drawn from `nnx.Rngs`, changes the numbers drawn.
         let changesStream = contexts.contains { $0.demandCount > 1 } || drawsDifferently
         return .success((edits, changesStream || !seedIsStable ? .unsafe : .safe, notes))
@@ -395,12 +414,36 @@ struct KeyThreading {
     }
 
 
-    private func firstIdentifier(in node: Node) -> String? {
-        if node.kind == "identifier" { return node.text }
-        for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
-            if let found = firstIdentifier(in: child) { return found }
+    /// The names a seed reads (`SEED`, `config.SEED` reads `config`), for an entry point in
+    /// `other` to import from the key's module: each must be bound once at its module level, and
+    /// not be bound in `other` already (unless to the same thing).
+    private func importedSeedNames(_ arguments: Node, into other: FileContext, scope: Scope) -> Result<Set<String>, FixError> {
+        var names: [Node] = []
+        func collect(_ node: Node) {
+            if node.kind == "identifier" { names.append(node); return }
+            if node.kind == "attribute" { node.child(field: "object").map(collect); return }
+            for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
+                collect(child)
+            }
         }
-        return nil
+        collect(arguments)
+        var imported = Set<String>()
+        for name in names {
+            let here = model.moduleScope.bindings[name.text] ?? []
+            guard !file.moduleName.isEmpty, here.count == 1 else {
+                return .failure(.unmovableSeed("the seed `\(name.text)` is not a constant of \(file.path) another module can import"))
+            }
+            if let existing = other.model.scopeBinding(name.text, from: scope) {
+                let binding = existing.bindings[name.text]?.first
+                guard existing === other.model.moduleScope, binding?.importedName.map(other.absolute) == file.moduleName + "." + name.text
+                else {
+                    return .failure(.unmovableSeed("the seed `\(name.text)` means something else in \(other.path)"))
+                }
+                continue
+            }
+            imported.insert(name.text)
+        }
+        return .success(imported)
     }
 
 
