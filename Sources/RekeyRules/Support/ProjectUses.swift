@@ -97,13 +97,20 @@ struct ProjectUses {
     }
 
     /// How a subclass in another file runs its base's `__init__`: the `super().__init__(…)` calls
-    /// in its own `__init__`. One without an `__init__` is built by instantiations rekey would
-    /// have to follow through that file's importers too: left for hand migration.
+    /// in its own `__init__`, or, when it inherits `__init__`, its instantiations in its own file
+    /// and in the files importing it.
     private func superInitCalls(of subclass: Scope, in other: FileContext) -> Result<[Call], Unresolvable> {
-        guard let initializer = subclass.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
-            return .failure(Unresolvable(description:
-                "`\(subclass.qualifiedName)` in \(other.path) inherits `__init__`; migrate its instantiations by hand"))
+        if let initializer = subclass.children.first(where: { $0.kind == .function && $0.name == "__init__" }) {
+            return .success(CallSites.superInitCalls(in: initializer, of: other.model).map { ($0.call, $0.scope, other) })
         }
-        return .success(CallSites.superInitCalls(in: initializer, of: other.model).map { ($0.call, $0.scope, other) })
+        guard subclass.parent?.kind == .module else {
+            return .failure(Unresolvable(description:
+                "`\(subclass.qualifiedName)` in \(other.path) inherits `__init__` but is not a module-level class"))
+        }
+        switch CallSites.uses(of: subclass, in: other.model) {
+        case .failure(let reason): return .failure(Unresolvable(description: "\(reason.description) in \(other.path)"))
+        case .success(let local):
+            return calls(of: subclass, in: other).map { local.map { ($0.call, $0.scope, other) } + $0 }
+        }
     }
 }
