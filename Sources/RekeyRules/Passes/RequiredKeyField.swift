@@ -44,13 +44,13 @@ struct RequiredKeyField {
         let followsDefault = RandomSources.annotatedAssignments(in: classScope).first?.statement != field.statement
         let inherits = file.randomSources.mayInheritFields(classScope)
         let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
-        guard let fieldEdit = fieldEdit(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
+        guard let fieldEdits = fieldEdits(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
             return .manual(reason: RandomFieldDefault.manualReason
-                + " (not done automatically: the field must become keyword-only, and the file imports neither `dataclasses` nor `equinox`)")
+                + " (not done automatically: the field must become keyword-only, and `dataclasses` means something else in this file)")
         }
 
         var start = KeyThreading.Start()
-        var own: [Edit] = [fieldEdit]
+        var own = fieldEdits
         let parameter: String
         if let initializer {
             if let assignment = storedByInit(initializer) {
@@ -120,17 +120,22 @@ struct RequiredKeyField {
     }
 
     /// The field without its default: the annotation alone, or, keyword-only,
-    /// `field(kw_only=True)` (keeping the other arguments of a `field(…)` call).
-    private func fieldEdit(defaultArgument: Node?, keywordOnly: Bool) -> Edit? {
+    /// `field(kw_only=True)` (keeping the other arguments of a `field(…)` call), importing
+    /// `dataclasses` when the file has no `field` to call.
+    private func fieldEdits(defaultArgument: Node?, keywordOnly: Bool) -> [Edit]? {
         let withoutDefault = Edit.deletion(ByteRange(field.statement.child(field: "type")!.endByte, field.value.endByte))
         if let defaultArgument, let arguments = defaultArgument.parent {
-            if keywordOnly { return .replacement(defaultArgument.byteRange, with: "kw_only=True") }
+            if keywordOnly { return [.replacement(defaultArgument.byteRange, with: "kw_only=True")] }
             let others = arguments.namedChildren.filter { $0 != defaultArgument && $0.kind != "comment" }
-            return others.isEmpty ? withoutDefault : deletingArgument(defaultArgument)
+            return [others.isEmpty ? withoutDefault : deletingArgument(defaultArgument)]
         }
-        guard keywordOnly else { return withoutDefault }
-        guard let spelled = fieldSpelling() else { return nil }
-        return .replacement(field.value.byteRange, with: "\(spelled)(kw_only=True)")
+        guard keywordOnly else { return [withoutDefault] }
+        if let spelled = fieldSpelling() {
+            return [.replacement(field.value.byteRange, with: "\(spelled)(kw_only=True)")]
+        }
+        guard model.moduleScope.bindings["dataclasses"] == nil, model.scopeBinding("dataclasses", from: classScope) == nil else { return nil }
+        return [.replacement(field.value.byteRange, with: "dataclasses.field(kw_only=True)"),
+                ImportPlacement.addingLine("import dataclasses", to: model)]
     }
 
     /// An argument and the comma that separates it from its neighbour.
