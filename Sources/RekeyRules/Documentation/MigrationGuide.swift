@@ -13,6 +13,32 @@ public enum MigrationGuide {
 
         This file is generated from the rules' own descriptions: `rekey rule --all --format markdown`.
 
+        ## The passes
+
+        Each rule's fix is one of four passes; the before/after pairs under the rules show them.
+
+        1. **Global keys into constructors and functions** (RK001, RK003): a function or \
+        `__init__` reading a module-level key takes `*, key` (Equinox and plain code) or \
+        `*, rngs: nnx.Rngs` (Flax NNX, drawing `rngs.params()`); the global goes once nothing at \
+        module scope needs it.
+        2. **Key parameters where randomness was hidden** (RK007, RK008, RK009): a key default \
+        becomes a required keyword-only parameter; a key field default becomes a field the \
+        caller passes; a module seeding itself in `__init__` takes `key` (split once per layer) \
+        or `rngs`.
+        3. **Split before reuse** (RK004, RK005, RK006): one `jax.random.split` for the consumers \
+        of a reused key, subkeys named after their use; a split at the top of a loop body.
+        4. **Call sites**: every call of a function or class whose signature changed passes the \
+        key, in the same file and across files (`from pkg.mod import f`, `import pkg.mod as m`, \
+        relative imports, re-exports, subclasses, `self.method`, `super().__init__`), callers \
+        gaining a parameter in turn up to an entry point (a test, a fixture, a `__main__` block, \
+        `main`) that creates the key from the original seed (importing a seed constant from the \
+        key's module when it names one).
+
+        A fix is **safe** when every entry point computes the same values as before, **unsafe** \
+        when the random stream changes (a split, a key that used to be shared; applied with \
+        `--unsafe-fixes`); a site rekey cannot rewrite is reported with the reason, and \
+        `rekey fix --report FILE` lists every such site.
+
         """
 
     public static func section(_ rule: RuleDescription) -> String {

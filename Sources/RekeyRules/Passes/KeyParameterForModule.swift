@@ -23,8 +23,11 @@ struct KeyParameterForModule {
         let creations = model.calls(inside: initializer).filter { call, scope in
             scope === initializer && isKeyCreation(call) != nil
         }.map(\.call).sorted { $0.startByte < $1.startByte }
-        guard let first = creations.first,
-              creations.allSatisfy({ $0.child(field: "arguments").map(containsName) == false }) else { return manual }
+        guard let first = creations.first else { return manual }
+        if let computed = creations.first(where: { $0.child(field: "arguments").map(containsName) ?? true }) {
+            return .manual(reason: ModuleWithoutKey.manualReason(framework)
+                + " (not done automatically: the key at line \(computed.startPosition.line) comes from a computed seed)")
+        }
         let takesRngs = isKeyCreation(first) == true
         guard creations.allSatisfy({ isKeyCreation($0) == takesRngs }), !takesRngs || file.nnxSpelling != nil else { return manual }
         if let looped = creations.lazy.compactMap(enclosingLoop).first {
