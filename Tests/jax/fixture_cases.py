@@ -18,6 +18,9 @@ Package-shaped (`kind == "tree"`):
   with no arguments, or `"__main__"` to run the module as a script) must equal the before module's
   global key (`jax.random.key_data` of both are compared).
 
+A single-file case may hold a `seed_check.json` too, naming the global of before.py and the entry
+point of after.py: `{"before": "KEY", "after": "test_build"}`.
+
 Either shape may also hold:
 - `args` (optional) — extra command-line arguments for rekey, one per line (e.g. `--unsafe-fixes`);
   blank lines and lines starting with `#` are ignored.
@@ -133,15 +136,18 @@ class FixtureCase:
 
     @property
     def seed_check(self) -> dict | None:
-        """`{"before": [module, attribute], "after": [module, entry]}` from seed_check.json."""
+        """From seed_check.json: `{"before": [module, attribute], "after": [module, entry]}` for a
+        tree, `{"before": attribute, "after": entry}` for a single file."""
         path = self.directory / "seed_check.json"
         if not path.is_file():
             return None
         value = json.loads(path.read_text(encoding="utf-8"))
         for side in ("before", "after"):
             entry = value.get(side)
-            if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)):
+            if self.is_tree and not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)):
                 raise ValueError(f"{path}: {side!r} must be [module, name], got {entry!r}")
+            if not self.is_tree and not isinstance(entry, str):
+                raise ValueError(f"{path}: {side!r} must be a name, got {entry!r}")
         return value
 
     def python_files(self, side: Path) -> list[Path]:

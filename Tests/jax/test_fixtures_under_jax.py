@@ -85,6 +85,11 @@ def run_under_jax(path: Path) -> dict:
 
 
 _TREE_COPIES = Path(tempfile.mkdtemp(prefix="rekey-jax-trees-"))
+# A single-file case's seed is checked on a one-module tree: the file, as this module, laid out
+# GROUP/case/before like a tree case (whose copies then never collide with it).
+SINGLE_FILE_MODULE = "case_module"
+_FILE_TREES = Path(tempfile.mkdtemp(prefix="rekey-jax-files-"))
+atexit.register(shutil.rmtree, _FILE_TREES, ignore_errors=True)
 atexit.register(shutil.rmtree, _TREE_COPIES, ignore_errors=True)
 
 
@@ -180,15 +185,26 @@ def test_after_runs_clean(case: FixtureCase):
     assert_runs_clean(case, case.after)
 
 
+def file_as_tree(path: Path, case: FixtureCase) -> Path:
+    """A one-module tree holding a single-file case's before.py or after.py as `case_module`."""
+    root = _FILE_TREES / case.rule / case.name / path.stem
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, root / f"{SINGLE_FILE_MODULE}.py")
+    return root
+
+
 @pytest.mark.parametrize("case", SEED_CASES, ids=ids)
 def test_seed_moved_to_entry_point(case: FixtureCase):
     """The after entry point's first key has the value of the global key it replaces."""
-    assert case.is_tree, f"{case.id}: seed_check.json is supported for package-shaped cases only"
     check = case.seed_check
-    old_module, old_name = check["before"]
-    entry_module, entry = check["after"]
-    old = run_tree(case.before, read_global=f"{old_module}:{old_name}")
-    new = run_tree(case.after, first_key=f"{entry_module}:{entry}")
+    if case.is_tree:
+        (old_module, old_name), (entry_module, entry) = check["before"], check["after"]
+        before, after = case.before, case.after
+    else:
+        (old_module, old_name), (entry_module, entry) = (SINGLE_FILE_MODULE, check["before"]), (SINGLE_FILE_MODULE, check["after"])
+        before, after = file_as_tree(case.before, case), file_as_tree(case.after, case)
+    old = run_tree(before, read_global=f"{old_module}:{old_name}")
+    new = run_tree(after, first_key=f"{entry_module}:{entry}")
     assert old["seed_error"] is None and old["global_key"] is not None, (
         f"{case.id}: could not read {old_module}.{old_name} in before/: {old}"
     )
