@@ -1,6 +1,7 @@
 """Run Python code under real JAX with the key-reuse checker on, and report what happened.
 
     python run_under_jax.py FILE
+    python run_under_jax.py --values FILE
     python run_under_jax.py --tree ROOT [--read-global MODULE:NAME] [--first-key MODULE:ENTRY]
     python run_under_jax.py --pytest ROOT
 
@@ -31,6 +32,11 @@ The last line of stdout is one JSON object:
      "main_error": null | "TypeName: message", "entry_random_calls": int, "harness_error": null | str}
 `entry_random_calls` counts jax.random calls made by the tests and the `__main__` run together
 (the `__main__` run re-executes the module body, so module-level calls are counted there again).
+
+VALUES mode (`--values FILE`): FILE mode with the reuse checker off, recording what each entry
+point draws: `"traces": {"test_x": [...], "__main__": [...]}` lists, per outermost `jax.random`
+call other than `PRNGKey`/`key`, the function's name and a hash of its result's bytes (key data for
+keys). Two versions of a file whose entry points draw the same numbers have equal traces.
 
 TREE mode (a package-shaped fixture; ROOT is put first on sys.path, as `python -m` from ROOT would):
 4. Imports every module of the tree (every .py file, `pkg/__init__.py` as `pkg`, `tests/test_m.py`
@@ -108,6 +114,8 @@ class RandomCallCounter:
         self.originals: dict = {}
         self.recording = False
         self.first_key: list | None = None
+        # When a list, each outermost call other than a key maker appends `name:hash-of-result`.
+        self.trace: list[str] | None = None
 
     def install(self, random_module) -> list[str]:
         wrapped = []
@@ -130,6 +138,20 @@ class RandomCallCounter:
 
         return numpy.asarray(self.originals["key_data"](key)).tolist()
 
+    def fingerprint(self, result) -> str:
+        """A hash of a result's bytes: every array leaf, keys by their key data."""
+        import hashlib
+
+        import jax
+        import numpy
+
+        digest = hashlib.sha256()
+        for leaf in jax.tree_util.tree_leaves(result):
+            if jax.dtypes.issubdtype(getattr(leaf, "dtype", None), jax.dtypes.prng_key):
+                leaf = self.originals["key_data"](leaf)
+            digest.update(numpy.asarray(leaf).tobytes())
+        return digest.hexdigest()[:16]
+
     def _wrap(self, name, function):
         counter = self
 
@@ -145,12 +167,14 @@ class RandomCallCounter:
                 counter._depth.value = depth
             if counter.recording and counter.first_key is None and name in KEY_MAKERS:
                 counter.first_key = counter.key_data(result)
+            if counter.trace is not None and depth == 0 and name not in KEY_MAKERS:
+                counter.trace.append(f"{name}:{counter.fingerprint(result)}")
             return result
 
         return counting
 
 
-def configure_jax() -> RandomCallCounter:
+def configure_jax(check_reuse: bool = True) -> RandomCallCounter:
     """Steps 1–3 of every mode: CPU, typed keys, the reuse checker, counted jax.random calls."""
     # Fixtures are checked in files: leave no __pycache__ beside them.
     sys.dont_write_bytecode = True
@@ -159,7 +183,7 @@ def configure_jax() -> RandomCallCounter:
 
     jax.config.update("jax_platforms", "cpu")
     jax.config.update("jax_enable_custom_prng", True)
-    jax.config.update("jax_debug_key_reuse", True)
+    jax.config.update("jax_debug_key_reuse", check_reuse)
     import jax.numpy  # noqa: F401
     import jax.random
     import equinox  # noqa: F401
@@ -252,9 +276,20 @@ def collect_tests(module) -> dict:
     return tests
 
 
-def run(path: str, report: dict) -> dict:
+def run(path: str, report: dict, trace_values: bool = False) -> dict:
     """Fills `report` step by step, so a harness failure still leaves what was learnt before it."""
-    counter = configure_jax()
+    counter = configure_jax(check_reuse=not trace_values)
+    if trace_values:
+        report["traces"] = {}
+
+    def traced(entry: str, body) -> None:
+        counter.trace = [] if trace_values else None
+        try:
+            body()
+        finally:
+            if trace_values:
+                report["traces"][entry] = counter.trace
+            counter.trace = None
 
     path = os.path.abspath(path)
     # Like `python FILE`: the file's own folder comes first on sys.path (for sibling imports).
@@ -281,14 +316,14 @@ def run(path: str, report: dict) -> dict:
     fixtures = fixture_definitions(module)
     for name, get_test in collect_tests(module).items():
         try:
-            call_with_fixtures(get_test(), fixtures)
+            traced(name, lambda: call_with_fixtures(get_test(), fixtures))
             report["tests"][name] = "ok"
         except BaseException as error:  # noqa: BLE001
             report["tests"][name] = describe(error)
 
     report["main_ran"] = True
     try:
-        runpy.run_path(path, run_name="__main__")
+        traced("__main__", lambda: runpy.run_path(path, run_name="__main__"))
     except BaseException as error:  # noqa: BLE001
         if not is_clean_exit(error):
             report["main_error"] = describe(error)
@@ -498,6 +533,9 @@ def main(argv: list[str]) -> int:
     if arguments[:1] == ["--tree"]:
         report = new_tree_report()
         work = lambda: run_tree_from_arguments(arguments[1:], report)  # noqa: E731
+    elif arguments[:1] == ["--values"]:
+        report = new_report()
+        work = lambda: run(single_argument(arguments[1:]), report, trace_values=True)  # noqa: E731
     elif arguments[:1] == ["--pytest"]:
         report = new_pytest_report()
         work = lambda: run_pytest(single_argument(arguments[1:]), report)  # noqa: E731
@@ -515,7 +553,7 @@ def main(argv: list[str]) -> int:
 
 
 USAGE = (
-    "usage: run_under_jax.py FILE | --tree ROOT [--read-global MODULE:NAME] "
+    "usage: run_under_jax.py FILE | --values FILE | --tree ROOT [--read-global MODULE:NAME] "
     "[--first-key MODULE:ENTRY] | --pytest ROOT"
 )
 
