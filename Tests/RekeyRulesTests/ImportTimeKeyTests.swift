@@ -984,9 +984,10 @@ struct ImportTimeKeyTests {
     }
 
     /// Two globals read by one function: the fixes meet in the same places, so the engine applies
-    /// one per round; the second sees the first's parameter and picks another name.
+    /// one per round. The first gives `f` a key; the second then finds `f` taking a key of its own
+    /// and splits it (unsafe: `KEY2`'s numbers are gone), as a caller that has a key should.
     @Test func twoGlobalsInOneFunctionConverge() throws {
-        let fixed = try Snippet("""
+        let snippet = Snippet("""
             import jax
 
             KEY1 = jax.random.PRNGKey(1)
@@ -1000,24 +1001,88 @@ struct ImportTimeKeyTests {
             def test_f():
                 assert f(2).shape == (2,)
 
-            """).fix()
+            """)
+        let safe = try snippet.fix()
+        #expect(safe.report.applied["RK001"] == 1)
+        #expect(try safe.snippet.findings().map { $0.fix?.applicability } == [.unsafe])
+        let fixed = try snippet.fix(unsafeFixes: true)
         #expect(fixed.text == """
             import jax
 
 
-            def f(n, *, key, rng_key):
-                return jax.random.normal(key, (n,)) + jax.random.normal(rng_key, (n,))
+            def f(n, *, key):
+                key, subkey = jax.random.split(key)
+                return jax.random.normal(key, (n,)) + jax.random.normal(subkey, (n,))
 
 
             def test_f():
                 key1 = jax.random.PRNGKey(1)
-                key2 = jax.random.PRNGKey(2)
-                assert f(2, key=key1, rng_key=key2).shape == (2,)
+                assert f(2, key=key1).shape == (2,)
 
             """)
         #expect(fixed.report.applied["RK001"] == 2)
         #expect(fixed.report.diagnostics.map(\.description) == [])
         try expectFixedPoint(fixed.snippet)
+    }
+
+    /// A caller with a key of its own splits it for the function that now needs one, first thing
+    /// (before its own uses consume it), instead of taking a second key.
+    @Test func callerWithItsOwnKeySplitsIt() throws {
+        try expectFix("""
+            import jax
+
+            KEY = jax.random.PRNGKey(0)
+
+
+            def init_layer(n):
+                return jax.random.normal(KEY, (n,))
+
+
+            def build(n, key):
+                noise = jax.random.normal(key, (n,))
+                return init_layer(n) + noise
+
+
+            def test_build():
+                assert build(3, jax.random.PRNGKey(1)).shape == (3,)
+
+            """, """
+            import jax
+
+
+            def init_layer(n, *, key):
+                return jax.random.normal(key, (n,))
+
+
+            def build(n, key):
+                key, key_init_layer = jax.random.split(key)
+                noise = jax.random.normal(key, (n,))
+                return init_layer(n, key=key_init_layer) + noise
+
+
+            def test_build():
+                assert build(3, jax.random.PRNGKey(1)).shape == (3,)
+
+            """, applicability: .unsafe)
+    }
+
+    /// A parameter merely called `key` (a dictionary key here) is not a PRNG key to split.
+    @Test func parameterNamedKeyButNotUsedAsOneGainsAKey() throws {
+        let fixed = try Snippet("""
+            import jax
+
+            KEY = jax.random.PRNGKey(0)
+
+
+            def noisy_lookup(table, key):
+                return table[key] + jax.random.normal(KEY, ())
+
+
+            def test_lookup():
+                assert noisy_lookup({"a": 1.0}, "a").shape == ()
+
+            """).fix()
+        #expect(fixed.text.contains("def noisy_lookup(table, key, *, rng_key):"), "\(fixed.text)")
     }
 
     // MARK: Seeds

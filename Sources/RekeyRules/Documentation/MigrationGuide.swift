@@ -29,8 +29,9 @@ public enum MigrationGuide {
         of a reused key, subkeys named after their use; a split at the top of a loop body.
         4. **Call sites**: every call of a function or class whose signature changed passes the \
         key, in the same file and across files (`from pkg.mod import f`, `import pkg.mod as m`, \
-        relative imports, re-exports, subclasses, `self.method`, `super().__init__`), callers \
-        gaining a parameter in turn up to an entry point (a test, a fixture, a `__main__` block, \
+        relative imports, re-exports, subclasses, `self.method`, `super().__init__`). A caller \
+        with a key (or `nnx.Rngs`) of its own splits it (draws from it); other callers gain a \
+        parameter in turn, up to an entry point (a test, a fixture, a `__main__` block, \
         `main`) that creates the key from the original seed (importing a seed constant from the \
         key's module when it names one).
 

@@ -58,7 +58,7 @@ struct RequiredKeyField {
                     + " (not done automatically: `__init__` sets it too, at line \(assignment.startPosition.line))")
             }
             guard let selfName = initializer.node.child(field: "parameters")?.namedChildren.first,
-                  selfName.kind == "identifier", let first = firstStatement(of: initializer),
+                  selfName.kind == "identifier", let first = SourceEditing.firstStatement(of: initializer),
                   SourceEditing.startsLine(first) else { return manual }
             let stripped = String(name.drop { $0 == "_" })
             parameter = SourceEditing.freshName([stripped.isEmpty ? "key" : stripped, "key"], avoiding: model.namesInUse(in: initializer))
@@ -208,12 +208,5 @@ struct RequiredKeyField {
         }
         initializer.node.child(field: "body").map(visit)
         return found
-    }
-
-    /// The first statement of a function body after its docstring.
-    private func firstStatement(of function: Scope) -> Node? {
-        let statements = function.node.child(field: "body")?.namedChildren.filter { $0.kind != "comment" } ?? []
-        let isDocstring = statements.first.map { $0.kind == "expression_statement" && $0.namedChildren.first?.kind == "string" } ?? false
-        return statements.dropFirst(isDocstring ? 1 : 0).first
     }
 }

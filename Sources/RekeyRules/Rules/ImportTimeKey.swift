@@ -24,11 +24,13 @@ struct ImportTimeKey: Rule {
         fixSafety: """
             The key becomes a keyword-only `key` parameter of each function or constructor that \
             read it (`rngs: nnx.Rngs` for Flax NNX modules, which then draw `rngs.params()`), \
-            in this file and in the other files of the run that call them; callers pass one, up to an entry point (`__main__`, a test, a fixture, `main`) \
-            that creates it from the original seed. Safe when each entry point feeds exactly one \
-            consumer, which then sees the same key value as before. Unsafe when the key had \
-            several consumers: a `jax.random.split` gives each its own key, which changes the \
-            random numbers drawn. When any use cannot be rewritten (the function used as a value, \
+            in this file and in the other files of the run that call them; callers pass one, up \
+            to an entry point (`__main__`, a test, a fixture, `main`) that creates it from the \
+            original seed. A caller that takes a key of its own splits it instead (an \
+            `nnx.Rngs` of its own hands out `rngs.params()`). Safe when each entry point feeds \
+            exactly one consumer, which then sees the same key value as before. Unsafe when the \
+            key had several consumers (a `jax.random.split` gives each its own key, which \
+            changes the random numbers drawn) or a caller's own key serves it. When any use cannot be rewritten (the function used as a value, \
             a call in a loop or at import time, a rebinding), nothing changes and the finding \
             says why.
             """,

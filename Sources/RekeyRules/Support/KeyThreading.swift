@@ -5,15 +5,17 @@ import RekeySyntax
 /// What both threading passes share: from the places that now need a key, follow every caller
 /// (in this file and, with a ``ProjectView``, in the other files of the run) up to the entry
 /// points (`__main__` block, test, fixture, `main`). Functions on the way gain a keyword-only key
-/// parameter (`rngs: nnx.Rngs` in Flax NNX modules); entry points create the key from the seed;
-/// a context that feeds several consumers splits once before the first of them.
+/// parameter (`rngs: nnx.Rngs` in Flax NNX modules), unless they take a key of their own, which
+/// they then split first thing (or an `nnx.Rngs`, which they draw from); entry points create the
+/// key from the seed; a context that feeds several consumers splits once before the first of them.
 ///
 /// It is all or nothing: one caller it cannot update (a function used as a value, a call in a
 /// loop or at import time, a decorator that may not pass the keyword on) and it plans nothing,
 /// saying why.
 ///
 /// Safe when every context has exactly one consumer (each sees the key value it saw before);
-/// unsafe when a split was inserted or keys come from `nnx.Rngs` (the numbers change), or when
+/// unsafe when a split was inserted, a caller's own key serves, or keys come from `nnx.Rngs`
+/// (the numbers change), or when
 /// the seed reads a module attribute that could change after import.
 struct KeyThreading {
     /// The file the key comes from.
@@ -61,6 +63,9 @@ struct KeyThreading {
         let owner: Owner
         /// The file the context's code is in.
         let file: FileContext
+        /// The key (or `nnx.Rngs`) parameter the function has already: it is split for the new
+        /// demands (an `nnx.Rngs` serves them), and the function's callers stay as they are.
+        var ownKey: (name: String, isRngs: Bool)?
         /// Reads of the global in this context, all served by one key (they shared one before).
         var directReads: [Node] = []
         /// Calls that must now pass a key: the call and the callee's parameter name.
@@ -102,9 +107,10 @@ struct KeyThreading {
         func context(for function: Scope, in file: FileContext) -> KeyContext {
             if let existing = contextByFunction[ObjectIdentifier(function)] { return existing }
             let created = KeyContext(owner: .function(function), file: file)
+            created.ownKey = ownKeyParameter(of: function, in: file)
             contextByFunction[ObjectIdentifier(function)] = created
             contexts.append(created)
-            queue.append((function, file))
+            if created.ownKey == nil { queue.append((function, file)) }
             return created
         }
         func context(for entry: EntryPoint, in file: FileContext) -> KeyContext {
@@ -262,7 +268,7 @@ struct KeyThreading {
 
         // Parameter names first: call sites in other contexts spell them. NNX modules take
         // `rngs: nnx.Rngs` (the seed guide's pattern) instead of a key.
-        for context in contexts {
+        for context in contexts where context.ownKey == nil {
             guard case .function(let function) = context.owner else { continue }
             let taken = namesInUse(in: function, of: context.file)
             if isNNXMethod(function, in: context.file) {
@@ -277,8 +283,10 @@ struct KeyThreading {
 
         for context in contexts {
             let contextModel = context.file.model
+            // A key of the function's own is split first thing, before anything consumes it.
             guard let block = context.block, let first = context.firstDemand,
-                  let anchor = SourceEditing.statement(containing: first, in: block) else { continue }
+                  let anchor = context.ownKey == nil ? SourceEditing.statement(containing: first, in: block)
+                    : context.scope.flatMap(SourceEditing.firstStatement(of:)) else { continue }
             guard SourceEditing.startsLine(anchor) else {
                 return .failure(.layout("the statement at line \(anchor.startPosition.line) shares its line with its block's header"))
             }
@@ -294,6 +302,10 @@ struct KeyThreading {
             var lines: [String] = []
             var fileEdits: [Edit] = []
             switch context.owner {
+            case .function where context.ownKey != nil:
+                let own = context.ownKey!
+                if own.isRngs { rngsName = own.name } else { keyName = own.name }
+                drawsDifferently = true
             case .function(let function):
                 let parameter = parameterNames[ObjectIdentifier(function)]!
                 if nnxFunctions.contains(ObjectIdentifier(function)) {
@@ -350,10 +362,18 @@ struct KeyThreading {
                 drawsDifferently = drawsDifferently || !context.directReads.isEmpty
             } else {
                 var keyForCall: [Node: String] = [:]
-                if context.demandCount == 1 {
+                if context.demandCount == 1 && context.ownKey == nil {
                     if let only = context.calls.first { keyForCall[only.call] = keyName }
                 } else {
-                    var targets: [String] = context.directReads.isEmpty ? [] : [keyName]
+                    // An own key is renewed by the split (it keeps serving its old uses).
+                    var targets: [String] = context.ownKey == nil ? [] : [keyName]
+                    if !context.directReads.isEmpty {
+                        if context.ownKey != nil {
+                            readReplacement = SourceEditing.freshName(["subkey", "key_read"], avoiding: taken)
+                            taken.insert(readReplacement)
+                        }
+                        targets.append(readReplacement)
+                    }
                     for (call, callee) in context.calls.sorted(by: { $0.call.startByte < $1.call.startByte }) {
                         let subkey = SourceEditing.freshName(["key_" + subkeySuffix(for: call, callee: callee)], avoiding: taken)
                         taken.insert(subkey)
@@ -405,6 +425,46 @@ struct KeyThreading {
         // A split, or a key drawn from `nnx.Rngs`, changes the numbers drawn.
         let changesStream = contexts.contains { $0.demandCount > 1 } || drawsDifferently
         return .success((edits, changesStream || !seedIsStable ? .unsafe : .safe, notes))
+    }
+
+    /// A parameter through which `function` already receives a key: named like one (`key`,
+    /// `rng`, `rng_key`, …), without a default (which could be `None`), and used as a key in the
+    /// function (passed to `jax.random` or under a key keyword); or an `nnx.Rngs` (`rngs`, or
+    /// annotated so).
+    private func ownKeyParameter(of function: Scope, in file: FileContext) -> (name: String, isRngs: Bool)? {
+        guard let parameters = function.node.child(field: "parameters") else { return nil }
+        let model = file.model
+        for parameter in parameters.namedChildren {
+            let name: Node?
+            switch parameter.kind {
+            case "identifier": name = parameter
+            case "typed_parameter": name = parameter.namedChildren.first { $0.kind == "identifier" }
+            default: name = nil
+            }
+            guard let name else { continue }
+            let annotation = parameter.child(field: "type").flatMap { model.qualifiedName(of: $0.namedChildren.first ?? $0, in: function.parent ?? model.moduleScope) }
+            if name.text == "rngs" || annotation == "flax.nnx.Rngs" {
+                guard file.nnxSpelling != nil else { return nil }
+                return (name.text, true)
+            }
+            if KeyNames.isKeyParameter(name.text), usedAsKey(name.text, in: function, of: model) {
+                return (name.text, false)
+            }
+        }
+        return nil
+    }
+
+    /// Whether `name` is passed to a `jax.random` function or under a key keyword in `function`.
+    private func usedAsKey(_ name: String, in function: Scope, of model: SemanticModel) -> Bool {
+        model.references.contains { reference in
+            guard reference.name == name, reference.scope === function, let parent = reference.node.parent else { return false }
+            if parent.kind == "keyword_argument" {
+                return parent.child(field: "value") == reference.node && parent.child(field: "name").map { KeyNames.isKeyParameter($0.text) } == true
+            }
+            guard parent.kind == "argument_list", let call = parent.parent, let callee = call.child(field: "function"),
+                  let qualified = model.qualifiedName(of: callee, in: function) else { return false }
+            return JaxRandomAPI.role(of: qualified) != nil
+        }
     }
 
     /// Whether `function` is a method of a Flax NNX module (which takes `rngs`, not a key).

@@ -16,6 +16,13 @@ enum SourceEditing {
         return nil
     }
 
+    /// The first statement of a function's body after its docstring.
+    static func firstStatement(of function: Scope) -> Node? {
+        let statements = function.node.child(field: "body")?.namedChildren.filter { $0.kind != "comment" } ?? []
+        let isDocstring = statements.first.map { $0.kind == "expression_statement" && $0.namedChildren.first?.kind == "string" } ?? false
+        return statements.dropFirst(isDocstring ? 1 : 0).first
+    }
+
     /// Whether `node` is the first thing on its line (only spaces and tabs before it).
     static func startsLine(_ node: Node) -> Bool {
         let source = node.source
