@@ -134,4 +134,22 @@ struct SplitBeforeReuseTests {
         #expect(findings.first?.fix == nil)
         #expect(try Snippet(before).fix(unsafeFixes: true).text == before)
     }
+
+    /// A loop over `split(key, 3)` runs at least once, so the key it renews inside is fresh
+    /// afterwards; over `split(key, n)` it may not run, and the consumed key may reach the split
+    /// after it (JAX agrees: differential seed 3, program 57).
+    @Test(arguments: [("3", 0), ("n", 1)])
+    func loopThatRunsAtLeastOnceRenewsTheKey(count: String, expected: Int) throws {
+        let source = """
+            import jax
+
+
+            def sample(key, n):
+                for k in jax.random.split(key, \(count)):
+                    key = jax.random.fold_in(key, 1)
+                return jax.random.split(key)
+
+            """
+        #expect(try Snippet(source).findings("RK006").count == expected)
+    }
 }

@@ -356,7 +356,11 @@ public final class KeyFlowAnalysis {
 
     /// Runs a loop body to a fixed point; returns the paths leaving the loop (no iteration, or
     /// any number of them, or a `break`).
-    private func loop(_ range: ByteRange, entry: KeyFlowPaths, iteration: (inout KeyFlowPaths) -> Void) -> KeyFlowPaths {
+    /// The paths after a loop: its head's fixed point (every state an iteration may start from,
+    /// the entry included) joined with its breaks. A loop known to run at least once leaves
+    /// through an iteration, so the entry alone is not a way out.
+    private func loop(_ range: ByteRange, entry: KeyFlowPaths, runsAtLeastOnce: Bool = false,
+                      iteration: (inout KeyFlowPaths) -> Void) -> KeyFlowPaths {
         let savedBreaks = breakPaths
         let savedContinues = continuePaths
         breakPaths = .unreachable
@@ -376,14 +380,44 @@ public final class KeyFlowAnalysis {
             if next == head { break }
             head = next
         }
-        return head.joined(breakPaths)
+        guard runsAtLeastOnce else { return head.joined(breakPaths) }
+        continuePaths = .unreachable
+        var last = head
+        iteration(&last)
+        last.join(continuePaths)
+        return last.joined(breakPaths)
+    }
+
+    /// Whether iterating `iterable` yields at least one item: a non-empty list or tuple literal,
+    /// `range(n)` with a positive literal `n`, or `jax.random.split(key)` / `split(key, n)` with a
+    /// positive literal `n`.
+    private func isNonEmpty(_ iterable: Node) -> Bool {
+        switch iterable.kind {
+        case "list", "tuple":
+            return !iterable.namedChildren.filter { $0.kind != "comment" }.isEmpty
+        case "call":
+            guard let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else { return false }
+            let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
+            let count = arguments.namedChildren.first { $0.kind == "keyword_argument" && $0.child(.name)?.text == "num" }?
+                .child(.value) ?? positional.dropFirst().first
+            func positive(_ node: Node?) -> Bool { node.map { $0.kind == "integer" && (Int($0.text) ?? 0) > 0 } ?? false }
+            if callee.kind == "identifier", callee.text == "range", model.scopeBinding("range", from: scope) == nil {
+                return positional.count == 1 && positive(positional.first)
+            }
+            guard let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: iterable) ?? scope),
+                  JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split") else { return false }
+            return count == nil || positive(count)
+        default:
+            return false
+        }
     }
 
     private func executeFor(_ statement: Node, _ paths: inout KeyFlowPaths) {
         var iterable = Set<KeyValue>()
         if let right = statement.child(.right) { paths.forEach { iterable.formUnion(evaluate(right, &$0)) } }
         let target = statement.child(.left)
-        var after = loop(statement.byteRange, entry: paths) { body in
+        let nonEmpty = statement.child(.right).map(isNonEmpty) ?? false
+        var after = loop(statement.byteRange, entry: paths, runsAtLeastOnce: nonEmpty) { body in
             if let target { body.forEach { bindIterationTarget(target, iterable: iterable, &$0) } }
             if let block = statement.child(.body) { execute(block: block, &body) }
         }
