@@ -153,10 +153,10 @@ struct SplitBeforeReuseTests {
         #expect(try Snippet(source).findings("RK006").count == expected)
     }
 
-    /// Branches inside nested loops make more paths than the analysis keeps apart; joining those
-    /// whose names hold the same keys first keeps `sub` (renewed by its own split) from looking
-    /// consumed by an earlier iteration (differential seed 17, program 362, reduced).
-    @Test func manyPathsWithTheSameBindingsDoNotInventReuse() throws {
+    /// Branches inside nested loops make many paths; joined too early, `sub` (renewed by its own
+    /// split) would look consumed by an earlier iteration (differential seed 17, program 362,
+    /// reduced; reported with a limit of 12 paths).
+    @Test func branchesInNestedLoopsDoNotInventReuse() throws {
         let source = """
             from jax.random import PRNGKey, fold_in, split
 
