@@ -15,8 +15,8 @@ import RekeySyntax
 ///
 /// Safe when every context has exactly one consumer (each sees the key value it saw before);
 /// unsafe when a split was inserted, a caller's own key serves, or keys come from `nnx.Rngs`
-/// (the numbers change), or when
-/// the seed reads a module attribute that could change after import.
+/// (the numbers change), or when the seed reads a module attribute that could change after
+/// import.
 struct KeyThreading {
     /// The file the key comes from.
     let file: FileContext

@@ -24,9 +24,9 @@ struct ProjectUses {
 
     /// Calls of `function` from other files: a module-level function by its name, a module-level
     /// class's `__init__` (or, given the class itself, its generated one) by the class's name,
-    /// however the file imports it. A method other than
-    /// `__init__` is reached through objects of any type, so another file naming it is a failure,
-    /// as is any use of the function that is not a call (a value, a subclass, a re-export).
+    /// however the file imports it. A method other than `__init__` is reached through objects of
+    /// any type, so another file naming it is a failure, as is any use of the function as a
+    /// value. Re-exports through a package's `__init__.py` and subclasses are followed.
     func calls(of function: Scope, in file: FileContext) -> Result<[Call], Unresolvable> {
         guard !file.moduleName.isEmpty, let owner = function.parent, let functionName = function.name else {
             return .success([])
