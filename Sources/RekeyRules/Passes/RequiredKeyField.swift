@@ -127,7 +127,7 @@ struct RequiredKeyField {
         if let defaultArgument, let arguments = defaultArgument.parent {
             if keywordOnly { return [.replacement(defaultArgument.byteRange, with: "kw_only=True")] }
             let others = arguments.namedChildren.filter { $0 != defaultArgument && $0.kind != "comment" }
-            return [others.isEmpty ? withoutDefault : deletingArgument(defaultArgument)]
+            return [others.isEmpty ? withoutDefault : SourceEditing.deletingListItem(defaultArgument) ?? withoutDefault]
         }
         guard keywordOnly else { return [withoutDefault] }
         if let spelled = fieldSpelling() {
@@ -136,17 +136,6 @@ struct RequiredKeyField {
         guard model.moduleScope.bindings["dataclasses"] == nil, model.scopeBinding("dataclasses", from: classScope) == nil else { return nil }
         return [.replacement(field.value.byteRange, with: "dataclasses.field(kw_only=True)"),
                 ImportPlacement.addingLine("import dataclasses", to: model)]
-    }
-
-    /// An argument and the comma that separates it from its neighbour.
-    private func deletingArgument(_ argument: Node) -> Edit {
-        if let comma = argument.nextSibling, comma.kind == "," {
-            var end = comma.endByte
-            while end < model.source.bytes.count, model.source.bytes[end] == UInt8(ascii: " ") { end += 1 }
-            return .deletion(ByteRange(argument.startByte, end))
-        }
-        let comma = argument.previousSibling.flatMap { $0.kind == "," ? $0 : nil }
-        return .deletion(ByteRange(comma?.startByte ?? argument.startByte, argument.endByte))
     }
 
     /// How the file spells `dataclasses.field` (or `eqx.field`, which takes the same arguments).

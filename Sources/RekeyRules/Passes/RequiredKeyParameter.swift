@@ -91,11 +91,7 @@ struct RequiredKeyParameter {
             return [.replacement(parameter.byteRange, with: "*, " + spelled)]
         }
         // Remove it with the comma that follows it (it is not last), then add it keyword-only.
-        var end = parameter.endByte
-        if let comma = parameter.nextSibling, comma.kind == "," {
-            end = comma.endByte
-            while end < file.source.bytes.count, file.source.bytes[end] == UInt8(ascii: " ") { end += 1 }
-        }
-        return [.deletion(ByteRange(parameter.startByte, end)), SourceEditing.addKeywordOnlyParameter(spelled, to: function)]
+        return [SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange),
+                SourceEditing.addKeywordOnlyParameter(spelled, to: function)]
     }
 }

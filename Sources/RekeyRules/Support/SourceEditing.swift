@@ -134,14 +134,21 @@ enum SourceEditing {
         if names.count == 1 {
             return wholeLines(of: statement).map { deletingLines($0, in: statement.source) }
         }
-        let source = statement.source
-        if let comma = imported.nextSibling, comma.kind == "," {
+        return deletingListItem(imported)
+    }
+
+    /// Deletes one item of a comma-separated list (an argument, a parameter, an imported name)
+    /// with the comma that separates it from its neighbour: the one after it (and the spaces
+    /// that follow), else the one before it. Nil when it has no comma on either side.
+    static func deletingListItem(_ item: Node) -> Edit? {
+        let source = item.source
+        if let comma = item.nextSibling, comma.kind == "," {
             var end = comma.endByte
             while end < source.bytes.count, source.bytes[end] == UInt8(ascii: " ") { end += 1 }
-            return .deletion(ByteRange(imported.startByte, end))
+            return .deletion(ByteRange(item.startByte, end))
         }
-        guard let comma = imported.previousSibling, comma.kind == "," else { return nil }
-        return .deletion(ByteRange(comma.startByte, imported.endByte))
+        guard let comma = item.previousSibling, comma.kind == "," else { return nil }
+        return .deletion(ByteRange(comma.startByte, item.endByte))
     }
 
     /// The name an assignment target gives its value, for naming a key after it: `w` for `w = …`,
