@@ -34,13 +34,13 @@ struct RequiredKeyField {
 
     func plan() -> PassPlan {
         let manual = PassPlan.manual(reason: RandomFieldDefault.manualReason)
-        guard let (seedCall, defaultArgument) = seed(of: field.value), let body = classScope.node.child(field: "body") else {
+        guard let (seedCall, defaultArgument) = seed(of: field.value) else {
             return manual
         }
         let initializer = classScope.children.first { $0.kind == .function && $0.name == "__init__" }
         let isEquinox = file.randomSources.moduleFramework(of: classScope) == .equinox
         // Fields after a default, or after inherited fields, cannot be required positionally.
-        let earlierFields = fieldStatements(in: body).prefix { $0 != field.statement.parent }
+        let earlierFields = RandomSources.fieldDeclarations(in: classScope).prefix { $0.statement != field.statement }
         let followsDefault = RandomSources.annotatedAssignments(in: classScope).first?.statement != field.statement
         let inherits = file.randomSources.mayInheritFields(classScope)
         let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
@@ -149,15 +149,6 @@ struct RequiredKeyField {
             }
         }
         return spellings.sorted { ($0.count, $0) < ($1.count, $1) }.first
-    }
-
-    /// The class body's field declarations (`name: type` with or without a value), in order.
-    private func fieldStatements(in body: Node) -> [Node] {
-        body.namedChildren.filter { statement in
-            guard statement.kind == "expression_statement", let assignment = statement.namedChildren.first,
-                  assignment.kind == "assignment", let type = assignment.child(field: "type") else { return false }
-            return assignment.child(field: "left")?.kind == "identifier" && !type.text.contains("ClassVar")
-        }
     }
 
     private func positionalArguments(of call: Node) -> [Node] {

@@ -346,18 +346,22 @@ final class RandomSources {
         }
     }
 
-    /// The annotated assignments directly in a class body (`w: jax.Array = …`), each with its
-    /// target name and value; `ClassVar` annotations are class attributes, not fields.
-    static func annotatedAssignments(in classScope: Scope) -> [(name: Node, value: Node, statement: Node)] {
+    /// The field declarations directly in a class body (`w: jax.Array`, with or without a value),
+    /// in order; `ClassVar` annotations are class attributes, not fields.
+    static func fieldDeclarations(in classScope: Scope) -> [(name: Node, value: Node?, statement: Node)] {
         guard let body = classScope.node.child(.body) else { return [] }
         return body.namedChildren.compactMap { statement in
             guard statement.kind == "expression_statement", let assignment = statement.namedChildren.first,
                   assignment.kind == "assignment", let type = assignment.child(.type),
                   !type.text.contains("ClassVar"),
-                  let name = assignment.child(.left), name.kind == "identifier",
-                  let value = assignment.child(.right) else { return nil }
-            return (name, value, assignment)
+                  let name = assignment.child(.left), name.kind == "identifier" else { return nil }
+            return (name, assignment.child(.right), assignment)
         }
+    }
+
+    /// The fields with a value (`w: jax.Array = …`), each with its target name and value.
+    static func annotatedAssignments(in classScope: Scope) -> [(name: Node, value: Node, statement: Node)] {
+        fieldDeclarations(in: classScope).compactMap { field in field.value.map { (field.name, $0, field.statement) } }
     }
 
     /// The dataclass field whose default value contains `node`, if `node` sits in one.
