@@ -124,8 +124,15 @@ public struct Engine {
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
+        let signatureGuard = SignatureGuard(parser: parser)
         while report.rounds < options.maximumRounds {
-            let candidates = states.flatMap(\.findings).filter { $0.fix.map(isEnabled) ?? false }
+            // Where each candidate's finding sits, to turn a refused one into a hand migration.
+            let positions = states.indices.flatMap { state in
+                states[state].findings.indices.compactMap { finding in
+                    states[state].findings[finding].fix.map(isEnabled) == true ? (state: state, finding: finding) : nil
+                }
+            }
+            let candidates = positions.map { states[$0.state].findings[$0.finding] }
             guard !candidates.isEmpty else { break }
             report.rounds += 1
             var sources: [String: SourceText] = [:]
@@ -136,12 +143,28 @@ public struct Engine {
                     sources[path] = text
                 }
             }
-            let application = FixApplier.apply(candidates.map { $0.fix! }, to: sources, parser: parser)
-            for refusal in application.refused where !isRetryable(refusal.reason) {
-                let finding = candidates[refusal.fixIndex]
-                report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: refusal.reason.description))
+            let fixes = candidates.map { $0.fix! }
+            var application = FixApplier.apply(fixes, to: sources, parser: parser)
+            // Fixes that would leave a call unbound or binding differently are refused, and the
+            // rest applied again without them, until every call binds.
+            var broken: [Int: String] = [:]
+            while true {
+                let violations = signatureGuard.violations(
+                    fixes: fixes, applied: application.applied, before: sources, after: application.changed,
+                    project: projectTexts(states, sources: sources, changed: application.changed))
+                guard !violations.isEmpty else { break }
+                broken.merge(violations) { first, _ in first }
+                application = FixApplier.apply(fixes, to: sources, parser: parser, excluding: Set(broken.keys))
+            }
+            var refusals = application.refused.filter { !isRetryable($0.reason) }.map { ($0.fixIndex, $0.reason.description) }
+            refusals += broken.sorted { $0.key < $1.key }.map { ($0.key, "it would break a call: \($0.value)") }
+            for (fixIndex, reason) in refusals {
+                let finding = candidates[fixIndex]
+                report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
                 report.diagnostics.append(Diagnostic(
-                    path: finding.path, message: "\(finding.code) fix not applied: \(refusal.reason)", severity: .warning))
+                    path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
+                let position = positions[fixIndex]
+                states[position.state].findings[position.finding] = finding.withoutFix(because: "its fix was refused: \(reason)")
             }
             guard !application.applied.isEmpty else { break }
             for index in application.applied { report.applied[candidates[index].code, default: 0] += 1 }
@@ -173,6 +196,16 @@ public struct Engine {
         }
         report.remaining.sort { ($0.path, $0.range) < ($1.path, $1.range) }
         return report
+    }
+
+    /// Every file of the project as it stands once `changed` is written: what the signature
+    /// guard searches for calls. Files that could not be read or decoded are left out.
+    private func projectTexts(_ states: [FileState], sources: [String: SourceText],
+                              changed: [String: SourceText]) -> [SourceText] {
+        states.compactMap { state in
+            changed[state.path] ?? sources[state.path] ?? state.current
+                ?? (state.skippedByPrefilter ? try? SourceText(path: state.path, bytes: state.original) : nil)
+        }
     }
 
     private func isEnabled(_ fix: Fix) -> Bool {

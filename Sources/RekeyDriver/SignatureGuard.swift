@@ -1,0 +1,316 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// The last word before a round of fixes is kept: every call in the project of a function whose
+/// signature the round changed must still bind, with every argument going to the parameter it
+/// went to before, and no function pytest collects may gain a required parameter (pytest would
+/// look for a fixture of that name). A fix that fails either is refused with the call it breaks.
+///
+/// It works from the texts alone, independently of how the passes found the callers they
+/// updated, so a caller a pass missed (another file, an object of a subclass, a positional
+/// argument that slid onto another parameter) is caught here. Calls are matched by the name
+/// they spell (`f(…)`, `obj.f(…)`, `Class(…)` for `__init__`); a call that also bound the old
+/// signature is taken for a caller unless its name provably means something else (a local
+/// definition, an import from outside the project). That errs towards refusing: a refused fix
+/// is a hand migration with a reason, a wrong "safe" fix is a broken program.
+struct SignatureGuard {
+    let parser: PythonParser
+
+    /// A function as callers reach it.
+    private struct Callable {
+        let path: String
+        let module: String
+        let scope: Scope
+        let signature: Signature
+        /// The `parameters` node's range in the text before the round.
+        var header: ByteRange
+        /// Its `def` (and, for `__init__`, its class): where a name bound to it is bound, before
+        /// the round and after.
+        var sitesBefore: Set<ByteRange> = []
+        var sitesAfter: Set<ByteRange>
+        /// Names calls spell: the function's, or the class's (and its subclasses') for `__init__`.
+        var calledAs: Set<String>
+        let isInitializer: Bool
+        let isStatic: Bool
+        /// Who runs it when a launcher does (pytest, unittest, a console script): they pass nothing new.
+        let launcher: String?
+        var isMethod: Bool { scope.parent?.kind == .classBody }
+    }
+
+    /// Fixes to refuse (by index into `fixes`), each with the reason.
+    /// - `before`: the round's input texts of the files it changed; `after`: their new texts;
+    /// - `project`: every file of the project as it stands after the round.
+    func violations(fixes: [Fix], applied: [Int], before: [String: SourceText], after: [String: SourceText],
+                    project: [SourceText]) -> [Int: String] {
+        var trees = TreeCache(parser: parser)
+        var changed: [(callable: Callable, old: Signature)] = []
+        for (path, new) in after.sorted(by: { $0.key < $1.key }) {
+            guard let old = before[path], let oldModel = trees.model(old, key: "old:" + path),
+                  let newModel = trees.model(new, key: path) else { continue }
+            let module = ModuleImports.moduleName(forFile: path)
+            let oldCallables = callables(in: oldModel, path: path, module: module)
+            for callable in callables(in: newModel, path: path, module: module) {
+                guard let previous = oldCallables[callable.key], previous.signature != callable.value.signature else { continue }
+                var moved = callable.value
+                moved.header = previous.header
+                moved.sitesBefore = previous.sitesAfter
+                changed.append((moved, previous.signature))
+            }
+        }
+        guard !changed.isEmpty else { return [:] }
+
+        var reasons: [ObjectIdentifier: String] = [:]
+        for (index, entry) in changed.enumerated() {
+            if let repeated = entry.callable.signature.repeatedName {
+                reasons[ObjectIdentifier(entry.callable.scope)] =
+                    "`\(entry.callable.scope.qualifiedName)` would have two parameters named `\(repeated)`"
+                continue
+            }
+            if let reason = launcherReason(entry.callable, old: entry.old) {
+                reasons[ObjectIdentifier(entry.callable.scope)] = reason
+                continue
+            }
+            var callable = entry.callable
+            callable.calledAs.formUnion(subclassNames(of: callable, in: project, trees: &trees))
+            changed[index].callable = callable
+            if let reason = firstBrokenCall(of: callable, old: entry.old, before: before, project: project, trees: &trees) {
+                reasons[ObjectIdentifier(entry.callable.scope)] = reason
+            }
+        }
+        var result: [Int: String] = [:]
+        for (callable, _) in changed {
+            guard let reason = reasons[ObjectIdentifier(callable.scope)] else { continue }
+            for index in applied {
+                let touchesHeader = fixes[index].edits[callable.path, default: []].contains { edit in
+                    edit.range.start <= callable.header.end && edit.range.end >= callable.header.start
+                }
+                if touchesHeader { result[index] = result[index] ?? reason }
+            }
+        }
+        return result
+    }
+
+    // MARK: Definitions
+
+    /// The functions of a file by a key stable across the round (qualified name and ordinal).
+    private func callables(in model: SemanticModel, path: String, module: String) -> [String: Callable] {
+        var result: [String: Callable] = [:]
+        var ordinals: [String: Int] = [:]
+        for scope in model.scopes where scope.kind == .function {
+            guard let name = scope.name, let parameters = scope.node.child(.parameters),
+                  let signature = Signature(parameters: parameters) else { continue }
+            let ordinal = ordinals[scope.qualifiedName, default: 0]
+            ordinals[scope.qualifiedName] = ordinal + 1
+            let isInitializer = name == "__init__" && scope.parent?.kind == .classBody
+            let calledAs = isInitializer ? scope.parent?.name ?? name : name
+            let decorators = model.decoratorNames(of: scope)
+            let launcher: String? = !model.isEntryPointFunction(scope) ? nil
+                : name.hasPrefix("test") || decorators.contains(where: { $0.hasPrefix("pytest.fixture") }) ? "pytest"
+                : name == "main" ? "its launcher" : "unittest"
+            let sites = [scope.node.byteRange] + (isInitializer ? [scope.parent?.node.byteRange].compactMap { $0 } : [])
+            result["\(scope.qualifiedName)#\(ordinal)"] = Callable(
+                path: path, module: module, scope: scope, signature: signature, header: parameters.byteRange,
+                sitesAfter: Set(sites), calledAs: [calledAs], isInitializer: isInitializer,
+                isStatic: decorators.contains("staticmethod"), launcher: launcher)
+        }
+        return result
+    }
+
+    /// Classes anywhere in the project that inherit `callable`'s `__init__` (they define none),
+    /// directly or through each other: their instantiations run it too.
+    private func subclassNames(of callable: Callable, in project: [SourceText], trees: inout TreeCache) -> Set<String> {
+        guard callable.isInitializer, let base = callable.scope.parent?.name else { return [] }
+        var names: Set<String> = [base]
+        var frontier = [base]
+        while let parent = frontier.popLast() {
+            for source in project where Prefilter.containsWord(source.bytes, Array(parent.utf8)) {
+                guard let model = trees.model(source, key: source.path) else { continue }
+                for scope in model.scopes where scope.kind == .classBody {
+                    guard let name = scope.name, !names.contains(name),
+                          let bases = scope.node.child(.superclasses),
+                          bases.namedChildren.contains(where: { Self.lastName(of: $0) == parent }),
+                          !scope.children.contains(where: { $0.kind == .function && $0.name == "__init__" }) else { continue }
+                    names.insert(name)
+                    frontier.append(name)
+                }
+            }
+        }
+        return names
+    }
+
+    // MARK: Calls
+
+    /// The first call in the project that bound the old signature and does not bind the new one
+    /// the same way, described; nil when every call still binds.
+    private func firstBrokenCall(of callable: Callable, old: Signature, before: [String: SourceText],
+                                 project: [SourceText], trees: inout TreeCache) -> String? {
+        for source in project where callable.calledAs.contains(where: { Prefilter.containsWord(source.bytes, Array($0.utf8)) }) {
+            guard let model = trees.model(source, key: source.path) else { continue }
+            let oldModel = before[source.path].flatMap { trees.model($0, key: "old:" + source.path) }
+            let calls = candidateCalls(of: callable, in: model, sites: callable.sitesAfter)
+            let oldCalls = oldModel.map { candidateCalls(of: callable, in: $0, sites: callable.sitesBefore) }
+            for (ordinal, candidate) in calls.enumerated() {
+                guard let arguments = CallArguments(call: candidate.call) else { continue }
+                // The same call before the round: the one at the same place among calls spelt alike.
+                let previous = oldCalls.map { list in
+                    list.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
+                } ?? nil
+                let sameSpelling = calls.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
+                let position = sameSpelling.firstIndex { $0.call == candidate.call } ?? ordinal
+                let oldArguments: CallArguments
+                if let previous {
+                    guard position < previous.count, let found = CallArguments(call: previous[position].call) else { continue }
+                    oldArguments = found
+                } else {
+                    oldArguments = arguments
+                }
+                let place = "\(source.path):\(candidate.call.startPosition.line)"
+                let receiver = candidate.passesReceiver
+                let wasBound = old.bind(receiver ? oldArguments.withReceiver() : oldArguments)
+                let isBound = callable.signature.bind(receiver ? arguments.withReceiver() : arguments)
+                if let problem = Self.difference(was: wasBound, is: isBound, old: old, new: callable.signature,
+                                                 arguments: arguments) {
+                    return "the call at \(place) \(problem)"
+                }
+            }
+        }
+        return nil
+    }
+
+    private struct Candidate {
+        let call: Node
+        /// `obj.method(…)` and `Class(…)`: the function's first parameter is the receiver.
+        let passesReceiver: Bool
+    }
+
+    /// Calls in `model` that may run `callable`: those spelling one of its names, unless the
+    /// name provably means something else there. `sites` are its definition's ranges in `model`.
+    private func candidateCalls(of callable: Callable, in model: SemanticModel, sites: Set<ByteRange>) -> [Candidate] {
+        let project = callable.module.split(separator: ".").first.map(String.init) ?? ""
+        var result: [Candidate] = []
+        for (call, scope) in model.calls {
+            guard let callee = call.child(.function) else { continue }
+            switch callee.kind {
+            case "identifier":
+                guard callable.calledAs.contains(callee.text) else { continue }
+                let bindings = model.bindings(of: callee.text, from: scope)
+                // Its own definition, seen from its file, is what the guard is about.
+                let isItself = model.source.path == callable.path && bindings.contains { sites.contains($0.site.byteRange) }
+                if !isItself, bindings.contains(where: { Self.meansSomethingElse($0, project: project) }) { continue }
+                // Inside the class body a method is a plain function; a class call passes the instance.
+                result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
+            case "attribute":
+                guard let attribute = callee.child(.attribute)?.text, let object = callee.child(.object) else { continue }
+                if callable.calledAs.contains(attribute) {
+                    if let qualified = model.qualifiedName(of: callee, in: scope), !qualified.hasPrefix("."),
+                       qualified.split(separator: ".").first.map(String.init) != project { continue }
+                    let throughClass = callable.isMethod && object.kind == "identifier" && object.text == callable.scope.parent?.name
+                    let receiver = callable.isInitializer || (callable.isMethod && !callable.isStatic && !throughClass)
+                    result.append(Candidate(call: call, passesReceiver: receiver))
+                } else if callable.isInitializer, attribute == "__init__", Self.isSuperCall(object),
+                          let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
+                          let bases = owner.node.child(.superclasses),
+                          bases.namedChildren.contains(where: { Self.lastName(of: $0).map(callable.calledAs.contains) ?? false }) {
+                    result.append(Candidate(call: call, passesReceiver: true))
+                }
+            default:
+                continue
+            }
+        }
+        return result
+    }
+
+    /// A binding that makes a name mean something other than a project function: a definition
+    /// in this file (the callable's own is recognised before), or an import from outside the project.
+    private static func meansSomethingElse(_ binding: Binding, project: String) -> Bool {
+        switch binding.kind {
+        case .functionDefinition, .classDefinition: return true
+        default:
+            guard let imported = binding.importedName, !imported.hasPrefix(".") else { return false }
+            return imported.split(separator: ".").first.map(String.init) != project
+        }
+    }
+
+    /// Why a call's binding changed for the worse, or nil when it means what it meant.
+    private static func difference(was: BindingResult, is now: BindingResult, old: Signature, new: Signature,
+                                   arguments: CallArguments) -> String? {
+        switch (was, now) {
+        case (.failed, _):
+            // It did not bind before: not a call of this function (or broken already).
+            return nil
+        case (_, .failed(let reason)):
+            return "would no longer bind: \(reason)"
+        case (.bound(let before), .bound(let after)):
+            for (slot, argument) in before.sorted(by: { $0.key < $1.key }) where after[slot] != argument {
+                if let moved = after.first(where: { $0.value == argument })?.key {
+                    return "would pass `\(argument)` to `\(moved)` instead of `\(slot)`"
+                }
+                return "would no longer pass `\(argument)` to `\(slot)`"
+            }
+            return nil
+        default:
+            // `*x`/`**x`: only a change that leaves positions alone and is passed by name is provable.
+            return splatProblem(old: old, new: new, arguments: arguments)
+        }
+    }
+
+    private static func splatProblem(old: Signature, new: Signature, arguments: CallArguments) -> String? {
+        func positions(_ signature: Signature) -> [Signature.Parameter] {
+            signature.parameters.filter { $0.kind != .keywordOnly && $0.kind != .variadicKeyword }
+        }
+        if arguments.unpacksPositional, positions(old) != positions(new) {
+            return "unpacks `*` arguments, whose positions the new signature changes"
+        }
+        let passed = Set(arguments.keywords.map { Signature.normalised($0.name) })
+        let oldNames = Set(old.parameters.map(\.name))
+        for parameter in new.parameters where !oldNames.contains(parameter.name) || (parameter.isRequired && !old.requiredNames.contains(parameter.name)) {
+            if arguments.unpacksKeywords && !passed.contains(parameter.name) {
+                return "unpacks `**` arguments, which may or may not hold `\(parameter.name)`"
+            }
+            if parameter.isRequired && !passed.contains(parameter.name) && !arguments.unpacksKeywords {
+                return "unpacks its arguments without passing `\(parameter.name)`"
+            }
+        }
+        return nil
+    }
+
+    // MARK: Launchers
+
+    /// Why the new signature would break the launcher's call of `callable`, if one runs it.
+    private func launcherReason(_ callable: Callable, old: Signature) -> String? {
+        guard let launcher = callable.launcher,
+              let gained = callable.signature.requiredNames.subtracting(old.requiredNames).sorted().first else { return nil }
+        let consequence = launcher == "pytest" ? "which would look for a fixture named `\(gained)`" : "which would not pass `\(gained)`"
+        return "`\(callable.scope.qualifiedName)` is run by \(launcher), \(consequence)"
+    }
+
+    private static func isSuperCall(_ node: Node) -> Bool {
+        node.kind == "call" && node.child(.function)?.text == "super"
+    }
+
+    private static func lastName(of expression: Node) -> String? {
+        switch expression.kind {
+        case "identifier": return expression.text
+        case "attribute": return expression.child(.attribute)?.text
+        default: return nil
+        }
+    }
+}
+
+/// Parsed texts of one round, each parsed once.
+private struct TreeCache {
+    let parser: PythonParser
+    private var models: [String: SemanticModel?] = [:]
+
+    init(parser: PythonParser) {
+        self.parser = parser
+    }
+
+    mutating func model(_ source: SourceText, key: String) -> SemanticModel? {
+        if let known = models[key] { return known }
+        let model = (try? parser.parse(source)).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
+        models[key] = model
+        return model
+    }
+}
