@@ -66,6 +66,8 @@ public struct Engine {
         public var rounds = 0
         /// Fixes refused for a reason another round would not change (a syntax error, …).
         public var refusals: [FixRefusal] = []
+        /// Public names the applied fixes changed (see ``Fix/publicAPI``), sorted.
+        public var publicAPIChanges: [String] = []
     }
 
     public let options: Options
@@ -125,14 +127,12 @@ public struct Engine {
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
         let signatureGuard = SignatureGuard(parser: parser)
+        // Findings whose fix was refused for good: not offered again while their file is unchanged.
+        var refused = Set<RefusedFinding>()
         while report.rounds < options.maximumRounds {
-            // Where each candidate's finding sits, to turn a refused one into a hand migration.
-            let positions = states.indices.flatMap { state in
-                states[state].findings.indices.compactMap { finding in
-                    states[state].findings[finding].fix.map(isEnabled) == true ? (state: state, finding: finding) : nil
-                }
+            let candidates = states.flatMap(\.findings).filter {
+                ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0))
             }
-            let candidates = positions.map { states[$0.state].findings[$0.finding] }
             guard !candidates.isEmpty else { break }
             report.rounds += 1
             var sources: [String: SourceText] = [:]
@@ -163,11 +163,13 @@ public struct Engine {
                 report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
                 report.diagnostics.append(Diagnostic(
                     path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
-                let position = positions[fixIndex]
-                states[position.state].findings[position.finding] = finding.withoutFix(because: "its fix was refused: \(reason)")
+                refused.insert(RefusedFinding(finding))
             }
             guard !application.applied.isEmpty else { break }
-            for index in application.applied { report.applied[candidates[index].code, default: 0] += 1 }
+            for index in application.applied {
+                report.applied[candidates[index].code, default: 0] += 1
+                report.publicAPIChanges = Array(Set(report.publicAPIChanges).union(fixes[index].publicAPI)).sorted()
+            }
             var touched: [Int] = []
             for (path, text) in application.changed {
                 guard let index = indexByPath[path] else { continue }
@@ -196,6 +198,19 @@ public struct Engine {
         }
         report.remaining.sort { ($0.path, $0.range) < ($1.path, $1.range) }
         return report
+    }
+
+    /// A finding as the fix loop recognises it between rounds.
+    private struct RefusedFinding: Hashable {
+        let path: String
+        let code: RuleCode
+        let range: ByteRange
+
+        init(_ finding: Finding) {
+            path = finding.path
+            code = finding.code
+            range = finding.range
+        }
     }
 
     /// Every file of the project as it stands once `changed` is written: what the signature

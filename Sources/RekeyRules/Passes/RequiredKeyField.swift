@@ -84,12 +84,13 @@ struct RequiredKeyField {
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, _):
             return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: \(reason))")
-        case .planned(var edits, let applicability, _, let touched, _):
+        case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             edits[file.path, default: []] += own
             let title = initializer == nil
                 ? "make `\(name)` a field every caller passes"
                 : "take `\(parameter)` in `\(classScope.qualifiedName).__init__` and store it as `\(name)`"
-            return .fix(Fix(title: title, applicability: applicability, edits: edits), touchedSymbols: touched)
+            return .fix(Fix(title: title + PublicSurface.titleSuffix(publicAPI), applicability: applicability, edits: edits,
+                            publicAPI: publicAPI), touchedSymbols: touched)
         }
     }
 
