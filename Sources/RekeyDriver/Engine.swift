@@ -100,19 +100,22 @@ public struct Engine {
         /// The absolute dotted names of every callee it reaches through an import
         /// (`ops.sample(k)` after `from pkg import ops` → `pkg.ops.sample`).
         var calledNames: Set<String> = []
+        /// Not among the files given, but in their project (see ``ProjectRoot``): read for
+        /// callers and facts, never reported on or written.
+        var isContext = false
     }
 
     public func check(paths: [String]) -> CheckReport {
         let (states, discovery, _) = load(paths)
         var report = CheckReport()
         report.diagnostics = discovery
-        for state in states {
+        for state in states where !state.isContext {
             report.findings += state.findings
             report.diagnostics += state.diagnostics
             report.filesParsed += state.parsed ? 1 : 0
             report.bytesSeen += state.original.count
         }
-        report.filesSeen = states.count
+        report.filesSeen = states.count { !$0.isContext }
         report.findings.sort { ($0.path, $0.range) < ($1.path, $1.range) }
         return report
     }
@@ -127,11 +130,22 @@ public struct Engine {
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
         let signatureGuard = SignatureGuard(parser: parser)
+        let contextPaths = Set(states.filter(\.isContext).map(\.path))
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
         var refused = Set<RefusedFinding>()
         while report.rounds < options.maximumRounds {
-            let candidates = states.flatMap(\.findings).filter {
+            var candidates = states.filter { !$0.isContext }.flatMap(\.findings).filter {
                 ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0))
+            }
+            // A fix reaching a file that was not given would change it behind the user's back.
+            candidates.removeAll { finding in
+                guard let outside = finding.fix!.edits.keys.sorted().first(where: { contextPaths.contains($0) }) else { return false }
+                let reason = "it would also edit \(outside), which is not among the files given; run rekey on the whole project"
+                report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
+                report.diagnostics.append(Diagnostic(
+                    path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
+                refused.insert(RefusedFinding(finding))
+                return true
             }
             guard !candidates.isEmpty else { break }
             report.rounds += 1
@@ -192,7 +206,7 @@ public struct Engine {
             guard let current = state.current, current.bytes != state.original else { continue }
             report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
         }
-        for state in states {
+        for state in states where !state.isContext {
             report.remaining += state.findings
             report.diagnostics += state.diagnostics
         }
@@ -239,9 +253,11 @@ public struct Engine {
 
     private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
-        var states = parallelMap(discovery.files, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
+        let context = ProjectRoot.contextFiles(for: paths, given: discovery.files)
+        var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
+        for index in discovery.files.count..<states.count { states[index].isContext = true }
         let facts = propagateFacts(&states)
         guardAcrossFiles(&states)
         return (states, discovery.diagnostics, facts)

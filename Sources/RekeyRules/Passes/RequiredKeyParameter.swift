@@ -80,11 +80,12 @@ struct RequiredKeyParameter {
         if !keywordOnly {
             for call in calls {
                 guard let arguments = call.child(field: "arguments"), arguments.kind == "argument_list" else { continue }
+                let place = (call.source.path == file.path ? "" : call.source.path + " ") + "line \(call.startPosition.line)"
                 if arguments.namedChildren.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) {
-                    start.blockers.append("the call at line \(call.startPosition.line) passes arguments through `*`/`**`")
+                    start.blockers.append("the call at \(place) passes arguments through `*`/`**`")
                 }
                 if !inPlace, (positionalCount(call) ?? 0) > positionalIndex {
-                    start.blockers.append("the call at line \(call.startPosition.line) passes `\(name)` by position")
+                    start.blockers.append("the call at \(place) passes `\(name)` by position")
                 }
             }
         }
