@@ -17,6 +17,11 @@ import RekeySyntax
 struct SignatureGuard {
     let parser: PythonParser
 
+    private struct ClassDefinition: Hashable {
+        let path: String
+        let name: String
+    }
+
     /// A function as callers reach it.
     private struct Callable {
         let path: String
@@ -31,6 +36,12 @@ struct SignatureGuard {
         var sitesAfter: Set<ByteRange>
         /// Names calls spell: the function's, or the class's (and its subclasses') for `__init__`.
         var calledAs: Set<String>
+        /// The dotted names calls resolve to through imports: the function's (`pkg.mod.f`), or
+        /// for `__init__` its class's and its subclasses' (`pkg.mod.Model`).
+        var fullNames: Set<String> = []
+        /// For `__init__`: its class and subclasses as defined, by file and name (two scripts may
+        /// share a module name, never a path).
+        var classes: Set<ClassDefinition> = []
         let isInitializer: Bool
         let isStatic: Bool
         /// Who runs it when a launcher does (pytest, unittest, a console script): they pass nothing new.
@@ -72,7 +83,13 @@ struct SignatureGuard {
                 continue
             }
             var callable = entry.callable
-            callable.calledAs.formUnion(subclassNames(of: callable, in: project, trees: &trees))
+            if callable.isInitializer {
+                callable.classes = subclasses(of: callable, in: project, trees: &trees)
+                callable.fullNames = Set(callable.classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
+                callable.calledAs = Set(callable.classes.map(\.name))
+            } else {
+                callable.fullNames = [callable.module + "." + callable.scope.qualifiedName]
+            }
             changed[index].callable = callable
             if let reason = firstBrokenCall(of: callable, old: entry.old, before: before, project: project, trees: &trees) {
                 reasons[ObjectIdentifier(entry.callable.scope)] = reason
@@ -118,25 +135,25 @@ struct SignatureGuard {
     }
 
     /// Classes anywhere in the project that inherit `callable`'s `__init__` (they define none),
-    /// directly or through each other: their instantiations run it too.
-    private func subclassNames(of callable: Callable, in project: [SourceText], trees: inout TreeCache) -> Set<String> {
+    /// directly or through each other: their instantiations run it too; the class itself first.
+    private func subclasses(of callable: Callable, in project: [SourceText], trees: inout TreeCache) -> Set<ClassDefinition> {
         guard callable.isInitializer, let base = callable.scope.parent?.name else { return [] }
-        var names: Set<String> = [base]
+        var classes: Set<ClassDefinition> = [ClassDefinition(path: callable.path, name: base)]
         var frontier = [base]
         while let parent = frontier.popLast() {
             for source in project where Prefilter.containsWord(source.bytes, Array(parent.utf8)) {
                 guard let model = trees.model(source, key: source.path) else { continue }
-                for scope in model.scopes where scope.kind == .classBody {
-                    guard let name = scope.name, !names.contains(name),
-                          let bases = scope.node.child(.superclasses),
-                          bases.namedChildren.contains(where: { Self.lastName(of: $0) == parent }),
+                for scope in model.scopes where scope.kind == .classBody && scope.parent?.kind == .module {
+                    guard let name = scope.name, !classes.contains(ClassDefinition(path: source.path, name: name)),
+                          let bases = scope.node.child(.superclasses), let owner = scope.parent,
+                          bases.namedChildren.contains(where: { Self.denotes($0, oneOf: classes, in: model, scope: owner) }),
                           !scope.children.contains(where: { $0.kind == .function && $0.name == "__init__" }) else { continue }
-                    names.insert(name)
+                    classes.insert(ClassDefinition(path: source.path, name: name))
                     frontier.append(name)
                 }
             }
         }
-        return names
+        return classes
     }
 
     // MARK: Calls
@@ -184,10 +201,13 @@ struct SignatureGuard {
         let passesReceiver: Bool
     }
 
-    /// Calls in `model` that may run `callable`: those spelling one of its names, unless the
-    /// name provably means something else there. `sites` are its definition's ranges in `model`.
+    /// Calls in `model` that may run `callable`: those spelling one of its names that resolve to
+    /// it through the file's imports (or a package re-exporting it), or that rekey cannot resolve
+    /// at all (`obj.method(…)` on an object of unknown type). `sites` are its definition's ranges
+    /// in `model`, for calls in its own file.
     private func candidateCalls(of callable: Callable, in model: SemanticModel, sites: Set<ByteRange>) -> [Candidate] {
-        let project = callable.module.split(separator: ".").first.map(String.init) ?? ""
+        let path = model.source.path
+        let module = ModuleImports.moduleName(forFile: path)
         var result: [Candidate] = []
         for (call, scope) in model.calls {
             guard let callee = call.child(.function) else { continue }
@@ -195,23 +215,41 @@ struct SignatureGuard {
             case "identifier":
                 guard callable.calledAs.contains(callee.text) else { continue }
                 let bindings = model.bindings(of: callee.text, from: scope)
-                // Its own definition, seen from its file, is what the guard is about.
-                let isItself = model.source.path == callable.path && bindings.contains { sites.contains($0.site.byteRange) }
-                if !isItself, bindings.contains(where: { Self.meansSomethingElse($0, project: project) }) { continue }
-                // Inside the class body a method is a plain function; a class call passes the instance.
-                result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
+                let reaches = bindings.contains { binding in
+                    switch binding.kind {
+                    case .functionDefinition, .classDefinition:
+                        // Defined in this file: the function itself, or (for `__init__`) a subclass.
+                        return path == callable.path && sites.contains(binding.site.byteRange)
+                            || callable.classes.contains(ClassDefinition(path: path, name: binding.name))
+                    default:
+                        guard let imported = binding.importedName else { return true }  // a variable: cannot tell
+                        return Self.reaches(Self.absolute(imported, path: path, module: module), callable.fullNames)
+                    }
+                }
+                // A method is a plain name only inside its class body; a class call passes the instance.
+                if reaches {
+                    result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
+                }
             case "attribute":
                 guard let attribute = callee.child(.attribute)?.text, let object = callee.child(.object) else { continue }
                 if callable.calledAs.contains(attribute) {
-                    if let qualified = model.qualifiedName(of: callee, in: scope), !qualified.hasPrefix("."),
-                       qualified.split(separator: ".").first.map(String.init) != project { continue }
-                    let throughClass = callable.isMethod && object.kind == "identifier" && object.text == callable.scope.parent?.name
-                    let receiver = callable.isInitializer || (callable.isMethod && !callable.isStatic && !throughClass)
-                    result.append(Candidate(call: call, passesReceiver: receiver))
+                    // `mod.f(…)`, `pkg.Model(…)`: resolved through imports, it must be this one.
+                    if let qualified = model.qualifiedName(of: callee, in: scope) {
+                        guard Self.reaches(Self.absolute(qualified, path: path, module: module), callable.fullNames) else { continue }
+                        result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
+                        continue
+                    }
+                    // `obj.method(…)` on an object rekey cannot type: any method of that name may run.
+                    guard callable.isMethod, !callable.isInitializer else { continue }
+                    let throughClass = object.kind == "identifier" && object.text == callable.scope.parent?.name
+                    result.append(Candidate(call: call, passesReceiver: !callable.isStatic && !throughClass))
                 } else if callable.isInitializer, attribute == "__init__", Self.isSuperCall(object),
                           let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
                           let bases = owner.node.child(.superclasses),
-                          bases.namedChildren.contains(where: { Self.lastName(of: $0).map(callable.calledAs.contains) ?? false }) {
+                          bases.namedChildren.contains(where: {
+                              Self.denotes($0, oneOf: callable.classes, in: model, scope: owner.parent ?? model.moduleScope)
+                          }) {
+                    // `super().__init__(…)` in a subclass (or the class itself) may run it.
                     result.append(Candidate(call: call, passesReceiver: true))
                 }
             default:
@@ -221,15 +259,35 @@ struct SignatureGuard {
         return result
     }
 
-    /// A binding that makes a name mean something other than a project function: a definition
-    /// in this file (the callable's own is recognised before), or an import from outside the project.
-    private static func meansSomethingElse(_ binding: Binding, project: String) -> Bool {
-        switch binding.kind {
-        case .functionDefinition, .classDefinition: return true
-        default:
-            guard let imported = binding.importedName, !imported.hasPrefix(".") else { return false }
-            return imported.split(separator: ".").first.map(String.init) != project
+    /// Whether a base-class expression names one of `classes` through the file's own classes or imports.
+    private static func denotes(_ base: Node, oneOf classes: Set<ClassDefinition>, in model: SemanticModel,
+                                scope: Scope) -> Bool {
+        let path = model.source.path
+        let module = ModuleImports.moduleName(forFile: path)
+        let dotted = Set(classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
+        if base.kind == "identifier" {
+            return model.bindings(of: base.text, from: scope).contains { binding in
+                if binding.kind == .classDefinition { return classes.contains(ClassDefinition(path: path, name: binding.name)) }
+                return binding.importedName.map { reaches(absolute($0, path: path, module: module), dotted) } ?? false
+            }
         }
+        guard base.kind == "attribute", let qualified = model.qualifiedName(of: base, in: scope) else { return false }
+        return reaches(absolute(qualified, path: path, module: module), dotted)
+    }
+
+    /// `name` is one of `targets`, or a package above one re-exports it (`pkg.f` for `pkg.sub.mod.f`).
+    private static func reaches(_ name: String, _ targets: Set<String>) -> Bool {
+        if targets.contains(name) { return true }
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        let package = name[..<dot], member = name[name.index(after: dot)...]
+        return targets.contains { target in
+            target.hasPrefix(package + ".") && target.hasSuffix("." + member)
+        }
+    }
+
+    /// An imported name with relative imports resolved from the importing file.
+    private static func absolute(_ name: String, path: String, module: String) -> String {
+        name.hasPrefix(".") ? ModuleImports.resolve(name, package: ModuleImports.package(of: path, moduleName: module)) : name
     }
 
     /// Why a call's binding changed for the worse, or nil when it means what it meant.
@@ -289,13 +347,6 @@ struct SignatureGuard {
         node.kind == "call" && node.child(.function)?.text == "super"
     }
 
-    private static func lastName(of expression: Node) -> String? {
-        switch expression.kind {
-        case "identifier": return expression.text
-        case "attribute": return expression.child(.attribute)?.text
-        default: return nil
-        }
-    }
 }
 
 /// Parsed texts of one round, each parsed once.

@@ -143,4 +143,24 @@ import Testing
         defer { round.remove() }
         #expect(try round.violations() == [0: "the call at m.py:9 unpacks `*` arguments, whose positions the new signature changes"])
     }
+
+    @Test func aClassOfTheSameNameInAnotherScriptIsNotACaller() throws {
+        let round = try Round(files: [
+            "a/model.py": "import jax\n\n\nclass MLP:\n    def __init__(self, key=jax.random.PRNGKey(0)):\n        self.key = key\n",
+            "b/model.py": "class MLP:\n    def __init__(self):\n        pass\n\n\nMLP()\n",
+        ], fixes: [[("a/model.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations().isEmpty)
+    }
+
+    @Test func aSubclassInstantiatedElsewhereRunsTheBaseInit() throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/base.py": "import jax\n\n\nclass Layer:\n    def __init__(self, n, key=jax.random.PRNGKey(0)):\n        self.n = n\n",
+            "pkg/dense.py": "from .base import Layer\n\n\nclass Dense(Layer):\n    pass\n",
+            "pkg/net.py": "from pkg import dense\n\n\ndef build():\n    return dense.Dense(3)\n",
+        ], fixes: [[("pkg/base.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at pkg/net.py:5 would no longer bind: it does not pass `key`"])
+    }
 }
