@@ -72,6 +72,7 @@ public struct Engine {
 
     public let options: Options
     let rules: [any Rule]
+    private let settingsCache = ProjectSettingsCache()
     private let ruleCodes: Set<RuleCode>
 
     public init(options: Options = Options(), rules: [any Rule] = RuleRegistry.all) {
@@ -317,7 +318,7 @@ public struct Engine {
     }
 
     private func guardAcrossFiles(_ states: inout [FileState]) {
-        CrossFileGuard(rules: rules).settle(&states)
+        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states)
     }
 
     private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
@@ -370,7 +371,8 @@ public struct Engine {
             call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
                 .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
         })
-        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts)
+        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts,
+                                  settings: settingsCache.settings(forFile: state.path))
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(

@@ -44,6 +44,11 @@ struct RequiredKeyField {
         let followsDefault = RandomSources.annotatedAssignments(in: classScope).first?.statement != field.statement
         let inherits = file.randomSources.mayInheritFields(classScope)
         let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
+        if keywordOnly, !file.settings.supports(PythonVersion(3, 10)) {
+            return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: the field must become "
+                + "keyword-only, and `field(kw_only=True)` needs Python 3.10 while the project supports "
+                + "\(file.settings.minimumPython.map(\.description) ?? "older"))")
+        }
         guard let fieldEdits = fieldEdits(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
             return .manual(reason: RandomFieldDefault.manualReason
                 + " (not done automatically: the field must become keyword-only, and `dataclasses` means something else in this file)")

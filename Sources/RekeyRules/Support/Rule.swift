@@ -52,12 +52,16 @@ public final class FileContext {
     public let moduleName: String
     /// What the other files of the project tell about keys.
     public let facts: ProjectFacts
+    /// What the project declares (oldest Python, line length), for the code fixes write.
+    public let settings: ProjectSettings
 
-    public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts()) {
+    public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts(),
+                settings: ProjectSettings = ProjectSettings()) {
         self.path = path
         self.model = model
         self.moduleName = moduleName
         self.facts = facts
+        self.settings = settings
     }
 
     public var source: SourceText { model.source }
