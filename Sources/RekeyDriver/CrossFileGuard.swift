@@ -74,7 +74,7 @@ final class ProjectFiles: ProjectView {
         guard let tree = tree(of: index), !tree.hasError else { return nil }
         let moduleName = state.moduleName.isEmpty ? ModuleImports.moduleName(forFile: state.path) : state.moduleName
         let context = FileContext(path: state.path, model: SemanticModel(tree: tree), moduleName: moduleName,
-                                  settings: settings(state.path))
+                                  settings: settings(state.path), isScript: state.isScript)
         contexts[index] = context
         return context
     }

@@ -104,6 +104,11 @@ public struct Engine {
         /// Not among the files given, but in their project (see ``ProjectRoot``): read for
         /// callers and facts, never reported on or written.
         var isContext = false
+        /// The absolute names of the modules it imports.
+        var importedModules: Set<String> = []
+        /// It looks like a script (see ``ScriptFiles``); it is one if nothing imports it.
+        var looksLikeScript = false
+        var isScript = false
     }
 
     public func check(paths: [String]) -> CheckReport {
@@ -259,6 +264,7 @@ public struct Engine {
             loadAndAnalyse(path, parser: &parser)
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
+        markScripts(&states)
         let facts = propagateFacts(&states)
         guardAcrossFiles(&states)
         return (states, discovery.diagnostics, facts)
@@ -308,6 +314,27 @@ public struct Engine {
             merged = next
         }
         return merged
+    }
+
+    /// Files that look like scripts and that no file of the project imports are analysed again as
+    /// scripts. A file rekey did not parse (no JAX cue) may still import one: an `import`/`from`
+    /// line spelling its module's last name is taken as a sign it does.
+    private func markScripts(_ states: inout [FileState]) {
+        let imported = Set(states.flatMap(\.importedModules))
+        let unparsed = states.filter(\.skippedByPrefilter)
+        let scripts = states.indices.filter { index in
+            let state = states[index]
+            guard state.looksLikeScript, !state.moduleName.isEmpty,
+                  !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") }) else { return false }
+            let word = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
+            return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, word) }
+        }
+        let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+            var state = states[index]
+            state.isScript = true
+            return analyse(state, parser: &parser, facts: ProjectFacts())
+        }
+        for (index, state) in zip(scripts, reanalysed) { states[index] = state }
     }
 
     private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
@@ -372,7 +399,9 @@ public struct Engine {
                 .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
         })
         let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts,
-                                  settings: settingsCache.settings(forFile: state.path))
+                                  settings: settingsCache.settings(forFile: state.path), isScript: state.isScript)
+        state.importedModules = ModuleImports(path: state.path, tree: tree).imported
+        state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(

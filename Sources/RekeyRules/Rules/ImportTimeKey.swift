@@ -13,7 +13,10 @@ struct ImportTimeKey: Rule {
         summary: "PRNG key created at import time",
         whatItDoes: """
             Finds a JAX PRNG key created at module or class scope (`key = jax.random.PRNGKey(0)`), \
-            outside an `if __name__ == "__main__":` block.
+            outside an `if __name__ == "__main__":` block. In a script or an exported notebook (a \
+            file nothing in the project imports that runs top to bottom; see RK002) the top level \
+            is the run, like a `__main__` block: a key made there is the run's own seed and is not \
+            reported; reusing it is (RK004), and so are functions that read it (RK003).
             """,
         whyBad: """
             A key made at import time is shared by everything that reads it: two constructors \
@@ -151,7 +154,7 @@ struct ImportTimeKey: Rule {
         for scope in [model.moduleScope] + classes {
             for (_, bindings) in scope.bindings {
                 for binding in bindings {
-                    guard let created = createdKey(binding, in: scope, model: model) else { continue }
+                    guard let created = createdKey(binding, in: scope, model: model, isScript: file.isScript) else { continue }
                     let plan: GlobalKeyThreading.Plan = scope === model.moduleScope && created.role == .constructor
                         ? GlobalKeyThreading(file: file, global: binding).plan()
                         : .manual(reason: created.role == .constructor
@@ -191,8 +194,11 @@ struct ImportTimeKey: Rule {
 
     /// The key-producing call a module- or class-level binding is created by, if any. Keys made
     /// inside `if __name__ == "__main__":` are an entry point's own and are fine.
-    private func createdKey(_ binding: Binding, in scope: Scope, model: SemanticModel)
+    private func createdKey(_ binding: Binding, in scope: Scope, model: SemanticModel, isScript: Bool)
         -> (role: JaxRandomAPI.Role, callee: String)? {
+        // A script's top level is its run: a key made there is the run's own, like one made in
+        // an `if __name__ == "__main__":` block.
+        if isScript && scope === model.moduleScope { return nil }
         guard binding.kind == .assignment, !binding.throughGlobalDeclaration, binding.site.kind == "assignment",
               let value = binding.value ?? innermostValue(of: binding.site), value.kind == "call",
               let callee = value.child(field: "function"),

@@ -20,7 +20,10 @@ struct ImportTimeSampling: Rule {
             call there that hands a key to something that consumes it (`eqx.nn.Linear(3, 4, \
             key=KEY)`, `model.init(jax.random.PRNGKey(0), x)`), or a call of a function or class \
             of the file that does such work when it runs. Code under `if TYPE_CHECKING:` never \
-            runs and is skipped. A key made and bound to a name at import is reported by RK001, a \
+            runs and is skipped. A script or an exported notebook (a file nothing in the project \
+            imports that runs top to bottom: jupytext `# %%` cells, a file under `examples/`, \
+            `scripts/`, `notebooks/` and the like, or one outside any package with top-level \
+            calls) has no import time: its top level is the run, so nothing there is reported. A key made and bound to a name at import is reported by RK001, a \
             parameter default by RK007, a dataclass field default by RK008.
             """,
         whyBad: """

@@ -9,11 +9,14 @@ import RekeySyntax
 /// is not. The rules share these answers so that they agree on what a random operation is.
 final class RandomSources {
     let model: SemanticModel
+    /// A script's top level runs as the program, not at import (see ``FileContext/isScript``).
+    let isScript: Bool
     /// Whether an import binding brings in another module's key (`from .seeds import KEY`).
     let isImportedKey: (Binding) -> Bool
 
-    init(model: SemanticModel, isImportedKey: @escaping (Binding) -> Bool = { _ in false }) {
+    init(model: SemanticModel, isScript: Bool = false, isImportedKey: @escaping (Binding) -> Bool = { _ in false }) {
         self.model = model
+        self.isScript = isScript
         self.isImportedKey = isImportedKey
     }
 
@@ -210,7 +213,7 @@ final class RandomSources {
         while let candidate = current {
             switch candidate.kind {
             case .module:
-                return !mainBlocks.contains { $0.contains(node.byteRange) } && !Self.isTypeCheckingOnly(node)
+                return !isScript && !mainBlocks.contains { $0.contains(node.byteRange) } && !Self.isTypeCheckingOnly(node)
             case .classBody:
                 current = candidate.parent
             case .comprehension:
