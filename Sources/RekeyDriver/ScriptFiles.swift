@@ -11,7 +11,7 @@ import RekeySyntax
 /// A file is taken for one when no file of the project imports its module and it looks like a
 /// script: jupytext cell markers (`# %%`, `# In[ ]:`), a folder of examples, scripts, tutorials,
 /// notebooks, demos, docs or benchmarks, a `__main__.py`, or, outside any package, top-level code
-/// that runs (a call as a statement, a loop, a `with`). Test modules are not scripts: pytest
+/// that does the program's work (see ``runsCodeAtTopLevel(_:)``). Test modules are not scripts: pytest
 /// imports them, and their top-level keys are shared by every test.
 enum ScriptFiles {
     static let scriptFolders: Set<String> = [
@@ -50,12 +50,25 @@ enum ScriptFiles {
         }
     }
 
-    /// A module-level statement that does work: a call as a statement, a loop or a `with`.
+    /// A module-level statement that does the program's work: a loop, a `with`, or a call as a
+    /// statement of `print`, `main`, a plotting function or a function or class of the file.
+    /// Configuration calls libraries make at import (`jax.config.update`, `random.seed`,
+    /// `logging.basicConfig`, registrations) do not count.
     private static func runsCodeAtTopLevel(_ model: SemanticModel) -> Bool {
         model.tree.root.namedChildren.contains { statement in
             switch statement.kind {
             case "for_statement", "while_statement", "with_statement": return true
-            case "expression_statement": return statement.namedChildren.first?.kind == "call"
+            case "expression_statement":
+                guard let call = statement.namedChildren.first, call.kind == "call", let callee = call.child(.function) else {
+                    return false
+                }
+                if callee.kind == "identifier" {
+                    let binding = model.moduleScope.bindings[callee.text]?.first
+                    return ["print", "main"].contains(callee.text)
+                        || binding?.kind == .functionDefinition || binding?.kind == .classDefinition
+                }
+                let root = callee.text.split(separator: ".").first.map(String.init) ?? ""
+                return ["plt", "matplotlib", "app"].contains(root)
             default: return false
             }
         }
