@@ -46,6 +46,8 @@ struct SignatureGuard {
         let isStatic: Bool
         /// Who runs it when a launcher does (pytest, unittest, a console script): they pass nothing new.
         let launcher: String?
+        /// The arguments `@pytest.mark.parametrize` gives it (pytest does pass those).
+        let parametrized: Set<String>
         var isMethod: Bool { scope.parent?.kind == .classBody }
     }
 
@@ -129,7 +131,8 @@ struct SignatureGuard {
             result["\(scope.qualifiedName)#\(ordinal)"] = Callable(
                 path: path, module: module, scope: scope, signature: signature, header: parameters.byteRange,
                 sitesAfter: Set(sites), calledAs: [calledAs], isInitializer: isInitializer,
-                isStatic: decorators.contains("staticmethod"), launcher: launcher)
+                isStatic: decorators.contains("staticmethod"), launcher: launcher,
+                parametrized: model.parametrizedNames(of: scope))
         }
         return result
     }
@@ -338,7 +341,8 @@ struct SignatureGuard {
     /// Why the new signature would break the launcher's call of `callable`, if one runs it.
     private func launcherReason(_ callable: Callable, old: Signature) -> String? {
         guard let launcher = callable.launcher,
-              let gained = callable.signature.requiredNames.subtracting(old.requiredNames).sorted().first else { return nil }
+              let gained = callable.signature.requiredNames.subtracting(old.requiredNames).subtracting(callable.parametrized)
+                .sorted().first else { return nil }
         let consequence = launcher == "pytest" ? "which would look for a fixture named `\(gained)`" : "which would not pass `\(gained)`"
         return "`\(callable.scope.qualifiedName)` is run by \(launcher), \(consequence)"
     }
