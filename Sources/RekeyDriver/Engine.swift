@@ -207,6 +207,22 @@ public struct Engine {
                     path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
             }
         }
+        // Imports the fixes made unused go, lines they made too long are wrapped; the findings
+        // left in those files are found again, so their positions are those of the final text.
+        var tidied: [Int] = []
+        for index in changed.sorted() {
+            guard let current = states[index].current, current.bytes != states[index].original,
+                  let original = try? SourceText(path: states[index].path, bytes: states[index].original) else { continue }
+            let result = FixTidying.tidy(original: original, updated: current, parser: parser,
+                                         lineLength: settingsCache.settings(forFile: current.path).lineLength)
+            guard result.bytes != current.bytes else { continue }
+            states[index].current = result
+            tidied.append(index)
+        }
+        let retidied = parallelMap(tidied, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+            analyse(states[index], parser: &parser, facts: facts)
+        }
+        for (index, state) in zip(tidied, retidied) { states[index] = state }
         for index in changed.sorted() {
             let state = states[index]
             guard let current = state.current, current.bytes != state.original else { continue }

@@ -22,7 +22,7 @@ FILE mode (a single-file fixture):
 5. If the import succeeded: calls every module-level `test_*` function, and every `test_*` method of
    every module-level `Test*` class (instantiated with no arguments), then runs the file again with
    `runpy.run_path(FILE, run_name="__main__")` so its `if __name__ == "__main__":` block runs.
-   Test parameters are filled like pytest does for simple fixtures: a module-level function
+   Test parameters without a default are filled like pytest does for simple fixtures: a module-level function
    decorated with `@pytest.fixture` (function scope, plain or yield fixture, `name=` honoured) whose
    name is the parameter's; fixtures may ask for fixtures. Anything else is an error of that test.
 
@@ -231,7 +231,9 @@ def call_with_fixtures(function, fixtures: dict):
     teardowns: list = []
 
     def parameters(callable_) -> list[str]:
-        return list(inspect.signature(callable_).parameters)
+        # Like pytest: a parameter with a default is not a fixture request.
+        return [name for name, parameter in inspect.signature(callable_).parameters.items()
+                if parameter.default is inspect.Parameter.empty]
 
     def value_of(name: str, asking: tuple):
         if name in cache:
