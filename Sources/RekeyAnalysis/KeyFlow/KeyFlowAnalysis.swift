@@ -6,6 +6,11 @@ public struct FunctionKeySummary: Equatable, Sendable {
     public var consumedPositions: Set<Int> = []
     /// The same parameters by name, for keyword arguments.
     public var consumedNames: Set<String> = []
+    /// Parameters (by position, counting `self`, and by name) it hands on to a callee rekey cannot
+    /// see into without knowing them for keys: a caller passing a known key there has it
+    /// consumed, as it would passing it to that callee itself.
+    public var passedOnPositions: Set<Int> = []
+    public var passedOnNames: Set<String> = []
     /// Whether the function may return a new key (`return jax.random.split(key)[1]`).
     public var returnsKey = false
     /// Whether the key it returns may be one it already consumed.
@@ -53,6 +58,9 @@ public struct KeyReuse {
     public var earlierUses: [(call: Node, argument: Node?)] = []
     /// For a loop reuse: the loop (or comprehension) whose iterations share the key.
     public var loop: ByteRange?
+    /// Whether the key may be a batch of keys (`split(key, n)` kept whole, what `vmap` maps
+    /// over): `jax.random.split` accepts only a single key, so no fix may split it.
+    public var keyIsBatch = false
 }
 
 /// Flow-sensitive, path-sensitive tracking of key consumption through one function body (or a
@@ -78,6 +86,9 @@ public final class KeyFlowAnalysis {
     /// Values known to be keys (made by `jax.random`, or key parameters): only these are assumed
     /// consumed when passed to a callee rekey cannot see into.
     private var definiteKeys = Set<KeyValue>()
+    /// Values that are batches of keys (`split(key, n)` not unpacked, what `vmap` maps over):
+    /// `split` refuses them, so a fix must not split one.
+    private var batchValues = Set<KeyValue>()
     private var parameterValues: [KeyValue: (name: String, position: Int)] = [:]
     /// Values `self.<attr>` held on entry, for the stored-key check.
     private var storedEntryValues: [KeyValue: String] = [:]
@@ -121,6 +132,8 @@ public final class KeyFlowAnalysis {
     /// Every value consumed on some path, whether or not a name still holds it at the end: what
     /// a function does to its parameters and free names, for its summary.
     private var everConsumed = Set<KeyValue>()
+    /// Values handed to a callee rekey cannot see into without being known keys.
+    private var handedOn = Set<KeyValue>()
 
     // MARK: Driving
 
@@ -202,6 +215,12 @@ public final class KeyFlowAnalysis {
             if let parameter = parameterValues[value.array] {
                 summary.consumedPositions.insert(parameter.position)
                 summary.consumedNames.insert(parameter.name)
+            }
+        }
+        for value in handedOn {
+            if let parameter = parameterValues[value.array], !summary.consumedNames.contains(parameter.name) {
+                summary.passedOnPositions.insert(parameter.position)
+                summary.passedOnNames.insert(parameter.name)
             }
         }
         let returnState = returnPaths.merged
@@ -514,6 +533,9 @@ public final class KeyFlowAnalysis {
         case "identifier":
             state.names[target.text] = values.isEmpty ? nil : values
         case "attribute":
+            // A key stored on an object is there to be drawn from later, by code rekey may not
+            // see (a constructor keeping its key): a parameter stored so is handed on.
+            handedOn.formUnion(values)
             if let object = target.child(.object), object.text == "self" || object.text == "cls" {
                 state.names[target.text] = values.isEmpty ? nil : values
             } else if let object = target.child(.object) {
@@ -716,12 +738,6 @@ public final class KeyFlowAnalysis {
 
     // MARK: Calls
 
-    private static let nonConsumingBuiltins: Set<String> = [
-        "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
-        "zip", "enumerate", "iter", "reversed", "list", "tuple", "functools.partial",
-        "jax.device_put", "jax.block_until_ready", "jax.debug.print", "jax.numpy.shape",
-    ]
-
     private func keyArgument(of call: Node) -> Node? {
         guard let arguments = call.child(.arguments), arguments.kind == "argument_list" else { return nil }
         for argument in arguments.namedChildren {
@@ -771,25 +787,41 @@ public final class KeyFlowAnalysis {
                 return []
             case .splitter:
                 consume(keyValues, keyNode: keyNode, at: call, kind: .split, callee: qualified, &state)
-                return fresh(at: call, &state)
+                let keys = fresh(at: call, &state)
+                batchValues.formUnion(keys)
+                return keys
             case .sampler:
                 consume(keyValues, keyNode: keyNode, at: call, kind: .consume(qualified), callee: qualified, &state)
                 return []
             }
         }
-        let isBuiltin = callee.kind == "identifier" && Self.nonConsumingBuiltins.contains(callee.text)
+        let isBuiltin = callee.kind == "identifier" && JaxRandomAPI.nonConsumingBuiltins.contains(callee.text)
             && model.scopeBinding(callee.text, from: scope) == nil
-        if isBuiltin || qualified.map(Self.nonConsumingBuiltins.contains) == true {
+        if isBuiltin || qualified.map(JaxRandomAPI.readsWithoutConsuming) == true || onlyTraces(callee) {
             return []
         }
         let calleeName = qualified ?? callee.text
-        if let target = resolveProjectFunction(callee, in: model.scope(ofCall: call) ?? scope) {
+        let callScope = model.scope(ofCall: call) ?? scope
+        let transform = transformed(callee, in: callScope)
+        if transform?.batching == true {
+            // What `vmap`/`pmap` map over is a batch of keys, whatever made it.
+            for argument in positional { batchValues.formUnion(argument.values) }
+        }
+        if let target = resolveProjectFunction(transform?.function ?? callee, in: callScope) {
             let offset = target.isMethodCall ? 1 : 0
-            for (index, argument) in positional.enumerated() where target.summary.consumedPositions.contains(index + offset) {
-                consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            for (index, argument) in positional.enumerated() {
+                if target.summary.consumedPositions.contains(index + offset) {
+                    consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+                } else if target.summary.passedOnPositions.contains(index + offset) {
+                    consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
+                }
             }
-            for argument in keywords where target.summary.consumedNames.contains(argument.name) {
-                consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            for argument in keywords {
+                if target.summary.consumedNames.contains(argument.name) {
+                    consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+                } else if target.summary.passedOnNames.contains(argument.name) {
+                    consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
+                }
             }
             for name in target.freeConsumed {
                 if let values = state.names[name] {
@@ -828,8 +860,7 @@ public final class KeyFlowAnalysis {
         // A callee rekey cannot see into consumes the keys handed to it: known keys positionally,
         // anything passed under a key's parameter name (`eqx.nn.Linear(..., key=k)`).
         for argument in positional {
-            let keys = argument.values.filter { definiteKeys.contains($0) }
-            consume(keys, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
         }
         // Not a stored `self._rng`: an object handed over by name may be a stream (haiku's
         // PRNGSequence), which the callee advances rather than reuses.
@@ -838,6 +869,15 @@ public final class KeyFlowAnalysis {
             consume(values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
         }
         return []
+    }
+
+    /// What a callee rekey cannot see into does to an argument: consumes the known keys among
+    /// its values; the others (a parameter not known to be a key) are only handed on, which the
+    /// summary tells callers, whose known keys it then consumes.
+    private func consumeIfKey(_ values: Set<KeyValue>, keyNode: Node, at call: Node, callee: String, _ state: inout KeyFlowState) {
+        let keys = values.filter { definiteKeys.contains($0) }
+        consume(keys, keyNode: keyNode, at: call, kind: .consume(callee), callee: callee, &state)
+        handedOn.formUnion(values.subtracting(keys))
     }
 
     private func fresh(at call: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
@@ -867,6 +907,7 @@ public final class KeyFlowAnalysis {
                     keyText: keyText ?? keyNode?.text ?? "key", use: call, useCallee: callee,
                     earlier: earlierInfo.node, earlierCallee: earlierInfo.callee)
                 reuse.argument = keyNode
+                reuse.keyIsBatch = values.contains { batchValues.contains($0) }
                 reuse.earlierUses = prior.sorted { $0.site < $1.site }.compactMap { prior in
                     uses[prior.site].map { ($0.node, useArguments[prior.site]) }
                 }
@@ -885,6 +926,46 @@ public final class KeyFlowAnalysis {
         }
         if prior.contains(where: { $0.kind == .split }) { return .usedAfterSplit }
         return .reused
+    }
+
+    // MARK: JAX transforms
+
+    /// A call that traces a function without running it, which JAX's checker does not count as
+    /// consuming: `jax.make_jaxpr(f)(key)`, `jax.jit(f).lower(key)` (also through a name bound
+    /// to `jax.jit(f)`).
+    private func onlyTraces(_ callee: Node) -> Bool {
+        if callee.kind == "call", let inner = callee.child(.function),
+           let name = model.qualifiedName(of: inner, in: model.scope(ofCall: callee) ?? scope) {
+            return JaxRandomAPI.tracingTransforms.contains(name)
+        }
+        guard callee.kind == "attribute", let method = callee.child(.attribute)?.text,
+              JaxRandomAPI.tracingMethods.contains(method), let object = callee.child(.object) else { return false }
+        return transformCall(object) != nil
+    }
+
+    /// For a callee made by a transform that runs what it wraps (`jax.jit(f)`, `jax.vmap(f)`, or a
+    /// name bound once to one): the wrapped function, and whether the transform maps over a batch.
+    private func transformed(_ callee: Node, in callScope: Scope) -> (function: Node, batching: Bool)? {
+        guard let (call, name) = transformCall(callee, in: callScope), let arguments = call.child(.arguments),
+              arguments.kind == "argument_list",
+              let function = arguments.namedChildren.first(where: { $0.kind != "comment" && $0.kind != "keyword_argument" })
+        else { return nil }
+        return (function, JaxRandomAPI.batchingTransforms.contains(name))
+    }
+
+    /// The transform call an expression is (`jax.jit(f)`) or a name is bound to once, with the
+    /// transform's qualified name; nil for anything else.
+    private func transformCall(_ expression: Node, in expressionScope: Scope? = nil) -> (call: Node, name: String)? {
+        var call = expression
+        if expression.kind == "identifier" {
+            let bindings = model.bindings(of: expression.text, from: expressionScope ?? model.scope(containingReference: expression) ?? scope)
+            guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value else { return nil }
+            call = value
+        }
+        guard call.kind == "call", let function = call.child(.function),
+              let name = model.qualifiedName(of: function, in: model.scope(ofCall: call) ?? scope),
+              JaxRandomAPI.runningTransforms.contains(name) else { return nil }
+        return (call, name)
     }
 
     // MARK: Project functions
