@@ -17,6 +17,8 @@ public struct FunctionKeySummary: Equatable, Sendable {
     public var returnsConsumedKey = false
     /// Module-level keys it consumes and leaves in place (a caller calling it twice reuses them).
     public var consumedGlobals: Set<String> = []
+    /// Keys stored on the object (`self._rng`) it consumes and leaves in place.
+    public var consumedStoredKeys: Set<String> = []
     /// Positions of a returned tuple that hold keys (`return key, x`), and the tuple's length.
     public var returnedTupleKeys: Set<Int> = []
     public var returnedTupleLength = 0
@@ -228,10 +230,14 @@ public final class KeyFlowAnalysis {
         for (value, name) in globalValues where everConsumed.contains(value) {
             if returnState.names[name]?.contains(value) ?? true { summary.consumedGlobals.insert(name) }
         }
-        // A key stored on `self`, consumed, and still there when the method returns.
+        // A key stored on `self`, consumed, and still there when the method returns. In a test
+        // class that stores it in its per-test setup, every test gets a new one: what counts
+        // is how often one test consumes it, through the methods it calls (see `evaluateCall`).
         for (value, attribute) in storedEntryValues {
             guard let uses = returnState.consumed[value], !uses.isEmpty,
                   returnState.names[attribute]?.contains(value) ?? true else { continue }
+            summary.consumedStoredKeys.insert(attribute)
+            if perTestAttributes[attribute] != nil { continue }
             for use in uses.sorted(by: { $0.site < $1.site }) where !reportedSites.contains(use.site) {
                 guard let info = self.uses[use.site] else { continue }
                 reportedSites.insert(use.site)
@@ -691,10 +697,63 @@ public final class KeyFlowAnalysis {
         // is not a known key, so only `jax.random`, project functions and `key=` consume it.
         guard let field = attribute.child(.attribute), scope.kind == .function,
               KeyNames.isKeyLike(field.text.drop { $0 == "_" }.description), !field.text.hasSuffix("s") else { return [] }
-        let value = KeyValue(site: attribute.startByte, element: nil)
+        return storedValue(named: name, madeAt: attribute, &state)
+    }
+
+    /// The key `self.<attribute>` holds: what this function last stored there, else the value
+    /// it held on entry (one per attribute, made where it is first read).
+    private func storedValue(named name: String, madeAt site: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        if let values = state.names[name] { return values }
+        let value = KeyValue(site: site.startByte, element: nil)
         storedEntryValues[value] = name
+        if perTestAttributes[name] == true { definiteKeys.insert(value) }
         state.names[name] = [value]
         return [value]
+    }
+
+    /// The attributes of `self` that the class of this method (or of the method it is nested
+    /// in) stores in its per-test setup (`setUp`, `setup_method`, its own or a base class's of
+    /// this file). unittest and pytest run that on a fresh instance before every test method, so
+    /// such a key is new in each test. Each maps to whether the setup stores a key made there by
+    /// `jax.random` (`self.key = jax.random.key(0)`), which makes it a known key in every test.
+    private lazy var perTestAttributes: [String: Bool] = {
+        var method: Scope? = scope
+        while let current = method, current.parent?.kind != .classBody { method = current.parent }
+        guard let method, method.isFunctionLike, let classScope = method.parent else { return [:] }
+        var attributes: [String: Bool] = [:]
+        var pending = [classScope]
+        var seen = Set<ObjectIdentifier>()
+        while let current = pending.popLast(), seen.insert(ObjectIdentifier(current)).inserted {
+            for setup in current.children where setup.kind == .function && ["setUp", "setup_method"].contains(setup.name) {
+                if let body = setup.node.child(.body) { collectSelfAssignments(in: body, of: setup, into: &attributes) }
+            }
+            for base in current.node.child(.superclasses)?.namedChildren ?? [] where base.kind == "identifier" {
+                pending += model.moduleScope.children.filter { $0.kind == .classBody && $0.name == base.text }
+            }
+        }
+        return attributes
+    }()
+
+    private func collectSelfAssignments(in node: Node, of setup: Scope, into attributes: inout [String: Bool]) {
+        for child in node.namedChildren {
+            switch child.kind {
+            case "function_definition", "class_definition", "lambda":
+                continue
+            case "assignment":
+                guard let left = child.child(.left) else { continue }
+                let targets = left.kind == "attribute" ? [left] : left.namedChildren.filter { $0.kind == "attribute" }
+                var madeByJax = false
+                if let right = child.child(.right), right.kind == "call", let callee = right.child(.function),
+                   let name = model.qualifiedName(of: callee, in: setup) {
+                    madeByJax = JaxRandomAPI.producesKey(name)
+                }
+                for target in targets where target.child(.object)?.text == "self" {
+                    attributes[target.text] = (attributes[target.text] ?? false) || madeByJax
+                }
+            default:
+                collectSelfAssignments(in: child, of: setup, into: &attributes)
+            }
+        }
     }
 
     private func evaluateSubscript(_ node: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
@@ -821,6 +880,15 @@ public final class KeyFlowAnalysis {
                     consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 } else if target.summary.passedOnNames.contains(argument.name) {
                     consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
+                }
+            }
+            if target.isMethodCall, callee.kind == "attribute", callee.child(.object)?.text == "self",
+               let method = callee.child(.attribute) {
+                for attribute in target.summary.consumedStoredKeys.sorted() where perTestAttributes[attribute] != nil {
+                    // Made at the method's name, not at the call: values made at the call's
+                    // start are what the call returns.
+                    let values = storedValue(named: attribute, madeAt: method, &state)
+                    consume(values, keyNode: nil, keyText: attribute, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
             }
             for name in target.freeConsumed {

@@ -217,9 +217,14 @@ enum SplitBeforeReuse {
         return uses.isEmpty ? [(reuse.use, reuse.argument)] : uses
     }
 
-    /// A use with no key argument: the callee reads the key itself (a global or a free name).
+    /// A use with no key argument: the callee reads the key itself (a global, a free name, or a
+    /// key stored on the object).
     private static func readThroughCallee(_ reuse: KeyReuse) -> ManualReason {
-        ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a parameter; "
+        if reuse.keyText.hasPrefix("self.") {
+            return ManualReason("the methods called here draw from `\(reuse.keyText)` themselves: renew it in them "
+                + "(`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`) or pass each call its own key")
+        }
+        return ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a parameter; "
             + "pass it to them explicitly first (RK003)")
     }
 
