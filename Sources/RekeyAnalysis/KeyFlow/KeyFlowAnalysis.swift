@@ -379,22 +379,29 @@ public final class KeyFlowAnalysis {
         paths = merged
     }
 
-    /// Runs a loop body to a fixed point; returns the paths leaving the loop (no iteration, or
-    /// any number of them, or a `break`).
-    /// The paths after a loop: its head's fixed point (every state an iteration may start from,
-    /// the entry included) joined with its breaks. A loop known to run at least once leaves
-    /// through an iteration, so the entry alone is not a way out.
-    private func loop(_ range: ByteRange, entry: KeyFlowPaths, runsAtLeastOnce: Bool = false,
+    /// Runs a loop body to a fixed point; returns the paths leaving the loop: its head's fixed
+    /// point (every state an iteration may start from, the entry included) joined with its
+    /// breaks. A loop known to run at least once leaves through an iteration, so the entry alone
+    /// is not a way out; one known to run exactly once (over `[x]`, `range(1)`) is no loop at
+    /// all: its body runs once, straight through, and nothing in it is consumed "per iteration".
+    private func loop(_ range: ByteRange, entry: KeyFlowPaths, iterations: Int? = nil,
                       iteration: (inout KeyFlowPaths) -> Void) -> KeyFlowPaths {
         let savedBreaks = breakPaths
         let savedContinues = continuePaths
         breakPaths = .unreachable
-        loopRanges.append(range.start...range.end)
+        continuePaths = .unreachable
         defer {
-            loopRanges.removeLast()
             breakPaths = savedBreaks
             continuePaths = savedContinues
         }
+        if iterations == 1 {
+            var once = entry
+            iteration(&once)
+            once.join(continuePaths)
+            return once.joined(breakPaths)
+        }
+        loopRanges.append(range.start...range.end)
+        defer { loopRanges.removeLast() }
         var head = entry
         for _ in 0..<8 {
             continuePaths = .unreachable
@@ -405,7 +412,7 @@ public final class KeyFlowAnalysis {
             if next == head { break }
             head = next
         }
-        guard runsAtLeastOnce else { return head.joined(breakPaths) }
+        guard let iterations, iterations > 0 else { return head.joined(breakPaths) }
         continuePaths = .unreachable
         var last = head
         iteration(&last)
@@ -413,27 +420,30 @@ public final class KeyFlowAnalysis {
         return last.joined(breakPaths)
     }
 
-    /// Whether iterating `iterable` yields at least one item: a non-empty list or tuple literal,
-    /// `range(n)` with a positive literal `n`, or `jax.random.split(key)` / `split(key, n)` with a
-    /// positive literal `n`.
-    private func isNonEmpty(_ iterable: Node) -> Bool {
+    /// How many items iterating `iterable` yields, when the code says: a list or tuple literal
+    /// (without `*` unpacking), `range(n)` with a literal `n`, `jax.random.split(key)` (2) or
+    /// `split(key, n)` with a literal `n`. Nil when it depends on run time.
+    private func iterationCount(_ iterable: Node) -> Int? {
         switch iterable.kind {
         case "list", "tuple":
-            return !iterable.namedChildren.filter { $0.kind != "comment" }.isEmpty
+            let items = iterable.namedChildren.filter { $0.kind != "comment" }
+            return items.contains { $0.kind == "list_splat" } ? nil : items.count
+        case "parenthesized_expression":
+            return iterable.namedChildren.first.flatMap(iterationCount)
         case "call":
-            guard let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else { return false }
+            guard let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else { return nil }
             let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
-            let count = arguments.namedChildren.first { $0.kind == "keyword_argument" && $0.child(.name)?.text == "num" }?
-                .child(.value) ?? positional.dropFirst().first
-            func positive(_ node: Node?) -> Bool { node.map { $0.kind == "integer" && (Int($0.text) ?? 0) > 0 } ?? false }
+            func literal(_ node: Node?) -> Int? { node.flatMap { $0.kind == "integer" ? Int($0.text) : nil } }
             if callee.kind == "identifier", callee.text == "range", model.scopeBinding("range", from: scope) == nil {
-                return positional.count == 1 && positive(positional.first)
+                return positional.count == 1 ? literal(positional.first).map { max($0, 0) } : nil
             }
             guard let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: iterable) ?? scope),
-                  JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split") else { return false }
-            return count == nil || positive(count)
+                  JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split") else { return nil }
+            let count = arguments.namedChildren.first { $0.kind == "keyword_argument" && $0.child(.name)?.text == "num" }?
+                .child(.value) ?? positional.dropFirst().first
+            return count == nil ? 2 : literal(count)
         default:
-            return false
+            return nil
         }
     }
 
@@ -441,8 +451,8 @@ public final class KeyFlowAnalysis {
         var iterable = Set<KeyValue>()
         if let right = statement.child(.right) { paths.forEach { iterable.formUnion(evaluate(right, &$0)) } }
         let target = statement.child(.left)
-        let nonEmpty = statement.child(.right).map(isNonEmpty) ?? false
-        var after = loop(statement.byteRange, entry: paths, runsAtLeastOnce: nonEmpty) { body in
+        let count = statement.child(.right).flatMap(iterationCount)
+        var after = loop(statement.byteRange, entry: paths, iterations: count) { body in
             if let target { body.forEach { bindIterationTarget(target, iterable: iterable, &$0) } }
             if let block = statement.child(.body) { execute(block: block, &body) }
         }
@@ -790,7 +800,9 @@ public final class KeyFlowAnalysis {
             }
             for part in body { evaluate(part, &iteration) }
         }
-        state = loop(node.byteRange, entry: KeyFlowPaths(state)) { paths in
+        // Nested `for` clauses multiply the count; only a single one's is known.
+        let count = clauses.filter { $0.kind == "for_in_clause" }.count == 1 ? first.child(.right).flatMap(iterationCount) : nil
+        state = loop(node.byteRange, entry: KeyFlowPaths(state), iterations: count) { paths in
             paths.forEach { comprehensionIteration(iteration: &$0) }
         }.merged
     }
