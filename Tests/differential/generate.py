@@ -83,6 +83,11 @@ nesting depth is below 2, and constructs that need a resource only when it is av
     early return `if flag: return`                    3   needs a free flag (run / void helpers)
     break / continue in a loop body                   4   `if flag: break|continue` (needs a free
                                                           flag) or a bare `break` ending the body
+    correlated draws (run only)                       5   two draws from one key under two tests of
+                                                          one flag: `if f:` ... `if not f:` (0.45),
+                                                          the same test twice (0.25, a reuse when f
+                                                          holds), or the second draw in the dead
+                                                          `else` of a nested `if f:` (0.3)
 run's top level has 3-6 statements after its `PRNGKey` line (a second `PRNGKey` line with p 0.15);
 nested blocks and helper bodies have 1-3. Depth: run's top level is 0, each compound statement adds
 1, compound statements are drawn only below depth 2 (helper bodies start at depth 1). Nothing
@@ -100,12 +105,15 @@ key only, consuming it once, or (reckless programs, 0.2) twice. The second helpe
 unless the first has `c` (only run passes flags). Every helper is reachable from run (an uncalled
 one gets a call appended to run's top level).
 
-Restrictions that keep the ground truth about key flow, not about infeasible paths:
-- Flag budget: each of flag_a, flag_b guards at most ONE branching site in the whole program (an
-  if/elif/else, an early-return guard, a break/continue guard, a raise guard, or a helper's `c`).
-  So no two branch decisions are correlated and every path through the branches is feasible for
-  some input. (Loop trip counts are still correlated through `n`: every `range(n)` loop runs zero
-  times when n = 0. That is allowed.)
+Restrictions that keep the ground truth about key flow, and correlation only where rekey is
+meant to see it:
+- Flag budget: each of flag_a, flag_b is first taken by ONE branching site (an if/elif/else, an
+  early-return guard, a break/continue guard, a raise guard, or a helper's `c`). A flag run's own
+  sites took may be tested again by a later or nested `if`/`elif`/early return of run (p 0.35,
+  or whenever the budget is spent; the "correlated draws" statement always does): the same
+  condition, never rebound, so both tests take the same side and some combinations of branches
+  are infeasible. A helper's `c` is never tested by run, so no correlation crosses a call. (Loop
+  trip counts are also correlated through `n`: every `range(n)` loop runs zero times when n = 0.)
 - Exceptions come only from an explicit `raise ValueError(...)` under a flag inside a `try` body;
   the handler catches `ValueError`. Nothing else raises (programs that raise anything but
   KeyReuseError for some input are rejected by the harness).
@@ -130,6 +138,7 @@ MIN_LINES = 5
 MAX_LINES = 25
 SLIP = 0.06
 CAREFUL = 0.6
+CORRELATE = 0.35
 
 IMPORT_STYLES = [
     ("jax", 0.20),
@@ -165,8 +174,9 @@ STATEMENT_WEIGHTS = {
     "try": 3,
     "early_return": 3,
     "break_continue": 4,
+    "correlated": 5,
 }
-COMPOUND = {"if", "for_range", "while", "for_split", "try"}
+COMPOUND = {"if", "for_range", "while", "for_split", "try", "correlated"}
 
 
 def weighted(rng: random.Random, pairs):
@@ -290,11 +300,17 @@ class Program:
         self.careful = rng.random() < CAREFUL
         self.flags = ["flag_a", "flag_b"]
         rng.shuffle(self.flags)
+        # Flags run's own branching sites already test: a later (or nested) `if` may test one
+        # again, correlated with the first test.
+        self.tested: list[str] = []
         self.helpers: list[Helper] = []
         self.counts: collections.Counter = collections.Counter()
 
     def take_flag(self) -> str | None:
         return self.flags.pop() if self.flags else None
+
+    def can_branch(self, in_run: bool) -> bool:
+        return bool(self.flags) or (in_run and bool(self.tested))
 
     def slip(self) -> bool:
         return (not self.careful) or self.rng.random() < SLIP
@@ -453,7 +469,11 @@ class Fn:
                     continue
                 if kind == "call" and any(h.name not in self.called for h in self.callable):
                     w *= 2  # an uncalled helper: call it where it fits, not appended at the end
-                if kind in ("if", "try", "early_return") and not self.p.flags:
+                if kind == "try" and not self.p.flags:
+                    continue
+                if kind in ("if", "early_return") and not self.p.can_branch(self.is_run):
+                    continue
+                if kind == "correlated" and not (self.is_run and self.p.can_branch(True)):
                     continue
                 if kind == "early_return" and not self.can_return_early:
                     continue
@@ -631,8 +651,23 @@ class Fn:
         lines, ended = self.block(inner, depth + 1, count or self.rng.randint(1, 3), in_loop)
         return lines, ended, inner
 
-    def s_if(self, env, depth, in_loop):
+    def branch_flag(self) -> str | None:
+        """The flag an `if`/`elif` or early return tests: in run, with probability CORRELATE (or
+        when the budget is spent), one run already tested, so both tests take the same side;
+        else a fresh one from the budget, which run's later branches may then test again."""
+        if self.is_run and self.p.tested and (not self.p.flags or self.rng.random() < CORRELATE):
+            self.p.counts["if:correlated"] += 1
+            return self.rng.choice(self.p.tested)
         flag = self.p.take_flag()
+        self.note_tested(flag)
+        return flag
+
+    def note_tested(self, flag: str | None) -> None:
+        if flag is not None and self.is_run and flag not in self.p.tested:
+            self.p.tested.append(flag)
+
+    def s_if(self, env, depth, in_loop):
+        flag = self.branch_flag()
         outer = list(env)
         shape = self.rng.random()
         branches = []
@@ -646,8 +681,8 @@ class Fn:
             exits.append(env)
             self.p.counts["if:no_else"] += 1
         else:
-            if shape > 0.8 and self.p.flags:
-                second = self.p.take_flag()
+            if shape > 0.8 and self.p.can_branch(self.is_run):
+                second = self.branch_flag()
                 elif_lines, elif_ended, elif_env = self.nested(env, depth, in_loop)
                 out.append(f"elif {second}:")
                 out += indent(elif_lines)
@@ -802,6 +837,7 @@ class Fn:
         handler_lines, ended_h, handler_env = self.nested(raise_env, depth, in_loop)
         out = ["try:"] + indent(before_lines + [f"if {flag}:", f'    raise ValueError("{flag}")'] + after_lines)
         out += ["except ValueError:"] + indent(handler_lines)
+        self.note_tested(flag)
         exits = []
         if not ended_b:
             exits.append(try_env2)
@@ -821,8 +857,34 @@ class Fn:
         env.update(after)
         return out, False
 
+    def s_correlated(self, env, depth, in_loop):
+        """Two draws from one key under two tests of one flag (run only): on opposite sides
+        (`if f:` ... `if not f:`, never both on one run: no reuse), on the same side (both run
+        when f holds: reuse), or the second in the dead `else` of a nested retest."""
+        flag = self.branch_flag()
+        name = self.pick_key(env, fresh_only=True)
+        if name is None:
+            return self.refresh(env)
+        self.consume_name(env, name)
+        first = f"{self.value_name()} = {self.sampler(name)}"
+        second = f"{self.value_name()} = {self.sampler(name)}"
+        test = flag if self.rng.random() < 0.6 else f"not {flag}"
+        other = test[4:] if test.startswith("not ") else f"not {test}"
+        shape = self.rng.random()
+        if shape < 0.3:
+            self.p.counts["correlated:nested"] += 1
+            return [f"if {test}:", f"    {first}", f"    if {test}:", "        pass", "    else:", f"        {second}"], False
+        middle = []
+        if self.rng.random() < 0.5:
+            middle, ended, _ = self.nested(env, depth - 1, in_loop, count=1)
+            if ended:
+                middle = []
+        same = shape > 0.75
+        self.p.counts["correlated:same" if same else "correlated:opposite"] += 1
+        return [f"if {test}:", f"    {first}"] + middle + [f"if {test if same else other}:", f"    {second}"], False
+
     def s_early_return(self, env, depth, in_loop):
-        flag = self.p.take_flag()
+        flag = self.branch_flag()
         cond = flag if self.rng.random() < 0.7 else f"not {flag}"
         if self.rng.random() < 0.4:
             lines, ended, _ = self.nested(env, depth, in_loop, count=1)
@@ -836,6 +898,7 @@ class Fn:
             if word == "continue":
                 return None
             return ["break"], True
+        self.note_tested(flag)
         cond = flag if self.rng.random() < 0.7 else f"not {flag}"
         self.p.counts[f"loop:{word}"] += 1
         return [f"if {cond}:", f"    {word}"], False

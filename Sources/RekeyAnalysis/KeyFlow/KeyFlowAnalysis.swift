@@ -313,6 +313,7 @@ public final class KeyFlowAnalysis {
             paths.forEach { state in
                 statement.forEachNamedChild { target in
                     if target.kind == "identifier" { state.names[target.text] = nil }
+                    state.forgetConditions(on: target.text)
                 }
             }
         case "block":
@@ -355,17 +356,18 @@ public final class KeyFlowAnalysis {
         }
         if let condition { paths.forEach { evaluate(condition, &$0) } }
         var merged = KeyFlowPaths.unreachable
-        var fallthrough_ = paths
+        var (taken, fallthrough_) = sides(of: condition, on: paths)
         if let consequence = statement.child(field: "consequence") {
-            var branch = paths
-            execute(block: consequence, &branch)
-            merged.join(branch)
+            execute(block: consequence, &taken)
+            merged.join(taken)
         }
         var hasElse = false
         for clause in statement.children(field: "alternative") {
             if clause.kind == "elif_clause" {
-                if let condition = clause.child(field: "condition") { fallthrough_.forEach { evaluate(condition, &$0) } }
-                var branch = fallthrough_
+                let condition = clause.child(field: "condition")
+                if let condition { fallthrough_.forEach { evaluate(condition, &$0) } }
+                var branch: KeyFlowPaths
+                (branch, fallthrough_) = sides(of: condition, on: fallthrough_)
                 if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
                 merged.join(branch)
             } else {
@@ -378,6 +380,62 @@ public final class KeyFlowAnalysis {
         if !hasElse { merged.join(fallthrough_) }
         paths = merged
     }
+
+    /// The paths entering the branch of an `if`/`elif` condition and those passing it by. Only
+    /// for a condition the function tests more than once (a name or attribute chain, maybe
+    /// negated): each path remembers the side it took, and a later test of the same condition
+    /// takes that side again, so reuse found only on a combination no run can take (`if flag:`
+    /// consuming, then `if not flag:` consuming again) is no reuse.
+    private func sides(of condition: Node?, on paths: KeyFlowPaths) -> (taken: KeyFlowPaths, skipped: KeyFlowPaths) {
+        guard let condition, let (name, holds) = Self.conditionFact(condition), repeatedConditions.contains(name) else {
+            return (paths, paths)
+        }
+        return (paths.assuming(name, is: holds), paths.assuming(name, is: !holds))
+    }
+
+    /// `flag` → (`flag`, true), `not self.training` → (`self.training`, false); nil for anything
+    /// that is not a name or attribute chain (a call, a comparison, `a and b`).
+    private static func conditionFact(_ condition: Node) -> (name: String, holds: Bool)? {
+        switch condition.kind {
+        case "identifier":
+            return (condition.text, true)
+        case "attribute":
+            var object = condition
+            while object.kind == "attribute", let inner = object.child(.object) { object = inner }
+            guard object.kind == "identifier" else { return nil }
+            return (condition.text.filter { !$0.isWhitespace }, true)
+        case "not_operator":
+            return condition.child(field: "argument").flatMap(conditionFact).map { ($0.name, !$0.holds) }
+        case "parenthesized_expression":
+            return condition.namedChildren.first.flatMap(conditionFact)
+        default:
+            return nil
+        }
+    }
+
+    /// The conditions the analysed body tests in two or more `if`/`elif` clauses: only those are
+    /// worth remembering per path (remembering all would keep apart paths that differ in
+    /// nothing else, and the path limit would then merge everything sooner).
+    private lazy var repeatedConditions: Set<String> = {
+        var counts: [String: Int] = [:]
+        func visit(_ node: Node) {
+            for child in node.namedChildren {
+                switch child.kind {
+                case "function_definition", "class_definition", "lambda":
+                    continue
+                case "if_statement", "elif_clause":
+                    if let condition = child.child(field: "condition"), let fact = Self.conditionFact(condition) {
+                        counts[fact.name, default: 0] += 1
+                    }
+                default:
+                    break
+                }
+                visit(child)
+            }
+        }
+        if let body = scope.kind == .module ? model.tree.root : scope.node.child(.body) { visit(body) }
+        return Set(counts.filter { $0.value > 1 }.keys)
+    }()
 
     /// Runs a loop body to a fixed point; returns the paths leaving the loop: its head's fixed
     /// point (every state an iteration may start from, the entry included) joined with its
@@ -534,6 +592,7 @@ public final class KeyFlowAnalysis {
         }
         if let definition, let name = definition.child(.name) {
             state.names[name.text] = nil
+            state.forgetConditions(on: name.text)
             if definition.kind == "function_definition", let parameters = definition.child(.parameters) {
                 parameters.forEachNamedChild { parameter in
                     if let value = parameter.child(.value) { evaluate(value, &state) }
@@ -548,7 +607,9 @@ public final class KeyFlowAnalysis {
         switch target.kind {
         case "identifier":
             state.names[target.text] = values.isEmpty ? nil : values
+            state.forgetConditions(on: target.text)
         case "attribute":
+            state.forgetConditions(on: target.text)
             // A key stored on an object is there to be drawn from later, by code rekey may not
             // see (a constructor keeping its key): a parameter stored so is handed on.
             handedOn.formUnion(values)
@@ -590,6 +651,7 @@ public final class KeyFlowAnalysis {
         state.makeFresh(value)
         if iterable.contains(where: { definiteKeys.contains($0) }) { definiteKeys.insert(value) }
         state.names[target.text] = [value]
+        state.forgetConditions(on: target.text)
     }
 
     // MARK: Expressions
@@ -632,7 +694,10 @@ public final class KeyFlowAnalysis {
             return []
         case "named_expression":
             let values = node.child(.value).map { evaluate($0, &state) } ?? []
-            if let name = node.child(.name) { state.names[name.text] = values.isEmpty ? nil : values }
+            if let name = node.child(.name) {
+                state.names[name.text] = values.isEmpty ? nil : values
+                state.forgetConditions(on: name.text)
+            }
             return values
         case "conditional_expression":
             let parts = node.namedChildren
@@ -828,6 +893,8 @@ public final class KeyFlowAnalysis {
         // then arguments left to right.
         if callee.kind == "attribute", let object = callee.child(.object) {
             evaluate(object, &state)
+            // `queue.pop()` may change what `if queue:` tests (not what `if queue.closed:` does).
+            state.conditions[object.text] = nil
         } else if callee.kind != "identifier" {
             evaluate(callee, &state)
         }

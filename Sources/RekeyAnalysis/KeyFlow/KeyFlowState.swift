@@ -38,6 +38,9 @@ struct KeyFlowState: Equatable {
     var consumed: [KeyValue: Set<KeyUse>] = [:]
     /// False after `return`/`raise`/`break`/`continue`: no path continues from here.
     var reachable = true
+    /// Conditions this path has tested and not rebound since (`flag`, `self.training`), with the
+    /// side it took: a second `if flag:` on the same path takes the same side.
+    var conditions: [String: Bool] = [:]
 
     static let unreachable: KeyFlowState = {
         var state = KeyFlowState()
@@ -60,6 +63,14 @@ struct KeyFlowState: Equatable {
         forgetUnreachableValues()
         names.merge(other.names) { $0.union($1) }
         consumed.merge(other.consumed) { $0.union($1) }
+        conditions = conditions.filter { other.conditions[$0.key] == $0.value }
+    }
+
+    /// `name` (or an attribute chain under it) was bound again: what was tested about it no
+    /// longer holds.
+    mutating func forgetConditions(on name: String) {
+        guard !conditions.isEmpty else { return }
+        conditions = conditions.filter { $0.key != name && !$0.key.hasPrefix(name + ".") }
     }
 
     /// Drops consumption records of values no name refers to (an array stays while a name holds
@@ -134,6 +145,20 @@ struct KeyFlowPaths: Equatable {
     func joined(_ other: KeyFlowPaths) -> KeyFlowPaths {
         var copy = self
         copy.join(other)
+        return copy
+    }
+
+    /// The paths on which `condition` can have the value `holds`, each now knowing it: a path
+    /// that tested it before with the other outcome cannot take this side.
+    func assuming(_ condition: String, is holds: Bool) -> KeyFlowPaths {
+        var copy = self
+        copy.forEach { state in
+            if state.conditions[condition] == !holds {
+                state.reachable = false
+            } else {
+                state.conditions[condition] = holds
+            }
+        }
         return copy
     }
 
