@@ -15,9 +15,16 @@ import RekeySyntax
 /// Every such fix changes the numbers drawn, so it is unsafe. Inserted lines take the block's
 /// indentation and the file's line endings; only the key arguments and the inserted line change.
 /// What it cannot rewrite (a key given as `keys[0]`, uses in lambdas or comprehensions, a name
-/// rebound between the uses) it leaves for hand migration, saying why.
+/// rebound between the uses, a batch of keys, which `split` refuses) it leaves for hand
+/// migration, saying why.
 enum SplitBeforeReuse {
     static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+        if reuse.keyIsBatch {
+            // `split(keys)` on a batch raises "split accepts a single key".
+            return .failure(ManualReason("`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
+                + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
+                + "(`split(key, (uses, n))`)"))
+        }
         switch reuse.kind {
         case .reused: return splitStraightLine(reuse, in: file)
         case .consumedInLoop: return splitPerIteration(reuse, in: file)
