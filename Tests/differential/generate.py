@@ -83,6 +83,20 @@ nesting depth is below 2, and constructs that need a resource only when it is av
     early return `if flag: return`                    3   needs a free flag (run / void helpers)
     break / continue in a loop body                   4   `if flag: break|continue` (needs a free
                                                           flag) or a bare `break` ending the body
+    batch of keys                                     5   `keys = split(k, 3)` kept whole, then
+                                                          `vmap(lambda kk: normal(kk))(keys)` (0.4),
+                                                          `vmap` of a lambda drawing from `fold_in(kk,
+                                                          c)` only (0.25, consumes nothing), or `for
+                                                          i in range(3): <sampler>(keys[i])` (0.35);
+                                                          a slip vmaps the batch once more
+    inspection                                        3   `assert k.shape == ()`, `hasattr(k,
+                                                          "dtype")`, `isinstance(k, jax.Array)`,
+                                                          `jax.eval_shape(lambda kk: ..., k)` or
+                                                          `jax.make_jaxpr(lambda kk: ...)(k)` on any
+                                                          key, consumed or not
+    loop over one element                             3   `for v in [0.5] | (1,) | range(1) | [None]:`
+                                                          with a nested body that may draw from keys
+                                                          of the enclosing block
     correlated draws (run only)                       5   two draws from one key under two tests of
                                                           one flag: `if f:` ... `if not f:` (0.45),
                                                           the same test twice (0.25, a reuse when f
@@ -117,9 +131,13 @@ meant to see it:
 - Exceptions come only from an explicit `raise ValueError(...)` under a flag inside a `try` body;
   the handler catches `ValueError`. Nothing else raises (programs that raise anything but
   KeyReuseError for some input are rejected by the harness).
-- Key arrays are only indexed with constants smaller than their size; an array is either indexed
-  or iterated, never both, and iterated at most once (JAX treats iteration and unpacking as
-  independent copies, a blind spot of its checker that real code should not lean on).
+- Key arrays are only indexed with constants smaller than their size, or by the counter of a
+  `range(3)` loop over a batch of 3 (each element once); an array is either indexed or iterated,
+  never both, and iterated at most once (JAX treats iteration and unpacking as independent copies,
+  a blind spot of its checker that real code should not lean on). A batch handed to `vmap` is
+  used again only by another `vmap`.
+- One batch size (3) and one sampler (`normal`) under `vmap`: each batched shape is a compilation
+  the ground truth pays for in every worker, and the key flow does not depend on them.
 - Names bound inside a nested block are used only inside it (no UnboundLocalError paths).
 """
 
@@ -175,8 +193,11 @@ STATEMENT_WEIGHTS = {
     "early_return": 3,
     "break_continue": 4,
     "correlated": 5,
+    "batch": 5,
+    "inspect": 3,
+    "loop_once": 3,
 }
-COMPOUND = {"if", "for_range", "while", "for_split", "try", "correlated"}
+COMPOUND = {"if", "for_range", "while", "for_split", "try", "correlated", "batch", "loop_once"}
 
 
 def weighted(rng: random.Random, pairs):
@@ -213,10 +234,14 @@ class Api:
         }[self.style]
 
     def jit(self) -> str:
+        return self.jax("jit")
+
+    def jax(self, name: str) -> str:
+        """A member of the `jax` package itself (`jax.vmap`, `jax.eval_shape`, `jax.Array`)."""
         if self.style == "j":
-            return "j.jit"
+            return f"j.{name}"
         self.needs_jax = True
-        return "jax.jit"
+        return f"jax.{name}"
 
     def imports(self) -> list[str]:
         lines = []
@@ -247,7 +272,7 @@ class Val:
     size: int = 0  # for arrays made with a constant count
     used: bool = False  # a key that may be consumed
     used_idx: set = field(default_factory=set)  # consumed elements of an array
-    mode: str | None = None  # arrays: "index" or "iter" once used one way
+    mode: str | None = None  # arrays: "index" or "iter" once used one way, "whole" once handed to vmap
 
 
 Env = dict  # name -> Val (aliases share a Val)
@@ -882,6 +907,69 @@ class Fn:
         same = shape > 0.75
         self.p.counts["correlated:same" if same else "correlated:opposite"] += 1
         return [f"if {test}:", f"    {first}"] + middle + [f"if {test if same else other}:", f"    {second}"], False
+
+    def s_batch(self, env, depth, in_loop):
+        """A batch of keys `split(k, size)` kept whole: handed to `vmap` of a lambda that draws
+        from each key (consuming the batch) or only from `fold_in` of it (not consuming it), or
+        drawn from element by element with a computed index; reckless programs may then use the
+        whole batch again."""
+        name = self.pick_key(env, fresh_only=True)
+        if name is None:
+            return self.refresh(env)
+        self.consume_name(env, name)
+        # One batch size and one sampler under vmap: every batched shape JAX compiles is a
+        # compilation the ground truth pays for, and the key flow is the same for all of them.
+        array = self.new_array_name(env)
+        env[array] = Val("keys", 3, mode="whole")
+        lines = [f"{array} = {self.R('split')}({name}, 3)"]
+        vmap = self.R.jax("vmap")
+        draw = f"lambda kk: {self.R('normal')}(kk)"
+        shape = self.rng.random()
+        if shape < 0.4:
+            lines.append(f"{self.value_name()} = {vmap}({draw})({array})")
+            env[array].used = True
+            self.p.counts["batch:vmap"] += 1
+        elif shape < 0.65:
+            lines.append(f"{self.value_name()} = {vmap}(lambda kk: {self.R('normal')}({self.R('fold_in')}(kk, "
+                         f"{self.rng.randrange(1, 9)})))({array})")
+            self.p.counts["batch:vmap_fold_in"] += 1
+        else:
+            counter = self.counter_name(env)
+            lines += [f"for {counter} in range(3):", f"    {self.value_name()} = {self.sampler(f'{array}[{counter}]')}"]
+            env[array].used = True
+            self.p.counts["batch:index_loop"] += 1
+        if self.p.slip() and self.rng.random() < 0.4:
+            lines.append(f"{self.value_name()} = {vmap}({draw})({array})")
+            self.p.counts["batch:again"] += 1
+        return lines, False
+
+    def s_inspect(self, env, depth, in_loop):
+        """Looks at a key (any, consumed or not) without drawing from it: its shape or dtype, or
+        a trace of a sampler on it (`jax.eval_shape`, `jax.make_jaxpr`)."""
+        names = self.keys_in(env)
+        if not names:
+            return None
+        key = self.rng.choice(names)
+        lambda_ = f"lambda kk: {self.sampler('kk')}"
+        forms = [
+            f"assert {key}.shape == ()",
+            f'assert hasattr({key}, "dtype")',
+            f"assert isinstance({key}, {self.R.jax('Array')})",
+            f"{self.value_name()} = {self.R.jax('eval_shape')}({lambda_}, {key})",
+            f"{self.value_name()} = {self.R.jax('make_jaxpr')}({lambda_})({key})",
+        ]
+        return [self.rng.choice(forms)], False
+
+    def s_loop_once(self, env, depth, in_loop):
+        """A loop over a one-element literal (or `range(1)`): its body runs once, and may draw
+        from keys of the enclosing block."""
+        head = self.rng.choice(["[0.5]", "(1,)", "range(1)", "[None]"])
+        var = self.rng.choice(["scale", "_", "item"])
+        lines, ended, inner = self.nested(env, depth, True)
+        after = join_into(list(env), [inner])
+        env.clear()
+        env.update(after)
+        return [f"for {var} in {head}:"] + indent(lines), False
 
     def s_early_return(self, env, depth, in_loop):
         flag = self.branch_flag()

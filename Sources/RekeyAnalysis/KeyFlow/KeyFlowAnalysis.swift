@@ -836,13 +836,14 @@ public final class KeyFlowAnalysis {
         let subscripts = node.children(field: "subscript")
         for index in subscripts { evaluate(index, &state) }
         guard !arrays.isEmpty else { return [] }
-        if subscripts.count == 1, subscripts[0].kind == "integer", let index = Int(subscripts[0].text) {
-            let elements = Set(arrays.filter { $0.element == nil }.map { KeyValue(site: $0.site, element: index) })
-            if arrays.contains(where: { definiteKeys.contains($0) }) { definiteKeys.formUnion(elements) }
-            return elements
+        guard subscripts.count == 1, subscripts[0].kind != "slice" else {
+            // A slice is a smaller batch; which elements it shares with other uses is not tracked.
+            return []
         }
-        // A computed index or a slice: JAX tracks it, rekey does not know which element it is.
-        return []
+        let index = subscripts[0].kind == "integer" ? Int(subscripts[0].text) ?? KeyValue.someElement : KeyValue.someElement
+        let elements = Set(arrays.filter { $0.element == nil }.map { KeyValue(site: $0.site, element: index) })
+        if arrays.contains(where: { definiteKeys.contains($0) }) { definiteKeys.formUnion(elements) }
+        return elements
     }
 
     private func evaluateComprehension(_ node: Node, _ state: inout KeyFlowState) {
@@ -1124,9 +1125,14 @@ public final class KeyFlowAnalysis {
     }
 
     /// The function the callee denotes: a name bound by `def` (module-level, nested, or a local
-    /// closure or lambda), a class (its `__init__`), `self.method` of the enclosing class, or a
-    /// function or class imported from another file of the project (by qualified name).
+    /// closure or lambda), a lambda itself (wrapped by a transform), a class (its `__init__`),
+    /// `self.method` of the enclosing class, or a function or class imported from another file
+    /// of the project (by qualified name).
     private func resolveProjectFunction(_ callee: Node, in callScope: Scope) -> ProjectCallee? {
+        // `jax.vmap(lambda k: …)(keys)`: the lambda, as any closure.
+        if callee.kind == "lambda", let closure = closureSummary(callee) {
+            return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+        }
         if callee.kind == "identifier" {
             let bindings = model.bindings(of: callee.text, from: callScope)
             guard bindings.count == 1 else { return nil }

@@ -9,10 +9,16 @@ import RekeySyntax
 struct KeyValue: Hashable {
     /// Byte offset of the node that made the value: unique within a file.
     let site: Int
-    /// The constant index for an element of a key array, nil for the value itself.
+    /// The constant index for an element of a key array (``someElement`` for a computed
+    /// index), nil for the value itself.
     let element: Int?
 
     var array: KeyValue { KeyValue(site: site, element: nil) }
+
+    /// The element `keys[i]` names for an index known only at run time: some element, maybe a
+    /// different one each time (`for i in range(n): normal(keys[i])`), so its uses do not clash
+    /// with each other or with constant indices, only with uses of the whole array.
+    static let someElement = Int.min
 }
 
 /// A place a key is consumed.
@@ -91,6 +97,7 @@ struct KeyFlowState: Equatable {
     /// consumes every element), or any element's (consuming an element consumes part of the
     /// array, which JAX then refuses to consume whole).
     func priorUses(of value: KeyValue) -> Set<KeyUse> {
+        if value.element == KeyValue.someElement { return consumed[value.array] ?? [] }
         var uses = consumed[value] ?? []
         if value.element != nil {
             uses.formUnion(consumed[value.array] ?? [])
