@@ -89,7 +89,9 @@ nesting depth is below 2, and constructs that need a resource only when it is av
                                                           c)` only (0.25, consumes nothing), or `for
                                                           i in range(3): <sampler>(keys[i])` (0.35);
                                                           a slip vmaps the batch once more
-    inspection                                        3   `assert k.shape == ()`, `hasattr(k,
+    inspection                                        3   `assert is_prng_key(k)` (a module-level
+                                                          helper reading shape and dtype), `assert
+                                                          k.shape == ()`, `hasattr(k,
                                                           "dtype")`, `isinstance(k, jax.Array)`,
                                                           `jax.eval_shape(lambda kk: ..., k)` or
                                                           `jax.make_jaxpr(lambda kk: ...)(k)` on any
@@ -173,6 +175,15 @@ PARAM_KEY_NAMES = ["key", "rng", "k", "subkey", "rng_key"]
 HELPER_NAMES = ["draw", "sample_noise", "init_layer", "perturb", "make_noise", "step", "jitter", "dropout"]
 VALUE_NAMES = ["x", "y", "z", "noise", "w", "b", "mask", "idx", "out"]
 LOOP_VARS = ["sk", "kk", "k_i", "ki"]
+
+# A project helper that only inspects a key (numpyro's is_prng_key): calling it consumes nothing.
+VALIDATOR = [
+    "def is_prng_key(key):",
+    "    try:",
+    "        return key.shape == () and hasattr(key, \"dtype\")",
+    "    except AttributeError:",
+    "        return False",
+]
 
 STATEMENT_WEIGHTS = {
     "consume": 30,
@@ -330,6 +341,7 @@ class Program:
         self.tested: list[str] = []
         self.helpers: list[Helper] = []
         self.counts: collections.Counter = collections.Counter()
+        self.needs_validator = False  # the module defines VALIDATOR (an inspection helper)
 
     def take_flag(self) -> str | None:
         return self.flags.pop() if self.flags else None
@@ -952,13 +964,16 @@ class Fn:
         key = self.rng.choice(names)
         lambda_ = f"lambda kk: {self.sampler('kk')}"
         forms = [
+            f"assert is_prng_key({key})",
             f"assert {key}.shape == ()",
             f'assert hasattr({key}, "dtype")',
             f"assert isinstance({key}, {self.R.jax('Array')})",
             f"{self.value_name()} = {self.R.jax('eval_shape')}({lambda_}, {key})",
             f"{self.value_name()} = {self.R.jax('make_jaxpr')}({lambda_})({key})",
         ]
-        return [self.rng.choice(forms)], False
+        form = self.rng.choice(forms)
+        self.p.needs_validator |= form.startswith("assert is_prng_key(")
+        return [form], False
 
     def s_loop_once(self, env, depth, in_loop):
         """A loop over a one-element literal (or `range(1)`): its body runs once, and may draw
@@ -1118,6 +1133,8 @@ def generate_candidate(rng: random.Random) -> tuple[str, collections.Counter]:
         lines.append(fn.call_line(helper, name, env))
         program.counts["call:appended"] += 1
     module = R.imports() + [""]
+    if program.needs_validator:
+        module += [""] + VALIDATOR + [""]
     for helper in program.helpers:
         module += [""] + helper.lines + [""]
     module += ["", "def run(flag_a, flag_b, n):"] + indent(lines)

@@ -12,6 +12,9 @@ import RekeySyntax
 /// - A key used after it was split (RK006): the split keeps its first output as the new key
 ///   (`k1, k2 = split(key)` becomes `key, k1, k2 = split(key, 3)`).
 ///
+/// A reuse a test makes on purpose (it compares the draws' results, or its name says so) is
+/// never split: see ``DeliberateReuse``.
+///
 /// Every such fix changes the numbers drawn, so it is unsafe. Inserted lines take the block's
 /// indentation and the file's line endings; only the key arguments and the inserted line change.
 /// What it cannot rewrite (a key given as `keys[0]`, uses in lambdas or comprehensions, a name
@@ -25,6 +28,13 @@ enum SplitBeforeReuse {
                 + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
                 + "(`split(key, (uses, n))`)"))
         }
+        let touched = reuse.earlierUses.map(\.call) + [reuse.use] + usesSharingTheKey(of: reuse, in: file).map(\.call)
+        let code = switch reuse.kind {
+        case .reused, .storedKeyNotReplaced: "RK004"
+        case .consumedInLoop: "RK005"
+        case .usedAfterSplit: "RK006"
+        }
+        if let reason = DeliberateReuse.reason(for: touched, code: code, in: file) { return .failure(ManualReason(reason)) }
         switch reuse.kind {
         case .reused: return splitStraightLine(reuse, in: file)
         case .consumedInLoop: return splitPerIteration(reuse, in: file)

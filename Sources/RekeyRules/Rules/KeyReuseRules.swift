@@ -54,8 +54,13 @@ struct KeyReused: Rule {
             Unsafe: one `jax.random.split` before the first use gives each consumer its own \
             subkey, named after what it makes (`key_w`, `key_b`), and renews the key too when the \
             function reads it again later. The numbers drawn change. Keys given as `keys[0]`, uses \
-            inside lambdas or comprehensions, and names rebound between the uses are left for \
-            hand migration, with the reason.
+            inside lambdas or comprehensions, names rebound between the uses, and batches of keys \
+            (`split(key, n)` kept whole, which `split` refuses) are left for hand migration, with \
+            the reason. So is reuse a test makes on purpose: when the test compares the results of \
+            the draws for equality (`assert_allclose(a, b)`, `assert (a == b).all()`, \
+            `self.assertEqual(a, b)`), or its name says so (same key, same seed, deterministic, \
+            reproducible), a split would break the test; it is reported with that reason and fixed \
+            in no tier. Silence it with `# rekey: ignore[RK004]` when the same numbers are meant.
             """,
         examples: [
             RuleExample(
@@ -79,6 +84,40 @@ struct KeyReused: Rule {
 
                     """,
                 unsafeFixes: true),
+            RuleExample(
+                bad: """
+                    import jax
+                    import numpy as np
+
+
+                    def sample(key):
+                        return jax.random.normal(key, (3,))
+
+
+                    def test_sample_under_jit():
+                        key = jax.random.PRNGKey(0)
+                        eager = sample(key)
+                        compiled = jax.jit(sample)(key)
+                        np.testing.assert_allclose(eager, compiled)
+
+                    """,
+                good: """
+                    import jax
+                    import numpy as np
+
+
+                    def sample(key):
+                        return jax.random.normal(key, (3,))
+
+
+                    def test_sample_under_jit():
+                        key = jax.random.PRNGKey(0)
+                        eager = sample(key)
+                        compiled = jax.jit(sample)(key)  # rekey: ignore[RK004]
+                        np.testing.assert_allclose(eager, compiled)
+
+                    """,
+                fixedByRekey: false),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
