@@ -56,13 +56,15 @@ public enum JaxRandomAPI {
         "hasattr", "getattr", "zip", "enumerate", "iter", "reversed", "list", "tuple",
     ]
 
-    /// Library functions that inspect a key (shape, dtype, type) or move it without drawing from
-    /// it. Each was checked under `jax_debug_key_reuse`: a sampler on the key afterwards is not a
-    /// reuse. `chex.assert_*` (shape, rank, type and value checks) are matched by prefix.
+    /// Library functions that inspect a key (shape, dtype, type, equality), move or serialise it
+    /// without drawing from it. The JAX, NumPy and pickle ones were checked under
+    /// `jax_debug_key_reuse` (a sampler on the key afterwards is not a reuse); chex's assertions
+    /// (matched by prefix) and numpyro's validators only read shapes, dtypes and values.
     static let inspectors: Set<String> = [
         "jax.numpy.shape", "jax.numpy.ndim", "jax.numpy.size", "numpy.shape", "numpy.ndim", "numpy.size",
         "jax.dtypes.issubdtype", "jax.numpy.issubdtype", "jax.typeof", "jax.ShapeDtypeStruct",
-        "jax.device_put", "jax.block_until_ready", "jax.debug.print", "functools.partial",
+        "jax.numpy.array_equal", "jax.device_put", "jax.block_until_ready", "jax.debug.print", "functools.partial",
+        "pickle.dumps", "pickle.dump", "numpyro.util.is_prng_key", "numpyro.distributions.util.is_prng_key",
     ]
     static let inspectorPrefixes = ["chex.assert_"]
 

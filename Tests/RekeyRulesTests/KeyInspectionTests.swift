@@ -23,13 +23,18 @@ struct KeyInspectionTests {
         "assert np.shape(key) in [(), (2,)]",
         "chex.assert_shape(key, ())",
         "print(jax.typeof(key))",
+        "assert jnp.array_equal(key, pickle.loads(pickle.dumps(key)))",
+        "assert numpyro.util.is_prng_key(key)",
     ])
     func inspectionBeforeASamplerIsNoReuse(_ check: String) throws {
         let source = """
+            import pickle
+
             import chex
             import jax
             import jax.numpy as jnp
             import numpy as np
+            import numpyro
 
 
             def sample(key):
@@ -183,6 +188,36 @@ struct KeyInspectionTests {
 
             """
         #expect(try reuseFindings(source).map(\.code) == ["RK004"])
+    }
+
+    /// A parameter annotated as a tuple holding a key (a scan carry) is not itself a key: its
+    /// first item handed to `lax` twice is no reuse. One annotated as an optional key is a key.
+    @Test func onlyKeyAnnotationsMakeKnownKeys() throws {
+        #expect(try reuseFindings("""
+            from typing import Optional, Tuple
+
+            import chex
+            import jax
+
+
+            def fill(carry: Tuple[chex.Array, chex.PRNGKey], col: int):
+                grid = carry[0]
+                part = jax.lax.dynamic_slice(grid, (0, col), (2, 2))
+                grid = jax.lax.dynamic_update_slice(grid, part, (0, col))
+                return (grid, jax.random.split(carry[1])[0]), col
+
+            """) == [])
+        #expect(try reuseFindings("""
+            from typing import Optional
+
+            import chex
+            import jax
+
+
+            def twice(model, key: Optional[chex.PRNGKey]):
+                return model.apply(key), model.apply(key)
+
+            """).map(\.code) == ["RK004"])
     }
 
     /// Equinox layers and other libraries taking `key=` consume it, inspection or not.

@@ -193,10 +193,16 @@ public final class KeyFlowAnalysis {
 
     private static let keyTypeNames: Set<String> = ["PRNGKey", "KeyArray", "PRNGKeyArray"]
 
+    /// `key: PRNGKey`, `key: chex.PRNGKey`, `key: Optional[jax.random.KeyArray]`, `key: PRNGKey |
+    /// None`; not a container of keys (`carry: Tuple[Array, PRNGKey]`, whose first item is no key).
     private static func hasKeyAnnotation(_ parameter: Node) -> Bool {
-        guard let type = parameter.child(.type) else { return false }
-        let last = type.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).last.map(String.init)
-        return last.map(keyTypeNames.contains) ?? false
+        guard var type = parameter.child(.type)?.text.filter({ !$0.isWhitespace }) else { return false }
+        for wrapper in ["Optional[", "typing.Optional["] where type.hasPrefix(wrapper) && type.hasSuffix("]") {
+            type = String(type.dropFirst(wrapper.count).dropLast())
+        }
+        type = type.replacing("|None", with: "").replacing("None|", with: "")
+        guard type.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return false }
+        return type.split(separator: ".").last.map { keyTypeNames.contains(String($0)) } ?? false
     }
 
     /// Parameters that reach a `jax.random` function's key argument somewhere in the body.
