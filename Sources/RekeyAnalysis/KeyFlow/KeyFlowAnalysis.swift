@@ -55,8 +55,9 @@ public struct KeyReuse {
     /// The expression handed over as the key at the second use (nil when it was implicit, as
     /// for a closure's free name).
     public var argument: Node?
-    /// Every earlier use that may have consumed the same key, in source order, with the
-    /// expression each was handed: what a fix has to give separate keys.
+    /// Every earlier use that may have consumed the same key on some path to this one, in source
+    /// order, with the expression each was handed: what a fix has to give separate keys. A use
+    /// missing here never comes before this one on the same run.
     public var earlierUses: [(call: Node, argument: Node?)] = []
     /// For a loop reuse: the loop (or comprehension) whose iterations share the key.
     public var loop: ByteRange?
@@ -85,6 +86,8 @@ public final class KeyFlowAnalysis {
     /// Module-level keys read by this function, by their value.
     private var globalValues: [KeyValue: String] = [:]
     private var reportedSites = Set<Int>()
+    /// Where each use reported as a reuse sits in ``reuses``, by its call's start byte.
+    private var reuseIndexBySite: [Int: Int] = [:]
     /// Values known to be keys (made by `jax.random`, or key parameters): only these are assumed
     /// consumed when passed to a callee rekey cannot see into.
     private var definiteKeys = Set<KeyValue>()
@@ -1052,8 +1055,17 @@ public final class KeyFlowAnalysis {
         let before = state
         for value in values.sorted(by: { ($0.site, $0.element ?? -1) < ($1.site, $1.element ?? -1) }) {
             let prior = before.priorUses(of: value)
-            if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
+            if !prior.isEmpty, let index = reuseIndexBySite[call.startByte] {
+                // Another path (or loop round) reaching the same use: its earlier uses count too,
+                // so a fix sees every use that may come before this one, and only those.
+                let known = Set(reuses[index].earlierUses.map(\.call.startByte))
+                let more = prior.filter { !known.contains($0.site) }.sorted { $0.site < $1.site }.compactMap { prior in
+                    uses[prior.site].map { (call: $0.node, argument: useArguments[prior.site]) }
+                }
+                reuses[index].earlierUses = (reuses[index].earlierUses + more).sorted { $0.call.startByte < $1.call.startByte }
+            } else if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
                 reportedSites.insert(call.startByte)
+                reuseIndexBySite[call.startByte] = reuses.count
                 let earlierInfo = uses[earlier.site] ?? (call, callee)
                 let kind = classify(use, prior: prior)
                 var reuse = KeyReuse(
