@@ -28,13 +28,20 @@ enum SplitBeforeReuse {
                 + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
                 + "(`split(key, (uses, n))`)"))
         }
-        let touched = reuse.earlierUses.map(\.call) + [reuse.use] + usesSharingTheKey(of: reuse, in: file).map(\.call)
+        var seen = Set<Int>()
+        let touched = (reuse.earlierUses.map(\.call) + [reuse.use] + usesSharingTheKey(of: reuse, in: file).map(\.call))
+            .filter { seen.insert($0.startByte).inserted }
         let code = switch reuse.kind {
         case .reused, .storedKeyNotReplaced: "RK004"
         case .consumedInLoop: "RK005"
         case .usedAfterSplit: "RK006"
         }
-        if let reason = DeliberateReuse.reason(for: touched, code: code, in: file) { return .failure(ManualReason(reason)) }
+        if let evidence = DeliberateReuse.evidence(for: touched, code: code, in: file) {
+            // The compared draws keep sharing a key; a reuse beyond them still gets its split.
+            let own = Set(([reuse.use] + reuse.earlierUses.map(\.call)).map(\.startByte))
+            guard reuse.kind == .reused, !own.isSubset(of: evidence.compared) else { return .failure(ManualReason(evidence.reason)) }
+            return splitStraightLine(reuse, in: file, keeping: evidence.compared)
+        }
         switch reuse.kind {
         case .reused: return splitStraightLine(reuse, in: file)
         case .consumedInLoop: return splitPerIteration(reuse, in: file)
@@ -57,7 +64,9 @@ enum SplitBeforeReuse {
 
     // MARK: RK004
 
-    private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    /// `keeping`: calls (by start byte) that must go on sharing the key, as a test compares
+    /// their results; they take the key the split renews, and only the other uses get subkeys.
+    private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int> = []) -> Result<Fix, ManualReason> {
         let model = file.model
         let allUses = usesSharingTheKey(of: reuse, in: file)
         if allUses.contains(where: { $0.argument == nil }) { return .failure(readThroughCallee(reuse)) }
@@ -79,7 +88,8 @@ enum SplitBeforeReuse {
         if let rebinding = rebinding(of: name, in: scope, from: anchor.startByte, to: chain?.startByte ?? last.startByte, model: model) {
             return .failure(ManualReason("`\(name)` is bound again at line \(rebinding) between its uses"))
         }
-        let arguments = keyArguments(allUses, named: name).filter { chain == nil || $0.call != last }
+        let arguments = keyArguments(allUses, named: name)
+            .filter { (chain == nil || $0.call != last) && !keeping.contains($0.call.startByte) }
         let groups = exclusiveGroups(arguments, priors: priorUses(in: file))
         var taken = model.namesInUse(in: scope)
         var targets: [String] = []
@@ -94,7 +104,7 @@ enum SplitBeforeReuse {
             reference.name == name && reference.node.startByte > last.endByte
                 && reference.scope.isInside(scope) && model.scopeBinding(name, from: reference.scope) === scope
         }
-        if chain != nil || readLater { targets.insert(name, at: 0) }
+        if chain != nil || readLater || !keeping.isEmpty { targets.insert(name, at: 0) }
         // Two uses at least are never exclusive (or there would be no reuse), so there are two
         // targets: never `split(key, 1)`, which makes a batch of one where a key is expected.
         guard targets.count >= 2 else {
