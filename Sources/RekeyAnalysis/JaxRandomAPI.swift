@@ -51,7 +51,7 @@ public enum JaxRandomAPI {
 
     /// Python builtins that read a key's type, length or text, or hand it on inside a container
     /// or iterator, without consuming it. Matched by name where the file does not rebind them.
-    public static let nonConsumingBuiltins: Set<String> = [
+    static let nonConsumingBuiltins: Set<String> = [
         "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
         "hasattr", "getattr", "zip", "enumerate", "iter", "reversed", "list", "tuple",
     ]
@@ -73,23 +73,23 @@ public enum JaxRandomAPI {
     static let tracers: Set<String> = ["jax.eval_shape"]
     /// Transforms whose result only traces when called: `jax.make_jaxpr(f)(key)`.
     /// (`jax.xla_computation`, gone from current JAX, did the same in the releases that had it.)
-    public static let tracingTransforms: Set<String> = ["jax.make_jaxpr", "jax.xla_computation"]
+    static let tracingTransforms: Set<String> = ["jax.make_jaxpr", "jax.xla_computation"]
     /// Methods of a compiled function that trace or lower it without running it:
     /// `jax.jit(f).lower(key)`, `.trace(key)`, `.eval_shape(key)`.
-    public static let tracingMethods: Set<String> = ["lower", "trace", "eval_shape"]
+    static let tracingMethods: Set<String> = ["lower", "trace", "eval_shape"]
 
     /// Transforms that return a function running the one they wrap on the same arguments:
     /// `jax.jit(f)(key)` does to `key` what `f(key)` does.
-    public static let runningTransforms: Set<String> = [
+    static let runningTransforms: Set<String> = [
         "jax.jit", "jax.vmap", "jax.pmap", "jax.checkpoint", "jax.remat",
         "equinox.filter_jit", "equinox.filter_vmap", "equinox.filter_pmap",
     ]
     /// Of those, the ones that map over a leading axis: what they are handed is a batch.
-    public static let batchingTransforms: Set<String> = ["jax.vmap", "jax.pmap", "equinox.filter_vmap", "equinox.filter_pmap"]
+    static let batchingTransforms: Set<String> = ["jax.vmap", "jax.pmap", "equinox.filter_vmap", "equinox.filter_pmap"]
 
     /// Whether a call of this (qualified) callee leaves the keys it is given unconsumed: an
     /// inspection, a move, or abstract evaluation.
-    public static func readsWithoutConsuming(_ qualifiedName: String) -> Bool {
+    static func readsWithoutConsuming(_ qualifiedName: String) -> Bool {
         inspectors.contains(qualifiedName) || tracers.contains(qualifiedName)
             || inspectorPrefixes.contains { qualifiedName.hasPrefix($0) }
     }
