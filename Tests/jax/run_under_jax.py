@@ -264,7 +264,8 @@ def call_with_fixtures(function, fixtures: dict):
 
 
 def collect_tests(module) -> dict:
-    """`test_x` -> function, `TestX::test_y` -> bound method of a fresh TestX() (per test)."""
+    """`test_x` -> function, `TestX::test_y` -> bound method of a fresh TestX() (per test), after
+    the per-test setup pytest or unittest would run (`setup_method`, else `setUp`)."""
     tests = {}
     for name, value in list(vars(module).items()):
         if name.startswith("test_") and inspect.isfunction(value):
@@ -273,9 +274,19 @@ def collect_tests(module) -> dict:
             for method_name, method in inspect.getmembers(value, inspect.isfunction):
                 if method_name.startswith("test_"):
                     tests[f"{name}::{method_name}"] = (
-                        lambda cls=value, method_name=method_name: getattr(cls(), method_name)
+                        lambda cls=value, method_name=method_name: prepared_test(cls, method_name)
                     )
     return tests
+
+
+def prepared_test(cls, method_name: str):
+    instance = cls()
+    method = getattr(instance, method_name)
+    if hasattr(instance, "setup_method"):
+        instance.setup_method(method)
+    elif hasattr(instance, "setUp"):
+        instance.setUp()
+    return method
 
 
 def run(path: str, report: dict, trace_values: bool = False) -> dict:
