@@ -333,8 +333,8 @@ public struct Engine {
     }
 
     /// Files that look like scripts and that no file of the project imports are analysed again as
-    /// scripts. A file rekey did not parse (no JAX cue) may still import one: an `import`/`from`
-    /// line spelling its module's last name is taken as a sign it does.
+    /// scripts. A file rekey did not parse (no JAX cue) may still import one: its `import`/`from`
+    /// lines are read for it (see ``ScriptFiles/mayImport(_:module:)``).
     private func markScripts(_ states: inout [FileState]) {
         let imported = Set(states.flatMap(\.importedModules))
         let unparsed = states.filter(\.skippedByPrefilter)
@@ -342,8 +342,7 @@ public struct Engine {
             let state = states[index]
             guard state.looksLikeScript, !state.moduleName.isEmpty,
                   !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") }) else { return false }
-            let word = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
-            return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, word) }
+            return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, module: state.moduleName) }
         }
         let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
             var state = states[index]
