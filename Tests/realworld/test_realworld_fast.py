@@ -23,9 +23,11 @@ REKEY = checked_rekey_path(rekey_path_or_skip())
 
 # Fully classified, small sdists: every finding is in classification.json.
 CHECKED_PROJECTS = ("mctx", "flashbax", "gymnax")
-# A project whose test subset exercises a file with a safe fix, and runs in well under a minute.
+# A project whose test subset exercises a file with a safe fix (the module-level key that
+# _compute_latent_dist reads becomes its parameter), and runs in well under a minute.
 TESTED_PROJECT = "gpjax"
-TESTED_SUBSET = ("tests/test_likelihoods.py",)
+TESTED_FILE = "tests/test_likelihoods.py"
+TESTED_SUBSET = (TESTED_FILE, "-k", "bernoulli or poisson")
 
 
 def _projects() -> dict[str, harness.Project]:
@@ -84,7 +86,7 @@ def test_safe_fixes_keep_the_projects_tests_passing():
     fixed = harness.unpack(sdist, work / "safe")
     run = harness.run_rekey(REKEY, ["fix", "."], fixed)
     assert run.returncode in (0, 1), run.describe()
-    assert set(harness.changed_files(original, fixed)) >= set(TESTED_SUBSET), (
+    assert TESTED_FILE in harness.changed_files(original, fixed), (
         "rekey fix left the tested file alone: the subset no longer exercises a safe fix"
     )
     before = harness.run_pytest(subset, baseline, "baseline", work / "junit-baseline.xml")
