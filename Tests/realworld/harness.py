@@ -47,7 +47,8 @@ class Project:
     precommit_file: str | None = None
     # "all": every finding is hand-classified, so an unclassified one fails strict mode.
     classified: str = "sample"
-    # Test ids whose failure in every copy (baseline too) has a known cause outside rekey.
+    # Where pytest runs, relative to the tree (some tests open data files relative to it).
+    cwd: str = "."
     timeout_seconds: int = 900
 
     @property
@@ -356,7 +357,7 @@ def run_pytest(project: Project, tree: Path, label: str, junit: Path, key_reuse:
     start = time.monotonic()
     try:
         process = subprocess.run(
-            command, cwd=tree, capture_output=True, text=True, timeout=project.timeout_seconds,
+            command, cwd=tree / project.cwd, capture_output=True, text=True, timeout=project.timeout_seconds,
             stdin=subprocess.DEVNULL, env=env,
         )
         returncode, output = process.returncode, process.stdout + process.stderr
