@@ -80,14 +80,16 @@ def render(results, check, classification, identity, elapsed, problems, key_reus
         "on the one file named (pre-commit style).")
     add("")
     add("| project | .py files | findings | by rule | safe fixes applied | unsafe run: fixes applied | "
-        "left for hand migration | tests baseline | after safe | after unsafe | pre-commit file | after pre-commit |")
-    add("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|")
+        "hand migrations left | fixes refused | tests baseline | after safe | after unsafe | pre-commit file | after pre-commit |")
+    add("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for r in tested:
         base = r.tests.get("baseline")
-        hand = r.unsafe.report.get("summary", {}).get("sites_left", 0) if r.unsafe else "–"
+        unsafe_summary = r.unsafe.report.get("summary", {}) if r.unsafe else {}
+        hand = unsafe_summary.get("hand_migrations", "–")
+        refused = unsafe_summary.get("fixes_not_applied", "–")
         precommit = f"`{r.project.precommit_file}` ({r.precommit_tier})" if r.project.precommit_file else "–"
         add(f"| {r.project.name} {r.project.version} | {r.python_files} | {len(r.findings)} | {_by_code(r.findings)} | "
-            f"{_fixes_applied(r.safe)} | {_fixes_applied(r.unsafe)} | {hand} | {_tests_cell(base)} | "
+            f"{_fixes_applied(r.safe)} | {_fixes_applied(r.unsafe)} | {hand} | {refused} | {_tests_cell(base)} | "
             f"{_tests_cell(r.tests.get('safe'), base)} | {_tests_cell(r.tests.get('unsafe'), base)} | {precommit} | "
             f"{_tests_cell(r.tests.get('precommit'), base)} |")
     add("")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import subprocess
 import sys
 import time
@@ -61,7 +62,13 @@ class ProjectResult:
     precommit_broken: dict[str, str] = field(default_factory=dict)
     key_reuse_before: set[str] = field(default_factory=set)
     key_reuse_after: set[str] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
+    # Failed judgements: of the fix runs (crash, no compile, still fixable), and of the tests.
+    fix_problems: list[str] = field(default_factory=list)
+    test_problems: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.fix_problems + self.test_problems
 
 
 def log(message: str) -> None:
@@ -99,11 +106,11 @@ def evaluate(project: Project, rekey: Path, expectations: dict, run_tests: bool 
             continue
         name = " ".join(outcome.command)
         if outcome.returncode not in (0, 1):
-            result.problems.append(f"rekey {name} exited {outcome.returncode}: {outcome.stderr_summary}")
+            result.fix_problems.append(f"rekey {name} exited {outcome.returncode}: {outcome.stderr_summary}")
         for error in outcome.compile_errors:
-            result.problems.append(f"rekey {name} wrote a file that does not compile: {error}")
+            result.fix_problems.append(f"rekey {name} wrote a file that does not compile: {error}")
         if outcome is not result.precommit and outcome.fixable_left:
-            result.problems.append(f"after rekey {name}, check still offers {len(outcome.fixable_left)} fixes")
+            result.fix_problems.append(f"after rekey {name}, check still offers {len(outcome.fixable_left)} fixes")
 
     if not run_tests:
         return result
@@ -157,10 +164,17 @@ def fix_copy(rekey: Path, sdist: Path, tree: Path, logs: Path, original: dict[st
 
 
 def judge_tests(result: ProjectResult, expectations: dict) -> None:
+    """Fills the test judgements from the recorded outcomes (again, from scratch, on a re-judge)."""
+    for judgement in (result.safe_broken, result.unsafe_errors, result.unsafe_value_changes_expected,
+                      result.unsafe_value_changes_unexpected, result.precommit_broken,
+                      result.key_reuse_before, result.key_reuse_after):
+        judgement.clear()
+    result.stale_expectations = []
+    result.test_problems = []
     baseline = result.tests["baseline"]
     passed_before = baseline.ids_with("passed")
     if not passed_before:
-        result.problems.append("no test passed in the baseline copy: the subset proves nothing")
+        result.test_problems.append("no test passed in the baseline copy: the subset proves nothing")
 
     def regressions(label: str) -> dict[str, tuple[str, str]]:
         after = result.tests.get(label)
@@ -203,17 +217,17 @@ def judge_tests(result: ProjectResult, expectations: dict) -> None:
 
     name = result.project.name
     for test, described in result.safe_broken.items():
-        result.problems.append(f"safe fixes broke {name} {test} ({described})")
+        result.test_problems.append(f"safe fixes broke {name} {test} ({described})")
     for test, described in result.unsafe_errors.items():
-        result.problems.append(f"unsafe fixes made {name} {test} error ({described})")
+        result.test_problems.append(f"unsafe fixes made {name} {test} error ({described})")
     for test, described in result.unsafe_value_changes_unexpected.items():
-        result.problems.append(f"unsafe fixes changed values in {name} {test}, not in expectations.toml ({described})")
+        result.test_problems.append(f"unsafe fixes changed values in {name} {test}, not in expectations.toml ({described})")
     for test in result.stale_expectations:
-        result.problems.append(f"expectations.toml lists {name} {test}, which no longer fails after unsafe fixes")
+        result.test_problems.append(f"expectations.toml lists {name} {test}, which no longer fails after unsafe fixes")
     for test, described in result.precommit_broken.items():
-        result.problems.append(f"rekey fix {result.project.precommit_file} alone broke {name} {test} ({described})")
+        result.test_problems.append(f"rekey fix {result.project.precommit_file} alone broke {name} {test} ({described})")
     for test in sorted(result.key_reuse_after - result.key_reuse_before):
-        result.problems.append(f"unsafe fixes introduced a KeyReuseError in {name} {test}")
+        result.test_problems.append(f"unsafe fixes introduced a KeyReuseError in {name} {test}")
 
 
 # ---------------------------------------------------------------- figures
@@ -236,6 +250,9 @@ def main(argv: list[str]) -> int:
                         help="also run the baseline and unsafe copies under JAX's key-reuse checker")
     parser.add_argument("--no-tests", action="store_true", help="check and fix only, run no pytest")
     parser.add_argument("--results", type=Path, default=harness.SUITE_DIR / "RESULTS.md")
+    parser.add_argument("--from-last-run", action="store_true",
+                        help="run nothing: judge the last run's outcomes again (after editing the "
+                             "classification or expectations) and rewrite the results")
     options = parser.parse_args(argv)
 
     rekey = harness.rekey_binary()
@@ -252,13 +269,24 @@ def main(argv: list[str]) -> int:
     classification = harness.load_classification()
     expectations = harness.load_expectations()
 
-    start = time.monotonic()
-    results = []
-    for project in projects:
-        results.append(evaluate(project, rekey, expectations, run_tests=not options.no_tests,
-                                key_reuse=options.key_reuse))
+    last_run = harness.WORK / "last-run.pickle"
+    if options.from_last_run:
+        with last_run.open("rb") as handle:
+            results, elapsed, options.key_reuse, full_run = pickle.load(handle)
+        for result in results:
+            if "baseline" in result.tests:
+                judge_tests(result, expectations)
+    else:
+        start = time.monotonic()
+        results = []
+        for project in projects:
+            results.append(evaluate(project, rekey, expectations, run_tests=not options.no_tests,
+                                    key_reuse=options.key_reuse))
+        elapsed = time.monotonic() - start
+        full_run = not options.projects and not options.no_tests
+        with last_run.open("wb") as handle:
+            pickle.dump((results, elapsed, options.key_reuse, full_run), handle)
     check = harness.recheck_classification({r.project.name: r.findings for r in results}, classification)
-    elapsed = time.monotonic() - start
 
     problems = [p for r in results for p in r.problems]
     strict_projects = {r.project.name for r in results if r.project.classified == "all"}
@@ -266,7 +294,7 @@ def main(argv: list[str]) -> int:
     problems += [f"unclassified finding (project fully classified): {k}" for k in unclassified_strict]
     problems += [f"a true finding vanished (regression?): {k}" for k in check.vanished.get("true", [])]
     text = report.render(results, check, classification, rekey_identity(rekey), elapsed, problems,
-                         key_reuse=options.key_reuse, full_run=not options.projects and not options.no_tests)
+                         key_reuse=options.key_reuse, full_run=full_run)
     options.results.write_text(text)
     (harness.WORK / "results.json").write_text(json.dumps(report.as_json(results, check), indent=1))
     log(f"wrote {options.results} in {elapsed / 60:.1f} min; {len(problems)} failed judgements")
