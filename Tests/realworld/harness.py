@@ -385,7 +385,9 @@ def parse_junit(path: Path) -> dict[str, TestOutcome]:
                     result = TestOutcome("failed" if child.tag == "failure" else "error",
                                          failure_kind(text), _first_line(child.get("message", "")))
             elif child.tag == "skipped" and result.outcome == "passed":
-                result = TestOutcome("skipped")
+                # An xfail-marked test that fails is reported as skipped: keep that it failed.
+                xfail = child.get("type") == "pytest.xfail"
+                result = TestOutcome("skipped", "xfail" if xfail else "", _first_line(child.get("message", "")))
         outcomes[test_id] = result
     return outcomes
 
@@ -397,6 +399,8 @@ def failure_kind(text: str) -> str:
         return "fixture-not-found"
     if "KeyReuseError" in text:
         return "KeyReuseError"
+    if re.match(r"\s*assert\b", text):
+        return "AssertionError"  # a plain `assert` (pytest reports its rewritten expression)
     message_type = re.match(r"\s*([A-Za-z_][\w.]*(?:Error|Exception))\b", text)
     if message_type:
         return message_type.group(1).rsplit(".", 1)[-1]
@@ -473,7 +477,12 @@ def recheck_classification(
 
 
 def load_expectations(path: Path = SUITE_DIR / "expectations.toml") -> dict[tuple[str, str], str]:
-    """(project, test id) -> why the test may fail after `rekey fix --unsafe-fixes`."""
+    """(project, test id) -> why the test may fail after `rekey fix --unsafe-fixes`. An entry names
+    one test (`test`) or several with one reason (`tests`: parametrized cases)."""
     with path.open("rb") as handle:
         table = tomllib.load(handle)
-    return {(entry["project"], entry["test"]): entry["reason"] for entry in table.get("unsafe_changes_values", [])}
+    expected = {}
+    for entry in table.get("unsafe_changes_values", []):
+        for test in entry.get("tests", [entry.get("test")]):
+            expected[(entry["project"], test)] = entry["reason"]
+    return expected

@@ -274,6 +274,12 @@ def main(argv: list[str]) -> int:
         with last_run.open("rb") as handle:
             results, elapsed, options.key_reuse, full_run = pickle.load(handle)
         for result in results:
+            # Outcomes are parsed again from the junit files, so a change in how failures are
+            # read applies too.
+            for label, run in result.tests.items():
+                junit = harness.WORK / "logs" / result.project.name / f"junit-{label.replace('+', '-')}.xml"
+                if run.label == label and junit.exists():
+                    run.outcomes = harness.parse_junit(junit)
             if "baseline" in result.tests:
                 judge_tests(result, expectations)
     else:
