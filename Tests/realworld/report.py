@@ -194,12 +194,18 @@ def render(results, check, classification, identity, elapsed, problems, key_reus
     for problem in problems:
         add(f"- {problem}")
     add("")
-    expected = [(r.project.name, t, reason) for r in tested for t, reason in r.unsafe_value_changes_expected.items()]
+    expected = defaultdict(list)
+    for r in tested:
+        for test, reason in r.unsafe_value_changes_expected.items():
+            expected[(r.project.name, reason)].append(test)
     if expected:
         add("## Tests whose values changed after unsafe fixes, as expected (`expectations.toml`)")
         add("")
-        for name, test, reason in expected:
-            add(f"- {name} `{test}`: {reason}")
+        add(f"{sum(len(tests) for tests in expected.values())} tests, by reason:")
+        add("")
+        for (name, reason), tests in sorted(expected.items()):
+            add(f"- {name}, {len(tests)} test{'s' if len(tests) > 1 else ''} (`{tests[0]}`"
+                f"{' …' if len(tests) > 1 else ''}): {reason}")
         add("")
 
     add("## Per project: fix runs")
