@@ -133,6 +133,24 @@ def render(results, check, classification, identity, elapsed, problems, key_reus
         add(f"| tests raising KeyReuseError only before unsafe fixes (fixed) | {removed} | – |")
     add("")
 
+    if key_reuse:
+        add("## Under JAX's key-reuse checker")
+        add("")
+        add("The baseline and unsafe copies' tests again, with typed keys and `jax_debug_key_reuse` "
+            "(`key_reuse_plugin.py`). A test still raising after the unsafe fixes reuses a key rekey "
+            "did not fix: a missed or unfixed reuse.")
+        add("")
+        add("| project | raising before | raising after unsafe fixes | fixed | introduced | still raising |")
+        add("|---|---:|---:|---:|---:|---|")
+        for r in tested:
+            if "baseline+reuse" not in r.tests:
+                continue
+            still = sorted(r.key_reuse_before & r.key_reuse_after)
+            add(f"| {r.project.name} | {len(r.key_reuse_before)} | {len(r.key_reuse_after)} | "
+                f"{len(r.key_reuse_before - r.key_reuse_after)} | {len(r.key_reuse_after - r.key_reuse_before)} | "
+                + ", ".join(f"`{t}`" for t in still) + " |")
+        add("")
+
     add("## Precision by rule and project")
     add("")
     projects = sorted({p for p, _ in check.counts})
