@@ -292,4 +292,68 @@ struct SplitBeforeReuseTests {
 
             """)
     }
+
+    /// Found on blackjax's and optax's tests: a key `setUp` stores on `self`, drawn twice in one
+    /// test. Its uses get subkeys of one split; the attribute is left as it is.
+    @Test func aKeyOnSelfDrawnTwiceInOneMethodIsSplit() throws {
+        try expectSplit("""
+            import unittest
+
+            import jax
+
+
+            class TestNoise(unittest.TestCase):
+                def setUp(self):
+                    self.rng = jax.random.PRNGKey(0)
+
+                def test_two_draws(self):
+                    a = jax.random.normal(self.rng, (3,))
+                    b = jax.random.uniform(self.rng, (3,))
+                    self.assertEqual(a.shape, b.shape)
+
+            """, """
+            import unittest
+
+            import jax
+
+
+            class TestNoise(unittest.TestCase):
+                def setUp(self):
+                    self.rng = jax.random.PRNGKey(0)
+
+                def test_two_draws(self):
+                    key_a, key_b = jax.random.split(self.rng)
+                    a = jax.random.normal(key_a, (3,))
+                    b = jax.random.uniform(key_b, (3,))
+                    self.assertEqual(a.shape, b.shape)
+
+            """)
+    }
+
+    /// A method of `self` called between the uses may assign the key: no split, and the reason says so.
+    @Test func aKeyOnSelfAMethodMayRenewIsLeftForHandMigration() throws {
+        let findings = try Snippet("""
+            import unittest
+
+            import jax
+
+
+            class TestNoise(unittest.TestCase):
+                def setUp(self):
+                    self.rng = jax.random.PRNGKey(0)
+
+                def test_two_draws(self):
+                    a = jax.random.normal(self.rng, (3,))
+                    self.refresh()
+                    b = jax.random.uniform(self.rng, (3,))
+
+                def refresh(self):
+                    self.rng = jax.random.PRNGKey(1)
+
+            """).findings("RK004")
+        #expect(findings.map { finding -> String? in
+            if case .manual(let reason) = finding.remedy { return reason }
+            return nil
+        } == ["`self.rng` may be assigned by `self.refresh` (line 12) between its uses"])
+    }
 }

@@ -73,6 +73,10 @@ enum SplitBeforeReuse {
         guard let name = commonKeyName(allUses) else {
             return .failure(ManualReason("the key is not a plain name at every use (`\(reuse.keyText)`)"))
         }
+        // A key held on the object (`self.rng`, made by `setUp`): its uses here get subkeys of one
+        // split; the attribute itself is renewed only where it may be assigned (not a frozen
+        // module or dataclass).
+        let isAttribute = name.contains(".")
         guard let scope = owningScope(of: allUses.map(\.call), in: model) else {
             return .failure(ManualReason("a use sits inside a lambda or comprehension"))
         }
@@ -86,7 +90,7 @@ enum SplitBeforeReuse {
         let last = calls.last!
         let chain = renewingStatement(of: name, from: last)
         if let rebinding = rebinding(of: name, in: scope, from: anchor.startByte, to: chain?.startByte ?? last.startByte, model: model) {
-            return .failure(ManualReason("`\(name)` is bound again at line \(rebinding) between its uses"))
+            return .failure(ManualReason("`\(name)` \(rebinding) between its uses"))
         }
         let arguments = keyArguments(allUses, named: name)
             .filter { (chain == nil || $0.call != last) && !keeping.contains($0.call.startByte) }
@@ -100,11 +104,20 @@ enum SplitBeforeReuse {
             targets.append(subkey)
             edits += group.map { .replacement($0.argument.byteRange, with: subkey) }
         }
-        let readLater = model.references.contains { reference in
-            reference.name == name && reference.node.startByte > last.endByte
-                && reference.scope.isInside(scope) && model.scopeBinding(name, from: reference.scope) === scope
+        let readLater = isAttribute
+            ? model.attributes.contains { $0.attribute.text == name && $0.attribute.startByte > last.endByte && $0.scope.isInside(scope) }
+            : model.references.contains { reference in
+                reference.name == name && reference.node.startByte > last.endByte
+                    && reference.scope.isInside(scope) && model.scopeBinding(name, from: reference.scope) === scope
+            }
+        if chain != nil || readLater || !keeping.isEmpty {
+            if isAttribute, let owner = scope.parent, owner.kind == .classBody,
+               file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil {
+                return .failure(ManualReason("`\(name)` is read again later, and `\(owner.qualifiedName)` may be frozen: "
+                    + "take a key per call instead, split by the caller"))
+            }
+            targets.insert(name, at: 0)
         }
-        if chain != nil || readLater || !keeping.isEmpty { targets.insert(name, at: 0) }
         // Two uses at least are never exclusive (or there would be no reuse), so there are two
         // targets: never `split(key, 1)`, which makes a batch of one where a key is expected.
         guard targets.count >= 2 else {
@@ -136,11 +149,11 @@ enum SplitBeforeReuse {
             if let list = call.child(.arguments), list.kind == "argument_list" {
                 for item in list.namedChildren {
                     let value = item.kind == "keyword_argument" ? item.child(.value) : item
-                    if value?.kind == "identifier", value?.text == name { found.append(value!) }
+                    if let value, isKeyExpression(value), value.text == name { found.append(value) }
                     // A dict of keys handed over whole (`rngs={"dropout": key}`).
                     if value?.kind == "dictionary" {
                         for pair in value!.namedChildren where pair.kind == "pair" {
-                            if let entry = pair.child(.value), entry.kind == "identifier", entry.text == name { found.append(entry) }
+                            if let entry = pair.child(.value), isKeyExpression(entry), entry.text == name { found.append(entry) }
                         }
                     }
                 }
@@ -186,8 +199,8 @@ enum SplitBeforeReuse {
         var current = call
         while let parent = current.parent, parent.kind != "block", parent.kind != "module" {
             if parent.kind == "assignment", parent.child(.right) == current, let left = parent.child(.left) {
-                let targets = left.kind == "identifier" ? [left] : left.namedChildren
-                return targets.contains { $0.kind == "identifier" && $0.text == name } ? parent : nil
+                let targets = left.kind == "identifier" || left.kind == "attribute" ? [left] : left.namedChildren
+                return targets.contains { isKeyExpression($0) && $0.text == name } ? parent : nil
             }
             current = parent
         }
@@ -340,11 +353,19 @@ enum SplitBeforeReuse {
             + "pass it to them explicitly first (RK003)")
     }
 
-    /// The one name every use hands over, when each is a plain identifier.
+    /// The one key every use hands over: a plain name, or an attribute of `self` (`self.rng`).
     private static func commonKeyName(_ uses: [(call: Node, argument: Node?)]) -> String? {
-        let names = Set(uses.map { $0.argument?.kind == "identifier" ? $0.argument!.text : "" })
+        let names = Set(uses.map { use in use.argument.map { isKeyExpression($0) ? $0.text : "" } ?? "" })
         guard names.count == 1, let name = names.first, !name.isEmpty else { return nil }
         return name
+    }
+
+    /// A name, or `self.<attribute>`.
+    private static func isKeyExpression(_ node: Node) -> Bool {
+        if node.kind == "identifier" { return true }
+        guard node.kind == "attribute", let object = node.child(.object), object.kind == "identifier", object.text == "self",
+              node.child(.attribute) != nil else { return false }
+        return true
     }
 
     /// The function (or module) all calls are evaluated in directly; nil when one is in a lambda
@@ -372,8 +393,35 @@ enum SplitBeforeReuse {
     }
 
     /// The line of a binding of `name` in `scope` between two offsets, if any.
-    private static func rebinding(of name: String, in scope: Scope, from start: Int, to end: Int, model: SemanticModel) -> Int? {
-        scope.bindings[name]?.first { $0.site.startByte > start && $0.site.startByte < end }?.site.startPosition.line
+    /// Where `name` (a name, or `self.<attribute>`: any assignment to it, or a call of a method of
+    /// `self`, which may assign it) may get a new value between two points of `scope`.
+    private static func rebinding(of name: String, in scope: Scope, from start: Int, to end: Int, model: SemanticModel) -> String? {
+        guard name.contains(".") else {
+            return scope.bindings[name]?.first { $0.site.startByte > start && $0.site.startByte < end }
+                .map { "is bound again at line \($0.site.startPosition.line)" }
+        }
+        for (attribute, attributeScope) in model.attributes where attributeScope.isInside(scope)
+            && attribute.startByte > start && attribute.startByte < end {
+            if attribute.text == name && isAssignmentTarget(attribute) {
+                return "is assigned again at line \(attribute.startPosition.line)"
+            }
+            if attribute.child(.object)?.text == "self" && CallSites.isCallee(attribute) {
+                return "may be assigned by `\(attribute.text)` (line \(attribute.startPosition.line))"
+            }
+        }
+        return nil
+    }
+
+    private static func isAssignmentTarget(_ node: Node) -> Bool {
+        var current = node
+        while let parent = current.parent {
+            switch parent.kind {
+            case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list": current = parent
+            case "assignment", "augmented_assignment": return parent.child(.left) == current
+            default: return false
+            }
+        }
+        return false
     }
 
     /// A readable name for the subkey a use takes: `key_` and what the use makes (`w = normal(key)`
