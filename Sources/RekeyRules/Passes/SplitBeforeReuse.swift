@@ -21,6 +21,18 @@ import RekeySyntax
 /// rebound between the uses, a batch of keys, which `split` refuses) it leaves for hand
 /// migration, saying why.
 enum SplitBeforeReuse {
+    /// What the pass works out once per file: every reuse of one key (all the findings whose
+    /// first earlier use is the same call) shares its uses, its evidence of deliberate reuse and
+    /// its split, so they are computed once per such group, not once per finding (a key consumed
+    /// n times is n − 1 findings).
+    final class FileCache {
+        /// Reuses by the start of their first earlier use.
+        var groups: [Int: [KeyReuse]]?
+        var priors: [Int: Set<Int>]?
+        var evidence: [String: DeliberateReuse.Evidence?] = [:]
+        var splits: [String: Result<Fix, ManualReason>] = [:]
+    }
+
     static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         if reuse.keyIsBatch {
             // `split(keys)` on a batch raises "split accepts a single key".
@@ -28,15 +40,24 @@ enum SplitBeforeReuse {
                 + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
                 + "(`split(key, (uses, n))`)"))
         }
-        var seen = Set<Int>()
-        let touched = (reuse.earlierUses.map(\.call) + [reuse.use] + usesSharingTheKey(of: reuse, in: file).map(\.call))
-            .filter { seen.insert($0.startByte).inserted }
         let code = switch reuse.kind {
         case .reused, .storedKeyNotReplaced: "RK004"
         case .consumedInLoop: "RK005"
         case .usedAfterSplit: "RK006"
         }
-        if let evidence = DeliberateReuse.evidence(for: touched, code: code, in: file) {
+        let cache = file.splitCache
+        let groupKey = "\(reuse.earlierUses.first?.call.startByte ?? reuse.use.startByte) \(code)"
+        let evidence: DeliberateReuse.Evidence?
+        if let known = cache.evidence[groupKey] {
+            evidence = known
+        } else {
+            var seen = Set<Int>()
+            let touched = (reuse.earlierUses.map(\.call) + [reuse.use] + usesSharingTheKey(of: reuse, in: file).map(\.call))
+                .filter { seen.insert($0.startByte).inserted }
+            evidence = DeliberateReuse.evidence(for: touched, code: code, in: file)
+            cache.evidence[groupKey] = .some(evidence)
+        }
+        if let evidence {
             // The compared draws keep sharing a key; a reuse beyond them still gets its split.
             let own = Set(([reuse.use] + reuse.earlierUses.map(\.call)).map(\.startByte))
             guard reuse.kind == .reused, !own.isSubset(of: evidence.compared) else { return .failure(ManualReason(evidence.reason)) }
@@ -67,6 +88,15 @@ enum SplitBeforeReuse {
     /// `keeping`: calls (by start byte) that must go on sharing the key, as a test compares
     /// their results; they take the key the split renews, and only the other uses get subkeys.
     private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int> = []) -> Result<Fix, ManualReason> {
+        // Every reuse of the group gets the one split of all its uses.
+        let planKey = "\(reuse.earlierUses.first?.call.startByte ?? reuse.use.startByte) \(reuse.kind) \(keeping.sorted())"
+        if let known = file.splitCache.splits[planKey] { return known }
+        let plan = planSplit(reuse, in: file, keeping: keeping)
+        file.splitCache.splits[planKey] = plan
+        return plan
+    }
+
+    private static func planSplit(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int>) -> Result<Fix, ManualReason> {
         let model = file.model
         let allUses = usesSharingTheKey(of: reuse, in: file)
         if allUses.contains(where: { $0.argument == nil }) { return .failure(readThroughCallee(reuse)) }
@@ -167,10 +197,12 @@ enum SplitBeforeReuse {
     /// For each use reported as a reuse, the calls that may consume the key before it on the
     /// same run (the analysis gathers them over every path).
     private static func priorUses(in file: FileContext) -> [Int: Set<Int>] {
+        if let known = file.splitCache.priors { return known }
         var priors: [Int: Set<Int>] = [:]
         for reuse in file.keyFlow.reuses {
             priors[reuse.use.startByte, default: []].formUnion(reuse.earlierUses.map(\.call.startByte))
         }
+        file.splitCache.priors = priors
         return priors
     }
 
@@ -331,10 +363,16 @@ enum SplitBeforeReuse {
     /// left on the renewed key.
     private static func usesSharingTheKey(of reuse: KeyReuse, in file: FileContext) -> [(call: Node, argument: Node?)] {
         guard let first = reuse.earlierUses.first?.call else { return [(reuse.use, reuse.argument)] }
+        let groups: [Int: [KeyReuse]]
+        if let known = file.splitCache.groups {
+            groups = known
+        } else {
+            groups = Dictionary(grouping: file.keyFlow.reuses.filter { !$0.earlierUses.isEmpty }) { $0.earlierUses[0].call.startByte }
+            file.splitCache.groups = groups
+        }
         var uses: [(call: Node, argument: Node?)] = []
         var seen = Set<Int>()
-        for other in file.keyFlow.reuses where other.kind == reuse.kind || other.kind == .reused {
-            guard other.earlierUses.first?.call == first else { continue }
+        for other in groups[first.startByte] ?? [] where other.kind == reuse.kind || other.kind == .reused {
             for use in other.earlierUses + [(other.use, other.argument)] where seen.insert(use.call.startByte).inserted {
                 uses.append(use)
             }

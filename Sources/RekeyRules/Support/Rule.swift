@@ -77,6 +77,9 @@ public final class FileContext {
         binding.importedName.map { self.facts.keys.contains(self.absolute($0)) } ?? false
     }
 
+    /// What the split pass works out once per file.
+    private(set) lazy var splitCache = SplitBeforeReuse.FileCache()
+
     /// This file's module-level keys, by qualified name, for the files that import them.
     public var exportedKeys: Set<String> {
         guard !moduleName.isEmpty else { return [] }
