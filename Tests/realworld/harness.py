@@ -155,11 +155,14 @@ def ensure_venv(log=print) -> Path:
     base_python = BASE_VENV / "bin" / "python"
     if not base_python.exists():
         raise RuntimeError(f"{BASE_VENV} is missing: run scripts/bootstrap first")
-    base_site = _site_packages(base_python)
+    # Resolved, so a worktree whose `.venv` links to a shared one matches the shared stamp.
+    base_site = os.path.realpath(_site_packages(base_python))
     stamp = VENV / ".requirements-sha256"
     want = sha256_of(REQUIREMENTS) + ":" + base_site
     if VENV_PYTHON.exists() and stamp.exists() and stamp.read_text() == want:
         return VENV_PYTHON
+    if VENV.is_symlink():
+        raise RuntimeError(f"{VENV} links to a shared venv that is out of date: rebuild it where it lives")
     if VENV.exists():
         shutil.rmtree(VENV)
     log("creating .realworld/venv")
