@@ -155,11 +155,14 @@ def ensure_venv(log=print) -> Path:
     base_python = BASE_VENV / "bin" / "python"
     if not base_python.exists():
         raise RuntimeError(f"{BASE_VENV} is missing: run scripts/bootstrap first")
-    base_site = _site_packages(base_python)
+    # Resolved, so a worktree whose `.venv` links to a shared one matches the shared stamp.
+    base_site = os.path.realpath(_site_packages(base_python))
     stamp = VENV / ".requirements-sha256"
     want = sha256_of(REQUIREMENTS) + ":" + base_site
     if VENV_PYTHON.exists() and stamp.exists() and stamp.read_text() == want:
         return VENV_PYTHON
+    if VENV.is_symlink():
+        raise RuntimeError(f"{VENV} links to a shared venv that is out of date: rebuild it where it lives")
     if VENV.exists():
         shutil.rmtree(VENV)
     log("creating .realworld/venv")
@@ -431,6 +434,8 @@ def load_classification(path: Path = SUITE_DIR / "classification.json") -> dict[
             raise ValueError(f"classification.json: {key}: unknown verdict {entry['verdict']!r}")
         if not entry.get("reason", "").strip():
             raise ValueError(f"classification.json: {key}: a verdict needs its reason")
+        if "resolved" in entry and (entry["verdict"] != "false-alarm" or not entry["resolved"].strip()):
+            raise ValueError(f"classification.json: {key}: `resolved` is a note on a false alarm")
         by_key[key] = entry
     return by_key
 
@@ -440,7 +445,11 @@ class ClassificationCheck:
     """The hand classification against rekey's findings now, for the projects checked."""
 
     unclassified: list[str] = field(default_factory=list)
-    vanished: dict[str, list[str]] = field(default_factory=dict)  # verdict -> keys
+    vanished: dict[str, list[str]] = field(default_factory=dict)  # verdict -> keys, not resolved
+    # False alarms marked `resolved` (rekey stopped reporting them): still not reported, and
+    # reported again (a failure: the false alarm came back).
+    resolved: list[str] = field(default_factory=list)
+    reappeared: list[str] = field(default_factory=list)
     # (project, code) -> verdict -> count, over classified findings rekey still reports.
     counts: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
@@ -468,10 +477,16 @@ def recheck_classification(
             if entry is None:
                 result.unclassified.append(key)
                 continue
+            if "resolved" in entry:
+                result.reappeared.append(key)
             cell = result.counts.setdefault((project, finding["code"]), {})
             cell[entry["verdict"]] = cell.get(entry["verdict"], 0) + 1
     for key, entry in classification.items():
-        if entry["project"] in findings_by_project and key not in current:
+        if entry["project"] not in findings_by_project or key in current:
+            continue
+        if "resolved" in entry:
+            result.resolved.append(key)
+        else:
             result.vanished.setdefault(entry["verdict"], []).append(key)
     return result
 

@@ -120,6 +120,8 @@ def render(results, check, classification, identity, elapsed, problems, key_reus
     add("|---|---:|---:|")
     add(f"| precision (1 − false alarms / classified findings still reported) | "
         f"{_percent(classified - false_alarms, classified)} ({false_alarms} false alarms of {classified}) | ≥ 97% |")
+    add(f"| false alarms resolved since first classified (no longer reported) | {len(check.resolved)} | – |")
+    add(f"| resolved false alarms reported again | {len(check.reappeared)} | 0 |")
     add(f"| true findings fixed automatically (projects with tests; gone after `fix --unsafe-fixes`) | "
         f"{_percent(gone, true_total)} ({gone} of {true_total}; a fix offered for {offered}) | ≥ 75% |")
     add(f"| baseline-passing tests broken by safe fixes | {safe_broken} | 0 |")
@@ -178,14 +180,18 @@ def render(results, check, classification, identity, elapsed, problems, key_reus
     add(f"Verdicts over classified findings still reported: true {verdicts['true']}, intended "
         f"{verdicts['intended']}, false alarm {verdicts['false-alarm']}. Unclassified findings: "
         f"{len(check.unclassified)} (projects sampled, not fully classified, have some by design). "
-        f"Classified findings no longer reported: "
+        f"False alarms resolved since first classified: {len(check.resolved)} (no longer reported, "
+        f"field `resolved`; not counted above); resolved false alarms reported again: {len(check.reappeared)}. "
+        f"Other classified findings no longer reported: "
         + (", ".join(f"{verdict} {len(keys)}" for verdict, keys in sorted(check.vanished.items())) or "none")
         + ".")
     add("")
+    if check.reappeared:
+        add("- reported again (resolved): " + ", ".join(f"`{k}`" for k in check.reappeared))
     for verdict, keys in sorted(check.vanished.items()):
         add(f"- vanished ({verdict}): " + ", ".join(f"`{k}`" for k in keys[:20])
             + (f" and {len(keys) - 20} more" if len(keys) > 20 else ""))
-    if check.vanished:
+    if check.vanished or check.reappeared:
         add("")
 
     add("## False-alarm classes")
@@ -204,6 +210,11 @@ def render(results, check, classification, identity, elapsed, problems, key_reus
         add(f"| {name} | {len(entries)} | `{example['project']}` `{example['path']}:{example['line']}` "
             f"({example['code']}) | {example['reason']} |")
     add("")
+    resolved = Counter(classification[key].get("class", "unclassed") for key in check.resolved)
+    if resolved:
+        add("Resolved since first classified (rekey no longer reports them): "
+            + ", ".join(f"{name} {count}" for name, count in resolved.most_common()) + ".")
+        add("")
 
     add("## Broken tests and other failed judgements")
     add("")
@@ -276,4 +287,5 @@ def as_json(results, check) -> dict:
             "key_reuse_after": sorted(r.key_reuse_after),
             "problems": r.problems,
         }
-    return {"projects": projects, "unclassified": check.unclassified, "vanished": check.vanished}
+    return {"projects": projects, "unclassified": check.unclassified, "vanished": check.vanished,
+            "resolved": check.resolved, "reappeared": check.reappeared}

@@ -302,11 +302,13 @@ def main(argv: list[str]) -> int:
     unclassified_strict = [k for k in check.unclassified if k.split(":", 1)[0] in strict_projects]
     problems += [f"unclassified finding (project fully classified): {k}" for k in unclassified_strict]
     problems += [f"a true finding vanished (regression?): {k}" for k in check.vanished.get("true", [])]
+    problems += [f"a resolved false alarm is reported again: {k}" for k in check.reappeared]
     text = report.render(results, check, classification, rekey_identity(rekey), elapsed, problems,
                          key_reuse=options.key_reuse, full_run=full_run)
     options.results.write_text(text)
     (harness.WORK / "results.json").write_text(json.dumps(report.as_json(results, check), indent=1))
-    log(f"wrote {options.results} in {elapsed / 60:.1f} min; {len(problems)} failed judgements")
+    log(f"wrote {options.results} in {elapsed / 60:.1f} min; {len(problems)} failed judgements; "
+        f"false alarms resolved since first classified: {len(check.resolved)}")
     for problem in problems:
         log(f"  FAIL {problem}")
     return 1 if options.strict and problems else 0

@@ -43,7 +43,8 @@ def classification() -> dict[str, dict]:
 def test_findings_match_the_hand_classification(name, classification):
     """Every finding rekey reports is classified (a new one needs a verdict), and every classified
     finding is still reported: a vanished true finding is a regression, a vanished false alarm is
-    progress that the classification must record."""
+    progress that the classification must record (`resolved`), and a resolved false alarm must not
+    come back."""
     project = _projects()[name]
     sdist = harness.fetch_sdist(project, log=lambda message: None)
     tree = harness.unpack(sdist, harness.WORK / "fast" / name / "baseline")
@@ -54,7 +55,27 @@ def test_findings_match_the_hand_classification(name, classification):
         f"Tests/realworld/classification.json: {check.unclassified}"
     )
     assert not check.vanished.get("true"), f"classified true findings no longer reported: {check.vanished['true']}"
-    assert not check.vanished, f"classified findings no longer reported; update classification.json: {check.vanished}"
+    assert not check.vanished, (
+        "classified findings no longer reported; mark a false alarm `resolved` in classification.json, "
+        f"reclassify a true finding reported elsewhere now: {check.vanished}"
+    )
+    assert not check.reappeared, f"a resolved false alarm is reported again: {check.reappeared}"
+
+
+def test_the_classification_recheck_keeps_resolved_false_alarms_resolved():
+    """A resolved false alarm that rekey no longer reports passes; reported again, it fails; a
+    vanished finding without `resolved` is still vanished."""
+    finding = {"path": "t.py", "start": {"line": 3, "column": 5}, "code": "RK004"}
+    resolved = {"project": "p", "path": "t.py", "line": 3, "column": 5, "code": "RK004",
+                "verdict": "false-alarm", "reason": "setUp key", "resolved": "setUp runs before every test"}
+    other = {name: value for name, value in resolved.items() if name != "resolved"} | {"line": 9}
+    classification = {"p:t.py:3:5:RK004": resolved, "p:t.py:9:5:RK004": other}
+    quiet = harness.recheck_classification({"p": []}, classification)
+    assert (quiet.resolved, quiet.reappeared, quiet.vanished) == (
+        ["p:t.py:3:5:RK004"], [], {"false-alarm": ["p:t.py:9:5:RK004"]})
+    again = harness.recheck_classification({"p": [finding]}, classification)
+    assert again.reappeared == ["p:t.py:3:5:RK004"] and again.resolved == []
+    assert again.precision() == (1, 1)
 
 
 @pytest.mark.parametrize("name", CHECKED_PROJECTS)
