@@ -100,7 +100,17 @@ public struct Engine {
         var calledNames: Set<String> = []
     }
 
+    // Both commands run on a thread with room for the recursive walks of the deepest tree
+    // admitted (see `LargeStackThreads`); so do the workers they start.
     public func check(paths: [String]) -> CheckReport {
+        LargeStackThreads.run { checkOnThisThread(paths: paths) }
+    }
+
+    public func fix(paths: [String]) -> FixReport {
+        LargeStackThreads.run { fixOnThisThread(paths: paths) }
+    }
+
+    private func checkOnThisThread(paths: [String]) -> CheckReport {
         let (states, discovery, _) = load(paths)
         var report = CheckReport()
         report.diagnostics = discovery
@@ -115,7 +125,7 @@ public struct Engine {
         return report
     }
 
-    public func fix(paths: [String]) -> FixReport {
+    private func fixOnThisThread(paths: [String]) -> FixReport {
         var (states, discovery, facts) = load(paths)
         var report = FixReport()
         report.diagnostics = discovery
@@ -284,21 +294,16 @@ public struct Engine {
         guard let source = state.current else { return state }
         let tree: SyntaxTree
         do {
-            tree = try parser.parse(source)
+            // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
+            // the analysis can walk, is skipped here with the reason.
+            tree = try parser.parseCompilable(source)
         } catch {
             state.current = nil
+            state.parsed = true  // it was read and judged, which is what the count reports
             state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(error)")]
             return state
         }
         state.parsed = true
-        if let error = tree.firstError {
-            state.current = nil
-            let position = error.startPosition
-            state.diagnostics = [Diagnostic(
-                path: state.path,
-                message: "skipped: does not parse (syntax error at line \(position.line), column \(position.column))")]
-            return state
-        }
         if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
         let model = SemanticModel(tree: tree)
         let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)

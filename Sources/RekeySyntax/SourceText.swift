@@ -52,14 +52,21 @@ public struct SourcePosition: Hashable, Comparable, Sendable, CustomStringConver
 public enum LineEnding: String, Sendable {
     case lf = "\n"
     case crlf = "\r\n"
+    /// A lone carriage return (classic Mac OS), which Python reads as a line break too.
+    case cr = "\r"
 }
 
 /// The bytes of one source file, validated as UTF-8, with the line index messages need.
 public final class SourceText: Sendable {
     public let path: String
     public let bytes: [UInt8]
-    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`.
+    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`. Lines end as Python's
+    /// tokenizer ends them: at "\n", "\r\n" or a lone "\r".
     public let lineStarts: [Int]
+    /// The bytes tree-sitter parses: `bytes` with every lone "\r" turned into "\n". The grammar
+    /// only breaks lines at "\n", while CPython reads a lone "\r" as a line break; the swap keeps
+    /// every byte offset, so edits still apply to `bytes`. Nil when there is no lone "\r".
+    let bytesWithLoneCarriageReturnsAsNewlines: [UInt8]?
 
     public enum DecodingError: Error, Equatable, CustomStringConvertible {
         case invalidUTF8(byteOffset: Int)
@@ -71,32 +78,57 @@ public final class SourceText: Sendable {
         }
     }
 
-    public init(path: String, bytes: [UInt8]) throws(DecodingError) {
+    public convenience init(path: String, bytes: [UInt8]) throws(DecodingError) {
         if let bad = SourceText.firstInvalidUTF8Offset(bytes) {
             throw .invalidUTF8(byteOffset: bad)
         }
-        self.path = path
-        self.bytes = bytes
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
-        }
-        self.lineStarts = starts
+        self.init(path: path, validUTF8: bytes)
     }
 
     public convenience init(path: String, text: String) {
         // A Swift String is always valid UTF-8.
-        try! self.init(path: path, bytes: Array(text.utf8))
+        self.init(path: path, validUTF8: Array(text.utf8))
     }
 
-    /// The line ending the file mostly uses; new lines written into the file use the same.
-    public var lineEnding: LineEnding {
-        var crlf = 0
-        var lf = 0
-        for start in lineStarts.dropFirst() {
-            if start >= 2 && bytes[start - 2] == UInt8(ascii: "\r") { crlf += 1 } else { lf += 1 }
+    private init(path: String, validUTF8 bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        var loneCarriageReturns: [Int] = []
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        for (offset, byte) in bytes.enumerated() {
+            if byte == newline {
+                starts.append(offset + 1)
+            } else if byte == carriageReturn, offset + 1 == bytes.count || bytes[offset + 1] != newline {
+                starts.append(offset + 1)
+                loneCarriageReturns.append(offset)
+            }
         }
-        return crlf > lf ? .crlf : .lf
+        self.lineStarts = starts
+        if loneCarriageReturns.isEmpty {
+            bytesWithLoneCarriageReturnsAsNewlines = nil
+        } else {
+            var parsed = bytes
+            for offset in loneCarriageReturns { parsed[offset] = newline }
+            bytesWithLoneCarriageReturnsAsNewlines = parsed
+        }
+    }
+
+    /// The line ending the file mostly uses (LF on a tie); new lines written into the file use the same.
+    public var lineEnding: LineEnding {
+        var (lf, crlf, cr) = (0, 0, 0)
+        for start in lineStarts.dropFirst() {
+            if bytes[start - 1] == UInt8(ascii: "\r") {
+                cr += 1
+            } else if start >= 2 && bytes[start - 2] == UInt8(ascii: "\r") {
+                crlf += 1
+            } else {
+                lf += 1
+            }
+        }
+        if crlf > lf && crlf >= cr { return .crlf }
+        if cr > lf && cr > crlf { return .cr }
+        return .lf
     }
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }

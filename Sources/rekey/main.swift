@@ -116,8 +116,13 @@ struct Check: ParsableCommand {
     @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
     var outputFormat: OutputFormat = .text
 
+    // For tests and measurement: every file is parsed and checked, with or without a JAX cue.
+    @Flag(name: .customLong("no-prefilter"), help: .hidden)
+    var noPrefilter = false
+
     func run() throws {
-        let options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
+        var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
+        options.prefilter = !noPrefilter
         let report = Engine(options: options).check(paths: paths.paths)
         print(outputFormat.render(findings: report.findings, diagnostics: report.diagnostics,
                                   unsafeFixesEnabled: fixOptions.unsafeFixes,
