@@ -12,7 +12,8 @@ let package = Package(
         .library(name: "RekeyDriver", targets: ["RekeyDriver"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Debian's libtree-sitter-dev (runtime 0.20.7, grammar ABI 13–14).
@@ -34,7 +35,10 @@ let package = Package(
         .target(name: "RekeyEdits", dependencies: ["RekeySyntax"]),
         .target(name: "RekeyAnalysis", dependencies: ["RekeySyntax"]),
         .target(name: "RekeyRules", dependencies: ["RekeySyntax", "RekeyAnalysis", "RekeyEdits"]),
-        .target(name: "RekeyDriver", dependencies: ["RekeySyntax", "RekeyAnalysis", "RekeyRules", "RekeyEdits"]),
+        .target(
+            name: "RekeyDriver",
+            dependencies: ["RekeySyntax", "RekeyAnalysis", "RekeyRules", "RekeyEdits", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "rekey",
             dependencies: ["RekeyDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -1,3 +1,4 @@
+import Foundation
 import RekeySyntax
 
 /// Places where a program starts and a seed may legitimately be created: an
@@ -79,6 +80,27 @@ extension SemanticModel {
             let callee = expression.kind == "call" ? expression.child(field: "function") ?? expression : expression
             return qualifiedName(of: callee, in: scope.parent ?? moduleScope) ?? callee.text
         }
+    }
+
+    /// The argument names `@pytest.mark.parametrize` gives a test (`"key, x"`, `("key", "x")`):
+    /// pytest passes those, so they are not the test's own to create.
+    public func parametrizedNames(of scope: Scope) -> Set<String> {
+        guard let decorated = scope.node.parent, decorated.kind == "decorated_definition" else { return [] }
+        var names = Set<String>()
+        for decorator in decorated.namedChildren where decorator.kind == "decorator" {
+            guard let call = decorator.namedChildren.first, call.kind == "call",
+                  let callee = call.child(.function), callee.text.hasSuffix("parametrize"),
+                  let arguments = call.child(.arguments) else { continue }
+            let first = arguments.namedChildren.first { $0.kind != "comment" }
+            let argnames = first?.kind == "keyword_argument" ? first?.child(.value) : first
+            guard let argnames else { continue }
+            let strings = argnames.kind == "string" ? [argnames] : argnames.namedChildren.filter { $0.kind == "string" }
+            for string in strings {
+                let content = string.namedChildren.filter { $0.kind == "string_content" }.map(\.text).joined()
+                for name in content.split(separator: ",") { names.insert(name.trimmingCharacters(in: .whitespaces)) }
+            }
+        }
+        return names
     }
 
     private func isUnittestCase(_ scope: Scope?) -> Bool {

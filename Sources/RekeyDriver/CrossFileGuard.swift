@@ -12,9 +12,10 @@ import RekeySyntax
 /// changes a name another file uses) costs nothing.
 struct CrossFileGuard {
     let rules: [any Rule]
+    let settings: (String) -> ProjectSettings
 
     func settle(_ states: inout [Engine.FileState]) {
-        let project = ProjectFiles(states: states)
+        let project = ProjectFiles(states: states, settings: settings)
         for index in states.indices {
             for (position, finding) in states[index].findings.enumerated() where finding.fix != nil && !finding.touchedSymbols.isEmpty {
                 guard let origin = project.context(of: index),
@@ -39,8 +40,12 @@ final class ProjectFiles: ProjectView {
     private var trees: [Int: SyntaxTree] = [:]
     private let parser = try! PythonParser()
 
-    init(states: [Engine.FileState]) {
+    /// Each file's project settings, as the engine read them.
+    private let settings: (String) -> ProjectSettings
+
+    init(states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings) {
         self.states = states
+        self.settings = settings
     }
 
     func files(importing module: String, except path: String) -> [FileContext] {
@@ -68,7 +73,8 @@ final class ProjectFiles: ProjectView {
         let state = states[index]
         guard let tree = tree(of: index), !tree.hasError else { return nil }
         let moduleName = state.moduleName.isEmpty ? ModuleImports.moduleName(forFile: state.path) : state.moduleName
-        let context = FileContext(path: state.path, model: SemanticModel(tree: tree), moduleName: moduleName)
+        let context = FileContext(path: state.path, model: SemanticModel(tree: tree), moduleName: moduleName,
+                                  settings: settings(state.path), isScript: state.isScript)
         contexts[index] = context
         return context
     }

@@ -66,10 +66,13 @@ public struct Engine {
         public var rounds = 0
         /// Fixes refused for a reason another round would not change (a syntax error, …).
         public var refusals: [FixRefusal] = []
+        /// Public names the applied fixes changed (see ``Fix/publicAPI``), sorted.
+        public var publicAPIChanges: [String] = []
     }
 
     public let options: Options
     let rules: [any Rule]
+    private let settingsCache = ProjectSettingsCache()
     private let ruleCodes: Set<RuleCode>
 
     public init(options: Options = Options(), rules: [any Rule] = RuleRegistry.all) {
@@ -98,6 +101,14 @@ public struct Engine {
         /// The absolute dotted names of every callee it reaches through an import
         /// (`ops.sample(k)` after `from pkg import ops` → `pkg.ops.sample`).
         var calledNames: Set<String> = []
+        /// Not among the files given, but in their project (see ``ProjectRoot``): read for
+        /// callers and facts, never reported on or written.
+        var isContext = false
+        /// The absolute names of the modules it imports.
+        var importedModules: Set<String> = []
+        /// It looks like a script (see ``ScriptFiles``); it is one if nothing imports it.
+        var looksLikeScript = false
+        var isScript = false
     }
 
     // Both commands run on a thread with room for the recursive walks of the deepest tree
@@ -114,13 +125,13 @@ public struct Engine {
         let (states, discovery, _) = load(paths)
         var report = CheckReport()
         report.diagnostics = discovery
-        for state in states {
+        for state in states where !state.isContext {
             report.findings += state.findings
             report.diagnostics += state.diagnostics
             report.filesParsed += state.parsed ? 1 : 0
             report.bytesSeen += state.original.count
         }
-        report.filesSeen = states.count
+        report.filesSeen = states.count { !$0.isContext }
         report.findings.sort { ($0.path, $0.range) < ($1.path, $1.range) }
         return report
     }
@@ -134,8 +145,24 @@ public struct Engine {
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
+        let signatureGuard = SignatureGuard(parser: parser)
+        let contextPaths = Set(states.filter(\.isContext).map(\.path))
+        // Findings whose fix was refused for good: not offered again while their file is unchanged.
+        var refused = Set<RefusedFinding>()
         while report.rounds < options.maximumRounds {
-            let candidates = states.flatMap(\.findings).filter { $0.fix.map(isEnabled) ?? false }
+            var candidates = states.filter { !$0.isContext }.flatMap(\.findings).filter {
+                ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0))
+            }
+            // A fix reaching a file that was not given would change it behind the user's back.
+            candidates.removeAll { finding in
+                guard let outside = finding.fix!.edits.keys.sorted().first(where: { contextPaths.contains($0) }) else { return false }
+                let reason = "it would also edit \(outside), which is not among the files given; run rekey on the whole project"
+                report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
+                report.diagnostics.append(Diagnostic(
+                    path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
+                refused.insert(RefusedFinding(finding))
+                return true
+            }
             guard !candidates.isEmpty else { break }
             report.rounds += 1
             var sources: [String: SourceText] = [:]
@@ -146,15 +173,33 @@ public struct Engine {
                     sources[path] = text
                 }
             }
-            let application = FixApplier.apply(candidates.map { $0.fix! }, to: sources, parser: parser)
-            for refusal in application.refused where !isRetryable(refusal.reason) {
-                let finding = candidates[refusal.fixIndex]
-                report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: refusal.reason.description))
+            let fixes = candidates.map { $0.fix! }
+            var application = FixApplier.apply(fixes, to: sources, parser: parser)
+            // Fixes that would leave a call unbound or binding differently are refused, and the
+            // rest applied again without them, until every call binds.
+            var broken: [Int: String] = [:]
+            while true {
+                let violations = signatureGuard.violations(
+                    fixes: fixes, applied: application.applied, before: sources, after: application.changed,
+                    project: projectTexts(states, sources: sources, changed: application.changed))
+                guard !violations.isEmpty else { break }
+                broken.merge(violations) { first, _ in first }
+                application = FixApplier.apply(fixes, to: sources, parser: parser, excluding: Set(broken.keys))
+            }
+            var refusals = application.refused.filter { !isRetryable($0.reason) }.map { ($0.fixIndex, $0.reason.description) }
+            refusals += broken.sorted { $0.key < $1.key }.map { ($0.key, "it would break a call: \($0.value)") }
+            for (fixIndex, reason) in refusals {
+                let finding = candidates[fixIndex]
+                report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
                 report.diagnostics.append(Diagnostic(
-                    path: finding.path, message: "\(finding.code) fix not applied: \(refusal.reason)", severity: .warning))
+                    path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
+                refused.insert(RefusedFinding(finding))
             }
             guard !application.applied.isEmpty else { break }
-            for index in application.applied { report.applied[candidates[index].code, default: 0] += 1 }
+            for index in application.applied {
+                report.applied[candidates[index].code, default: 0] += 1
+                report.publicAPIChanges = Array(Set(report.publicAPIChanges).union(fixes[index].publicAPI)).sorted()
+            }
             var touched: [Int] = []
             for (path, text) in application.changed {
                 guard let index = indexByPath[path] else { continue }
@@ -177,12 +222,35 @@ public struct Engine {
             guard let current = state.current, current.bytes != state.original else { continue }
             report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
         }
-        for state in states {
+        for state in states where !state.isContext {
             report.remaining += state.findings
             report.diagnostics += state.diagnostics
         }
         report.remaining.sort { ($0.path, $0.range) < ($1.path, $1.range) }
         return report
+    }
+
+    /// A finding as the fix loop recognises it between rounds.
+    private struct RefusedFinding: Hashable {
+        let path: String
+        let code: RuleCode
+        let range: ByteRange
+
+        init(_ finding: Finding) {
+            path = finding.path
+            code = finding.code
+            range = finding.range
+        }
+    }
+
+    /// Every file of the project as it stands once `changed` is written: what the signature
+    /// guard searches for calls. Files that could not be read or decoded are left out.
+    private func projectTexts(_ states: [FileState], sources: [String: SourceText],
+                              changed: [String: SourceText]) -> [SourceText] {
+        states.compactMap { state in
+            changed[state.path] ?? sources[state.path] ?? state.current
+                ?? (state.skippedByPrefilter ? try? SourceText(path: state.path, bytes: state.original) : nil)
+        }
     }
 
     private func isEnabled(_ fix: Fix) -> Bool {
@@ -201,9 +269,12 @@ public struct Engine {
 
     private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
-        var states = parallelMap(discovery.files, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
+        let context = ProjectRoot.contextFiles(for: paths, given: discovery.files)
+        var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
+        for index in discovery.files.count..<states.count { states[index].isContext = true }
+        markScripts(&states)
         let facts = propagateFacts(&states)
         guardAcrossFiles(&states)
         return (states, discovery.diagnostics, facts)
@@ -255,6 +326,27 @@ public struct Engine {
         return merged
     }
 
+    /// Files that look like scripts and that no file of the project imports are analysed again as
+    /// scripts. A file rekey did not parse (no JAX cue) may still import one: an `import`/`from`
+    /// line spelling its module's last name is taken as a sign it does.
+    private func markScripts(_ states: inout [FileState]) {
+        let imported = Set(states.flatMap(\.importedModules))
+        let unparsed = states.filter(\.skippedByPrefilter)
+        let scripts = states.indices.filter { index in
+            let state = states[index]
+            guard state.looksLikeScript, !state.moduleName.isEmpty,
+                  !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") }) else { return false }
+            let word = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
+            return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, word) }
+        }
+        let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+            var state = states[index]
+            state.isScript = true
+            return analyse(state, parser: &parser, facts: ProjectFacts())
+        }
+        for (index, state) in zip(scripts, reanalysed) { states[index] = state }
+    }
+
     private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
         states.reduce(into: ProjectFacts()) { merged, state in
             merged.summaries.merge(state.exports) { first, _ in first }
@@ -263,7 +355,7 @@ public struct Engine {
     }
 
     private func guardAcrossFiles(_ states: inout [FileState]) {
-        CrossFileGuard(rules: rules).settle(&states)
+        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states)
     }
 
     private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
@@ -311,7 +403,10 @@ public struct Engine {
             call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
                 .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
         })
-        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts)
+        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts,
+                                  settings: settingsCache.settings(forFile: state.path), isScript: state.isScript)
+        state.importedModules = ModuleImports(path: state.path, tree: tree).imported
+        state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(

@@ -51,10 +51,14 @@ public struct Fix: Sendable {
     /// Edits keyed by file path. Within a file, insertions at the same offset apply in the order
     /// given, and an insertion at the start of a replaced range lands before the replacement.
     public let edits: [String: [Edit]]
+    /// Public names (dotted) whose signature the fix changes, or that it removes: callers outside
+    /// the tree would break, so the report names them.
+    public let publicAPI: [String]
 
-    public init(title: String, applicability: Applicability, edits: [String: [Edit]]) {
+    public init(title: String, applicability: Applicability, edits: [String: [Edit]], publicAPI: [String] = []) {
         self.title = title
         self.applicability = applicability
         self.edits = edits
+        self.publicAPI = publicAPI
     }
 }

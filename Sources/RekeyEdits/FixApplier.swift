@@ -66,11 +66,13 @@ public enum FixApplier {
     /// input passed and the output does not, every fix touching that file is refused and application is recomputed
     /// without them (repeat until stable), so a multi-file fix is never half applied. A fix that
     /// lost to a refused one is reconsidered in the recomputed round.
-    public static func apply(_ fixes: [Fix], to sources: [String: SourceText], parser: PythonParser) -> FixApplication {
+    /// Fixes in `excluded` are left out without being reported (the caller refused them).
+    public static func apply(_ fixes: [Fix], to sources: [String: SourceText], parser: PythonParser,
+                             excluding excluded: Set<Int> = []) -> FixApplication {
         var verifier = OutputVerifier(sources: sources, parser: parser)
         var syntaxRefusals: [Int: RefusedFix.Reason] = [:]
         while true {
-            let selection = FixSelection(fixes, sources: sources, excluding: Set(syntaxRefusals.keys))
+            let selection = FixSelection(fixes, sources: sources, excluding: excluded.union(syntaxRefusals.keys))
             var changed: [String: SourceText] = [:]
             var newRefusals: [Int: RefusedFix.Reason] = [:]
             for path in selection.paths {

@@ -1353,7 +1353,8 @@ struct ImportTimeKeyTests {
 
             """
         #expect(try Snippet(guarded).findings().map(Reported.init) == [])
-        // Control: the same statement one level out is a finding.
+        // Control: the same statement one level out is a finding, in a module (a file whose top
+        // level printed, as this one's `__main__` block does, would be a script: its run's key).
         let unguarded = """
             import jax
 
@@ -1363,7 +1364,7 @@ struct ImportTimeKeyTests {
 
 
             key = jax.random.PRNGKey(0)
-            print(noise(key, (2,)))
+            sample = noise(key, (2,))
 
             """
         #expect(try Snippet(unguarded).findings().count == 1)

@@ -32,6 +32,10 @@ Either shape may also hold:
   diff test is an expected failure (strict: it fails once rekey produces the golden, so that the marker
   gets removed), while the JAX checks of before and after must pass already.
 
+A single-file case written as a jupytext script (a line starting with `# %%`) is a script to rekey:
+its top level is the run, so the JAX suite counts the jax.random calls made there as the run's work
+rather than as import-time calls (`FixtureCase.is_script`).
+
 A positive case whose bug JAX cannot show at all (no import-time `jax.random` call, no
 `KeyReuseError` on any entry point) says so in a comment line of before.py (of any .py file of a
 before/ tree) starting with `# jax-cannot-show:` followed by the reason; the JAX suite then skips
@@ -103,6 +107,15 @@ class FixtureCase:
         if self.is_tree:
             return trees_equal(self.before, self.after)
         return self.before.read_bytes() == self.after.read_bytes()
+
+    @property
+    def is_script(self) -> bool:
+        """A single-file case written as a jupytext script (a line starting with `# %%`): rekey
+        takes it for a script, whose top level is the run, so the JAX suite counts its top-level
+        jax.random calls as the run's work, not as import-time calls."""
+        if self.is_tree:
+            return False
+        return any(line.startswith("# %%") for line in self.before.read_text(encoding="utf-8").splitlines())
 
     @property
     def pending(self) -> bool:

@@ -34,6 +34,9 @@ public struct FixOutcome: Sendable {
     public let unwrittenFiles: [String]
     /// Fixes applied, by rule, in code order.
     public let appliedByCode: [(code: RuleCode, count: Int)]
+    /// Public names whose signature the applied fixes changed, or that they removed: callers
+    /// outside the tree must be updated too.
+    public let publicAPIChanges: [String]
     /// Every finding left after fixing, by path and position. With `diff` nothing is written, so
     /// positions are in the text as the patch leaves it.
     public let sites: [Site]
@@ -52,6 +55,7 @@ public struct FixOutcome: Sendable {
         self.changedFiles = report.changes.map(\.path).filter { !unwritten.contains($0) }
         self.unwrittenFiles = report.changes.map(\.path).filter { unwritten.contains($0) }
         self.appliedByCode = report.applied.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        self.publicAPIChanges = report.publicAPIChanges
         self.diagnostics = (diagnostics ?? report.diagnostics).sorted()
         self.rounds = report.rounds
         self.maximumRounds = options.maximumRounds

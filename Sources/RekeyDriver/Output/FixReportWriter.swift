@@ -27,6 +27,7 @@ import RekeyRules
 ///     "fixed_point": true                 // false: the round limit was reached with fixes left
 ///   },
 ///   "changed_files": [ "src/m.py" ],
+///   "public_api_changed": [ "pkg.ssm.SSM.fit" ],  // public names whose signature was changed, or removed
 ///   "unwritten_files": [],                // fix: changed but could not be written (see diagnostics)
 ///   "sites": [                            // every finding left, sorted by path, then position
 ///     {
@@ -118,6 +119,7 @@ public enum FixReportWriter {
                 "fixed_point": .bool(!(outcome.reachedRoundLimit && outcome.count(.fixNotApplied) > 0)),
             ],
             "changed_files": .array(outcome.changedFiles.map { .string($0) }),
+            "public_api_changed": .array(outcome.publicAPIChanges.map { .string($0) }),
             "unwritten_files": .array(outcome.unwrittenFiles.map { .string($0) }),
             "sites": .array(outcome.sites.map(site)),
             "diagnostics": .array(outcome.diagnostics.map { diagnostic in
@@ -168,6 +170,10 @@ public enum FixReportWriter {
 
         out += "- files changed: \(outcome.changedFiles.count)\n"
         if !outcome.unwrittenFiles.isEmpty { out += "- files not written: \(outcome.unwrittenFiles.count) (see the diagnostics)\n" }
+        if !outcome.publicAPIChanges.isEmpty {
+            out += "- public API changed (update callers outside this tree): "
+                + outcome.publicAPIChanges.map(codeSpan).joined(separator: ", ") + "\n"
+        }
         out += "- sites left for hand migration: \(outcome.count(.handMigration))\n"
         if !outcome.unsafeFixesEnabled {
             out += "- unsafe fixes not applied (rerun with `--unsafe-fixes`): \(outcome.count(.unsafeFix))\n"

@@ -45,6 +45,9 @@ public enum TextReport {
         if !outcome.unwrittenFiles.isEmpty {
             out += "; \(plural(outcome.unwrittenFiles.count, "changed file")) not written (see the errors)"
         }
+        if !outcome.publicAPIChanges.isEmpty {
+            out += "; public API changed: " + outcome.publicAPIChanges.joined(separator: ", ")
+        }
         out += "; \(plural(outcome.count(.handMigration), "site")) left for hand migration"
         let unsafe = outcome.count(.unsafeFix)
         if unsafe > 0 {

@@ -40,6 +40,14 @@ public enum MigrationGuide {
         `--unsafe-fixes`); a site rekey cannot rewrite is reported with the reason, and \
         `rekey fix --report FILE` lists every such site.
 
+        Whatever its tier, a fix is kept only if every call in the project of a function whose \
+        signature it changes still binds, each argument to the parameter it went to before, and \
+        no test, fixture or other launcher-run function gains a required parameter; otherwise it \
+        is refused with the call it would break. A fix that changes a library's public names (a \
+        function, method or class outside tests and examples whose name does not start with \
+        `_`, or a name in `__all__`) is never safe, since callers outside the tree cannot be \
+        seen: the summary and the report name each public name changed.
+
         """
 
     public static func section(_ rule: RuleDescription) -> String {

@@ -53,15 +53,15 @@ struct GlobalKeyThreading {
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, let readers):
             return .manual(reason: reason, readers: readers)
-        case .planned(var edits, let applicability, let readers, let touched, let notes):
+        case .planned(var edits, let applicability, let readers, let touched, let notes, let publicAPI):
             guard let lines = SourceEditing.wholeLines(of: statement) else {
                 return .manual(reason: "the statement creating `\(name)` shares its line", readers: readers)
             }
             edits[file.path, default: []].append(SourceEditing.deletingLines(lines, in: model.source))
             for (path, removals) in importRemovals { edits[path, default: []] += removals }
             let title = "pass `\(name)` explicitly instead of reading it at import time"
-                + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
-            return .fix(Fix(title: title, applicability: applicability, edits: edits),
+                + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")") + PublicSurface.titleSuffix(publicAPI)
+            return .fix(Fix(title: title, applicability: applicability, edits: edits, publicAPI: publicAPI),
                         readers: readers, touchedSymbols: touched)
         }
     }

@@ -57,13 +57,14 @@ struct KeyParameterForModule {
         switch KeyThreading(file: file, project: project, seedCall: first, start: start).plan() {
         case .blocked(let reason, _):
             return .manual(reason: ModuleWithoutKey.manualReason(framework) + " (not done automatically: \(reason))")
-        case .planned(var edits, let applicability, _, let touched, _):
+        case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             let spelled = takesRngs ? "\(own.parameter): \(file.nnxSpelling!).Rngs" : own.parameter
             edits[file.path, default: []] += [SourceEditing.addKeywordOnlyParameter(spelled, to: initializer)] + own.edits
             let title = creations.count == 1
                 ? "take the key as a parameter of `\(initializer.qualifiedName)`"
                 : "take one \(takesRngs ? "`Rngs`" : "key") in `\(initializer.qualifiedName)` for its \(creations.count) seeded layers"
-            return .fix(Fix(title: title, applicability: own.changesStream ? .unsafe : applicability, edits: edits),
+            return .fix(Fix(title: title + PublicSurface.titleSuffix(publicAPI),
+                            applicability: own.changesStream ? .unsafe : applicability, edits: edits, publicAPI: publicAPI),
                         touchedSymbols: touched)
         }
     }

@@ -44,6 +44,11 @@ struct RequiredKeyField {
         let followsDefault = RandomSources.annotatedAssignments(in: classScope).first?.statement != field.statement
         let inherits = file.randomSources.mayInheritFields(classScope)
         let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
+        if keywordOnly, !file.settings.supports(PythonVersion(3, 10)) {
+            return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: the field must become "
+                + "keyword-only, and `field(kw_only=True)` needs Python 3.10 while the project supports "
+                + "\(file.settings.minimumPython.map(\.description) ?? "older"))")
+        }
         guard let fieldEdits = fieldEdits(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
             return .manual(reason: RandomFieldDefault.manualReason
                 + " (not done automatically: the field must become keyword-only, and `dataclasses` means something else in this file)")
@@ -84,12 +89,13 @@ struct RequiredKeyField {
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, _):
             return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: \(reason))")
-        case .planned(var edits, let applicability, _, let touched, _):
+        case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             edits[file.path, default: []] += own
             let title = initializer == nil
                 ? "make `\(name)` a field every caller passes"
                 : "take `\(parameter)` in `\(classScope.qualifiedName).__init__` and store it as `\(name)`"
-            return .fix(Fix(title: title, applicability: applicability, edits: edits), touchedSymbols: touched)
+            return .fix(Fix(title: title + PublicSurface.titleSuffix(publicAPI), applicability: applicability, edits: edits,
+                            publicAPI: publicAPI), touchedSymbols: touched)
         }
     }
 

@@ -2,12 +2,16 @@ import RekeyAnalysis
 import RekeyEdits
 import RekeySyntax
 
-/// Pass: a key hidden in a default argument becomes a required keyword-only parameter (the fix
-/// for RK007): `def init(shape, key=jax.random.PRNGKey(0))` becomes `def init(shape, *, key)`,
-/// and every call that relied on the default passes a key, threaded by ``KeyThreading`` up to
-/// the entry points, which create it from the default's seed. Calls that already pass the key by
-/// name are left alone; a call passing it by position, or through `*args`/`**kwargs`, stops the
-/// fix (it would mean something else once the parameter is keyword-only).
+/// Pass: a key hidden in a default argument becomes a required parameter (the fix for RK007),
+/// and every call that relied on the default passes a key, threaded by ``KeyThreading`` up to the
+/// entry points, which create it from the default's seed:
+/// - `def init(shape, key=jax.random.PRNGKey(0))` becomes `def init(shape, *, key)`, the seed
+///   guide's keyword-only key; calls passing it by name are left alone, and a call passing it by
+///   position, or through `*args`/`**kwargs`, stops the fix (it would mean something else);
+/// - when callers pass the key by position and no default precedes it, it stays where it is and
+///   only loses its default (`def filter(n, obs, key, threshold=0.5)`), so those calls keep binding;
+/// - a test, fixture or other function a launcher runs never gains a parameter (pytest would look
+///   for a fixture of that name): the key is made inside it from the same seed.
 ///
 /// Only a default that is exactly a key-making call (`PRNGKey(seed)`, `jax.random.key(seed)`) is
 /// migrated; a default that samples (`w=jax.random.normal(…)`) needs its sampling moved into the
@@ -35,41 +39,91 @@ struct RequiredKeyParameter {
            items[(position + 1)...].contains(where: { $0.kind == "positional_separator" }) {
             return .manual(reason: "`\(name)` is positional-only")
         }
+        if model.isEntryPointFunction(function) {
+            return keyMadeInside(name: name, value: value)
+        }
         let keywordOnly = items[..<position].contains { isStar($0) }
         // Positional slots callers may fill before `name` (so a longer positional call passes it).
         let positionalIndex = items[..<position].filter { !isStar($0) && $0.kind != "positional_separator" }.count
+        let isMethod = outer.kind == .classBody
+        /// Arguments a call passes by position, counting the receiver of `obj.method(…)` and `Class(…)`.
+        func positionalCount(_ call: Node) -> Int? {
+            guard let arguments = call.child(field: "arguments"), arguments.kind == "argument_list" else { return nil }
+            let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
+            let viaAttribute = call.child(field: "function")?.kind == "attribute" || function.name == "__init__"
+            return positional.count + (isMethod && viaAttribute ? 1 : 0)
+        }
+
+        // The calls rekey can see (the signature guard checks every call in the project again).
+        var calls = (try? CallSites.uses(of: function, in: model).get())?.map(\.call) ?? []
+        if let project, case .success(let others) = ProjectUses(project: project).calls(of: function, in: file) {
+            calls += others.map(\.call)
+        }
+        // A key callers pass by position stays where it is, losing only its default (possible when
+        // no default precedes it); otherwise it becomes keyword-only, the seed guide's `*, key`.
+        let passedByPosition = calls.contains { (positionalCount($0) ?? 0) > positionalIndex }
+        let inPlace = keywordOnly || (passedByPosition
+            && !items[..<position].contains { $0.kind == "default_parameter" || $0.kind == "typed_default_parameter" })
 
         var start = KeyThreading.Start()
         start.functions = [(function, name, false)]
         start.entryNames = [name, "key"]
         start.passesKey = { call in
             guard let arguments = call.child(field: "arguments") else { return false }
-            return arguments.namedChildren.contains { $0.kind == "keyword_argument" && $0.child(field: "name")?.text == name }
+            if arguments.namedChildren.contains(where: { $0.kind == "keyword_argument" && $0.child(field: "name")?.text == name }) {
+                return true
+            }
+            return !keywordOnly && (positionalCount(call) ?? 0) > positionalIndex
         }
-        // Calls passing the key by position or through splats: the new signature would not take them.
-        let isMethod = outer.kind == .classBody
-        if !keywordOnly, case .success(let calls) = CallSites.uses(of: function, in: model) {
-            for (call, _) in calls {
+        // Calls passing arguments through splats, or (once keyword-only) the key by position: the
+        // new signature would not take them.
+        if !keywordOnly {
+            for call in calls {
                 guard let arguments = call.child(field: "arguments"), arguments.kind == "argument_list" else { continue }
-                let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
-                if positional.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) {
-                    start.blockers.append("the call at line \(call.startPosition.line) passes arguments through `*`/`**`")
+                let place = (call.source.path == file.path ? "" : call.source.path + " ") + "line \(call.startPosition.line)"
+                if arguments.namedChildren.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) {
+                    start.blockers.append("the call at \(place) passes arguments through `*`/`**`")
                 }
-                let viaAttribute = call.child(field: "function")?.kind == "attribute" || function.name == "__init__"
-                let offset = isMethod && viaAttribute ? 1 : 0
-                if positional.count + offset > positionalIndex {
-                    start.blockers.append("the call at line \(call.startPosition.line) passes `\(name)` by position")
+                if !inPlace, (positionalCount(call) ?? 0) > positionalIndex {
+                    start.blockers.append("the call at \(place) passes `\(name)` by position")
                 }
             }
         }
         switch KeyThreading(file: file, project: project, seedCall: value, start: start).plan() {
         case .blocked(let reason, _):
             return .manual(reason: reason)
-        case .planned(var edits, let applicability, _, let touched, _):
-            edits[file.path, default: []] += signatureEdits(items: items, position: position, keywordOnly: keywordOnly, name: name)
-            return .fix(Fix(title: "make `\(name)` a required keyword-only parameter", applicability: applicability, edits: edits),
-                        touchedSymbols: touched)
+        case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
+            let annotation = parameter.child(field: "type").map { ": " + $0.text } ?? ""
+            if inPlace {
+                edits[file.path, default: []].append(.replacement(parameter.byteRange, with: name + annotation))
+            } else {
+                edits[file.path, default: []] += movedToKeywordOnly(items: items, position: position, spelled: name + annotation)
+            }
+            let title = (inPlace && !keywordOnly ? "make `\(name)` a required parameter" : "make `\(name)` a required keyword-only parameter")
+                + PublicSurface.titleSuffix(publicAPI)
+            return .fix(Fix(title: title, applicability: applicability, edits: edits, publicAPI: publicAPI), touchedSymbols: touched)
         }
+    }
+
+    /// A test, fixture or other launcher-run function is called without arguments: its key is
+    /// made inside it, from the default's own seed (which then means the same value each run).
+    private func keyMadeInside(name: String, value: Node) -> PassPlan {
+        let model = file.model
+        if model.parametrizedNames(of: function).contains(name) {
+            return .manual(reason: "`\(name)` is parametrized; parametrize over seeds and make the key inside the test")
+        }
+        guard let outer = function.parent else { return .manual(reason: RandomDefaultArgument.manualReason) }
+        for identifier in RandomSources.eagerIdentifiers(in: value)
+        where model.scopeBinding(identifier.text, from: function) !== model.scopeBinding(identifier.text, from: outer) {
+            return .manual(reason: "`\(identifier.text)` means something else inside `\(function.qualifiedName)`")
+        }
+        guard let first = SourceEditing.firstStatement(of: function), SourceEditing.startsLine(first) else {
+            return .manual(reason: "`\(function.qualifiedName)` has no statement on a line of its own to put the key before")
+        }
+        let removal = SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange)
+        let creation = SourceEditing.insertLines(["\(name) = \(value.text)"], before: first)
+        return .fix(Fix(title: "make `\(name)` inside `\(function.qualifiedName)` from the same seed", applicability: .safe,
+                        edits: [file.path: [removal, creation]]), touchedSymbols: [])
     }
 
     private func isStar(_ item: Node) -> Bool {
@@ -77,20 +131,14 @@ struct RequiredKeyParameter {
         return inner.kind == "keyword_separator" || inner.kind == "list_splat_pattern"
     }
 
-    /// The parameter without its default, keyword-only: in place when nothing positional follows
-    /// it, else removed (with its comma) and added after the other parameters.
-    private func signatureEdits(items: [Node], position: Int, keywordOnly: Bool, name: String) -> [Edit] {
-        let annotation = parameter.child(field: "type").map { ": " + $0.text } ?? ""
-        let spelled = name + annotation
+    /// The parameter without its default, moved after the others as keyword-only: in place when
+    /// only `**kwargs` follows it, else removed (with its comma) and added after the others.
+    private func movedToKeywordOnly(items: [Node], position: Int, spelled: String) -> [Edit] {
         let later = items[(position + 1)...]
-        if keywordOnly {
-            return [.replacement(parameter.byteRange, with: spelled)]
-        }
         if later.allSatisfy({ $0.kind == "dictionary_splat_pattern" || ($0.kind == "typed_parameter"
             && $0.namedChildren.first?.kind == "dictionary_splat_pattern") }) {
             return [.replacement(parameter.byteRange, with: "*, " + spelled)]
         }
-        // Remove it with the comma that follows it (it is not last), then add it keyword-only.
         return [SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange),
                 SourceEditing.addKeywordOnlyParameter(spelled, to: function)]
     }

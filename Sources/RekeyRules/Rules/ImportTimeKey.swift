@@ -13,7 +13,13 @@ struct ImportTimeKey: Rule {
         summary: "PRNG key created at import time",
         whatItDoes: """
             Finds a JAX PRNG key created at module or class scope (`key = jax.random.PRNGKey(0)`), \
-            outside an `if __name__ == "__main__":` block.
+            outside an `if __name__ == "__main__":` block. In a script or an exported notebook (a \
+            file nothing in the project imports that runs top to bottom; see RK002) the top level \
+            is the run, like a `__main__` block: a key made there is the run's own seed and is not \
+            reported; reusing it is (RK004), and so are functions that read it (RK003). Keys made \
+            at import without a name of their own are found too: the values of \
+            `@pytest.mark.parametrize` and keys inside a literal a statement builds (a module-level \
+            table of test cases).
             """,
         whyBad: """
             A key made at import time is shared by everything that reads it: two constructors \
@@ -32,7 +38,9 @@ struct ImportTimeKey: Rule {
             key had several consumers (a `jax.random.split` gives each its own key, which \
             changes the random numbers drawn) or a caller's own key serves it. When any use cannot be rewritten (the function used as a value, \
             a call in a loop or at import time, a rebinding), nothing changes and the finding \
-            says why.
+            says why. A test parametrized over keys is parametrized over their seeds instead and \
+            makes the key inside (safe: each run sees the key it saw); keys in other literals are \
+            left for hand migration (store the seed, make the key where it is used).
             """,
         examples: [
             RuleExample(
@@ -136,6 +144,28 @@ struct ImportTimeKey: Rule {
 
                     """,
                 unsafeFixes: true),
+            RuleExample(
+                bad: """
+                    import jax
+                    import pytest
+
+
+                    @pytest.mark.parametrize("key", [jax.random.PRNGKey(0), jax.random.PRNGKey(1)])
+                    def test_normal_shape(key):
+                        assert jax.random.normal(key, (2,)).shape == (2,)
+
+                    """,
+                good: """
+                    import jax
+                    import pytest
+
+
+                    @pytest.mark.parametrize("seed", [0, 1])
+                    def test_normal_shape(seed):
+                        key = jax.random.PRNGKey(seed)
+                        assert jax.random.normal(key, (2,)).shape == (2,)
+
+                    """),
         ])
 
     static func importTimeMessage(_ name: String, readers: [String]) -> String {
@@ -151,7 +181,7 @@ struct ImportTimeKey: Rule {
         for scope in [model.moduleScope] + classes {
             for (_, bindings) in scope.bindings {
                 for binding in bindings {
-                    guard let created = createdKey(binding, in: scope, model: model) else { continue }
+                    guard let created = createdKey(binding, in: scope, model: model, isScript: file.isScript) else { continue }
                     let plan: GlobalKeyThreading.Plan = scope === model.moduleScope && created.role == .constructor
                         ? GlobalKeyThreading(file: file, global: binding).plan()
                         : .manual(reason: created.role == .constructor
@@ -162,7 +192,65 @@ struct ImportTimeKey: Rule {
                 }
             }
         }
-        return findings.sorted { $0.range < $1.range }
+        return (findings + unboundKeys(file)).sorted { $0.range < $1.range }
+    }
+
+    static func parametrizeMessage(_ test: String) -> String {
+        "`\(test)` is parametrized over PRNG keys made at import time"
+    }
+
+    static func literalMessage(_ holder: String?) -> String {
+        "a PRNG key is made at import time inside " + (holder.map { "`\($0)`" } ?? "a literal")
+    }
+
+    static let literalReason = "store the seed here instead, and make the key where it is used"
+
+    /// Keys made at import time without a name of their own: in the arguments of a decorator
+    /// (`@pytest.mark.parametrize("key", [PRNGKey(0), PRNGKey(1)])`, fixed by parametrizing over
+    /// seeds) or inside a literal a module- or class-level statement builds (a list of test
+    /// cases). One finding per decorator or statement, at its first key. Keys handed to a call
+    /// that consumes them at import are RK002's.
+    private func unboundKeys(_ file: FileContext) -> [Finding] {
+        let model = file.model
+        let containers: Set<String> = [
+            "list", "tuple", "set", "dictionary", "pair", "parenthesized_expression", "list_comprehension",
+            "set_comprehension", "dictionary_comprehension", "generator_expression",
+        ]
+        var reported = Set<Int>()
+        var findings: [Finding] = []
+        for (call, scope) in model.calls where file.randomSources.runsAtImport(call, in: scope) {
+            guard let random = file.randomSources.jaxRandom(call), random.role == .constructor,
+                  RandomSources.parameterDefault(containing: call) == nil else { continue }
+            var node = call
+            while let parent = node.parent, containers.contains(parent.kind) { node = parent }
+            guard var holder = node.parent else { continue }
+            if holder.kind == "keyword_argument", let list = holder.parent { holder = list }
+            if holder.kind == "argument_list", let decorated = holder.parent, decorated.kind == "call",
+               let decorator = decorated.parent, decorator.kind == "decorator" {
+                guard reported.insert(decorator.startByte).inserted,
+                      let definition = decorator.parent?.child(field: "definition"),
+                      let function = model.scope(of: definition) else { continue }
+                let isParametrize = decorated.child(.function)?.text.hasSuffix("mark.parametrize") == true
+                let plan: PassPlan = isParametrize && function.kind == .function
+                    ? ParametrizeOverSeeds(file: file, decorator: decorated, function: function).plan()
+                    : .manual(reason: ParametrizeOverSeeds.manualReason)
+                findings.append(Finding(code: code, node: call, path: file.path,
+                                        message: Self.parametrizeMessage(function.qualifiedName), plan: plan))
+                continue
+            }
+            // Inside a literal a statement builds at import (not a name bound to the key itself:
+            // that is the bindings' case above).
+            guard node != call, holder.kind == "assignment" || holder.kind == "expression_statement",
+                  let statement = holder.kind == "assignment" ? holder.parent : holder,
+                  reported.insert(statement.startByte).inserted else { continue }
+            if scope.kind == .classBody, file.randomSources.fieldDefault(containing: call, in: scope) != nil {
+                continue  // a dataclass field default: RK008's
+            }
+            let target = holder.kind == "assignment" ? holder.child(field: "left").flatMap(SourceEditing.assignedName) : nil
+            findings.append(Finding(code: code, node: call, path: file.path, message: Self.literalMessage(target),
+                                    remedy: .manual(reason: Self.literalReason)))
+        }
+        return findings
     }
 
     /// Plans again with the other files in view, so callers there are migrated too.
@@ -191,8 +279,11 @@ struct ImportTimeKey: Rule {
 
     /// The key-producing call a module- or class-level binding is created by, if any. Keys made
     /// inside `if __name__ == "__main__":` are an entry point's own and are fine.
-    private func createdKey(_ binding: Binding, in scope: Scope, model: SemanticModel)
+    private func createdKey(_ binding: Binding, in scope: Scope, model: SemanticModel, isScript: Bool)
         -> (role: JaxRandomAPI.Role, callee: String)? {
+        // A script's top level is its run: a key made there is the run's own, like one made in
+        // an `if __name__ == "__main__":` block.
+        if isScript && scope === model.moduleScope { return nil }
         guard binding.kind == .assignment, !binding.throughGlobalDeclaration, binding.site.kind == "assignment",
               let value = binding.value ?? innermostValue(of: binding.site), value.kind == "call",
               let callee = value.child(field: "function"),

@@ -20,7 +20,10 @@ struct ImportTimeSampling: Rule {
             call there that hands a key to something that consumes it (`eqx.nn.Linear(3, 4, \
             key=KEY)`, `model.init(jax.random.PRNGKey(0), x)`), or a call of a function or class \
             of the file that does such work when it runs. Code under `if TYPE_CHECKING:` never \
-            runs and is skipped. A key made and bound to a name at import is reported by RK001, a \
+            runs and is skipped. A script or an exported notebook (a file nothing in the project \
+            imports that runs top to bottom: jupytext `# %%` cells, a file under `examples/`, \
+            `scripts/`, `notebooks/` and the like, or one outside any package with top-level \
+            calls) has no import time: its top level is the run, so nothing there is reported. A key made and bound to a name at import is reported by RK001, a \
             parameter default by RK007, a dataclass field default by RK008.
             """,
         whyBad: """
@@ -90,6 +93,8 @@ struct ImportTimeSampling: Rule {
         "print", "repr", "str", "len", "id", "type", "isinstance", "hash", "zip", "enumerate", "iter",
         "list", "tuple", "dict", "reversed", "functools.partial",
         "jax.numpy.shape", "jax.device_put", "jax.block_until_ready", "jax.debug.print",
+        // Stores its values for the tests it runs later: RK001's keys made for a parametrized test.
+        "pytest.mark.parametrize",
     ]
 
     func check(_ file: FileContext) -> [Finding] {
@@ -145,7 +150,16 @@ struct ImportTimeSampling: Rule {
         return sources.model.qualifiedName(of: callee, in: scope) == "flax.nnx.Rngs"
     }
 
+    /// A key, or a literal holding one (Flax's `{"params": PRNGKey(0), "dropout": PRNGKey(1)}`).
     private func isKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
+        switch value.kind {
+        case "dictionary":
+            return value.namedChildren.contains { $0.kind == "pair" && $0.child(.value).map { isKey($0, scope: scope, sources: sources) } == true }
+        case "list", "tuple", "parenthesized_expression":
+            return value.namedChildren.contains { isKey($0, scope: scope, sources: sources) }
+        default:
+            break
+        }
         if value.kind == "call", let random = sources.jaxRandom(value) { return random.role == .constructor }
         if value.kind == "subscript", let array = value.child(field: "value") { return isKey(array, scope: scope, sources: sources) }
         return sources.moduleKey(value, in: scope) != nil

@@ -26,11 +26,16 @@ struct RandomDefaultArgument: Rule {
         fixSafety: """
             A default that is a key-making call (`key=jax.random.PRNGKey(0)`) becomes a required \
             keyword-only parameter (`*, key`); calls that relied on the default pass a key, \
-            threaded up to the entry points, which create it from the default's seed. Safe when \
-            each entry point makes one such call (it sees the same key as before), unsafe when a \
-            split is needed. A call passing the key by position or through `*args` stops the fix. \
-            A default that samples (`w=jax.random.normal(…)`) is left for hand migration: draw it \
-            inside the function from a key parameter.
+            threaded up to the entry points, which create it from the default's seed. When \
+            callers pass the key by position and no default precedes it, it stays in place and \
+            only loses its default. A test, fixture or other function a launcher runs never gains \
+            a parameter (pytest would look for a fixture of that name): the key is made inside it \
+            from the same seed, unless the test is parametrized over it. Safe when each entry \
+            point makes one such call (it sees the same key as before), unsafe when a split is \
+            needed or the function is public (callers outside the tree would break). A call \
+            passing arguments through `*args`/`**kwargs`, or one that would no longer bind, stops \
+            the fix. A default that samples (`w=jax.random.normal(…)`) is left for hand \
+            migration: draw it inside the function from a key parameter.
             """,
         examples: [
             RuleExample(
@@ -74,6 +79,24 @@ struct RandomDefaultArgument: Rule {
                     def test_init_weights():
                         key = jax.random.PRNGKey(0)
                         assert init_weights((2, 3), key=key).shape == (2, 3)
+
+                    """),
+            RuleExample(
+                bad: """
+                    import jax.random as jr
+
+
+                    def test_sample_shape(key=jr.PRNGKey(0)):
+                        assert jr.normal(key, (3,)).shape == (3,)
+
+                    """,
+                good: """
+                    import jax.random as jr
+
+
+                    def test_sample_shape():
+                        key = jr.PRNGKey(0)
+                        assert jr.normal(key, (3,)).shape == (3,)
 
                     """),
             RuleExample(

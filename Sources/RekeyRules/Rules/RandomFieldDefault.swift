@@ -32,7 +32,9 @@ struct RandomFieldDefault: Rule {
             safe when each entry point builds one instance (it gets the key it got before), \
             unsafe when a split is needed. Without its own `__init__` the class keeps the \
             generated one: the field stays in place, keyword-only (`field(kw_only=True)`) when a \
-            field with a default comes before it, so no positional argument changes meaning. \
+            field with a default comes before it, so no positional argument changes meaning \
+            (left for hand migration when the project's `requires-python` admits Python older \
+            than 3.10, which has no `kw_only`). \
             With its own `__init__` (where Equinox ignores field defaults) that `__init__` takes \
             the key as a keyword-only parameter and stores it. Sampled defaults, module-level \
             keys as defaults, and instances built where one key cannot serve (a loop, import \

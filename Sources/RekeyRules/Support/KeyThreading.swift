@@ -47,9 +47,10 @@ struct KeyThreading {
     }
 
     enum Outcome {
-        /// `notes` say where a parameter could not be called `key` (the name was taken).
+        /// `notes` say where a parameter could not be called `key` (the name was taken);
+        /// `publicAPI` names the public functions and globals the plan changes (which makes it unsafe).
         case planned(edits: [String: [Edit]], applicability: Applicability, readers: [String], touchedSymbols: Set<String>,
-                     notes: [String])
+                     notes: [String], publicAPI: [String])
         case blocked(reason: String, readers: [String])
     }
 
@@ -194,10 +195,30 @@ struct KeyThreading {
         }
         switch buildEdits(contexts, fixedParameters: fixedParameters) {
         case .success(let (edits, applicability, notes)):
-            return .planned(edits: edits, applicability: applicability, readers: readers, touchedSymbols: touched, notes: notes)
+            let publicAPI = publicChanges(contexts)
+            return .planned(edits: edits, applicability: publicAPI.isEmpty ? applicability : .unsafe, readers: readers,
+                            touchedSymbols: touched, notes: notes, publicAPI: publicAPI)
         case .failure(let reason):
             return .blocked(reason: reason.description, readers: readers)
         }
+    }
+
+    /// Public names whose signature the plan changes (functions gaining a parameter, the ones
+    /// the pass starts from) or that it removes (the global key).
+    private func publicChanges(_ contexts: [KeyContext]) -> [String] {
+        var names = Set<String>()
+        for context in contexts where context.ownKey == nil {
+            if case .function(let scope) = context.owner, let name = PublicSurface.publicName(of: scope, in: context.file) {
+                names.insert(name)
+            }
+        }
+        for (scope, _, _) in start.functions {
+            if let name = PublicSurface.publicName(of: scope, in: file) { names.insert(name) }
+        }
+        if let global = start.replacedGlobal, let name = PublicSurface.publicName(ofGlobal: global, in: file) {
+            names.insert(name)
+        }
+        return names.sorted()
     }
 
     // MARK: Checks

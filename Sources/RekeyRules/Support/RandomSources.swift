@@ -9,11 +9,14 @@ import RekeySyntax
 /// is not. The rules share these answers so that they agree on what a random operation is.
 final class RandomSources {
     let model: SemanticModel
+    /// A script's top level runs as the program, not at import (see ``FileContext/isScript``).
+    let isScript: Bool
     /// Whether an import binding brings in another module's key (`from .seeds import KEY`).
     let isImportedKey: (Binding) -> Bool
 
-    init(model: SemanticModel, isImportedKey: @escaping (Binding) -> Bool = { _ in false }) {
+    init(model: SemanticModel, isScript: Bool = false, isImportedKey: @escaping (Binding) -> Bool = { _ in false }) {
         self.model = model
+        self.isScript = isScript
         self.isImportedKey = isImportedKey
     }
 
@@ -210,7 +213,7 @@ final class RandomSources {
         while let candidate = current {
             switch candidate.kind {
             case .module:
-                return !mainBlocks.contains { $0.contains(node.byteRange) } && !Self.isTypeCheckingOnly(node)
+                return !isScript && !mainBlocks.contains { $0.contains(node.byteRange) } && !Self.isTypeCheckingOnly(node)
             case .classBody:
                 current = candidate.parent
             case .comprehension:
@@ -266,6 +269,14 @@ final class RandomSources {
     static let dataclassDecorators: Set<String> = [
         "dataclasses.dataclass", "flax.struct.dataclass", "chex.dataclass",
     ]
+
+    /// A decorator that makes a dataclass: one of the known ones, or one spelt `dataclass` that
+    /// rekey cannot resolve to them (a project's own re-export, `struct.dataclass` through an
+    /// alias, or a name imported differently under `if TYPE_CHECKING:` and `else:`). Such a
+    /// class's annotated defaults are fields (RK008), not class-scope keys (RK001).
+    static func isDataclassDecorator(_ name: String) -> Bool {
+        dataclassDecorators.contains(name) || name.split(separator: ".").last == "dataclass"
+    }
     static let dataclassBases: Set<String> = [
         "equinox.Module", "flax.linen.Module", "flax.struct.PyTreeNode",
     ]
@@ -284,7 +295,7 @@ final class RandomSources {
         var seen = Set<ObjectIdentifier>()
         func check(_ scope: Scope) -> Bool {
             guard seen.insert(ObjectIdentifier(scope)).inserted else { return false }
-            if model.decoratorNames(of: scope).contains(where: Self.dataclassDecorators.contains) { return true }
+            if model.decoratorNames(of: scope).contains(where: Self.isDataclassDecorator) || hasDataclassAlias(scope) { return true }
             return bases(of: scope).contains { base in
                 switch base {
                 case .external(let name): return Self.dataclassBases.contains(name)
@@ -298,6 +309,21 @@ final class RandomSources {
     }
 
     private var dataclassLike: [ObjectIdentifier: Bool] = [:]
+
+    /// A decorator name bound only by imports of dataclass decorators, possibly several different
+    /// ones (`from dataclasses import dataclass as dc` under `if TYPE_CHECKING:`, `from chex
+    /// import dataclass as dc` under `else:`), which qualified names leave ambiguous.
+    private func hasDataclassAlias(_ classScope: Scope) -> Bool {
+        guard let decorated = classScope.node.parent, decorated.kind == "decorated_definition",
+              let owner = classScope.parent else { return false }
+        return decorated.namedChildren.contains { decorator in
+            guard decorator.kind == "decorator", let expression = decorator.namedChildren.first else { return false }
+            let callee = expression.kind == "call" ? expression.child(.function) ?? expression : expression
+            guard callee.kind == "identifier" else { return false }
+            let bindings = model.bindings(of: callee.text, from: owner)
+            return !bindings.isEmpty && bindings.allSatisfy { $0.importedName.map(Self.isDataclassDecorator) ?? false }
+        }
+    }
 
     /// Equinox or NNX, when the class subclasses `eqx.Module` or `nnx.Module` (directly or
     /// through this file's classes).

@@ -52,12 +52,20 @@ public final class FileContext {
     public let moduleName: String
     /// What the other files of the project tell about keys.
     public let facts: ProjectFacts
+    /// What the project declares (oldest Python, line length), for the code fixes write.
+    public let settings: ProjectSettings
+    /// A script or an exported notebook that nothing imports: its top level is a run, not an
+    /// import, so a key made there is the run's own (see ``ScriptFiles``).
+    public let isScript: Bool
 
-    public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts()) {
+    public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts(),
+                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false) {
         self.path = path
         self.model = model
         self.moduleName = moduleName
         self.facts = facts
+        self.settings = settings
+        self.isScript = isScript
     }
 
     public var source: SourceText { model.source }
@@ -65,7 +73,7 @@ public final class FileContext {
     public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: facts.summaries)
 
     /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
-    private(set) lazy var randomSources = RandomSources(model: model) { [unowned self] binding in
+    private(set) lazy var randomSources = RandomSources(model: model, isScript: isScript) { [unowned self] binding in
         binding.importedName.map { self.facts.keys.contains(self.absolute($0)) } ?? false
     }
 

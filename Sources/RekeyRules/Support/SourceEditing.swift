@@ -140,11 +140,19 @@ enum SourceEditing {
     /// Deletes one item of a comma-separated list (an argument, a parameter, an imported name)
     /// with the comma that separates it from its neighbour: the one after it (and the spaces
     /// that follow), else the one before it. Nil when it has no comma on either side.
+    /// An item alone on its line (one per line) goes with its whole line, so no blank line is left.
     static func deletingListItem(_ item: Node) -> Edit? {
         let source = item.source
         if let comma = item.nextSibling, comma.kind == "," {
             var end = comma.endByte
-            while end < source.bytes.count, source.bytes[end] == UInt8(ascii: " ") { end += 1 }
+            while end < source.bytes.count, source.bytes[end] == UInt8(ascii: " ") || source.bytes[end] == UInt8(ascii: "\t") {
+                end += 1
+            }
+            let line = source.lineRange(source.lineIndex(at: item.startByte))
+            if startsLine(item), end < source.bytes.count, source.bytes[end] == UInt8(ascii: "\n") || source.bytes[end] == UInt8(ascii: "\r"),
+               source.lineIndex(at: end) == source.lineIndex(at: item.startByte) {
+                return .deletion(ByteRange(line.start, line.end))
+            }
             return .deletion(ByteRange(item.startByte, end))
         }
         guard let comma = item.previousSibling, comma.kind == "," else { return nil }

@@ -1,0 +1,8 @@
+"""A test with a key in its default: pytest calls it with no arguments, so the key is made inside."""
+import jax.random as jr
+
+
+def test_sample_shape():
+    """Draws a sample and checks its shape."""
+    key = jr.PRNGKey(0)
+    assert jr.normal(key, (3,)).shape == (3,)

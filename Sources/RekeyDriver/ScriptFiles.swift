@@ -1,0 +1,76 @@
+import Foundation
+import RekeyAnalysis
+import RekeySyntax
+
+/// Scripts and notebooks exported as `.py`: files nothing imports, run top to bottom. They have no
+/// import time; their top level is the run, an entry point like an `if __name__ == "__main__":`
+/// block. So a key made at their top level is the run's own (no RK001), and sampling there is the
+/// program's work (no RK002); reuse rules apply as everywhere, and functions reading the key still
+/// hide it (RK003).
+///
+/// A file is taken for one when no file of the project imports its module and it looks like a
+/// script: jupytext cell markers (`# %%`, `# In[ ]:`), a folder of examples, scripts, tutorials,
+/// notebooks, demos, docs or benchmarks, a `__main__.py`, or, outside any package, top-level code
+/// that does the program's work (see ``runsCodeAtTopLevel(_:)``). Test modules are not scripts: pytest
+/// imports them, and their top-level keys are shared by every test.
+enum ScriptFiles {
+    static let scriptFolders: Set<String> = [
+        "example", "examples", "script", "scripts", "tutorial", "tutorials", "notebook", "notebooks",
+        "demo", "demos", "doc", "docs", "benchmark", "benchmarks",
+    ]
+
+    /// Whether the file looks like a script, before asking whether anything imports it.
+    static func looksLikeScript(path: String, moduleName: String, model: SemanticModel) -> Bool {
+        let components = path.split(separator: "/").map(String.init)
+        guard let fileName = components.last else { return false }
+        let stem = String(fileName.dropLast(fileName.hasSuffix(".py") ? 3 : 0))
+        if stem == "__main__" { return true }
+        let isTestModule = stem == "conftest" || stem.hasPrefix("test_") || stem.hasSuffix("_test") || stem.hasSuffix("_tests")
+        if isTestModule || stem == "__init__" || stem == "setup" || stem == "conftest" { return false }
+        if hasCellMarkers(model.source.bytes) { return true }
+        if components.dropLast().contains(where: { scriptFolders.contains($0.lowercased()) }) { return true }
+        return !moduleName.contains(".") && runsCodeAtTopLevel(model)
+    }
+
+    /// Whether a file has an `import` or `from` line spelling `word` (a module's last name).
+    static func mayImport(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
+        guard Prefilter.containsWord(bytes, word) else { return false }
+        return bytes.split(separator: UInt8(ascii: "\n")).contains { line in
+            let code = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            return (code.starts(with: Array("import ".utf8)) || code.starts(with: Array("from ".utf8)))
+                && Prefilter.containsWord(Array(code), word)
+        }
+    }
+
+    /// `# %%` or `# In[ ]:` at the start of a line: jupytext's percent format and nbconvert's script.
+    static func hasCellMarkers(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.split(whereSeparator: \.isNewline).contains { line in
+            line.hasPrefix("# %%") || line.hasPrefix("#%%") || line.hasPrefix("# In[")
+        }
+    }
+
+    /// A module-level statement that does the program's work: a loop, a `with`, or a call as a
+    /// statement of `print`, `main`, a plotting function or a function or class of the file.
+    /// Configuration calls libraries make at import (`jax.config.update`, `random.seed`,
+    /// `logging.basicConfig`, registrations) do not count.
+    private static func runsCodeAtTopLevel(_ model: SemanticModel) -> Bool {
+        model.tree.root.namedChildren.contains { statement in
+            switch statement.kind {
+            case "for_statement", "while_statement", "with_statement": return true
+            case "expression_statement":
+                guard let call = statement.namedChildren.first, call.kind == "call", let callee = call.child(.function) else {
+                    return false
+                }
+                if callee.kind == "identifier" {
+                    let binding = model.moduleScope.bindings[callee.text]?.first
+                    return ["print", "main"].contains(callee.text)
+                        || binding?.kind == .functionDefinition || binding?.kind == .classDefinition
+                }
+                let root = callee.text.split(separator: ".").first.map(String.init) ?? ""
+                return ["plt", "matplotlib", "app"].contains(root)
+            default: return false
+            }
+        }
+    }
+}

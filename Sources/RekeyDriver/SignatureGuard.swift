@@ -1,0 +1,371 @@
+import RekeyAnalysis
+import RekeyEdits
+import RekeySyntax
+
+/// The last word before a round of fixes is kept: every call in the project of a function whose
+/// signature the round changed must still bind, with every argument going to the parameter it
+/// went to before, and no function pytest collects may gain a required parameter (pytest would
+/// look for a fixture of that name). A fix that fails either is refused with the call it breaks.
+///
+/// It works from the texts alone, independently of how the passes found the callers they
+/// updated, so a caller a pass missed (another file, an object of a subclass, a positional
+/// argument that slid onto another parameter) is caught here. Calls are matched by the name
+/// they spell (`f(…)`, `obj.f(…)`, `Class(…)` for `__init__`); a call that also bound the old
+/// signature is taken for a caller unless its name provably means something else (a local
+/// definition, an import from outside the project). That errs towards refusing: a refused fix
+/// is a hand migration with a reason, a wrong "safe" fix is a broken program.
+struct SignatureGuard {
+    let parser: PythonParser
+
+    private struct ClassDefinition: Hashable {
+        let path: String
+        let name: String
+    }
+
+    /// A function as callers reach it.
+    private struct Callable {
+        let path: String
+        let module: String
+        let scope: Scope
+        let signature: Signature
+        /// The `parameters` node's range in the text before the round.
+        var header: ByteRange
+        /// Its `def` (and, for `__init__`, its class): where a name bound to it is bound, before
+        /// the round and after.
+        var sitesBefore: Set<ByteRange> = []
+        var sitesAfter: Set<ByteRange>
+        /// Names calls spell: the function's, or the class's (and its subclasses') for `__init__`.
+        var calledAs: Set<String>
+        /// The dotted names calls resolve to through imports: the function's (`pkg.mod.f`), or
+        /// for `__init__` its class's and its subclasses' (`pkg.mod.Model`).
+        var fullNames: Set<String> = []
+        /// For `__init__`: its class and subclasses as defined, by file and name (two scripts may
+        /// share a module name, never a path).
+        var classes: Set<ClassDefinition> = []
+        let isInitializer: Bool
+        let isStatic: Bool
+        /// Who runs it when a launcher does (pytest, unittest, a console script): they pass nothing new.
+        let launcher: String?
+        /// The arguments `@pytest.mark.parametrize` gives it (pytest does pass those).
+        let parametrized: Set<String>
+        var isMethod: Bool { scope.parent?.kind == .classBody }
+    }
+
+    /// Fixes to refuse (by index into `fixes`), each with the reason.
+    /// - `before`: the round's input texts of the files it changed; `after`: their new texts;
+    /// - `project`: every file of the project as it stands after the round.
+    func violations(fixes: [Fix], applied: [Int], before: [String: SourceText], after: [String: SourceText],
+                    project: [SourceText]) -> [Int: String] {
+        var trees = TreeCache(parser: parser)
+        var changed: [(callable: Callable, old: Signature)] = []
+        for (path, new) in after.sorted(by: { $0.key < $1.key }) {
+            guard let old = before[path], let oldModel = trees.model(old, key: "old:" + path),
+                  let newModel = trees.model(new, key: path) else { continue }
+            let module = ModuleImports.moduleName(forFile: path)
+            let oldCallables = callables(in: oldModel, path: path, module: module)
+            for callable in callables(in: newModel, path: path, module: module) {
+                guard let previous = oldCallables[callable.key], previous.signature != callable.value.signature else { continue }
+                var moved = callable.value
+                moved.header = previous.header
+                moved.sitesBefore = previous.sitesAfter
+                changed.append((moved, previous.signature))
+            }
+        }
+        guard !changed.isEmpty else { return [:] }
+
+        var reasons: [ObjectIdentifier: String] = [:]
+        for (index, entry) in changed.enumerated() {
+            if let repeated = entry.callable.signature.repeatedName {
+                reasons[ObjectIdentifier(entry.callable.scope)] =
+                    "`\(entry.callable.scope.qualifiedName)` would have two parameters named `\(repeated)`"
+                continue
+            }
+            if let reason = launcherReason(entry.callable, old: entry.old) {
+                reasons[ObjectIdentifier(entry.callable.scope)] = reason
+                continue
+            }
+            var callable = entry.callable
+            if callable.isInitializer {
+                callable.classes = subclasses(of: callable, in: project, trees: &trees)
+                callable.fullNames = Set(callable.classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
+                callable.calledAs = Set(callable.classes.map(\.name))
+            } else {
+                callable.fullNames = [callable.module + "." + callable.scope.qualifiedName]
+            }
+            changed[index].callable = callable
+            if let reason = firstBrokenCall(of: callable, old: entry.old, before: before, project: project, trees: &trees) {
+                reasons[ObjectIdentifier(entry.callable.scope)] = reason
+            }
+        }
+        var result: [Int: String] = [:]
+        for (callable, _) in changed {
+            guard let reason = reasons[ObjectIdentifier(callable.scope)] else { continue }
+            for index in applied {
+                let touchesHeader = fixes[index].edits[callable.path, default: []].contains { edit in
+                    edit.range.start <= callable.header.end && edit.range.end >= callable.header.start
+                }
+                if touchesHeader { result[index] = result[index] ?? reason }
+            }
+        }
+        return result
+    }
+
+    // MARK: Definitions
+
+    /// The functions of a file by a key stable across the round (qualified name and ordinal).
+    private func callables(in model: SemanticModel, path: String, module: String) -> [String: Callable] {
+        var result: [String: Callable] = [:]
+        var ordinals: [String: Int] = [:]
+        for scope in model.scopes where scope.kind == .function {
+            guard let name = scope.name, let parameters = scope.node.child(.parameters),
+                  let signature = Signature(parameters: parameters) else { continue }
+            let ordinal = ordinals[scope.qualifiedName, default: 0]
+            ordinals[scope.qualifiedName] = ordinal + 1
+            let isInitializer = name == "__init__" && scope.parent?.kind == .classBody
+            let calledAs = isInitializer ? scope.parent?.name ?? name : name
+            let decorators = model.decoratorNames(of: scope)
+            let launcher: String? = !model.isEntryPointFunction(scope) ? nil
+                : name.hasPrefix("test") || decorators.contains(where: { $0.hasPrefix("pytest.fixture") }) ? "pytest"
+                : name == "main" ? "its launcher" : "unittest"
+            let sites = [scope.node.byteRange] + (isInitializer ? [scope.parent?.node.byteRange].compactMap { $0 } : [])
+            result["\(scope.qualifiedName)#\(ordinal)"] = Callable(
+                path: path, module: module, scope: scope, signature: signature, header: parameters.byteRange,
+                sitesAfter: Set(sites), calledAs: [calledAs], isInitializer: isInitializer,
+                isStatic: decorators.contains("staticmethod"), launcher: launcher,
+                parametrized: model.parametrizedNames(of: scope))
+        }
+        return result
+    }
+
+    /// Classes anywhere in the project that inherit `callable`'s `__init__` (they define none),
+    /// directly or through each other: their instantiations run it too; the class itself first.
+    private func subclasses(of callable: Callable, in project: [SourceText], trees: inout TreeCache) -> Set<ClassDefinition> {
+        guard callable.isInitializer, let base = callable.scope.parent?.name else { return [] }
+        var classes: Set<ClassDefinition> = [ClassDefinition(path: callable.path, name: base)]
+        var frontier = [base]
+        while let parent = frontier.popLast() {
+            for source in project where Prefilter.containsWord(source.bytes, Array(parent.utf8)) {
+                guard let model = trees.model(source, key: source.path) else { continue }
+                for scope in model.scopes where scope.kind == .classBody && scope.parent?.kind == .module {
+                    guard let name = scope.name, !classes.contains(ClassDefinition(path: source.path, name: name)),
+                          let bases = scope.node.child(.superclasses), let owner = scope.parent,
+                          bases.namedChildren.contains(where: { Self.denotes($0, oneOf: classes, in: model, scope: owner) }),
+                          !scope.children.contains(where: { $0.kind == .function && $0.name == "__init__" }) else { continue }
+                    classes.insert(ClassDefinition(path: source.path, name: name))
+                    frontier.append(name)
+                }
+            }
+        }
+        return classes
+    }
+
+    // MARK: Calls
+
+    /// The first call in the project that bound the old signature and does not bind the new one
+    /// the same way, described; nil when every call still binds.
+    private func firstBrokenCall(of callable: Callable, old: Signature, before: [String: SourceText],
+                                 project: [SourceText], trees: inout TreeCache) -> String? {
+        for source in project where callable.calledAs.contains(where: { Prefilter.containsWord(source.bytes, Array($0.utf8)) }) {
+            guard let model = trees.model(source, key: source.path) else { continue }
+            let oldModel = before[source.path].flatMap { trees.model($0, key: "old:" + source.path) }
+            let calls = candidateCalls(of: callable, in: model, sites: callable.sitesAfter)
+            let oldCalls = oldModel.map { candidateCalls(of: callable, in: $0, sites: callable.sitesBefore) }
+            for (ordinal, candidate) in calls.enumerated() {
+                guard let arguments = CallArguments(call: candidate.call) else { continue }
+                // The same call before the round: the one at the same place among calls spelt alike.
+                let previous = oldCalls.map { list in
+                    list.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
+                } ?? nil
+                let sameSpelling = calls.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
+                let position = sameSpelling.firstIndex { $0.call == candidate.call } ?? ordinal
+                let oldArguments: CallArguments
+                if let previous {
+                    guard position < previous.count, let found = CallArguments(call: previous[position].call) else { continue }
+                    oldArguments = found
+                } else {
+                    oldArguments = arguments
+                }
+                let place = "\(source.path):\(candidate.call.startPosition.line)"
+                let receiver = candidate.passesReceiver
+                let wasBound = old.bind(receiver ? oldArguments.withReceiver() : oldArguments)
+                let isBound = callable.signature.bind(receiver ? arguments.withReceiver() : arguments)
+                if let problem = Self.difference(was: wasBound, is: isBound, old: old, new: callable.signature,
+                                                 arguments: arguments) {
+                    return "the call at \(place) \(problem)"
+                }
+            }
+        }
+        return nil
+    }
+
+    private struct Candidate {
+        let call: Node
+        /// `obj.method(…)` and `Class(…)`: the function's first parameter is the receiver.
+        let passesReceiver: Bool
+    }
+
+    /// Calls in `model` that may run `callable`: those spelling one of its names that resolve to
+    /// it through the file's imports (or a package re-exporting it), or that rekey cannot resolve
+    /// at all (`obj.method(…)` on an object of unknown type). `sites` are its definition's ranges
+    /// in `model`, for calls in its own file.
+    private func candidateCalls(of callable: Callable, in model: SemanticModel, sites: Set<ByteRange>) -> [Candidate] {
+        let path = model.source.path
+        let module = ModuleImports.moduleName(forFile: path)
+        var result: [Candidate] = []
+        for (call, scope) in model.calls {
+            guard let callee = call.child(.function) else { continue }
+            switch callee.kind {
+            case "identifier":
+                guard callable.calledAs.contains(callee.text) else { continue }
+                let bindings = model.bindings(of: callee.text, from: scope)
+                let reaches = bindings.contains { binding in
+                    switch binding.kind {
+                    case .functionDefinition, .classDefinition:
+                        // Defined in this file: the function itself, or (for `__init__`) a subclass.
+                        return path == callable.path && sites.contains(binding.site.byteRange)
+                            || callable.classes.contains(ClassDefinition(path: path, name: binding.name))
+                    default:
+                        guard let imported = binding.importedName else { return true }  // a variable: cannot tell
+                        return Self.reaches(Self.absolute(imported, path: path, module: module), callable.fullNames)
+                    }
+                }
+                // A method is a plain name only inside its class body; a class call passes the instance.
+                if reaches {
+                    result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
+                }
+            case "attribute":
+                guard let attribute = callee.child(.attribute)?.text, let object = callee.child(.object) else { continue }
+                if callable.calledAs.contains(attribute) {
+                    // `mod.f(…)`, `pkg.Model(…)`: resolved through imports, it must be this one.
+                    if let qualified = model.qualifiedName(of: callee, in: scope) {
+                        guard Self.reaches(Self.absolute(qualified, path: path, module: module), callable.fullNames) else { continue }
+                        result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
+                        continue
+                    }
+                    // `obj.method(…)` on an object rekey cannot type: any method of that name may run.
+                    guard callable.isMethod, !callable.isInitializer else { continue }
+                    let throughClass = object.kind == "identifier" && object.text == callable.scope.parent?.name
+                    result.append(Candidate(call: call, passesReceiver: !callable.isStatic && !throughClass))
+                } else if callable.isInitializer, attribute == "__init__", Self.isSuperCall(object),
+                          let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
+                          let bases = owner.node.child(.superclasses),
+                          bases.namedChildren.contains(where: {
+                              Self.denotes($0, oneOf: callable.classes, in: model, scope: owner.parent ?? model.moduleScope)
+                          }) {
+                    // `super().__init__(…)` in a subclass (or the class itself) may run it.
+                    result.append(Candidate(call: call, passesReceiver: true))
+                }
+            default:
+                continue
+            }
+        }
+        return result
+    }
+
+    /// Whether a base-class expression names one of `classes` through the file's own classes or imports.
+    private static func denotes(_ base: Node, oneOf classes: Set<ClassDefinition>, in model: SemanticModel,
+                                scope: Scope) -> Bool {
+        let path = model.source.path
+        let module = ModuleImports.moduleName(forFile: path)
+        let dotted = Set(classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
+        if base.kind == "identifier" {
+            return model.bindings(of: base.text, from: scope).contains { binding in
+                if binding.kind == .classDefinition { return classes.contains(ClassDefinition(path: path, name: binding.name)) }
+                return binding.importedName.map { reaches(absolute($0, path: path, module: module), dotted) } ?? false
+            }
+        }
+        guard base.kind == "attribute", let qualified = model.qualifiedName(of: base, in: scope) else { return false }
+        return reaches(absolute(qualified, path: path, module: module), dotted)
+    }
+
+    /// `name` is one of `targets`, or a package above one re-exports it (`pkg.f` for `pkg.sub.mod.f`).
+    private static func reaches(_ name: String, _ targets: Set<String>) -> Bool {
+        if targets.contains(name) { return true }
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        let package = name[..<dot], member = name[name.index(after: dot)...]
+        return targets.contains { target in
+            target.hasPrefix(package + ".") && target.hasSuffix("." + member)
+        }
+    }
+
+    /// An imported name with relative imports resolved from the importing file.
+    private static func absolute(_ name: String, path: String, module: String) -> String {
+        name.hasPrefix(".") ? ModuleImports.resolve(name, package: ModuleImports.package(of: path, moduleName: module)) : name
+    }
+
+    /// Why a call's binding changed for the worse, or nil when it means what it meant.
+    private static func difference(was: BindingResult, is now: BindingResult, old: Signature, new: Signature,
+                                   arguments: CallArguments) -> String? {
+        switch (was, now) {
+        case (.failed, _):
+            // It did not bind before: not a call of this function (or broken already).
+            return nil
+        case (_, .failed(let reason)):
+            return "would no longer bind: \(reason)"
+        case (.bound(let before), .bound(let after)):
+            for (slot, argument) in before.sorted(by: { $0.key < $1.key }) where after[slot] != argument {
+                if let moved = after.first(where: { $0.value == argument })?.key {
+                    return "would pass `\(argument)` to `\(moved)` instead of `\(slot)`"
+                }
+                return "would no longer pass `\(argument)` to `\(slot)`"
+            }
+            return nil
+        default:
+            // `*x`/`**x`: only a change that leaves positions alone and is passed by name is provable.
+            return splatProblem(old: old, new: new, arguments: arguments)
+        }
+    }
+
+    private static func splatProblem(old: Signature, new: Signature, arguments: CallArguments) -> String? {
+        func positions(_ signature: Signature) -> [Signature.Parameter] {
+            signature.parameters.filter { $0.kind != .keywordOnly && $0.kind != .variadicKeyword }
+        }
+        if arguments.unpacksPositional, positions(old) != positions(new) {
+            return "unpacks `*` arguments, whose positions the new signature changes"
+        }
+        let passed = Set(arguments.keywords.map { Signature.normalised($0.name) })
+        let oldNames = Set(old.parameters.map(\.name))
+        for parameter in new.parameters where !oldNames.contains(parameter.name) || (parameter.isRequired && !old.requiredNames.contains(parameter.name)) {
+            if arguments.unpacksKeywords && !passed.contains(parameter.name) {
+                return "unpacks `**` arguments, which may or may not hold `\(parameter.name)`"
+            }
+            if parameter.isRequired && !passed.contains(parameter.name) && !arguments.unpacksKeywords {
+                return "unpacks its arguments without passing `\(parameter.name)`"
+            }
+        }
+        return nil
+    }
+
+    // MARK: Launchers
+
+    /// Why the new signature would break the launcher's call of `callable`, if one runs it.
+    private func launcherReason(_ callable: Callable, old: Signature) -> String? {
+        guard let launcher = callable.launcher,
+              let gained = callable.signature.requiredNames.subtracting(old.requiredNames).subtracting(callable.parametrized)
+                .sorted().first else { return nil }
+        let consequence = launcher == "pytest" ? "which would look for a fixture named `\(gained)`" : "which would not pass `\(gained)`"
+        return "`\(callable.scope.qualifiedName)` is run by \(launcher), \(consequence)"
+    }
+
+    private static func isSuperCall(_ node: Node) -> Bool {
+        node.kind == "call" && node.child(.function)?.text == "super"
+    }
+
+}
+
+/// Parsed texts of one round, each parsed once.
+private struct TreeCache {
+    let parser: PythonParser
+    private var models: [String: SemanticModel?] = [:]
+
+    init(parser: PythonParser) {
+        self.parser = parser
+    }
+
+    mutating func model(_ source: SourceText, key: String) -> SemanticModel? {
+        if let known = models[key] { return known }
+        let model = (try? parser.parse(source)).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
+        models[key] = model
+        return model
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import RekeyDriver
+import Testing
+
+/// Scripts and exported notebooks have no import time: a key made at their top level is the run's
+/// own (no RK001, no RK002), while the reuse rules still apply. A module the project imports, a
+/// library module and a test module are not scripts.
+@Suite struct ScriptFilesTests {
+    let program = """
+        import jax
+
+        key = jax.random.PRNGKey(0)
+        key, sub = jax.random.split(key)
+        print(jax.random.normal(sub, (3,)))
+
+        """
+
+    func codes(_ files: [String: String], checking target: String) throws -> Set<String> {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-scripts-\(UUID().uuidString)")
+        for (path, text) in files.merging(["pyproject.toml": ""], uniquingKeysWith: { first, _ in first }) {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(jobs: 1)).check(paths: [root.appendingPathComponent(target).path])
+        return Set(report.findings.map(\.code.rawValue))
+    }
+
+    @Test func anExampleScriptHasNoImportTime() throws {
+        #expect(try codes(["examples/train.py": program], checking: "examples/train.py").isEmpty)
+    }
+
+    @Test func aFileOutsideAnyPackageThatRunsCodeIsAScript() throws {
+        #expect(try codes(["train.py": program], checking: "train.py").isEmpty)
+    }
+
+    @Test func aCellMarkedFileInAPackageIsAScript() throws {
+        #expect(try codes(["pkg/__init__.py": "", "pkg/explore.py": "# %%\n" + program], checking: "pkg/explore.py").isEmpty)
+    }
+
+    @Test func aLibraryModuleHasAnImportTime() throws {
+        #expect(try codes(["pkg/__init__.py": "", "pkg/lib.py": program], checking: "pkg/lib.py").contains("RK001"))
+    }
+
+    @Test func aScriptAnotherModuleImportsIsAModule() throws {
+        let codes = try codes(["train.py": program, "main.py": "import train\n"], checking: "train.py")
+        #expect(codes.contains("RK001") && codes.contains("RK002"))
+    }
+
+    @Test func aTestModuleIsNotAScript() throws {
+        #expect(try codes(["tests/test_model.py": program], checking: "tests/test_model.py").contains("RK001"))
+    }
+
+    @Test func reuseIsStillReuseInAScript() throws {
+        let reuse = "import jax\n\nkey = jax.random.PRNGKey(0)\nprint(jax.random.normal(key), jax.random.normal(key))\n"
+        #expect(try codes(["examples/reuse.py": reuse], checking: "examples/reuse.py") == ["RK004"])
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import RekeyEdits
+import RekeySyntax
+import Testing
+@testable import RekeyDriver
+
+/// The guard judges a round by its texts alone: these fixes are made by hand, so each test shows
+/// what the guard refuses whatever pass proposed the edit. The cases are the breakages seen on
+/// real projects (dynamax 1.0.3) and in the reliability issue's reproducers.
+@Suite struct SignatureGuardTests {
+    /// A project on disk (module names come from its `__init__.py` files) and one fix per entry
+    /// of `fixes`: in each file, the first occurrence of `old` becomes `new`.
+    struct Round {
+        let root: URL
+        let before: [String: SourceText]
+        let fixes: [Fix]
+
+        init(files: [String: String], fixes: [[(file: String, old: String, new: String)]]) throws {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-guard-\(UUID().uuidString)")
+            self.root = root
+            var before: [String: SourceText] = [:]
+            for (name, text) in files {
+                let url = root.appendingPathComponent(name)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+                before[url.path] = SourceText(path: url.path, text: text)
+            }
+            self.before = before
+            self.fixes = try fixes.map { replacements in
+                var edits: [String: [Edit]] = [:]
+                for (file, old, new) in replacements {
+                    let path = root.appendingPathComponent(file).path
+                    let text = try #require(files[file])
+                    let range = try #require(text.range(of: old), "`\(old)` is not in \(file)")
+                    let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
+                    edits[path, default: []].append(.replacement(ByteRange(start, start + old.utf8.count), with: new))
+                }
+                return Fix(title: "hand-made", applicability: .safe, edits: edits)
+            }
+        }
+
+        /// The refused fixes' indices and reasons (paths relative to the project).
+        func violations() throws -> [Int: String] {
+            let parser = try PythonParser()
+            let application = FixApplier.apply(fixes, to: before, parser: parser)
+            #expect(application.applied.count == fixes.count, "a hand-made fix does not apply")
+            let project = before.map { application.changed[$0.key] ?? $0.value }
+            let found = SignatureGuard(parser: parser).violations(
+                fixes: fixes, applied: application.applied, before: before, after: application.changed, project: project)
+            return found.mapValues { $0.replacingOccurrences(of: root.path + "/", with: "") }
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: root) }
+    }
+
+    @Test func aPositionalArgumentThatWouldSlideOntoAnotherParameter() throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/inference.py": "import jax\n\n\ndef rbpfilter(n, params, key=jax.random.PRNGKey(0), inputs=None):\n    return n\n",
+            "pkg/inference_test.py": "from pkg.inference import rbpfilter\n\n\ndef test_it():\n    rbpfilter(1, 2, k)\n",
+        ], fixes: [[
+            ("pkg/inference.py", "key=jax.random.PRNGKey(0), inputs=None", "inputs=None, *, key"),
+            ("pkg/inference_test.py", "rbpfilter(1, 2, k)", "rbpfilter(1, 2, k, key=jax.random.PRNGKey(0))"),
+        ]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at pkg/inference_test.py:5 would pass `k` to `inputs` instead of `key`"])
+    }
+
+    @Test func aCallerInAnotherFileThroughAnObjectOfASubclass() throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/ssm.py": "import jax\n\n\nclass SSM:\n    def fit(self, data, key=jax.random.PRNGKey(0)):\n        return data\n",
+            "pkg/hmm.py": "from pkg.ssm import SSM\n\n\nclass HMM(SSM):\n    pass\n",
+            "tests/test_hmm.py": "from pkg.hmm import HMM\n\n\ndef test_fit():\n    model = HMM()\n    model.fit([1])\n",
+        ], fixes: [[("pkg/ssm.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at tests/test_hmm.py:6 would no longer bind: it does not pass `key`"])
+    }
+
+    @Test func everyCallerUpdatedPasses() throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/ssm.py": "import jax\n\n\nclass SSM:\n    def fit(self, data, key=jax.random.PRNGKey(0)):\n        return data\n",
+            "tests/test_hmm.py": "from pkg.ssm import SSM\n\n\ndef test_fit():\n    SSM().fit([1])\n",
+        ], fixes: [[
+            ("pkg/ssm.py", "key=jax.random.PRNGKey(0)", "*, key"),
+            ("tests/test_hmm.py", "fit([1])", "fit([1], key=key)"),
+        ]])
+        defer { round.remove() }
+        #expect(try round.violations().isEmpty)
+    }
+
+    @Test func aTestFunctionMustNotGainARequiredParameter() throws {
+        let round = try Round(files: [
+            "tests/test_models.py": "import jax.random as jr\n\n\ndef test_fit(key=jr.PRNGKey(0), n=3):\n    assert n\n",
+        ], fixes: [[("tests/test_models.py", "key=jr.PRNGKey(0), n=3", "n=3, *, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "`test_fit` is run by pytest, which would look for a fixture named `key`"])
+    }
+
+    @Test func aKeywordTheFunctionCollectedInKwargsWouldBeRepeated() throws {
+        // `def f(**kw)` reading a module key, called as `f(key=1)`: adding `*, key` and passing
+        // `key=key` repeats the keyword (CPython: "keyword argument repeated").
+        let round = try Round(files: [
+            "m.py": "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef f(**kw):\n    return jax.random.normal(KEY)\n\n\ndef main():\n    f(key=1)\n",
+        ], fixes: [[
+            ("m.py", "def f(**kw):", "def f(*, key, **kw):"),
+            ("m.py", "f(key=1)", "f(key=1, key=key)"),
+        ]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at m.py:11 would no longer bind: it repeats the keyword argument `key`"])
+    }
+
+    @Test func aFullwidthParameterIsTheSameName() throws {
+        let round = try Round(files: [
+            "m.py": "def f(x, ｋｅｙ=None):\n    return x\n\n\ndef main():\n    f(1)\n",
+        ], fixes: [[
+            ("m.py", "def f(x, ｋｅｙ=None):", "def f(x, ｋｅｙ=None, *, key):"),
+            ("m.py", "f(1)", "f(1, key=k)"),
+        ]])
+        defer { round.remove() }
+        let parser = try PythonParser()
+        let tree = try parser.parse(SourceText(path: "m.py", text: "def f(x, ｋｅｙ=None, *, key): pass\n"))
+        // tree-sitter accepts what CPython refuses ("duplicate argument 'key'").
+        #expect(!tree.hasError)
+        #expect(try round.violations() == [0: "`f` would have two parameters named `key`"])
+    }
+
+    @Test func aNameImportedFromAnotherLibraryIsNotACaller() throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/ops.py": "import jax\n\n\ndef split(x, key=jax.random.PRNGKey(0)):\n    return x\n",
+            "pkg/use.py": "from jax.random import split\n\n\ndef g(k):\n    return split(k)\n",
+        ], fixes: [[("pkg/ops.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations().isEmpty)
+    }
+
+    @Test func unpackedArgumentsThatMayNoLongerBind() throws {
+        let round = try Round(files: [
+            "m.py": "import jax\n\n\ndef f(a, key=jax.random.PRNGKey(0), b=1):\n    return a\n\n\ndef g(*xs):\n    return f(*xs)\n",
+        ], fixes: [[("m.py", "key=jax.random.PRNGKey(0), b=1", "b=1, *, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at m.py:9 unpacks `*` arguments, whose positions the new signature changes"])
+    }
+
+    @Test func aClassOfTheSameNameInAnotherScriptIsNotACaller() throws {
+        let round = try Round(files: [
+            "a/model.py": "import jax\n\n\nclass MLP:\n    def __init__(self, key=jax.random.PRNGKey(0)):\n        self.key = key\n",
+            "b/model.py": "class MLP:\n    def __init__(self):\n        pass\n\n\nMLP()\n",
+        ], fixes: [[("a/model.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations().isEmpty)
+    }
+
+    @Test func aSubclassInstantiatedElsewhereRunsTheBaseInit() throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/base.py": "import jax\n\n\nclass Layer:\n    def __init__(self, n, key=jax.random.PRNGKey(0)):\n        self.n = n\n",
+            "pkg/dense.py": "from .base import Layer\n\n\nclass Dense(Layer):\n    pass\n",
+            "pkg/net.py": "from pkg import dense\n\n\ndef build():\n    return dense.Dense(3)\n",
+        ], fixes: [[("pkg/base.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at pkg/net.py:5 would no longer bind: it does not pass `key`"])
+    }
+}

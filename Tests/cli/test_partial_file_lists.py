@@ -1,0 +1,91 @@
+"""`rekey fix FILE` on one file of a project, as pre-commit runs it (cwd = the repository, the
+staged files as arguments): callers in the other files must keep working.
+
+rekey finds the project root (pyproject.toml, setup.py, setup.cfg or .git) and reads the rest of
+the project for callers; a fix that would have to edit a file not given is refused with the reason
+(issue 8, item 10). The judge is the project's own test, run with pytest before and after.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from rekey_cli import rekey_path_or_skip, run_rekey
+
+rekey_path_or_skip()
+
+LIBRARY = '''\
+import jax
+
+KEY = jax.random.PRNGKey(0)
+
+
+def noise(x):
+    return x + jax.random.normal(KEY)
+'''
+
+LOCAL_DEFAULT = '''\
+import jax
+
+
+def noise(x, key=jax.random.PRNGKey(0)):
+    return x + jax.random.normal(key)
+'''
+
+TEST = '''\
+from pkg.a import noise
+
+
+def test_noise():
+    assert noise(1.0).shape == ()
+'''
+
+
+def make_repo(root: Path, library: str) -> Path:
+    (root / "pkg").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\n')
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "a.py").write_text(library)
+    (root / "tests" / "test_a.py").write_text(TEST)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def project_tests_pass(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=root,
+                          capture_output=True, text=True, env={"PYTHONPATH": str(root), "JAX_PLATFORMS": "cpu",
+                                                               "PATH": "/usr/bin:/bin"})
+
+
+def test_a_fix_needing_another_file_is_refused(rekey: Path, tmp_path: Path):
+    repo = make_repo(tmp_path / "repo", LIBRARY)
+    before = (repo / "pkg" / "a.py").read_text()
+    result = run_rekey(rekey, ["fix", "--unsafe-fixes", "pkg/a.py"], cwd=repo)
+    assert (repo / "pkg" / "a.py").read_text() == before, result.describe()
+    assert "tests/test_a.py, which is not among the files given" in result.stderr, result.describe()
+    assert project_tests_pass(repo).returncode == 0
+
+
+def test_both_files_given_are_fixed_together(rekey: Path, tmp_path: Path):
+    repo = make_repo(tmp_path / "repo", LIBRARY)
+    result = run_rekey(rekey, ["fix", "--unsafe-fixes", "pkg/a.py", "tests/test_a.py"], cwd=repo)
+    assert result.returncode == 0, result.describe()
+    assert "KEY" not in (repo / "pkg" / "a.py").read_text()
+    assert "key=" in (repo / "tests" / "test_a.py").read_text()
+    run = project_tests_pass(repo)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_fix_within_the_file_keeps_the_callers_working(rekey: Path, tmp_path: Path):
+    # The caller omits the key: the fix would add it to tests/test_a.py, which was not given.
+    repo = make_repo(tmp_path / "repo", LOCAL_DEFAULT)
+    (repo / "tests" / "test_a.py").write_text(TEST.replace("noise(1.0)", "noise(1.0, k)").replace(
+        "def test_noise():", "def test_noise():\n    import jax\n    k = jax.random.PRNGKey(1)"))
+    result = run_rekey(rekey, ["fix", "--unsafe-fixes", "pkg/a.py"], cwd=repo)
+    assert result.returncode == 0, result.describe()
+    assert "def noise(x, key):" in (repo / "pkg" / "a.py").read_text(), result.describe()
+    run = project_tests_pass(repo)
+    assert run.returncode == 0, run.stdout + run.stderr
