@@ -365,6 +365,11 @@ public struct Engine {
         } catch {
             return FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)])
         }
+        // Before the prefilter, whose ASCII cues cannot match UTF-16 text.
+        if let problem = SourceText.wideEncodingOrNul(in: bytes) {
+            return FileState(path: path, original: bytes, current: nil,
+                             diagnostics: [Diagnostic(path: path, message: "skipped: \(problem)")])
+        }
         guard !options.prefilter || Prefilter.mayMatter(bytes) else {
             return FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
         }
