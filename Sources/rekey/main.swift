@@ -124,10 +124,9 @@ struct Check: ParsableCommand {
         var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
         options.prefilter = !noPrefilter
         let report = Engine(options: options).check(paths: paths.paths)
-        print(outputFormat.render(findings: report.findings, diagnostics: report.diagnostics,
-                                  unsafeFixesEnabled: fixOptions.unsafeFixes,
-                                  workingDirectory: FileManager.default.currentDirectoryPath),
-              terminator: "")
+        Console.write(outputFormat.render(findings: report.findings, diagnostics: report.diagnostics,
+                                          unsafeFixesEnabled: fixOptions.unsafeFixes,
+                                          workingDirectory: FileManager.default.currentDirectoryPath), to: .output)
         try finish(diagnostics: report.diagnostics, findings: !report.findings.isEmpty)
     }
 }
@@ -164,10 +163,10 @@ struct Diff: ParsableCommand {
         let engine = try migration.engine()
         let report = engine.fix(paths: migration.paths.paths)
         for change in report.changes {
-            print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
+            Console.write(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), to: .output)
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
-        FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
+        Console.write(TextReport.fixSummary(outcome), to: .error)
         var diagnostics = report.diagnostics
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
@@ -206,7 +205,7 @@ struct Fix: ParsableCommand {
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: true,
                                  diagnostics: diagnostics, unwrittenFiles: unwritten)
-        FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
+        Console.write(TextReport.fixSummary(outcome), to: .error)
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
@@ -244,10 +243,11 @@ struct RuleCommand: ParsableCommand {
 
     func run() throws {
         if all {
-            print(format == .markdown ? RuleCatalog.migrationGuide : RuleCatalog.index, terminator: "")
+            Console.write(format == .markdown ? RuleCatalog.migrationGuide : RuleCatalog.index, to: .output)
         } else if let code, let info = RuleCatalog.all.first(where: { $0.code == RuleCode(code.uppercased()) }) {
-            print(info.helpMarkdown, terminator: "")
+            Console.write(info.helpMarkdown, to: .output)
         }
+        try finish(diagnostics: [], findings: false)
     }
 }
 
@@ -270,18 +270,54 @@ struct SyntaxCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(path): \(error)")
         }
-        print(try PythonParser().parse(source).root.prettySExpression)
+        // Within the parser's limits: some inputs past them crash tree-sitter itself.
+        let tree: SyntaxTree
+        do {
+            tree = try PythonParser().parseWithinLimits(source)
+        } catch let problem as SourceProblem {
+            throw ValidationError("\(path): \(problem)")
+        }
+        Console.write(tree.root.prettySExpression + "\n", to: .output)
+        try finish(diagnostics: [], findings: false)
     }
 }
 
 /// Prints diagnostics to standard error and picks the exit status: an input that could not be
-/// read, parsed or written is status 2, ahead of findings (status 1).
+/// read, parsed or written, or an output that could not be written, is status 2, ahead of
+/// findings (status 1).
 func finish(diagnostics: [Diagnostic], findings: Bool) throws {
     for diagnostic in diagnostics.sorted() {
-        FileHandle.standardError.write(Data("rekey: \(diagnostic)\n".utf8))
+        Console.write("rekey: \(diagnostic)\n", to: .error)
     }
-    if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(Status.usageOrIOError) }
+    if Console.reportFailures() || diagnostics.contains(where: { $0.severity == .error }) {
+        throw ExitCode(Status.usageOrIOError)
+    }
     if findings { throw ExitCode(Status.findings) }
+}
+
+/// Standard output and error for the run: every write is attempted, and a failure of either
+/// stream (a full disk, a closed descriptor) is remembered so the run ends with status 2 and
+/// says why (on standard error, if that still works) instead of losing output silently.
+enum Console {
+    nonisolated(unsafe) private static var failures: [StandardStream.Failure] = []
+
+    static func write(_ text: String, to stream: StandardStream) {
+        guard !text.isEmpty else { return }
+        do {
+            try stream.write(text)
+        } catch {
+            if !failures.contains(where: { $0.stream == error.stream }) { failures.append(error) }
+        }
+    }
+
+    /// Reports the failed streams on standard error; true if any write failed.
+    static func reportFailures() -> Bool {
+        let failed = failures
+        for failure in failed where failure.stream == .output {
+            write("rekey: error: \(failure)\n", to: .error)
+        }
+        return !failures.isEmpty
+    }
 }
 
 /// Paths in a patch are relative, without a leading `./`, so `git apply` and `patch -p1` find them.
@@ -295,15 +331,38 @@ func patchPath(_ path: String) -> String {
     return path
 }
 
+/// An argument before `--` that starts with one `-` and is not `-h`: rekey has no other short
+/// options, and ArgumentParser would read `-dash.py` as the flags `-d -a -s -h …` and show the
+/// help (exit 0) instead of checking anything.
+func pathTakenForFlags(in arguments: [String]) -> String? {
+    for argument in arguments.dropFirst() {
+        if argument == "--" { return nil }
+        if argument.count > 1, argument.hasPrefix("-"), !argument.hasPrefix("--"), argument != "-h" { return argument }
+    }
+    return nil
+}
+
+StandardStream.secureDescriptors()
+if let argument = pathTakenForFlags(in: CommandLine.arguments) {
+    Console.write("Error: '\(argument)' is not an option. To name a file that starts with '-', put '--' "
+                  + "before it (rekey check -- \(argument)) or write ./\(argument)\n", to: .error)
+    exit(Status.usageOrIOError)
+}
 do {
     var command = try Rekey.parseAsRoot()
     try command.run()
 } catch {
     let code = Rekey.exitCode(for: error)
+    let message = Rekey.fullMessage(for: error)
     if code == .validationFailure {
         // ArgumentParser uses EX_USAGE (64); rekey documents 2 for usage errors, like most linters.
-        FileHandle.standardError.write(Data((Rekey.fullMessage(for: error) + "\n").utf8))
+        Console.write(message + "\n", to: .error)
         exit(Status.usageOrIOError)
+    }
+    if code == .success {
+        // --help and --version: their text is the output, and losing it is an error too.
+        if !message.isEmpty { Console.write(message + "\n", to: .output) }
+        exit(Console.reportFailures() ? Status.usageOrIOError : Status.clean)
     }
     Rekey.exit(withError: error)
 }
