@@ -68,6 +68,41 @@ public struct Engine {
         public var refusals: [FixRefusal] = []
         /// Public names the applied fixes changed (see ``Fix/publicAPI``), sorted.
         public var publicAPIChanges: [String] = []
+        /// Every fix applied, in order: its rule, the files it edits, the public names it changes.
+        public var appliedFixes: [AppliedFix] = []
+        /// The findings of each changed file as read, before any fix: what is left in it when
+        /// `fix` cannot write it.
+        public var findingsAsRead: [String: [Finding]] = [:]
+
+        /// The changed files in groups that must be written together: two files are in one group
+        /// when a fix applied edits both (directly, or through other files of the group).
+        public var writeUnits: [[FileChange]] {
+            var group = Dictionary(uniqueKeysWithValues: changes.map { ($0.path, $0.path) })
+            func root(_ path: String) -> String {
+                var current = path
+                while let parent = group[current], parent != current { current = parent }
+                return current
+            }
+            for fix in appliedFixes {
+                let paths = fix.paths.filter { group[$0] != nil }
+                for path in paths.dropFirst() { group[root(path)] = root(paths[0]) }
+            }
+            var units: [String: [FileChange]] = [:]
+            var order: [String] = []
+            for change in changes {
+                let key = root(change.path)
+                if units[key] == nil { order.append(key) }
+                units[key, default: []].append(change)
+            }
+            return order.map { units[$0]! }
+        }
+    }
+
+    /// A fix the loop applied.
+    public struct AppliedFix: Sendable {
+        public let code: RuleCode
+        public let paths: [String]
+        public let publicAPI: [String]
     }
 
     public let options: Options
@@ -138,6 +173,7 @@ public struct Engine {
 
     private func fixOnThisThread(paths: [String]) -> FixReport {
         var (states, discovery, facts) = load(paths)
+        let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
         var report = FixReport()
         report.diagnostics = discovery
         let parser = try! PythonParser()
@@ -199,6 +235,8 @@ public struct Engine {
             for index in application.applied {
                 report.applied[candidates[index].code, default: 0] += 1
                 report.publicAPIChanges = Array(Set(report.publicAPIChanges).union(fixes[index].publicAPI)).sorted()
+                report.appliedFixes.append(AppliedFix(code: candidates[index].code, paths: fixes[index].edits.keys.sorted(),
+                                                      publicAPI: fixes[index].publicAPI))
             }
             var touched: [Int] = []
             for (path, text) in application.changed {
@@ -221,6 +259,7 @@ public struct Engine {
             let state = states[index]
             guard let current = state.current, current.bytes != state.original else { continue }
             report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
+            report.findingsAsRead[state.path] = findingsAsRead[state.path] ?? []
         }
         for state in states where !state.isContext {
             report.remaining += state.findings

@@ -16,6 +16,8 @@ public struct FileDiscovery {
     public struct Result {
         public var files: [String] = []
         public var diagnostics: [Diagnostic] = []
+        /// Journals of interrupted commits met in the walk (see `TransactionJournal`).
+        public var journals: [String] = []
     }
 
     static let skippedDirectories: Set<String> = ["__pycache__", "build", "venv", "site-packages-build"]
@@ -65,7 +67,13 @@ public struct FileDiscovery {
             result.diagnostics.append(Diagnostic(path: directory, message: "cannot list directory: \(error.reason)"))
             return
         }
-        for entry in entries where entry.rawName.first != UInt8(ascii: ".") {
+        for entry in entries {
+            if entry.rawName.first == UInt8(ascii: ".") {
+                if let name = entry.name, TransactionJournal.isJournalName(name) {
+                    result.journals.append((directory as NSString).appendingPathComponent(name))
+                }
+                continue
+            }
             guard let name = entry.name else {
                 if entry.rawName.ends(with: Array(".py".utf8)) || entry.kind == Int(DT_DIR) {
                     let shown = (directory as NSString).appendingPathComponent(DirectoryEntry.escaped(entry.rawName))

@@ -124,10 +124,11 @@ struct Check: ParsableCommand {
         var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
         options.prefilter = !noPrefilter
         let report = Engine(options: options).check(paths: paths.paths)
-        Console.write(outputFormat.render(findings: report.findings, diagnostics: report.diagnostics,
+        let diagnostics = interruptedCommits(near: paths.paths) + report.diagnostics
+        Console.write(outputFormat.render(findings: report.findings, diagnostics: diagnostics,
                                           unsafeFixesEnabled: fixOptions.unsafeFixes,
                                           workingDirectory: FileManager.default.currentDirectoryPath), to: .output)
-        try finish(diagnostics: report.diagnostics, findings: !report.findings.isEmpty)
+        try finish(diagnostics: diagnostics, findings: !report.findings.isEmpty)
     }
 }
 
@@ -167,7 +168,7 @@ struct Diff: ParsableCommand {
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
         Console.write(TextReport.fixSummary(outcome), to: .error)
-        var diagnostics = report.diagnostics
+        var diagnostics = interruptedCommits(near: migration.paths.paths) + report.diagnostics
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
@@ -192,15 +193,25 @@ struct Fix: ParsableCommand {
 
     func run() throws {
         let engine = try migration.engine()
-        let report = engine.fix(paths: migration.paths.paths)
-        var diagnostics = report.diagnostics
+        let paths = migration.paths.paths
+        // A commit an earlier run left unfinished (a crash, a kill) is finished or rolled back
+        // first, so the files read here are whole.
+        let journals = TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths).journals)
+        let recovered = journals.flatMap(TransactionJournal.recover)
+        let report = engine.fix(paths: paths)
+        var diagnostics = recovered + report.diagnostics
         var unwritten: [String] = []
-        for change in report.changes {
+        // Files a fix edits together are written together: all of them, or none.
+        for unit in report.writeUnits {
             do {
-                try SourceLoader.replace(change.path, expected: change.original, with: change.updated)
+                try FileTransaction.commit(unit.map { FileTransaction.Change(path: $0.path, expected: $0.original, contents: $0.updated) })
             } catch {
-                diagnostics.append(Diagnostic(path: change.path, message: error.description))
-                unwritten.append(change.path)
+                diagnostics.append(Diagnostic(path: error.path, message: "not written: \(error)"))
+                for change in unit where change.path != error.path {
+                    diagnostics.append(Diagnostic(
+                        path: change.path, message: "not written: a fix also edits \(error.path), which could not be written"))
+                }
+                unwritten += unit.map(\.path)
             }
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: true,
@@ -279,6 +290,16 @@ struct SyntaxCommand: ParsableCommand {
         }
         Console.write(tree.root.prettySExpression + "\n", to: .output)
         try finish(diagnostics: [], findings: false)
+    }
+}
+
+/// `check` and `diff` change nothing, so they only warn about a commit an earlier `fix` left
+/// unfinished (its journal, in a given folder or above one): the files it names may be half
+/// migrated until `rekey fix` finishes or rolls it back.
+func interruptedCommits(near paths: [String]) -> [Diagnostic] {
+    TransactionJournal.find(near: paths, walked: []).map { journal in
+        Diagnostic(path: journal, message: "an interrupted `rekey fix` left this journal: the files it names may be half "
+                   + "migrated; `rekey fix` on them finishes or rolls it back", severity: .warning)
     }
 }
 
