@@ -64,16 +64,46 @@ private enum Kinds {
     static let importFromStatement = NodeKind.importFromStatement
 }
 
-/// Python 3's hard keywords: never a name (3.7 made `async` and `await` keywords).
-private let hardKeywords: Set<String> = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-]
+/// Python 3's hard keywords: never a name (3.7 made `async` and `await` keywords), by length.
+private let hardKeywordsByLength: [[[UInt8]]] = {
+    let keywords = ["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+                    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+                    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]
+    var byLength = [[[UInt8]]](repeating: [], count: 9)
+    for keyword in keywords { byLength[keyword.utf8.count].append(Array(keyword.utf8)) }
+    return byLength
+}()
+
 
 private struct Walker {
     let tree: SyntaxTree
     let indentedLineStarts: [Int]
+    /// Node kinds `check` looks at, by canonical kind id: every other node costs one array read.
+    private let interesting: [Bool]
+    /// Kinds whose `body` child changes the context (a function, a class, a loop).
+    private let opensBody: [Bool]
+    private let canonicalKind: [UInt16]
+    private let bytes: [UInt8]
+
+    init(tree: SyntaxTree, indentedLineStarts: [Int]) {
+        self.tree = tree
+        self.indentedLineStarts = indentedLineStarts
+        bytes = tree.source.bytes
+        canonicalKind = PythonGrammar.shared.canonicalKind
+        var interesting = [Bool](repeating: false, count: canonicalKind.count)
+        for kind in [Kinds.identifier, Kinds.module, Kinds.block, Kinds.awaitExpression, Kinds.asPattern, Kinds.assignment,
+                     Kinds.expressionStatement, Kinds.listSplat, Kinds.importStatement, Kinds.importFromStatement,
+                     Kinds.argumentList, Kinds.parameters, Kinds.lambdaParameters, Kinds.returnStatement,
+                     Kinds.yieldExpression, Kinds.breakStatement, Kinds.continueStatement, Kinds.nonlocalStatement] {
+            interesting[Int(kind.id)] = true
+        }
+        self.interesting = interesting
+        var opensBody = [Bool](repeating: false, count: canonicalKind.count)
+        for kind in [Kinds.functionDefinition, Kinds.lambda, Kinds.classDefinition, Kinds.forStatement, Kinds.whileStatement] {
+            opensBody[Int(kind.id)] = true
+        }
+        self.opensBody = opensBody
+    }
 
     /// Where a statement stands: inside a function body, inside a loop body (of the same function).
     struct Context {
@@ -82,24 +112,33 @@ private struct Walker {
         var atModuleLevel = true
     }
 
+    /// One node on the path from the root to the cursor: raw (no reference counting on the hot
+    /// path), with its kind and context.
+    struct Step {
+        let raw: TSNode
+        let kind: UInt16
+        let context: Context
+    }
+
     func run() -> SourceProblem? {
         var blockStarts = Set<Int>()
-        var cursor = ts_tree_cursor_new(ts_tree_root_node(tree.raw))
+        let root = ts_tree_root_node(tree.raw)
+        var cursor = ts_tree_cursor_new(root)
         defer { ts_tree_cursor_delete(&cursor) }
-        // The path from the root to the cursor, each node with its context: the parent is at
-        // hand without `ts_node_parent`, which walks down from the root every time.
-        var path: [(node: Node, context: Context)] = [(tree.root, Context())]
+        // The path from the root to the cursor: each node's parent is at hand without
+        // `ts_node_parent`, which walks down from the root every time.
+        var path = [Step(raw: root, kind: canonicalKind[Int(ts_node_symbol(root))], context: Context())]
         while true {
-            let (node, context) = path[path.count - 1]
+            let step = path[path.count - 1]
             if path.count > PythonParser.maximumNestingDepth + 1 {  // the root is level 0
-                return SourceProblem(.nestedTooDeeply, at: node.startPosition)
+                return SourceProblem(.nestedTooDeeply, at: Node(raw: step.raw, tree: tree).startPosition)
             }
-            if node.isNamed, let problem = check(node, parent: path.count >= 2 ? path[path.count - 2].node : nil,
-                                                 in: context, blockStarts: &blockStarts) {
+            if interesting[Int(step.kind)], ts_node_is_named(step.raw),
+               let problem = check(step, parentKind: path.count >= 2 ? path[path.count - 2].kind : nil, blockStarts: &blockStarts) {
                 return problem
             }
             if ts_tree_cursor_goto_first_child(&cursor) {
-                path.append(entered(cursor: &cursor, parent: path[path.count - 1]))
+                path.append(entered(&cursor, parent: step))
                 continue
             }
             while !ts_tree_cursor_goto_next_sibling(&cursor) {
@@ -108,40 +147,53 @@ private struct Walker {
                 }
                 path.removeLast()
             }
-            path[path.count - 1] = entered(cursor: &cursor, parent: path[path.count - 2])
+            path[path.count - 1] = entered(&cursor, parent: path[path.count - 2])
         }
     }
 
-    func entered(cursor: inout TSTreeCursor, parent: (node: Node, context: Context)) -> (node: Node, context: Context) {
-        let node = Node(raw: ts_tree_cursor_current_node(&cursor), tree: tree)
-        return (node, context(field: ts_tree_cursor_current_field_id(&cursor), parent: parent.node, parentContext: parent.context))
+    func entered(_ cursor: inout TSTreeCursor, parent: Step) -> Step {
+        let raw = ts_tree_cursor_current_node(&cursor)
+        // The field id costs a lookup in tree-sitter: asked only where it can matter.
+        let context = opensBody[Int(parent.kind)]
+            ? context(field: ts_tree_cursor_current_field_id(&cursor), parent: parent) : parent.context
+        return Step(raw: raw, kind: canonicalKind[Int(ts_node_symbol(raw))], context: context)
     }
 
     /// A child's context: a function's body opens a function, a class body leaves it, a loop's
     /// body (not its `else`) is in the loop; everything else inherits.
-    func context(field: TSFieldId, parent: Node, parentContext: Context) -> Context {
-        guard field == FieldName.body.id else { return parentContext }
-        switch parent.nodeKind {
+    func context(field: TSFieldId, parent: Step) -> Context {
+        guard field == FieldName.body.id else { return parent.context }
+        switch NodeKind(id: parent.kind) {
         case Kinds.functionDefinition, Kinds.lambda:
             return Context(inFunction: true, inLoop: false, atModuleLevel: false)
         case Kinds.classDefinition:
             return Context(inFunction: false, inLoop: false, atModuleLevel: false)
         case Kinds.forStatement, Kinds.whileStatement:
-            var context = parentContext
+            var context = parent.context
             context.inLoop = true
             return context
         default:
-            return parentContext
+            return parent.context
         }
     }
 
-    func check(_ node: Node, parent: Node?, in context: Context, blockStarts: inout Set<Int>) -> SourceProblem? {
-        switch node.nodeKind {
-        case Kinds.identifier:
-            let length = node.endByte - node.startByte
-            if length >= 2 && length <= 8, hardKeywords.contains(node.text) {
-                return refuse(at: node, "invalid syntax ('\(node.text)' is a keyword)")
-            }
+    /// Whether the identifier's bytes spell a hard keyword, without making a string.
+    func isHardKeyword(_ raw: TSNode) -> Bool {
+        let start = Int(ts_node_start_byte(raw)), end = Int(ts_node_end_byte(raw))
+        guard end - start < hardKeywordsByLength.count else { return false }
+        return hardKeywordsByLength[end - start].contains { $0.elementsEqual(bytes[start..<end]) }
+    }
+
+    func check(_ step: Step, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
+        let context = step.context
+        let kind = NodeKind(id: step.kind)
+        if kind == Kinds.identifier {
+            guard isHardKeyword(step.raw) else { return nil }
+            let node = Node(raw: step.raw, tree: tree)
+            return refuse(at: node, "invalid syntax ('\(node.text)' is a keyword)")
+        }
+        let node = Node(raw: step.raw, tree: tree)
+        switch kind {
         case Kinds.module:
             return statementsSharingALine(in: node)
         case Kinds.block:
@@ -152,7 +204,7 @@ private struct Walker {
             return statementsSharingALine(in: node)
         case Kinds.awaitExpression where !context.inFunction:
             return refuse(at: node, "'await' outside function")
-        case Kinds.asPattern where parent?.nodeKind == Kinds.expressionStatement:
+        case Kinds.asPattern where parentKind == Kinds.expressionStatement.id:
             return refuse(at: node, "invalid syntax (`as` outside `with`, `except` and `case`)")
         case Kinds.assignment:
             if let value = node.child(.right), value.nodeKind == Kinds.assignment, value.child(.type) != nil {
@@ -170,7 +222,7 @@ private struct Walker {
                 return refuse(at: node, "cannot use double starred expression here")
             }
         case Kinds.importStatement, Kinds.importFromStatement:
-            if let last = node.children.last, !last.isNamed, last.kind == "," {
+            if let last = node.children.last, !last.isNamed, isToken(last, ",") {
                 return refuse(at: last, "trailing comma not allowed without surrounding parentheses")
             }
         case Kinds.argumentList:
@@ -212,7 +264,7 @@ private struct Walker {
         body.forEachChild { child, _ in
             guard problem == nil else { return }
             if !child.isNamed {
-                if child.kind == ";" { separated = true }
+                if isToken(child, ";") { separated = true }
                 return
             }
             // A comment, or a `\` line the grammar keeps as a node of its own, is no statement.
@@ -317,6 +369,12 @@ private struct Walker {
             }
         }
         return problem
+    }
+
+    /// Whether an unnamed node is the one-character token `character` (compared in the bytes,
+    /// not through its kind's name).
+    func isToken(_ node: Node, _ character: Unicode.Scalar) -> Bool {
+        node.endByte - node.startByte == 1 && bytes[node.startByte] == UInt8(ascii: character)
     }
 
     func refuse(at node: Node, _ detail: String) -> SourceProblem {
