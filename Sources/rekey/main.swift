@@ -294,10 +294,10 @@ struct SyntaxCommand: ParsableCommand {
 }
 
 /// `check` and `diff` change nothing, so they only warn about a commit an earlier `fix` left
-/// unfinished (its journal, in a given folder or above one): the files it names may be half
-/// migrated until `rekey fix` finishes or rolls it back.
+/// unfinished (its journal, in or above a given folder, or below one): the files it names may be
+/// half migrated until `rekey fix` finishes or rolls it back.
 func interruptedCommits(near paths: [String]) -> [Diagnostic] {
-    TransactionJournal.find(near: paths, walked: []).map { journal in
+    TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths).journals).map { journal in
         Diagnostic(path: journal, message: "an interrupted `rekey fix` left this journal: the files it names may be half "
                    + "migrated; `rekey fix` on them finishes or rolls it back", severity: .warning)
     }

@@ -201,15 +201,18 @@ def held_in_commit(rekey: Path, args: list[str], cwd: Path, nth_swap: int, secon
         ["strace", "-f", "-o", "/dev/null", "-e", "trace=renameat2",
          "-e", f"inject=renameat2:delay_enter={int(seconds * 1_000_000)}:when={nth_swap}", str(rekey), *args],
         cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    # strace forks probes of its own before the tracee: the child wanted is the one running rekey.
     deadline = time.monotonic() + TIMEOUT_SECONDS
-    child = None
-    while child is None and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-        text = children.read_text().split() if children.exists() else []
-        child = int(text[0]) if text else None
-        time.sleep(0.01)
-    assert child is not None, "rekey did not start under strace"
-    return process, child
+        for pid in (children.read_text().split() if children.exists() else []):
+            try:
+                if os.readlink(f"/proc/{pid}/exe") == os.path.realpath(rekey):
+                    return process, int(pid)
+            except OSError:
+                pass
+        time.sleep(0.005)
+    raise AssertionError("rekey did not start under strace")
 
 
 def wait_until(condition, what: str):

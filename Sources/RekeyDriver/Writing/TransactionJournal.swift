@@ -97,7 +97,8 @@ public struct TransactionJournal: Codable {
     // MARK: Finding
 
     /// Journals in the directories of `paths` (each a file or a directory) and in all their
-    /// ancestors, plus those a walk below them met (`FileDiscovery.Result.journals`).
+    /// ancestors, plus those a walk below them met (`FileDiscovery.Result.journals`); relative
+    /// to the working directory when below it.
     public static func find(near paths: [String], walked: [String]) -> [String] {
         var directories = Set<String>()
         for path in paths {
@@ -118,7 +119,7 @@ public struct TransactionJournal: Codable {
                 found.insert((directory as NSString).appendingPathComponent(name))
             }
         }
-        return found.sorted()
+        return found.map(display).sorted()
     }
 
     // MARK: Recovery
