@@ -1,6 +1,8 @@
 /// What `jax.random` functions do to the key they are given, following JAX's own table
 /// (verified with jax 0.10.2 under `jax_debug_key_reuse`): samplers and `split` consume their
-/// key; `fold_in`, `clone` and `key_data` do not.
+/// key; `fold_in`, `clone` and `key_data` do not. Also the calls outside `jax.random` that are
+/// known not to consume a key (inspection, abstract evaluation) and the transforms that run the
+/// function they wrap.
 public enum JaxRandomAPI {
     public static let module = "jax.random"
 
@@ -43,5 +45,52 @@ public enum JaxRandomAPI {
         case .constructor, .splitter, .deriver: return true
         default: return false
         }
+    }
+
+    // MARK: Calls that do not consume the key they are given
+
+    /// Python builtins that read a key's type, length or text, or hand it on inside a container
+    /// or iterator, without consuming it. Matched by name where the file does not rebind them.
+    static let nonConsumingBuiltins: Set<String> = [
+        "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
+        "hasattr", "getattr", "zip", "enumerate", "iter", "reversed", "list", "tuple",
+    ]
+
+    /// Library functions that inspect a key (shape, dtype, type, equality), move or serialise it
+    /// without drawing from it. The JAX, NumPy and pickle ones were checked under
+    /// `jax_debug_key_reuse` (a sampler on the key afterwards is not a reuse); chex's assertions
+    /// (matched by prefix) and numpyro's validators only read shapes, dtypes and values.
+    static let inspectors: Set<String> = [
+        "jax.numpy.shape", "jax.numpy.ndim", "jax.numpy.size", "numpy.shape", "numpy.ndim", "numpy.size",
+        "jax.dtypes.issubdtype", "jax.numpy.issubdtype", "jax.typeof", "jax.ShapeDtypeStruct",
+        "jax.numpy.array_equal", "jax.device_put", "jax.block_until_ready", "jax.debug.print", "functools.partial",
+        "pickle.dumps", "pickle.dump", "numpyro.util.is_prng_key", "numpyro.distributions.util.is_prng_key",
+    ]
+    static let inspectorPrefixes = ["chex.assert_"]
+
+    /// Abstract evaluation: traces a function with its arguments' shapes and dtypes and runs
+    /// nothing, so JAX's checker sees no consumption (`jax.eval_shape(f, key)`).
+    static let tracers: Set<String> = ["jax.eval_shape"]
+    /// Transforms whose result only traces when called: `jax.make_jaxpr(f)(key)`.
+    /// (`jax.xla_computation`, gone from current JAX, did the same in the releases that had it.)
+    static let tracingTransforms: Set<String> = ["jax.make_jaxpr", "jax.xla_computation"]
+    /// Methods of a compiled function that trace or lower it without running it:
+    /// `jax.jit(f).lower(key)`, `.trace(key)`, `.eval_shape(key)`.
+    static let tracingMethods: Set<String> = ["lower", "trace", "eval_shape"]
+
+    /// Transforms that return a function running the one they wrap on the same arguments:
+    /// `jax.jit(f)(key)` does to `key` what `f(key)` does.
+    static let runningTransforms: Set<String> = [
+        "jax.jit", "jax.vmap", "jax.pmap", "jax.checkpoint", "jax.remat",
+        "equinox.filter_jit", "equinox.filter_vmap", "equinox.filter_pmap",
+    ]
+    /// Of those, the ones that map over a leading axis: what they are handed is a batch.
+    static let batchingTransforms: Set<String> = ["jax.vmap", "jax.pmap", "equinox.filter_vmap", "equinox.filter_pmap"]
+
+    /// Whether a call of this (qualified) callee leaves the keys it is given unconsumed: an
+    /// inspection, a move, or abstract evaluation.
+    static func readsWithoutConsuming(_ qualifiedName: String) -> Bool {
+        inspectors.contains(qualifiedName) || tracers.contains(qualifiedName)
+            || inspectorPrefixes.contains { qualifiedName.hasPrefix($0) }
     }
 }

@@ -255,6 +255,22 @@ public struct Engine {
                     path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
             }
         }
+        // Imports the fixes made unused go, lines they made too long are wrapped; the findings
+        // left in those files are found again, so their positions are those of the final text.
+        var tidied: [Int] = []
+        for index in changed.sorted() {
+            guard let current = states[index].current, current.bytes != states[index].original,
+                  let original = try? SourceText(path: states[index].path, bytes: states[index].original) else { continue }
+            let result = FixTidying.tidy(original: original, updated: current, parser: parser,
+                                         lineLength: settingsCache.settings(forFile: current.path).lineLength)
+            guard result.bytes != current.bytes else { continue }
+            states[index].current = result
+            tidied.append(index)
+        }
+        let retidied = parallelMap(tidied, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+            analyse(states[index], parser: &parser, facts: facts)
+        }
+        for (index, state) in zip(tidied, retidied) { states[index] = state }
         for index in changed.sorted() {
             let state = states[index]
             guard let current = state.current, current.bytes != state.original else { continue }
@@ -366,8 +382,8 @@ public struct Engine {
     }
 
     /// Files that look like scripts and that no file of the project imports are analysed again as
-    /// scripts. A file rekey did not parse (no JAX cue) may still import one: an `import`/`from`
-    /// line spelling its module's last name is taken as a sign it does.
+    /// scripts. A file rekey did not parse (no JAX cue) may still import one: its `import`/`from`
+    /// lines are read for it (see ``ScriptFiles/mayImport(_:module:)``).
     private func markScripts(_ states: inout [FileState]) {
         let imported = Set(states.flatMap(\.importedModules))
         let unparsed = states.filter(\.skippedByPrefilter)
@@ -375,8 +391,7 @@ public struct Engine {
             let state = states[index]
             guard state.looksLikeScript, !state.moduleName.isEmpty,
                   !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") }) else { return false }
-            let word = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
-            return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, word) }
+            return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, module: state.moduleName) }
         }
         let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
             var state = states[index]

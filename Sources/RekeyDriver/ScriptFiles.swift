@@ -32,14 +32,27 @@ enum ScriptFiles {
         return !moduleName.contains(".") && runsCodeAtTopLevel(model)
     }
 
-    /// Whether a file has an `import` or `from` line spelling `word` (a module's last name).
-    static func mayImport(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
-        guard Prefilter.containsWord(bytes, word) else { return false }
-        return bytes.split(separator: UInt8(ascii: "\n")).contains { line in
-            let code = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            return (code.starts(with: Array("import ".utf8)) || code.starts(with: Array("from ".utf8)))
-                && Prefilter.containsWord(Array(code), word)
+    /// Whether a file rekey did not parse has an `import` or `from` line that may import `module`
+    /// (dotted): `import module`, `from module import …`, `from parent import last`, or a relative
+    /// `from .… import …` naming its last component (relative imports are not resolved here, so
+    /// any of them counts for a module inside a package).
+    static func mayImport(_ bytes: [UInt8], module: String) -> Bool {
+        let last = module.split(separator: ".").last.map(String.init) ?? module
+        guard Prefilter.containsWord(bytes, Array(last.utf8)) else { return false }
+        for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let words = line.split { $0 == " " || $0 == "\t" || $0 == "," || $0 == "(" || $0 == ")" }.map(String.init)
+            guard let keyword = words.first, keyword == "import" || keyword == "from", words.count >= 2 else { continue }
+            let source = words[1]
+            if keyword == "import" {
+                if words.dropFirst().contains(where: { $0 == module || $0.hasPrefix(module + ".") }) { return true }
+                continue
+            }
+            let names = words.drop { $0 != "import" }.dropFirst()
+            if source == module || source.hasPrefix(module + ".") { return true }
+            if source + "." + last == module && names.contains(last) { return true }
+            if source.hasPrefix("."), module.contains("."), source.hasSuffix(last) || names.contains(last) { return true }
         }
+        return false
     }
 
     /// `# %%` or `# In[ ]:` at the start of a line: jupytext's percent format and nbconvert's script.

@@ -187,10 +187,11 @@ struct SignatureGuard {
                 }
                 let place = "\(source.path):\(candidate.call.startPosition.line)"
                 let receiver = candidate.passesReceiver
+                let passed = receiver ? arguments.withReceiver() : arguments
                 let wasBound = old.bind(receiver ? oldArguments.withReceiver() : oldArguments)
-                let isBound = callable.signature.bind(receiver ? arguments.withReceiver() : arguments)
+                let isBound = callable.signature.bind(passed)
                 if let problem = Self.difference(was: wasBound, is: isBound, old: old, new: callable.signature,
-                                                 arguments: arguments) {
+                                                 arguments: passed) {
                     return "the call at \(place) \(problem)"
                 }
             }
@@ -316,21 +317,33 @@ struct SignatureGuard {
         }
     }
 
+    /// A call unpacking `*x` or `**x` binds what it spells out as it did, and every parameter the
+    /// new signature requires anew is among what it spells out; a name the new signature adds may
+    /// not be left to `**x`.
     private static func splatProblem(old: Signature, new: Signature, arguments: CallArguments) -> String? {
         func positions(_ signature: Signature) -> [Signature.Parameter] {
             signature.parameters.filter { $0.kind != .keywordOnly && $0.kind != .variadicKeyword }
         }
-        if arguments.unpacksPositional, positions(old) != positions(new) {
-            return "unpacks `*` arguments, whose positions the new signature changes"
-        }
-        let passed = Set(arguments.keywords.map { Signature.normalised($0.name) })
-        let oldNames = Set(old.parameters.map(\.name))
-        for parameter in new.parameters where !oldNames.contains(parameter.name) || (parameter.isRequired && !old.requiredNames.contains(parameter.name)) {
-            if arguments.unpacksKeywords && !passed.contains(parameter.name) {
-                return "unpacks `**` arguments, which may or may not hold `\(parameter.name)`"
+        var passed = Set(arguments.keywords.map { Signature.normalised($0.name) })
+        if arguments.unpacksPositional {
+            if positions(old) != positions(new) { return "unpacks `*` arguments, whose positions the new signature changes" }
+        } else {
+            let before = positions(old).prefix(arguments.positional.count).map(\.name)
+            let after = positions(new).prefix(arguments.positional.count).map(\.name)
+            if let slot = before.indices.first(where: { $0 < after.count && before[$0] != after[$0] }) {
+                return "would pass `\(arguments.positional[slot])` to `\(after[slot])` instead of `\(before[slot])`"
             }
-            if parameter.isRequired && !passed.contains(parameter.name) && !arguments.unpacksKeywords {
-                return "unpacks its arguments without passing `\(parameter.name)`"
+            passed.formUnion(after)
+        }
+        let oldNames = Set(old.parameters.map(\.name))
+        for parameter in new.parameters where !passed.contains(parameter.name) {
+            let isNew = !oldNames.contains(parameter.name)
+            if parameter.isRequired && (isNew || !old.requiredNames.contains(parameter.name)) {
+                return arguments.unpacksKeywords ? "unpacks `**` arguments, which may or may not hold `\(parameter.name)`"
+                    : "unpacks its arguments without passing `\(parameter.name)`"
+            }
+            if isNew && arguments.unpacksKeywords && parameter.kind != .variadicPositional && parameter.kind != .variadicKeyword {
+                return "unpacks `**` arguments, which may now hold `\(parameter.name)`"
             }
         }
         return nil

@@ -87,3 +87,19 @@ extension JaxRandomAPI.Role: CustomTestStringConvertible {
         #expect(roles == [.sampler, .splitter, nil, nil])
     }
 }
+
+/// Calls outside `jax.random` that leave a key unconsumed (issue 8, item 1).
+@Suite struct NonConsumingCallsTests {
+    @Test(arguments: [
+        "jax.numpy.shape", "numpy.ndim", "jax.dtypes.issubdtype", "jax.eval_shape", "jax.typeof",
+        "chex.assert_shape", "chex.assert_trees_all_close", "pickle.dumps", "numpyro.util.is_prng_key",
+    ])
+    func inspectionAndTracingReadWithoutConsuming(_ name: String) {
+        #expect(JaxRandomAPI.readsWithoutConsuming(name))
+    }
+
+    @Test(arguments: ["jax.random.normal", "jax.jit", "jax.vmap", "jax.make_jaxpr", "chex", "jax.numpy.sum", "pickle.loads_key"])
+    func otherCallsAreNotKnownToLeaveKeys(_ name: String) {
+        #expect(!JaxRandomAPI.readsWithoutConsuming(name))
+    }
+}

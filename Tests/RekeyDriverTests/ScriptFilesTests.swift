@@ -1,6 +1,6 @@
 import Foundation
-import RekeyDriver
 import Testing
+@testable import RekeyDriver
 
 /// Scripts and exported notebooks have no import time: a key made at their top level is the run's
 /// own (no RK001, no RK002), while the reuse rules still apply. A module the project imports, a
@@ -55,5 +55,22 @@ import Testing
     @Test func reuseIsStillReuseInAScript() throws {
         let reuse = "import jax\n\nkey = jax.random.PRNGKey(0)\nprint(jax.random.normal(key), jax.random.normal(key))\n"
         #expect(try codes(["examples/reuse.py": reuse], checking: "examples/reuse.py") == ["RK004"])
+    }
+
+    /// A file rekey did not parse is read for imports of the script's module: a package that only
+    /// shares a word with it (`gpjax.kernels.multioutput` against the notebook `multioutput.py`)
+    /// does not import it.
+    @Test(arguments: [
+        ("import multioutput\n", "multioutput", true),
+        ("from multioutput import fit\n", "multioutput", true),
+        ("from gpjax.kernels.multioutput.base import Kernel\n", "multioutput", false),
+        ("import gpjax.kernels.multioutput as mo\n", "multioutput", false),
+        ("from examples import train\n", "examples.train", true),
+        ("from . import train\n", "examples.train", true),
+        ("from .train import main\n", "examples.train", true),
+        ("x = 1  # train\n", "examples.train", false),
+    ] as [(String, String, Bool)])
+    func importLinesOfUnparsedFiles(_ text: String, _ module: String, _ imports: Bool) {
+        #expect(ScriptFiles.mayImport(Array(text.utf8), module: module) == imports)
     }
 }

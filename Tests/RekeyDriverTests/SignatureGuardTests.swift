@@ -170,4 +170,20 @@ import Testing
         defer { round.remove() }
         #expect(try round.violations() == [0: "the call at pkg/net.py:5 would no longer bind: it does not pass `key`"])
     }
+
+    /// End to end: a method reached through objects of unknown class may lose its key default in
+    /// place only if every call passes the key; one that omits it keeps the fix from being applied.
+    @Test func aMethodOneCallerCallsWithoutTheKeyKeepsItsDefault() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-guard-\(UUID().uuidString)")
+        let model = "import jax\n\n\nclass HMM:\n    def initialize(self, key=jax.random.PRNGKey(0), method=\"prior\"):\n        return jax.random.normal(key)\n"
+        let use = "def fit(model, k):\n    model.initialize(k)\n    return model.initialize(method=\"kmeans\")\n"
+        for (name, text) in ["m.py": model, "use.py": use] {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            try text.write(to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
+        #expect(report.changes.isEmpty)
+        #expect(report.refusals.map(\.reason).contains { $0.contains("use.py:") && $0.hasSuffix("would no longer bind: it does not pass `key`") })
+    }
 }

@@ -178,4 +178,118 @@ struct SplitBeforeReuseTests {
             """
         #expect(try Snippet(source).findings("RK005").map(Reported.init) == [])
     }
+
+    // MARK: Fix quality (issue 8)
+
+    /// One call taking the key twice: each argument gets its own subkey, never `split(key, 1)`
+    /// (a batch of one) and never `key_key_y` (seen on dm-haiku's tests before).
+    @Test func keyHandedOverTwiceInOneCall() throws {
+        try expectSplit("""
+            import jax
+
+
+            def test_apply(apply, params, x):
+                key = jax.random.PRNGKey(0)
+                y = apply(params, x, key, dropout_rng=key)
+                return y
+
+            """, """
+            import jax
+
+
+            def test_apply(apply, params, x):
+                key = jax.random.PRNGKey(0)
+                key_y, key_dropout = jax.random.split(key)
+                y = apply(params, x, key_y, dropout_rng=key_dropout)
+                return y
+
+            """)
+    }
+
+    /// The last use renews the key (`key, sub = split(key)`): the draw before it gets a split that
+    /// renews the key too, and the chain goes on, where a hand migration was asked for before.
+    @Test func chainContinuesAfterTheReuse() throws {
+        try expectSplit("""
+            import jax
+
+
+            def step(key, x):
+                noise = jax.random.normal(key, x.shape)
+                key, sub = jax.random.split(key)
+                return x + noise, key, sub
+
+            """, """
+            import jax
+
+
+            def step(key, x):
+                key, key_noise = jax.random.split(key)
+                noise = jax.random.normal(key_noise, x.shape)
+                key, sub = jax.random.split(key)
+                return x + noise, key, sub
+
+            """)
+    }
+
+    /// Uses that never run together (the two sides of an `if`, or two tests of one condition)
+    /// share a subkey.
+    @Test(arguments: [("if uniform_init:", "else:"), ("if uniform_init:", "if not uniform_init:")])
+    func exclusiveUsesShareOneSubkey(first: String, second: String) throws {
+        try expectSplit("""
+            import jax
+
+
+            def init(key, uniform_init):
+                \(first)
+                    w = jax.random.uniform(key, (3,))
+                \(second)
+                    w = jax.random.normal(key, (3,))
+                b = jax.random.normal(key, (3,))
+                return w, b
+
+            """, """
+            import jax
+
+
+            def init(key, uniform_init):
+                key_w, key_b = jax.random.split(key)
+                \(first)
+                    w = jax.random.uniform(key_w, (3,))
+                \(second)
+                    w = jax.random.normal(key_w, (3,))
+                b = jax.random.normal(key_b, (3,))
+                return w, b
+
+            """)
+    }
+
+    /// Names say what each use makes, without repeating "key" (`pickled_key` → `key_pickled`),
+    /// fall back to the callee when two uses make the same name, and are numbered after an
+    /// underscore when the name ends in a digit (`key_h1_2`, not `key_h12`).
+    @Test func subkeyNamesAreReadable() throws {
+        try expectSplit("""
+            import jax
+
+
+            def layers(key):
+                pickled_key = jax.random.normal(key, (2,))
+                h1 = jax.random.uniform(key, (2,))
+                h1 = h1 + jax.random.uniform(key, (2,))
+                h1 = h1 + jax.random.uniform(key, (2,))
+                return pickled_key, h1
+
+            """, """
+            import jax
+
+
+            def layers(key):
+                key_pickled, key_h1, key_uniform, key_h1_2 = jax.random.split(key, 4)
+                pickled_key = jax.random.normal(key_pickled, (2,))
+                h1 = jax.random.uniform(key_h1, (2,))
+                h1 = h1 + jax.random.uniform(key_uniform, (2,))
+                h1 = h1 + jax.random.uniform(key_h1_2, (2,))
+                return pickled_key, h1
+
+            """)
+    }
 }

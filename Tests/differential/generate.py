@@ -83,6 +83,27 @@ nesting depth is below 2, and constructs that need a resource only when it is av
     early return `if flag: return`                    3   needs a free flag (run / void helpers)
     break / continue in a loop body                   4   `if flag: break|continue` (needs a free
                                                           flag) or a bare `break` ending the body
+    batch of keys                                     5   `keys = split(k, 3)` kept whole, then
+                                                          `vmap(lambda kk: normal(kk))(keys)` (0.4),
+                                                          `vmap` of a lambda drawing from `fold_in(kk,
+                                                          c)` only (0.25, consumes nothing), or `for
+                                                          i in range(3): <sampler>(keys[i])` (0.35);
+                                                          a slip vmaps the batch once more
+    inspection                                        3   `assert is_prng_key(k)` (a module-level
+                                                          helper reading shape and dtype), `assert
+                                                          k.shape == ()`, `hasattr(k,
+                                                          "dtype")`, `isinstance(k, jax.Array)`,
+                                                          `jax.eval_shape(lambda kk: ..., k)` or
+                                                          `jax.make_jaxpr(lambda kk: ...)(k)` on any
+                                                          key, consumed or not
+    loop over one element                             3   `for v in [0.5] | (1,) | range(1) | [None]:`
+                                                          with a nested body that may draw from keys
+                                                          of the enclosing block
+    correlated draws (run only)                       5   two draws from one key under two tests of
+                                                          one flag: `if f:` ... `if not f:` (0.45),
+                                                          the same test twice (0.25, a reuse when f
+                                                          holds), or the second draw in the dead
+                                                          `else` of a nested `if f:` (0.3)
 run's top level has 3-6 statements after its `PRNGKey` line (a second `PRNGKey` line with p 0.15);
 nested blocks and helper bodies have 1-3. Depth: run's top level is 0, each compound statement adds
 1, compound statements are drawn only below depth 2 (helper bodies start at depth 1). Nothing
@@ -100,18 +121,25 @@ key only, consuming it once, or (reckless programs, 0.2) twice. The second helpe
 unless the first has `c` (only run passes flags). Every helper is reachable from run (an uncalled
 one gets a call appended to run's top level).
 
-Restrictions that keep the ground truth about key flow, not about infeasible paths:
-- Flag budget: each of flag_a, flag_b guards at most ONE branching site in the whole program (an
-  if/elif/else, an early-return guard, a break/continue guard, a raise guard, or a helper's `c`).
-  So no two branch decisions are correlated and every path through the branches is feasible for
-  some input. (Loop trip counts are still correlated through `n`: every `range(n)` loop runs zero
-  times when n = 0. That is allowed.)
+Restrictions that keep the ground truth about key flow, and correlation only where rekey is
+meant to see it:
+- Flag budget: each of flag_a, flag_b is first taken by ONE branching site (an if/elif/else, an
+  early-return guard, a break/continue guard, a raise guard, or a helper's `c`). A flag run's own
+  sites took may be tested again by a later or nested `if`/`elif`/early return of run (p 0.35,
+  or whenever the budget is spent; the "correlated draws" statement always does): the same
+  condition, never rebound, so both tests take the same side and some combinations of branches
+  are infeasible. A helper's `c` is never tested by run, so no correlation crosses a call. (Loop
+  trip counts are also correlated through `n`: every `range(n)` loop runs zero times when n = 0.)
 - Exceptions come only from an explicit `raise ValueError(...)` under a flag inside a `try` body;
   the handler catches `ValueError`. Nothing else raises (programs that raise anything but
   KeyReuseError for some input are rejected by the harness).
-- Key arrays are only indexed with constants smaller than their size; an array is either indexed
-  or iterated, never both, and iterated at most once (JAX treats iteration and unpacking as
-  independent copies, a blind spot of its checker that real code should not lean on).
+- Key arrays are only indexed with constants smaller than their size, or by the counter of a
+  `range(3)` loop over a batch of 3 (each element once); an array is either indexed or iterated,
+  never both, and iterated at most once (JAX treats iteration and unpacking as independent copies,
+  a blind spot of its checker that real code should not lean on). A batch handed to `vmap` is
+  used again only by another `vmap`.
+- One batch size (3) and one sampler (`normal`) under `vmap`: each batched shape is a compilation
+  the ground truth pays for in every worker, and the key flow does not depend on them.
 - Names bound inside a nested block are used only inside it (no UnboundLocalError paths).
 """
 
@@ -130,6 +158,7 @@ MIN_LINES = 5
 MAX_LINES = 25
 SLIP = 0.06
 CAREFUL = 0.6
+CORRELATE = 0.35
 
 IMPORT_STYLES = [
     ("jax", 0.20),
@@ -146,6 +175,15 @@ PARAM_KEY_NAMES = ["key", "rng", "k", "subkey", "rng_key"]
 HELPER_NAMES = ["draw", "sample_noise", "init_layer", "perturb", "make_noise", "step", "jitter", "dropout"]
 VALUE_NAMES = ["x", "y", "z", "noise", "w", "b", "mask", "idx", "out"]
 LOOP_VARS = ["sk", "kk", "k_i", "ki"]
+
+# A project helper that only inspects a key (numpyro's is_prng_key): calling it consumes nothing.
+VALIDATOR = [
+    "def is_prng_key(key):",
+    "    try:",
+    "        return key.shape == () and hasattr(key, \"dtype\")",
+    "    except AttributeError:",
+    "        return False",
+]
 
 STATEMENT_WEIGHTS = {
     "consume": 30,
@@ -165,8 +203,12 @@ STATEMENT_WEIGHTS = {
     "try": 3,
     "early_return": 3,
     "break_continue": 4,
+    "correlated": 5,
+    "batch": 5,
+    "inspect": 3,
+    "loop_once": 3,
 }
-COMPOUND = {"if", "for_range", "while", "for_split", "try"}
+COMPOUND = {"if", "for_range", "while", "for_split", "try", "correlated", "batch", "loop_once"}
 
 
 def weighted(rng: random.Random, pairs):
@@ -203,10 +245,14 @@ class Api:
         }[self.style]
 
     def jit(self) -> str:
+        return self.jax("jit")
+
+    def jax(self, name: str) -> str:
+        """A member of the `jax` package itself (`jax.vmap`, `jax.eval_shape`, `jax.Array`)."""
         if self.style == "j":
-            return "j.jit"
+            return f"j.{name}"
         self.needs_jax = True
-        return "jax.jit"
+        return f"jax.{name}"
 
     def imports(self) -> list[str]:
         lines = []
@@ -237,7 +283,7 @@ class Val:
     size: int = 0  # for arrays made with a constant count
     used: bool = False  # a key that may be consumed
     used_idx: set = field(default_factory=set)  # consumed elements of an array
-    mode: str | None = None  # arrays: "index" or "iter" once used one way
+    mode: str | None = None  # arrays: "index" or "iter" once used one way, "whole" once handed to vmap
 
 
 Env = dict  # name -> Val (aliases share a Val)
@@ -290,11 +336,18 @@ class Program:
         self.careful = rng.random() < CAREFUL
         self.flags = ["flag_a", "flag_b"]
         rng.shuffle(self.flags)
+        # Flags run's own branching sites already test: a later (or nested) `if` may test one
+        # again, correlated with the first test.
+        self.tested: list[str] = []
         self.helpers: list[Helper] = []
         self.counts: collections.Counter = collections.Counter()
+        self.needs_validator = False  # the module defines VALIDATOR (an inspection helper)
 
     def take_flag(self) -> str | None:
         return self.flags.pop() if self.flags else None
+
+    def can_branch(self, in_run: bool) -> bool:
+        return bool(self.flags) or (in_run and bool(self.tested))
 
     def slip(self) -> bool:
         return (not self.careful) or self.rng.random() < SLIP
@@ -453,7 +506,11 @@ class Fn:
                     continue
                 if kind == "call" and any(h.name not in self.called for h in self.callable):
                     w *= 2  # an uncalled helper: call it where it fits, not appended at the end
-                if kind in ("if", "try", "early_return") and not self.p.flags:
+                if kind == "try" and not self.p.flags:
+                    continue
+                if kind in ("if", "early_return") and not self.p.can_branch(self.is_run):
+                    continue
+                if kind == "correlated" and not (self.is_run and self.p.can_branch(True)):
                     continue
                 if kind == "early_return" and not self.can_return_early:
                     continue
@@ -631,8 +688,23 @@ class Fn:
         lines, ended = self.block(inner, depth + 1, count or self.rng.randint(1, 3), in_loop)
         return lines, ended, inner
 
-    def s_if(self, env, depth, in_loop):
+    def branch_flag(self) -> str | None:
+        """The flag an `if`/`elif` or early return tests: in run, with probability CORRELATE (or
+        when the budget is spent), one run already tested, so both tests take the same side;
+        else a fresh one from the budget, which run's later branches may then test again."""
+        if self.is_run and self.p.tested and (not self.p.flags or self.rng.random() < CORRELATE):
+            self.p.counts["if:correlated"] += 1
+            return self.rng.choice(self.p.tested)
         flag = self.p.take_flag()
+        self.note_tested(flag)
+        return flag
+
+    def note_tested(self, flag: str | None) -> None:
+        if flag is not None and self.is_run and flag not in self.p.tested:
+            self.p.tested.append(flag)
+
+    def s_if(self, env, depth, in_loop):
+        flag = self.branch_flag()
         outer = list(env)
         shape = self.rng.random()
         branches = []
@@ -646,8 +718,8 @@ class Fn:
             exits.append(env)
             self.p.counts["if:no_else"] += 1
         else:
-            if shape > 0.8 and self.p.flags:
-                second = self.p.take_flag()
+            if shape > 0.8 and self.p.can_branch(self.is_run):
+                second = self.branch_flag()
                 elif_lines, elif_ended, elif_env = self.nested(env, depth, in_loop)
                 out.append(f"elif {second}:")
                 out += indent(elif_lines)
@@ -802,6 +874,7 @@ class Fn:
         handler_lines, ended_h, handler_env = self.nested(raise_env, depth, in_loop)
         out = ["try:"] + indent(before_lines + [f"if {flag}:", f'    raise ValueError("{flag}")'] + after_lines)
         out += ["except ValueError:"] + indent(handler_lines)
+        self.note_tested(flag)
         exits = []
         if not ended_b:
             exits.append(try_env2)
@@ -821,8 +894,100 @@ class Fn:
         env.update(after)
         return out, False
 
+    def s_correlated(self, env, depth, in_loop):
+        """Two draws from one key under two tests of one flag (run only): on opposite sides
+        (`if f:` ... `if not f:`, never both on one run: no reuse), on the same side (both run
+        when f holds: reuse), or the second in the dead `else` of a nested retest."""
+        flag = self.branch_flag()
+        name = self.pick_key(env, fresh_only=True)
+        if name is None:
+            return self.refresh(env)
+        self.consume_name(env, name)
+        first = f"{self.value_name()} = {self.sampler(name)}"
+        second = f"{self.value_name()} = {self.sampler(name)}"
+        test = flag if self.rng.random() < 0.6 else f"not {flag}"
+        other = test[4:] if test.startswith("not ") else f"not {test}"
+        shape = self.rng.random()
+        if shape < 0.3:
+            self.p.counts["correlated:nested"] += 1
+            return [f"if {test}:", f"    {first}", f"    if {test}:", "        pass", "    else:", f"        {second}"], False
+        middle = []
+        if self.rng.random() < 0.5:
+            middle, ended, _ = self.nested(env, depth - 1, in_loop, count=1)
+            if ended:
+                middle = []
+        same = shape > 0.75
+        self.p.counts["correlated:same" if same else "correlated:opposite"] += 1
+        return [f"if {test}:", f"    {first}"] + middle + [f"if {test if same else other}:", f"    {second}"], False
+
+    def s_batch(self, env, depth, in_loop):
+        """A batch of keys `split(k, size)` kept whole: handed to `vmap` of a lambda that draws
+        from each key (consuming the batch) or only from `fold_in` of it (not consuming it), or
+        drawn from element by element with a computed index; reckless programs may then use the
+        whole batch again."""
+        name = self.pick_key(env, fresh_only=True)
+        if name is None:
+            return self.refresh(env)
+        self.consume_name(env, name)
+        # One batch size and one sampler under vmap: every batched shape JAX compiles is a
+        # compilation the ground truth pays for, and the key flow is the same for all of them.
+        array = self.new_array_name(env)
+        env[array] = Val("keys", 3, mode="whole")
+        lines = [f"{array} = {self.R('split')}({name}, 3)"]
+        vmap = self.R.jax("vmap")
+        draw = f"lambda kk: {self.R('normal')}(kk)"
+        shape = self.rng.random()
+        if shape < 0.4:
+            lines.append(f"{self.value_name()} = {vmap}({draw})({array})")
+            env[array].used = True
+            self.p.counts["batch:vmap"] += 1
+        elif shape < 0.65:
+            lines.append(f"{self.value_name()} = {vmap}(lambda kk: {self.R('normal')}({self.R('fold_in')}(kk, "
+                         f"{self.rng.randrange(1, 9)})))({array})")
+            self.p.counts["batch:vmap_fold_in"] += 1
+        else:
+            counter = self.counter_name(env)
+            lines += [f"for {counter} in range(3):", f"    {self.value_name()} = {self.sampler(f'{array}[{counter}]')}"]
+            env[array].used = True
+            self.p.counts["batch:index_loop"] += 1
+        if self.p.slip() and self.rng.random() < 0.4:
+            lines.append(f"{self.value_name()} = {vmap}({draw})({array})")
+            self.p.counts["batch:again"] += 1
+        return lines, False
+
+    def s_inspect(self, env, depth, in_loop):
+        """Looks at a key (any, consumed or not) without drawing from it: its shape or dtype, or
+        a trace of a sampler on it (`jax.eval_shape`, `jax.make_jaxpr`)."""
+        names = self.keys_in(env)
+        if not names:
+            return None
+        key = self.rng.choice(names)
+        lambda_ = f"lambda kk: {self.sampler('kk')}"
+        forms = [
+            f"assert is_prng_key({key})",
+            f"assert {key}.shape == ()",
+            f'assert hasattr({key}, "dtype")',
+            f"assert isinstance({key}, {self.R.jax('Array')})",
+            f"{self.value_name()} = {self.R.jax('eval_shape')}({lambda_}, {key})",
+            f"{self.value_name()} = {self.R.jax('make_jaxpr')}({lambda_})({key})",
+        ]
+        form = self.rng.choice(forms)
+        self.p.needs_validator |= form.startswith("assert is_prng_key(")
+        return [form], False
+
+    def s_loop_once(self, env, depth, in_loop):
+        """A loop over a one-element literal (or `range(1)`): its body runs once, and may draw
+        from keys of the enclosing block."""
+        head = self.rng.choice(["[0.5]", "(1,)", "range(1)", "[None]"])
+        var = self.rng.choice(["scale", "_", "item"])
+        lines, ended, inner = self.nested(env, depth, True)
+        after = join_into(list(env), [inner])
+        env.clear()
+        env.update(after)
+        return [f"for {var} in {head}:"] + indent(lines), False
+
     def s_early_return(self, env, depth, in_loop):
-        flag = self.p.take_flag()
+        flag = self.branch_flag()
         cond = flag if self.rng.random() < 0.7 else f"not {flag}"
         if self.rng.random() < 0.4:
             lines, ended, _ = self.nested(env, depth, in_loop, count=1)
@@ -836,6 +1001,7 @@ class Fn:
             if word == "continue":
                 return None
             return ["break"], True
+        self.note_tested(flag)
         cond = flag if self.rng.random() < 0.7 else f"not {flag}"
         self.p.counts[f"loop:{word}"] += 1
         return [f"if {cond}:", f"    {word}"], False
@@ -967,6 +1133,8 @@ def generate_candidate(rng: random.Random) -> tuple[str, collections.Counter]:
         lines.append(fn.call_line(helper, name, env))
         program.counts["call:appended"] += 1
     module = R.imports() + [""]
+    if program.needs_validator:
+        module += [""] + VALIDATOR + [""]
     for helper in program.helpers:
         module += [""] + helper.lines + [""]
     module += ["", "def run(flag_a, flag_b, n):"] + indent(lines)

@@ -22,7 +22,7 @@ FILE mode (a single-file fixture):
 5. If the import succeeded: calls every module-level `test_*` function, and every `test_*` method of
    every module-level `Test*` class (instantiated with no arguments), then runs the file again with
    `runpy.run_path(FILE, run_name="__main__")` so its `if __name__ == "__main__":` block runs.
-   Test parameters are filled like pytest does for simple fixtures: a module-level function
+   Test parameters without a default are filled like pytest does for simple fixtures: a module-level function
    decorated with `@pytest.fixture` (function scope, plain or yield fixture, `name=` honoured) whose
    name is the parameter's; fixtures may ask for fixtures. Anything else is an error of that test.
 
@@ -231,7 +231,9 @@ def call_with_fixtures(function, fixtures: dict):
     teardowns: list = []
 
     def parameters(callable_) -> list[str]:
-        return list(inspect.signature(callable_).parameters)
+        # Like pytest: a parameter with a default is not a fixture request.
+        return [name for name, parameter in inspect.signature(callable_).parameters.items()
+                if parameter.default is inspect.Parameter.empty]
 
     def value_of(name: str, asking: tuple):
         if name in cache:
@@ -262,7 +264,8 @@ def call_with_fixtures(function, fixtures: dict):
 
 
 def collect_tests(module) -> dict:
-    """`test_x` -> function, `TestX::test_y` -> bound method of a fresh TestX() (per test)."""
+    """`test_x` -> function, `TestX::test_y` -> bound method of a fresh TestX() (per test), after
+    the per-test setup pytest or unittest would run (`setup_method`, else `setUp`)."""
     tests = {}
     for name, value in list(vars(module).items()):
         if name.startswith("test_") and inspect.isfunction(value):
@@ -271,9 +274,19 @@ def collect_tests(module) -> dict:
             for method_name, method in inspect.getmembers(value, inspect.isfunction):
                 if method_name.startswith("test_"):
                     tests[f"{name}::{method_name}"] = (
-                        lambda cls=value, method_name=method_name: getattr(cls(), method_name)
+                        lambda cls=value, method_name=method_name: prepared_test(cls, method_name)
                     )
     return tests
+
+
+def prepared_test(cls, method_name: str):
+    instance = cls()
+    method = getattr(instance, method_name)
+    if hasattr(instance, "setup_method"):
+        instance.setup_method(method)
+    elif hasattr(instance, "setUp"):
+        instance.setUp()
+    return method
 
 
 def run(path: str, report: dict, trace_values: bool = False) -> dict:

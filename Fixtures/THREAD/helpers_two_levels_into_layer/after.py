@@ -11,7 +11,9 @@ def make_linear(n_in, n_out, *, key):
 
 
 def make_head(features, classes, *, key):
-    return eqx.nn.Sequential([eqx.nn.Lambda(jax.nn.relu), make_linear(features, classes, key=key)])
+    return eqx.nn.Sequential(
+        [eqx.nn.Lambda(jax.nn.relu), make_linear(features, classes, key=key)]
+    )
 
 
 def build_classifier(features, classes=3, *, key):

@@ -6,7 +6,9 @@ from flax import nnx
 
 class Linear(nnx.Module):
     def __init__(self, din, dout, *, rngs: nnx.Rngs):
-        self.w = nnx.Param(jax.random.normal(rngs.params(), (din, dout)) / jnp.sqrt(din))
+        self.w = nnx.Param(
+            jax.random.normal(rngs.params(), (din, dout)) / jnp.sqrt(din)
+        )
         self.b = nnx.Param(jnp.zeros((dout,)))
 
     def __call__(self, x):

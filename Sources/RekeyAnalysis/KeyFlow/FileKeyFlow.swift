@@ -38,13 +38,15 @@ public final class FileKeyFlow {
         })
         let externalNames = Set(external.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
         // Only functions that can touch a key are analysed: those calling `jax.random` or passing
-        // `key=`, and those calling a function already known to consume or return keys. On real
-        // code most functions are neither, and skipping them is most of the analysis' speed.
+        // `key=`, those calling a function already known to consume or return keys, and those
+        // taking a key-named parameter (which may hand it to a library that consumes it). On real
+        // code most functions are none of these, and skipping them is most of the analysis' speed.
         var summarised = externalNames
         for _ in 0..<Self.maximumRounds {
             var changed = false
             analyses = []
-            for function in functions where profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised) {
+            for function in functions where Self.takesKeyNamedParameter(function)
+                || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised) {
                 let analysis = KeyFlowAnalysis(model: model, scope: function, summaries: lookup)
                 analyses.append(analysis)
                 let key = function.node.startByte
@@ -104,25 +106,39 @@ public final class FileKeyFlow {
 
     /// What this file's module-level functions and classes do to keys, by qualified name, for
     /// the files that import them. A class is summarised by its `__init__`, as a call sees it
-    /// (without `self`). Functions that neither consume nor return keys are left out.
+    /// (without `self`). Functions that neither consume nor return keys are left out, unless they
+    /// take a key-named parameter: then the empty summary says "not a consumer" (a validator such
+    /// as `is_prng_key(key)`), where leaving it out would make the callee unknown, and an unknown
+    /// callee consumes the known keys it is given.
     public var exports: [String: FunctionKeySummary] {
         var result: [String: FunctionKeySummary] = [:]
         let prefix = moduleName.isEmpty ? "" : moduleName + "."
+        let none = FunctionKeySummary()
         for scope in model.moduleScope.children {
             switch scope.kind {
             case .function:
-                if let summary = summaries[scope.node.startByte], summary != FunctionKeySummary() {
+                let summary = summaries[scope.node.startByte] ?? none
+                if summary != none || Self.takesKeyNamedParameter(scope) {
                     result[prefix + (scope.name ?? "")] = summary
                 }
             case .classBody:
-                guard let initializer = scope.children.first(where: { $0.kind == .function && $0.name == "__init__" }),
-                      var summary = summaries[initializer.node.startByte], summary != FunctionKeySummary() else { continue }
+                guard let initializer = scope.children.first(where: { $0.kind == .function && $0.name == "__init__" })
+                else { continue }
+                var summary = summaries[initializer.node.startByte] ?? none
+                guard summary != none || Self.takesKeyNamedParameter(initializer) else { continue }
                 summary.consumedPositions = Set(summary.consumedPositions.filter { $0 > 0 }.map { $0 - 1 })
+                summary.passedOnPositions = Set(summary.passedOnPositions.filter { $0 > 0 }.map { $0 - 1 })
                 result[prefix + (scope.name ?? "")] = summary
             default:
                 break
             }
         }
         return result
+    }
+
+    private static func takesKeyNamedParameter(_ function: Scope) -> Bool {
+        function.bindings.contains { name, bindings in
+            KeyNames.isKeyLike(name) && bindings.contains { $0.kind == .parameter }
+        }
     }
 }

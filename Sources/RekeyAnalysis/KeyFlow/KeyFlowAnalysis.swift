@@ -6,12 +6,19 @@ public struct FunctionKeySummary: Equatable, Sendable {
     public var consumedPositions: Set<Int> = []
     /// The same parameters by name, for keyword arguments.
     public var consumedNames: Set<String> = []
+    /// Parameters (by position, counting `self`, and by name) it hands on to a callee rekey cannot
+    /// see into without knowing them for keys: a caller passing a known key there has it
+    /// consumed, as it would passing it to that callee itself.
+    public var passedOnPositions: Set<Int> = []
+    public var passedOnNames: Set<String> = []
     /// Whether the function may return a new key (`return jax.random.split(key)[1]`).
     public var returnsKey = false
     /// Whether the key it returns may be one it already consumed.
     public var returnsConsumedKey = false
     /// Module-level keys it consumes and leaves in place (a caller calling it twice reuses them).
     public var consumedGlobals: Set<String> = []
+    /// Keys stored on the object (`self._rng`) it consumes and leaves in place.
+    public var consumedStoredKeys: Set<String> = []
     /// Positions of a returned tuple that hold keys (`return key, x`), and the tuple's length.
     public var returnedTupleKeys: Set<Int> = []
     public var returnedTupleLength = 0
@@ -48,11 +55,15 @@ public struct KeyReuse {
     /// The expression handed over as the key at the second use (nil when it was implicit, as
     /// for a closure's free name).
     public var argument: Node?
-    /// Every earlier use that may have consumed the same key, in source order, with the
-    /// expression each was handed: what a fix has to give separate keys.
+    /// Every earlier use that may have consumed the same key on some path to this one, in source
+    /// order, with the expression each was handed: what a fix has to give separate keys. A use
+    /// missing here never comes before this one on the same run.
     public var earlierUses: [(call: Node, argument: Node?)] = []
     /// For a loop reuse: the loop (or comprehension) whose iterations share the key.
     public var loop: ByteRange?
+    /// Whether the key may be a batch of keys (`split(key, n)` kept whole, what `vmap` maps
+    /// over): `jax.random.split` accepts only a single key, so no fix may split it.
+    public var keyIsBatch = false
 }
 
 /// Flow-sensitive, path-sensitive tracking of key consumption through one function body (or a
@@ -75,9 +86,14 @@ public final class KeyFlowAnalysis {
     /// Module-level keys read by this function, by their value.
     private var globalValues: [KeyValue: String] = [:]
     private var reportedSites = Set<Int>()
+    /// Where each use reported as a reuse sits in ``reuses``, by its call's start byte.
+    private var reuseIndexBySite: [Int: Int] = [:]
     /// Values known to be keys (made by `jax.random`, or key parameters): only these are assumed
     /// consumed when passed to a callee rekey cannot see into.
     private var definiteKeys = Set<KeyValue>()
+    /// Values that are batches of keys (`split(key, n)` not unpacked, what `vmap` maps over):
+    /// `split` refuses them, so a fix must not split one.
+    private var batchValues = Set<KeyValue>()
     private var parameterValues: [KeyValue: (name: String, position: Int)] = [:]
     /// Values `self.<attr>` held on entry, for the stored-key check.
     private var storedEntryValues: [KeyValue: String] = [:]
@@ -121,6 +137,8 @@ public final class KeyFlowAnalysis {
     /// Every value consumed on some path, whether or not a name still holds it at the end: what
     /// a function does to its parameters and free names, for its summary.
     private var everConsumed = Set<KeyValue>()
+    /// Values handed to a callee rekey cannot see into without being known keys.
+    private var handedOn = Set<KeyValue>()
 
     // MARK: Driving
 
@@ -178,10 +196,16 @@ public final class KeyFlowAnalysis {
 
     private static let keyTypeNames: Set<String> = ["PRNGKey", "KeyArray", "PRNGKeyArray"]
 
+    /// `key: PRNGKey`, `key: chex.PRNGKey`, `key: Optional[jax.random.KeyArray]`, `key: PRNGKey |
+    /// None`; not a container of keys (`carry: Tuple[Array, PRNGKey]`, whose first item is no key).
     private static func hasKeyAnnotation(_ parameter: Node) -> Bool {
-        guard let type = parameter.child(.type) else { return false }
-        let last = type.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).last.map(String.init)
-        return last.map(keyTypeNames.contains) ?? false
+        guard var type = parameter.child(.type)?.text.filter({ !$0.isWhitespace }) else { return false }
+        for wrapper in ["Optional[", "typing.Optional["] where type.hasPrefix(wrapper) && type.hasSuffix("]") {
+            type = String(type.dropFirst(wrapper.count).dropLast())
+        }
+        type = type.replacing("|None", with: "").replacing("None|", with: "")
+        guard type.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return false }
+        return type.split(separator: ".").last.map { keyTypeNames.contains(String($0)) } ?? false
     }
 
     /// Parameters that reach a `jax.random` function's key argument somewhere in the body.
@@ -204,15 +228,25 @@ public final class KeyFlowAnalysis {
                 summary.consumedNames.insert(parameter.name)
             }
         }
+        for value in handedOn {
+            if let parameter = parameterValues[value.array], !summary.consumedNames.contains(parameter.name) {
+                summary.passedOnPositions.insert(parameter.position)
+                summary.passedOnNames.insert(parameter.name)
+            }
+        }
         let returnState = returnPaths.merged
         // A global it consumed and did not replace (`global key; key, sub = split(key)` replaces).
         for (value, name) in globalValues where everConsumed.contains(value) {
             if returnState.names[name]?.contains(value) ?? true { summary.consumedGlobals.insert(name) }
         }
-        // A key stored on `self`, consumed, and still there when the method returns.
+        // A key stored on `self`, consumed, and still there when the method returns. In a test
+        // class that stores it in its per-test setup, every test gets a new one: what counts
+        // is how often one test consumes it, through the methods it calls (see `evaluateCall`).
         for (value, attribute) in storedEntryValues {
             guard let uses = returnState.consumed[value], !uses.isEmpty,
                   returnState.names[attribute]?.contains(value) ?? true else { continue }
+            summary.consumedStoredKeys.insert(attribute)
+            if perTestAttributes[attribute] != nil { continue }
             for use in uses.sorted(by: { $0.site < $1.site }) where !reportedSites.contains(use.site) {
                 guard let info = self.uses[use.site] else { continue }
                 reportedSites.insert(use.site)
@@ -288,6 +322,7 @@ public final class KeyFlowAnalysis {
             paths.forEach { state in
                 statement.forEachNamedChild { target in
                     if target.kind == "identifier" { state.names[target.text] = nil }
+                    state.forgetConditions(on: target.text)
                 }
             }
         case "block":
@@ -330,17 +365,18 @@ public final class KeyFlowAnalysis {
         }
         if let condition { paths.forEach { evaluate(condition, &$0) } }
         var merged = KeyFlowPaths.unreachable
-        var fallthrough_ = paths
+        var (taken, fallthrough_) = sides(of: condition, on: paths)
         if let consequence = statement.child(field: "consequence") {
-            var branch = paths
-            execute(block: consequence, &branch)
-            merged.join(branch)
+            execute(block: consequence, &taken)
+            merged.join(taken)
         }
         var hasElse = false
         for clause in statement.children(field: "alternative") {
             if clause.kind == "elif_clause" {
-                if let condition = clause.child(field: "condition") { fallthrough_.forEach { evaluate(condition, &$0) } }
-                var branch = fallthrough_
+                let condition = clause.child(field: "condition")
+                if let condition { fallthrough_.forEach { evaluate(condition, &$0) } }
+                var branch: KeyFlowPaths
+                (branch, fallthrough_) = sides(of: condition, on: fallthrough_)
                 if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
                 merged.join(branch)
             } else {
@@ -354,22 +390,85 @@ public final class KeyFlowAnalysis {
         paths = merged
     }
 
-    /// Runs a loop body to a fixed point; returns the paths leaving the loop (no iteration, or
-    /// any number of them, or a `break`).
-    /// The paths after a loop: its head's fixed point (every state an iteration may start from,
-    /// the entry included) joined with its breaks. A loop known to run at least once leaves
-    /// through an iteration, so the entry alone is not a way out.
-    private func loop(_ range: ByteRange, entry: KeyFlowPaths, runsAtLeastOnce: Bool = false,
+    /// The paths entering the branch of an `if`/`elif` condition and those passing it by. Only
+    /// for a condition the function tests more than once (a name or attribute chain, maybe
+    /// negated): each path remembers the side it took, and a later test of the same condition
+    /// takes that side again, so reuse found only on a combination no run can take (`if flag:`
+    /// consuming, then `if not flag:` consuming again) is no reuse.
+    private func sides(of condition: Node?, on paths: KeyFlowPaths) -> (taken: KeyFlowPaths, skipped: KeyFlowPaths) {
+        guard let condition, let (name, holds) = Self.conditionFact(condition), repeatedConditions.contains(name) else {
+            return (paths, paths)
+        }
+        return (paths.assuming(name, is: holds), paths.assuming(name, is: !holds))
+    }
+
+    /// `flag` → (`flag`, true), `not self.training` → (`self.training`, false); nil for anything
+    /// that is not a name or attribute chain (a call, a comparison, `a and b`).
+    private static func conditionFact(_ condition: Node) -> (name: String, holds: Bool)? {
+        switch condition.kind {
+        case "identifier":
+            return (condition.text, true)
+        case "attribute":
+            var object = condition
+            while object.kind == "attribute", let inner = object.child(.object) { object = inner }
+            guard object.kind == "identifier" else { return nil }
+            return (condition.text.filter { !$0.isWhitespace }, true)
+        case "not_operator":
+            return condition.child(field: "argument").flatMap(conditionFact).map { ($0.name, !$0.holds) }
+        case "parenthesized_expression":
+            return condition.namedChildren.first.flatMap(conditionFact)
+        default:
+            return nil
+        }
+    }
+
+    /// The conditions the analysed body tests in two or more `if`/`elif` clauses: only those are
+    /// worth remembering per path (remembering all would keep apart paths that differ in
+    /// nothing else, and the path limit would then merge everything sooner).
+    private lazy var repeatedConditions: Set<String> = {
+        var counts: [String: Int] = [:]
+        func visit(_ node: Node) {
+            for child in node.namedChildren {
+                switch child.kind {
+                case "function_definition", "class_definition", "lambda":
+                    continue
+                case "if_statement", "elif_clause":
+                    if let condition = child.child(field: "condition"), let fact = Self.conditionFact(condition) {
+                        counts[fact.name, default: 0] += 1
+                    }
+                default:
+                    break
+                }
+                visit(child)
+            }
+        }
+        if let body = scope.kind == .module ? model.tree.root : scope.node.child(.body) { visit(body) }
+        return Set(counts.filter { $0.value > 1 }.keys)
+    }()
+
+    /// Runs a loop body to a fixed point; returns the paths leaving the loop: its head's fixed
+    /// point (every state an iteration may start from, the entry included) joined with its
+    /// breaks. A loop known to run at least once leaves through an iteration, so the entry alone
+    /// is not a way out; one known to run exactly once (over `[x]`, `range(1)`) is no loop at
+    /// all: its body runs once, straight through, and nothing in it is consumed "per iteration".
+    private func loop(_ range: ByteRange, entry: KeyFlowPaths, iterations: Int? = nil,
                       iteration: (inout KeyFlowPaths) -> Void) -> KeyFlowPaths {
         let savedBreaks = breakPaths
         let savedContinues = continuePaths
         breakPaths = .unreachable
-        loopRanges.append(range.start...range.end)
+        continuePaths = .unreachable
         defer {
-            loopRanges.removeLast()
             breakPaths = savedBreaks
             continuePaths = savedContinues
         }
+        if iterations == 1 {
+            var once = entry
+            iteration(&once)
+            once.join(continuePaths)
+            return once.joined(breakPaths)
+        }
+        loopRanges.append(range.start...range.end)
+        defer { loopRanges.removeLast() }
         var head = entry
         for _ in 0..<8 {
             continuePaths = .unreachable
@@ -380,7 +479,7 @@ public final class KeyFlowAnalysis {
             if next == head { break }
             head = next
         }
-        guard runsAtLeastOnce else { return head.joined(breakPaths) }
+        guard let iterations, iterations > 0 else { return head.joined(breakPaths) }
         continuePaths = .unreachable
         var last = head
         iteration(&last)
@@ -388,27 +487,30 @@ public final class KeyFlowAnalysis {
         return last.joined(breakPaths)
     }
 
-    /// Whether iterating `iterable` yields at least one item: a non-empty list or tuple literal,
-    /// `range(n)` with a positive literal `n`, or `jax.random.split(key)` / `split(key, n)` with a
-    /// positive literal `n`.
-    private func isNonEmpty(_ iterable: Node) -> Bool {
+    /// How many items iterating `iterable` yields, when the code says: a list or tuple literal
+    /// (without `*` unpacking), `range(n)` with a literal `n`, `jax.random.split(key)` (2) or
+    /// `split(key, n)` with a literal `n`. Nil when it depends on run time.
+    private func iterationCount(_ iterable: Node) -> Int? {
         switch iterable.kind {
         case "list", "tuple":
-            return !iterable.namedChildren.filter { $0.kind != "comment" }.isEmpty
+            let items = iterable.namedChildren.filter { $0.kind != "comment" }
+            return items.contains { $0.kind == "list_splat" } ? nil : items.count
+        case "parenthesized_expression":
+            return iterable.namedChildren.first.flatMap(iterationCount)
         case "call":
-            guard let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else { return false }
+            guard let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else { return nil }
             let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
-            let count = arguments.namedChildren.first { $0.kind == "keyword_argument" && $0.child(.name)?.text == "num" }?
-                .child(.value) ?? positional.dropFirst().first
-            func positive(_ node: Node?) -> Bool { node.map { $0.kind == "integer" && (Int($0.text) ?? 0) > 0 } ?? false }
+            func literal(_ node: Node?) -> Int? { node.flatMap { $0.kind == "integer" ? Int($0.text) : nil } }
             if callee.kind == "identifier", callee.text == "range", model.scopeBinding("range", from: scope) == nil {
-                return positional.count == 1 && positive(positional.first)
+                return positional.count == 1 ? literal(positional.first).map { max($0, 0) } : nil
             }
             guard let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: iterable) ?? scope),
-                  JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split") else { return false }
-            return count == nil || positive(count)
+                  JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split") else { return nil }
+            let count = arguments.namedChildren.first { $0.kind == "keyword_argument" && $0.child(.name)?.text == "num" }?
+                .child(.value) ?? positional.dropFirst().first
+            return count == nil ? 2 : literal(count)
         default:
-            return false
+            return nil
         }
     }
 
@@ -416,8 +518,8 @@ public final class KeyFlowAnalysis {
         var iterable = Set<KeyValue>()
         if let right = statement.child(.right) { paths.forEach { iterable.formUnion(evaluate(right, &$0)) } }
         let target = statement.child(.left)
-        let nonEmpty = statement.child(.right).map(isNonEmpty) ?? false
-        var after = loop(statement.byteRange, entry: paths, runsAtLeastOnce: nonEmpty) { body in
+        let count = statement.child(.right).flatMap(iterationCount)
+        var after = loop(statement.byteRange, entry: paths, iterations: count) { body in
             if let target { body.forEach { bindIterationTarget(target, iterable: iterable, &$0) } }
             if let block = statement.child(.body) { execute(block: block, &body) }
         }
@@ -499,6 +601,7 @@ public final class KeyFlowAnalysis {
         }
         if let definition, let name = definition.child(.name) {
             state.names[name.text] = nil
+            state.forgetConditions(on: name.text)
             if definition.kind == "function_definition", let parameters = definition.child(.parameters) {
                 parameters.forEachNamedChild { parameter in
                     if let value = parameter.child(.value) { evaluate(value, &state) }
@@ -513,7 +616,12 @@ public final class KeyFlowAnalysis {
         switch target.kind {
         case "identifier":
             state.names[target.text] = values.isEmpty ? nil : values
+            state.forgetConditions(on: target.text)
         case "attribute":
+            state.forgetConditions(on: target.text)
+            // A key stored on an object is there to be drawn from later, by code rekey may not
+            // see (a constructor keeping its key): a parameter stored so is handed on.
+            handedOn.formUnion(values)
             if let object = target.child(.object), object.text == "self" || object.text == "cls" {
                 state.names[target.text] = values.isEmpty ? nil : values
             } else if let object = target.child(.object) {
@@ -552,6 +660,7 @@ public final class KeyFlowAnalysis {
         state.makeFresh(value)
         if iterable.contains(where: { definiteKeys.contains($0) }) { definiteKeys.insert(value) }
         state.names[target.text] = [value]
+        state.forgetConditions(on: target.text)
     }
 
     // MARK: Expressions
@@ -594,7 +703,10 @@ public final class KeyFlowAnalysis {
             return []
         case "named_expression":
             let values = node.child(.value).map { evaluate($0, &state) } ?? []
-            if let name = node.child(.name) { state.names[name.text] = values.isEmpty ? nil : values }
+            if let name = node.child(.name) {
+                state.names[name.text] = values.isEmpty ? nil : values
+                state.forgetConditions(on: name.text)
+            }
             return values
         case "conditional_expression":
             let parts = node.namedChildren
@@ -669,10 +781,63 @@ public final class KeyFlowAnalysis {
         // is not a known key, so only `jax.random`, project functions and `key=` consume it.
         guard let field = attribute.child(.attribute), scope.kind == .function,
               KeyNames.isKeyLike(field.text.drop { $0 == "_" }.description), !field.text.hasSuffix("s") else { return [] }
-        let value = KeyValue(site: attribute.startByte, element: nil)
+        return storedValue(named: name, madeAt: attribute, &state)
+    }
+
+    /// The key `self.<attribute>` holds: what this function last stored there, else the value
+    /// it held on entry (one per attribute, made where it is first read).
+    private func storedValue(named name: String, madeAt site: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        if let values = state.names[name] { return values }
+        let value = KeyValue(site: site.startByte, element: nil)
         storedEntryValues[value] = name
+        if perTestAttributes[name] == true { definiteKeys.insert(value) }
         state.names[name] = [value]
         return [value]
+    }
+
+    /// The attributes of `self` that the class of this method (or of the method it is nested
+    /// in) stores in its per-test setup (`setUp`, `setup_method`, its own or a base class's of
+    /// this file). unittest and pytest run that on a fresh instance before every test method, so
+    /// such a key is new in each test. Each maps to whether the setup stores a key made there by
+    /// `jax.random` (`self.key = jax.random.key(0)`), which makes it a known key in every test.
+    private lazy var perTestAttributes: [String: Bool] = {
+        var method: Scope? = scope
+        while let current = method, current.parent?.kind != .classBody { method = current.parent }
+        guard let method, method.isFunctionLike, let classScope = method.parent else { return [:] }
+        var attributes: [String: Bool] = [:]
+        var pending = [classScope]
+        var seen = Set<ObjectIdentifier>()
+        while let current = pending.popLast(), seen.insert(ObjectIdentifier(current)).inserted {
+            for setup in current.children where setup.kind == .function && ["setUp", "setup_method"].contains(setup.name) {
+                if let body = setup.node.child(.body) { collectSelfAssignments(in: body, of: setup, into: &attributes) }
+            }
+            for base in current.node.child(.superclasses)?.namedChildren ?? [] where base.kind == "identifier" {
+                pending += model.moduleScope.children.filter { $0.kind == .classBody && $0.name == base.text }
+            }
+        }
+        return attributes
+    }()
+
+    private func collectSelfAssignments(in node: Node, of setup: Scope, into attributes: inout [String: Bool]) {
+        for child in node.namedChildren {
+            switch child.kind {
+            case "function_definition", "class_definition", "lambda":
+                continue
+            case "assignment":
+                guard let left = child.child(.left) else { continue }
+                let targets = left.kind == "attribute" ? [left] : left.namedChildren.filter { $0.kind == "attribute" }
+                var madeByJax = false
+                if let right = child.child(.right), right.kind == "call", let callee = right.child(.function),
+                   let name = model.qualifiedName(of: callee, in: setup) {
+                    madeByJax = JaxRandomAPI.producesKey(name)
+                }
+                for target in targets where target.child(.object)?.text == "self" {
+                    attributes[target.text] = (attributes[target.text] ?? false) || madeByJax
+                }
+            default:
+                collectSelfAssignments(in: child, of: setup, into: &attributes)
+            }
+        }
     }
 
     private func evaluateSubscript(_ node: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
@@ -680,13 +845,14 @@ public final class KeyFlowAnalysis {
         let subscripts = node.children(field: "subscript")
         for index in subscripts { evaluate(index, &state) }
         guard !arrays.isEmpty else { return [] }
-        if subscripts.count == 1, subscripts[0].kind == "integer", let index = Int(subscripts[0].text) {
-            let elements = Set(arrays.filter { $0.element == nil }.map { KeyValue(site: $0.site, element: index) })
-            if arrays.contains(where: { definiteKeys.contains($0) }) { definiteKeys.formUnion(elements) }
-            return elements
+        guard subscripts.count == 1, subscripts[0].kind != "slice" else {
+            // A slice is a smaller batch; which elements it shares with other uses is not tracked.
+            return []
         }
-        // A computed index or a slice: JAX tracks it, rekey does not know which element it is.
-        return []
+        let index = subscripts[0].kind == "integer" ? Int(subscripts[0].text) ?? KeyValue.someElement : KeyValue.someElement
+        let elements = Set(arrays.filter { $0.element == nil }.map { KeyValue(site: $0.site, element: index) })
+        if arrays.contains(where: { definiteKeys.contains($0) }) { definiteKeys.formUnion(elements) }
+        return elements
     }
 
     private func evaluateComprehension(_ node: Node, _ state: inout KeyFlowState) {
@@ -709,18 +875,14 @@ public final class KeyFlowAnalysis {
             }
             for part in body { evaluate(part, &iteration) }
         }
-        state = loop(node.byteRange, entry: KeyFlowPaths(state)) { paths in
+        // Nested `for` clauses multiply the count; only a single one's is known.
+        let count = clauses.filter { $0.kind == "for_in_clause" }.count == 1 ? first.child(.right).flatMap(iterationCount) : nil
+        state = loop(node.byteRange, entry: KeyFlowPaths(state), iterations: count) { paths in
             paths.forEach { comprehensionIteration(iteration: &$0) }
         }.merged
     }
 
     // MARK: Calls
-
-    private static let nonConsumingBuiltins: Set<String> = [
-        "print", "len", "isinstance", "issubclass", "type", "id", "repr", "str", "hash", "callable",
-        "zip", "enumerate", "iter", "reversed", "list", "tuple", "functools.partial",
-        "jax.device_put", "jax.block_until_ready", "jax.debug.print", "jax.numpy.shape",
-    ]
 
     private func keyArgument(of call: Node) -> Node? {
         guard let arguments = call.child(.arguments), arguments.kind == "argument_list" else { return nil }
@@ -741,6 +903,8 @@ public final class KeyFlowAnalysis {
         // then arguments left to right.
         if callee.kind == "attribute", let object = callee.child(.object) {
             evaluate(object, &state)
+            // `queue.pop()` may change what `if queue:` tests (not what `if queue.closed:` does).
+            state.conditions[object.text] = nil
         } else if callee.kind != "identifier" {
             evaluate(callee, &state)
         }
@@ -771,25 +935,50 @@ public final class KeyFlowAnalysis {
                 return []
             case .splitter:
                 consume(keyValues, keyNode: keyNode, at: call, kind: .split, callee: qualified, &state)
-                return fresh(at: call, &state)
+                let keys = fresh(at: call, &state)
+                batchValues.formUnion(keys)
+                return keys
             case .sampler:
                 consume(keyValues, keyNode: keyNode, at: call, kind: .consume(qualified), callee: qualified, &state)
                 return []
             }
         }
-        let isBuiltin = callee.kind == "identifier" && Self.nonConsumingBuiltins.contains(callee.text)
+        let isBuiltin = callee.kind == "identifier" && JaxRandomAPI.nonConsumingBuiltins.contains(callee.text)
             && model.scopeBinding(callee.text, from: scope) == nil
-        if isBuiltin || qualified.map(Self.nonConsumingBuiltins.contains) == true {
+        if isBuiltin || qualified.map(JaxRandomAPI.readsWithoutConsuming) == true || onlyTraces(callee) {
             return []
         }
         let calleeName = qualified ?? callee.text
-        if let target = resolveProjectFunction(callee, in: model.scope(ofCall: call) ?? scope) {
+        let callScope = model.scope(ofCall: call) ?? scope
+        let transform = transformed(callee, in: callScope)
+        if transform?.batching == true {
+            // What `vmap`/`pmap` map over is a batch of keys, whatever made it.
+            for argument in positional { batchValues.formUnion(argument.values) }
+        }
+        if let target = resolveProjectFunction(transform?.function ?? callee, in: callScope) {
             let offset = target.isMethodCall ? 1 : 0
-            for (index, argument) in positional.enumerated() where target.summary.consumedPositions.contains(index + offset) {
-                consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            for (index, argument) in positional.enumerated() {
+                if target.summary.consumedPositions.contains(index + offset) {
+                    consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+                } else if target.summary.passedOnPositions.contains(index + offset) {
+                    consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
+                }
             }
-            for argument in keywords where target.summary.consumedNames.contains(argument.name) {
-                consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            for argument in keywords {
+                if target.summary.consumedNames.contains(argument.name) {
+                    consume(argument.values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+                } else if target.summary.passedOnNames.contains(argument.name) {
+                    consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
+                }
+            }
+            if target.isMethodCall, callee.kind == "attribute", callee.child(.object)?.text == "self",
+               let method = callee.child(.attribute) {
+                for attribute in target.summary.consumedStoredKeys.sorted() where perTestAttributes[attribute] != nil {
+                    // Made at the method's name, not at the call: values made at the call's
+                    // start are what the call returns.
+                    let values = storedValue(named: attribute, madeAt: method, &state)
+                    consume(values, keyNode: nil, keyText: attribute, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+                }
             }
             for name in target.freeConsumed {
                 if let values = state.names[name] {
@@ -828,8 +1017,7 @@ public final class KeyFlowAnalysis {
         // A callee rekey cannot see into consumes the keys handed to it: known keys positionally,
         // anything passed under a key's parameter name (`eqx.nn.Linear(..., key=k)`).
         for argument in positional {
-            let keys = argument.values.filter { definiteKeys.contains($0) }
-            consume(keys, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+            consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
         }
         // Not a stored `self._rng`: an object handed over by name may be a stream (haiku's
         // PRNGSequence), which the callee advances rather than reuses.
@@ -838,6 +1026,15 @@ public final class KeyFlowAnalysis {
             consume(values, keyNode: argument.node, at: call, kind: .consume(calleeName), callee: calleeName, &state)
         }
         return []
+    }
+
+    /// What a callee rekey cannot see into does to an argument: consumes the known keys among
+    /// its values; the others (a parameter not known to be a key) are only handed on, which the
+    /// summary tells callers, whose known keys it then consumes.
+    private func consumeIfKey(_ values: Set<KeyValue>, keyNode: Node, at call: Node, callee: String, _ state: inout KeyFlowState) {
+        let keys = values.filter { definiteKeys.contains($0) }
+        consume(keys, keyNode: keyNode, at: call, kind: .consume(callee), callee: callee, &state)
+        handedOn.formUnion(values.subtracting(keys))
     }
 
     private func fresh(at call: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
@@ -858,8 +1055,17 @@ public final class KeyFlowAnalysis {
         let before = state
         for value in values.sorted(by: { ($0.site, $0.element ?? -1) < ($1.site, $1.element ?? -1) }) {
             let prior = before.priorUses(of: value)
-            if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
+            if !prior.isEmpty, let index = reuseIndexBySite[call.startByte] {
+                // Another path (or loop round) reaching the same use: its earlier uses count too,
+                // so a fix sees every use that may come before this one, and only those.
+                let known = Set(reuses[index].earlierUses.map(\.call.startByte))
+                let more = prior.filter { !known.contains($0.site) }.sorted { $0.site < $1.site }.compactMap { prior in
+                    uses[prior.site].map { (call: $0.node, argument: useArguments[prior.site]) }
+                }
+                reuses[index].earlierUses = (reuses[index].earlierUses + more).sorted { $0.call.startByte < $1.call.startByte }
+            } else if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
                 reportedSites.insert(call.startByte)
+                reuseIndexBySite[call.startByte] = reuses.count
                 let earlierInfo = uses[earlier.site] ?? (call, callee)
                 let kind = classify(use, prior: prior)
                 var reuse = KeyReuse(
@@ -867,6 +1073,7 @@ public final class KeyFlowAnalysis {
                     keyText: keyText ?? keyNode?.text ?? "key", use: call, useCallee: callee,
                     earlier: earlierInfo.node, earlierCallee: earlierInfo.callee)
                 reuse.argument = keyNode
+                reuse.keyIsBatch = values.contains { batchValues.contains($0) }
                 reuse.earlierUses = prior.sorted { $0.site < $1.site }.compactMap { prior in
                     uses[prior.site].map { ($0.node, useArguments[prior.site]) }
                 }
@@ -887,6 +1094,46 @@ public final class KeyFlowAnalysis {
         return .reused
     }
 
+    // MARK: JAX transforms
+
+    /// A call that traces a function without running it, which JAX's checker does not count as
+    /// consuming: `jax.make_jaxpr(f)(key)`, `jax.jit(f).lower(key)` (also through a name bound
+    /// to `jax.jit(f)`).
+    private func onlyTraces(_ callee: Node) -> Bool {
+        if callee.kind == "call", let inner = callee.child(.function),
+           let name = model.qualifiedName(of: inner, in: model.scope(ofCall: callee) ?? scope) {
+            return JaxRandomAPI.tracingTransforms.contains(name)
+        }
+        guard callee.kind == "attribute", let method = callee.child(.attribute)?.text,
+              JaxRandomAPI.tracingMethods.contains(method), let object = callee.child(.object) else { return false }
+        return transformCall(object) != nil
+    }
+
+    /// For a callee made by a transform that runs what it wraps (`jax.jit(f)`, `jax.vmap(f)`, or a
+    /// name bound once to one): the wrapped function, and whether the transform maps over a batch.
+    private func transformed(_ callee: Node, in callScope: Scope) -> (function: Node, batching: Bool)? {
+        guard let (call, name) = transformCall(callee, in: callScope), let arguments = call.child(.arguments),
+              arguments.kind == "argument_list",
+              let function = arguments.namedChildren.first(where: { $0.kind != "comment" && $0.kind != "keyword_argument" })
+        else { return nil }
+        return (function, JaxRandomAPI.batchingTransforms.contains(name))
+    }
+
+    /// The transform call an expression is (`jax.jit(f)`) or a name is bound to once, with the
+    /// transform's qualified name; nil for anything else.
+    private func transformCall(_ expression: Node, in expressionScope: Scope? = nil) -> (call: Node, name: String)? {
+        var call = expression
+        if expression.kind == "identifier" {
+            let bindings = model.bindings(of: expression.text, from: expressionScope ?? model.scope(containingReference: expression) ?? scope)
+            guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value else { return nil }
+            call = value
+        }
+        guard call.kind == "call", let function = call.child(.function),
+              let name = model.qualifiedName(of: function, in: model.scope(ofCall: call) ?? scope),
+              JaxRandomAPI.runningTransforms.contains(name) else { return nil }
+        return (call, name)
+    }
+
     // MARK: Project functions
 
     private struct ProjectCallee {
@@ -896,9 +1143,14 @@ public final class KeyFlowAnalysis {
     }
 
     /// The function the callee denotes: a name bound by `def` (module-level, nested, or a local
-    /// closure or lambda), a class (its `__init__`), `self.method` of the enclosing class, or a
-    /// function or class imported from another file of the project (by qualified name).
+    /// closure or lambda), a lambda itself (wrapped by a transform), a class (its `__init__`),
+    /// `self.method` of the enclosing class, or a function or class imported from another file
+    /// of the project (by qualified name).
     private func resolveProjectFunction(_ callee: Node, in callScope: Scope) -> ProjectCallee? {
+        // `jax.vmap(lambda k: …)(keys)`: the lambda, as any closure.
+        if callee.kind == "lambda", let closure = closureSummary(callee) {
+            return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+        }
         if callee.kind == "identifier" {
             let bindings = model.bindings(of: callee.text, from: callScope)
             guard bindings.count == 1 else { return nil }

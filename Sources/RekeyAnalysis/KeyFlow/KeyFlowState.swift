@@ -9,10 +9,16 @@ import RekeySyntax
 struct KeyValue: Hashable {
     /// Byte offset of the node that made the value: unique within a file.
     let site: Int
-    /// The constant index for an element of a key array, nil for the value itself.
+    /// The constant index for an element of a key array (``someElement`` for a computed
+    /// index), nil for the value itself.
     let element: Int?
 
     var array: KeyValue { KeyValue(site: site, element: nil) }
+
+    /// The element `keys[i]` names for an index known only at run time: some element, maybe a
+    /// different one each time (`for i in range(n): normal(keys[i])`), so its uses do not clash
+    /// with each other or with constant indices, only with uses of the whole array.
+    static let someElement = Int.min
 }
 
 /// A place a key is consumed.
@@ -38,6 +44,9 @@ struct KeyFlowState: Equatable {
     var consumed: [KeyValue: Set<KeyUse>] = [:]
     /// False after `return`/`raise`/`break`/`continue`: no path continues from here.
     var reachable = true
+    /// Conditions this path has tested and not rebound since (`flag`, `self.training`), with the
+    /// side it took: a second `if flag:` on the same path takes the same side.
+    var conditions: [String: Bool] = [:]
 
     static let unreachable: KeyFlowState = {
         var state = KeyFlowState()
@@ -60,6 +69,14 @@ struct KeyFlowState: Equatable {
         forgetUnreachableValues()
         names.merge(other.names) { $0.union($1) }
         consumed.merge(other.consumed) { $0.union($1) }
+        conditions = conditions.filter { other.conditions[$0.key] == $0.value }
+    }
+
+    /// `name` (or an attribute chain under it) was bound again: what was tested about it no
+    /// longer holds.
+    mutating func forgetConditions(on name: String) {
+        guard !conditions.isEmpty else { return }
+        conditions = conditions.filter { $0.key != name && !$0.key.hasPrefix(name + ".") }
     }
 
     /// Drops consumption records of values no name refers to (an array stays while a name holds
@@ -80,6 +97,7 @@ struct KeyFlowState: Equatable {
     /// consumes every element), or any element's (consuming an element consumes part of the
     /// array, which JAX then refuses to consume whole).
     func priorUses(of value: KeyValue) -> Set<KeyUse> {
+        if value.element == KeyValue.someElement { return consumed[value.array] ?? [] }
         var uses = consumed[value] ?? []
         if value.element != nil {
             uses.formUnion(consumed[value.array] ?? [])
@@ -134,6 +152,20 @@ struct KeyFlowPaths: Equatable {
     func joined(_ other: KeyFlowPaths) -> KeyFlowPaths {
         var copy = self
         copy.join(other)
+        return copy
+    }
+
+    /// The paths on which `condition` can have the value `holds`, each now knowing it: a path
+    /// that tested it before with the other outcome cannot take this side.
+    func assuming(_ condition: String, is holds: Bool) -> KeyFlowPaths {
+        var copy = self
+        copy.forEach { state in
+            if state.conditions[condition] == !holds {
+                state.reachable = false
+            } else {
+                state.conditions[condition] = holds
+            }
+        }
         return copy
     }
 

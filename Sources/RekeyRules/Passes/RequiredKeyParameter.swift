@@ -91,7 +91,21 @@ struct RequiredKeyParameter {
         }
         switch KeyThreading(file: file, project: project, seedCall: value, start: start).plan() {
         case .blocked(let reason, _):
-            return .manual(reason: reason)
+            // A method called through objects rekey cannot type: when no default precedes the key,
+            // it may simply become required where it is. Callers already passing it keep binding;
+            // one that omits it makes the signature guard refuse the fix, naming that call.
+            let untyped = isMethod && function.name != "__init__"
+                && (try? CallSites.uses(of: function, in: model).get()) == nil
+            guard untyped, !keywordOnly, positionalIndex > 0,
+                  !items[..<position].contains(where: { $0.kind == "default_parameter" || $0.kind == "typed_default_parameter" })
+            else { return .manual(reason: reason) }
+            let annotation = parameter.child(field: "type").map { ": " + $0.text } ?? ""
+            let publicAPI = PublicSurface.publicName(of: function, in: file).map { [$0] } ?? []
+            let title = "make `\(name)` a required parameter (its callers must all pass it already)"
+                + PublicSurface.titleSuffix(publicAPI)
+            return .fix(Fix(title: title, applicability: publicAPI.isEmpty ? .safe : .unsafe,
+                            edits: [file.path: [.replacement(parameter.byteRange, with: name + annotation)]], publicAPI: publicAPI),
+                        touchedSymbols: [])
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             let annotation = parameter.child(field: "type").map { ": " + $0.text } ?? ""
             if inPlace {

@@ -12,12 +12,36 @@ import RekeySyntax
 /// - A key used after it was split (RK006): the split keeps its first output as the new key
 ///   (`k1, k2 = split(key)` becomes `key, k1, k2 = split(key, 3)`).
 ///
+/// A reuse a test makes on purpose (it compares the draws' results, or its name says so) is
+/// never split: see ``DeliberateReuse``.
+///
 /// Every such fix changes the numbers drawn, so it is unsafe. Inserted lines take the block's
 /// indentation and the file's line endings; only the key arguments and the inserted line change.
 /// What it cannot rewrite (a key given as `keys[0]`, uses in lambdas or comprehensions, a name
-/// rebound between the uses) it leaves for hand migration, saying why.
+/// rebound between the uses, a batch of keys, which `split` refuses) it leaves for hand
+/// migration, saying why.
 enum SplitBeforeReuse {
     static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+        if reuse.keyIsBatch {
+            // `split(keys)` on a batch raises "split accepts a single key".
+            return .failure(ManualReason("`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
+                + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
+                + "(`split(key, (uses, n))`)"))
+        }
+        var seen = Set<Int>()
+        let touched = (reuse.earlierUses.map(\.call) + [reuse.use] + usesSharingTheKey(of: reuse, in: file).map(\.call))
+            .filter { seen.insert($0.startByte).inserted }
+        let code = switch reuse.kind {
+        case .reused, .storedKeyNotReplaced: "RK004"
+        case .consumedInLoop: "RK005"
+        case .usedAfterSplit: "RK006"
+        }
+        if let evidence = DeliberateReuse.evidence(for: touched, code: code, in: file) {
+            // The compared draws keep sharing a key; a reuse beyond them still gets its split.
+            let own = Set(([reuse.use] + reuse.earlierUses.map(\.call)).map(\.startByte))
+            guard reuse.kind == .reused, !own.isSubset(of: evidence.compared) else { return .failure(ManualReason(evidence.reason)) }
+            return splitStraightLine(reuse, in: file, keeping: evidence.compared)
+        }
         switch reuse.kind {
         case .reused: return splitStraightLine(reuse, in: file)
         case .consumedInLoop: return splitPerIteration(reuse, in: file)
@@ -40,7 +64,9 @@ enum SplitBeforeReuse {
 
     // MARK: RK004
 
-    private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    /// `keeping`: calls (by start byte) that must go on sharing the key, as a test compares
+    /// their results; they take the key the split renews, and only the other uses get subkeys.
+    private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int> = []) -> Result<Fix, ManualReason> {
         let model = file.model
         let allUses = usesSharingTheKey(of: reuse, in: file)
         if allUses.contains(where: { $0.argument == nil }) { return .failure(readThroughCallee(reuse)) }
@@ -55,23 +81,35 @@ enum SplitBeforeReuse {
               let anchor = SourceEditing.statement(containing: calls[0], in: block), SourceEditing.startsLine(anchor) else {
             return .failure(ManualReason("no statement line to put the split on before line \(calls[0].startPosition.line)"))
         }
-        if let rebinding = rebinding(of: name, in: scope, from: anchor.startByte, to: calls.last!.startByte, model: model) {
+        // A chain: the last use renews the key itself (`key, sub = split(key)` further down). It
+        // takes the key the inserted split renews, and the chain goes on from there.
+        let last = calls.last!
+        let chain = renewingStatement(of: name, from: last)
+        if let rebinding = rebinding(of: name, in: scope, from: anchor.startByte, to: chain?.startByte ?? last.startByte, model: model) {
             return .failure(ManualReason("`\(name)` is bound again at line \(rebinding) between its uses"))
         }
+        let arguments = keyArguments(allUses, named: name)
+            .filter { (chain == nil || $0.call != last) && !keeping.contains($0.call.startByte) }
+        let groups = exclusiveGroups(arguments, priors: priorUses(in: file))
         var taken = model.namesInUse(in: scope)
         var targets: [String] = []
         var edits: [Edit] = []
-        for (call, argument) in allUses.sorted(by: { $0.call.startByte < $1.call.startByte }) {
-            let subkey = SourceEditing.freshName(["key_" + useName(of: call)], avoiding: taken)
+        for group in groups {
+            let subkey = subkeyName(for: group[0], avoiding: taken)
             taken.insert(subkey)
             targets.append(subkey)
-            edits.append(.replacement(argument!.byteRange, with: subkey))
+            edits += group.map { .replacement($0.argument.byteRange, with: subkey) }
         }
         let readLater = model.references.contains { reference in
-            reference.name == name && reference.node.startByte > calls.last!.endByte
+            reference.name == name && reference.node.startByte > last.endByte
                 && reference.scope.isInside(scope) && model.scopeBinding(name, from: reference.scope) === scope
         }
-        if readLater { targets.insert(name, at: 0) }
+        if chain != nil || readLater || !keeping.isEmpty { targets.insert(name, at: 0) }
+        // Two uses at least are never exclusive (or there would be no reuse), so there are two
+        // targets: never `split(key, 1)`, which makes a batch of one where a key is expected.
+        guard targets.count >= 2 else {
+            return .failure(ManualReason("the uses of `\(name)` never meet on one path"))
+        }
         var spelling = JaxSpelling(model: model)
         let count = targets.count == 2 ? "" : ", \(targets.count)"
         edits.append(SourceEditing.insertLines(
@@ -80,6 +118,80 @@ enum SplitBeforeReuse {
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
         return .success(Fix(title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
                             edits: [file.path: edits]))
+    }
+
+    /// One place a use hands over the key: the call and the argument expression.
+    private struct KeyArgument {
+        let call: Node
+        let argument: Node
+    }
+
+    /// Every argument through which the uses hand over `name`: a call recorded once may take it
+    /// twice (`model.apply(params, key, rngs={"dropout": key})`), and each needs its own key.
+    private static func keyArguments(_ uses: [(call: Node, argument: Node?)], named name: String) -> [KeyArgument] {
+        var result: [KeyArgument] = []
+        var seen = Set<Int>()
+        for (call, argument) in uses.sorted(by: { $0.call.startByte < $1.call.startByte }) {
+            var found: [Node] = []
+            if let list = call.child(.arguments), list.kind == "argument_list" {
+                for item in list.namedChildren {
+                    let value = item.kind == "keyword_argument" ? item.child(.value) : item
+                    if value?.kind == "identifier", value?.text == name { found.append(value!) }
+                    // A dict of keys handed over whole (`rngs={"dropout": key}`).
+                    if value?.kind == "dictionary" {
+                        for pair in value!.namedChildren where pair.kind == "pair" {
+                            if let entry = pair.child(.value), entry.kind == "identifier", entry.text == name { found.append(entry) }
+                        }
+                    }
+                }
+            }
+            if found.isEmpty, let argument { found = [argument] }
+            for node in found where seen.insert(node.startByte).inserted { result.append(KeyArgument(call: call, argument: node)) }
+        }
+        return result
+    }
+
+    /// For each use reported as a reuse, the calls that may consume the key before it on the
+    /// same run (the analysis gathers them over every path).
+    private static func priorUses(in file: FileContext) -> [Int: Set<Int>] {
+        var priors: [Int: Set<Int>] = [:]
+        for reuse in file.keyFlow.reuses {
+            priors[reuse.use.startByte, default: []].formUnion(reuse.earlierUses.map(\.call.startByte))
+        }
+        return priors
+    }
+
+    /// The uses in groups that can share one subkey: two uses neither of which may come before
+    /// the other on one run (the two sides of an `if`, or of two tests of one condition) are
+    /// mutually exclusive. Greedy, in source order.
+    private static func exclusiveGroups(_ arguments: [KeyArgument], priors: [Int: Set<Int>]) -> [[KeyArgument]] {
+        func exclusive(_ a: KeyArgument, _ b: KeyArgument) -> Bool {
+            let (x, y) = (a.call.startByte, b.call.startByte)
+            return x != y && !(priors[y]?.contains(x) ?? false) && !(priors[x]?.contains(y) ?? false)
+        }
+        var groups: [[KeyArgument]] = []
+        for argument in arguments {
+            if let index = groups.firstIndex(where: { $0.allSatisfy { exclusive($0, argument) } }) {
+                groups[index].append(argument)
+            } else {
+                groups.append([argument])
+            }
+        }
+        return groups
+    }
+
+    /// The statement holding `call` when it assigns `name` from the call's result (`key, sub =
+    /// split(key)`, `key = helper(key)`).
+    private static func renewingStatement(of name: String, from call: Node) -> Node? {
+        var current = call
+        while let parent = current.parent, parent.kind != "block", parent.kind != "module" {
+            if parent.kind == "assignment", parent.child(.right) == current, let left = parent.child(.left) {
+                let targets = left.kind == "identifier" ? [left] : left.namedChildren
+                return targets.contains { $0.kind == "identifier" && $0.text == name } ? parent : nil
+            }
+            current = parent
+        }
+        return nil
     }
 
     // MARK: RK005
@@ -112,7 +224,7 @@ enum SplitBeforeReuse {
         }
         var taken = model.namesInUse(in: scope)
         taken.insert(name)
-        let subkey = SourceEditing.freshName(["subkey", "key_" + useName(of: reuse.use)], avoiding: taken)
+        let subkey = taken.contains("subkey") ? subkeyName(for: KeyArgument(call: reuse.use, argument: argument), avoiding: taken) : "subkey"
         var spelling = JaxSpelling(model: model)
         var edits: [Edit] = [
             SourceEditing.insertLines(
@@ -217,9 +329,14 @@ enum SplitBeforeReuse {
         return uses.isEmpty ? [(reuse.use, reuse.argument)] : uses
     }
 
-    /// A use with no key argument: the callee reads the key itself (a global or a free name).
+    /// A use with no key argument: the callee reads the key itself (a global, a free name, or a
+    /// key stored on the object).
     private static func readThroughCallee(_ reuse: KeyReuse) -> ManualReason {
-        ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a parameter; "
+        if reuse.keyText.hasPrefix("self.") {
+            return ManualReason("the methods called here draw from `\(reuse.keyText)` themselves: renew it in them "
+                + "(`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`) or pass each call its own key")
+        }
+        return ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a parameter; "
             + "pass it to them explicitly first (RK003)")
     }
 
@@ -259,23 +376,59 @@ enum SplitBeforeReuse {
         scope.bindings[name]?.first { $0.site.startByte > start && $0.site.startByte < end }?.site.startPosition.line
     }
 
-    /// What a use makes, for its subkey's name: the variable its result is assigned to
-    /// (`w = normal(key, …)` → `w`), else the callee's last name (`normal`).
-    private static func useName(of call: Node) -> String {
+    /// A readable name for the subkey a use takes: `key_` and what the use makes (`w = normal(key)`
+    /// → `key_w`), else what the key is handed over as (`rng=key`, `{"dropout": key}` →
+    /// `key_dropout`), else the callee (`key_normal`). Words that only say "key" are dropped, so
+    /// `pickled_key = …` gives `key_pickled`, not `key_pickled_key`. When every candidate is
+    /// taken the first is numbered, after an underscore if it ends in a digit (`key_layer2_2`).
+    private static func subkeyName(for use: KeyArgument, avoiding taken: Set<String>) -> String {
+        let stems = [assignedName(of: use.call), handedOverAs(use.argument), calleeName(of: use.call)].compactMap { $0.flatMap(stem) }
+        let candidates = stems.map { "key_" + $0 }
+        if let free = candidates.first(where: { !taken.contains($0) }) { return free }
+        let base = candidates.first ?? "subkey"
+        let separator = base.last?.isNumber == true ? "_" : ""
+        var suffix = 2
+        while taken.contains("\(base)\(separator)\(suffix)") { suffix += 1 }
+        return "\(base)\(separator)\(suffix)"
+    }
+
+    /// `pickled_key` → `pickled`, `key_x` → `x`, `rng` → nil: a name without its key words.
+    private static func stem(_ name: String) -> String? {
+        let keyWords: Set<String> = ["key", "keys", "rng", "rngs", "subkey", "subkeys", "prng", "sub"]
+        let words = name.split(separator: "_").map(String.init).filter { !keyWords.contains($0.lowercased()) }
+        return words.isEmpty ? nil : words.joined(separator: "_")
+    }
+
+    /// The variable the use's result is assigned to (`w = normal(key, …)` → `w`).
+    private static func assignedName(of call: Node) -> String? {
         var current = call
         while let parent = current.parent, parent.kind != "expression_statement", parent.kind != "block" {
             if parent.kind == "assignment", let left = parent.child(.left),
-               parent.child(.right)?.byteRange.contains(call.byteRange) == true,
-               let target = SourceEditing.assignedName(left) {
-                return target
+               parent.child(.right)?.byteRange.contains(call.byteRange) == true {
+                return SourceEditing.assignedName(left)
             }
             current = parent
         }
-        // The callee's last name: `normal` for `jax.random.normal`, `jit` for `jax.jit(apply)`.
+        return nil
+    }
+
+    /// The keyword (`rng=key`) or dict entry (`{"dropout": key}`) the key is handed over as.
+    private static func handedOverAs(_ argument: Node) -> String? {
+        guard let parent = argument.parent else { return nil }
+        if parent.kind == "keyword_argument" { return parent.child(.name)?.text }
+        if parent.kind == "pair", let key = parent.child(field: "key"), key.kind == "string" {
+            let text = key.text.trimmingCharacters(in: ["'", "\""])
+            return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? text : nil
+        }
+        return nil
+    }
+
+    /// The callee's last name: `normal` for `jax.random.normal`, `jit` for `jax.jit(apply)(…)`.
+    private static func calleeName(of call: Node) -> String? {
         var callee = call.child(.function)
         while let inner = callee, inner.kind == "call" { callee = inner.child(.function) }
         let last = callee?.kind == "attribute" ? callee?.child(.attribute)?.text
             : callee?.kind == "identifier" ? callee?.text : nil
-        return SourceEditing.snakeCase(last ?? "use")
+        return last.map(SourceEditing.snakeCase)
     }
 }

@@ -41,8 +41,15 @@ struct KeyReused: Rule {
             Follows every key through each function, path by path, and reports a sampler, `split` \
             or key-consuming call that receives a key some earlier call on the same path already \
             consumed, including through aliases (`k2 = k`), helper functions that consume their \
-            key parameter, closures called twice, and keys stored on `self` that a method consumes \
-            without replacing.
+            key parameter (or hand it to a library), closures called twice, steps called through \
+            `jax.jit`/`vmap`/`pmap`, and keys stored on `self` that a method consumes without \
+            replacing. Looking at a key is not using it: checks of its type, shape or dtype \
+            (`isinstance`, `hasattr`, `key.shape`, `jnp.ndim`, a project's `is_prng_key`, \
+            `chex.assert_*`) and abstract evaluation (`jax.eval_shape`, `jax.make_jaxpr(f)(key)`, \
+            `jax.jit(f).lower(key)`) consume nothing. Paths no run can take are not followed: the \
+            same condition tested twice takes the same side both times, and a loop over one \
+            element runs once. A key a test class stores in `setUp`/`setup_method` is new in every \
+            test.
             """,
         whyBad: """
             JAX keys are single-use. Two samplers given the same key draw correlated numbers — \
@@ -54,8 +61,15 @@ struct KeyReused: Rule {
             Unsafe: one `jax.random.split` before the first use gives each consumer its own \
             subkey, named after what it makes (`key_w`, `key_b`), and renews the key too when the \
             function reads it again later. The numbers drawn change. Keys given as `keys[0]`, uses \
-            inside lambdas or comprehensions, and names rebound between the uses are left for \
-            hand migration, with the reason.
+            inside lambdas or comprehensions, names rebound between the uses, and batches of keys \
+            (`split(key, n)` kept whole, which `split` refuses) are left for hand migration, with \
+            the reason. So is reuse a test makes on purpose: when the test compares the results of \
+            the draws for equality (`assert_allclose(a, b)`, `assert (a == b).all()`, \
+            `self.assertEqual(a, b)`, `assert jnp.abs(a - b).max() < 1e-6`), or its name says so \
+            (same key, same seed, deterministic, reproducible), a split would break the test; it is \
+            reported with that reason and fixed in no tier (other uses of the key get their own \
+            subkeys, while the compared draws go on sharing it). Silence it with \
+            `# rekey: ignore[RK004]` when the same numbers are meant.
             """,
         examples: [
             RuleExample(
@@ -79,6 +93,40 @@ struct KeyReused: Rule {
 
                     """,
                 unsafeFixes: true),
+            RuleExample(
+                bad: """
+                    import jax
+                    import numpy as np
+
+
+                    def sample(key):
+                        return jax.random.normal(key, (3,))
+
+
+                    def test_sample_under_jit():
+                        key = jax.random.PRNGKey(0)
+                        eager = sample(key)
+                        compiled = jax.jit(sample)(key)
+                        np.testing.assert_allclose(eager, compiled)
+
+                    """,
+                good: """
+                    import jax
+                    import numpy as np
+
+
+                    def sample(key):
+                        return jax.random.normal(key, (3,))
+
+
+                    def test_sample_under_jit():
+                        key = jax.random.PRNGKey(0)
+                        eager = sample(key)
+                        compiled = jax.jit(sample)(key)  # rekey: ignore[RK004]
+                        np.testing.assert_allclose(eager, compiled)
+
+                    """,
+                fixedByRekey: false),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
@@ -94,7 +142,9 @@ struct KeyConsumedInLoop: Rule {
         summary: "key consumed inside a loop without a per-iteration split",
         whatItDoes: """
             Reports a key from outside a loop (or comprehension) that the loop body consumes on \
-            every iteration, when nothing in the body replaces it first.
+            every iteration, when nothing in the body replaces it first. A loop over a single \
+            element (`for scale in [0.1]:`, `range(1)`) runs once and is not reported, nor is a \
+            step that folds its counter into the key (`fold_in(key, step)`) before drawing.
             """,
         whyBad: """
             Every iteration draws the same numbers: a loop of `normal(key)` is one sample repeated. \

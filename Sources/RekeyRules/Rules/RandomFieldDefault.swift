@@ -94,7 +94,6 @@ struct RandomFieldDefault: Rule {
                 good: """
                     import equinox as eqx
                     import jax
-                    import jax.random as jr
 
 
                     class Noise(eqx.Module):

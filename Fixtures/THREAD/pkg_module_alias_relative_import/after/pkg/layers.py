@@ -1,6 +1,5 @@
 """Shared building blocks; every Dense draws its weights from the module-level key."""
 import equinox as eqx
-import jax
 
 
 class Dense(eqx.Module):

@@ -1,0 +1,18 @@
+"""One call hands the same key over twice, as the noise key and as the dropout key: each
+argument gets its own subkey (the keyword one named after its keyword)."""
+import jax
+import jax.numpy as jnp
+
+
+def apply(params, x, key, dropout_key):
+    noise = 0.01 * jax.random.normal(key, x.shape)
+    keep = jax.random.bernoulli(dropout_key, 0.9, x.shape)
+    return jnp.where(keep, (x + noise) @ params, 0.0)
+
+
+def test_apply():
+    key = jax.random.PRNGKey(0)
+    params = jnp.eye(3)
+    key_y, key_dropout = jax.random.split(key)
+    y = apply(params, jnp.ones((2, 3)), key_y, dropout_key=key_dropout)
+    assert y.shape == (2, 3)

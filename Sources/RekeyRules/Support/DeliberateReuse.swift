@@ -1,0 +1,196 @@
+import RekeyAnalysis
+import RekeySyntax
+
+/// Reuse a test makes on purpose: two draws from one key whose results the test then compares
+/// for equality (`assert_allclose(a, b)`, `assert (a == b).all()`, `self.assertEqual(a, b)`),
+/// or any reuse in a test named for it (`test_same_seed`, `test_deterministic`). Splitting the key
+/// there breaks the test, so such a reuse is reported for a person to look at, never fixed.
+enum DeliberateReuse {
+    struct Evidence {
+        /// The hand-migration reason: what shows the reuse is meant, and how to say so.
+        let reason: String
+        /// The calls (by start byte) whose results the test compares; every call when its name
+        /// says the same numbers are meant. They must keep drawing from one key.
+        let compared: Set<Int>
+    }
+
+    /// What shows that the reuse of one key by `calls` is deliberate, or nil when nothing does;
+    /// `code` is the rule reporting it, for the suppression the reason suggests.
+    static func evidence(for calls: [Node], code: String, in file: FileContext) -> Evidence? {
+        let silencing = "if the same numbers are intended, say so with `# rekey: ignore[\(code)]` on the line"
+        let model = file.model
+        guard let first = calls.first, let test = enclosingTest(of: first, in: model) else { return nil }
+        let name = test.name ?? ""
+        if let word = intentWords.first(where: { name.lowercased().contains($0) }) {
+            return Evidence(reason: "the reuse looks deliberate: the test's name says so (`\(name)`, \"\(word)\"); " + silencing,
+                            compared: Set(calls.map(\.startByte)))
+        }
+        guard let body = test.node.child(field: "body") else { return nil }
+        // The names each draw's result flows into, in source order: the names its statement
+        // assigns, then those assigned from expressions using them (`flat, _ = ravel(p)`). Names
+        // assigned from a difference of two draws (`delta = jnp.abs(a - b)`) are remembered too.
+        var carried = Array(repeating: Set<String>(), count: calls.count)
+        var differences: [String: Set<Int>] = [:]
+        func drawsIn(_ expression: Node) -> Set<Int> {
+            Set(calls.indices.filter { carriesValue(of: carried[$0], calls[$0], in: expression) })
+        }
+        visit(body) { node in
+            guard node.kind == "assignment", let left = node.child(field: "left"), let right = node.child(field: "right") else { return }
+            let targets = left.kind == "identifier" ? [left.text] : left.namedChildren.filter { $0.kind == "identifier" }.map(\.text)
+            for index in drawsIn(right) { carried[index].formUnion(targets) }
+            let differenced = differencedDraws(in: right, drawsIn)
+            if differenced.count >= 2 { for target in targets { differences[target, default: []].formUnion(differenced) } }
+        }
+        var firstComparison: Node?
+        var compared = Set<Int>()
+        visit(body) { node in
+            var draws = Set<Int>()
+            if let expressions = comparedExpressions(node) {
+                let sides = expressions.map(drawsIn)
+                if sidesDiffer(sides[0], sides[1]) { draws = sides[0].symmetricDifference(sides[1]) }
+            }
+            if draws.isEmpty, isClosenessAssertion(node) {
+                // `assert jnp.abs(a - b) < tol`, or of a difference computed before (`max_delta == 0.0`).
+                draws = differencedDraws(in: node, drawsIn)
+                visit(node) { inner in
+                    if inner.kind == "identifier", let from = differences[inner.text] { draws.formUnion(from) }
+                }
+                if draws.count < 2 { draws = [] }
+            }
+            guard !draws.isEmpty else { return }
+            firstComparison = firstComparison ?? node
+            compared.formUnion(draws.map { calls[$0].startByte })
+        }
+        guard let firstComparison else { return nil }
+        return Evidence(
+            reason: "the reuse looks deliberate: the test compares what the draws return (line \(firstComparison.startPosition.line)), "
+                + "which a split would break; " + silencing,
+            compared: compared)
+    }
+
+    /// The draws whose results a subtraction in `expression` takes apart (`a - b`, one draw on
+    /// each side).
+    private static func differencedDraws(in expression: Node, _ drawsIn: (Node) -> Set<Int>) -> Set<Int> {
+        var draws = Set<Int>()
+        visit(expression) { node in
+            guard node.kind == "binary_operator", node.children.contains(where: { $0.kind == "-" }),
+                  let left = node.child(field: "left"), let right = node.child(field: "right") else { return }
+            let (a, b) = (drawsIn(left), drawsIn(right))
+            if sidesDiffer(a, b) { draws.formUnion(a.symmetricDifference(b)) }
+        }
+        return draws
+    }
+
+    /// Two sides of a comparison stand for different draws when each carries a draw the other
+    /// does not: `a` against `b`, not two values both computed from `a` and `b` (a loss of
+    /// predictions and targets against another such loss). The draws compared are those only
+    /// one side carries; what both sides share (the same inputs `x`) is not compared.
+    private static func sidesDiffer(_ a: Set<Int>, _ b: Set<Int>) -> Bool {
+        a.contains { !b.contains($0) } && b.contains { !a.contains($0) }
+    }
+
+    /// An asserted `<`, `<=` or `==` comparison: how closeness is asserted (`< 1e-6`, `== 0.0`).
+    private static func isClosenessAssertion(_ node: Node) -> Bool {
+        node.kind == "comparison_operator" && isAsserted(node)
+            && node.children.contains { ["<", "<=", "=="].contains($0.kind) }
+            && !node.children.contains { [">", ">=", "!="].contains($0.kind) }
+    }
+
+    static let intentWords = ["same_key", "same_seed", "same_rng", "same_random", "deterministic",
+                              "determinism", "reproducib", "identical"]
+
+    /// Assertions that their first two arguments are equal (numpy, unittest, absltest, chex).
+    static let equalityAssertions: Set<String> = [
+        "assert_allclose", "assert_array_equal", "assert_array_almost_equal", "assert_almost_equal", "assert_equal",
+        "assertEqual", "assertAlmostEqual", "assertAllClose", "assertAllEqual", "assertArraysEqual",
+        "assertArraysAllClose", "assert_trees_all_close", "assert_trees_all_equal", "assert_tree_all_close",
+    ]
+    /// Predicates of equality, which count when asserted (`assert jnp.allclose(a, b)`).
+    static let equalityPredicates: Set<String> = ["allclose", "array_equal", "array_equiv", "isclose"]
+
+    /// The test function (`test…`) the call is in, through nested functions.
+    private static func enclosingTest(of call: Node, in model: SemanticModel) -> Scope? {
+        var scope = model.scope(ofCall: call)
+        while let current = scope {
+            if current.kind == .function, current.name?.hasPrefix("test") == true { return current }
+            if current.kind == .classBody || current.kind == .module { return nil }
+            scope = current.parent
+        }
+        return nil
+    }
+
+    /// The expressions a node compares for equality: the operands of `==`, or the first two
+    /// arguments of an equality call (through `jax.tree.map(lambda a, b: assert_allclose(a, b),
+    /// x, y)`: then `x` and `y`).
+    private static func comparedExpressions(_ node: Node) -> [Node]? {
+        if node.kind == "comparison_operator", node.children.contains(where: { $0.kind == "==" }) {
+            let operands = node.namedChildren
+            return operands.count == 2 && isAsserted(node) ? operands : nil
+        }
+        guard node.kind == "call", let name = calleeName(node),
+              equalityAssertions.contains(name) || (equalityPredicates.contains(name) && isAsserted(node)),
+              let arguments = node.child(field: "arguments") else { return nil }
+        let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
+        guard positional.count >= 2 else { return nil }
+        if let lambda = node.parent?.kind == "lambda" ? node.parent : nil,
+           let mapped = lambda.parent, mapped.kind == "argument_list" {
+            let outer = mapped.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" && $0 != lambda }
+            if outer.count >= 2 { return Array(outer.prefix(2)) }
+        }
+        return Array(positional.prefix(2))
+    }
+
+    /// Whether a test of equality is what the test asserts: directly in `assert` or
+    /// `assertTrue`, through parentheses, `and`, `bool(…)` and `all(…)`/`.all()`. Not when it is
+    /// counted, negated or compared further (`assert jnp.sum(a == b) < n` asserts a difference).
+    private static func isAsserted(_ node: Node) -> Bool {
+        var current = node
+        while let parent = current.parent {
+            switch parent.kind {
+            case "assert_statement":
+                return parent.namedChildren.first == current
+            case "parenthesized_expression", "argument_list":
+                break
+            case "boolean_operator":
+                guard parent.children.contains(where: { $0.kind == "and" }) else { return false }
+            case "attribute":
+                // `(a == b).all()`: the attribute's call comes next.
+                guard parent.child(field: "object") == current, parent.child(field: "attribute")?.text == "all" else { return false }
+            case "call":
+                guard let name = calleeName(parent) else { return false }
+                if name == "assertTrue" { return true }
+                guard ["all", "bool"].contains(name) else { return false }
+            default:
+                return false
+            }
+            current = parent
+        }
+        return false
+    }
+
+    /// The last name of a call's callee: `assert_allclose` for `np.testing.assert_allclose(…)`.
+    private static func calleeName(_ call: Node) -> String? {
+        guard let callee = call.child(field: "function") else { return nil }
+        return callee.kind == "attribute" ? callee.child(field: "attribute")?.text : callee.kind == "identifier" ? callee.text : nil
+    }
+
+    /// Whether `expression` stands for the value of a draw: it is (or contains) the call itself,
+    /// or mentions a name its result was bound to, other than through its shape or type.
+    private static func carriesValue(of names: Set<String>, _ call: Node, in expression: Node) -> Bool {
+        if expression.byteRange.contains(call.byteRange) { return true }
+        let text = expression.text
+        if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: text.contains) { return false }
+        var found = false
+        visit(expression) { node in
+            if node.kind == "identifier", names.contains(node.text), node.parent?.kind != "keyword_argument" || node.parent?.child(field: "name") != node {
+                found = true
+            }
+        }
+        return found
+    }
+
+    private static func visit(_ node: Node, _ body: (Node) -> Void) {
+        body(node)
+        for child in node.namedChildren { visit(child, body) }
+    }
+}
