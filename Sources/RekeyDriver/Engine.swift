@@ -332,7 +332,45 @@ public struct Engine {
         markScripts(&states)
         let facts = propagateFacts(&states)
         guardAcrossFiles(&states)
+        screenSignatureChanges(&states)
         return (states, discovery.diagnostics, facts)
+    }
+
+    /// Each fix that changes a signature (an edit inside a `def`'s parameters or a class's
+    /// fields), tried alone before anything is applied: one the signature guard refuses is offered
+    /// as a hand migration naming the call it would break, so `check` and `fix` agree on what is
+    /// fixable. The fix loop guards the combination of fixes of each round again.
+    private func screenSignatureChanges(_ states: inout [FileState]) {
+        guard let parser = try? PythonParser() else { return }
+        let signatureGuard = SignatureGuard(parser: parser)
+        var project: [SourceText]?
+        for index in states.indices where !states[index].isContext {
+            guard let source = states[index].current,
+                  states[index].findings.contains(where: { $0.fix != nil }),
+                  let tree = try? parser.parse(source) else { continue }
+            let headers = SignatureGuard.headerRanges(in: tree)
+            for position in states[index].findings.indices {
+                guard let fix = states[index].findings[position].fix,
+                      fix.edits.contains(where: { path, edits in
+                          path != source.path || edits.contains { edit in headers.contains { $0.touches(edit.range) } }
+                      }) else { continue }
+                var sources: [String: SourceText] = [:]
+                for path in fix.edits.keys {
+                    guard let other = states.first(where: { $0.path == path }),
+                          let text = other.current ?? (try? SourceText(path: path, bytes: other.original)) else { continue }
+                    sources[path] = text
+                }
+                let application = FixApplier.apply([fix], to: sources, parser: parser)
+                guard !application.applied.isEmpty else { continue }
+                if project == nil { project = projectTexts(states, sources: [:], changed: [:]) }
+                let texts = project!.map { application.changed[$0.path] ?? $0 }
+                if let reason = signatureGuard.violations(fixes: [fix], applied: [0], before: sources, after: application.changed,
+                                                          project: texts)[0] {
+                    states[index].findings[position] = states[index].findings[position]
+                        .withoutFix(because: "its fix would break a call: \(reason)")
+                }
+            }
+        }
     }
 
     /// Cross-file key facts: each file exports what its functions do to keys and which of its

@@ -112,6 +112,28 @@ struct SignatureGuard {
 
     // MARK: Definitions
 
+    /// Where a fix's edit changes a signature: `def` parameter lists and class bodies (a
+    /// dataclass's fields are its `__init__`'s parameters).
+    static func headerRanges(in tree: SyntaxTree) -> [ByteRange] {
+        var ranges: [ByteRange] = []
+        var stack = [tree.root]
+        while let node = stack.popLast() {
+            switch node.kind {
+            case "parameters":
+                ranges.append(node.byteRange)
+            case "class_definition":
+                for statement in node.child(.body)?.namedChildren ?? [] where statement.kind == "expression_statement"
+                    && statement.namedChildren.first.map({ $0.kind == "assignment" && $0.child(.type) != nil }) == true {
+                    ranges.append(statement.byteRange)
+                }
+            default:
+                break
+            }
+            stack.append(contentsOf: node.namedChildren)
+        }
+        return ranges
+    }
+
     /// The functions of a file by a key stable across the round (qualified name and ordinal).
     private func callables(in model: SemanticModel, path: String, module: String) -> [String: Callable] {
         var result: [String: Callable] = [:]
@@ -380,5 +402,12 @@ private struct TreeCache {
         let model = (try? parser.parseWithinLimits(source)).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
         models[key] = model
         return model
+    }
+}
+
+extension ByteRange {
+    /// Overlapping, or an insertion at either end: an edit there changes what the range holds.
+    func touches(_ other: ByteRange) -> Bool {
+        other.start <= end && other.end >= start
     }
 }
