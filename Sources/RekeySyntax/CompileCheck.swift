@@ -295,7 +295,7 @@ private struct Walker {
         arguments.forEachNamedChild { argument in
             guard problem == nil else { return }
             switch argument.nodeKind {
-            case Kinds.comment:
+            case Kinds.comment, Kinds.lineContinuation:  // not arguments: a comment, a `\` line end
                 return
             case Kinds.keywordArgument:
                 sawKeyword = true
@@ -331,7 +331,7 @@ private struct Walker {
         parameters.forEachNamedChild { parameter in
             guard problem == nil else { return }
             let kind = parameter.nodeKind
-            if kind == Kinds.comment { return }
+            if kind == Kinds.comment || kind == Kinds.lineContinuation { return }
             if sawDoubleStar {
                 problem = refuse(at: parameter, "arguments cannot follow var-keyword argument")
                 return

@@ -38,6 +38,8 @@ import Testing
     @Test(arguments: [
         "if x:\n    pass\n\n  # a comment at any column\nx = 1\n",
         "class A:\n    def f(self):\n        x = 1\n    \\\n    y = 2\n",
+        // A `\` line end inside the brackets is a node of the grammar's, not an argument (sympy, mpmath).
+        "f(a=1,\\\n  b=2)\ndef g(a=1, \\\n      b=2): pass\n",
         "x = (1,\n        2)\ny = [\n  3]\n",
         "s = '''\n        not code\n'''\nt = 1\n",
         "x = 1 + \\\n        2\n",
