@@ -87,7 +87,7 @@ final class ProjectFiles: ProjectView {
         if let known = trees[index] { return known }
         let state = states[index]
         guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)),
-              let tree = try? parser.parse(source) else { return nil }
+              let tree = try? parser.parseWithinLimits(source) else { return nil }
         trees[index] = tree
         return tree
     }

@@ -68,6 +68,41 @@ public struct Engine {
         public var refusals: [FixRefusal] = []
         /// Public names the applied fixes changed (see ``Fix/publicAPI``), sorted.
         public var publicAPIChanges: [String] = []
+        /// Every fix applied, in order: its rule, the files it edits, the public names it changes.
+        public var appliedFixes: [AppliedFix] = []
+        /// The findings of each changed file as read, before any fix: what is left in it when
+        /// `fix` cannot write it.
+        public var findingsAsRead: [String: [Finding]] = [:]
+
+        /// The changed files in groups that must be written together: two files are in one group
+        /// when a fix applied edits both (directly, or through other files of the group).
+        public var writeUnits: [[FileChange]] {
+            var group = Dictionary(uniqueKeysWithValues: changes.map { ($0.path, $0.path) })
+            func root(_ path: String) -> String {
+                var current = path
+                while let parent = group[current], parent != current { current = parent }
+                return current
+            }
+            for fix in appliedFixes {
+                let paths = fix.paths.filter { group[$0] != nil }
+                for path in paths.dropFirst() { group[root(path)] = root(paths[0]) }
+            }
+            var units: [String: [FileChange]] = [:]
+            var order: [String] = []
+            for change in changes {
+                let key = root(change.path)
+                if units[key] == nil { order.append(key) }
+                units[key, default: []].append(change)
+            }
+            return order.map { units[$0]! }
+        }
+    }
+
+    /// A fix the loop applied.
+    public struct AppliedFix: Sendable {
+        public let code: RuleCode
+        public let paths: [String]
+        public let publicAPI: [String]
     }
 
     public let options: Options
@@ -111,7 +146,17 @@ public struct Engine {
         var isScript = false
     }
 
+    // Both commands run on a thread with room for the recursive walks of the deepest tree
+    // admitted (see `LargeStackThreads`); so do the workers they start.
     public func check(paths: [String]) -> CheckReport {
+        LargeStackThreads.run { checkOnThisThread(paths: paths) }
+    }
+
+    public func fix(paths: [String]) -> FixReport {
+        LargeStackThreads.run { fixOnThisThread(paths: paths) }
+    }
+
+    private func checkOnThisThread(paths: [String]) -> CheckReport {
         let (states, discovery, _) = load(paths)
         var report = CheckReport()
         report.diagnostics = discovery
@@ -126,8 +171,9 @@ public struct Engine {
         return report
     }
 
-    public func fix(paths: [String]) -> FixReport {
+    private func fixOnThisThread(paths: [String]) -> FixReport {
         var (states, discovery, facts) = load(paths)
+        let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
         var report = FixReport()
         report.diagnostics = discovery
         let parser = try! PythonParser()
@@ -189,6 +235,8 @@ public struct Engine {
             for index in application.applied {
                 report.applied[candidates[index].code, default: 0] += 1
                 report.publicAPIChanges = Array(Set(report.publicAPIChanges).union(fixes[index].publicAPI)).sorted()
+                report.appliedFixes.append(AppliedFix(code: candidates[index].code, paths: fixes[index].edits.keys.sorted(),
+                                                      publicAPI: fixes[index].publicAPI))
             }
             var touched: [Int] = []
             for (path, text) in application.changed {
@@ -227,6 +275,7 @@ public struct Engine {
             let state = states[index]
             guard let current = state.current, current.bytes != state.original else { continue }
             report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
+            report.findingsAsRead[state.path] = findingsAsRead[state.path] ?? []
         }
         for state in states where !state.isContext {
             report.remaining += state.findings
@@ -408,6 +457,11 @@ public struct Engine {
         } catch {
             return FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)])
         }
+        // Before the prefilter, whose ASCII cues cannot match UTF-16 text.
+        if let problem = SourceText.wideEncodingOrNul(in: bytes) {
+            return FileState(path: path, original: bytes, current: nil,
+                             diagnostics: [Diagnostic(path: path, message: "skipped: \(problem)")])
+        }
         guard !options.prefilter || Prefilter.mayMatter(bytes) else {
             return FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
         }
@@ -429,21 +483,16 @@ public struct Engine {
         guard let source = state.current else { return state }
         let tree: SyntaxTree
         do {
-            tree = try parser.parse(source)
+            // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
+            // the analysis can walk, is skipped here with the reason.
+            tree = try parser.parseCompilable(source)
         } catch {
             state.current = nil
+            state.parsed = true  // it was read and judged, which is what the count reports
             state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(error)")]
             return state
         }
         state.parsed = true
-        if let error = tree.firstError {
-            state.current = nil
-            let position = error.startPosition
-            state.diagnostics = [Diagnostic(
-                path: state.path,
-                message: "skipped: does not parse (syntax error at line \(position.line), column \(position.column))")]
-            return state
-        }
         if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
         let model = SemanticModel(tree: tree)
         let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)

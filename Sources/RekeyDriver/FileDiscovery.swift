@@ -2,14 +2,22 @@ import Foundation
 
 /// Expands the command line's PATHs into the Python files to read.
 ///
-/// Directories are walked recursively for `*.py`, skipping hidden folders, virtual
-/// environments, `build` and `__pycache__`. Symbolic links are never followed: one pointing
-/// outside the PATH it was found under is reported, one inside is skipped because its target is
-/// reached (and edited) directly.
+/// Directories are walked recursively for `*.py`, skipping hidden entries, virtual environments,
+/// `build` and `__pycache__`. A PATH named on the command line is taken as the user names it: a
+/// symbolic link to a file is read (and, by `fix`, written through to its target, the link kept),
+/// a symbolic link to a directory is walked like the directory. Inside a walk, symbolic links are
+/// never followed: one pointing outside the PATH it was found under is reported, one inside is
+/// skipped because its target is reached (and edited) directly; a dangling or looping one, or a
+/// `*.py` that is a FIFO, socket or device, is reported as what it is and skipped. Names are read
+/// as bytes: a `*.py` whose name is not UTF-8 (which rekey's paths cannot carry) is reported with
+/// its bytes escaped, not mistaken for a missing file. A file reached twice (two PATHs, or a link
+/// and its target) is read once.
 public struct FileDiscovery {
     public struct Result {
         public var files: [String] = []
         public var diagnostics: [Diagnostic] = []
+        /// Journals of interrupted commits met in the walk (see `TransactionJournal`).
+        public var journals: [String] = []
     }
 
     static let skippedDirectories: Set<String> = ["__pycache__", "build", "venv", "site-packages-build"]
@@ -18,62 +26,100 @@ public struct FileDiscovery {
         var result = Result()
         var seen = Set<String>()
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || isSymlink(path) else {
+            var status = stat()
+            guard lstat(path, &status) == 0 else {
                 result.diagnostics.append(Diagnostic(path: path, message: "no such file or directory"))
                 continue
             }
-            let root = realPath(isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent.nonEmpty ?? ".")
-            if isSymlink(path) {
-                checkSymlink(path, root: root, into: &result)
-                continue
+            if status.st_mode & S_IFMT == S_IFLNK {
+                guard let target = followedLink(path, into: &result, severity: .error) else { continue }
+                status = target
             }
-            if isDirectory.boolValue {
-                walk(path, root: root, into: &result, seen: &seen)
+            if status.st_mode & S_IFMT == S_IFDIR {
+                walk(path, root: realPath(path), into: &result, seen: &seen)
             } else if seen.insert(realPath(path)).inserted {
+                // Any file named explicitly is read, whatever its name; a FIFO or device is
+                // reported when it is opened (``SourceLoader/readBytes(_:)``), never waited on.
                 result.files.append(path)
             }
         }
         return result
     }
 
+    /// The status of what the link at `path` leads to, or nil (with a diagnostic) when it
+    /// dangles or loops.
+    private static func followedLink(_ path: String, into result: inout Result, severity: Diagnostic.Severity) -> stat? {
+        var target = stat()
+        if stat(path, &target) == 0 { return target }
+        let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+        let message = errno == ELOOP
+            ? "skipped: symbolic link loop (\(path) -> \(destination) never reaches a file)"
+            : "skipped: dangling symbolic link (its target \(destination) does not exist)"
+        result.diagnostics.append(Diagnostic(path: path, message: message, severity: severity))
+        return nil
+    }
+
     private static func walk(_ directory: String, root: String, into result: inout Result, seen: inout Set<String>) {
-        let entries: [String]
+        let entries: [DirectoryEntry]
         do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            entries = try DirectoryEntry.list(directory)
         } catch {
-            result.diagnostics.append(Diagnostic(path: directory, message: "cannot list directory: \(error.localizedDescription)"))
+            result.diagnostics.append(Diagnostic(path: directory, message: "cannot list directory: \(error.reason)"))
             return
         }
-        for entry in entries where !entry.hasPrefix(".") {
-            let path = directory == "." ? entry : (directory as NSString).appendingPathComponent(entry)
-            if isSymlink(path) {
-                if entry.hasSuffix(".py") { checkSymlink(path, root: root, into: &result) }
+        for entry in entries {
+            if entry.rawName.first == UInt8(ascii: ".") {
+                if let name = entry.name, TransactionJournal.isJournalName(name) {
+                    result.journals.append((directory as NSString).appendingPathComponent(name))
+                }
                 continue
             }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                if skippedDirectories.contains(entry)
+            guard let name = entry.name else {
+                if entry.rawName.ends(with: Array(".py".utf8)) || entry.kind == Int(DT_DIR) {
+                    let shown = (directory as NSString).appendingPathComponent(DirectoryEntry.escaped(entry.rawName))
+                    result.diagnostics.append(Diagnostic(
+                        path: shown, message: "skipped: the name is not valid UTF-8, which rekey cannot carry in a path",
+                        severity: entry.kind == Int(DT_DIR) ? .warning : .error))
+                }
+                continue
+            }
+            let path = directory == "." ? name : (directory as NSString).appendingPathComponent(name)
+            var kind = entry.kind
+            if kind == Int(DT_UNKNOWN) {  // some file systems leave the type to lstat
+                var status = stat()
+                guard lstat(path, &status) == 0 else { continue }
+                kind = DirectoryEntry.kind(of: status.st_mode)
+            }
+            switch kind {
+            case Int(DT_LNK):
+                if name.hasSuffix(".py") { checkSymlink(path, root: root, into: &result) }
+            case Int(DT_DIR):
+                if skippedDirectories.contains(name)
                     || FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("pyvenv.cfg")) {
                     continue
                 }
                 walk(path, root: root, into: &result, seen: &seen)
-            } else if entry.hasSuffix(".py"), seen.insert(realPath(path)).inserted {
-                result.files.append(path)
+            case Int(DT_REG):
+                if name.hasSuffix(".py"), seen.insert(realPath(path)).inserted { result.files.append(path) }
+            default:
+                if name.hasSuffix(".py") {
+                    let what = kind == Int(DT_FIFO) ? "a FIFO" : kind == Int(DT_SOCK) ? "a socket" : "a device"
+                    result.diagnostics.append(Diagnostic(
+                        path: path, message: "skipped: not a regular file (\(what))", severity: .warning))
+                }
             }
         }
     }
 
+    /// A `*.py` link met in a walk: reported if it leads out of the tree, dangles or loops;
+    /// skipped silently otherwise, since its target is in the tree and reached directly.
     private static func checkSymlink(_ path: String, root: String, into result: inout Result) {
+        guard followedLink(path, into: &result, severity: .warning) != nil else { return }
         let target = realPath(path)
         if !(target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/")) {
             result.diagnostics.append(Diagnostic(
                 path: path, message: "skipped: symbolic link to \(target), outside \(root)"))
         }
-    }
-
-    static func isSymlink(_ path: String) -> Bool {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
     }
 
     static func realPath(_ path: String) -> String {
@@ -83,6 +129,57 @@ public struct FileDiscovery {
     }
 }
 
+/// One directory entry as `readdir` gives it: the name's bytes, and its type when the file
+/// system says (`DT_UNKNOWN` otherwise).
+struct DirectoryEntry {
+    let rawName: [UInt8]
+    let kind: Int
+
+    /// The name, if it is UTF-8 (a Swift path cannot carry other bytes).
+    var name: String? { String(bytes: rawName, encoding: .utf8) }
+
+    struct ListingError: Error {
+        let reason: String
+    }
+
+    static func list(_ directory: String) throws(ListingError) -> [DirectoryEntry] {
+        guard let stream = opendir(directory) else { throw ListingError(reason: String(cString: strerror(errno))) }
+        defer { closedir(stream) }
+        var entries: [DirectoryEntry] = []
+        while let entry = readdir(stream) {
+            let raw = withUnsafeBytes(of: &entry.pointee.d_name) { bytes in
+                Array(bytes.prefix { $0 != 0 })
+            }
+            if raw == [UInt8(ascii: ".")] || raw == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            entries.append(DirectoryEntry(rawName: raw, kind: Int(entry.pointee.d_type)))
+        }
+        return entries.sorted { $0.rawName.lexicographicallyPrecedes($1.rawName) }
+    }
+
+    static func kind(of mode: mode_t) -> Int {
+        switch mode & S_IFMT {
+        case S_IFLNK: return Int(DT_LNK)
+        case S_IFDIR: return Int(DT_DIR)
+        case S_IFREG: return Int(DT_REG)
+        case S_IFIFO: return Int(DT_FIFO)
+        case S_IFSOCK: return Int(DT_SOCK)
+        default: return Int(DT_CHR)
+        }
+    }
+
+    /// The name with every byte that is not printable ASCII as `\xNN`, for a message.
+    static func escaped(_ raw: [UInt8]) -> String {
+        raw.map { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }
+            .joined()
+    }
+}
+
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
 }

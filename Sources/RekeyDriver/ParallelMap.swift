@@ -2,6 +2,8 @@ import Foundation
 
 /// Maps `items` on every core. Each worker gets its own `state` (a tree-sitter parser is not
 /// thread-safe) and pulls the next index from a shared counter, so uneven file sizes balance.
+/// Workers are ``LargeStackThreads``: `transform` may walk a syntax tree as deep as
+/// `PythonParser.maximumNestingDepth` recursively.
 public func parallelMap<Item, State, Output>(
     _ items: [Item],
     workers requested: Int? = nil,
@@ -14,16 +16,10 @@ public func parallelMap<Item, State, Output>(
     results.initialize(repeating: nil)
     defer { results.deallocate() }
     let counter = IndexCounter()
-    withoutActuallyEscaping(makeState) { makeState in
-        withoutActuallyEscaping(transform) { transform in
-            let shared = UncheckedBox((makeState, transform, results, items))
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                let (makeState, transform, results, items) = shared.value
-                var state = makeState()
-                while let index = counter.next(below: items.count) {
-                    results[index] = transform(&state, items[index])
-                }
-            }
+    LargeStackThreads.perform(threads: workers) { _ in
+        var state = makeState()
+        while let index = counter.next(below: items.count) {
+            results[index] = transform(&state, items[index])
         }
     }
     return results.map { $0! }
@@ -40,10 +36,4 @@ private final class IndexCounter: @unchecked Sendable {
         value += 1
         return value - 1
     }
-}
-
-/// Carries non-Sendable values into `concurrentPerform`; each worker writes only its own slots.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -399,7 +399,7 @@ private struct TreeCache {
 
     mutating func model(_ source: SourceText, key: String) -> SemanticModel? {
         if let known = models[key] { return known }
-        let model = (try? parser.parse(source)).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
+        let model = (try? parser.parseWithinLimits(source)).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
         models[key] = model
         return model
     }

@@ -17,6 +17,9 @@ public struct RefusedFix: Sendable, Equatable {
         /// The re-parsed result has an ERROR/MISSING node the input did not have; the position is
         /// in the edited text.
         case introducesSyntaxError(path: String, line: Int, column: Int)
+        /// The result parses, but fails a check its input passed: CPython would refuse it (a
+        /// keyword argument or parameter repeated, …), or it is nested beyond rekey's limits.
+        case wouldNotBeAccepted(path: String, problem: SourceProblem)
         /// Another fix broke the syntax of `path`, so no fix touching it is applied, and a fix is
         /// applied everywhere or nowhere.
         case fileRefusedByAnotherFix(path: String)
@@ -31,6 +34,8 @@ public struct RefusedFix: Sendable, Equatable {
                 return "it overlaps fix \(fixIndex) in \(path)"
             case .introducesSyntaxError(let path, let line, let column):
                 return "it introduces a syntax error at \(path):\(line):\(column)"
+            case .wouldNotBeAccepted(let path, let problem):
+                return "its result in \(path) would not be accepted: \(problem)"
             case .fileRefusedByAnotherFix(let path):
                 return "another fix breaks the syntax of \(path), so no fix to it is applied"
             case .outOfBounds(let path):
@@ -41,8 +46,8 @@ public struct RefusedFix: Sendable, Equatable {
 }
 
 public struct FixApplication: Sendable {
-    /// New contents of the files that changed, already re-parsed: they have no syntax error their
-    /// input did not have.
+    /// New contents of the files that changed, already re-parsed and checked: they have no syntax
+    /// error, and nothing else CPython would refuse, that their input did not have.
     public let changed: [String: SourceText]
     /// Indices (into the input array) of the fixes applied, ascending.
     public let applied: [Int]
@@ -57,8 +62,8 @@ public enum FixApplier {
     /// An insertion exactly at the start or end of another edit's range does not overlap it, and
     /// lands before or after that edit's replacement respectively.
     /// Applicability is not consulted: callers pass only the fixes they want applied.
-    /// After applying, each changed file is re-parsed; if the input parsed without error and the
-    /// output does not, every fix touching that file is refused and application is recomputed
+    /// After applying, each changed file is re-parsed and checked (``OutputVerifier``); if the
+    /// input passed and the output does not, every fix touching that file is refused and application is recomputed
     /// without them (repeat until stable), so a multi-file fix is never half applied. A fix that
     /// lost to a refused one is reconsidered in the recomputed round.
     /// Fixes in `excluded` are left out without being reported (the caller refused them).
@@ -76,8 +81,8 @@ public enum FixApplier {
                     break
                 case .accepted(let output):
                     changed[path] = output
-                case .rejected(let error):
-                    let blamed = blame(selection.fixes(touching: path), of: fixes, for: error, in: path, verifier: verifier)
+                case .rejected(let problem):
+                    let blamed = blame(selection.fixes(touching: path), of: fixes, for: problem, in: path, verifier: verifier)
                     // A fix refused for two files keeps the reason that blames it over the bystander one.
                     newRefusals.merge(blamed) { earlier, later in
                         if case .fileRefusedByAnotherFix = earlier { return later }
@@ -117,20 +122,26 @@ public enum FixApplier {
         return result
     }
 
-    /// Which of the fixes touching a file that no longer parses are to blame. A fix that breaks the
+    private static func reason(_ problem: SourceProblem, in path: String) -> RefusedFix.Reason {
+        problem.kind == .syntaxError
+            ? .introducesSyntaxError(path: path, line: problem.position.line, column: problem.position.column)
+            : .wouldNotBeAccepted(path: path, problem: problem)
+    }
+
+    /// Which of the fixes touching a file that no longer passes are to blame. A fix that breaks the
     /// file on its own is blamed; the others are refused only because the file is. When no fix
     /// breaks it alone, their combination does, and all are blamed.
     private static func blame(
-        _ fixIndices: [Int], of fixes: [Fix], for error: SourcePosition, in path: String, verifier: OutputVerifier
+        _ fixIndices: [Int], of fixes: [Fix], for problem: SourceProblem, in path: String, verifier: OutputVerifier
     ) -> [Int: RefusedFix.Reason] {
-        let combined = RefusedFix.Reason.introducesSyntaxError(path: path, line: error.line, column: error.column)
+        let combined = reason(problem, in: path)
         guard fixIndices.count > 1 else {  // alone, the fix is the combination: no need to re-parse
             return Dictionary(uniqueKeysWithValues: fixIndices.map { ($0, combined) })
         }
         var culprits: [Int: RefusedFix.Reason] = [:]
         for index in fixIndices {
-            if let alone = verifier.firstError(after: fixes[index].edits[path, default: []], in: path) {
-                culprits[index] = .introducesSyntaxError(path: path, line: alone.line, column: alone.column)
+            if let alone = verifier.problem(after: fixes[index].edits[path, default: []], in: path) {
+                culprits[index] = reason(alone, in: path)
             }
         }
         return Dictionary(uniqueKeysWithValues: fixIndices.map { index in

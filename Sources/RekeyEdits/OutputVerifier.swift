@@ -1,13 +1,16 @@
 import RekeySyntax
 
-/// Applies one file's edits and re-parses the result, refusing output that has a syntax error its
-/// input did not have. It remembers each input's verdict and each output that passed, so when
-/// `FixApplier` recomputes a round only the files whose edits changed are parsed again.
+/// Applies one file's edits and checks the result as an input is checked: it must parse, and
+/// pass what ``PythonParser/parseCompilable(_:)`` knows CPython refuses (a repeated keyword
+/// argument, a repeated parameter, an unexpected indent, …), which tree-sitter alone accepts.
+/// Output that fails is refused when its input passed. It remembers each input's verdict and
+/// each output that passed, so when `FixApplier` recomputes a round only the files whose edits
+/// changed are checked again.
 struct OutputVerifier {
     enum Outcome {
         case unchanged
         case accepted(SourceText)
-        case rejected(firstError: SourcePosition)
+        case rejected(SourceProblem)
     }
 
     private let sources: [String: SourceText]
@@ -25,20 +28,27 @@ struct OutputVerifier {
         if let earlier = passed[path], earlier.edits == edits {
             return .accepted(earlier.output)
         }
-        let output = apply(edits, in: path)
+        let output: SourceText
+        switch apply(edits, in: path) {
+        case .success(let text): output = text
+        case .failure(let problem): return .rejected(problem)
+        }
         if output.bytes == source(path).bytes {
             return .unchanged
         }
-        if isInputClean(path), let error = firstError(in: output) {
-            return .rejected(firstError: error)
+        if isInputClean(path), let problem = problem(in: output) {
+            return .rejected(problem)
         }
         passed[path] = (edits, output)
         return .accepted(output)
     }
 
-    /// The first syntax error `edits` leave in `path`, or nil if the result parses clean.
-    func firstError(after edits: [Edit], in path: String) -> SourcePosition? {
-        firstError(in: apply(edits, in: path))
+    /// What is wrong with `path` after `edits` alone, or nil if the result passes.
+    func problem(after edits: [Edit], in path: String) -> SourceProblem? {
+        switch apply(edits, in: path) {
+        case .success(let text): return problem(in: text)
+        case .failure(let problem): return problem
+        }
     }
 
     private func source(_ path: String) -> SourceText {
@@ -46,24 +56,31 @@ struct OutputVerifier {
         return source
     }
 
-    private func apply(_ edits: [Edit], in path: String) -> SourceText {
+    private func apply(_ edits: [Edit], in path: String) -> Result<SourceText, SourceProblem> {
         let bytes = FixApplier.applying(edits, to: source(path))
-        // Edits start and end on character boundaries and replacements are Swift strings, so the
-        // result is valid UTF-8 and this cannot throw.
-        return try! SourceText(path: path, bytes: bytes)
+        do {
+            return .success(try SourceText(path: path, bytes: bytes))
+        } catch {
+            // Edits start and end on character boundaries and replacements are Swift strings, so
+            // this does not happen; if it did, the fix is refused rather than the run ended.
+            return .failure(SourceProblem(.syntaxError, at: SourcePosition(line: 1, column: 1), "\(error)"))
+        }
     }
 
-    /// An input that already had errors cannot tell us whether an edit broke it, so it is not judged.
+    /// An input that already had problems cannot tell us whether an edit broke it, so it is not judged.
     private mutating func isInputClean(_ path: String) -> Bool {
         if let known = inputIsClean[path] { return known }
-        let clean = firstError(in: source(path)) == nil
+        let clean = problem(in: source(path)) == nil
         inputIsClean[path] = clean
         return clean
     }
 
-    private func firstError(in text: SourceText) -> SourcePosition? {
-        // A parse that returns no tree proves nothing, so it counts as an error at the start.
-        guard let tree = try? parser.parse(text) else { return SourcePosition(line: 1, column: 1) }
-        return tree.firstError?.startPosition
+    private func problem(in text: SourceText) -> SourceProblem? {
+        do {
+            _ = try parser.parseCompilable(text)
+            return nil
+        } catch {
+            return error
+        }
     }
 }

@@ -1,16 +1,18 @@
 /// Unified diffs in the format git emits, so `git apply` and `patch -p1` take them as they are.
 public enum UnifiedDiff {
     /// A unified diff of one file, "" when old == new. Header lines exactly
-    /// "diff --git a/PATH b/PATH\n--- a/PATH\n+++ b/PATH\n", then "@@ -l,s +l,s @@" hunks with
+    /// "diff --git a/PATH b/PATH\n--- a/PATH\n+++ b/PATH\n" (each name quoted as git quotes
+    /// it, see ``quoted(_:)``; the ---/+++ lines end in a tab when PATH has a space, as git
+    /// writes them for patch(1)), then "@@ -l,s +l,s @@" hunks with
     /// `contextLines` lines of context. As in git and GNU diff, a count of 1 is written without
     /// ",1", an empty side names the line before it ("-0,0" for an empty file), and two changes at
     /// most 2 × `contextLines` lines apart share a hunk. Lines are compared byte for byte with
     /// their terminator, so CRLF stays CRLF; a last line without "\n" is followed by
     /// "\ No newline at end of file". Git's function-name suffix after "@@" is not written.
-    public static func render(path: String, old: [UInt8], new: [UInt8], contextLines: Int = 3) -> String {
-        guard old != new else { return "" }
-        let oldLines = lines(of: old)
-        let newLines = lines(of: new)
+    public static func render(path: String, old oldBytes: [UInt8], new newBytes: [UInt8], contextLines: Int = 3) -> String {
+        guard oldBytes != newBytes else { return "" }
+        let oldLines = lines(of: oldBytes)
+        let newLines = lines(of: newBytes)
         // Equal lines get equal small integers, so the diff compares integers, not byte strings.
         var ids: [ArraySlice<UInt8>: Int] = [:]
         func id(_ line: ArraySlice<UInt8>) -> Int {
@@ -20,7 +22,11 @@ public enum UnifiedDiff {
         }
         let script = ShortestEditScript(old: oldLines.map(id), new: newLines.map(id))
 
-        var out: [UInt8] = Array("diff --git a/\(path) b/\(path)\n--- a/\(path)\n+++ b/\(path)\n".utf8)
+        let (old, new) = (quoted("a/" + path), quoted("b/" + path))
+        // As git does: a name with a space ends at a tab on the ---/+++ lines, where patch(1)
+        // would otherwise stop reading it at the space.
+        let end = path.contains(" ") ? "\t" : ""
+        var out: [UInt8] = Array("diff --git \(old) \(new)\n--- \(old)\(end)\n+++ \(new)\(end)\n".utf8)
         for hunk in hunks(script.changes, oldCount: oldLines.count, contextLines: contextLines) {
             out += "@@ -\(hunk.old.header) +\(hunk.new.header) @@\n".utf8
             var i = hunk.old.lowerBound
@@ -33,6 +39,38 @@ public enum UnifiedDiff {
             for line in oldLines[i..<hunk.old.upperBound] { append(" ", line, to: &out) }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `path` as git writes it in a patch: in double quotes, with C escapes, when it holds a
+    /// control character, `"`, `\\` or a byte outside ASCII (git's default `core.quotePath`);
+    /// as it is otherwise. Both `git apply` and GNU patch read the quoted form.
+    public static func quoted(_ path: String) -> String {
+        func needsQuoting(_ byte: UInt8) -> Bool {
+            byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+        }
+        guard path.utf8.contains(where: needsQuoting) else { return path }
+        var out = "\""
+        for byte in path.utf8 {
+            switch byte {
+            case 0x07: out += "\\a"
+            case 0x08: out += "\\b"
+            case 0x09: out += "\\t"
+            case 0x0A: out += "\\n"
+            case 0x0B: out += "\\v"
+            case 0x0C: out += "\\f"
+            case 0x0D: out += "\\r"
+            case UInt8(ascii: "\""): out += "\\\""
+            case UInt8(ascii: "\\"): out += "\\\\"
+            default:
+                if needsQuoting(byte) {
+                    let octal = String(byte, radix: 8)
+                    out += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+                } else {
+                    out.unicodeScalars.append(UnicodeScalar(byte))
+                }
+            }
+        }
+        return out + "\""
     }
 
     /// The lines of a file, each keeping its "\n" (and so a "\r" before it); only the last may lack one.

@@ -56,14 +56,19 @@ public struct Node: @unchecked Sendable {
     public var previousSibling: Node? { wrap(ts_node_prev_sibling(raw)) }
     public var nextNamedSibling: Node? { wrap(ts_node_next_named_sibling(raw)) }
 
-    /// The first ERROR or MISSING node below (or at) this node.
+    /// The first ERROR or MISSING node below (or at) this node. Descends without recursion: the
+    /// path to an error can be as deep as the tree.
     public var firstError: Node? {
-        if isError || isMissing { return self }
-        guard hasError else { return nil }
-        for child in children {
-            if let found = child.firstError { return found }
+        var node = self
+        descending: while true {
+            if node.isError || node.isMissing { return node }
+            guard node.hasError else { return nil }
+            for child in node.children where child.isError || child.isMissing || child.hasError {
+                node = child
+                continue descending
+            }
+            return nil
         }
-        return nil
     }
 
     /// The smallest named node spanning `range`.
@@ -123,22 +128,31 @@ extension Node: CustomStringConvertible {
 }
 
 extension Node {
-    /// The S-expression indented one node per line, with each node's text for leaves.
+    /// The S-expression indented one node per line, with each node's text for leaves. Built with a
+    /// cursor rather than recursion, so a tree of any depth prints.
     public var prettySExpression: String {
         var out = ""
-        func visit(_ node: Node, field: String?, depth: Int) {
-            out += String(repeating: "  ", count: depth) + (field.map { $0 + ": " } ?? "") + node.kind
-            out += " [\(node.startPosition)-\(node.endPosition)]"
-            if node.namedChildCount == 0 { out += " " + node.text.debugDescription }
-            out += "\n"
-            node.forEachChild { child, fieldID in
-                guard child.isNamed else { return }
-                let name = fieldID == 0 ? nil : ts_language_field_name_for_id(PythonGrammar.shared.language, fieldID).map { String(cString: $0) }
-                visit(child, field: name, depth: depth + 1)
+        var cursor = ts_tree_cursor_new(raw)
+        defer { ts_tree_cursor_delete(&cursor) }
+        var depth = 0
+        while true {
+            let node = Node(raw: ts_tree_cursor_current_node(&cursor), tree: tree)
+            if node.isNamed {
+                let field = ts_tree_cursor_current_field_name(&cursor).map { String(cString: $0) + ": " } ?? ""
+                out += String(repeating: "  ", count: depth) + field + node.kind
+                out += " [\(node.startPosition)-\(node.endPosition)]"
+                if node.namedChildCount == 0 { out += " " + node.text.debugDescription }
+                out += "\n"
+            }
+            // Unnamed nodes have no named descendants worth printing, so only named ones are entered.
+            if node.isNamed, ts_tree_cursor_goto_first_child(&cursor) {
+                depth += 1
+                continue
+            }
+            while !ts_tree_cursor_goto_next_sibling(&cursor) {
+                guard depth > 0, ts_tree_cursor_goto_parent(&cursor) else { return out }
+                depth -= 1
             }
         }
-        visit(self, field: nil, depth: 0)
-        return out
     }
-
 }

@@ -30,8 +30,54 @@ public final class PythonParser {
         ts_parser_delete(parser)
     }
 
+    /// The deepest tree ``parseCompilable(_:)`` returns. rekey's analysis walks trees recursively,
+    /// a few stack frames per level; a bound keeps every walk within the stack its threads get
+    /// (see `LargeStackThread` in RekeyDriver, whose size is derived from this). CPython 3.11
+    /// compiles no nesting deeper than about 3,000 levels except flat `and`/`or`/comparison
+    /// chains, which tree-sitter nests one level per operand.
+    public static let maximumNestingDepth = 5_000
+
+    /// Parses `source` if CPython would accept it, as far as ``IndentationScan`` and
+    /// ``CompileCheck`` can tell, and its tree is at most ``maximumNestingDepth`` deep; throws
+    /// the first problem otherwise. The indentation is checked before tree-sitter sees the text,
+    /// since some of what CPython refuses there also breaks the grammar's scanner.
+    public func parseCompilable(_ source: SourceText) throws(SourceProblem) -> SyntaxTree {
+        let scan = IndentationScan(source)
+        if let problem = scan.problem { throw problem }
+        let tree: SyntaxTree
+        do {
+            tree = try parse(source)
+        } catch {
+            throw SourceProblem(.parserFailed, at: SourcePosition(line: 1, column: 1))
+        }
+        if let error = tree.firstError {
+            throw SourceProblem(.syntaxError, at: error.startPosition)
+        }
+        if let problem = CompileCheck(tree, indentedLineStarts: scan.indentedLineStarts).problem { throw problem }
+        return tree
+    }
+
+    /// Parses `source` unless parsing it or walking its tree recursively is unsafe: anything
+    /// ``IndentationScan`` refuses (checked before tree-sitter sees the text), or a tree deeper
+    /// than ``maximumNestingDepth``. Unlike ``parseCompilable(_:)``, a tree with syntax errors,
+    /// or with what else CPython would refuse, is returned.
+    public func parseWithinLimits(_ source: SourceText) throws(SourceProblem) -> SyntaxTree {
+        if let problem = IndentationScan(source).problem { throw problem }
+        let tree: SyntaxTree
+        do {
+            tree = try parse(source)
+        } catch {
+            throw SourceProblem(.parserFailed, at: SourcePosition(line: 1, column: 1))
+        }
+        if let deep = tree.firstNode(deeperThan: Self.maximumNestingDepth) {
+            throw SourceProblem(.nestedTooDeeply, at: deep.startPosition)
+        }
+        return tree
+    }
+
     public func parse(_ source: SourceText) throws(Failure) -> SyntaxTree {
-        let raw: OpaquePointer? = source.bytes.withUnsafeBufferPointer { buffer in
+        let bytes = source.bytesWithLoneCarriageReturnsAsNewlines ?? source.bytes
+        let raw: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 ts_parser_parse_string_encoding(
                     parser, nil, chars.baseAddress, UInt32(chars.count), TSInputEncodingUTF8)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A half-open range of UTF-8 byte offsets into a source file. Every offset in rekey is a UTF-8
 /// byte offset; the type name says so, so no UTF-16 or character offset can slip in unnoticed.
 public struct ByteRange: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -52,51 +54,125 @@ public struct SourcePosition: Hashable, Comparable, Sendable, CustomStringConver
 public enum LineEnding: String, Sendable {
     case lf = "\n"
     case crlf = "\r\n"
+    /// A lone carriage return (classic Mac OS), which Python reads as a line break too.
+    case cr = "\r"
 }
 
 /// The bytes of one source file, validated as UTF-8, with the line index messages need.
 public final class SourceText: Sendable {
     public let path: String
     public let bytes: [UInt8]
-    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`.
+    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`. Lines end as Python's
+    /// tokenizer ends them: at "\n", "\r\n" or a lone "\r".
     public let lineStarts: [Int]
+    /// The bytes tree-sitter parses: `bytes` with every lone "\r" turned into "\n". The grammar
+    /// only breaks lines at "\n", while CPython reads a lone "\r" as a line break; the swap keeps
+    /// every byte offset, so edits still apply to `bytes`. Nil when there is no lone "\r".
+    let bytesWithLoneCarriageReturnsAsNewlines: [UInt8]?
 
     public enum DecodingError: Error, Equatable, CustomStringConvertible {
         case invalidUTF8(byteOffset: Int)
+        /// UTF-16 or UTF-32 text: with a byte-order mark, or recognised by its zero bytes.
+        case wideEncoding(name: String, byteOrderMark: Bool)
+        /// A NUL byte in text that is otherwise no wide encoding; CPython refuses it too.
+        case nulByte(byteOffset: Int)
 
         public var description: String {
             switch self {
-            case .invalidUTF8(let offset): return "not valid UTF-8 (first bad byte at offset \(offset))"
+            case .invalidUTF8(let offset):
+                return "not valid UTF-8 (first bad byte at offset \(offset))"
+            case .wideEncoding(let name, let byteOrderMark):
+                return "not valid UTF-8: it is \(name), \(byteOrderMark ? "with" : "without") a byte-order mark; "
+                    + "rekey reads UTF-8 only, as CPython does without a coding declaration"
+            case .nulByte(let offset):
+                return "not a Python source file: a NUL byte at offset \(offset) (CPython refuses source code with null bytes)"
             }
         }
     }
 
-    public init(path: String, bytes: [UInt8]) throws(DecodingError) {
+    /// Whether `bytes` are in an encoding rekey does not read that a byte-level prefilter would
+    /// not notice (its cues are ASCII words, which UTF-16 spells with zero bytes between the
+    /// letters): UTF-32 or UTF-16 by their byte-order mark or their zero bytes, or any NUL byte.
+    /// Cheap enough to run on every file: a `memchr` for a zero byte, and a look at the first
+    /// 4 KB only when there is one.
+    public static func wideEncodingOrNul(in bytes: [UInt8]) -> DecodingError? {
+        let start = Array(bytes.prefix(4))
+        if start == [0xFF, 0xFE, 0, 0] { return .wideEncoding(name: "UTF-32 little-endian", byteOrderMark: true) }
+        if start == [0, 0, 0xFE, 0xFF] { return .wideEncoding(name: "UTF-32 big-endian", byteOrderMark: true) }
+        if start.starts(with: [0xFF, 0xFE]) { return .wideEncoding(name: "UTF-16 little-endian", byteOrderMark: true) }
+        if start.starts(with: [0xFE, 0xFF]) { return .wideEncoding(name: "UTF-16 big-endian", byteOrderMark: true) }
+        let firstNul = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let nul = firstNul else { return nil }
+        // Mostly-ASCII text in UTF-16 has a zero in nearly every other byte, on one side only.
+        let sample = bytes.prefix(4096)
+        var zeros = (even: 0, odd: 0)
+        for (offset, byte) in sample.enumerated() where byte == 0 {
+            if offset % 2 == 0 { zeros.even += 1 } else { zeros.odd += 1 }
+        }
+        let pairs = max(sample.count / 2, 1)
+        if zeros.odd * 10 >= pairs * 4 && zeros.even * 10 < pairs {
+            return .wideEncoding(name: "UTF-16 little-endian", byteOrderMark: false)
+        }
+        if zeros.even * 10 >= pairs * 4 && zeros.odd * 10 < pairs {
+            return .wideEncoding(name: "UTF-16 big-endian", byteOrderMark: false)
+        }
+        return .nulByte(byteOffset: nul)
+    }
+
+    public convenience init(path: String, bytes: [UInt8]) throws(DecodingError) {
         if let bad = SourceText.firstInvalidUTF8Offset(bytes) {
             throw .invalidUTF8(byteOffset: bad)
         }
-        self.path = path
-        self.bytes = bytes
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
-        }
-        self.lineStarts = starts
+        self.init(path: path, validUTF8: bytes)
     }
 
     public convenience init(path: String, text: String) {
         // A Swift String is always valid UTF-8.
-        try! self.init(path: path, bytes: Array(text.utf8))
+        self.init(path: path, validUTF8: Array(text.utf8))
     }
 
-    /// The line ending the file mostly uses; new lines written into the file use the same.
-    public var lineEnding: LineEnding {
-        var crlf = 0
-        var lf = 0
-        for start in lineStarts.dropFirst() {
-            if start >= 2 && bytes[start - 2] == UInt8(ascii: "\r") { crlf += 1 } else { lf += 1 }
+    private init(path: String, validUTF8 bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        var loneCarriageReturns: [Int] = []
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        for (offset, byte) in bytes.enumerated() {
+            if byte == newline {
+                starts.append(offset + 1)
+            } else if byte == carriageReturn, offset + 1 == bytes.count || bytes[offset + 1] != newline {
+                starts.append(offset + 1)
+                loneCarriageReturns.append(offset)
+            }
         }
-        return crlf > lf ? .crlf : .lf
+        self.lineStarts = starts
+        if loneCarriageReturns.isEmpty {
+            bytesWithLoneCarriageReturnsAsNewlines = nil
+        } else {
+            var parsed = bytes
+            for offset in loneCarriageReturns { parsed[offset] = newline }
+            bytesWithLoneCarriageReturnsAsNewlines = parsed
+        }
+    }
+
+    /// The line ending the file mostly uses (LF on a tie); new lines written into the file use the same.
+    public var lineEnding: LineEnding {
+        var (lf, crlf, cr) = (0, 0, 0)
+        for start in lineStarts.dropFirst() {
+            if bytes[start - 1] == UInt8(ascii: "\r") {
+                cr += 1
+            } else if start >= 2 && bytes[start - 2] == UInt8(ascii: "\r") {
+                crlf += 1
+            } else {
+                lf += 1
+            }
+        }
+        if crlf > lf && crlf >= cr { return .crlf }
+        if cr > lf && cr > crlf { return .cr }
+        return .lf
     }
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }

@@ -116,14 +116,19 @@ struct Check: ParsableCommand {
     @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
     var outputFormat: OutputFormat = .text
 
+    // For tests and measurement: every file is parsed and checked, with or without a JAX cue.
+    @Flag(name: .customLong("no-prefilter"), help: .hidden)
+    var noPrefilter = false
+
     func run() throws {
-        let options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
+        var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
+        options.prefilter = !noPrefilter
         let report = Engine(options: options).check(paths: paths.paths)
-        print(outputFormat.render(findings: report.findings, diagnostics: report.diagnostics,
-                                  unsafeFixesEnabled: fixOptions.unsafeFixes,
-                                  workingDirectory: FileManager.default.currentDirectoryPath),
-              terminator: "")
-        try finish(diagnostics: report.diagnostics, findings: !report.findings.isEmpty)
+        let diagnostics = interruptedCommits(near: paths.paths) + report.diagnostics
+        Console.write(outputFormat.render(findings: report.findings, diagnostics: diagnostics,
+                                          unsafeFixesEnabled: fixOptions.unsafeFixes,
+                                          workingDirectory: FileManager.default.currentDirectoryPath), to: .output)
+        try finish(diagnostics: diagnostics, findings: !report.findings.isEmpty)
     }
 }
 
@@ -159,11 +164,11 @@ struct Diff: ParsableCommand {
         let engine = try migration.engine()
         let report = engine.fix(paths: migration.paths.paths)
         for change in report.changes {
-            print(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), terminator: "")
+            Console.write(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), to: .output)
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
-        FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
-        var diagnostics = report.diagnostics
+        Console.write(TextReport.fixSummary(outcome), to: .error)
+        var diagnostics = interruptedCommits(near: migration.paths.paths) + report.diagnostics
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
@@ -188,20 +193,30 @@ struct Fix: ParsableCommand {
 
     func run() throws {
         let engine = try migration.engine()
-        let report = engine.fix(paths: migration.paths.paths)
-        var diagnostics = report.diagnostics
+        let paths = migration.paths.paths
+        // A commit an earlier run left unfinished (a crash, a kill) is finished or rolled back
+        // first, so the files read here are whole.
+        let journals = TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths).journals)
+        let recovered = journals.flatMap(TransactionJournal.recover)
+        let report = engine.fix(paths: paths)
+        var diagnostics = recovered + report.diagnostics
         var unwritten: [String] = []
-        for change in report.changes {
+        // Files a fix edits together are written together: all of them, or none.
+        for unit in report.writeUnits {
             do {
-                try SourceLoader.replace(change.path, expected: change.original, with: change.updated)
+                try FileTransaction.commit(unit.map { FileTransaction.Change(path: $0.path, expected: $0.original, contents: $0.updated) })
             } catch {
-                diagnostics.append(Diagnostic(path: change.path, message: error.description))
-                unwritten.append(change.path)
+                diagnostics.append(Diagnostic(path: error.path, message: "not written: \(error)"))
+                for change in unit where change.path != error.path {
+                    diagnostics.append(Diagnostic(
+                        path: change.path, message: "not written: a fix also edits \(error.path), which could not be written"))
+                }
+                unwritten += unit.map(\.path)
             }
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: true,
                                  diagnostics: diagnostics, unwrittenFiles: unwritten)
-        FileHandle.standardError.write(Data(TextReport.fixSummary(outcome).utf8))
+        Console.write(TextReport.fixSummary(outcome), to: .error)
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
@@ -239,10 +254,11 @@ struct RuleCommand: ParsableCommand {
 
     func run() throws {
         if all {
-            print(format == .markdown ? RuleCatalog.migrationGuide : RuleCatalog.index, terminator: "")
+            Console.write(format == .markdown ? RuleCatalog.migrationGuide : RuleCatalog.index, to: .output)
         } else if let code, let info = RuleCatalog.all.first(where: { $0.code == RuleCode(code.uppercased()) }) {
-            print(info.helpMarkdown, terminator: "")
+            Console.write(info.helpMarkdown, to: .output)
         }
+        try finish(diagnostics: [], findings: false)
     }
 }
 
@@ -265,18 +281,64 @@ struct SyntaxCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(path): \(error)")
         }
-        print(try PythonParser().parse(source).root.prettySExpression)
+        // Within the parser's limits: some inputs past them crash tree-sitter itself.
+        let tree: SyntaxTree
+        do {
+            tree = try PythonParser().parseWithinLimits(source)
+        } catch let problem as SourceProblem {
+            throw ValidationError("\(path): \(problem)")
+        }
+        Console.write(tree.root.prettySExpression + "\n", to: .output)
+        try finish(diagnostics: [], findings: false)
+    }
+}
+
+/// `check` and `diff` change nothing, so they only warn about a commit an earlier `fix` left
+/// unfinished (its journal, in or above a given folder, or below one): the files it names may be
+/// half migrated until `rekey fix` finishes or rolls it back.
+func interruptedCommits(near paths: [String]) -> [Diagnostic] {
+    TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths).journals).map { journal in
+        Diagnostic(path: journal, message: "an interrupted `rekey fix` left this journal: the files it names may be half "
+                   + "migrated; `rekey fix` on them finishes or rolls it back", severity: .warning)
     }
 }
 
 /// Prints diagnostics to standard error and picks the exit status: an input that could not be
-/// read, parsed or written is status 2, ahead of findings (status 1).
+/// read, parsed or written, or an output that could not be written, is status 2, ahead of
+/// findings (status 1).
 func finish(diagnostics: [Diagnostic], findings: Bool) throws {
     for diagnostic in diagnostics.sorted() {
-        FileHandle.standardError.write(Data("rekey: \(diagnostic)\n".utf8))
+        Console.write("rekey: \(diagnostic)\n", to: .error)
     }
-    if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(Status.usageOrIOError) }
+    if Console.reportFailures() || diagnostics.contains(where: { $0.severity == .error }) {
+        throw ExitCode(Status.usageOrIOError)
+    }
     if findings { throw ExitCode(Status.findings) }
+}
+
+/// Standard output and error for the run: every write is attempted, and a failure of either
+/// stream (a full disk, a closed descriptor) is remembered so the run ends with status 2 and
+/// says why (on standard error, if that still works) instead of losing output silently.
+enum Console {
+    nonisolated(unsafe) private static var failures: [StandardStream.Failure] = []
+
+    static func write(_ text: String, to stream: StandardStream) {
+        guard !text.isEmpty else { return }
+        do {
+            try stream.write(text)
+        } catch {
+            if !failures.contains(where: { $0.stream == error.stream }) { failures.append(error) }
+        }
+    }
+
+    /// Reports the failed streams on standard error; true if any write failed.
+    static func reportFailures() -> Bool {
+        let failed = failures
+        for failure in failed where failure.stream == .output {
+            write("rekey: error: \(failure)\n", to: .error)
+        }
+        return !failures.isEmpty
+    }
 }
 
 /// Paths in a patch are relative, without a leading `./`, so `git apply` and `patch -p1` find them.
@@ -290,15 +352,38 @@ func patchPath(_ path: String) -> String {
     return path
 }
 
+/// An argument before `--` that starts with one `-` and is not `-h`: rekey has no other short
+/// options, and ArgumentParser would read `-dash.py` as the flags `-d -a -s -h …` and show the
+/// help (exit 0) instead of checking anything.
+func pathTakenForFlags(in arguments: [String]) -> String? {
+    for argument in arguments.dropFirst() {
+        if argument == "--" { return nil }
+        if argument.count > 1, argument.hasPrefix("-"), !argument.hasPrefix("--"), argument != "-h" { return argument }
+    }
+    return nil
+}
+
+StandardStream.secureDescriptors()
+if let argument = pathTakenForFlags(in: CommandLine.arguments) {
+    Console.write("Error: '\(argument)' is not an option. To name a file that starts with '-', put '--' "
+                  + "before it (rekey check -- \(argument)) or write ./\(argument)\n", to: .error)
+    exit(Status.usageOrIOError)
+}
 do {
     var command = try Rekey.parseAsRoot()
     try command.run()
 } catch {
     let code = Rekey.exitCode(for: error)
+    let message = Rekey.fullMessage(for: error)
     if code == .validationFailure {
         // ArgumentParser uses EX_USAGE (64); rekey documents 2 for usage errors, like most linters.
-        FileHandle.standardError.write(Data((Rekey.fullMessage(for: error) + "\n").utf8))
+        Console.write(message + "\n", to: .error)
         exit(Status.usageOrIOError)
+    }
+    if code == .success {
+        // --help and --version: their text is the output, and losing it is an error too.
+        if !message.isEmpty { Console.write(message + "\n", to: .output) }
+        exit(Console.reportFailures() ? Status.usageOrIOError : Status.clean)
     }
     Rekey.exit(withError: error)
 }

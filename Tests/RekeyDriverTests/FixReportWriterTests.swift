@@ -94,12 +94,32 @@ struct FixReportWriterTests {
     @Test func summaryWithUnsafeFixesSaysWhyFixesAreLeft() throws {
         var (report, _) = try Self.leftovers()
         report.rounds = 8
-        let outcome = FixOutcome(report: report, options: Engine.Options(unsafeFixes: true), wrote: true,
-                                 unwrittenFiles: ["src/model.py"])
+        let outcome = FixOutcome(report: report, options: Engine.Options(unsafeFixes: true), wrote: true)
         let summary = TextReport.fixSummary(outcome)
         #expect(!summary.contains("--unsafe-fixes"))
-        #expect(summary == "rekey: fixed 3 sites in 0 files (RK001: 1, RK004: 2); 1 changed file not written (see the errors); "
+        #expect(summary == "rekey: fixed 3 sites in 1 file (RK001: 1, RK004: 2); "
             + "2 sites left for hand migration; 2 enabled fixes not applied (no fixed point within 8 rounds).\n")
+    }
+
+    @Test func nothingOfAFileNotWrittenCountsAsDone() throws {
+        // The item 15: "fixed 16 sites in 0 files". The fixes applied to a file that
+        // could not be written are not counted, and its sites are the findings it has on disk.
+        var (report, findings) = try Self.leftovers()
+        report.appliedFixes = [
+            Engine.AppliedFix(code: "RK004", paths: ["src/model.py"], publicAPI: []),
+            Engine.AppliedFix(code: "RK004", paths: ["src/model.py", "src/other.py"], publicAPI: ["pkg.f"]),
+            Engine.AppliedFix(code: "RK001", paths: ["src/model.py"], publicAPI: []),
+        ]
+        report.publicAPIChanges = ["pkg.f"]
+        report.findingsAsRead = ["src/model.py": findings]
+        report.remaining = []
+        let outcome = FixOutcome(report: report, options: Engine.Options(unsafeFixes: true), wrote: true,
+                                 unwrittenFiles: ["src/model.py"])
+        #expect(outcome.fixesApplied == 0 && outcome.changedFiles.isEmpty && outcome.publicAPIChanges.isEmpty)
+        #expect(outcome.sites.map(\.finding.code) == ["RK001", "RK004", "RK007", "RK005"])  // by position
+        #expect(outcome.sites[2].reason == "safe fix not applied (refused: the file was not written; see the errors): make `key` required")
+        #expect(TextReport.fixSummary(outcome) == "rekey: fixed 0 sites in 0 files; 1 changed file not written (see the errors); "
+            + "2 sites left for hand migration; 2 enabled fixes not applied (refused, or in files not written; see the errors).\n")
     }
 
     @Test func summaryOfACleanRun() {

@@ -148,3 +148,28 @@ struct DiffCase: Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+@Suite struct PatchPathQuotingTests {
+    @Test(arguments: [
+        ("plain/path.py", "plain/path.py"),
+        ("sp ace.py", "sp ace.py"),
+        ("t\tab.py", "\"t\\tab.py\""),
+        ("nl\nx.py", "\"nl\\nx.py\""),
+        ("q\"uote.py", "\"q\\\"uote.py\""),
+        ("back\\slash.py", "\"back\\\\slash.py\""),
+        ("é.py", "\"\\303\\251.py\""),
+        ("bell\u{07}.py", "\"bell\\a.py\""),
+        ("esc\u{1B}.py", "\"esc\\033.py\""),
+    ])
+    func namesAreQuotedAsGitQuotesThem(name: String, expected: String) {
+        // Each expectation is what `git diff` (2.39, default core.quotePath) writes for the name.
+        #expect(UnifiedDiff.quoted(name) == expected)
+    }
+
+    @Test func headersQuoteBothSidesAndEndANameWithASpaceInATab() {
+        let spaced = UnifiedDiff.render(path: "s p\tt.py", old: Array("a\n".utf8), new: Array("b\n".utf8))
+        #expect(spaced.hasPrefix("diff --git \"a/s p\\tt.py\" \"b/s p\\tt.py\"\n--- \"a/s p\\tt.py\"\t\n+++ \"b/s p\\tt.py\"\t\n@@"))
+        let plain = UnifiedDiff.render(path: "m.py", old: Array("a\n".utf8), new: Array("b\n".utf8))
+        #expect(plain.hasPrefix("diff --git a/m.py b/m.py\n--- a/m.py\n+++ b/m.py\n@@"))
+    }
+}

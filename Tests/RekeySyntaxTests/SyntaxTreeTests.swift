@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RekeySyntax
 
@@ -76,5 +77,60 @@ import Testing
     @Test func indentationKeepsTabs() {
         let source = SourceText(path: "t.py", text: "if x:\n\ty = 1\n")
         #expect(source.indentation(ofLineAt: 8) == "\t")
+    }
+}
+
+@Suite struct LineEndingTests {
+    @Test func loneCarriageReturnsEndLinesAsInPython() throws {
+        // LF, CRLF and lone CR mixed: CPython's tokenizer reads each as one line break.
+        let source = try SourceText(path: "t.py", bytes: Array("a = 1\nb = 2\r\nc = 3\rd = 4\n".utf8))
+        #expect(source.lineStarts == [0, 6, 13, 19, 25])
+        let tree = try PythonParser().parse(source)
+        #expect(!tree.hasError)
+        #expect(tree.root.namedChildren.map(\.startPosition.line) == [1, 2, 3, 4])
+        #expect(tree.root.namedChildren[3].text == "d = 4")
+    }
+
+    @Test func theMainGuardIsAStatementOfItsOwnUnderCarriageReturns() throws {
+        let text = "import jax\rif __name__ == \"__main__\":\r    key = jax.random.PRNGKey(0)\r"
+        let tree = try PythonParser().parse(SourceText(path: "t.py", text: text))
+        #expect(!tree.hasError)
+        #expect(tree.root.namedChildren.map(\.kind) == ["import_statement", "if_statement"])
+        #expect(tree.root.namedChildren[1].endPosition.line == 3)
+    }
+
+    @Test func theLineEndingInTheMajorityWins() {
+        #expect(SourceText(path: "t.py", text: "a\rb\rc\n").lineEnding == .cr)
+        #expect(SourceText(path: "t.py", text: "a\r\nb\r\nc\r").lineEnding == .crlf)
+        #expect(SourceText(path: "t.py", text: "a\nb\r\nc\r").lineEnding == .lf)
+    }
+}
+
+@Suite struct DeepTreeTests {
+    /// Runs `body` on a thread with a 256 KiB stack: a recursive walk of the trees below would
+    /// need megabytes, so these tests pass only if nothing recurses.
+    func onSmallStack(_ body: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                body()
+                done.resume()
+            }
+            thread.stackSize = 256 * 1024
+            thread.start()
+        }
+    }
+
+    @Test func printingADeepTreeDoesNotRecurse() async throws {
+        let tree = try PythonParser().parse(SourceText(path: "t.py", text: "x = " + String(repeating: "-", count: 3_000) + "a\n"))
+        nonisolated(unsafe) var printed = ""
+        await onSmallStack { printed = tree.root.prettySExpression }
+        #expect(printed.hasSuffix("identifier [1:3005-1:3006] \"a\"\n"))
+    }
+
+    @Test func findingAnErrorAtTheBottomOfADeepTreeDoesNotRecurse() async throws {
+        let tree = try PythonParser().parse(SourceText(path: "t.py", text: "x = " + String(repeating: "-", count: 30_000) + "(\n"))
+        nonisolated(unsafe) var found = false
+        await onSmallStack { found = tree.firstError != nil }
+        #expect(found)
     }
 }

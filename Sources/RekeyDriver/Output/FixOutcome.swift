@@ -46,7 +46,9 @@ public struct FixOutcome: Sendable {
     public let maximumRounds: Int
 
     /// `diagnostics` replaces the report's own when the caller added some (files `fix` could not
-    /// write); `unwrittenFiles` are the changed files whose write failed.
+    /// write); `unwrittenFiles` are the changed files whose write failed. Nothing of an unwritten
+    /// file counts as done: the fixes applied to it are not counted, its public names not listed,
+    /// and its sites are the findings it had as read.
     public init(report: Engine.FixReport, options: Engine.Options, wrote: Bool,
                 diagnostics: [Diagnostic]? = nil, unwrittenFiles: [String] = []) {
         self.wrote = wrote
@@ -54,18 +56,31 @@ public struct FixOutcome: Sendable {
         let unwritten = Set(unwrittenFiles)
         self.changedFiles = report.changes.map(\.path).filter { !unwritten.contains($0) }
         self.unwrittenFiles = report.changes.map(\.path).filter { unwritten.contains($0) }
-        self.appliedByCode = report.applied.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        self.publicAPIChanges = report.publicAPIChanges
+        var applied = report.applied
+        var publicAPI = Set(report.publicAPIChanges)
+        if !unwritten.isEmpty {
+            let lost = report.appliedFixes.filter { $0.paths.contains(where: unwritten.contains) }
+            for fix in lost { applied[fix.code, default: 0] -= 1 }
+            publicAPI = Set(report.appliedFixes.filter { !$0.paths.contains(where: unwritten.contains) }.flatMap(\.publicAPI))
+        }
+        self.appliedByCode = applied.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        self.publicAPIChanges = publicAPI.sorted()
         self.diagnostics = (diagnostics ?? report.diagnostics).sorted()
         self.rounds = report.rounds
         self.maximumRounds = options.maximumRounds
         let reachedLimit = report.rounds >= options.maximumRounds
         let refusals = Self.refusalReasons(report.refusals)
-        self.sites = report.remaining.map { finding in
+        let written = report.remaining.filter { !unwritten.contains($0.path) }.map { finding in
             Self.classify(finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: reachedLimit,
                           maximumRounds: options.maximumRounds,
                           refusals: refusals[RefusalKey(path: finding.path, code: finding.code)] ?? [])
         }
+        let asRead = unwritten.sorted().flatMap { report.findingsAsRead[$0] ?? [] }.map { finding in
+            Self.classify(finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: false,
+                          maximumRounds: options.maximumRounds, refusals: [Messages.notWritten])
+        }
+        self.sites = asRead.isEmpty ? written
+            : (written + asRead).sorted { ($0.finding.path, $0.finding.range) < ($1.finding.path, $1.finding.range) }
     }
 
     public var fixesApplied: Int { appliedByCode.reduce(0) { $0 + $1.count } }
@@ -132,6 +147,7 @@ public struct FixOutcome: Sendable {
         static let displayOnly = "display-only suggestion, never applied automatically; apply it by hand"
         static let unsafeNotEnabled = "unsafe fix, not applied without --unsafe-fixes (it changes the random stream or rests on a guess)"
         static let loopStopped = "the fix loop stopped before applying it"
+        static let notWritten = "the file was not written; see the errors"
         static func noFixedPoint(_ rounds: Int) -> String { "no fixed point within \(rounds) rounds" }
     }
 }

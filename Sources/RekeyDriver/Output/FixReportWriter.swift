@@ -3,7 +3,8 @@ import RekeyRules
 
 /// `rekey diff|fix --report FILE`: every site the run left unconverted, with its reason, and the
 /// run's summary, as JSON (`FILE` ends in `.json`) or Markdown (`.md`). The file is written
-/// atomically: a temporary file in the same directory, renamed over `FILE`.
+/// atomically, as every file rekey writes (``FileTransaction``): through a symbolic link to its
+/// target, keeping an existing report's mode and owner.
 ///
 /// JSON, schema version "1" (the finding members as in ``JSONReport``; new members may be added
 /// without changing `version`, none is removed or renamed without bumping it):
@@ -298,20 +299,14 @@ public enum FixReportWriter {
 
     // MARK: Writing
 
-    /// Like ``SourceLoader/replace(_:expected:with:)`` without the "unchanged since read" check:
-    /// the report may not exist yet. An existing report's permissions are kept.
+    /// Through ``FileTransaction``, without the "unchanged since read" check (the report may not
+    /// exist yet): a link is written through to its target, an existing report keeps its mode
+    /// and owner, a new one gets 0666 less the umask.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let directory = (path as NSString).deletingLastPathComponent.nonEmpty ?? "."
-        let temporary = (directory as NSString).appendingPathComponent(
-            ".\((path as NSString).lastPathComponent).rekey-\(getpid())")
-        let attributes = (try? FileManager.default.attributesOfItem(atPath: path))?.filter { $0.key == .posixPermissions }
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: attributes) else {
-            throw .writeFailed(path: path, reason: "cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .writeFailed(path: path, reason: "cannot rename into place: \(reason)")
+        do {
+            try FileTransaction.commit([FileTransaction.Change(path: path, expected: nil, contents: bytes)])
+        } catch {
+            throw .writeFailed(path: path, reason: error.description)
         }
     }
 }

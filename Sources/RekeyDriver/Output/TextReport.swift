@@ -56,7 +56,8 @@ public enum TextReport {
         let notApplied = outcome.count(.fixNotApplied)
         if notApplied > 0 {
             out += "; \(plural(notApplied, "enabled fix", "enabled fixes")) not applied ("
-                + (outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
+                + (!outcome.unwrittenFiles.isEmpty ? "refused, or in files not written; see the errors"
+                   : outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
                 + ")"
         }
         return out + ".\n"

@@ -11,18 +11,20 @@ import RekeySyntax
 ///   own when that fits, else one item per line with a trailing comma. Lines the file had already
 ///   are never touched.
 /// Whitespace, commas and unused imports only: nothing a program does depends on them. The result
-/// is re-parsed, and kept only if it parses as cleanly as the fixes' output.
+/// is re-parsed and checked, and kept only if it passes as the fixes' output did.
 public enum FixTidying {
     public static func tidy(original: SourceText, updated: SourceText, parser: PythonParser, lineLength: Int) -> SourceText {
-        guard let originalTree = try? parser.parse(original) else { return updated }
+        guard let originalTree = try? parser.parseWithinLimits(original) else { return updated }
         let originalModel = SemanticModel(tree: originalTree)
         var current = updated
+        // Checked as fixes are (`parseCompilable`): tree-sitter accepts an emptied block that
+        // CPython refuses.
         for step in [removingUnusedImports(original:), wrappingLongLines(original:)] {
-            guard let tree = try? parser.parse(current), !tree.hasError else { return current }
+            guard let tree = try? parser.parseCompilable(current) else { return current }
             let edits = step(originalModel)(SemanticModel(tree: tree), lineLength)
             guard !edits.isEmpty,
                   let next = try? SourceText(path: current.path, bytes: FixApplier.applying(edits, to: current)),
-                  let check = try? parser.parse(next), !check.hasError else { continue }
+                  (try? parser.parseCompilable(next)) != nil else { continue }
             current = next
         }
         return current

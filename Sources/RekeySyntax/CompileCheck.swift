@@ -1,0 +1,388 @@
+import CTreeSitter
+import Foundation
+
+/// What CPython refuses in a tree tree-sitter accepts, found in one walk over the tree that
+/// never recurses, and the depth bound that keeps rekey's own recursive walks on their stack.
+///
+/// Each check is sound (it never refuses a file CPython 3.8–3.13 compiles) and cheap (one look at
+/// a node and its children): indentation that opens no block (`unexpected indent`, from the
+/// INDENT positions ``IndentationScan`` found) and blocks with nothing in them; two statements
+/// on one line without a `;`; keyword arguments repeated in a call, and arguments out of order;
+/// parameters repeated in a definition, compared after NFKC normalisation as Python compares
+/// identifiers (`ｋｅｙ` is `key`); parameters without a default after one with a default;
+/// `return`, `yield` and `await` outside a function, `break` and `continue` outside a loop,
+/// `nonlocal` at module level; a keyword used as a name (the grammar takes `async`, `await` and
+/// others there); `x as y` as a statement; an annotation inside a chained assignment; a starred
+/// expression standing alone; a trailing comma in an unparenthesised import. The kinds were
+/// chosen from what tree-sitter accepted among mutants of the Fixtures that CPython refused. It
+/// is not a compiler: a file it passes may still be refused by CPython for reasons it does not
+/// look for.
+public struct CompileCheck {
+    /// The first problem in file order of the walk; nil if none.
+    public private(set) var problem: SourceProblem?
+
+    public init(_ tree: SyntaxTree, indentedLineStarts: [Int]) {
+        problem = Walker(tree: tree, indentedLineStarts: indentedLineStarts).run()
+    }
+}
+
+/// Node kinds the walk reacts to, looked up once.
+private enum Kinds {
+    static let block = NodeKind("block")
+    static let module = NodeKind("module")
+    static let argumentList = NodeKind("argument_list")
+    static let parameters = NodeKind("parameters")
+    static let lambdaParameters = NodeKind("lambda_parameters")
+    static let returnStatement = NodeKind("return_statement")
+    static let yieldExpression = NodeKind("yield")
+    static let breakStatement = NodeKind("break_statement")
+    static let continueStatement = NodeKind("continue_statement")
+    static let nonlocalStatement = NodeKind("nonlocal_statement")
+    static let functionDefinition = NodeKind.functionDefinition
+    static let lambda = NodeKind.lambda
+    static let classDefinition = NodeKind.classDefinition
+    static let forStatement = NodeKind.forStatement
+    static let whileStatement = NodeKind("while_statement")
+    static let keywordArgument = NodeKind.keywordArgument
+    static let listSplat = NodeKind("list_splat")
+    static let dictionarySplat = NodeKind("dictionary_splat")
+    static let comment = NodeKind.comment
+    static let lineContinuation = NodeKind("line_continuation")
+    static let identifier = NodeKind.identifier
+    static let typedParameter = NodeKind("typed_parameter")
+    static let defaultParameter = NodeKind("default_parameter")
+    static let typedDefaultParameter = NodeKind("typed_default_parameter")
+    static let listSplatPattern = NodeKind("list_splat_pattern")
+    static let dictionarySplatPattern = NodeKind("dictionary_splat_pattern")
+    static let keywordSeparator = NodeKind("keyword_separator")
+    static let positionalSeparator = NodeKind("positional_separator")
+    static let awaitExpression = NodeKind("await")
+    static let asPattern = NodeKind("as_pattern")
+    static let expressionStatement = NodeKind("expression_statement")
+    static let assignment = NodeKind.assignment
+    static let importStatement = NodeKind.importStatement
+    static let importFromStatement = NodeKind.importFromStatement
+}
+
+/// Python 3's hard keywords: never a name (3.7 made `async` and `await` keywords), by length.
+private let hardKeywordsByLength: [[[UInt8]]] = {
+    let keywords = ["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+                    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+                    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]
+    var byLength = [[[UInt8]]](repeating: [], count: 9)
+    for keyword in keywords { byLength[keyword.utf8.count].append(Array(keyword.utf8)) }
+    return byLength
+}()
+
+
+private struct Walker {
+    let tree: SyntaxTree
+    let indentedLineStarts: [Int]
+    /// Node kinds `check` looks at, by canonical kind id: every other node costs one array read.
+    private let interesting: [Bool]
+    /// Kinds whose `body` child changes the context (a function, a class, a loop).
+    private let opensBody: [Bool]
+    private let canonicalKind: [UInt16]
+    private let bytes: [UInt8]
+
+    init(tree: SyntaxTree, indentedLineStarts: [Int]) {
+        self.tree = tree
+        self.indentedLineStarts = indentedLineStarts
+        bytes = tree.source.bytes
+        canonicalKind = PythonGrammar.shared.canonicalKind
+        var interesting = [Bool](repeating: false, count: canonicalKind.count)
+        for kind in [Kinds.identifier, Kinds.module, Kinds.block, Kinds.awaitExpression, Kinds.asPattern, Kinds.assignment,
+                     Kinds.expressionStatement, Kinds.listSplat, Kinds.importStatement, Kinds.importFromStatement,
+                     Kinds.argumentList, Kinds.parameters, Kinds.lambdaParameters, Kinds.returnStatement,
+                     Kinds.yieldExpression, Kinds.breakStatement, Kinds.continueStatement, Kinds.nonlocalStatement] {
+            interesting[Int(kind.id)] = true
+        }
+        self.interesting = interesting
+        var opensBody = [Bool](repeating: false, count: canonicalKind.count)
+        for kind in [Kinds.functionDefinition, Kinds.lambda, Kinds.classDefinition, Kinds.forStatement, Kinds.whileStatement] {
+            opensBody[Int(kind.id)] = true
+        }
+        self.opensBody = opensBody
+    }
+
+    /// Where a statement stands: inside a function body, inside a loop body (of the same function).
+    struct Context {
+        var inFunction = false
+        var inLoop = false
+        var atModuleLevel = true
+    }
+
+    /// One node on the path from the root to the cursor: raw (no reference counting on the hot
+    /// path), with its kind and context.
+    struct Step {
+        let raw: TSNode
+        let kind: UInt16
+        let context: Context
+    }
+
+    func run() -> SourceProblem? {
+        var blockStarts = Set<Int>()
+        let root = ts_tree_root_node(tree.raw)
+        var cursor = ts_tree_cursor_new(root)
+        defer { ts_tree_cursor_delete(&cursor) }
+        // The path from the root to the cursor: each node's parent is at hand without
+        // `ts_node_parent`, which walks down from the root every time.
+        var path = [Step(raw: root, kind: canonicalKind[Int(ts_node_symbol(root))], context: Context())]
+        while true {
+            let step = path[path.count - 1]
+            if path.count > PythonParser.maximumNestingDepth + 1 {  // the root is level 0
+                return SourceProblem(.nestedTooDeeply, at: Node(raw: step.raw, tree: tree).startPosition)
+            }
+            if interesting[Int(step.kind)], ts_node_is_named(step.raw),
+               let problem = check(step, parentKind: path.count >= 2 ? path[path.count - 2].kind : nil, blockStarts: &blockStarts) {
+                return problem
+            }
+            if ts_tree_cursor_goto_first_child(&cursor) {
+                path.append(entered(&cursor, parent: step))
+                continue
+            }
+            while !ts_tree_cursor_goto_next_sibling(&cursor) {
+                guard ts_tree_cursor_goto_parent(&cursor) else {
+                    return unexpectedIndent(blockStarts: blockStarts)
+                }
+                path.removeLast()
+            }
+            path[path.count - 1] = entered(&cursor, parent: path[path.count - 2])
+        }
+    }
+
+    func entered(_ cursor: inout TSTreeCursor, parent: Step) -> Step {
+        let raw = ts_tree_cursor_current_node(&cursor)
+        // The field id costs a lookup in tree-sitter: asked only where it can matter.
+        let context = opensBody[Int(parent.kind)]
+            ? context(field: ts_tree_cursor_current_field_id(&cursor), parent: parent) : parent.context
+        return Step(raw: raw, kind: canonicalKind[Int(ts_node_symbol(raw))], context: context)
+    }
+
+    /// A child's context: a function's body opens a function, a class body leaves it, a loop's
+    /// body (not its `else`) is in the loop; everything else inherits.
+    func context(field: TSFieldId, parent: Step) -> Context {
+        guard field == FieldName.body.id else { return parent.context }
+        switch NodeKind(id: parent.kind) {
+        case Kinds.functionDefinition, Kinds.lambda:
+            return Context(inFunction: true, inLoop: false, atModuleLevel: false)
+        case Kinds.classDefinition:
+            return Context(inFunction: false, inLoop: false, atModuleLevel: false)
+        case Kinds.forStatement, Kinds.whileStatement:
+            var context = parent.context
+            context.inLoop = true
+            return context
+        default:
+            return parent.context
+        }
+    }
+
+    /// Whether the identifier's bytes spell a hard keyword, without making a string.
+    func isHardKeyword(_ raw: TSNode) -> Bool {
+        let start = Int(ts_node_start_byte(raw)), end = Int(ts_node_end_byte(raw))
+        guard end - start < hardKeywordsByLength.count else { return false }
+        return hardKeywordsByLength[end - start].contains { $0.elementsEqual(bytes[start..<end]) }
+    }
+
+    func check(_ step: Step, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
+        let context = step.context
+        let kind = NodeKind(id: step.kind)
+        if kind == Kinds.identifier {
+            guard isHardKeyword(step.raw) else { return nil }
+            let node = Node(raw: step.raw, tree: tree)
+            return refuse(at: node, "invalid syntax ('\(node.text)' is a keyword)")
+        }
+        let node = Node(raw: step.raw, tree: tree)
+        switch kind {
+        case Kinds.module:
+            return statementsSharingALine(in: node)
+        case Kinds.block:
+            guard let first = firstStatement(of: node) else {
+                return refuse(at: node, "expected an indented block")
+            }
+            blockStarts.insert(first.startByte)
+            return statementsSharingALine(in: node)
+        case Kinds.awaitExpression where !context.inFunction:
+            return refuse(at: node, "'await' outside function")
+        case Kinds.asPattern where parentKind == Kinds.expressionStatement.id:
+            return refuse(at: node, "invalid syntax (`as` outside `with`, `except` and `case`)")
+        case Kinds.assignment:
+            if let value = node.child(.right), value.nodeKind == Kinds.assignment, value.child(.type) != nil {
+                return refuse(at: value, "invalid syntax (an annotation inside a chained assignment)")
+            }
+            if let value = node.child(.right), value.nodeKind == Kinds.listSplat {
+                return refuse(at: value, "can't use starred expression here")
+            }
+        case Kinds.expressionStatement:
+            if node.namedChildCount == 1, let only = node.namedChildren.first, only.nodeKind == Kinds.listSplat {
+                return refuse(at: only, "can't use starred expression here")
+            }
+        case Kinds.listSplat:
+            if let inner = node.namedChildren.first, inner.nodeKind == Kinds.listSplat {
+                return refuse(at: node, "cannot use double starred expression here")
+            }
+        case Kinds.importStatement, Kinds.importFromStatement:
+            if let last = node.children.last, !last.isNamed, isToken(last, ",") {
+                return refuse(at: last, "trailing comma not allowed without surrounding parentheses")
+            }
+        case Kinds.argumentList:
+            return checkArguments(node)
+        case Kinds.parameters, Kinds.lambdaParameters:
+            return checkParameters(node)
+        case Kinds.returnStatement where !context.inFunction:
+            return refuse(at: node, "'return' outside function")
+        case Kinds.yieldExpression where !context.inFunction:
+            return refuse(at: node, "'yield' outside function")
+        case Kinds.breakStatement where !context.inLoop:
+            return refuse(at: node, "'break' outside loop")
+        case Kinds.continueStatement where !context.inLoop:
+            return refuse(at: node, "'continue' not properly in loop")
+        case Kinds.nonlocalStatement where context.atModuleLevel:
+            return refuse(at: node, "nonlocal declaration not allowed at module level")
+        default:
+            break
+        }
+        return nil
+    }
+
+    func firstStatement(of block: Node) -> Node? {
+        var first: Node?
+        block.forEachChild { child, _ in
+            if first == nil, child.isNamed, child.nodeKind != Kinds.comment, child.nodeKind != Kinds.lineContinuation {
+                first = child
+            }
+        }
+        return first
+    }
+
+    /// Simple statements share a line only when a `;` separates them; the grammar also takes
+    /// `import a b` or `global x return y` as two statements.
+    func statementsSharingALine(in body: Node) -> SourceProblem? {
+        var previousEndRow: UInt32?
+        var separated = false
+        var problem: SourceProblem?
+        body.forEachChild { child, _ in
+            guard problem == nil else { return }
+            if !child.isNamed {
+                if isToken(child, ";") { separated = true }
+                return
+            }
+            // A comment, or a `\` line the grammar keeps as a node of its own, is no statement.
+            if child.nodeKind == Kinds.comment || child.nodeKind == Kinds.lineContinuation { return }
+            if let previousEndRow, !separated, ts_node_start_point(child.raw).row == previousEndRow {
+                problem = refuse(at: child, "invalid syntax (two statements on one line without `;`)")
+                return
+            }
+            previousEndRow = ts_node_end_point(child.raw).row
+            separated = false
+        }
+        return problem
+    }
+
+    /// Every INDENT must open a block: its line must be the first statement of one.
+    func unexpectedIndent(blockStarts: Set<Int>) -> SourceProblem? {
+        guard let offset = indentedLineStarts.first(where: { !blockStarts.contains($0) }) else { return nil }
+        return SourceProblem(.refusedByCPython, at: tree.source.position(at: offset), "unexpected indent")
+    }
+
+    /// CPython's order: positional arguments and `*iterables`, then `name=value`s (with more
+    /// `*iterables` among them) and `**mappings`; no name twice.
+    func checkArguments(_ arguments: Node) -> SourceProblem? {
+        var names = Set<String>()
+        var sawKeyword = false
+        var sawMappingUnpacking = false
+        var problem: SourceProblem?
+        arguments.forEachNamedChild { argument in
+            guard problem == nil else { return }
+            switch argument.nodeKind {
+            case Kinds.comment, Kinds.lineContinuation:  // not arguments: a comment, a `\` line end
+                return
+            case Kinds.keywordArgument:
+                sawKeyword = true
+                if let name = argument.child(.name), name.nodeKind == Kinds.identifier,
+                   !names.insert(Self.normalisedIdentifier(name.text)).inserted {
+                    problem = refuse(at: name, "keyword argument repeated: \(Self.normalisedIdentifier(name.text))")
+                }
+            case Kinds.dictionarySplat:
+                sawMappingUnpacking = true
+            case Kinds.listSplat:
+                if sawMappingUnpacking {
+                    problem = refuse(at: argument, "iterable argument unpacking follows keyword argument unpacking")
+                }
+            default:
+                if sawMappingUnpacking {
+                    problem = refuse(at: argument, "positional argument follows keyword argument unpacking")
+                } else if sawKeyword {
+                    problem = refuse(at: argument, "positional argument follows keyword argument")
+                }
+            }
+        }
+        return problem
+    }
+
+    /// No parameter name twice; before the `*`, none without a default after one with a
+    /// default; nothing after `**`.
+    func checkParameters(_ parameters: Node) -> SourceProblem? {
+        var names = Set<String>()
+        var sawDefault = false
+        var sawStar = false
+        var sawDoubleStar = false
+        var problem: SourceProblem?
+        parameters.forEachNamedChild { parameter in
+            guard problem == nil else { return }
+            let kind = parameter.nodeKind
+            if kind == Kinds.comment || kind == Kinds.lineContinuation { return }
+            if sawDoubleStar {
+                problem = refuse(at: parameter, "arguments cannot follow var-keyword argument")
+                return
+            }
+            // A typed parameter wraps its name, `*name` or `**name`.
+            let declared = kind == Kinds.typedParameter ? parameter.namedChildren.first ?? parameter : parameter
+            let name: Node?
+            switch declared.nodeKind {
+            case Kinds.identifier:
+                name = declared
+                if sawDefault && !sawStar {
+                    problem = refuse(at: parameter, "a parameter without a default follows one with a default")
+                    return
+                }
+            case Kinds.defaultParameter, Kinds.typedDefaultParameter:
+                name = declared.child(.name)
+                sawDefault = true
+            case Kinds.listSplatPattern:
+                name = declared.namedChildren.first
+                sawStar = true
+            case Kinds.dictionarySplatPattern:
+                name = declared.namedChildren.first
+                sawDoubleStar = true
+            case Kinds.keywordSeparator:
+                name = nil
+                sawStar = true
+            default:
+                name = nil
+            }
+            if let name, name.nodeKind == Kinds.identifier {
+                let normalised = Self.normalisedIdentifier(name.text)
+                if !names.insert(normalised).inserted {
+                    problem = refuse(at: name, "duplicate argument '\(normalised)' in function definition")
+                }
+            }
+        }
+        return problem
+    }
+
+    /// Whether an unnamed node is the one-character token `character` (compared in the bytes,
+    /// not through its kind's name).
+    func isToken(_ node: Node, _ character: Unicode.Scalar) -> Bool {
+        node.endByte - node.startByte == 1 && bytes[node.startByte] == UInt8(ascii: character)
+    }
+
+    func refuse(at node: Node, _ detail: String) -> SourceProblem {
+        SourceProblem(.refusedByCPython, at: node.startPosition, detail)
+    }
+
+    /// Python reads identifiers in NFKC form (PEP 3131), so `ｋｅｙ` and `key` are one name.
+    static func normalisedIdentifier(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
+    }
+}
