@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "RekeySyntaxTests", dependencies: ["RekeySyntax"]),
         .testTarget(name: "RekeyEditsTests", dependencies: ["RekeyEdits", "RekeySyntax"]),
         .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax"]),
-        .testTarget(name: "RekeyRulesTests", dependencies: ["RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax"]),
+        .testTarget(name: "RekeyRulesTests", dependencies: ["RekeyAnalysis", "RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax"]),
         .testTarget(name: "RekeyDriverTests", dependencies: ["RekeyDriver", "RekeyRules", "RekeyEdits", "RekeySyntax"]),
     ]
 )

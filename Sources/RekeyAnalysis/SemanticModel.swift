@@ -12,6 +12,8 @@ public final class SemanticModel {
     public private(set) var calls: [(call: Node, scope: Scope)] = []
     /// Every `object.name` read, with the scope it is evaluated in.
     public private(set) var attributes: [(attribute: Node, scope: Scope)] = []
+    /// The bodies of every `if TYPE_CHECKING:`, which type checkers read and Python never runs.
+    public private(set) var typeCheckingBlocks: [ByteRange] = []
     private var scopeByDefinition: [Node: Scope] = [:]
     private var scopeByCallStart: [Int: Scope] = [:]
 
@@ -109,12 +111,30 @@ public final class SemanticModel {
     /// these, or it would shadow or capture something. `ignoring` drops reads the rewrite replaces.
     public func namesInUse(in scope: Scope, ignoring: (Reference) -> Bool = { _ in false }) -> Set<String> {
         let scopes = scope === moduleScope ? self.scopes : [scope] + scope.descendants
-        let ids = Set(scopes.map(ObjectIdentifier.init))
         var names = Set((scope === moduleScope ? [scope] : scopes).flatMap { $0.bindings.keys })
-        for reference in references where ids.contains(ObjectIdentifier(reference.scope)) && !ignoring(reference) {
+        for reference in scopes.flatMap({ referencesByScope[ObjectIdentifier($0)] ?? [] }) where !ignoring(reference) {
             names.insert(reference.name)
         }
         return names
+    }
+
+    /// Name reads evaluated in `scope` or any scope nested in it.
+    public func references(inside scope: Scope) -> [Reference] {
+        ([scope] + scope.descendants).flatMap { referencesByScope[ObjectIdentifier($0)] ?? [] }
+    }
+
+    private lazy var referencesByScope: [ObjectIdentifier: [Reference]] =
+        Dictionary(grouping: references, by: { ObjectIdentifier($0.scope) })
+
+    /// `TYPE_CHECKING` or `<module>.TYPE_CHECKING` (`typing`, `typing_extensions`, an alias).
+    public static func isTypeCheckingCondition(_ condition: Node) -> Bool {
+        let text = condition.text
+        return text == "TYPE_CHECKING" || text.hasSuffix(".TYPE_CHECKING")
+    }
+
+    /// Whether `node` sits in the body of an `if TYPE_CHECKING:`.
+    public func isTypeCheckingOnly(_ node: Node) -> Bool {
+        typeCheckingBlocks.contains { $0.contains(node.byteRange) }
     }
 
     /// Reads of `name` that resolve to the binding scope `owner`.
@@ -149,6 +169,12 @@ public final class SemanticModel {
             scopeByCallStart[node.startByte] = scope
             visitChildren(of: node, in: scope)
         case .decoratedDefinition:
+            visitChildren(of: node, in: scope)
+        case .ifStatement:
+            if let condition = node.child(.condition), Self.isTypeCheckingCondition(condition),
+               let body = node.child(.consequence) {
+                typeCheckingBlocks.append(body.byteRange)
+            }
             visitChildren(of: node, in: scope)
         case .functionDefinition:
             visitFunction(node, in: scope)

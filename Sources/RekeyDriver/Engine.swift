@@ -352,7 +352,7 @@ public struct Engine {
             for position in states[index].findings.indices {
                 guard let fix = states[index].findings[position].fix,
                       fix.edits.contains(where: { path, edits in
-                          path != source.path || edits.contains { edit in headers.contains { $0.touches(edit.range) } }
+                          path != source.path || edits.contains { headers.contains(touching: $0.range) }
                       }) else { continue }
                 var sources: [String: SourceText] = [:]
                 for path in fix.edits.keys {

@@ -114,7 +114,11 @@ struct SignatureGuard {
 
     /// Where a fix's edit changes a signature: `def` parameter lists and class bodies (a
     /// dataclass's fields are its `__init__`'s parameters).
-    static func headerRanges(in tree: SyntaxTree) -> [ByteRange] {
+    static func headerRanges(in tree: SyntaxTree) -> TouchableRanges {
+        TouchableRanges(headerRangeList(in: tree))
+    }
+
+    private static func headerRangeList(in tree: SyntaxTree) -> [ByteRange] {
         var ranges: [ByteRange] = []
         var stack = [tree.root]
         while let node = stack.popLast() {
@@ -409,5 +413,31 @@ extension ByteRange {
     /// Overlapping, or an insertion at either end: an edit there changes what the range holds.
     func touches(_ other: ByteRange) -> Bool {
         other.start <= end && other.end >= start
+    }
+}
+
+/// Byte ranges asked "does this edit touch any of you" once per edit: merged and sorted, so each
+/// question is a binary search (a file with thousands of functions has thousands of headers).
+struct TouchableRanges {
+    private var merged: [ByteRange] = []
+
+    init(_ ranges: [ByteRange]) {
+        for range in ranges.sorted(by: { $0.start < $1.start }) {
+            if let last = merged.last, range.start <= last.end {
+                merged[merged.count - 1] = ByteRange(last.start, max(last.end, range.end))
+            } else {
+                merged.append(range)
+            }
+        }
+    }
+
+    func contains(touching other: ByteRange) -> Bool {
+        // The first range that ends at or after `other` starts is the only one that can touch it.
+        var low = 0, high = merged.count
+        while low < high {
+            let middle = (low + high) / 2
+            if merged[middle].end < other.start { low = middle + 1 } else { high = middle }
+        }
+        return low < merged.count && merged[low].touches(other)
     }
 }

@@ -28,7 +28,7 @@ public struct Node: @unchecked Sendable {
     public var startPosition: SourcePosition { tree.source.position(at: startByte) }
     public var endPosition: SourcePosition { tree.source.position(at: endByte) }
 
-    public var parent: Node? { wrap(ts_node_parent(raw)) }
+    public var parent: Node? { wrap(tree.parent(of: raw)) }
 
     public var childCount: Int { Int(ts_node_child_count(raw)) }
     public var namedChildCount: Int { Int(ts_node_named_child_count(raw)) }

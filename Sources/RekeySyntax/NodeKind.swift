@@ -44,6 +44,7 @@ public struct NodeKind: Hashable, Sendable, CustomStringConvertible {
     public static let splatPattern = NodeKind("splat_pattern")
     public static let typeParameter = NodeKind("type_parameter")
     public static let typeAliasStatement = NodeKind("type_alias_statement")
+    public static let ifStatement = NodeKind("if_statement")
     public static let comment = NodeKind("comment")
     public static let string = NodeKind("string")
     public static let integer = NodeKind("integer")
@@ -71,6 +72,8 @@ public struct FieldName: Sendable {
     public static let alternative = FieldName("alternative")
     public static let alias = FieldName("alias")
     public static let moduleName = FieldName("module_name")
+    public static let condition = FieldName("condition")
+    public static let consequence = FieldName("consequence")
 }
 
 extension Node {

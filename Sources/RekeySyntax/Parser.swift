@@ -1,4 +1,5 @@
 import CTreeSitter
+import Foundation
 
 /// Owns one `TSParser`. A parser is not thread-safe: use one per thread.
 public final class PythonParser {
@@ -104,6 +105,20 @@ public final class SyntaxTree: @unchecked Sendable {
         ts_tree_delete(raw)
     }
 
+    /// Parents already looked up, by node. `ts_node_parent` walks down from the root on every
+    /// call, so walking up from a node at depth d costs d² without this; with it, each node's
+    /// parent is found once per tree (a chain of 1,000 calls `f()()…` is a tree 1,000 deep).
+    private var parents: [NodeIdentity: TSNode] = [:]
+    private let parentsLock = NSLock()
+
+    func parent(of node: TSNode) -> TSNode {
+        let identity = NodeIdentity(node)
+        if let known = parentsLock.withLock({ parents[identity] }) { return known }
+        let parent = ts_node_parent(node)
+        parentsLock.withLock { parents[identity] = parent }
+        return parent
+    }
+
     public var root: Node { Node(raw: ts_tree_root_node(raw), tree: self) }
 
     /// Whether the tree holds an ERROR or MISSING node anywhere.
@@ -111,4 +126,18 @@ public final class SyntaxTree: @unchecked Sendable {
 
     /// The first ERROR or MISSING node in source order, for a diagnostic.
     public var firstError: Node? { root.firstError }
+}
+
+/// A node's identity within its tree: its subtree pointer, and its position, which tells apart
+/// the nodes of an inlined leaf.
+struct NodeIdentity: Hashable {
+    let id: UnsafeRawPointer?
+    let startByte: UInt32
+    let symbol: TSSymbol
+
+    init(_ node: TSNode) {
+        id = node.id
+        startByte = ts_node_start_byte(node)
+        symbol = ts_node_symbol(node)
+    }
 }

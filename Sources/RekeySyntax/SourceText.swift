@@ -149,6 +149,7 @@ public final class SourceText: Sendable {
             }
         }
         self.lineStarts = starts
+        lineEnding = Self.mostUsedLineEnding(bytes, lineStarts: starts)
         if loneCarriageReturns.isEmpty {
             bytesWithLoneCarriageReturnsAsNewlines = nil
         } else {
@@ -159,7 +160,9 @@ public final class SourceText: Sendable {
     }
 
     /// The line ending the file mostly uses (LF on a tie); new lines written into the file use the same.
-    public var lineEnding: LineEnding {
+    public let lineEnding: LineEnding
+
+    private static func mostUsedLineEnding(_ bytes: [UInt8], lineStarts: [Int]) -> LineEnding {
         var (lf, crlf, cr) = (0, 0, 0)
         for start in lineStarts.dropFirst() {
             if bytes[start - 1] == UInt8(ascii: "\r") {

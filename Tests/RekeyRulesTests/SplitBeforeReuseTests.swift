@@ -1,3 +1,4 @@
+import RekeyAnalysis
 import RekeyDriver
 import RekeyEdits
 import RekeyRules
@@ -355,5 +356,24 @@ struct SplitBeforeReuseTests {
             if case .manual(let reason) = finding.remedy { return reason }
             return nil
         } == ["`self.rng` may be assigned by `self.refresh` (line 12) between its uses"])
+    }
+
+    /// A key drawn more times than the analysis remembers uses of: every reuse is still reported,
+    /// none gets a partial split; below the limit the split covers every use.
+    @Test func aKeyDrawnMoreTimesThanRememberedIsReportedWithoutASplit() throws {
+        func draws(_ count: Int) -> String {
+            "import jax\n\n\ndef draw(key):\n" + (0..<count).map { "    x\($0) = jax.random.normal(key)\n" }.joined()
+        }
+        let limit = KeyFlowAnalysis.trackedUsesPerKey
+        let many = try Snippet(draws(limit + 50)).findings("RK004")
+        #expect(many.count == limit + 49)
+        let reasons = Set(many.map { finding -> String in
+            if case .manual(let reason) = finding.remedy { return reason }
+            return "a fix"
+        })
+        #expect(reasons == ["`key` is drawn more than \(limit) times here, more than rekey plans a split for: "
+            + "draw a batch (`jax.random.split(key, n)`) and index it"])
+        let fixed = try Snippet(draws(limit / 2)).fix(unsafeFixes: true)
+        #expect(try fixed.snippet.check().findings.isEmpty)
     }
 }

@@ -64,6 +64,9 @@ public struct KeyReuse {
     /// Whether the key may be a batch of keys (`split(key, n)` kept whole, what `vmap` maps
     /// over): `jax.random.split` accepts only a single key, so no fix may split it.
     public var keyIsBatch = false
+    /// The key was drawn more than ``KeyFlowAnalysis/trackedUsesPerKey`` times on a path, so
+    /// `earlierUses` holds only the first of them: enough to report, not to plan a fix.
+    public var earlierUsesIncomplete = false
 }
 
 /// Flow-sensitive, path-sensitive tracking of key consumption through one function body (or a
@@ -137,6 +140,11 @@ public final class KeyFlowAnalysis {
     /// Every value consumed on some path, whether or not a name still holds it at the end: what
     /// a function does to its parameters and free names, for its summary.
     private var everConsumed = Set<KeyValue>()
+
+    /// How many uses of one key a path remembers. Every reuse lists the uses before it, so a key
+    /// drawn n times would cost n² (a generated file drawing one key 28,000 times took 11 GB);
+    /// past this many, later uses are still reported, against the first ones remembered.
+    public static let trackedUsesPerKey = 200
     /// Values handed to a callee rekey cannot see into without being known keys.
     private var handedOn = Set<KeyValue>()
 
@@ -357,7 +365,7 @@ public final class KeyFlowAnalysis {
     private func executeIf(_ statement: Node, _ paths: inout KeyFlowPaths) {
         let condition = statement.child(field: "condition")
         // `if TYPE_CHECKING:` never runs; only its `else` does.
-        if let condition, ["TYPE_CHECKING", "typing.TYPE_CHECKING"].contains(condition.text) {
+        if let condition, SemanticModel.isTypeCheckingCondition(condition) {
             for clause in statement.children(field: "alternative") where clause.kind == "else_clause" {
                 if let body = clause.child(.body) { execute(block: body, &paths) }
             }
@@ -1063,6 +1071,7 @@ public final class KeyFlowAnalysis {
                     uses[prior.site].map { (call: $0.node, argument: useArguments[prior.site]) }
                 }
                 reuses[index].earlierUses = (reuses[index].earlierUses + more).sorted { $0.call.startByte < $1.call.startByte }
+                if prior.count >= Self.trackedUsesPerKey { reuses[index].earlierUsesIncomplete = true }
             } else if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
                 reportedSites.insert(call.startByte)
                 reuseIndexBySite[call.startByte] = reuses.count
@@ -1074,13 +1083,16 @@ public final class KeyFlowAnalysis {
                     earlier: earlierInfo.node, earlierCallee: earlierInfo.callee)
                 reuse.argument = keyNode
                 reuse.keyIsBatch = values.contains { batchValues.contains($0) }
+                reuse.earlierUsesIncomplete = prior.count >= Self.trackedUsesPerKey
                 reuse.earlierUses = prior.sorted { $0.site < $1.site }.compactMap { prior in
                     uses[prior.site].map { ($0.node, useArguments[prior.site]) }
                 }
                 if kind == .consumedInLoop, let loop = loopRanges.last { reuse.loop = ByteRange(loop.lowerBound, loop.upperBound) }
                 reuses.append(reuse)
             }
-            state.consumed[value, default: []].insert(use)
+            if state.consumed[value, default: []].count < Self.trackedUsesPerKey {
+                state.consumed[value, default: []].insert(use)
+            }
             everConsumed.insert(value)
         }
     }
@@ -1193,8 +1205,8 @@ public final class KeyFlowAnalysis {
         if let cached = closureSummaries[definition.startByte] { return cached }
         closureSummaries[definition.startByte] = (FunctionKeySummary(), [])  // recursion: assume nothing
         var freeNames: [String: Int] = [:]
-        for reference in model.references where reference.scope.isInside(nested)
-            && model.scopeBinding(reference.name, from: reference.scope) === scope {
+        for reference in model.references(inside: nested)
+            where model.scopeBinding(reference.name, from: reference.scope) === scope {
             freeNames[reference.name] = min(freeNames[reference.name] ?? .max, reference.node.startByte)
         }
         let inner = KeyFlowAnalysis(closure: nested, in: model, freeNames: freeNames, summaries: summaries)

@@ -29,6 +29,8 @@ enum SplitBeforeReuse {
         /// Reuses by the start of their first earlier use.
         var groups: [Int: [KeyReuse]]?
         var priors: [Int: Set<Int>]?
+        /// Whether some reuse of the group is past the uses the analysis remembers.
+        var incompleteGroups: [Int: Bool] = [:]
         var evidence: [String: DeliberateReuse.Evidence?] = [:]
         var splits: [String: Result<Fix, ManualReason>] = [:]
     }
@@ -39,6 +41,10 @@ enum SplitBeforeReuse {
             return .failure(ManualReason("`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
                 + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
                 + "(`split(key, (uses, n))`)"))
+        }
+        if reuse.earlierUsesIncomplete || someReuseIsIncomplete(sharingTheKeyOf: reuse, in: file) {
+            return .failure(ManualReason("`\(reuse.keyText)` is drawn more than \(KeyFlowAnalysis.trackedUsesPerKey) times here, "
+                + "more than rekey plans a split for: draw a batch (`jax.random.split(key, n)`) and index it"))
         }
         let code = switch reuse.kind {
         case .reused, .storedKeyNotReplaced: "RK004"
@@ -136,9 +142,9 @@ enum SplitBeforeReuse {
         }
         let readLater = isAttribute
             ? model.attributes.contains { $0.attribute.text == name && $0.attribute.startByte > last.endByte && $0.scope.isInside(scope) }
-            : model.references.contains { reference in
+            : model.references(inside: scope).contains { reference in
                 reference.name == name && reference.node.startByte > last.endByte
-                    && reference.scope.isInside(scope) && model.scopeBinding(name, from: reference.scope) === scope
+                    && model.scopeBinding(name, from: reference.scope) === scope
             }
         if chain != nil || readLater || !keeping.isEmpty {
             if isAttribute, let owner = scope.parent, owner.kind == .classBody,
@@ -358,21 +364,33 @@ enum SplitBeforeReuse {
 
     // MARK: Helpers
 
+    /// Every reuse whose first earlier use is the same call as `reuse`'s: the reuses of one key.
+    private static func reusesSharingTheKey(of reuse: KeyReuse, in file: FileContext) -> [KeyReuse] {
+        guard let first = reuse.earlierUses.first?.call else { return [reuse] }
+        if file.splitCache.groups == nil {
+            file.splitCache.groups = Dictionary(grouping: file.keyFlow.reuses.filter { !$0.earlierUses.isEmpty }) {
+                $0.earlierUses[0].call.startByte
+            }
+        }
+        return file.splitCache.groups?[first.startByte] ?? [reuse]
+    }
+
+    private static func someReuseIsIncomplete(sharingTheKeyOf reuse: KeyReuse, in file: FileContext) -> Bool {
+        let first = reuse.earlierUses.first?.call.startByte ?? reuse.use.startByte
+        if let known = file.splitCache.incompleteGroups[first] { return known }
+        let incomplete = reusesSharingTheKey(of: reuse, in: file).contains(where: \.earlierUsesIncomplete)
+        file.splitCache.incompleteGroups[first] = incomplete
+        return incomplete
+    }
+
     /// Every consumer of the reused key in its function: this reuse's uses and those of the
     /// other reuses of the same key (same first use), so one split serves them all and no use is
     /// left on the renewed key.
     private static func usesSharingTheKey(of reuse: KeyReuse, in file: FileContext) -> [(call: Node, argument: Node?)] {
-        guard let first = reuse.earlierUses.first?.call else { return [(reuse.use, reuse.argument)] }
-        let groups: [Int: [KeyReuse]]
-        if let known = file.splitCache.groups {
-            groups = known
-        } else {
-            groups = Dictionary(grouping: file.keyFlow.reuses.filter { !$0.earlierUses.isEmpty }) { $0.earlierUses[0].call.startByte }
-            file.splitCache.groups = groups
-        }
+        guard !reuse.earlierUses.isEmpty else { return [(reuse.use, reuse.argument)] }
         var uses: [(call: Node, argument: Node?)] = []
         var seen = Set<Int>()
-        for other in groups[first.startByte] ?? [] where other.kind == reuse.kind || other.kind == .reused {
+        for other in reusesSharingTheKey(of: reuse, in: file) where other.kind == reuse.kind || other.kind == .reused {
             for use in other.earlierUses + [(other.use, other.argument)] where seen.insert(use.call.startByte).inserted {
                 uses.append(use)
             }

@@ -102,8 +102,8 @@ struct ImportTimeSampling: Rule {
         let sources = file.randomSources
         var findings: [Finding] = []
         for (call, scope) in model.calls where sources.runsAtImport(call, in: scope) {
-            guard !isOwnedByAnotherRule(call, scope: scope, sources: sources),
-                  let (operation, role) = importTimeOperation(call, scope: scope, sources: sources) else { continue }
+            guard let (operation, role) = importTimeOperation(call, scope: scope, sources: sources),
+                  !isOwnedByAnotherRule(call, scope: scope, sources: sources) else { continue }
             findings.append(Finding(
                 code: code, node: call, path: file.path, message: Self.message(operation, role: role),
                 remedy: .manual(reason: Self.manualReason)))

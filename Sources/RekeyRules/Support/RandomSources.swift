@@ -213,7 +213,7 @@ final class RandomSources {
         while let candidate = current {
             switch candidate.kind {
             case .module:
-                return !isScript && !mainBlocks.contains { $0.contains(node.byteRange) } && !Self.isTypeCheckingOnly(node)
+                return !isScript && !mainBlocks.contains { $0.contains(node.byteRange) } && !model.isTypeCheckingOnly(node)
             case .classBody:
                 current = candidate.parent
             case .comprehension:
@@ -225,21 +225,6 @@ final class RandomSources {
             case .function, .lambda:
                 return false
             }
-        }
-        return false
-    }
-
-    /// Whether `node` sits in the body of an `if TYPE_CHECKING:` (or `if typing.TYPE_CHECKING:`),
-    /// which type checkers read and Python never runs.
-    static func isTypeCheckingOnly(_ node: Node) -> Bool {
-        var child = node
-        while let parent = child.parent {
-            if parent.kind == "if_statement", parent.child(field: "consequence") == child,
-               let condition = parent.child(field: "condition"),
-               condition.text == "TYPE_CHECKING" || condition.text.hasSuffix(".TYPE_CHECKING") {
-                return true
-            }
-            child = parent
         }
         return false
     }
