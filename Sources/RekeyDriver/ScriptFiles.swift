@@ -27,7 +27,7 @@ enum ScriptFiles {
         if stem == "__main__" { return true }
         let isTestModule = stem == "conftest" || stem.hasPrefix("test_") || stem.hasSuffix("_test") || stem.hasSuffix("_tests")
         if isTestModule || stem == "__init__" || stem == "setup" || stem == "conftest" { return false }
-        if hasCellMarkers(model.source.bytes) { return true }
+        if hasCellMarkers(model.source) { return true }
         if components.dropLast().contains(where: { scriptFolders.contains($0.lowercased()) }) { return true }
         return !moduleName.contains(".") && runsCodeAtTopLevel(model)
     }
@@ -56,12 +56,16 @@ enum ScriptFiles {
     }
 
     /// `# %%` or `# In[ ]:` at the start of a line: jupytext's percent format and nbconvert's script.
-    static func hasCellMarkers(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.split(whereSeparator: \.isNewline).contains { line in
-            line.hasPrefix("# %%") || line.hasPrefix("#%%") || line.hasPrefix("# In[")
+    static func hasCellMarkers(_ source: SourceText) -> Bool {
+        let bytes = source.bytes
+        return source.lineStarts.contains { start in
+            cellMarkers.contains { marker in
+                start + marker.count <= bytes.count && bytes[start..<start + marker.count].elementsEqual(marker)
+            }
         }
     }
+
+    private static let cellMarkers = ["# %%", "#%%", "# In["].map { Array($0.utf8) }
 
     /// A module-level statement that does the program's work: a loop, a `with`, or a call as a
     /// statement of `print`, `main`, a plotting function or a function or class of the file.
