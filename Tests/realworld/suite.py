@@ -275,7 +275,8 @@ def main(argv: list[str]) -> int:
     last_run = harness.WORK / "last-run.pickle"
     if options.from_last_run:
         with last_run.open("rb") as handle:
-            results, elapsed, options.key_reuse, full_run = pickle.load(handle)
+            # The binary that ran, not the one built now.
+            results, elapsed, options.key_reuse, full_run, identity = pickle.load(handle)
         for result in results:
             # Outcomes are parsed again from the junit files, so a change in how failures are
             # read applies too.
@@ -286,6 +287,7 @@ def main(argv: list[str]) -> int:
             if "baseline" in result.tests:
                 judge_tests(result, expectations)
     else:
+        identity = rekey_identity(rekey)
         start = time.monotonic()
         results = []
         for project in projects:
@@ -294,7 +296,7 @@ def main(argv: list[str]) -> int:
         elapsed = time.monotonic() - start
         full_run = not options.projects and not options.no_tests
         with last_run.open("wb") as handle:
-            pickle.dump((results, elapsed, options.key_reuse, full_run), handle)
+            pickle.dump((results, elapsed, options.key_reuse, full_run, identity), handle)
     check = harness.recheck_classification({r.project.name: r.findings for r in results}, classification)
 
     problems = [p for r in results for p in r.problems]
@@ -303,7 +305,7 @@ def main(argv: list[str]) -> int:
     problems += [f"unclassified finding (project fully classified): {k}" for k in unclassified_strict]
     problems += [f"a true finding vanished (regression?): {k}" for k in check.vanished.get("true", [])]
     problems += [f"a resolved false alarm is reported again: {k}" for k in check.reappeared]
-    text = report.render(results, check, classification, rekey_identity(rekey), elapsed, problems,
+    text = report.render(results, check, classification, identity, elapsed, problems,
                          key_reuse=options.key_reuse, full_run=full_run)
     options.results.write_text(text)
     (harness.WORK / "results.json").write_text(json.dumps(report.as_json(results, check), indent=1))
