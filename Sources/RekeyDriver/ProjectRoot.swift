@@ -1,7 +1,8 @@
 import Foundation
 
 /// The project a file belongs to, found as Python tools find it: the nearest folder above it with
-/// a `pyproject.toml`, `setup.py`, `setup.cfg` or `.git`.
+/// a `pyproject.toml`, `setup.py`, `setup.cfg` or `.git`, short of an installed package's
+/// `site-packages` or a virtual environment's folder.
 ///
 /// Given only some of a project's files (pre-commit passes the staged ones), rekey still reads the
 /// rest of the project: a function in a given file may be called from one that was not given, and
@@ -20,6 +21,11 @@ enum ProjectRoot {
             directory.deleteLastPathComponent()
         }
         while true {
+            // Installed code belongs to no project around the environment it is installed in.
+            if ["site-packages", "dist-packages"].contains(directory.lastPathComponent)
+                || FileManager.default.fileExists(atPath: directory.appendingPathComponent("pyvenv.cfg").path) {
+                return nil
+            }
             if markers.contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
                 return directory.path
             }

@@ -70,8 +70,8 @@ struct Bench: ParsableCommand {
                 let check = fastest { findings = Engine(options: .init(jobs: 1)).check(paths: [path]).findings.count }
                 let kilobytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 / 1000 } ?? 0
                 let growth = previous.map { String(format: "%6.2f", check / $0) } ?? "     –"
-                print(String(format: "%-28@ %6d %7d %8.3f %8.3f %7.1f  ", shape.description as NSString, n, kilobytes,
-                             bare, check, check / bare) + growth + (findings == 0 && shape.hasFindings ? "  (no findings: refused?)" : ""))
+                print(shape.description.padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + String(format: " %6d %7d %8.3f %8.3f %7.1f  ", n, kilobytes, bare, check, check / bare) + growth + (findings == 0 && shape.hasFindings ? "  (no findings: refused?)" : ""))
                 previous = check
             }
         }

@@ -67,6 +67,19 @@ import Testing
         #expect(report.filesSeen == 1)
     }
 
+    /// Packages installed in a virtual environment inside a project are not part of it: checking
+    /// them reads nothing of the project around the environment.
+    @Test func installedPackagesBelongToNoProject() throws {
+        let site = ".venv/lib/python3.11/site-packages"
+        let root = try project(["\(site)/pkg/__init__.py": "", "\(site)/pkg/a.py": moduleKey, ".venv/pyvenv.cfg": "",
+                                 "tests/test_a.py": caller])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let given = root.appendingPathComponent("\(site)/pkg/a.py").path
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [given])
+        #expect(report.refusals.isEmpty)
+        #expect(report.changes.map(\.path) == [given])
+    }
+
     @Test func aFixWithinTheFileGivenIsApplied() throws {
         let local = "import jax\n\n\ndef f(x, key=jax.random.PRNGKey(0)):\n    return x + jax.random.normal(key)\n"
         let root = try project(["pkg/__init__.py": "", "pkg/a.py": local,
