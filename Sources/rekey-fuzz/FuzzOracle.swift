@@ -6,7 +6,7 @@ import RekeySyntax
 /// One input through rekey's pipeline as `rekey fix --unsafe-fixes` runs it (discovery, read,
 /// parse within limits, analyse, fixes to a fixed point, tidying), then the invariants the
 /// pipeline promises, each a failure if broken:
-/// - the fix changes only the file given, starting from exactly the bytes read;
+/// - the fix changes only the files given, each starting from exactly the bytes read;
 /// - what it writes is UTF-8 and, when the input passed rekey's own validity check
 ///   (`PythonParser.parseCompilable`, what `FixApplier` holds every fix to), passes it too;
 /// - the diff `rekey diff` prints applies, strictly (exact hunk headers and context), to the
@@ -16,8 +16,9 @@ import RekeySyntax
 /// A crash (a Swift trap, a signal) is a failure too: libFuzzer, or the replay tool's exit status,
 /// shows it.
 ///
-/// The input is written to a file in a private temporary folder (the engine reads files); the
+/// The input is written to files in a private temporary folder (the engine reads files); the
 /// folder holds a `pyproject.toml`, so it is the project root and nothing around it is read.
+/// An input may stand for several files (see ``files(of:)``).
 final class FuzzOracle {
     nonisolated(unsafe) static let shared = FuzzOracle()
 
@@ -35,7 +36,6 @@ final class FuzzOracle {
         var template = Array((base as NSString).appendingPathComponent("rekey-fuzz.XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { fatalError("rekey-fuzz: cannot create a temporary folder in \(base)") }
         directory = String(cString: made)
-        _ = FileManager.default.createFile(atPath: directory + "/pyproject.toml", contents: Data())
         guard let parser = try? PythonParser() else { fatalError("rekey-fuzz: the Python grammar does not load") }
         self.parser = parser
         FuzzOracle.temporaryFolder = directory
@@ -44,71 +44,123 @@ final class FuzzOracle {
 
     nonisolated(unsafe) private static var temporaryFolder: String?
 
-    /// A test module when the input defines tests (entry points create keys there), else a plain one.
-    private func fileName(for bytes: [UInt8]) -> String {
-        Self.contains(bytes, Array("def test".utf8)) ? "test_fuzz.py" : "fuzz_input.py"
+    /// The files an input stands for. An input is one Python file, named as a test module when it
+    /// defines tests (entry points create keys there), else as a plain one; or, when it has lines
+    /// `#>>> NAME` (NAME a relative path of identifiers ending in `.py`, at most 8 of them), a
+    /// small project: each such line starts the file NAME, and what comes before the first is
+    /// ignored. The fuzzer then reaches what spans files (callers in other modules, the signature
+    /// guard, fixes that edit several files); scripts/fuzz seeds it with the package-shaped fixtures
+    /// written this way.
+    static func files(of bytes: [UInt8]) -> [(name: String, bytes: [UInt8])] {
+        let marker = Array("#>>> ".utf8)
+        var files: [(name: String, bytes: [UInt8])] = []
+        var lineStart = 0
+        var current: (name: String, start: Int)?
+        func close(at end: Int) {
+            if let open = current { files.append((open.name, Array(bytes[open.start..<end]))) }
+        }
+        while lineStart < bytes.count {
+            let newline = bytes[lineStart...].firstIndex(of: 10)
+            let lineEnd = newline ?? bytes.count
+            let line = bytes[lineStart..<lineEnd]
+            if line.starts(with: marker), files.count < 8,
+               let name = String(validating: line.dropFirst(marker.count), as: UTF8.self), isSafeName(name),
+               !files.contains(where: { $0.name == name }), current?.name != name {
+                close(at: lineStart)
+                current = (name, min(lineEnd + 1, bytes.count))
+            }
+            lineStart = lineEnd + 1
+        }
+        close(at: bytes.count)
+        if files.isEmpty {
+            return [(contains(bytes, Array("def test".utf8)) ? "test_fuzz.py" : "fuzz_input.py", bytes)]
+        }
+        return files
+    }
+
+    private static func isSafeName(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard name.hasSuffix(".py"), (1...3).contains(parts.count) else { return false }
+        return parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 40 && part.first != "." && part.allSatisfy { $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        }
     }
 
     func run(_ bytes: [UInt8]) -> Failure? {
-        let name = fileName(for: bytes)
-        let path = directory + "/" + name
+        let files = Self.files(of: bytes)
+        let project = directory + "/project"
         let options = Engine.Options(unsafeFixes: true, jobs: 1, prefilter: false)
 
-        guard write(bytes, to: path) else { return nil }
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        try? FileManager.default.removeItem(atPath: project)
+        guard (try? FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)) != nil,
+              write([], to: project + "/pyproject.toml") else { return nil }
+        defer { try? FileManager.default.removeItem(atPath: project) }
+        var written: [String: [UInt8]] = [:]
+        for file in files {
+            let path = project + "/" + file.name
+            let folder = (path as NSString).deletingLastPathComponent
+            // A name that is also a folder (`a.py` and `a.py/b.py`) is not written.
+            guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+                  write(file.bytes, to: path) else { continue }
+            written[path] = file.bytes
+        }
 
-        let check = Engine(options: options).check(paths: [directory])
+        let check = Engine(options: options).check(paths: [project])
         if let failure = checkJSON(JSONReport.render(findings: check.findings, diagnostics: check.diagnostics), what: "check's JSON report") {
             return failure
         }
         for format in OutputFormat.allCases {
             _ = format.render(findings: check.findings, diagnostics: check.diagnostics, unsafeFixesEnabled: true,
-                              workingDirectory: directory)
+                              workingDirectory: project)
         }
 
-        let report = Engine(options: options).fix(paths: [directory])
+        let report = Engine(options: options).fix(paths: [project])
         let outcome = FixOutcome(report: report, options: options, wrote: false)
         if let failure = checkJSON(FixReportWriter.render(outcome, as: .json), what: "the --report JSON") { return failure }
         _ = FixReportWriter.render(outcome, as: .markdown)
 
-        guard !report.changes.isEmpty else { return nil }
-        guard report.changes.count == 1, let change = report.changes.first, change.path.hasSuffix("/" + name) else {
-            return Failure(invariant: "fix changed files other than the one given",
-                           detail: report.changes.map(\.path).joined(separator: ", "))
-        }
-        guard change.original == bytes else {
-            return Failure(invariant: "the change does not start from the bytes read", detail: "")
-        }
-        let output: SourceText
-        do {
-            output = try SourceText(path: path, bytes: change.updated)
-        } catch {
-            return Failure(invariant: "fix output is not text rekey can read", detail: "\(error)")
-        }
-        if let input = try? SourceText(path: path, bytes: bytes), (try? parser.parseCompilable(input)) != nil {
+        for change in report.changes {
+            let name = String(change.path.dropFirst(project.count + 1))
+            guard change.path.hasPrefix(project + "/"), let original = written[change.path] else {
+                return Failure(invariant: "fix changed a file it was not given", detail: change.path)
+            }
+            guard change.original == original else {
+                return Failure(invariant: "the change to \(name) does not start from the bytes read", detail: "")
+            }
+            let output: SourceText
             do {
-                _ = try parser.parseCompilable(output)
+                output = try SourceText(path: change.path, bytes: change.updated)
             } catch {
-                return Failure(invariant: "fix output fails rekey's validity check, which its input passed",
-                               detail: "\(error)\n--- output\n\(output.string)")
+                return Failure(invariant: "fix output for \(name) is not text rekey can read", detail: "\(error)")
+            }
+            if let input = try? SourceText(path: change.path, bytes: original), (try? parser.parseCompilable(input)) != nil {
+                do {
+                    _ = try parser.parseCompilable(output)
+                } catch {
+                    return Failure(invariant: "fix output for \(name) fails rekey's validity check, which its input passed",
+                                   detail: "\(error)\n--- output\n\(output.string)")
+                }
+            }
+            let diff = UnifiedDiff.render(path: name, old: change.original, new: change.updated)
+            switch StrictPatch.apply(Array(diff.utf8), to: change.original) {
+            case .success(let patched) where patched == change.updated:
+                break
+            case .success:
+                return Failure(invariant: "the diff of \(name) applies but does not give fix's output", detail: diff)
+            case .failure(let problem):
+                return Failure(invariant: "the diff of \(name) does not apply to the input: \(problem.reason)", detail: diff)
             }
         }
-        let diff = UnifiedDiff.render(path: name, old: change.original, new: change.updated)
-        switch StrictPatch.apply(Array(diff.utf8), to: change.original) {
-        case .success(let patched) where patched == change.updated:
-            break
-        case .success:
-            return Failure(invariant: "the diff applies but does not give fix's output", detail: diff)
-        case .failure(let problem):
-            return Failure(invariant: "the diff does not apply to the input: \(problem.reason)", detail: diff)
-        }
+        guard !report.changes.isEmpty else { return nil }
 
         if report.diagnostics.contains(where: { $0.message.contains("did not converge") }) { return nil }
-        guard write(change.updated, to: path) else { return nil }
-        let again = Engine(options: options).fix(paths: [directory])
-        if let second = again.changes.first {
+        for change in report.changes { guard write(change.updated, to: change.path) else { return nil } }
+        let again = Engine(options: options).fix(paths: [project])
+        if !again.changes.isEmpty {
             return Failure(invariant: "a second fix --unsafe-fixes changes the output (not idempotent)",
-                           detail: UnifiedDiff.render(path: name, old: second.original, new: second.updated))
+                           detail: again.changes.map {
+                               UnifiedDiff.render(path: String($0.path.dropFirst(project.count + 1)), old: $0.original, new: $0.updated)
+                           }.joined())
         }
         return nil
     }
