@@ -2,7 +2,7 @@
 
 Every fixture file is a seed; a deterministic RNG mutates them (lines deleted, duplicated, swapped
 and re-indented, lines spliced from other fixtures, bytes inserted, nesting deepened, line endings
-changed), and each mutant, alone in a fresh git repository, goes through `rekey check`, `rekey diff
+changed, statements about `key` inserted, `key` respelt), and each mutant, alone in a fresh git repository, goes through `rekey check`, `rekey diff
 --unsafe-fixes` and `rekey fix --unsafe-fixes` twice. Whatever the input:
 
 - rekey never crashes: every exit status is 0, 1 or 2, never a signal;
@@ -78,7 +78,15 @@ CHUNKS = [b"\x00", b"\xff", b"\xc3", b"\r", b"\t", b"\x0c", b"\x0b", b"\xef\xbb\
 
 # Mutations by weight: most keep the file Python, so that rekey gets to analyse and fix it.
 OPERATIONS = {"delete": 3, "duplicate": 3, "swap": 1, "indent": 1, "dedent": 1, "splice": 3, "bytes": 2, "nest": 2,
-              "endings": 1}
+              "endings": 1, "statement": 2, "rename": 2}
+# What a fix has to respect: statements about `key` a rewrite must not contradict (a `global key`
+# in a function that gains a `key` parameter is a SyntaxError), and other spellings of a key.
+STATEMENTS = [b"global key", b"nonlocal key", b"del key", b"key = jax.random.fold_in(key, 1)", b"yield key",
+              b"return key", b"key, sub = jax.random.split(key)", b"print(jax.random.uniform(key))",
+              b"for key in jax.random.split(key, 3): pass", b"key: jax.Array = jax.random.PRNGKey(0)",
+              b"(key := jax.random.PRNGKey(2))", b"jax.random.normal(key)", b"lambda: key"]
+SPELLINGS = [b"k", b"key, key", b"key=key", b"*key", b"rng", b"key[0]", b"jax.random.PRNGKey(1)", b"self.key",
+             b"key_", b"(key)", b"jax.random.split(key)[0]", b"key if key else key", b"[key]", b"**{'key': key}"]
 
 
 def mutate(rng: random.Random, sources: list[tuple[str, bytes]], fixed: list[tuple[str, bytes]]) -> tuple[bytes, list[str]]:
@@ -124,6 +132,17 @@ def mutate(rng: random.Random, sources: list[tuple[str, bytes]], fixed: list[tup
                 block = [b" " * level + b"if key:" for level in range(depth)] + [b" " * depth + b"key = jax.random.split(key)[0]"]
                 lines[i:i] = block
             operation += f" {depth}"
+        elif operation == "statement":
+            indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+            statement = rng.choice(STATEMENTS)
+            lines.insert(i, indent + statement)
+            operation += f" {statement!r}"
+        elif operation == "rename":
+            found = [p for p in range(len(lines[i])) if lines[i].startswith(b"key", p)]
+            if found:
+                position, spelling = rng.choice(found), rng.choice(SPELLINGS)
+                lines[i] = lines[i][:position] + spelling + lines[i][position + 3:]
+                operation += f" {spelling!r}"
         elif operation == "endings":
             ending = rng.choice([b"\r\n", b"\r"])
             joined = b"\n".join(lines).replace(b"\n", ending)
