@@ -47,6 +47,12 @@ let package = Package(
             name: "rekey-bench",
             dependencies: ["RekeyDriver", "RekeySyntax", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The pipeline on one input with its invariants checked: a libFuzzer target when scripts/fuzz
+        // builds it with -sanitize=fuzzer, a replay tool for Tests/fuzz/regressions otherwise.
+        .executableTarget(
+            name: "rekey-fuzz",
+            dependencies: ["RekeyDriver", "RekeyEdits", "RekeySyntax"]
+        ),
         .testTarget(name: "RekeySyntaxTests", dependencies: ["RekeySyntax"]),
         .testTarget(name: "RekeyEditsTests", dependencies: ["RekeyEdits", "RekeySyntax"]),
         .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax"]),

@@ -222,6 +222,17 @@ public struct Engine {
                 broken.merge(violations) { first, _ in first }
                 application = FixApplier.apply(fixes, to: sources, parser: parser, excluding: Set(broken.keys))
             }
+            // The guard matches a call's arguments before and after the round by their text, so a
+            // fix can be blamed for a call another fix of the round rewrote (a split's new key
+            // passed where `key` was). One that passes alone waits for the next round, which sees
+            // the other fix applied, rather than being refused for good: refusing it would leave
+            // work that a second `rekey fix` then does.
+            if !application.applied.isEmpty {
+                for index in broken.keys.sorted() where passesGuardAlone(fixes[index], sources: sources, states: states,
+                                                                         parser: parser, signatureGuard: signatureGuard) {
+                    broken.removeValue(forKey: index)
+                }
+            }
             var refusals = application.refused.filter { !isRetryable($0.reason) }.map { ($0.fixIndex, $0.reason.description) }
             refusals += broken.sorted { $0.key < $1.key }.map { ($0.key, "it would break a call: \($0.value)") }
             for (fixIndex, reason) in refusals {
@@ -306,6 +317,15 @@ public struct Engine {
             changed[state.path] ?? sources[state.path] ?? state.current
                 ?? (state.skippedByPrefilter ? try? SourceText(path: state.path, bytes: state.original) : nil)
         }
+    }
+
+    /// `fix` applied by itself to this round's `sources` breaks no call.
+    private func passesGuardAlone(_ fix: Fix, sources: [String: SourceText], states: [FileState], parser: PythonParser,
+                                  signatureGuard: SignatureGuard) -> Bool {
+        let alone = FixApplier.apply([fix], to: sources, parser: parser)
+        guard alone.applied == [0] else { return false }
+        return signatureGuard.violations(fixes: [fix], applied: [0], before: sources, after: alone.changed,
+                                         project: projectTexts(states, sources: sources, changed: alone.changed)).isEmpty
     }
 
     private func isEnabled(_ fix: Fix) -> Bool {

@@ -14,7 +14,12 @@ public func parallelMap<Item, State, Output>(
     let workers = min(requested ?? ProcessInfo.processInfo.activeProcessorCount, items.count)
     let results = UnsafeMutableBufferPointer<Output?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)
-    defer { results.deallocate() }
+    // The outputs are copied out below; the buffer's own references must be released too, or
+    // every output (file states with their whole source bytes) leaks.
+    defer {
+        results.deinitialize()
+        results.deallocate()
+    }
     let counter = IndexCounter()
     LargeStackThreads.perform(threads: workers) { _ in
         var state = makeState()

@@ -11,7 +11,8 @@ import Foundation
 /// parameters repeated in a definition, compared after NFKC normalisation as Python compares
 /// identifiers (`ｋｅｙ` is `key`); parameters without a default after one with a default;
 /// `return`, `yield` and `await` outside a function, `break` and `continue` outside a loop,
-/// `nonlocal` at module level; a keyword used as a name (the grammar takes `async`, `await` and
+/// `nonlocal` at module level, `global` or `nonlocal` naming a parameter of the function it is
+/// in; a keyword used as a name (the grammar takes `async`, `await` and
 /// others there); `x as y` as a statement; an annotation inside a chained assignment; a starred
 /// expression standing alone; a trailing comma in an unparenthesised import. The kinds were
 /// chosen from what tree-sitter accepted among mutants of the Fixtures that CPython refused. It
@@ -38,6 +39,7 @@ private enum Kinds {
     static let breakStatement = NodeKind("break_statement")
     static let continueStatement = NodeKind("continue_statement")
     static let nonlocalStatement = NodeKind("nonlocal_statement")
+    static let globalStatement = NodeKind("global_statement")
     static let functionDefinition = NodeKind.functionDefinition
     static let lambda = NodeKind.lambda
     static let classDefinition = NodeKind.classDefinition
@@ -94,7 +96,8 @@ private struct Walker {
         for kind in [Kinds.identifier, Kinds.module, Kinds.block, Kinds.awaitExpression, Kinds.asPattern, Kinds.assignment,
                      Kinds.expressionStatement, Kinds.listSplat, Kinds.importStatement, Kinds.importFromStatement,
                      Kinds.argumentList, Kinds.parameters, Kinds.lambdaParameters, Kinds.returnStatement,
-                     Kinds.yieldExpression, Kinds.breakStatement, Kinds.continueStatement, Kinds.nonlocalStatement] {
+                     Kinds.yieldExpression, Kinds.breakStatement, Kinds.continueStatement, Kinds.nonlocalStatement,
+                     Kinds.globalStatement] {
             interesting[Int(kind.id)] = true
         }
         self.interesting = interesting
@@ -239,6 +242,8 @@ private struct Walker {
             return refuse(at: node, "'continue' not properly in loop")
         case Kinds.nonlocalStatement where context.atModuleLevel:
             return refuse(at: node, "nonlocal declaration not allowed at module level")
+        case Kinds.globalStatement where context.inFunction, Kinds.nonlocalStatement where context.inFunction:
+            return declaredParameter(node)
         default:
             break
         }
@@ -369,6 +374,37 @@ private struct Walker {
             }
         }
         return problem
+    }
+
+    /// `global x` or `nonlocal x` in a function with a parameter `x` (a fix that adds a `key`
+    /// parameter to a function declaring `global key` would write one).
+    func declaredParameter(_ statement: Node) -> SourceProblem? {
+        var scope = statement.parent
+        while let current = scope, current.nodeKind != Kinds.functionDefinition {
+            if current.nodeKind == Kinds.classDefinition { return nil }
+            scope = current.parent
+        }
+        guard let parameters = scope?.child(.parameters) else { return nil }
+        var names = Set<String>()
+        parameters.forEachNamedChild { parameter in
+            let declared = parameter.nodeKind == Kinds.typedParameter ? parameter.namedChildren.first ?? parameter : parameter
+            let name: Node?
+            switch declared.nodeKind {
+            case Kinds.identifier: name = declared
+            case Kinds.defaultParameter, Kinds.typedDefaultParameter: name = declared.child(.name)
+            case Kinds.listSplatPattern, Kinds.dictionarySplatPattern: name = declared.namedChildren.first
+            default: name = nil
+            }
+            if let name, name.nodeKind == Kinds.identifier { names.insert(Self.normalisedIdentifier(name.text)) }
+        }
+        let statementKind = statement.nodeKind == Kinds.globalStatement ? "global" : "nonlocal"
+        for name in statement.namedChildren where name.nodeKind == Kinds.identifier {
+            let normalised = Self.normalisedIdentifier(name.text)
+            if names.contains(normalised) {
+                return refuse(at: name, "name '\(normalised)' is parameter and \(statementKind)")
+            }
+        }
+        return nil
     }
 
     /// Whether an unnamed node is the one-character token `character` (compared in the bytes,

@@ -191,4 +191,33 @@ import Testing
         }
         #expect(reasons.contains { $0.contains("use.py:") && $0.hasSuffix("would no longer bind: it does not pass `key`") })
     }
+
+    /// Found by the fuzzer (Tests/fuzz/regressions/idempotence-guard-blames-a-fix-for-anothers-edit.py):
+    /// in one round, RK004's split rewrites the recursive call's `key` to `key_particle_filter`
+    /// while RK007 makes `key` required. The guard, matching arguments by text, blamed RK007 for
+    /// that call and refused it for good, so a second `rekey fix` applied it. A fix that passes
+    /// alone waits for the next round instead, and one run does both.
+    @Test func aFixBlamedForAnotherFixsEditIsAppliedInTheNextRound() throws {
+        let project = try Project(["test_pf.py": """
+            import jax
+
+
+            def particle_filter(n, key=jax.random.PRNGKey(0)):
+                noise = jax.random.normal(key, (n,))
+                return particle_filter(n, key)
+
+
+            def test_filter():
+                assert particle_filter(10) is not None
+
+            """])
+        defer { project.remove() }
+        let report = project.fix("test_pf.py", unsafeFixes: true)
+        #expect(report.refusals.isEmpty, "\(report.refusals.map(\.reason))")
+        #expect(report.applied == ["RK004": 1, "RK007": 1])
+        let updated = try #require(report.changes.first?.updated)
+        #expect(String(decoding: updated, as: UTF8.self).contains("def particle_filter(n, key):"))
+        try Data(updated).write(to: URL(fileURLWithPath: project.path("test_pf.py")))
+        #expect(project.fix("test_pf.py", unsafeFixes: true).changes.map(\.path) == [], "a second run changes the file")
+    }
 }

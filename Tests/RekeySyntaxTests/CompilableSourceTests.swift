@@ -129,6 +129,9 @@ import Testing
         ("for x in y:\n    def f():\n        break\n", "3:9 'break' outside loop"),
         ("for x in y:\n    pass\nelse:\n    continue\n", "4:5 'continue' not properly in loop"),
         ("nonlocal x\n", "1:1 nonlocal declaration not allowed at module level"),
+        ("def f(a, *, key):\n    global key\n", "2:12 name 'key' is parameter and global"),
+        ("def f(ｋｅｙ=None):\n    if x:\n        global y, key\n", "3:19 name 'key' is parameter and global"),
+        ("def f(**key):\n    def g(a):\n        pass\n    nonlocal key\n", "4:14 name 'key' is parameter and nonlocal"),
         ("import jax.numpyas jnp\n", "1:20 invalid syntax (two statements on one line without `;`)"),
         ("x = f(in, b)\n", "1:7 invalid syntax ('in' is a keyword)"),
         ("async = 1\n", "1:1 invalid syntax ('async' is a keyword)"),
@@ -140,6 +143,16 @@ import Testing
     ])
     func statementsCPythonRefuses(text: String, expected: String) throws {
         #expect(try refusal(text) == expected)
+    }
+
+    @Test(arguments: [
+        "def f(a):\n    global key\n",
+        "def f(key):\n    def g():\n        global key\n",
+        "def f(key):\n    class A:\n        global key\n",
+        "def f(key):\n    g = lambda key: key\n",
+    ])
+    func aDeclarationOfANameThatIsNotAParameterOfItsFunctionIsAccepted(text: String) throws {
+        #expect(try problem(text) == nil)
     }
 
     // MARK: Depth
