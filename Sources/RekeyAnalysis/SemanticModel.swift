@@ -106,12 +106,14 @@ public final class SemanticModel {
         }
     }
 
-    /// Every name bound or read in `scope` and the scopes nested in it (for the module: its own
-    /// bindings and every name read anywhere): a name a rewrite introduces there must be none of
+    /// Every name bound, read or declared `global`/`nonlocal` in `scope` and the scopes nested in
+    /// it (for the module: its own bindings and every name read or declared anywhere): a name a rewrite introduces there must be none of
     /// these, or it would shadow or capture something. `ignoring` drops reads the rewrite replaces.
     public func namesInUse(in scope: Scope, ignoring: (Reference) -> Bool = { _ in false }) -> Set<String> {
         let scopes = scope === moduleScope ? self.scopes : [scope] + scope.descendants
         var names = Set((scope === moduleScope ? [scope] : scopes).flatMap { $0.bindings.keys })
+        // A name declared `global` or `nonlocal` there cannot also be a new parameter or local.
+        names.formUnion(scopes.flatMap { $0.globalNames.union($0.nonlocalNames) })
         for reference in scopes.flatMap({ referencesByScope[ObjectIdentifier($0)] ?? [] }) where !ignoring(reference) {
             names.insert(reference.name)
         }

@@ -585,4 +585,22 @@ let resolutionPrefixes = [
             """)
         #expect(try analysis.resolvedScope() == "f")
     }
+
+    /// A name declared `global` or `nonlocal` in a function is taken there even when nothing
+    /// reads or binds it: a new parameter of that name would be refused by CPython.
+    @Test
+    func namesDeclaredGlobalOrNonlocalAreInUse() throws {
+        let analysis = try Analysis("""
+            def outer():
+                count = 0
+                def f(n):
+                    global key
+                    nonlocal count
+                    return n
+                return f
+            """)
+        let f = try #require(analysis.model.scopes.first { $0.qualifiedName == "outer.f" })
+        let taken = analysis.model.namesInUse(in: f)
+        #expect(taken.isSuperset(of: ["key", "count", "n"]))
+    }
 }
