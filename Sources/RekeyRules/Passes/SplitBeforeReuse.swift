@@ -27,12 +27,17 @@ enum SplitBeforeReuse {
     /// n times is n − 1 findings).
     final class FileCache {
         /// Reuses by the start of their first earlier use.
-        var groups: [Int: [KeyReuse]]?
+        let groups: [Int: [KeyReuse]]
+        /// The groups with a reuse past the uses the analysis remembers.
+        let incompleteGroups: Set<Int>
         var priors: [Int: Set<Int>]?
-        /// Whether some reuse of the group is past the uses the analysis remembers.
-        var incompleteGroups: [Int: Bool] = [:]
         var evidence: [String: DeliberateReuse.Evidence?] = [:]
         var splits: [String: Result<Fix, ManualReason>] = [:]
+
+        init(reuses: [KeyReuse]) {
+            groups = Dictionary(grouping: reuses.filter { !$0.earlierUses.isEmpty }) { $0.earlierUses[0].call.startByte }
+            incompleteGroups = Set(groups.filter { $0.value.contains(where: \.earlierUsesIncomplete) }.keys)
+        }
     }
 
     static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
@@ -42,7 +47,8 @@ enum SplitBeforeReuse {
                 + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
                 + "(`split(key, (uses, n))`)"))
         }
-        if reuse.earlierUsesIncomplete || someReuseIsIncomplete(sharingTheKeyOf: reuse, in: file) {
+        if reuse.earlierUsesIncomplete
+            || reuse.earlierUses.first.map({ file.splitCache.incompleteGroups.contains($0.call.startByte) }) == true {
             return .failure(ManualReason("`\(reuse.keyText)` is drawn more than \(KeyFlowAnalysis.trackedUsesPerKey) times here, "
                 + "more than rekey plans a split for: draw a batch (`jax.random.split(key, n)`) and index it"))
         }
@@ -367,20 +373,7 @@ enum SplitBeforeReuse {
     /// Every reuse whose first earlier use is the same call as `reuse`'s: the reuses of one key.
     private static func reusesSharingTheKey(of reuse: KeyReuse, in file: FileContext) -> [KeyReuse] {
         guard let first = reuse.earlierUses.first?.call else { return [reuse] }
-        if file.splitCache.groups == nil {
-            file.splitCache.groups = Dictionary(grouping: file.keyFlow.reuses.filter { !$0.earlierUses.isEmpty }) {
-                $0.earlierUses[0].call.startByte
-            }
-        }
-        return file.splitCache.groups?[first.startByte] ?? [reuse]
-    }
-
-    private static func someReuseIsIncomplete(sharingTheKeyOf reuse: KeyReuse, in file: FileContext) -> Bool {
-        let first = reuse.earlierUses.first?.call.startByte ?? reuse.use.startByte
-        if let known = file.splitCache.incompleteGroups[first] { return known }
-        let incomplete = reusesSharingTheKey(of: reuse, in: file).contains(where: \.earlierUsesIncomplete)
-        file.splitCache.incompleteGroups[first] = incomplete
-        return incomplete
+        return file.splitCache.groups[first.startByte] ?? [reuse]
     }
 
     /// Every consumer of the reused key in its function: this reuse's uses and those of the

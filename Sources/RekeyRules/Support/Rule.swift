@@ -78,7 +78,7 @@ public final class FileContext {
     }
 
     /// What the split pass works out once per file.
-    private(set) lazy var splitCache = SplitBeforeReuse.FileCache()
+    private(set) lazy var splitCache = SplitBeforeReuse.FileCache(reuses: keyFlow.reuses)
 
     /// This file's module-level keys, by qualified name, for the files that import them.
     public var exportedKeys: Set<String> {
