@@ -64,6 +64,15 @@ def run_rekey(rekey: Path, args: list[str], cwd: Path) -> Result:
     )
 
 
+def compiles(source: bytes) -> bool:
+    """Whether CPython compiles `source` (as the files rekey reads and writes must)."""
+    try:
+        compile(source, "<input>", "exec", dont_inherit=True)
+        return True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
 def copy_as(source: Path, directory: Path, name: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / name

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FIXTURES_ROOT
-from rekey_cli import TIMEOUT_SECONDS, copy_as, rekey_path_or_skip, run_rekey
+from rekey_cli import TIMEOUT_SECONDS, compiles, copy_as, rekey_path_or_skip, run_rekey
 
 rekey_path_or_skip()
 
@@ -29,14 +29,6 @@ MY_LAYER = FIXTURES_ROOT / "RK001" / "my_layer"
 BEFORE = (MY_LAYER / "before.py").read_bytes()
 AFTER = (MY_LAYER / "after.py").read_bytes()
 KEY_AT_IMPORT = "import jax\nk = jax.random.PRNGKey(0)\n"
-
-
-def compiles(source: bytes) -> bool:
-    try:
-        compile(source, "<input>", "exec", dont_inherit=True)
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
 
 
 def tree_with_good_file(tmp_path: Path, bad_name: str, bad: bytes) -> Path:

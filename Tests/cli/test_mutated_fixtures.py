@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FIXTURES_ROOT, REPO_ROOT
-from rekey_cli import Result, TIMEOUT_SECONDS, assert_patch_applies, copy_as, rekey_path_or_skip, run_rekey
+from rekey_cli import Result, TIMEOUT_SECONDS, assert_patch_applies, compiles, copy_as, rekey_path_or_skip, run_rekey
 
 rekey_path_or_skip()
 
@@ -170,14 +170,6 @@ def regressions() -> list[Mutant]:
 
 
 CASES = mutants(COUNT, SEED) + regressions()
-
-
-def compiles(source: bytes) -> bool:
-    try:
-        compile(source, "<mutant>", "exec", dont_inherit=True)
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
 
 
 def check_exit(result: Result, mutant: Mutant, saved: Path) -> None:
