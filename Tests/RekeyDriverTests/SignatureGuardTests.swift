@@ -97,6 +97,27 @@ import Testing
         #expect(try round.violations().isEmpty)
     }
 
+    /// A parameter removed with the argument every call passed it (a key taken per call
+    /// instead of stored): the calls mean what they meant; one still passing it is refused.
+    @Test(arguments: [("Dropout(0.5)", nil), ("Dropout(0.5, k)", "the call at tests/test_dropout.py:5 would no longer bind")])
+    func aParameterRemovedWithItsArgument(call: String, refusal: String?) throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/layers.py": "class Dropout:\n    def __init__(self, rate, key):\n        self.rate = rate\n",
+            "tests/test_dropout.py": "from pkg.layers import Dropout\n\n\ndef test_it(k):\n    Dropout(0.5, k)\n",
+        ], fixes: [[
+            ("pkg/layers.py", "self, rate, key", "self, rate"),
+            ("tests/test_dropout.py", "Dropout(0.5, k)", call),
+        ]])
+        defer { round.remove() }
+        let found = try round.violations()
+        if let refusal {
+            #expect(found[0]?.hasPrefix(refusal) == true, "\(found)")
+        } else {
+            #expect(found.isEmpty, "\(found)")
+        }
+    }
+
     @Test func aTestFunctionMustNotGainARequiredParameter() throws {
         let round = try Round(files: [
             "tests/test_models.py": "import jax.random as jr\n\n\ndef test_fit(key=jr.PRNGKey(0), n=3):\n    assert n\n",

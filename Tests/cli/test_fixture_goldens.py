@@ -20,6 +20,7 @@ For each case under `Fixtures/<GROUP>/<case>/` (see Tests/jax/fixture_cases.py),
 from __future__ import annotations
 
 import json
+from collections import Counter
 import re
 import shutil
 from pathlib import Path
@@ -177,7 +178,7 @@ def hand_migrations(rekey: Path, root: Path, target: str, extra_args: list[str])
     result = run_rekey(rekey, ["check", "--output-format", "json", target, *extra_args], cwd=root)
     assert result.returncode in (0, 1), result.describe()
     findings = json.loads(result.stdout)["findings"]
-    manual = {(f["code"], f["manual_reason"]) for f in findings if f["fix"] is None}
+    manual = [(f["code"], f["manual_reason"]) for f in findings if f["fix"] is None]
     return manual, [f for f in findings if f["fix"] is not None]
 
 
@@ -196,5 +197,8 @@ def test_check_is_clean_after_fix(case: FixtureCase, rekey: Path, tmp_path: Path
     manual_before, _ = hand_migrations(rekey, before_root, before_target, case.extra_args)
     manual_after, fixable = hand_migrations(rekey, after_root, after_target, case.extra_args)
     assert not fixable, f"{case.id}: after still has findings with a fix: {fixable}"
-    assert manual_after <= manual_before, (
-        f"{case.id}: after has findings that were not reported for hand migration before: {manual_after - manual_before}")
+    # By rule, not by reason: another fix may take a site further, so that something else stops it.
+    more = Counter(code for code, _ in manual_after) - Counter(code for code, _ in manual_before)
+    assert not more, (
+        f"{case.id}: after has more findings for hand migration than before ({dict(more)}): "
+        f"before {manual_before}, after {manual_after}")

@@ -89,3 +89,41 @@ def test_a_fix_within_the_file_keeps_the_callers_working(rekey: Path, tmp_path: 
     assert "def noise(x, key):" in (repo / "pkg" / "a.py").read_text(), result.describe()
     run = project_tests_pass(repo)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+STORED_KEY_MODULE = '''\
+import equinox as eqx
+import jax
+
+
+class Noise(eqx.Module):
+    key: jax.Array
+
+    def __call__(self, x):
+        return x + jax.random.normal(self.key, jax.numpy.shape(x))
+'''
+
+STORED_KEY_TEST = '''\
+import jax
+
+from pkg.a import Noise
+
+
+def test_noise():
+    noise = Noise(jax.random.PRNGKey(1))
+    assert noise(1.0).shape == ()
+'''
+
+
+def test_a_per_call_key_is_refused_while_another_file_makes_the_module(rekey: Path, tmp_path: Path):
+    # `Noise.__call__` would take a key per call; the instance in tests/test_a.py would not pass one.
+    repo = make_repo(tmp_path / "repo", STORED_KEY_MODULE)
+    (repo / "tests" / "test_a.py").write_text(STORED_KEY_TEST)
+    for paths in (["pkg/a.py"], ["."]):
+        result = run_rekey(rekey, ["fix", "--unsafe-fixes", *paths], cwd=repo)
+        assert (repo / "pkg" / "a.py").read_text() == STORED_KEY_MODULE, result.describe()
+        assert (repo / "tests" / "test_a.py").read_text() == STORED_KEY_TEST, result.describe()
+        check = run_rekey(rekey, ["check", "--unsafe-fixes", *paths], cwd=repo)
+        assert "`Noise` is also used by tests/test_a.py" in check.stdout, check.describe()
+    run = project_tests_pass(repo)
+    assert run.returncode == 0, run.stdout + run.stderr

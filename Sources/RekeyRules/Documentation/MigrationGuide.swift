@@ -26,7 +26,9 @@ public enum MigrationGuide {
         caller passes; a module seeding itself in `__init__` takes `key` (split once per layer) \
         or `rngs`.
         3. **Split before reuse** (RK004, RK005, RK006): one `jax.random.split` for the consumers \
-        of a reused key, subkeys named after their use; a split at the top of a loop body.
+        of a reused key, subkeys named after their use; a split at the top of a loop body; a key \
+        stored on `self` renewed on every call, or, on an Equinox module or a dataclass, taken \
+        per call (`def __call__(self, x, *, key)`) with each call of the instance passing one.
         4. **Call sites**: every call of a function or class whose signature changed passes the \
         key, in the same file and across files (`from pkg.mod import f`, `import pkg.mod as m`, \
         relative imports, re-exports, subclasses, `self.method`, `super().__init__`). A caller \

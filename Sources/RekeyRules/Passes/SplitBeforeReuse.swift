@@ -40,7 +40,19 @@ enum SplitBeforeReuse {
         }
     }
 
-    static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    /// The fix for one reuse, with the module-level names it changes (the class whose method
+    /// takes a key per call), or why it is left for hand migration.
+    static func plan(for reuse: KeyReuse, in file: FileContext) -> PassPlan {
+        switch fix(for: reuse, in: file) {
+        case .success(let fix):
+            let touched = frozenOwner(of: reuse, in: file).flatMap(\.owner.name).map { Set([$0]) } ?? []
+            return .fix(fix, touchedSymbols: touched)
+        case .failure(let reason):
+            return .manual(reason: reason.text)
+        }
+    }
+
+    private static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         if reuse.keyIsBatch {
             // `split(keys)` on a batch raises "split accepts a single key".
             return .failure(ManualReason("`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
@@ -297,14 +309,22 @@ enum SplitBeforeReuse {
     /// `x + normal(self._rng)` → `self._rng, subkey = split(self._rng)` first, then the use takes
     /// `subkey`. Only on a plain class: an Equinox module, a Flax module or a dataclass may be
     /// frozen, and renewing the key there means threading it through the caller instead.
+    /// The module or dataclass (which may be frozen) that holds a stored key, whose method then
+    /// takes the key per call instead; nil for another kind of reuse or class.
+    private static func frozenOwner(of reuse: KeyReuse, in file: FileContext) -> (owner: Scope, method: Scope)? {
+        guard reuse.kind == .storedKeyNotReplaced, let method = owningScope(of: [reuse.use], in: file.model),
+              let owner = method.parent, owner.kind == .classBody,
+              file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil else { return nil }
+        return (owner, method)
+    }
+
     private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         let model = file.model
+        if let (owner, method) = frozenOwner(of: reuse, in: file) {
+            return PerCallKey(file: file, reuse: reuse, classScope: owner, method: method).plan()
+        }
         let scope = owningScope(of: [reuse.use], in: model)
         let classScope = scope?.parent.flatMap { $0.kind == .classBody ? $0 : nil }
-        if let classScope, file.randomSources.isDataclassLike(classScope) || file.randomSources.moduleFramework(of: classScope) != nil {
-            return .failure(ManualReason("`\(classScope.qualifiedName)` is a module or dataclass, which may be frozen: "
-                + "take a key per call instead (`def \(scope?.name ?? "__call__")(self, …, *, key)`), split by the caller"))
-        }
         let manual = ManualReason("replace the stored key on every call: "
             + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`")
         guard let argument = reuse.argument, argument.kind == "attribute", argument.text == reuse.keyText,

@@ -7,11 +7,8 @@ import RekeySyntax
 enum KeyReuseFinding {
     static func findings(of kinds: Set<KeyReuse.Kind>, code: RuleCode, in file: FileContext) -> [Finding] {
         file.keyFlow.reuses.filter { kinds.contains($0.kind) }.map { reuse in
-            let remedy: Finding.Remedy = switch SplitBeforeReuse.fix(for: reuse, in: file) {
-            case .success(let fix): .fix(fix)
-            case .failure(let reason): .manual(reason: reason.text)
-            }
-            return Finding(code: code, node: reuse.use, path: file.path, message: message(reuse), remedy: remedy)
+            Finding(code: code, node: reuse.use, path: file.path, message: message(reuse),
+                    plan: SplitBeforeReuse.plan(for: reuse, in: file))
         }
     }
 
@@ -69,7 +66,15 @@ struct KeyReused: Rule {
             (same key, same seed, deterministic, reproducible), a split would break the test; it is \
             reported with that reason and fixed in no tier (other uses of the key get their own \
             subkeys, while the compared draws go on sharing it). Silence it with \
-            `# rekey: ignore[RK004]` when the same numbers are meant.
+            `# rekey: ignore[RK004]` when the same numbers are meant. A key stored on `self` and \
+            drawn on every call is renewed there (`self.key, subkey = jax.random.split(self.key)`); \
+            on an Equinox module or a dataclass, which may be frozen, the method takes a key per \
+            call instead (`def __call__(self, x, *, key)`, the seed guide's FAQ): the field (or \
+            the `__init__` parameter that filled it) goes, each instantiation stops passing the \
+            key, and each call of the instance passes it, or a subkey of one split of it per call. \
+            Done only when every instance is made in this file, bound to one name and called \
+            directly outside loops, and no other file uses the class; otherwise left for hand \
+            migration with what stopped it.
             """,
         examples: [
             RuleExample(
@@ -127,6 +132,41 @@ struct KeyReused: Rule {
 
                     """,
                 fixedByRekey: false),
+            RuleExample(
+                bad: """
+                    import equinox as eqx
+                    import jax
+
+
+                    class Noise(eqx.Module):
+                        key: jax.Array
+
+                        def __call__(self, x):
+                            return x + jax.random.normal(self.key, x.shape)
+
+
+                    def main():
+                        noise = Noise(jax.random.PRNGKey(0))
+                        return noise(noise(jax.numpy.ones(3)))
+
+                    """,
+                good: """
+                    import equinox as eqx
+                    import jax
+
+
+                    class Noise(eqx.Module):
+                        def __call__(self, x, *, key):
+                            return x + jax.random.normal(key, x.shape)
+
+
+                    def main():
+                        noise_key1, noise_key2 = jax.random.split(jax.random.PRNGKey(0))
+                        noise = Noise()
+                        return noise(noise(jax.numpy.ones(3), key=noise_key2), key=noise_key1)
+
+                    """,
+                unsafeFixes: true),
         ])
 
     func check(_ file: FileContext) -> [Finding] {

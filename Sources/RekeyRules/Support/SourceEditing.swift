@@ -53,7 +53,8 @@ enum SourceEditing {
     }
 
     /// Deletes whole lines and, when blank lines surround them, as many of the following blank
-    /// lines as keeps the gap the larger of the two (two blank lines before a `def` stay two).
+    /// lines as keeps the gap the larger of the two (two blank lines before a `def` stay two);
+    /// the first lines of a block take the blank lines after them along.
     static func deletingLines(_ lines: ByteRange, in source: SourceText) -> Edit {
         func isBlank(_ line: Int) -> Bool {
             source.text(in: source.lineRange(line)).allSatisfy { $0.isWhitespace }
@@ -65,7 +66,10 @@ enum SourceEditing {
         var after = 0
         while last + after + 1 < source.lineStarts.count, source.lineRange(last + after + 1).length > 0,
               isBlank(last + after + 1) { after += 1 }
-        let swallowed = min(before, after)
+        // The first statement of a block: the blank lines after it would open the block.
+        let opensBlock = before == 0 && first > 0
+            && source.text(in: source.lineRange(first - 1)).trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(":")
+        let swallowed = opensBlock ? after : min(before, after)
         let end = swallowed > 0 ? source.lineRange(last + swallowed).end : lines.end
         return .deletion(ByteRange(lines.start, end))
     }
