@@ -2,6 +2,7 @@ import Foundation
 import RekeyEdits
 import RekeySyntax
 import Testing
+import RekeyTestSupport
 @testable import RekeyDriver
 
 /// The guard judges a round by its texts alone: these fixes are made by hand, so each test shows
@@ -16,14 +17,12 @@ import Testing
         let fixes: [Fix]
 
         init(files: [String: String], fixes: [[(file: String, old: String, new: String)]]) throws {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-guard-\(UUID().uuidString)")
+            let root = try TemporaryTree(files, prefix: "rekey-guard").root
             self.root = root
             var before: [String: SourceText] = [:]
             for (name, text) in files {
-                let url = root.appendingPathComponent(name)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
-                before[url.path] = SourceText(path: url.path, text: text)
+                let path = root.appendingPathComponent(name).path
+                before[path] = SourceText(path: path, text: text)
             }
             self.before = before
             self.fixes = try fixes.map { replacements in
