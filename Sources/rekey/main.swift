@@ -230,23 +230,25 @@ struct RuleCommand: ParsableCommand {
             Example:
               rekey rule RK001
               rekey rule --all --format markdown > MIGRATION.md
+              rekey rule --all --format json
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, markdown
+        case text, markdown, json
     }
 
     @Argument(help: "A rule code such as RK001.")
     var code: String?
 
-    @Flag(help: "All rules: an index in text format, the whole migration guide in markdown.")
+    @Flag(help: "All rules: an index in text format, the whole migration guide in markdown, every rule and pass in json.")
     var all = false
 
-    @Option(help: "text or markdown.")
+    @Option(help: "text, markdown or json (json with --all).")
     var format: Format = .text
 
     func validate() throws {
         guard all != (code != nil) else { throw ValidationError("give either a rule code or --all") }
+        if format == .json, !all { throw ValidationError("--format json lists every rule and pass: use it with --all") }
         if let code, !RuleCatalog.all.contains(where: { $0.code == RuleCode(code.uppercased()) }) {
             throw ValidationError("unknown rule '\(code)'; `rekey rule --all` lists them")
         }
@@ -254,7 +256,12 @@ struct RuleCommand: ParsableCommand {
 
     func run() throws {
         if all {
-            Console.write(format == .markdown ? RuleCatalog.migrationGuide : RuleCatalog.index, to: .output)
+            let text = switch format {
+            case .text: RuleCatalog.index
+            case .markdown: RuleCatalog.migrationGuide
+            case .json: RuleCatalog.json
+            }
+            Console.write(text, to: .output)
         } else if let code, let info = RuleCatalog.all.first(where: { $0.code == RuleCode(code.uppercased()) }) {
             Console.write(info.helpMarkdown, to: .output)
         }

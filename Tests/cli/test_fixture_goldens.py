@@ -28,18 +28,18 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FixtureCase, discover, tree_files
-from rekey_cli import assert_patch_applies, copy_as, git_apply, patch_apply, rekey_path_or_skip, run_rekey
+from rekey_cli import assert_patch_applies, checked_rekey_path, copy_as, git_apply, patch_apply, rekey_path_or_skip, run_rekey
 
-rekey_path_or_skip()
+REKEY = checked_rekey_path(rekey_path_or_skip())
 
 CASES = discover(trees=True)
 FIXED_CASES = [case for case in CASES if not case.report_only]
-# The rules each migration pass rewrites: a pass group's before must have a finding of one of them.
-# Threading serves every rule whose fix adds a key parameter callers must then pass.
-PASS_RULES = {
-    "THREAD": ("RK001", "RK003", "RK007", "RK008", "RK009"),
-    "SPLIT": ("RK004", "RK005", "RK006"),
-}
+# What the binary says of itself (`rekey rule --all --format json`): the rule codes, and the rules
+# each pass with a fixture group of its own rewrites (a pass group's before must have a finding of
+# one of them).
+CATALOGUE = json.loads(run_rekey(REKEY, ["rule", "--all", "--format", "json"], cwd=Path.cwd()).stdout)
+RULE_CODES = {rule["code"] for rule in CATALOGUE["rules"]}
+PASS_RULES = {p["fixture_group"]: tuple(p["rules"]) for p in CATALOGUE["passes"] if p["fixture_group"]}
 ids = lambda case: case.id  # noqa: E731
 
 
@@ -73,6 +73,12 @@ def assert_trees_equal(got: Path, expected: Path, what: str) -> None:
 
 def test_fixtures_are_found():
     assert CASES, "no fixture case found under Fixtures/*/*/ (before.py + after.py, or before/ + after/)"
+
+
+def test_every_fixture_group_is_a_rule_or_a_pass():
+    # A group neither names would have its findings checked against nothing.
+    unknown = sorted({case.rule for case in CASES} - RULE_CODES - PASS_RULES.keys())
+    assert not unknown, f"fixture groups that are neither a rule code nor a pass's group: {unknown}"
 
 
 @pytest.mark.parametrize("case", [golden(case) for case in CASES])

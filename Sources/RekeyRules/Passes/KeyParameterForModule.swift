@@ -10,7 +10,14 @@ import RekeySyntax
 /// `key=PRNGKey(1)` for the next) become one split of it, a subkey per layer as in the seed
 /// guide's `MyNet` — unsafe, as the layers then draw other numbers. Keys made in a loop, or from
 /// a computed seed, are left for hand migration.
-struct KeyParameterForModule {
+struct KeyParameterForModule: FixPass {
+    static let description = PassDescription(
+        title: "Modules that seed themselves take a key", rules: ["RK009"], fixtureGroup: nil,
+        summary: """
+            an Equinox or NNX module seeding itself in `__init__` takes `key` (split once per layer) or \
+            `rngs`.
+            """)
+
     let file: FileContext
     let initializer: Scope
     let framework: RandomSources.ModuleFramework

@@ -18,7 +18,14 @@ import RekeySyntax
 /// Each test run sees the key it saw before, so the fix is safe. Only plain cases are rewritten:
 /// every value of the argument is a key constructor (all the same one) called with one seed, the
 /// test takes the argument as a plain parameter, and nothing else (`indirect=`, a class) is involved.
-struct ParametrizeOverSeeds {
+struct ParametrizeOverSeeds: FixPass {
+    static let description = PassDescription(
+        title: "Seeds, not keys, in test parameters", rules: ["RK001"], fixtureGroup: nil,
+        summary: """
+            a test parametrized over keys made at import time (`@pytest.mark.parametrize("key", [PRNGKey(0), \
+            …])`) is parametrized over their seeds and makes the key inside the test.
+            """)
+
     let file: FileContext
     /// The `pytest.mark.parametrize(…)` call of a decorator.
     let decorator: Node

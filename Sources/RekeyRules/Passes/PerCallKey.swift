@@ -13,7 +13,14 @@ import RekeySyntax
 /// called in this file (the cross-file guard withdraws the fix when another file names it), each
 /// instance is bound to one name, called directly (never in a loop, never handed on), and the
 /// stored key is read by that one method alone. Anything else is left for hand migration.
-struct PerCallKey {
+struct PerCallKey: FixPass {
+    static let description = PassDescription(
+        title: "A key per call for frozen modules", rules: ["RK004"], fixtureGroup: nil,
+        summary: """
+            a key stored on an Equinox module or a dataclass and drawn by a method is taken per call instead \
+            (`def __call__(self, x, *, key)`), and each call of the instance passes one.
+            """)
+
     let file: FileContext
     let reuse: KeyReuse
     let classScope: Scope

@@ -18,7 +18,14 @@ import RekeySyntax
 /// Only a default that is exactly a key (`PRNGKey(seed)`, `field(default=PRNGKey(seed))`, a
 /// `default_factory` lambda returning one) is migrated; a sampled default needs its sampling
 /// moved into code, which is left to a person.
-struct RequiredKeyField {
+struct RequiredKeyField: FixPass {
+    static let description = PassDescription(
+        title: "Key field defaults become fields the caller passes", rules: ["RK008"], fixtureGroup: nil,
+        summary: """
+            a key field default goes (the field becomes keyword-only where it must), or a class with its own \
+            `__init__` takes the key and stores it; every instantiation passes one.
+            """)
+
     let file: FileContext
     let classScope: Scope
     /// The field's annotated assignment (`name: type = value`).

@@ -16,7 +16,14 @@ import RekeySyntax
 /// Only a default that is exactly a key-making call (`PRNGKey(seed)`, `jax.random.key(seed)`) is
 /// migrated; a default that samples (`w=jax.random.normal(…)`) needs its sampling moved into the
 /// body, which is left to a person.
-struct RequiredKeyParameter {
+struct RequiredKeyParameter: FixPass {
+    static let description = PassDescription(
+        title: "Key defaults become required parameters", rules: ["RK007"], fixtureGroup: nil,
+        summary: """
+            a key default becomes a required keyword-only parameter, and every call that relied on the \
+            default passes a key.
+            """)
+
     let file: FileContext
     /// The `default_parameter` (or `typed_default_parameter`) node.
     let parameter: Node

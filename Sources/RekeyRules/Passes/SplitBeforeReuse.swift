@@ -20,7 +20,14 @@ import RekeySyntax
 /// What it cannot rewrite (a key given as `keys[0]`, uses in lambdas or comprehensions, a name
 /// rebound between the uses, a batch of keys, which `split` refuses) it leaves for hand
 /// migration, saying why.
-enum SplitBeforeReuse {
+enum SplitBeforeReuse: FixPass {
+    static let description = PassDescription(
+        title: "Split before reuse", rules: ["RK004", "RK005", "RK006"], fixtureGroup: "SPLIT",
+        summary: """
+            one `jax.random.split` for the consumers of a reused key, subkeys named after their use; a split \
+            at the top of a loop body; a key stored on `self` renewed on every call.
+            """)
+
     /// What the pass works out once per file: every reuse of one key (all the findings whose
     /// first earlier use is the same call) shares its uses, its evidence of deliberate reuse and
     /// its split, so they are computed once per such group, not once per finding (a key consumed

@@ -17,7 +17,18 @@ import RekeySyntax
 /// unsafe when a split was inserted, a caller's own key serves, or keys come from `nnx.Rngs`
 /// (the numbers change), or when the seed reads a module attribute that could change after
 /// import.
-struct KeyThreading {
+struct KeyThreading: FixPass {
+    static let description = PassDescription(
+        title: "Threading keys through call sites", rules: ["RK001", "RK003", "RK007", "RK008", "RK009"], fixtureGroup: "THREAD",
+        summary: """
+            every call of a function or class whose signature changed passes the key, in the same file and \
+            across files (`from pkg.mod import f`, `import pkg.mod as m`, relative imports, re-exports, \
+            subclasses, `self.method`, `super().__init__`). A caller with a key (or `nnx.Rngs`) of its own \
+            splits it (draws from it); other callers gain a parameter in turn, up to an entry point (a test, \
+            a fixture, a `__main__` block, `main`) that creates the key from the original seed (importing a \
+            seed constant from the key's module when it names one).
+            """)
+
     /// The file the key comes from.
     let file: FileContext
     var project: ProjectView?
