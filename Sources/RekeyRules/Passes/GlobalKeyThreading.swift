@@ -88,7 +88,7 @@ struct GlobalKeyThreading: FixPass {
         if global.site.parent?.parent != model.tree.root || statement.flatMap(SourceEditing.wholeLines) == nil {
             reasons.append("the statement creating `\(name)` shares its line or is nested")
         }
-        if global.site.child(field: "right")?.kind == "assignment" {
+        if global.site.child(.right)?.nodeKind == .assignment {
             reasons.append("`\(name)` is assigned in a chained assignment")
         }
         return reasons

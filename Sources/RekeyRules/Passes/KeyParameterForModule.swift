@@ -31,7 +31,7 @@ struct KeyParameterForModule: FixPass {
             scope === initializer && isKeyCreation(call) != nil
         }.map(\.call).sorted { $0.startByte < $1.startByte }
         guard let first = creations.first else { return manual }
-        if let computed = creations.first(where: { $0.child(field: "arguments").map(containsName) ?? true }) {
+        if let computed = creations.first(where: { $0.child(.arguments).map(containsName) ?? true }) {
             return .manual(reason: ModuleWithoutKey.manualReason(framework)
                 + " (not done automatically: the key at line \(computed.startPosition.line) comes from a computed seed)")
         }
@@ -49,7 +49,7 @@ struct KeyParameterForModule: FixPass {
         } else if takesRngs {
             // One `nnx.Rngs` serves every layer, each drawing its own keys; named streams
             // (`nnx.Rngs(dropout=1)`) would need merging, which is left to a person.
-            guard creations.allSatisfy({ $0.child(field: "arguments")?.namedChildren.allSatisfy { $0.kind != "keyword_argument" } ?? false })
+            guard creations.allSatisfy({ $0.child(.arguments)?.namedChildren.allSatisfy { $0.nodeKind != .keywordArgument } ?? false })
             else { return manual }
             let parameter = SourceEditing.freshName(preferred, avoiding: taken)
             own = (parameter, creations.map { .replacement($0.byteRange, with: parameter) }, true)
@@ -78,7 +78,7 @@ struct KeyParameterForModule: FixPass {
 
     /// `true` for `nnx.Rngs(…)`, `false` for a `jax.random` key constructor, nil otherwise.
     private func isKeyCreation(_ call: Node) -> Bool? {
-        guard let callee = call.child(field: "function"),
+        guard let callee = call.child(.function),
               let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? initializer) else { return nil }
         if qualified == "flax.nnx.Rngs" { return true }
         return JaxRandomAPI.role(of: qualified) == .constructor ? false : nil
@@ -103,7 +103,7 @@ struct KeyParameterForModule: FixPass {
     /// `self.l2 = …` gets `key_l2`.
     private func splitKey(_ creations: [Node], preferred: [String], taken: inout Set<String>)
         -> (parameter: String, edits: [Edit], changesStream: Bool)? {
-        guard let body = initializer.node.child(field: "body"),
+        guard let body = initializer.node.child(.body),
               let anchor = SourceEditing.statement(containing: creations[0], in: body), SourceEditing.startsLine(anchor) else { return nil }
         let parameter = SourceEditing.freshName(preferred, avoiding: taken)
         taken.insert(parameter)
@@ -131,20 +131,20 @@ struct KeyParameterForModule: FixPass {
 
     /// `name = <creation>` as a whole statement: the name and the assignment.
     private func plainAssignment(of creation: Node) -> (name: String, statement: Node)? {
-        guard let assignment = creation.parent, assignment.kind == "assignment", assignment.child(field: "right") == creation,
-              let left = assignment.child(field: "left"), left.kind == "identifier",
-              let statement = assignment.parent, statement.kind == "expression_statement" else { return nil }
+        guard let assignment = creation.parent, assignment.nodeKind == .assignment, assignment.child(.right) == creation,
+              let left = assignment.child(.left), left.nodeKind == .identifier,
+              let statement = assignment.parent, statement.nodeKind == .expressionStatement else { return nil }
         return (left.text, statement)
     }
 
     /// `l2` for a key passed as `key=` to a call assigned to `self.l2`.
     private func consumerName(of creation: Node) -> String? {
         var node = creation
-        while let parent = node.parent, parent.kind == "keyword_argument" || parent.kind == "argument_list" || parent.kind == "call" {
+        while let parent = node.parent, parent.nodeKind == .keywordArgument || parent.nodeKind == .argumentList || parent.nodeKind == .call {
             node = parent
         }
-        guard node.kind == "call", let assignment = node.parent, assignment.kind == "assignment",
-              let left = assignment.child(field: "left") else { return nil }
+        guard node.nodeKind == .call, let assignment = node.parent, assignment.nodeKind == .assignment,
+              let left = assignment.child(.left) else { return nil }
         return SourceEditing.assignedName(left)
     }
 
@@ -152,7 +152,7 @@ struct KeyParameterForModule: FixPass {
     private func enclosingLoop(of node: Node) -> Node? {
         var current = node.parent
         while let ancestor = current, ancestor != initializer.node {
-            if ancestor.kind == "for_statement" || ancestor.kind == "while_statement" { return ancestor }
+            if ancestor.nodeKind == .forStatement || ancestor.nodeKind == .whileStatement { return ancestor }
             current = ancestor.parent
         }
         return nil
@@ -160,7 +160,7 @@ struct KeyParameterForModule: FixPass {
 
     /// Whether a seed reads any name (only a literal seed means the same at every entry point).
     private func containsName(_ node: Node) -> Bool {
-        if node.kind == "keyword_argument" { return node.child(field: "value").map(containsName) ?? false }
-        return node.kind == "identifier" || node.namedChildren.contains(where: containsName)
+        if node.nodeKind == .keywordArgument { return node.child(.value).map(containsName) ?? false }
+        return node.nodeKind == .identifier || node.namedChildren.contains(where: containsName)
     }
 }

@@ -62,7 +62,7 @@ struct PerCallKey: FixPass {
             .failure(ManualReason(general.text + " (not done automatically: \(why))"))
         }
         guard classScope.parent === model.moduleScope, method.parent === classScope, method.kind == .function,
-              let methodName = method.name, let argument = reuse.argument, argument.kind == "attribute",
+              let methodName = method.name, let argument = reuse.argument, argument.nodeKind == .attribute,
               let selfName = firstParameterName(of: method), argument.child(.object)?.text == selfName,
               let attribute = argument.child(.attribute)?.text else { return .failure(general) }
         if file.randomSources.moduleFramework(of: classScope) == .nnx {
@@ -150,17 +150,17 @@ struct PerCallKey: FixPass {
     // MARK: The class
 
     private func firstParameterName(of function: Scope) -> String? {
-        guard let first = function.node.child(.parameters)?.namedChildren.first, first.kind == "identifier" else { return nil }
+        guard let first = function.node.child(.parameters)?.namedChildren.first, first.nodeKind == .identifier else { return nil }
         return first.text
     }
 
     private func isSubclass(_ other: Scope) -> Bool {
-        other.node.child(.superclasses)?.namedChildren.contains { $0.kind == "identifier" && $0.text == className } ?? false
+        other.node.child(.superclasses)?.namedChildren.contains { $0.nodeKind == .identifier && $0.text == className } ?? false
     }
 
     private func isAssignmentTarget(_ node: Node) -> Bool {
         guard let parent = node.parent else { return false }
-        return (parent.kind == "assignment" || parent.kind == "augmented_assignment") && parent.child(.left) == node
+        return (parent.nodeKind == .assignment || parent.nodeKind == .augmentedAssignment) && parent.child(.left) == node
     }
 
     /// How the key got onto the object, and the edits that take it away.
@@ -182,24 +182,24 @@ struct PerCallKey: FixPass {
         // `self.<attribute> = <parameter>` in `__init__`, the parameter read nowhere else.
         guard let body = initializer.node.child(.body),
               let statement = body.namedChildren.first(where: { statement in
-                  guard statement.kind == "expression_statement", let assignment = statement.namedChildren.first,
-                        assignment.kind == "assignment", let left = assignment.child(.left), left.kind == "attribute" else { return false }
+                  guard statement.nodeKind == .expressionStatement, let assignment = statement.namedChildren.first,
+                        assignment.nodeKind == .assignment, let left = assignment.child(.left), left.nodeKind == .attribute else { return false }
                   return left.child(.object)?.text == selfName && left.child(.attribute)?.text == attribute
               }),
-              let value = statement.namedChildren.first?.child(.right), value.kind == "identifier",
+              let value = statement.namedChildren.first?.child(.right), value.nodeKind == .identifier,
               let parameters = initializer.node.child(.parameters) else {
             return .failure(ManualReason("`__init__` does not store a parameter as `\(selfName).\(attribute)`"))
         }
-        let items = parameters.namedChildren.filter { $0.kind != "comment" }
-        guard let parameter = items.first(where: { $0.kind == "identifier" && $0.text == value.text }),
+        let items = parameters.namedChildren.filter { $0.nodeKind != .comment }
+        guard let parameter = items.first(where: { $0.nodeKind == .identifier && $0.text == value.text }),
               (initializer.bindings[value.text] ?? []).count == 1,
               model.references(inside: initializer).filter({ $0.name == value.text }).count == 1 else {
             return .failure(ManualReason("`__init__` uses `\(value.text)` for more than storing it"))
         }
         let index = items.firstIndex(of: parameter)!
-        let keywordOnly = items[..<index].contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
+        let keywordOnly = items[..<index].contains { $0.nodeKind == .keywordSeparator || $0.nodeKind == .listSplatPattern }
         var edits: [Edit] = [removingParameter(parameter, among: items)]
-        let others = body.namedChildren.filter { $0.kind != "comment" && $0 != statement }
+        let others = body.namedChildren.filter { $0.nodeKind != .comment && $0 != statement }
         if others.isEmpty {
             edits.append(.replacement(statement.byteRange, with: "pass"))
         } else if let lines = SourceEditing.wholeLines(of: statement) {
@@ -214,10 +214,10 @@ struct PerCallKey: FixPass {
     /// Deletes a parameter; the only one after a bare `*` takes the `*` along (CPython refuses a
     /// `*` that no named parameter follows).
     private func removingParameter(_ parameter: Node, among items: [Node]) -> Edit {
-        if let star = items.last(where: { $0.kind == "keyword_separator" && $0.startByte < parameter.startByte }),
+        if let star = items.last(where: { $0.nodeKind == .keywordSeparator && $0.startByte < parameter.startByte }),
            let starIndex = items.firstIndex(of: star), starIndex > 0,
-           !items[(starIndex + 1)...].contains(where: { $0 != parameter && $0.kind != "dictionary_splat_pattern"
-               && !($0.kind == "typed_parameter" && $0.namedChildren.first?.kind == "dictionary_splat_pattern") }) {
+           !items[(starIndex + 1)...].contains(where: { $0 != parameter && $0.nodeKind != .dictionarySplatPattern
+               && !($0.nodeKind == .typedParameter && $0.namedChildren.first?.nodeKind == .dictionarySplatPattern) }) {
             return .deletion(ByteRange(items[starIndex - 1].endByte, parameter.endByte))
         }
         return SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange)
@@ -233,19 +233,19 @@ struct PerCallKey: FixPass {
             guard model.bindings(of: className, from: reference.scope).contains(where: { $0.site == classScope.node }) else { continue }
             let line = reference.node.startPosition.line
             if isInAnnotation(reference.node) { continue }
-            guard let call = reference.node.parent, call.kind == "call", call.child(.function) == reference.node else {
+            guard let call = reference.node.parent, call.nodeKind == .call, call.child(.function) == reference.node else {
                 return .failure(ManualReason("`\(className)` is used as a value at line \(line)"))
             }
-            guard let assignment = call.parent, assignment.kind == "assignment", assignment.child(.right) == call,
-                  let target = assignment.child(.left), target.kind == "identifier",
-                  let statement = assignment.parent, statement.kind == "expression_statement", SourceEditing.startsLine(statement),
+            guard let assignment = call.parent, assignment.nodeKind == .assignment, assignment.child(.right) == call,
+                  let target = assignment.child(.left), target.nodeKind == .identifier,
+                  let statement = assignment.parent, statement.nodeKind == .expressionStatement, SourceEditing.startsLine(statement),
                   let scope = model.scope(ofCall: call), scope.kind != .classBody else {
                 return .failure(ManualReason("the instance made at line \(line) is not bound to a name"))
             }
             guard let arguments = call.child(.arguments), let keyArgument = keyArgument(of: arguments, storage: storage, line: line) else {
                 return .failure(ManualReason("the instance made at line \(line) passes its key in a way rekey cannot follow"))
             }
-            let keyValue = keyArgument.kind == "keyword_argument" ? keyArgument.child(.value)! : keyArgument
+            let keyValue = keyArgument.nodeKind == .keywordArgument ? keyArgument.child(.value)! : keyArgument
             guard isKeyExpression(keyValue, in: scope) else {
                 return .failure(ManualReason("the key given at line \(line) is computed by `\(keyValue.text)`, which a split cannot take the place of"))
             }
@@ -263,8 +263,8 @@ struct PerCallKey: FixPass {
     private func isInAnnotation(_ node: Node) -> Bool {
         var current = node
         while let parent = current.parent {
-            if parent.kind == "type" { return true }
-            if parent.kind == "block" || parent.kind == "module" { return false }
+            if parent.nodeKind == .type { return true }
+            if parent.nodeKind == .block || parent.nodeKind == .module { return false }
             current = parent
         }
         return false
@@ -272,12 +272,12 @@ struct PerCallKey: FixPass {
 
     /// The argument that passes the key: by its keyword, or in its position.
     private func keyArgument(of arguments: Node, storage: Storage, line: Int) -> Node? {
-        let items = arguments.namedChildren.filter { $0.kind != "comment" }
-        if items.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) { return nil }
-        if let keyword = items.first(where: { $0.kind == "keyword_argument" && $0.child(.name)?.text == storage.keyword }) {
+        let items = arguments.namedChildren.filter { $0.nodeKind != .comment }
+        if items.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) { return nil }
+        if let keyword = items.first(where: { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == storage.keyword }) {
             return keyword
         }
-        let positional = items.filter { $0.kind != "keyword_argument" }
+        let positional = items.filter { $0.nodeKind != .keywordArgument }
         guard let position = storage.position, position < positional.count else { return nil }
         return positional[position]
     }
@@ -297,7 +297,7 @@ struct PerCallKey: FixPass {
 
     /// A plain name bound once in `scope` (or a parameter), so it still holds the key at the call.
     private func isStable(_ node: Node, in scope: Scope) -> Bool {
-        node.kind == "identifier" && (scope.bindings[node.text]?.count ?? 0) <= 1
+        node.nodeKind == .identifier && (scope.bindings[node.text]?.count ?? 0) <= 1
             && !scope.globalNames.contains(node.text) && !scope.nonlocalNames.contains(node.text)
     }
 
@@ -315,21 +315,21 @@ struct PerCallKey: FixPass {
             }
             let parent = node.parent
             let call: Node
-            if methodName == "__call__", let parent, parent.kind == "call", parent.child(.function) == node {
+            if methodName == "__call__", let parent, parent.nodeKind == .call, parent.child(.function) == node {
                 call = parent
-            } else if let parent, parent.kind == "attribute", parent.child(.object) == node {
+            } else if let parent, parent.nodeKind == .attribute, parent.child(.object) == node {
                 let member = parent.child(.attribute)?.text
                 if member == attribute { return .failure(ManualReason("`\(name).\(attribute)` is read at line \(line)")) }
                 guard member == methodName else { continue }
-                guard let outer = parent.parent, outer.kind == "call", outer.child(.function) == parent else {
+                guard let outer = parent.parent, outer.nodeKind == .call, outer.child(.function) == parent else {
                     return .failure(ManualReason("`\(name).\(methodName)` is handed on at line \(line), where its calls cannot be followed"))
                 }
                 call = outer
             } else {
                 return .failure(ManualReason("`\(name)` is handed on at line \(line), where its calls cannot be followed"))
             }
-            guard let arguments = call.child(.arguments), arguments.kind == "argument_list",
-                  !arguments.namedChildren.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) else {
+            guard let arguments = call.child(.arguments), arguments.nodeKind == .argumentList,
+                  !arguments.namedChildren.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) else {
                 return .failure(ManualReason("the call at line \(line) passes arguments through `*`/`**`"))
             }
             if isRepeated(call, in: scope) {

@@ -69,8 +69,8 @@ struct RequiredKeyField: FixPass {
                 return .manual(reason: RandomFieldDefault.manualReason
                     + " (not done automatically: `__init__` sets it too, at line \(assignment.startPosition.line))")
             }
-            guard let selfName = initializer.node.child(field: "parameters")?.namedChildren.first,
-                  selfName.kind == "identifier", let first = SourceEditing.firstStatement(of: initializer),
+            guard let selfName = initializer.node.child(.parameters)?.namedChildren.first,
+                  selfName.nodeKind == .identifier, let first = SourceEditing.firstStatement(of: initializer),
                   SourceEditing.startsLine(first) else { return manual }
             let stripped = String(name.drop { $0 == "_" })
             parameter = SourceEditing.freshName([stripped.isEmpty ? "key" : stripped, "key"], avoiding: model.namesInUse(in: initializer))
@@ -85,8 +85,8 @@ struct RequiredKeyField: FixPass {
         }
         start.entryNames = ["key", parameter]
         start.passesKey = { call in
-            guard let arguments = call.child(field: "arguments") else { return false }
-            if arguments.namedChildren.contains(where: { $0.kind == "keyword_argument" && $0.child(field: "name")?.text == parameter }) {
+            guard let arguments = call.child(.arguments) else { return false }
+            if arguments.namedChildren.contains(where: { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == parameter }) {
                 return true
             }
             // Passed by position into the generated `__init__`, where the field keeps its place.
@@ -110,15 +110,15 @@ struct RequiredKeyField: FixPass {
     /// holding it when the default is a `field(…)` call.
     private func seed(of value: Node) -> (Node, Node?)? {
         if isKeyConstructor(value) { return (value, nil) }
-        guard value.kind == "call", let callee = value.child(field: "function"),
+        guard value.nodeKind == .call, let callee = value.child(.function),
               let qualified = model.qualifiedName(of: callee, in: classScope.parent ?? model.moduleScope),
               Self.fieldFunctions.contains(qualified),
-              let arguments = value.child(field: "arguments") else { return nil }
-        for argument in arguments.namedChildren where argument.kind == "keyword_argument" {
-            guard let keyword = argument.child(field: "name")?.text, let given = argument.child(field: "value") else { continue }
+              let arguments = value.child(.arguments) else { return nil }
+        for argument in arguments.namedChildren where argument.nodeKind == .keywordArgument {
+            guard let keyword = argument.child(.name)?.text, let given = argument.child(.value) else { continue }
             if keyword == "default", isKeyConstructor(given) { return (given, argument) }
-            if keyword == "default_factory", given.kind == "lambda", given.child(field: "parameters") == nil,
-               let returned = given.child(field: "body"), isKeyConstructor(returned) {
+            if keyword == "default_factory", given.nodeKind == .lambda, given.child(.parameters) == nil,
+               let returned = given.child(.body), isKeyConstructor(returned) {
                 return (returned, argument)
             }
         }
@@ -126,7 +126,7 @@ struct RequiredKeyField: FixPass {
     }
 
     private func isKeyConstructor(_ node: Node) -> Bool {
-        guard node.kind == "call", let callee = node.child(field: "function"),
+        guard node.nodeKind == .call, let callee = node.child(.function),
               let scope = model.scope(ofCall: node),
               let qualified = model.qualifiedName(of: callee, in: scope) else { return false }
         return JaxRandomAPI.role(of: qualified) == .constructor
@@ -136,10 +136,10 @@ struct RequiredKeyField: FixPass {
     /// `field(kw_only=True)` (keeping the other arguments of a `field(…)` call), importing
     /// `dataclasses` when the file has no `field` to call.
     private func fieldEdits(defaultArgument: Node?, keywordOnly: Bool) -> [Edit]? {
-        let withoutDefault = Edit.deletion(ByteRange(field.statement.child(field: "type")!.endByte, field.value.endByte))
+        let withoutDefault = Edit.deletion(ByteRange(field.statement.child(.type)!.endByte, field.value.endByte))
         if let defaultArgument, let arguments = defaultArgument.parent {
             if keywordOnly { return [.replacement(defaultArgument.byteRange, with: "kw_only=True")] }
-            let others = arguments.namedChildren.filter { $0 != defaultArgument && $0.kind != "comment" }
+            let others = arguments.namedChildren.filter { $0 != defaultArgument && $0.nodeKind != .comment }
             return [others.isEmpty ? withoutDefault : SourceEditing.deletingListItem(defaultArgument) ?? withoutDefault]
         }
         guard keywordOnly else { return [withoutDefault] }
@@ -165,7 +165,7 @@ struct RequiredKeyField: FixPass {
     }
 
     private func positionalArguments(of call: Node) -> [Node] {
-        call.child(field: "arguments")?.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" } ?? []
+        call.child(.arguments)?.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment } ?? []
     }
 
     /// Why an instantiation cannot gain `name=…`: it passes arguments through `*`/`**` (it may
@@ -174,7 +174,7 @@ struct RequiredKeyField: FixPass {
     private func refusal(of call: Node, position: Int?, keywordOnly: Bool) -> String? {
         let positional = positionalArguments(of: call)
         let line = call.startPosition.line
-        if positional.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) {
+        if positional.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) {
             return "the call at line \(line) passes arguments through `*`/`**`"
         }
         guard let position else {
@@ -191,15 +191,15 @@ struct RequiredKeyField: FixPass {
         var found: Node?
         func visit(_ node: Node) {
             if found != nil { return }
-            if node.kind == "assignment" || node.kind == "augmented_assignment",
-               let left = node.child(field: "left"), left.kind == "attribute",
-               left.child(field: "attribute")?.text == name {
+            if node.nodeKind == .assignment || node.nodeKind == .augmentedAssignment,
+               let left = node.child(.left), left.nodeKind == .attribute,
+               left.child(.attribute)?.text == name {
                 found = node
                 return
             }
             node.forEachNamedChild(visit)
         }
-        initializer.node.child(field: "body").map(visit)
+        initializer.node.child(.body).map(visit)
         return found
     }
 }

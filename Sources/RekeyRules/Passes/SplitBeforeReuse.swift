@@ -207,13 +207,13 @@ enum SplitBeforeReuse: FixPass {
         var seen = Set<Int>()
         for (call, argument) in uses.sorted(by: { $0.call.startByte < $1.call.startByte }) {
             var found: [Node] = []
-            if let list = call.child(.arguments), list.kind == "argument_list" {
+            if let list = call.child(.arguments), list.nodeKind == .argumentList {
                 for item in list.namedChildren {
-                    let value = item.kind == "keyword_argument" ? item.child(.value) : item
+                    let value = item.nodeKind == .keywordArgument ? item.child(.value) : item
                     if let value, isKeyExpression(value), value.text == name { found.append(value) }
                     // A dict of keys handed over whole (`rngs={"dropout": key}`).
-                    if value?.kind == "dictionary" {
-                        for pair in value!.namedChildren where pair.kind == "pair" {
+                    if value?.nodeKind == .dictionary {
+                        for pair in value!.namedChildren where pair.nodeKind == .pair {
                             if let entry = pair.child(.value), isKeyExpression(entry), entry.text == name { found.append(entry) }
                         }
                     }
@@ -260,9 +260,9 @@ enum SplitBeforeReuse: FixPass {
     /// split(key)`, `key = helper(key)`).
     private static func renewingStatement(of name: String, from call: Node) -> Node? {
         var current = call
-        while let parent = current.parent, parent.kind != "block", parent.kind != "module" {
-            if parent.kind == "assignment", parent.child(.right) == current, let left = parent.child(.left) {
-                let targets = left.kind == "identifier" || left.kind == "attribute" ? [left] : left.namedChildren
+        while let parent = current.parent, parent.nodeKind != .block, parent.nodeKind != .module {
+            if parent.nodeKind == .assignment, parent.child(.right) == current, let left = parent.child(.left) {
+                let targets = left.nodeKind == .identifier || left.nodeKind == .attribute ? [left] : left.namedChildren
                 return targets.contains { isKeyExpression($0) && $0.text == name } ? parent : nil
             }
             current = parent
@@ -275,13 +275,13 @@ enum SplitBeforeReuse: FixPass {
     private static func splitPerIteration(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         let model = file.model
         guard let argument = reuse.argument else { return .failure(readThroughCallee(reuse)) }
-        guard argument.kind == "identifier" else {
+        guard argument.nodeKind == .identifier else {
             return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
         }
         let name = argument.text
         guard let range = reuse.loop, let loop = model.tree.root.namedDescendant(for: range),
-              loop.kind == "for_statement" || loop.kind == "while_statement",
-              let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.kind != "comment" }),
+              loop.nodeKind == .forStatement || loop.nodeKind == .whileStatement,
+              let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.nodeKind != .comment }),
               SourceEditing.startsLine(first) else {
             return .failure(ManualReason("iterate over `jax.random.split(\(name), n)` instead of reusing `\(name)`"))
         }
@@ -334,7 +334,7 @@ enum SplitBeforeReuse: FixPass {
         let classScope = scope?.parent.flatMap { $0.kind == .classBody ? $0 : nil }
         let manual = ManualReason("replace the stored key on every call: "
             + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`")
-        guard let argument = reuse.argument, argument.kind == "attribute", argument.text == reuse.keyText,
+        guard let argument = reuse.argument, argument.nodeKind == .attribute, argument.text == reuse.keyText,
               let scope, scope.kind == .function, let classScope,
               !(classScope.node.child(.superclasses)?.namedChildren.isEmpty == false),
               let body = scope.node.child(.body),
@@ -354,7 +354,7 @@ enum SplitBeforeReuse: FixPass {
     // MARK: RK006
 
     private static func keepFirstOutput(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
-        guard let argument = reuse.argument, argument.kind == "identifier" else {
+        guard let argument = reuse.argument, argument.nodeKind == .identifier else {
             return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
         }
         let name = argument.text
@@ -363,10 +363,10 @@ enum SplitBeforeReuse: FixPass {
         guard let split = reuse.earlierUses.reversed().map(\.call).first(where: { call in
             guard let callee = call.child(.function), let scope = model.scope(ofCall: call) else { return false }
             return model.qualifiedName(of: callee, in: scope).map { JaxRandomAPI.role(of: $0) == .splitter } ?? false
-        }), let assignment = split.parent, assignment.kind == "assignment", assignment.child(.right) == split,
+        }), let assignment = split.parent, assignment.nodeKind == .assignment, assignment.child(.right) == split,
               let targets = assignment.child(.left), ["pattern_list", "tuple_pattern"].contains(targets.kind),
-              targets.namedChildren.allSatisfy({ $0.kind == "identifier" }),
-              let arguments = split.child(.arguments), arguments.kind == "argument_list" else {
+              targets.namedChildren.allSatisfy({ $0.nodeKind == .identifier }),
+              let arguments = split.child(.arguments), arguments.nodeKind == .argumentList else {
             return .failure(ManualReason("keep the split's first output as the new `\(name)`: "
                 + "`\(name), subkey = jax.random.split(\(name))`"))
         }
@@ -374,21 +374,21 @@ enum SplitBeforeReuse: FixPass {
             return .failure(ManualReason("`\(name)` is already renewed by the split at line \(split.startPosition.line) "
                 + "but reaches it again on another path"))
         }
-        let items = arguments.namedChildren.filter { $0.kind != "comment" }
+        let items = arguments.namedChildren.filter { $0.nodeKind != .comment }
         let outputs = targets.namedChildren.count
-        guard let parent = items.first, parent.kind == "identifier", parent.text == name else {
+        guard let parent = items.first, parent.nodeKind == .identifier, parent.text == name else {
             return .failure(ManualReason("the split at line \(split.startPosition.line) does not split `\(name)` by name"))
         }
         var edits: [Edit] = [.insertion(name + ", ", at: targets.startByte)]
         switch items.count {
         case 1:
             edits.append(.insertion(", \(outputs + 1)", at: parent.endByte))
-        case 2 where items[1].kind == "integer" && Int(items[1].text) == outputs:
+        case 2 where items[1].nodeKind == .integer && Int(items[1].text) == outputs:
             edits.append(.replacement(items[1].byteRange, with: "\(outputs + 1)"))
         default:
             return .failure(ManualReason("the split at line \(split.startPosition.line) does not produce exactly its targets"))
         }
-        if targets.kind == "tuple_pattern" {
+        if targets.nodeKind == .tuplePattern {
             return .failure(ManualReason("keep the split's first output as the new `\(name)`"))
         }
         return .success(Fix(title: "keep `\(name)` as the split's first output", applicability: .unsafe,
@@ -438,8 +438,8 @@ enum SplitBeforeReuse: FixPass {
 
     /// A name, or `self.<attribute>`.
     private static func isKeyExpression(_ node: Node) -> Bool {
-        if node.kind == "identifier" { return true }
-        guard node.kind == "attribute", let object = node.child(.object), object.kind == "identifier", object.text == "self",
+        if node.nodeKind == .identifier { return true }
+        guard node.nodeKind == .attribute, let object = node.child(.object), object.nodeKind == .identifier, object.text == "self",
               node.child(.attribute) != nil else { return false }
         return true
     }
@@ -459,7 +459,7 @@ enum SplitBeforeReuse: FixPass {
         let end = calls.map(\.endByte).max()!
         var candidate: Node? = calls[0].parent
         while let node = candidate {
-            if (node.kind == "block" || node.kind == "module") && node.startByte <= start && node.endByte >= end {
+            if (node.nodeKind == .block || node.nodeKind == .module) && node.startByte <= start && node.endByte >= end {
                 return node
             }
             if node == scope.node { return scope.kind == .module ? node : node.child(.body) }
@@ -526,8 +526,8 @@ enum SplitBeforeReuse: FixPass {
     /// The variable the use's result is assigned to (`w = normal(key, …)` → `w`).
     private static func assignedName(of call: Node) -> String? {
         var current = call
-        while let parent = current.parent, parent.kind != "expression_statement", parent.kind != "block" {
-            if parent.kind == "assignment", let left = parent.child(.left),
+        while let parent = current.parent, parent.nodeKind != .expressionStatement, parent.nodeKind != .block {
+            if parent.nodeKind == .assignment, let left = parent.child(.left),
                parent.child(.right)?.byteRange.contains(call.byteRange) == true {
                 return SourceEditing.assignedName(left)
             }
@@ -539,8 +539,8 @@ enum SplitBeforeReuse: FixPass {
     /// The keyword (`rng=key`) or dict entry (`{"dropout": key}`) the key is handed over as.
     private static func handedOverAs(_ argument: Node) -> String? {
         guard let parent = argument.parent else { return nil }
-        if parent.kind == "keyword_argument" { return parent.child(.name)?.text }
-        if parent.kind == "pair", let key = parent.child(field: "key"), key.kind == "string" {
+        if parent.nodeKind == .keywordArgument { return parent.child(.name)?.text }
+        if parent.nodeKind == .pair, let key = parent.child(.key), key.nodeKind == .string {
             let text = key.text.trimmingCharacters(in: ["'", "\""])
             return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? text : nil
         }
@@ -550,9 +550,9 @@ enum SplitBeforeReuse: FixPass {
     /// The callee's last name: `normal` for `jax.random.normal`, `jit` for `jax.jit(apply)(…)`.
     private static func calleeName(of call: Node) -> String? {
         var callee = call.child(.function)
-        while let inner = callee, inner.kind == "call" { callee = inner.child(.function) }
-        let last = callee?.kind == "attribute" ? callee?.child(.attribute)?.text
-            : callee?.kind == "identifier" ? callee?.text : nil
+        while let inner = callee, inner.nodeKind == .call { callee = inner.child(.function) }
+        let last = callee?.nodeKind == .attribute ? callee?.child(.attribute)?.text
+            : callee?.nodeKind == .identifier ? callee?.text : nil
         return last.map(SourceEditing.snakeCase)
     }
 }

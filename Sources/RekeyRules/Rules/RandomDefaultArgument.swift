@@ -135,7 +135,7 @@ struct RandomDefaultArgument: Rule {
             guard let parameters = scope.node.child(.parameters), let outer = scope.parent else { continue }
             let function = scope.kind == .lambda ? "a lambda" : "`\(scope.qualifiedName)`"
             for parameter in parameters.namedChildren
-            where parameter.kind == "default_parameter" || parameter.kind == "typed_default_parameter" {
+            where parameter.nodeKind == .defaultParameter || parameter.nodeKind == .typedDefaultParameter {
                 guard let name = parameter.child(.name)?.text, let value = parameter.child(.value),
                       let (node, what) = randomness(in: value, scope: outer, sources: sources) else { continue }
                 let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope).plan()

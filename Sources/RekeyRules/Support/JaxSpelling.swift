@@ -17,8 +17,8 @@ struct JaxSpelling {
     /// call (`jax.random.normal(…)`), its own spelling of the module wins, so the new line reads
     /// like its neighbours.
     mutating func spell(_ member: String, in scope: Scope, like nearby: Node? = nil) -> String {
-        if let callee = nearby?.child(field: "function"), callee.kind == "attribute",
-           let object = callee.child(field: "object"),
+        if let callee = nearby?.child(.function), callee.nodeKind == .attribute,
+           let object = callee.child(.object),
            model.qualifiedName(of: object, in: scope) == JaxRandomAPI.module {
             return object.text + "." + member
         }

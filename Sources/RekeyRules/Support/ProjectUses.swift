@@ -40,7 +40,7 @@ struct ProjectUses {
             name = owner.name ?? functionName
         case .classBody where owner.parent?.kind == .module:
             if let other = others.first(where: { other in
-                other.model.attributes.contains { $0.attribute.child(field: "attribute")?.text == functionName }
+                other.model.attributes.contains { $0.attribute.child(.attribute)?.text == functionName }
             }) {
                 return .failure(Unresolvable(description:
                     "`.\(functionName)` in \(other.path) may reach `\(function.qualifiedName)` through an object rekey cannot type"))
@@ -63,7 +63,7 @@ struct ProjectUses {
                 let model = other.model
                 var callees = Set<Int>()
                 for (call, scope) in model.calls {
-                    guard let callee = call.child(field: "function"),
+                    guard let callee = call.child(.function),
                           let resolved = model.qualifiedName(of: callee, in: scope), other.absolute(resolved) == qualified else { continue }
                     result.append((call, scope, other))
                     callees.insert(callee.startByte)
@@ -80,7 +80,7 @@ struct ProjectUses {
                     guard let resolved = model.qualifiedName(of: node, in: scope), other.absolute(resolved) == qualified,
                           !(isClass && CallSites.isTypeOnly(node)) else { continue }
                     // `layers.Dense(...)`: the identifier `layers` is part of a callee already counted.
-                    if let parent = node.parent, parent.kind == "attribute", callees.contains(parent.startByte) { continue }
+                    if let parent = node.parent, parent.nodeKind == .attribute, callees.contains(parent.startByte) { continue }
                     if isClass, let subclass = CallSites.subclassListing(node, in: model) {
                         switch superInitCalls(of: subclass, in: other) {
                         case .success(let calls): result += calls

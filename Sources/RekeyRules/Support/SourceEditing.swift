@@ -18,8 +18,8 @@ enum SourceEditing {
 
     /// The first statement of a function's body after its docstring.
     static func firstStatement(of function: Scope) -> Node? {
-        let statements = function.node.child(field: "body")?.namedChildren.filter { $0.kind != "comment" } ?? []
-        let isDocstring = statements.first.map { $0.kind == "expression_statement" && $0.namedChildren.first?.kind == "string" } ?? false
+        let statements = function.node.child(.body)?.namedChildren.filter { $0.nodeKind != .comment } ?? []
+        let isDocstring = statements.first.map { $0.nodeKind == .expressionStatement && $0.namedChildren.first?.nodeKind == .string } ?? false
         return statements.dropFirst(isDocstring ? 1 : 0).first
     }
 
@@ -90,7 +90,7 @@ enum SourceEditing {
         let inline = items.joined(separator: ", ")
         let children = list.children
         guard let close = children.last, close.kind == ")",
-              let last = children.dropLast().last(where: { ($0.isNamed && $0.kind != "comment") || $0.kind == "," || $0.kind == "(" }) else {
+              let last = children.dropLast().last(where: { ($0.isNamed && $0.nodeKind != .comment) || $0.kind == "," || $0.kind == "(" }) else {
             preconditionFailure("not a parenthesised list: \(list.kind)")
         }
         if last.kind == "(" || children.count == 2 {
@@ -115,15 +115,15 @@ enum SourceEditing {
     /// Appends a keyword-only parameter (`*, key`, or `key` after an existing `*`/`*args`),
     /// before `**kwargs` when there is one.
     static func addKeywordOnlyParameter(_ parameter: String, to function: Scope) -> Edit {
-        let parameters = function.node.child(field: "parameters")!
+        let parameters = function.node.child(.parameters)!
         // An annotated splat (`*args: int`, `**options: Any`) is a typed_parameter around the
         // splat pattern, starting where the splat does; look through it.
         let items = parameters.namedChildren.map { item in
-            item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
+            item.nodeKind == .typedParameter ? item.namedChildren.first ?? item : item
         }
-        let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
+        let hasStar = items.contains { $0.nodeKind == .keywordSeparator || $0.nodeKind == .listSplatPattern }
         let spelled = hasStar ? [parameter] : ["*", parameter]
-        let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
+        let doubleStar = items.first { $0.nodeKind == .dictionarySplatPattern }
         return appendToList(parameters, items: spelled, before: doubleStar)
     }
 
@@ -131,7 +131,7 @@ enum SourceEditing {
     /// when it is the only name, else the name with the comma that separates it. Nil for an
     /// aliased name or a statement rekey does not lay out.
     static func removingImportedName(_ name: Node, from statement: Node) -> Edit? {
-        guard statement.kind == "import_from_statement", name.parent?.kind == "dotted_name",
+        guard statement.nodeKind == .importFromStatement, name.parent?.nodeKind == .dottedName,
               let imported = name.parent, imported.parent == statement else { return nil }
         let names = statement.children(field: "name")
         guard names.contains(imported) else { return nil }
@@ -168,7 +168,7 @@ enum SourceEditing {
     static func assignedName(_ target: Node) -> String? {
         switch target.kind {
         case "identifier": return target.text
-        case "attribute": return target.child(field: "attribute")?.text
+        case "attribute": return target.child(.attribute)?.text
         default: return nil
         }
     }
