@@ -18,6 +18,14 @@ struct KeyParameterForModule: FixPass {
             `rngs`.
             """)
 
+    /// What the finding says to do by hand when the pass cannot rewrite it.
+    static func manualReason(_ framework: RandomSources.ModuleFramework) -> String {
+        switch framework {
+        case .equinox: return "add a `key` parameter to `__init__`, split it once per layer, and pass a key from every instantiation"
+        case .nnx: return "add `*, rngs: nnx.Rngs` to `__init__`, pass `rngs=rngs` to each layer, and pass an `nnx.Rngs` from every instantiation"
+        }
+    }
+
     let file: FileContext
     let initializer: Scope
     let framework: RandomSources.ModuleFramework
@@ -26,19 +34,19 @@ struct KeyParameterForModule: FixPass {
     private var model: SemanticModel { file.model }
 
     func plan() -> PassPlan {
-        let manual = PassPlan.manual(reason: ModuleWithoutKey.manualReason(framework))
+        let manual = PassPlan.manual(reason: Self.manualReason(framework))
         let creations = model.calls(inside: initializer).filter { call, scope in
             scope === initializer && isKeyCreation(call) != nil
         }.map(\.call).sorted { $0.startByte < $1.startByte }
         guard let first = creations.first else { return manual }
         if let computed = creations.first(where: { $0.child(.arguments).map(containsName) ?? true }) {
-            return .manual(reason: ModuleWithoutKey.manualReason(framework)
+            return .manual(reason: Self.manualReason(framework)
                 + " (not done automatically: the key at line \(computed.startPosition.line) comes from a computed seed)")
         }
         let takesRngs = isKeyCreation(first) == true
         guard creations.allSatisfy({ isKeyCreation($0) == takesRngs }), !takesRngs || file.nnxSpelling != nil else { return manual }
         if let looped = creations.lazy.compactMap(enclosingLoop).first {
-            return .manual(reason: ModuleWithoutKey.manualReason(framework)
+            return .manual(reason: Self.manualReason(framework)
                 + " (not done automatically: a key is made inside the loop at line \(looped.startPosition.line))")
         }
         let preferred = takesRngs ? ["rngs"] : ["key", "rng_key"]
@@ -63,7 +71,7 @@ struct KeyParameterForModule: FixPass {
         start.entryNames = preferred
         switch KeyThreading(file: file, project: project, seedCall: first, start: start).plan() {
         case .blocked(let reason, _):
-            return .manual(reason: ModuleWithoutKey.manualReason(framework) + " (not done automatically: \(reason))")
+            return .manual(reason: Self.manualReason(framework) + " (not done automatically: \(reason))")
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             let spelled = takesRngs ? "\(own.parameter): \(file.nnxSpelling!).Rngs" : own.parameter
             edits[file.path, default: []] += [SourceEditing.addKeywordOnlyParameter(spelled, to: initializer)] + own.edits

@@ -26,6 +26,9 @@ struct RequiredKeyField: FixPass {
             `__init__` takes the key and stores it; every instantiation passes one.
             """)
 
+    /// What the finding says to do by hand when the pass cannot rewrite it.
+    static let manualReason = "make the key a field without a default (or a constructor parameter) that the caller passes, and derive random state from it"
+
     let file: FileContext
     let classScope: Scope
     /// The field's annotated assignment (`name: type = value`).
@@ -40,7 +43,7 @@ struct RequiredKeyField: FixPass {
     ]
 
     func plan() -> PassPlan {
-        let manual = PassPlan.manual(reason: RandomFieldDefault.manualReason)
+        let manual = PassPlan.manual(reason: Self.manualReason)
         guard let (seedCall, defaultArgument) = seed(of: field.value) else {
             return manual
         }
@@ -52,12 +55,12 @@ struct RequiredKeyField: FixPass {
         let inherits = file.randomSources.mayInheritFields(classScope)
         let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
         if keywordOnly, !file.settings.supports(PythonVersion(3, 10)) {
-            return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: the field must become "
+            return .manual(reason: Self.manualReason + " (not done automatically: the field must become "
                 + "keyword-only, and `field(kw_only=True)` needs Python 3.10 while the project supports "
                 + "\(file.settings.minimumPython.map(\.description) ?? "older"))")
         }
         guard let fieldEdits = fieldEdits(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
-            return .manual(reason: RandomFieldDefault.manualReason
+            return .manual(reason: Self.manualReason
                 + " (not done automatically: the field must become keyword-only, and `dataclasses` means something else in this file)")
         }
 
@@ -66,7 +69,7 @@ struct RequiredKeyField: FixPass {
         let parameter: String
         if let initializer {
             if let assignment = storedByInit(initializer) {
-                return .manual(reason: RandomFieldDefault.manualReason
+                return .manual(reason: Self.manualReason
                     + " (not done automatically: `__init__` sets it too, at line \(assignment.startPosition.line))")
             }
             guard let selfName = initializer.node.child(.parameters)?.namedChildren.first,
@@ -95,7 +98,7 @@ struct RequiredKeyField: FixPass {
         }
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, _):
-            return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: \(reason))")
+            return .manual(reason: Self.manualReason + " (not done automatically: \(reason))")
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             edits[file.path, default: []] += own
             let title = initializer == nil

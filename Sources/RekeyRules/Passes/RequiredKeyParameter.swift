@@ -24,6 +24,9 @@ struct RequiredKeyParameter: FixPass {
             default passes a key.
             """)
 
+    /// What the finding says to do by hand when the pass cannot rewrite it.
+    static let manualReason = "make the key a required parameter created at the entry point, and draw random defaults inside the function from it"
+
     let file: FileContext
     /// The `default_parameter` (or `typed_default_parameter`) node.
     let parameter: Node
@@ -38,10 +41,10 @@ struct RequiredKeyParameter: FixPass {
               let qualified = model.qualifiedName(of: callee, in: outer),
               JaxRandomAPI.role(of: qualified) == .constructor,
               let parameters = parameter.parent else {
-            return .manual(reason: RandomDefaultArgument.manualReason)
+            return .manual(reason: Self.manualReason)
         }
         let items = parameters.namedChildren.filter { $0.nodeKind != .comment }
-        guard let position = items.firstIndex(of: parameter) else { return .manual(reason: RandomDefaultArgument.manualReason) }
+        guard let position = items.firstIndex(of: parameter) else { return .manual(reason: Self.manualReason) }
         if items[..<position].contains(where: { $0.nodeKind == .positionalSeparator }) == false,
            items[(position + 1)...].contains(where: { $0.nodeKind == .positionalSeparator }) {
             return .manual(reason: "`\(name)` is positional-only")
@@ -133,7 +136,7 @@ struct RequiredKeyParameter: FixPass {
         if model.parametrizedNames(of: function).contains(name) {
             return .manual(reason: "`\(name)` is parametrized; parametrize over seeds and make the key inside the test")
         }
-        guard let outer = function.parent else { return .manual(reason: RandomDefaultArgument.manualReason) }
+        guard let outer = function.parent else { return .manual(reason: Self.manualReason) }
         for identifier in RandomSources.eagerIdentifiers(in: value)
         where model.scopeBinding(identifier.text, from: function) !== model.scopeBinding(identifier.text, from: outer) {
             return .manual(reason: "`\(identifier.text)` means something else inside `\(function.qualifiedName)`")

@@ -134,13 +134,6 @@ struct ModuleWithoutKey: Rule {
         return "`\(owner)` is an \(framework.name) module whose `__init__` \(does) but takes no \(parameter)"
     }
 
-    static func manualReason(_ framework: RandomSources.ModuleFramework) -> String {
-        switch framework {
-        case .equinox: return "add a `key` parameter to `__init__`, split it once per layer, and pass a key from every instantiation"
-        case .nnx: return "add `*, rngs: nnx.Rngs` to `__init__`, pass `rngs=rngs` to each layer, and pass an `nnx.Rngs` from every instantiation"
-        }
-    }
-
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
         let sources = file.randomSources

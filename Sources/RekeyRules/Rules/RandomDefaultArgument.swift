@@ -125,8 +125,6 @@ struct RandomDefaultArgument: Rule {
         "the default of `\(parameter)` in \(function) \(what) once, when it is defined; every call that omits `\(parameter)` shares it"
     }
 
-    static let manualReason = "make the key a required parameter created at the entry point, and draw random defaults inside the function from it"
-
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
         let sources = file.randomSources
