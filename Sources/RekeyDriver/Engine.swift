@@ -144,6 +144,9 @@ public struct Engine {
         /// It looks like a script (see ``ScriptFiles``); it is one if nothing imports it.
         var looksLikeScript = false
         var isScript = false
+        /// Where the signatures of its current text are, taken from the tree its findings came
+        /// from when they include fixes: screening those fixes then needs no second parse.
+        var signatureHeaders: TouchableRanges?
     }
 
     // Both commands run on a thread with room for the recursive walks of the deepest tree
@@ -365,10 +368,8 @@ public struct Engine {
         let signatureGuard = SignatureGuard(parser: parser)
         var project: [SourceText]?
         for index in states.indices where !states[index].isContext {
-            guard let source = states[index].current,
-                  states[index].findings.contains(where: { $0.fix != nil }),
-                  let tree = try? parser.parse(source) else { continue }
-            let headers = SignatureGuard.headerRanges(in: tree)
+            guard let source = states[index].current, let headers = states[index].signatureHeaders,
+                  states[index].findings.contains(where: { $0.fix != nil }) else { continue }
             for position in states[index].findings.indices {
                 guard let fix = states[index].findings[position].fix,
                       fix.edits.contains(where: { path, edits in
@@ -500,6 +501,7 @@ public struct Engine {
         var state = state
         state.findings = []
         state.diagnostics = []
+        state.signatureHeaders = nil
         guard let source = state.current else { return state }
         let tree: SyntaxTree
         do {
@@ -529,6 +531,7 @@ public struct Engine {
         state.findings = Suppressions.apply(
             rules.flatMap { $0.check(context) }, tree: tree, selection: options.selection,
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
+        if state.findings.contains(where: { $0.fix != nil }) { state.signatureHeaders = SignatureGuard.headerRanges(in: tree) }
         state.exports = context.keyFlow.exports
         state.exportedKeys = context.exportedKeys
         return state
