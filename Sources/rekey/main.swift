@@ -28,6 +28,22 @@ struct Rekey: ParsableCommand {
 struct PathArguments: ParsableArguments {
     @Argument(help: "Python files or directories (searched recursively for *.py).")
     var paths: [String]
+
+    @Option(name: .customLong("max-file-size"),
+            help: ArgumentHelp("Skip, with an error, files larger than this many megabytes: analysing a file takes 30 to 120 times its size in memory.",
+                               valueName: "MB"))
+    var maximumFileMegabytes = Engine.Options.defaultMaximumFileBytes / 1_000_000
+
+    /// tree-sitter counts bytes in 32 bits.
+    private static let largestParsableMegabytes = Int(UInt32.max) / 1_000_000
+
+    func validate() throws {
+        guard (1...Self.largestParsableMegabytes).contains(maximumFileMegabytes) else {
+            throw ValidationError("--max-file-size must be between 1 and \(Self.largestParsableMegabytes) (megabytes)")
+        }
+    }
+
+    var maximumFileBytes: Int { maximumFileMegabytes * 1_000_000 }
 }
 
 struct FixOptions: ParsableArguments {
@@ -123,6 +139,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
         options.prefilter = !noPrefilter
+        options.maximumFileBytes = paths.maximumFileBytes
         let report = Engine(options: options).check(paths: paths.paths)
         let diagnostics = interruptedCommits(near: paths.paths) + report.diagnostics
         Console.write(outputFormat.render(findings: report.findings, diagnostics: diagnostics,
@@ -140,7 +157,9 @@ struct MigrationArguments: ParsableArguments {
     @OptionGroup var reportOptions: ReportOptions
 
     func engine() throws -> Engine {
-        Engine(options: try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes))
+        var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
+        options.maximumFileBytes = paths.maximumFileBytes
+        return Engine(options: options)
     }
 }
 

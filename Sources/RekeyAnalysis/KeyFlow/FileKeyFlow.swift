@@ -15,7 +15,9 @@ public final class FileKeyFlow {
     public let model: SemanticModel
     public let moduleName: String
     public private(set) var summaries: [Int: FunctionKeySummary] = [:]
-    public private(set) var analyses: [KeyFlowAnalysis] = []
+    /// Every reuse found in the file, in source order. Only the reuses of each analysis are
+    /// kept: the analyses' own tables are as large as the functions they walked.
+    public private(set) var reuses: [KeyReuse] = []
 
     /// Rounds of summary propagation; call chains deeper than this inside one file are rare,
     /// and each round only strengthens summaries (consumption only grows).
@@ -42,13 +44,14 @@ public final class FileKeyFlow {
         // taking a key-named parameter (which may hand it to a library that consumes it). On real
         // code most functions are none of these, and skipping them is most of the analysis' speed.
         var summarised = externalNames
+        var reusesByAnalysis: [[KeyReuse]] = []
         for _ in 0..<Self.maximumRounds {
             var changed = false
-            analyses = []
+            reusesByAnalysis = []
             for function in functions where Self.takesKeyNamedParameter(function)
                 || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised) {
                 let analysis = KeyFlowAnalysis(model: model, scope: function, summaries: lookup)
-                analyses.append(analysis)
+                reusesByAnalysis.append(analysis.reuses)
                 let key = function.node.startByte
                 if summaries[key] ?? FunctionKeySummary() != analysis.summary {
                     summaries[key] = analysis.summary
@@ -61,8 +64,12 @@ public final class FileKeyFlow {
             if !changed { break }
         }
         if profiles[ObjectIdentifier(model.moduleScope)]!.mayTouchKeys(calling: summarised) {
-            analyses.append(KeyFlowAnalysis(model: model, scope: model.moduleScope, summaries: lookup))
+            reusesByAnalysis.append(KeyFlowAnalysis(model: model, scope: model.moduleScope, summaries: lookup).reuses)
         }
+        var seen = Set<Int>()
+        reuses = reusesByAnalysis.joined()
+            .filter { seen.insert($0.use.startByte).inserted }
+            .sorted { $0.use.startByte < $1.use.startByte }
     }
 
     /// What a function's calls look like, enough to tell whether key flow can matter in it.
@@ -94,14 +101,6 @@ public final class FileKeyFlow {
         func mayTouchKeys(calling summarised: Set<String>) -> Bool {
             touchesJaxRandom || !calleeNames.isDisjoint(with: summarised)
         }
-    }
-
-    /// Every reuse found in the file, in source order.
-    public var reuses: [KeyReuse] {
-        var seen = Set<Int>()
-        return analyses.flatMap(\.reuses)
-            .filter { seen.insert($0.use.startByte).inserted }
-            .sorted { $0.use.startByte < $1.use.startByte }
     }
 
     /// What this file's module-level functions and classes do to keys, by qualified name, for
