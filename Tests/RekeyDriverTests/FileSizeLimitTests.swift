@@ -1,4 +1,5 @@
 import RekeyDriver
+import RekeyTestSupport
 import Testing
 
 /// `--max-file-size`: a file larger than the limit is skipped with a diagnostic instead of
