@@ -87,9 +87,9 @@ struct PerCallKey: FixPass {
             }
             guard name == attribute, object == selfName else { continue }
             if scope.isInside(method) {
-                if isAssignmentTarget(node) { return refuse("`\(methodName)` assigns `\(argument.text)`") }
+                if SourceEditing.isAssignmentTarget(node) { return refuse("`\(methodName)` assigns `\(argument.text)`") }
                 reads.append(node)
-            } else if !(scope.name == "__init__" && isAssignmentTarget(node)) {
+            } else if !(scope.name == "__init__" && SourceEditing.isAssignmentTarget(node)) {
                 return refuse("`\(argument.text)` is also used at line \(node.startPosition.line)")
             }
         }
@@ -156,11 +156,6 @@ struct PerCallKey: FixPass {
 
     private func isSubclass(_ other: Scope) -> Bool {
         other.node.child(.superclasses)?.namedChildren.contains { $0.nodeKind == .identifier && $0.text == className } ?? false
-    }
-
-    private func isAssignmentTarget(_ node: Node) -> Bool {
-        guard let parent = node.parent else { return false }
-        return (parent.nodeKind == .assignment || parent.nodeKind == .augmentedAssignment) && parent.child(.left) == node
     }
 
     /// How the key got onto the object, and the edits that take it away.

@@ -478,7 +478,7 @@ enum SplitBeforeReuse: FixPass {
         }
         for (attribute, attributeScope) in model.attributes where attributeScope.isInside(scope)
             && attribute.startByte > start && attribute.startByte < end {
-            if attribute.text == name && isAssignmentTarget(attribute) {
+            if attribute.text == name && SourceEditing.isAssignmentTarget(attribute) {
                 return "is assigned again at line \(attribute.startPosition.line)"
             }
             if attribute.child(.object)?.text == "self" && CallSites.isCallee(attribute) {
@@ -486,18 +486,6 @@ enum SplitBeforeReuse: FixPass {
             }
         }
         return nil
-    }
-
-    private static func isAssignmentTarget(_ node: Node) -> Bool {
-        var current = node
-        while let parent = current.parent {
-            switch parent.kind {
-            case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list": current = parent
-            case "assignment", "augmented_assignment": return parent.child(.left) == current
-            default: return false
-            }
-        }
-        return false
     }
 
     /// A readable name for the subkey a use takes: `key_` and what the use makes (`w = normal(key)`

@@ -163,6 +163,20 @@ enum SourceEditing {
         return .deletion(ByteRange(comma.startByte, item.endByte))
     }
 
+    /// Whether `node` is assigned to: the target of an assignment (`x = …`, `x += …`), or a part
+    /// of a tuple or list target (`x, y = …`).
+    static func isAssignmentTarget(_ node: Node) -> Bool {
+        var current = node
+        while let parent = current.parent {
+            switch parent.kind {
+            case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list": current = parent
+            case "assignment", "augmented_assignment": return parent.child(.left) == current
+            default: return false
+            }
+        }
+        return false
+    }
+
     /// The name an assignment target gives its value, for naming a key after it: `w` for `w = …`,
     /// `l1` for `self.l1 = …`; nil for tuples and subscripts.
     static func assignedName(_ target: Node) -> String? {
