@@ -126,13 +126,10 @@ struct PerCallKey: FixPass {
                     taken.insert(fresh)
                     return fresh
                 }
-                let value: String
-                switch keys.count {
-                case 1: value = instance.keyValue.text
-                case 2: value = "\(spelling.spell("split", in: instance.scope, like: instance.keyValue))(\(instance.keyValue.text))"
-                default: value = "\(spelling.spell("split", in: instance.scope, like: instance.keyValue))(\(instance.keyValue.text), \(keys.count))"
-                }
-                edits.append(SourceEditing.insertLines([keys.joined(separator: ", ") + " = " + value], before: instance.statement))
+                let line = keys.count == 1
+                    ? "\(keys[0]) = \(instance.keyValue.text)"
+                    : spelling.splitStatement(into: keys, from: instance.keyValue.text, in: instance.scope, like: instance.keyValue)
+                edits.append(SourceEditing.insertLines([line], before: instance.statement))
             }
             for (call, key) in zip(instance.calls, keys) {
                 guard let arguments = call.child(.arguments) else { continue }

@@ -185,10 +185,8 @@ enum SplitBeforeReuse: FixPass {
             return .failure(ManualReason("the uses of `\(name)` never meet on one path"))
         }
         var spelling = JaxSpelling(model: model)
-        let count = targets.count == 2 ? "" : ", \(targets.count)"
-        edits.append(SourceEditing.insertLines(
-            ["\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope, like: calls[0]))(\(name)\(count))"],
-            before: anchor))
+        edits.append(SourceEditing.insertLines([spelling.splitStatement(into: targets, from: name, in: scope, like: calls[0])],
+                                               before: anchor))
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
         return .success(Fix(title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
                             edits: [file.path: edits]))
