@@ -1,4 +1,7 @@
+import Foundation
+import RekeyDriver
 import RekeyRules
+import RekeyTestSupport
 import Testing
 
 /// A key stored on an Equinox module or a dataclass and drawn by a method becomes a per-call key
@@ -129,5 +132,64 @@ struct PerCallKeyTests {
 
             """
         #expect(try Snippet(source).fix(unsafeFixes: true).text == source)
+    }
+
+    // MARK: Instances made in other files
+
+    private func project(_ test: String) throws -> Project {
+        try Project(["pkg/__init__.py": "from .noise import Noise\n", "pkg/noise.py": noise, "tests/test_noise.py": test])
+    }
+
+    /// A test that imports the class through the package's re-export: its instance passes the key
+    /// per call (named first, as a made key is not stable), and the class loses its field.
+    @Test func anInstanceInAnotherFileIsUpdatedWithTheClass() throws {
+        let project = try project("""
+            import jax
+
+            from pkg import Noise
+
+
+            def test_noise():
+                noise = Noise(jax.random.PRNGKey(1))
+                assert noise(jax.numpy.ones(3)).shape == (3,)
+
+            """)
+        defer { project.remove() }
+        let report = project.fix(".", unsafeFixes: true)
+        let texts = Dictionary(uniqueKeysWithValues: report.changes.map {
+            (URL(fileURLWithPath: $0.path).lastPathComponent, String(decoding: $0.updated, as: UTF8.self))
+        })
+        #expect(texts["noise.py"]?.contains("def __call__(self, x, *, key):") == true)
+        #expect(texts["test_noise.py"]?.contains("""
+                noise_key = jax.random.PRNGKey(1)
+                noise = Noise()
+                assert noise(jax.numpy.ones(3), key=noise_key).shape == (3,)
+            """) == true, "\(texts)")
+    }
+
+    @Test func aSubclassInAnotherFileKeepsTheKeyStored() throws {
+        let project = try project("""
+            import jax
+
+            from pkg.noise import Noise
+
+
+            class LoudNoise(Noise):
+                pass
+
+
+            def test_noise():
+                noise = LoudNoise(jax.random.PRNGKey(1))
+                assert noise(jax.numpy.ones(3)).shape == (3,)
+
+            """)
+        defer { project.remove() }
+        let findings = project.check(".").findings.filter { $0.code == "RK004" }
+        #expect(findings.count == 1)
+        guard case .manual(let reason) = findings.first?.remedy else {
+            Issue.record("expected a hand migration, got \(findings)")
+            return
+        }
+        #expect(reason.contains("`LoudNoise` in ") && reason.contains("test_noise.py subclasses it"), "\(reason)")
     }
 }

@@ -9,9 +9,10 @@ import RekeySyntax
 /// and every call of the instance passes one of its own instead: the key the instance was built
 /// with when it is called once, else a subkey of one `jax.random.split` of it per call site.
 ///
-/// Only done when every use of the class and of its instances is in view: the class is made and
-/// called in this file (the cross-file guard withdraws the fix when another file names it), each
-/// instance is bound to one name, called directly (never in a loop, never handed on), and the
+/// Only done when every use of the class and of its instances is in view: the instances made in
+/// this file and, given the project (the cross-file guard plans again with it when another file
+/// names the class), those made in the files that import it. Each instance is bound to one name,
+/// called directly (never in a loop, never handed on), no class anywhere subclasses it, and the
 /// stored key is read by that one method alone. Anything else is left for hand migration.
 struct PerCallKey: FixPass {
     static let description = PassDescription(
@@ -25,6 +26,8 @@ struct PerCallKey: FixPass {
     let reuse: KeyReuse
     let classScope: Scope
     let method: Scope
+    /// The other files of the run, whose instances are then updated too; nil: this file alone.
+    var project: ProjectView? = nil
 
     typealias ManualReason = SplitBeforeReuse.ManualReason
 
@@ -43,6 +46,7 @@ struct PerCallKey: FixPass {
 
     /// One instance: the construction, the argument that passed the key, and its calls of the method.
     private struct Instance {
+        let file: FileContext
         let name: String
         let statement: Node
         let keyArgument: Node
@@ -105,19 +109,20 @@ struct PerCallKey: FixPass {
         }
 
         let keyName = SourceEditing.freshName(["key", "rng_key"], avoiding: model.namesInUse(in: method))
-        var spelling = JaxSpelling(model: model)
-        var edits = storage.edits
-        edits.append(SourceEditing.addKeywordOnlyParameter(keyName, to: method))
-        edits += reads.map { .replacement($0.byteRange, with: keyName) }
+        var edits: [String: [Edit]] = [file.path: storage.edits]
+        edits[file.path, default: []].append(SourceEditing.addKeywordOnlyParameter(keyName, to: method))
+        edits[file.path, default: []] += reads.map { .replacement($0.byteRange, with: keyName) }
+        var spellings: [String: JaxSpelling] = [:]
         for instance in instances {
-            edits.append(SourceEditing.deletingListItem(instance.keyArgument) ?? .deletion(instance.keyArgument.byteRange))
+            let path = instance.file.path
+            edits[path, default: []].append(SourceEditing.deletingListItem(instance.keyArgument) ?? .deletion(instance.keyArgument.byteRange))
             let keys: [String]
             if instance.calls.count == 1, isStable(instance.keyValue, in: instance.scope) {
                 keys = [instance.keyValue.text]
             } else if instance.calls.isEmpty {
                 keys = []
             } else {
-                var taken = model.namesInUse(in: instance.scope)
+                var taken = instance.file.model.namesInUse(in: instance.scope)
                 let names = instance.calls.count == 1
                     ? ["\(instance.name)_key"]
                     : (1...instance.calls.count).map { "\(instance.name)_key\($0)" }
@@ -126,22 +131,26 @@ struct PerCallKey: FixPass {
                     taken.insert(fresh)
                     return fresh
                 }
+                var spelling = spellings[path] ?? JaxSpelling(model: instance.file.model)
                 let line = keys.count == 1
                     ? "\(keys[0]) = \(instance.keyValue.text)"
                     : spelling.splitStatement(into: keys, from: instance.keyValue.text, in: instance.scope, like: instance.keyValue)
-                edits.append(SourceEditing.insertLines([line], before: instance.statement))
+                spellings[path] = spelling
+                edits[path, default: []].append(SourceEditing.insertLines([line], before: instance.statement))
             }
             for (call, key) in zip(instance.calls, keys) {
                 guard let arguments = call.child(.arguments) else { continue }
-                edits.append(SourceEditing.appendToList(arguments, items: ["\(keyName)=\(key)"]))
+                edits[path, default: []].append(SourceEditing.appendToList(arguments, items: ["\(keyName)=\(key)"]))
             }
         }
-        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        for (path, spelling) in spellings {
+            if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
+        }
         let publicName = PublicSurface.publicName(of: classScope, in: file)
         let publicAPI = publicName.map { [$0] } ?? []
         return .success(Fix(title: "take `\(keyName)` in `\(classScope.qualifiedName).\(methodName)` on every call instead of storing it"
                                 + PublicSurface.titleSuffix(publicAPI),
-                            applicability: .unsafe, edits: [file.path: edits], publicAPI: publicAPI))
+                            applicability: .unsafe, edits: edits, publicAPI: publicAPI))
     }
 
     // MARK: The class
@@ -217,39 +226,56 @@ struct PerCallKey: FixPass {
 
     // MARK: The instances
 
-    /// Every instantiation of the class in the file, each bound to a name whose only uses are calls
-    /// of the method; or why not.
+    /// Every instantiation of the class, each bound to a name whose only uses are calls of the
+    /// method; or why not.
     private func instances(storage: Storage, methodName: String, attribute: String) -> Result<[Instance], ManualReason> {
-        var result: [Instance] = []
+        var made: [(call: Node, scope: Scope?, file: FileContext)] = []
         for reference in model.references where reference.name == className {
             guard model.bindings(of: className, from: reference.scope).contains(where: { $0.site == classScope.node }) else { continue }
-            let line = reference.node.startPosition.line
             if isInAnnotation(reference.node) { continue }
             guard let call = reference.node.parent, call.nodeKind == .call, call.child(.function) == reference.node else {
-                return .failure(ManualReason("`\(className)` is used as a value at line \(line)"))
+                return .failure(ManualReason("`\(className)` is used as a value at line \(reference.node.startPosition.line)"))
             }
-            guard let assignment = call.parent, assignment.nodeKind == .assignment, assignment.child(.right) == call,
-                  let target = assignment.child(.left), target.nodeKind == .identifier,
-                  let statement = assignment.parent, statement.nodeKind == .expressionStatement, SourceEditing.startsLine(statement),
-                  let scope = model.scope(ofCall: call), scope.kind != .classBody else {
-                return .failure(ManualReason("the instance made at line \(line) is not bound to a name"))
+            made.append((call, model.scope(ofCall: call), file))
+        }
+        if let project {
+            switch ProjectUses(project: project).calls(of: classScope, in: file, followingSubclasses: false) {
+            case .success(let calls): made += calls.map { ($0.call, $0.scope, $0.file) }
+            case .failure(let reason): return .failure(ManualReason(reason.description))
             }
-            guard let arguments = call.child(.arguments), let keyArgument = keyArgument(of: arguments, storage: storage, line: line) else {
-                return .failure(ManualReason("the instance made at line \(line) passes its key in a way rekey cannot follow"))
-            }
-            let keyValue = keyArgument.nodeKind == .keywordArgument ? keyArgument.child(.value)! : keyArgument
-            guard isKeyExpression(keyValue, in: scope) else {
-                return .failure(ManualReason("the key given at line \(line) is computed by `\(keyValue.text)`, which a split cannot take the place of"))
-            }
-            switch calls(of: target.text, boundIn: scope, methodName: methodName, attribute: attribute) {
-            case .success(let calls):
-                result.append(Instance(name: target.text, statement: statement, keyArgument: keyArgument, keyValue: keyValue,
-                                       calls: calls, scope: scope))
-            case .failure(let reason):
-                return .failure(reason)
+        }
+        var result: [Instance] = []
+        for (call, scope, file) in made {
+            switch instance(madeBy: call, in: scope, of: file, storage: storage, methodName: methodName, attribute: attribute) {
+            case .success(let instance): result.append(instance)
+            case .failure(let reason): return .failure(reason)
             }
         }
         return .success(result)
+    }
+
+    /// The instance `call` makes, bound to a name whose only uses are calls of the method; or why not.
+    private func instance(madeBy call: Node, in scope: Scope?, of file: FileContext, storage: Storage,
+                          methodName: String, attribute: String) -> Result<Instance, ManualReason> {
+        let here = file.path == self.file.path ? "" : " in \(file.path)"
+        let line = "line \(call.startPosition.line)\(here)"
+        guard let assignment = call.parent, assignment.nodeKind == .assignment, assignment.child(.right) == call,
+              let target = assignment.child(.left), target.nodeKind == .identifier,
+              let statement = assignment.parent, statement.nodeKind == .expressionStatement, SourceEditing.startsLine(statement),
+              let scope, scope.kind != .classBody else {
+            return .failure(ManualReason("the instance made at \(line) is not bound to a name"))
+        }
+        guard let arguments = call.child(.arguments), let keyArgument = keyArgument(of: arguments, storage: storage) else {
+            return .failure(ManualReason("the instance made at \(line) passes its key in a way rekey cannot follow"))
+        }
+        let keyValue = keyArgument.nodeKind == .keywordArgument ? keyArgument.child(.value)! : keyArgument
+        guard isKeyExpression(keyValue, in: scope, of: file.model) else {
+            return .failure(ManualReason("the key given at \(line) is computed by `\(keyValue.text)`, which a split cannot take the place of"))
+        }
+        return calls(of: target.text, boundIn: scope, of: file, methodName: methodName, attribute: attribute).map { calls in
+            Instance(file: file, name: target.text, statement: statement, keyArgument: keyArgument, keyValue: keyValue,
+                     calls: calls, scope: scope)
+        }
     }
 
     private func isInAnnotation(_ node: Node) -> Bool {
@@ -263,7 +289,7 @@ struct PerCallKey: FixPass {
     }
 
     /// The argument that passes the key: by its keyword, or in its position.
-    private func keyArgument(of arguments: Node, storage: Storage, line: Int) -> Node? {
+    private func keyArgument(of arguments: Node, storage: Storage) -> Node? {
         let items = arguments.namedChildren.filter { $0.nodeKind != .comment }
         if items.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) { return nil }
         if let keyword = items.first(where: { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == storage.keyword }) {
@@ -276,10 +302,10 @@ struct PerCallKey: FixPass {
 
     /// A key, or an expression that makes or selects one (`PRNGKey(0)`, `keys[0]`, `self.key`):
     /// evaluating it earlier, or not at all, changes nothing but the numbers drawn.
-    private func isKeyExpression(_ node: Node, in scope: Scope) -> Bool {
+    private func isKeyExpression(_ node: Node, in scope: Scope, of model: SemanticModel) -> Bool {
         switch node.kind {
         case "identifier", "attribute": return true
-        case "subscript": return node.child(.value).map { isKeyExpression($0, in: scope) } ?? false
+        case "subscript": return node.child(.value).map { isKeyExpression($0, in: scope, of: model) } ?? false
         case "call":
             guard let callee = node.child(.function), let qualified = model.qualifiedName(of: callee, in: scope) else { return false }
             return [.constructor, .splitter, .deriver].contains(JaxRandomAPI.role(of: qualified))
@@ -294,14 +320,17 @@ struct PerCallKey: FixPass {
     }
 
     /// The calls of the method through `name`, which must be its only uses.
-    private func calls(of name: String, boundIn scope: Scope, methodName: String, attribute: String) -> Result<[Node], ManualReason> {
+    private func calls(of name: String, boundIn scope: Scope, of file: FileContext, methodName: String,
+                       attribute: String) -> Result<[Node], ManualReason> {
+        let model = file.model
+        let here = file.path == self.file.path ? "" : " in \(file.path)"
         guard (scope.bindings[name] ?? []).count == 1, !scope.globalNames.contains(name) else {
-            return .failure(ManualReason("`\(name)` is bound more than once"))
+            return .failure(ManualReason("`\(name)` is bound more than once\(here)"))
         }
         var calls: [Node] = []
         for reference in model.references(to: name, boundIn: scope) {
             let node = reference.node
-            let line = node.startPosition.line
+            let line = "\(node.startPosition.line)\(here)"
             if reference.scope !== scope {
                 return .failure(ManualReason("`\(name)` is used inside a nested function or comprehension at line \(line)"))
             }

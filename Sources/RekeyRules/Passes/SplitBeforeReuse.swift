@@ -48,9 +48,10 @@ enum SplitBeforeReuse: FixPass {
     }
 
     /// The fix for one reuse, with the module-level names it changes (the class whose method
-    /// takes a key per call), or why it is left for hand migration.
-    static func plan(for reuse: KeyReuse, in file: FileContext) -> PassPlan {
-        switch fix(for: reuse, in: file) {
+    /// takes a key per call), or why it is left for hand migration. Given the project, a class
+    /// whose method takes a key per call has its instances in the other files updated too.
+    static func plan(for reuse: KeyReuse, in file: FileContext, project: ProjectView? = nil) -> PassPlan {
+        switch fix(for: reuse, in: file, project: project) {
         case .success(let fix):
             let touched = frozenOwner(of: reuse, in: file).flatMap(\.owner.name).map { Set([$0]) } ?? []
             return .fix(fix, touchedSymbols: touched)
@@ -59,7 +60,7 @@ enum SplitBeforeReuse: FixPass {
         }
     }
 
-    private static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    private static func fix(for reuse: KeyReuse, in file: FileContext, project: ProjectView?) -> Result<Fix, ManualReason> {
         if reuse.keyIsBatch {
             // `split(keys)` on a batch raises "split accepts a single key".
             return .failure(ManualReason("`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
@@ -104,7 +105,7 @@ enum SplitBeforeReuse: FixPass {
             guard case .failure(let reason) = kept else { return kept }
             if case .success(let fix) = splitStraightLine(reuse, in: file) { return .success(fix) }
             return .failure(reason)
-        case .storedKeyNotReplaced: return renewStoredKey(reuse, in: file)
+        case .storedKeyNotReplaced: return renewStoredKey(reuse, in: file, project: project)
         }
     }
 
@@ -323,10 +324,10 @@ enum SplitBeforeReuse: FixPass {
         return (owner, method)
     }
 
-    private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext, project: ProjectView?) -> Result<Fix, ManualReason> {
         let model = file.model
         if let (owner, method) = frozenOwner(of: reuse, in: file) {
-            return PerCallKey(file: file, reuse: reuse, classScope: owner, method: method).plan()
+            return PerCallKey(file: file, reuse: reuse, classScope: owner, method: method, project: project).plan()
         }
         let scope = owningScope(of: [reuse.use], in: model)
         let classScope = scope?.parent.flatMap { $0.kind == .classBody ? $0 : nil }

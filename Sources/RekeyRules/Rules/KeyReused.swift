@@ -45,10 +45,11 @@ struct KeyReused: Rule {
             on an Equinox module or a dataclass, which may be frozen, the method takes a key per \
             call instead (`def __call__(self, x, *, key)`, the seed guide's FAQ): the field (or \
             the `__init__` parameter that filled it) goes, each instantiation stops passing the \
-            key, and each call of the instance passes it, or a subkey of one split of it per call. \
-            Done only when every instance is made in this file, bound to one name and called \
-            directly outside loops, and no other file uses the class; otherwise left for hand \
-            migration with what stopped it.
+            key, and each call of the instance passes it, or a subkey of one split of it per call, \
+            in this file and in the files that import the class. Done only when every instance is \
+            bound to one name and called directly outside loops, and no class subclasses it; \
+            otherwise left for hand migration with what stopped it. A run given some files of a \
+            project (pre-commit) leaves the fix alone when it would edit a file not given.
             """,
         examples: [
             RuleExample(
@@ -145,5 +146,9 @@ struct KeyReused: Rule {
 
     func check(_ file: FileContext) -> [Finding] {
         KeyReuseFinding.findings(of: [.reused, .storedKeyNotReplaced], code: code, in: file)
+    }
+
+    func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
+        KeyReuseFinding.replan(finding, in: file, project: project)
     }
 }

@@ -12,6 +12,14 @@ enum KeyReuseFinding {
         }
     }
 
+    /// The finding planned again with the other files in view (a method that takes a key per
+    /// call, whose instances there then pass one too).
+    static func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
+        guard let reuse = file.keyFlow.reuses.first(where: { $0.use.byteRange == finding.range }) else { return nil }
+        return Finding(code: finding.code, node: reuse.use, path: file.path, message: finding.message,
+                       plan: SplitBeforeReuse.plan(for: reuse, in: file, project: project))
+    }
+
     static func message(_ reuse: KeyReuse) -> String {
         let first = reuse.earlier.startPosition.line
         let second = reuse.use.startPosition.line
