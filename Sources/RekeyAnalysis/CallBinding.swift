@@ -36,26 +36,26 @@ public struct Signature: Equatable, Sendable, CustomStringConvertible {
         var result: [Parameter] = []
         var kind = Kind.positionalOrKeyword
         for item in node.namedChildren where item.nodeKind != .comment {
-            switch item.kind {
-            case "positional_separator":
+            switch item.nodeKind {
+            case .positionalSeparator:
                 result = result.map { Parameter(name: $0.name, kind: .positionalOnly, hasDefault: $0.hasDefault) }
-            case "keyword_separator":
+            case .keywordSeparator:
                 kind = .keywordOnly
-            case "identifier":
+            case .identifier:
                 result.append(Parameter(name: Self.normalised(item.text), kind: kind, hasDefault: false))
-            case "default_parameter", "typed_default_parameter":
+            case .defaultParameter, .typedDefaultParameter:
                 guard let name = item.child(.name) else { return nil }
                 result.append(Parameter(name: Self.normalised(name.text), kind: kind, hasDefault: true))
-            case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
-                let inner = item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
-                switch inner.kind {
-                case "identifier":
+            case .typedParameter, .listSplatPattern, .dictionarySplatPattern:
+                let inner = item.nodeKind == .typedParameter ? item.namedChildren.first ?? item : item
+                switch inner.nodeKind {
+                case .identifier:
                     result.append(Parameter(name: Self.normalised(inner.text), kind: kind, hasDefault: false))
-                case "list_splat_pattern":
+                case .listSplatPattern:
                     let name = inner.namedChildren.first.map { Self.normalised($0.text) } ?? "args"
                     result.append(Parameter(name: name, kind: .variadicPositional, hasDefault: false))
                     kind = .keywordOnly
-                case "dictionary_splat_pattern":
+                case .dictionarySplatPattern:
                     let name = inner.namedChildren.first.map { Self.normalised($0.text) } ?? "kwargs"
                     result.append(Parameter(name: name, kind: .variadicKeyword, hasDefault: false))
                 default:
@@ -158,17 +158,17 @@ public struct CallArguments: Equatable, Sendable {
     public init?(call: Node) {
         guard let arguments = call.child(.arguments) else { return nil }
         self.init()
-        guard arguments.kind == "argument_list" else {
+        guard arguments.nodeKind == .argumentList else {
             positional = [arguments.text]
             return
         }
         for argument in arguments.namedChildren where argument.nodeKind != .comment {
-            switch argument.kind {
-            case "keyword_argument":
+            switch argument.nodeKind {
+            case .keywordArgument:
                 guard let name = argument.child(.name), let value = argument.child(.value) else { return nil }
                 keywords.append((name.text, value.text))
-            case "list_splat": unpacksPositional = true
-            case "dictionary_splat": unpacksKeywords = true
+            case .listSplat: unpacksPositional = true
+            case .dictionarySplat: unpacksKeywords = true
             default: positional.append(argument.text)
             }
         }

@@ -34,8 +34,8 @@ public enum CallSites {
     }
 
     public static func isCallee(_ node: Node) -> Bool {
-        guard let parent = node.parent, parent.kind == "call" else { return false }
-        return parent.child(field: "function") == node
+        guard let parent = node.parent, parent.nodeKind == .call else { return false }
+        return parent.child(.function) == node
     }
 
     /// Calls of a plain or nested function, through its name.
@@ -64,7 +64,7 @@ public enum CallSites {
         }
         var result: [Call] = []
         for call in model.calls where call.scope.isInside(classScope) {
-            guard let callee = call.call.child(field: "function") else { continue }
+            guard let callee = call.call.child(.function) else { continue }
             switch callee.text {
             case "cls": result.append(call)
             case "type(self)", "self.__class__":
@@ -77,8 +77,8 @@ public enum CallSites {
             let node = reference.node
             if isCallee(node), let call = node.parent {
                 result.append((call, reference.scope))
-            } else if let attribute = node.parent, attribute.kind == "attribute",
-                      attribute.child(field: "attribute")?.text == "__init__", isCallee(attribute),
+            } else if let attribute = node.parent, attribute.nodeKind == .attribute,
+                      attribute.child(.attribute)?.text == "__init__", isCallee(attribute),
                       let call = attribute.parent {
                 result.append((call, reference.scope))
             } else if let subclass = subclassListing(node, in: model) {
@@ -105,10 +105,10 @@ public enum CallSites {
     /// The `super().__init__(…)` calls in a subclass's `__init__`.
     public static func superInitCalls(in initializer: Scope, of model: SemanticModel) -> [Call] {
         model.calls.filter { call in
-            guard call.scope.isInside(initializer), let callee = call.call.child(field: "function"),
-                  callee.kind == "attribute", callee.child(field: "attribute")?.text == "__init__",
-                  let object = callee.child(field: "object"), object.kind == "call" else { return false }
-            return object.child(field: "function")?.text == "super"
+            guard call.scope.isInside(initializer), let callee = call.call.child(.function),
+                  callee.nodeKind == .attribute, callee.child(.attribute)?.text == "__init__",
+                  let object = callee.child(.object), object.nodeKind == .call else { return false }
+            return object.child(.function)?.text == "super"
         }
     }
 
@@ -126,18 +126,18 @@ public enum CallSites {
         }
         let className = classScope.name ?? ""
         var result: [Call] = []
-        for (attribute, scope) in model.attributes where attribute.child(field: "attribute")?.text == name {
-            guard let object = attribute.child(field: "object") else { continue }
+        for (attribute, scope) in model.attributes where attribute.child(.attribute)?.text == name {
+            guard let object = attribute.child(.object) else { continue }
             let line = attribute.startPosition.line
             let reachesClass: Bool
-            switch object.kind {
-            case "identifier" where object.text == "self" || object.text == "cls":
+            switch object.nodeKind {
+            case .identifier where object.text == "self" || object.text == "cls":
                 reachesClass = family.contains { scope.isInside($0) }
-            case "identifier" where object.text == className:
+            case .identifier where object.text == className:
                 reachesClass = model.scopeBinding(className, from: scope) === classScope.parent
-            case "identifier":
+            case .identifier:
                 reachesClass = isInstance(object, of: family, from: scope, in: model)
-            case "call" where object.child(field: "function")?.text == "super":
+            case .call where object.child(.function)?.text == "super":
                 reachesClass = family.dropFirst().contains { scope.isInside($0) }
             default:
                 reachesClass = false
@@ -166,8 +166,8 @@ public enum CallSites {
     /// once, by `name = Class(…)`.
     private static func isInstance(_ name: Node, of classes: [Scope], from scope: Scope, in model: SemanticModel) -> Bool {
         let bindings = model.bindings(of: name.text, from: scope)
-        guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value, value.kind == "call",
-              let callee = value.child(field: "function"), callee.kind == "identifier" else { return false }
+        guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value, value.nodeKind == .call,
+              let callee = value.child(.function), callee.nodeKind == .identifier else { return false }
         let owner = model.scopeBinding(callee.text, from: scope)
         return classes.contains { $0.name == callee.text && $0.parent === owner }
     }
@@ -179,9 +179,9 @@ public enum CallSites {
         while let base = frontier.popLast() {
             guard let baseName = base.name, let owner = base.parent else { continue }
             for candidate in model.scopes where candidate.kind == .classBody && !found.contains(where: { $0 === candidate }) {
-                guard let bases = candidate.node.child(field: "superclasses"), let where_ = candidate.parent else { continue }
+                guard let bases = candidate.node.child(.superclasses), let where_ = candidate.parent else { continue }
                 let inherits = bases.namedChildren.contains { entry in
-                    entry.kind == "identifier" && entry.text == baseName && model.scopeBinding(baseName, from: where_) === owner
+                    entry.nodeKind == .identifier && entry.text == baseName && model.scopeBinding(baseName, from: where_) === owner
                 }
                 if inherits {
                     found.append(candidate)
@@ -194,9 +194,9 @@ public enum CallSites {
 
     /// The subclass whose base list names `node`, if that is where `node` sits.
     public static func subclassListing(_ node: Node, in model: SemanticModel) -> Scope? {
-        guard let list = node.parent, list.kind == "argument_list",
-              let definition = list.parent, definition.kind == "class_definition",
-              definition.child(field: "superclasses") == list else { return nil }
+        guard let list = node.parent, list.nodeKind == .argumentList,
+              let definition = list.parent, definition.nodeKind == .classDefinition,
+              definition.child(.superclasses) == list else { return nil }
         return model.scope(of: definition)
     }
 
@@ -204,12 +204,12 @@ public enum CallSites {
     public static func isTypeOnly(_ node: Node) -> Bool {
         var current: Node? = node.parent
         while let ancestor = current {
-            switch ancestor.kind {
-            case "type": return true
-            case "call":
-                let callee = ancestor.child(field: "function")?.text
+            switch ancestor.nodeKind {
+            case .type: return true
+            case .call:
+                let callee = ancestor.child(.function)?.text
                 return callee == "isinstance" || callee == "issubclass"
-            case "expression_statement", "block", "module": return false
+            case .expressionStatement, .block, .module: return false
             default: current = ancestor.parent
             }
         }

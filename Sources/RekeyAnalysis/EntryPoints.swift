@@ -14,7 +14,7 @@ public enum EntryPoint: Hashable {
     public var block: Node? {
         switch self {
         case .mainBlock(let block): return block
-        case .function(let scope): return scope.node.child(field: "body")
+        case .function(let scope): return scope.node.child(.body)
         }
     }
 
@@ -38,17 +38,17 @@ extension SemanticModel {
     /// The `if __name__ == "__main__":` blocks at module level.
     public var mainBlocks: [Node] {
         tree.root.namedChildren.compactMap { statement in
-            guard statement.kind == "if_statement",
-                  let condition = statement.child(field: "condition"),
+            guard statement.nodeKind == .ifStatement,
+                  let condition = statement.child(.condition),
                   SemanticModel.isMainGuard(condition) else { return nil }
-            return statement.child(field: "consequence")
+            return statement.child(.consequence)
         }
     }
 
     static func isMainGuard(_ condition: Node) -> Bool {
         var condition = condition
-        while condition.kind == "parenthesized_expression", let inner = condition.namedChildren.first { condition = inner }
-        guard condition.kind == "comparison_operator" else { return false }
+        while condition.nodeKind == .parenthesizedExpression, let inner = condition.namedChildren.first { condition = inner }
+        guard condition.nodeKind == .comparisonOperator else { return false }
         let operands = condition.namedChildren
         guard operands.count == 2, condition.children.contains(where: { $0.kind == "==" }) else { return false }
         let texts = Set(operands.map { String($0.text.map { $0 == "'" ? "\"" : $0 }) })
@@ -74,10 +74,10 @@ extension SemanticModel {
 
     /// Decorators of a function or class scope, as written (`staticmethod`, `jax.jit`, …).
     public func decoratorNames(of scope: Scope) -> [String] {
-        guard let decorated = scope.node.parent, decorated.kind == "decorated_definition" else { return [] }
-        return decorated.namedChildren.filter { $0.kind == "decorator" }.compactMap { decorator in
+        guard let decorated = scope.node.parent, decorated.nodeKind == .decoratedDefinition else { return [] }
+        return decorated.namedChildren.filter { $0.nodeKind == .decorator }.compactMap { decorator in
             guard let expression = decorator.namedChildren.first else { return nil }
-            let callee = expression.kind == "call" ? expression.child(field: "function") ?? expression : expression
+            let callee = expression.nodeKind == .call ? expression.child(.function) ?? expression : expression
             return qualifiedName(of: callee, in: scope.parent ?? moduleScope) ?? callee.text
         }
     }
@@ -85,18 +85,18 @@ extension SemanticModel {
     /// The argument names `@pytest.mark.parametrize` gives a test (`"key, x"`, `("key", "x")`):
     /// pytest passes those, so they are not the test's own to create.
     public func parametrizedNames(of scope: Scope) -> Set<String> {
-        guard let decorated = scope.node.parent, decorated.kind == "decorated_definition" else { return [] }
+        guard let decorated = scope.node.parent, decorated.nodeKind == .decoratedDefinition else { return [] }
         var names = Set<String>()
-        for decorator in decorated.namedChildren where decorator.kind == "decorator" {
-            guard let call = decorator.namedChildren.first, call.kind == "call",
+        for decorator in decorated.namedChildren where decorator.nodeKind == .decorator {
+            guard let call = decorator.namedChildren.first, call.nodeKind == .call,
                   let callee = call.child(.function), callee.text.hasSuffix("parametrize"),
                   let arguments = call.child(.arguments) else { continue }
-            let first = arguments.namedChildren.first { $0.kind != "comment" }
-            let argnames = first?.kind == "keyword_argument" ? first?.child(.value) : first
+            let first = arguments.namedChildren.first { $0.nodeKind != .comment }
+            let argnames = first?.nodeKind == .keywordArgument ? first?.child(.value) : first
             guard let argnames else { continue }
-            let strings = argnames.kind == "string" ? [argnames] : argnames.namedChildren.filter { $0.kind == "string" }
+            let strings = argnames.nodeKind == .string ? [argnames] : argnames.namedChildren.filter { $0.nodeKind == .string }
             for string in strings {
-                let content = string.namedChildren.filter { $0.kind == "string_content" }.map(\.text).joined()
+                let content = string.namedChildren.filter { $0.nodeKind == .stringContent }.map(\.text).joined()
                 for name in content.split(separator: ",") { names.insert(name.trimmingCharacters(in: .whitespaces)) }
             }
         }
@@ -105,7 +105,7 @@ extension SemanticModel {
 
     private func isUnittestCase(_ scope: Scope?) -> Bool {
         guard let scope, scope.kind == .classBody,
-              let bases = scope.node.child(field: "superclasses") else { return false }
+              let bases = scope.node.child(.superclasses) else { return false }
         return bases.namedChildren.contains { base in
             let name = qualifiedName(of: base, in: scope.parent ?? moduleScope) ?? base.text
             return name.hasSuffix("TestCase")

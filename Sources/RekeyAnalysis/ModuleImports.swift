@@ -45,24 +45,24 @@ public struct ModuleImports: Sendable {
     private static func collect(_ node: Node, package: String) -> Set<String> {
         var result = Set<String>()
         func visit(_ node: Node) {
-            switch node.kind {
-            case "import_statement":
-                for name in node.children(field: "name") {
-                    let module = name.kind == "aliased_import" ? name.child(field: "name") : name
+            switch node.nodeKind {
+            case .importStatement:
+                for name in node.children(.name) {
+                    let module = name.nodeKind == .aliasedImport ? name.child(.name) : name
                     if let module { result.insert(module.text) }
                 }
-            case "import_from_statement":
-                guard let module = node.child(field: "module_name") else { return }
+            case .importFromStatement:
+                guard let module = node.child(.moduleName) else { return }
                 let base = resolve(module.text.filter { !$0.isWhitespace }, package: package)
                 result.insert(base)
-                for name in node.children(field: "name") {
-                    let imported = name.kind == "aliased_import" ? name.child(field: "name") : name
+                for name in node.children(.name) {
+                    let imported = name.nodeKind == .aliasedImport ? name.child(.name) : name
                     if let imported { result.insert(base.isEmpty ? imported.text : base + "." + imported.text) }
                 }
-            case "function_definition", "class_definition", "decorated_definition", "block", "module",
-                 "if_statement", "try_statement", "with_statement", "else_clause", "elif_clause",
-                 "except_clause", "except_group_clause", "finally_clause", "for_statement", "while_statement",
-                 "match_statement", "case_clause":
+            case .functionDefinition, .classDefinition, .decoratedDefinition, .block, .module,
+                 .ifStatement, .tryStatement, .withStatement, .elseClause, .elifClause,
+                 .exceptClause, .exceptGroupClause, .finallyClause, .forStatement, .whileStatement,
+                 .matchStatement, .caseClause:
                 for child in node.namedChildren { visit(child) }
             default:
                 break

@@ -88,14 +88,14 @@ public final class SemanticModel {
     /// when `jr` is bound only by `import jax.random as jr`. Nil when the root is not bound by an
     /// import, or is bound by several different things (ambiguous: rekey does not guess).
     public func qualifiedName(of expression: Node, in scope: Scope) -> String? {
-        switch expression.kind {
-        case "identifier":
+        switch expression.nodeKind {
+        case .identifier:
             let name = expression.text
             let found = bindings(of: name, from: scope)
             guard let first = found.first?.importedName,
                   found.allSatisfy({ $0.importedName == first }) else { return nil }
             return first
-        case "attribute":
+        case .attribute:
             guard let object = expression.child(.object),
                   let attribute = expression.child(.attribute),
                   let base = qualifiedName(of: object, in: scope) else { return nil }
@@ -194,12 +194,12 @@ public final class SemanticModel {
                 var value = node.child(.right)
                 while let inner = value, inner.nodeKind == .assignment { value = inner.child(.right) }
                 let kind: Binding.Kind = value == nil ? .annotationOnly : .assignment
-                bindTargets(left, in: scope, kind: kind, site: node, value: left.kind == "identifier" ? value : nil)
+                bindTargets(left, in: scope, kind: kind, site: node, value: left.nodeKind == .identifier ? value : nil)
             }
         case .augmentedAssignment:
             if let right = node.child(.right) { visit(right, in: scope) }
             if let left = node.child(.left) {
-                if left.kind == "identifier" { visit(left, in: scope) }
+                if left.nodeKind == .identifier { visit(left, in: scope) }
                 bindTargets(left, in: scope, kind: .augmentedAssignment, site: node, value: nil)
             }
         case .namedExpression:
@@ -215,18 +215,18 @@ public final class SemanticModel {
             if let left = node.child(.left) {
                 bindTargets(left, in: scope, kind: .loopTarget, site: node, value: nil)
             }
-            for field in ["body", "alternative"] {
-                if let part = node.child(field: field) { visit(part, in: scope) }
+            for field in [FieldName.body, .alternative] {
+                if let part = node.child(field) { visit(part, in: scope) }
             }
         case .asPattern:
             // `with x as y`, `except E as e`, `case P as name`
             for child in node.namedChildren {
-                if child.kind == "as_pattern_target" {
-                    let kind: Binding.Kind = node.parent?.kind == "except_clause" ? .exceptTarget : .withTarget
+                if child.nodeKind == .asPatternTarget {
+                    let kind: Binding.Kind = node.parent?.nodeKind == .exceptClause ? .exceptTarget : .withTarget
                     for target in child.namedChildren {
                         bindTargets(target, in: scope, kind: kind, site: node, value: nil)
                     }
-                } else if child.kind == "identifier", node.ancestor(where: { $0.kind == "case_clause" }) != nil,
+                } else if child.nodeKind == .identifier, node.ancestor(where: { $0.nodeKind == .caseClause }) != nil,
                           child == node.namedChildren.last {
                     bindTargets(child, in: scope, kind: .patternCapture, site: node, value: nil)
                 } else {
@@ -234,19 +234,19 @@ public final class SemanticModel {
                 }
             }
         case .importStatement:
-            for name in node.children(field: "name") { bindImport(name, in: scope, site: node) }
+            for name in node.children(.name) { bindImport(name, in: scope, site: node) }
         case .importFromStatement:
             visitImportFrom(node, in: scope)
         case .globalStatement:
-            for name in node.namedChildren where name.kind == "identifier" { scope.declareGlobal(name.text) }
+            for name in node.namedChildren where name.nodeKind == .identifier { scope.declareGlobal(name.text) }
         case .nonlocalStatement:
-            for name in node.namedChildren where name.kind == "identifier" { scope.declareNonlocal(name.text) }
+            for name in node.namedChildren where name.nodeKind == .identifier { scope.declareNonlocal(name.text) }
         case .deleteStatement:
             let listed = node.namedChildren
-            let targets = listed.count == 1 && listed[0].kind == "expression_list" ? listed[0].namedChildren : listed
+            let targets = listed.count == 1 && listed[0].nodeKind == .expressionList ? listed[0].namedChildren : listed
             for target in targets {
                 visit(target, in: scope)
-                if target.kind == "identifier" {
+                if target.nodeKind == .identifier {
                     record(Binding(name: target.text, kind: .deletion, nameNode: target, site: node, value: nil), in: scope)
                 }
             }
@@ -294,13 +294,13 @@ public final class SemanticModel {
         var firstIterable = true
         var deferred: [Node] = []
         for child in node.namedChildren {
-            if child.kind == "for_in_clause" {
+            if child.nodeKind == .forInClause {
                 // The first iterable is evaluated in the enclosing scope, the rest inside.
-                for iterable in child.children(field: "right") {
+                for iterable in child.children(.right) {
                     visit(iterable, in: firstIterable ? scope : comprehension)
                 }
                 firstIterable = false
-                for target in child.children(field: "left") {
+                for target in child.children(.left) {
                     bindTargets(target, in: comprehension, kind: .loopTarget, site: child, value: nil)
                 }
             } else {
@@ -314,8 +314,8 @@ public final class SemanticModel {
         guard let module = node.child(.moduleName) else { return }
         // Relative imports keep their dots (`.models.Encoder`); the project index resolves them.
         let base = module.text.filter { !$0.isWhitespace }
-        for name in node.children(field: "name") {
-            let (imported, boundNode): (Node?, Node?) = name.kind == "aliased_import"
+        for name in node.children(.name) {
+            let (imported, boundNode): (Node?, Node?) = name.nodeKind == .aliasedImport
                 ? (name.child(.name), name.child(.alias))
                 : (name, name.namedChildren.last)
             guard let imported, let boundNode else { continue }
@@ -325,7 +325,7 @@ public final class SemanticModel {
     }
 
     private func bindImport(_ name: Node, in scope: Scope, site: Node) {
-        if name.kind == "aliased_import" {
+        if name.nodeKind == .aliasedImport {
             guard let module = name.child(.name), let alias = name.child(.alias) else { return }
             record(Binding(name: alias.text, kind: .importedModule(module.text), nameNode: alias, site: site, value: nil), in: scope)
         } else if let first = name.namedChildren.first {
@@ -336,8 +336,8 @@ public final class SemanticModel {
 
     private func visitParameterExpressions(_ parameters: Node, in scope: Scope) {
         for parameter in parameters.namedChildren {
-            for field in ["type", "value"] {
-                if let part = parameter.child(field: field) { visit(part, in: scope) }
+            for field in [FieldName.type, .value] {
+                if let part = parameter.child(field) { visit(part, in: scope) }
             }
         }
     }
@@ -345,12 +345,12 @@ public final class SemanticModel {
     private func bindParameters(_ parameters: Node, in scope: Scope) {
         for parameter in parameters.namedChildren {
             let nameNode: Node?
-            switch parameter.kind {
-            case "identifier": nameNode = parameter
-            case "default_parameter", "typed_default_parameter": nameNode = parameter.child(.name)
-            case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
-                nameNode = parameter.namedChildren.first { $0.kind == "identifier" }
-                    ?? parameter.namedChildren.first?.namedChildren.first { $0.kind == "identifier" }
+            switch parameter.nodeKind {
+            case .identifier: nameNode = parameter
+            case .defaultParameter, .typedDefaultParameter: nameNode = parameter.child(.name)
+            case .typedParameter, .listSplatPattern, .dictionarySplatPattern:
+                nameNode = parameter.namedChildren.first { $0.nodeKind == .identifier }
+                    ?? parameter.namedChildren.first?.namedChildren.first { $0.nodeKind == .identifier }
             default: nameNode = nil
             }
             if let nameNode {
@@ -374,11 +374,11 @@ public final class SemanticModel {
     /// Binds every name an assignment-like target introduces; subscripts and attributes in a
     /// target are reads of their object.
     private func bindTargets(_ target: Node, in scope: Scope, kind: Binding.Kind, site: Node, value: Node?) {
-        switch target.kind {
-        case "identifier":
+        switch target.nodeKind {
+        case .identifier:
             record(Binding(name: target.text, kind: kind, nameNode: target, site: site, value: value), in: scope)
-        case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression",
-             "list_splat_pattern", "list_splat":
+        case .patternList, .tuplePattern, .listPattern, .tuple, .list, .parenthesizedExpression,
+             .listSplatPattern, .listSplat:
             for child in target.namedChildren { bindTargets(child, in: scope, kind: kind, site: site, value: nil) }
         default:
             visit(target, in: scope)
@@ -388,17 +388,17 @@ public final class SemanticModel {
     /// Match-statement patterns: a lone name is a capture, dotted names and literals are values.
     private func visitPattern(_ node: Node, in scope: Scope) {
         for child in node.namedChildren {
-            switch child.kind {
-            case "dotted_name" where child.namedChildCount == 1 && node.kind != "class_pattern":
+            switch child.nodeKind {
+            case .dottedName where child.namedChildCount == 1 && node.nodeKind != .classPattern:
                 let name = child.namedChildren[0]
                 if name.text != "_" {
                     bindTargets(name, in: scope, kind: .patternCapture, site: node, value: nil)
                 }
-            case "identifier" where node.kind == "splat_pattern":
+            case .identifier where node.nodeKind == .splatPattern:
                 bindTargets(child, in: scope, kind: .patternCapture, site: node, value: nil)
-            case "identifier" where node.kind == "keyword_pattern":
+            case .identifier where node.nodeKind == .keywordPattern:
                 break  // the keyword of `Point(x=k)` names an attribute, not a variable
-            case "dotted_name":
+            case .dottedName:
                 if let root = child.namedChildren.first { visit(root, in: scope) }
             default:
                 visit(child, in: scope)

@@ -73,13 +73,13 @@ enum ScriptFiles {
     /// `logging.basicConfig`, registrations) do not count.
     private static func runsCodeAtTopLevel(_ model: SemanticModel) -> Bool {
         model.tree.root.namedChildren.contains { statement in
-            switch statement.kind {
-            case "for_statement", "while_statement", "with_statement": return true
-            case "expression_statement":
-                guard let call = statement.namedChildren.first, call.kind == "call", let callee = call.child(.function) else {
+            switch statement.nodeKind {
+            case .forStatement, .whileStatement, .withStatement: return true
+            case .expressionStatement:
+                guard let call = statement.namedChildren.first, call.nodeKind == .call, let callee = call.child(.function) else {
                     return false
                 }
-                if callee.kind == "identifier" {
+                if callee.nodeKind == .identifier {
                     let binding = model.moduleScope.bindings[callee.text]?.first
                     return ["print", "main"].contains(callee.text)
                         || binding?.kind == .functionDefinition || binding?.kind == .classDefinition

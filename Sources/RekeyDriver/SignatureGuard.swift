@@ -122,12 +122,12 @@ struct SignatureGuard {
         var ranges: [ByteRange] = []
         var stack = [tree.root]
         while let node = stack.popLast() {
-            switch node.kind {
-            case "parameters":
+            switch node.nodeKind {
+            case .parameters:
                 ranges.append(node.byteRange)
-            case "class_definition":
-                for statement in node.child(.body)?.namedChildren ?? [] where statement.kind == "expression_statement"
-                    && statement.namedChildren.first.map({ $0.kind == "assignment" && $0.child(.type) != nil }) == true {
+            case .classDefinition:
+                for statement in node.child(.body)?.namedChildren ?? [] where statement.nodeKind == .expressionStatement
+                    && statement.namedChildren.first.map({ $0.nodeKind == .assignment && $0.child(.type) != nil }) == true {
                     ranges.append(statement.byteRange)
                 }
             default:
@@ -241,8 +241,8 @@ struct SignatureGuard {
         var result: [Candidate] = []
         for (call, scope) in model.calls {
             guard let callee = call.child(.function) else { continue }
-            switch callee.kind {
-            case "identifier":
+            switch callee.nodeKind {
+            case .identifier:
                 guard callable.calledAs.contains(callee.text) else { continue }
                 let bindings = model.bindings(of: callee.text, from: scope)
                 let reaches = bindings.contains { binding in
@@ -260,7 +260,7 @@ struct SignatureGuard {
                 if reaches {
                     result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
                 }
-            case "attribute":
+            case .attribute:
                 guard let attribute = callee.child(.attribute)?.text, let object = callee.child(.object) else { continue }
                 if callable.calledAs.contains(attribute) {
                     // `mod.f(…)`, `pkg.Model(…)`: resolved through imports, it must be this one.
@@ -271,7 +271,7 @@ struct SignatureGuard {
                     }
                     // `obj.method(…)` on an object rekey cannot type: any method of that name may run.
                     guard callable.isMethod, !callable.isInitializer else { continue }
-                    let throughClass = object.kind == "identifier" && object.text == callable.scope.parent?.name
+                    let throughClass = object.nodeKind == .identifier && object.text == callable.scope.parent?.name
                     result.append(Candidate(call: call, passesReceiver: !callable.isStatic && !throughClass))
                 } else if callable.isInitializer, attribute == "__init__", Self.isSuperCall(object),
                           let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
@@ -295,13 +295,13 @@ struct SignatureGuard {
         let path = model.source.path
         let module = ModuleImports.moduleName(forFile: path)
         let dotted = Set(classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
-        if base.kind == "identifier" {
+        if base.nodeKind == .identifier {
             return model.bindings(of: base.text, from: scope).contains { binding in
                 if binding.kind == .classDefinition { return classes.contains(ClassDefinition(path: path, name: binding.name)) }
                 return binding.importedName.map { reaches(absolute($0, path: path, module: module), dotted) } ?? false
             }
         }
-        guard base.kind == "attribute", let qualified = model.qualifiedName(of: base, in: scope) else { return false }
+        guard base.nodeKind == .attribute, let qualified = model.qualifiedName(of: base, in: scope) else { return false }
         return reaches(absolute(qualified, path: path, module: module), dotted)
     }
 
@@ -389,7 +389,7 @@ struct SignatureGuard {
     }
 
     private static func isSuperCall(_ node: Node) -> Bool {
-        node.kind == "call" && node.child(.function)?.text == "super"
+        node.nodeKind == .call && node.child(.function)?.text == "super"
     }
 
 }

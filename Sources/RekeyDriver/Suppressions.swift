@@ -176,7 +176,7 @@ public enum Suppressions {
         var offset = 0
         while let hit = nextKeyword(in: bytes, from: offset) {
             offset = hit + 1
-            guard let node = tree.root.namedDescendant(for: ByteRange(hit, hit + 1)), node.kind == "comment",
+            guard let node = tree.root.namedDescendant(for: ByteRange(hit, hit + 1)), node.nodeKind == .comment,
                   seen.insert(node.startByte).inserted else { continue }
             let directives = directives(inComment: node.text)
             if !directives.isEmpty {
@@ -226,22 +226,22 @@ public enum Suppressions {
         var lines: Set<Int> = [finding.start.line]
         var current = tree.root.namedDescendant(for: finding.range)
         while let node = current {
-            let kind = node.kind
+            let kind = node.nodeKind
             if simpleStatementKinds.contains(kind) {
                 lines.insert(node.startPosition.line)
                 lines.insert(node.endPosition.line)
                 break
             }
-            if kind == "block" || kind == "module" { break }
+            if kind == .block || kind == .module { break }
             current = node.parent
         }
         return lines
     }
 
-    private static let simpleStatementKinds: Set<String> = [
-        "expression_statement", "return_statement", "assert_statement", "delete_statement",
-        "raise_statement", "import_statement", "import_from_statement", "future_import_statement",
-        "global_statement", "nonlocal_statement", "type_alias_statement", "print_statement", "exec_statement",
+    private static let simpleStatementKinds: Set<NodeKind> = [
+        .expressionStatement, .returnStatement, .assertStatement, .deleteStatement,
+        .raiseStatement, .importStatement, .importFromStatement, .futureImportStatement,
+        .globalStatement, .nonlocalStatement, .typeAliasStatement, .printStatement, .execStatement,
     ]
 }
 

@@ -45,13 +45,9 @@ public struct Node: @unchecked Sendable {
     public var children: [Node] { collectChildren(namedOnly: false) }
     public var namedChildren: [Node] { collectChildren(namedOnly: true) }
 
-    public func child(field: String) -> Node? {
-        wrap(ts_node_child_by_field_id(raw, PythonGrammar.shared.fieldID(field)))
-    }
-
-    /// Every child stored under `field` (e.g. the several `alias` children of an import).
-    public func children(field: String) -> [Node] {
-        let wanted = PythonGrammar.shared.fieldID(field)
+    /// Every child stored under `field` (e.g. the several `name` children of an import).
+    public func children(_ field: FieldName) -> [Node] {
+        let wanted = field.id
         var result: [Node] = []
         forEachChild { child, fieldID in
             if fieldID == wanted { result.append(child) }

@@ -75,7 +75,7 @@ struct Analysis {
     /// What the callee of the call at `marker` denotes through imports.
     func calleeName(_ marker: Int = 0) throws -> String? {
         let (call, scope) = try call(marker)
-        let callee = try #require(call.child(field: "function"))
+        let callee = try #require(call.child(.function))
         return model.qualifiedName(of: callee, in: scope)
     }
 

@@ -267,7 +267,7 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
             let (call, scope) = try analysis.call(marker)
             #expect(analysis.model.entryPoint(containing: call, in: scope) == .function(test))
         }
-        #expect(EntryPoint.function(test).block == test.node.child(field: "body"))
+        #expect(EntryPoint.function(test).block == test.node.child(.body))
     }
 
     @Test func aHelperNestedInATestIsNotAnEntryPoint() throws {

@@ -194,7 +194,7 @@ struct QualifiedNameCase: CustomTestStringConvertible, Sendable {
     @Test func literalsAndSubscriptsHaveNoQualifiedName() throws {
         let analysis = try Analysis("import jax\nx = [jax][0]\ny = 'jax'\n")
         for statement in analysis.model.tree.root.namedChildren.dropFirst() {
-            let right = try #require(statement.namedChildren.first?.child(field: "right"))
+            let right = try #require(statement.namedChildren.first?.child(.right))
             #expect(analysis.model.qualifiedName(of: right, in: analysis.model.moduleScope) == nil)
         }
     }

@@ -98,7 +98,7 @@ import RekeySyntax
             xs = [element() for _ in first()]
             """)
         let byCallee = Dictionary(uniqueKeysWithValues: analysis.model.calls.map { call in
-            (call.call.child(field: "function")?.text ?? "", call.scope.qualifiedName)
+            (call.call.child(.function)?.text ?? "", call.scope.qualifiedName)
         })
         #expect(byCallee == [
             "register": "<module>", "name": "<module>",

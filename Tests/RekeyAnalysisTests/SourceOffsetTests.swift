@@ -46,7 +46,7 @@ import RekeySyntax
         #expect(call.startByte == prefix.utf8.count + "import jax.random as jr; k = ".utf8.count)
         #expect(call.startByte == 45)   // 16 bytes of prefix (11 characters) + 29
         #expect(call.startPosition.column == 41)
-        #expect(analysis.model.qualifiedName(of: try #require(call.child(field: "function")), in: scope)
+        #expect(analysis.model.qualifiedName(of: try #require(call.child(.function)), in: scope)
                 == "jax.random.split")
     }
 

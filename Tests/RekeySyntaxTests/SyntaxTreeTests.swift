@@ -32,11 +32,11 @@ import Testing
         let tree = try parse("key = jax.random.PRNGKey(0)\n")
         let assignment = try #require(tree.root.namedChildren.first?.namedChildren.first)
         #expect(assignment.kind == "assignment")
-        #expect(assignment.child(field: "left")?.text == "key")
-        let call = try #require(assignment.child(field: "right"))
+        #expect(assignment.child(.left)?.text == "key")
+        let call = try #require(assignment.child(.right))
         #expect(call.kind == "call")
-        #expect(call.child(field: "function")?.text == "jax.random.PRNGKey")
-        #expect(call.child(field: "arguments")?.namedChildren.map(\.text) == ["0"])
+        #expect(call.child(.function)?.text == "jax.random.PRNGKey")
+        #expect(call.child(.arguments)?.namedChildren.map(\.text) == ["0"])
     }
 
     @Test func offsetsAreUTF8BytesAndColumnsAreCharacters() throws {
@@ -44,7 +44,7 @@ import Testing
         let text = "s = 'é🔑'; key = 1\n"
         let tree = try parse(text)
         let statement = try #require(tree.root.namedChildren.last)
-        let name = try #require(statement.namedChildren.first?.child(field: "left"))
+        let name = try #require(statement.namedChildren.first?.child(.left))
         #expect(name.text == "key")
         #expect(name.startByte == Array("s = 'é🔑'; ".utf8).count)
         #expect(name.startPosition == SourcePosition(line: 1, column: 11))

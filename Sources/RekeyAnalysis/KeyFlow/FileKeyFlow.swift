@@ -29,7 +29,7 @@ public final class FileKeyFlow {
         let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
-                self.summaries[definition.startByte] ?? (definition.kind == "function_definition" ? FunctionKeySummary() : nil)
+                self.summaries[definition.startByte] ?? (definition.nodeKind == .functionDefinition ? FunctionKeySummary() : nil)
             },
             external: { name in
                 external[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
@@ -83,13 +83,13 @@ public final class FileKeyFlow {
             let calls = scope.kind == .module ? model.calls.filter { $0.scope === scope } : model.calls(inside: scope)
             for (call, callScope) in calls {
                 guard let callee = call.child(.function) else { continue }
-                if let name = callee.kind == "attribute" ? callee.child(.attribute)?.text : callee.text { names.insert(name) }
+                if let name = callee.nodeKind == .attribute ? callee.child(.attribute)?.text : callee.text { names.insert(name) }
                 if !touches, let qualified = model.qualifiedName(of: callee, in: callScope), JaxRandomAPI.role(of: qualified) != nil {
                     touches = true
                 }
-                if !touches, let arguments = call.child(.arguments), arguments.kind == "argument_list" {
+                if !touches, let arguments = call.child(.arguments), arguments.nodeKind == .argumentList {
                     arguments.forEachNamedChild { argument in
-                        if argument.kind == "keyword_argument", let name = argument.child(.name)?.text,
+                        if argument.nodeKind == .keywordArgument, let name = argument.child(.name)?.text,
                            KeyNames.isKeyParameter(name) { touches = true }
                     }
                 }

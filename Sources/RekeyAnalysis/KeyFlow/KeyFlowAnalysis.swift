@@ -186,13 +186,13 @@ public final class KeyFlowAnalysis {
         var position = 0
         parameters.forEachNamedChild { parameter in
             let nameNode: Node?
-            switch parameter.kind {
-            case "identifier": nameNode = parameter
-            case "default_parameter", "typed_default_parameter": nameNode = parameter.child(.name)
-            case "typed_parameter": nameNode = parameter.namedChildren.first { $0.kind == "identifier" }
+            switch parameter.nodeKind {
+            case .identifier: nameNode = parameter
+            case .defaultParameter, .typedDefaultParameter: nameNode = parameter.child(.name)
+            case .typedParameter: nameNode = parameter.namedChildren.first { $0.nodeKind == .identifier }
             default: nameNode = nil
             }
-            guard parameter.kind != "keyword_separator", parameter.kind != "positional_separator" else { return }
+            guard parameter.nodeKind != .keywordSeparator, parameter.nodeKind != .positionalSeparator else { return }
             defer { position += 1 }
             guard let nameNode else { return }
             let name = nameNode.text
@@ -226,7 +226,7 @@ public final class KeyFlowAnalysis {
             guard let callee = call.child(.function),
                   let qualified = model.qualifiedName(of: callee, in: callScope),
                   let role = JaxRandomAPI.role(of: qualified), role != .constructor,
-                  let argument = keyArgument(of: call), argument.kind == "identifier" else { continue }
+                  let argument = keyArgument(of: call), argument.nodeKind == .identifier else { continue }
             names.insert(argument.text)
         }
         return names
@@ -279,10 +279,10 @@ public final class KeyFlowAnalysis {
     }
 
     private func execute(_ statement: Node, _ paths: inout KeyFlowPaths) {
-        switch statement.kind {
-        case "expression_statement":
+        switch statement.nodeKind {
+        case .expressionStatement:
             paths.forEach { state in statement.forEachNamedChild { evaluate($0, &state) } }
-        case "return_statement":
+        case .returnStatement:
             paths.forEach { state in
                 var returned = Set<KeyValue>()
                 var tuple: [Set<KeyValue>]?
@@ -294,52 +294,52 @@ public final class KeyFlowAnalysis {
             }
             returnPaths.join(paths)
             paths = .unreachable
-        case "raise_statement":
+        case .raiseStatement:
             paths.forEach { state in statement.forEachNamedChild { evaluate($0, &state) } }
             if !raiseCollectors.isEmpty { raiseCollectors[raiseCollectors.count - 1].join(paths) }
             paths = .unreachable
-        case "break_statement":
+        case .breakStatement:
             breakPaths.join(paths)
             paths = .unreachable
-        case "continue_statement":
+        case .continueStatement:
             continuePaths.join(paths)
             paths = .unreachable
-        case "if_statement":
+        case .ifStatement:
             executeIf(statement, &paths)
-        case "for_statement":
+        case .forStatement:
             executeFor(statement, &paths)
-        case "while_statement":
+        case .whileStatement:
             executeWhile(statement, &paths)
-        case "try_statement":
+        case .tryStatement:
             executeTry(statement, &paths)
-        case "with_statement":
+        case .withStatement:
             for child in statement.namedChildren {
-                if child.kind == "with_clause" {
+                if child.nodeKind == .withClause {
                     paths.forEach { state in
                         child.forEachNamedChild { item in
                             if let value = item.child(.value) { evaluate(value, &state) }
                         }
                     }
-                } else if child.kind == "block" {
+                } else if child.nodeKind == .block {
                     execute(block: child, &paths)
                 }
             }
-        case "match_statement":
+        case .matchStatement:
             executeMatch(statement, &paths)
-        case "function_definition", "class_definition", "decorated_definition":
+        case .functionDefinition, .classDefinition, .decoratedDefinition:
             // Bodies run when called; decorators and defaults run now.
             paths.forEach { bindDefinition(statement, &$0) }
-        case "delete_statement":
+        case .deleteStatement:
             paths.forEach { state in
                 statement.forEachNamedChild { target in
-                    if target.kind == "identifier" { state.names[target.text] = nil }
+                    if target.nodeKind == .identifier { state.names[target.text] = nil }
                     state.forgetConditions(on: target.text)
                 }
             }
-        case "block":
+        case .block:
             execute(block: statement, &paths)
-        case "import_statement", "import_from_statement", "future_import_statement", "pass_statement",
-             "global_statement", "nonlocal_statement", "comment", "type_alias_statement":
+        case .importStatement, .importFromStatement, .futureImportStatement, .passStatement,
+             .globalStatement, .nonlocalStatement, .comment, .typeAliasStatement:
             break
         default:
             // assert, exec and the like: evaluate what they contain.
@@ -366,10 +366,10 @@ public final class KeyFlowAnalysis {
     }
 
     private func executeIf(_ statement: Node, _ paths: inout KeyFlowPaths) {
-        let condition = statement.child(field: "condition")
+        let condition = statement.child(.condition)
         // `if TYPE_CHECKING:` never runs; only its `else` does.
         if let condition, SemanticModel.isTypeCheckingCondition(condition) {
-            for clause in statement.children(field: "alternative") where clause.kind == "else_clause" {
+            for clause in statement.children(.alternative) where clause.nodeKind == .elseClause {
                 if let body = clause.child(.body) { execute(block: body, &paths) }
             }
             return
@@ -377,18 +377,18 @@ public final class KeyFlowAnalysis {
         if let condition { paths.forEach { evaluate(condition, &$0) } }
         var merged = KeyFlowPaths.unreachable
         var (taken, fallthrough_) = sides(of: condition, on: paths)
-        if let consequence = statement.child(field: "consequence") {
+        if let consequence = statement.child(.consequence) {
             execute(block: consequence, &taken)
             merged.join(taken)
         }
         var hasElse = false
-        for clause in statement.children(field: "alternative") {
-            if clause.kind == "elif_clause" {
-                let condition = clause.child(field: "condition")
+        for clause in statement.children(.alternative) {
+            if clause.nodeKind == .elifClause {
+                let condition = clause.child(.condition)
                 if let condition { fallthrough_.forEach { evaluate(condition, &$0) } }
                 var branch: KeyFlowPaths
                 (branch, fallthrough_) = sides(of: condition, on: fallthrough_)
-                if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
+                if let consequence = clause.child(.consequence) { execute(block: consequence, &branch) }
                 merged.join(branch)
             } else {
                 hasElse = true
@@ -416,17 +416,17 @@ public final class KeyFlowAnalysis {
     /// `flag` → (`flag`, true), `not self.training` → (`self.training`, false); nil for anything
     /// that is not a name or attribute chain (a call, a comparison, `a and b`).
     private static func conditionFact(_ condition: Node) -> (name: String, holds: Bool)? {
-        switch condition.kind {
-        case "identifier":
+        switch condition.nodeKind {
+        case .identifier:
             return (condition.text, true)
-        case "attribute":
+        case .attribute:
             var object = condition
-            while object.kind == "attribute", let inner = object.child(.object) { object = inner }
-            guard object.kind == "identifier" else { return nil }
+            while object.nodeKind == .attribute, let inner = object.child(.object) { object = inner }
+            guard object.nodeKind == .identifier else { return nil }
             return (condition.text.filter { !$0.isWhitespace }, true)
-        case "not_operator":
-            return condition.child(field: "argument").flatMap(conditionFact).map { ($0.name, !$0.holds) }
-        case "parenthesized_expression":
+        case .notOperator:
+            return condition.child(.argument).flatMap(conditionFact).map { ($0.name, !$0.holds) }
+        case .parenthesizedExpression:
             return condition.namedChildren.first.flatMap(conditionFact)
         default:
             return nil
@@ -440,11 +440,11 @@ public final class KeyFlowAnalysis {
         var counts: [String: Int] = [:]
         func visit(_ node: Node) {
             for child in node.namedChildren {
-                switch child.kind {
-                case "function_definition", "class_definition", "lambda":
+                switch child.nodeKind {
+                case .functionDefinition, .classDefinition, .lambda:
                     continue
-                case "if_statement", "elif_clause":
-                    if let condition = child.child(field: "condition"), let fact = Self.conditionFact(condition) {
+                case .ifStatement, .elifClause:
+                    if let condition = child.child(.condition), let fact = Self.conditionFact(condition) {
                         counts[fact.name, default: 0] += 1
                     }
                 default:
@@ -502,22 +502,22 @@ public final class KeyFlowAnalysis {
     /// (without `*` unpacking), `range(n)` with a literal `n`, `jax.random.split(key)` (2) or
     /// `split(key, n)` with a literal `n`. Nil when it depends on run time.
     private func iterationCount(_ iterable: Node) -> Int? {
-        switch iterable.kind {
-        case "list", "tuple":
-            let items = iterable.namedChildren.filter { $0.kind != "comment" }
-            return items.contains { $0.kind == "list_splat" } ? nil : items.count
-        case "parenthesized_expression":
+        switch iterable.nodeKind {
+        case .list, .tuple:
+            let items = iterable.namedChildren.filter { $0.nodeKind != .comment }
+            return items.contains { $0.nodeKind == .listSplat } ? nil : items.count
+        case .parenthesizedExpression:
             return iterable.namedChildren.first.flatMap(iterationCount)
-        case "call":
+        case .call:
             guard let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else { return nil }
-            let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
-            func literal(_ node: Node?) -> Int? { node.flatMap { $0.kind == "integer" ? Int($0.text) : nil } }
-            if callee.kind == "identifier", callee.text == "range", model.scopeBinding("range", from: scope) == nil {
+            let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
+            func literal(_ node: Node?) -> Int? { node.flatMap { $0.nodeKind == .integer ? Int($0.text) : nil } }
+            if callee.nodeKind == .identifier, callee.text == "range", model.scopeBinding("range", from: scope) == nil {
                 return positional.count == 1 ? literal(positional.first).map { max($0, 0) } : nil
             }
             guard let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: iterable) ?? scope),
                   JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split") else { return nil }
-            let count = arguments.namedChildren.first { $0.kind == "keyword_argument" && $0.child(.name)?.text == "num" }?
+            let count = arguments.namedChildren.first { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == "num" }?
                 .child(.value) ?? positional.dropFirst().first
             return count == nil ? 2 : literal(count)
         default:
@@ -541,7 +541,7 @@ public final class KeyFlowAnalysis {
     }
 
     private func executeWhile(_ statement: Node, _ paths: inout KeyFlowPaths) {
-        let condition = statement.child(field: "condition")
+        let condition = statement.child(.condition)
         if let condition { paths.forEach { evaluate(condition, &$0) } }
         var after = loop(statement.byteRange, entry: paths) { body in
             if let block = statement.child(.body) { execute(block: block, &body) }
@@ -570,14 +570,14 @@ public final class KeyFlowAnalysis {
         var elseClause: Node?
         var handled = false
         for clause in statement.namedChildren {
-            switch clause.kind {
-            case "except_clause", "except_group_clause":
+            switch clause.nodeKind {
+            case .exceptClause, .exceptGroupClause:
                 handled = true
                 var branch = handlerEntry
-                for part in clause.namedChildren where part.kind == "block" { execute(block: part, &branch) }
+                for part in clause.namedChildren where part.nodeKind == .block { execute(block: part, &branch) }
                 merged.join(branch)
-            case "else_clause": elseClause = clause
-            case "finally_clause": finallyClause = clause
+            case .elseClause: elseClause = clause
+            case .finallyClause: finallyClause = clause
             default: break
             }
         }
@@ -585,18 +585,18 @@ public final class KeyFlowAnalysis {
         if let elseClause, let body = elseClause.child(.body) { execute(block: body, &normal) }
         merged.join(normal)
         if let finallyClause {
-            for part in finallyClause.namedChildren where part.kind == "block" { execute(block: part, &merged) }
+            for part in finallyClause.namedChildren where part.nodeKind == .block { execute(block: part, &merged) }
         }
         paths = merged
     }
 
     private func executeMatch(_ statement: Node, _ paths: inout KeyFlowPaths) {
-        if let subject = statement.child(field: "subject") { paths.forEach { evaluate(subject, &$0) } }
+        if let subject = statement.child(.subject) { paths.forEach { evaluate(subject, &$0) } }
         var merged = paths
         if let body = statement.child(.body) {
-            for clause in body.namedChildren where clause.kind == "case_clause" {
+            for clause in body.namedChildren where clause.nodeKind == .caseClause {
                 var branch = paths
-                if let consequence = clause.child(field: "consequence") { execute(block: consequence, &branch) }
+                if let consequence = clause.child(.consequence) { execute(block: consequence, &branch) }
                 merged.join(branch)
             }
         }
@@ -604,16 +604,16 @@ public final class KeyFlowAnalysis {
     }
 
     private func bindDefinition(_ statement: Node, _ state: inout KeyFlowState) {
-        let definition = statement.kind == "decorated_definition" ? statement.child(field: "definition") : statement
-        if statement.kind == "decorated_definition" {
-            for decorator in statement.namedChildren where decorator.kind == "decorator" {
+        let definition = statement.nodeKind == .decoratedDefinition ? statement.child(.definition) : statement
+        if statement.nodeKind == .decoratedDefinition {
+            for decorator in statement.namedChildren where decorator.nodeKind == .decorator {
                 decorator.forEachNamedChild { evaluate($0, &state) }
             }
         }
         if let definition, let name = definition.child(.name) {
             state.names[name.text] = nil
             state.forgetConditions(on: name.text)
-            if definition.kind == "function_definition", let parameters = definition.child(.parameters) {
+            if definition.nodeKind == .functionDefinition, let parameters = definition.child(.parameters) {
                 parameters.forEachNamedChild { parameter in
                     if let value = parameter.child(.value) { evaluate(value, &state) }
                 }
@@ -624,11 +624,11 @@ public final class KeyFlowAnalysis {
     // MARK: Bindings
 
     private func bind(_ target: Node, to values: Set<KeyValue>, _ state: inout KeyFlowState) {
-        switch target.kind {
-        case "identifier":
+        switch target.nodeKind {
+        case .identifier:
             state.names[target.text] = values.isEmpty ? nil : values
             state.forgetConditions(on: target.text)
-        case "attribute":
+        case .attribute:
             state.forgetConditions(on: target.text)
             // A key stored on an object is there to be drawn from later, by code rekey may not
             // see (a constructor keeping its key): a parameter stored so is handed on.
@@ -638,13 +638,13 @@ public final class KeyFlowAnalysis {
             } else if let object = target.child(.object) {
                 _ = evaluate(object, &state)
             }
-        case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
+        case .patternList, .tuplePattern, .listPattern, .tuple, .list, .parenthesizedExpression:
             // Unpacking a key array yields independent copies, each fresh; they are known keys
             // when the array was.
             let fromKeyArray = !values.isEmpty
             let definite = values.contains { definiteKeys.contains($0) }
             target.forEachNamedChild { element in
-                let inner = element.kind == "list_splat_pattern" ? element.namedChildren.first ?? element : element
+                let inner = element.nodeKind == .listSplatPattern ? element.namedChildren.first ?? element : element
                 if fromKeyArray {
                     let value = KeyValue(site: inner.startByte, element: nil)
                     state.makeFresh(value)
@@ -654,7 +654,7 @@ public final class KeyFlowAnalysis {
                     bind(inner, to: [], &state)
                 }
             }
-        case "subscript":
+        case .subscriptExpression:
             _ = evaluate(target, &state)
         default:
             break
@@ -663,7 +663,7 @@ public final class KeyFlowAnalysis {
 
     private func bindIterationTarget(_ target: Node, iterable: Set<KeyValue>, _ state: inout KeyFlowState) {
         // Iterating a key array yields a fresh copy per iteration, like unpacking.
-        guard !iterable.isEmpty, target.kind == "identifier" else {
+        guard !iterable.isEmpty, target.nodeKind == .identifier else {
             bind(target, to: [], &state)
             return
         }
@@ -680,46 +680,46 @@ public final class KeyFlowAnalysis {
     @discardableResult
     private func evaluate(_ node: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
         guard state.reachable else { return [] }
-        switch node.kind {
-        case "identifier":
+        switch node.nodeKind {
+        case .identifier:
             if let values = state.names[node.text] { return values }
             return moduleKey(node, &state)
-        case "attribute":
-            if let object = node.child(.object), object.kind == "identifier", object.text == "self" {
+        case .attribute:
+            if let object = node.child(.object), object.nodeKind == .identifier, object.text == "self" {
                 return storedValue(node, &state)
             }
             if let object = node.child(.object) { evaluate(object, &state) }
             return []
-        case "call":
+        case .call:
             return evaluateCall(node, &state)
-        case "subscript":
+        case .subscriptExpression:
             return evaluateSubscript(node, &state)
-        case "assignment":
+        case .assignment:
             let right = node.child(.right)
             let values = right.map { evaluate($0, &state) } ?? []
             guard let left = node.child(.left) else { return values }
             let targets = left.namedChildren
-            if ["pattern_list", "tuple_pattern", "list_pattern"].contains(left.kind), let right,
+            if [.patternList, .tuplePattern, .listPattern].contains(left.nodeKind), let right,
                let parts = tupleParts[right.startByte], parts.count == targets.count,
-               !targets.contains(where: { $0.kind == "list_splat_pattern" }) {
+               !targets.contains(where: { $0.nodeKind == .listSplatPattern }) {
                 // `a, b = k1, k2` and `key, x = helper(key)`: part by part, the same objects.
                 for (target, part) in zip(targets, parts) { bind(target, to: part, &state) }
             } else {
                 bind(left, to: values, &state)
             }
             return values
-        case "augmented_assignment":
+        case .augmentedAssignment:
             if let right = node.child(.right) { evaluate(right, &state) }
             if let left = node.child(.left) { bind(left, to: [], &state) }
             return []
-        case "named_expression":
+        case .namedExpression:
             let values = node.child(.value).map { evaluate($0, &state) } ?? []
             if let name = node.child(.name) {
                 state.names[name.text] = values.isEmpty ? nil : values
                 state.forgetConditions(on: name.text)
             }
             return values
-        case "conditional_expression":
+        case .conditionalExpression:
             let parts = node.namedChildren
             guard parts.count == 3 else { return [] }
             evaluate(parts[1], &state)
@@ -728,32 +728,32 @@ public final class KeyFlowAnalysis {
             let values = evaluate(parts[0], &whenTrue).union(evaluate(parts[2], &whenFalse))
             state = whenTrue.joined(whenFalse)
             return values
-        case "boolean_operator":
+        case .booleanOperator:
             guard let left = node.child(.left), let right = node.child(.right) else { return [] }
             let leftValues = evaluate(left, &state)
             var taken = state
             let rightValues = evaluate(right, &taken)
             state.join(taken)
             return leftValues.union(rightValues)
-        case "lambda":
+        case .lambda:
             return []
-        case "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
+        case .listComprehension, .setComprehension, .dictionaryComprehension, .generatorExpression:
             evaluateComprehension(node, &state)
             return []
-        case "parenthesized_expression":
+        case .parenthesizedExpression:
             var values = Set<KeyValue>()
             node.forEachNamedChild { values.formUnion(evaluate($0, &state)) }
             if let inner = node.namedChildren.first, let parts = tupleParts[inner.startByte] {
                 tupleParts[node.startByte] = parts
             }
             return values
-        case "tuple", "list", "expression_list":
+        case .tuple, .list, .expressionList:
             // A tuple of keys is not itself a key; its parts are remembered for unpacking.
             var parts: [Set<KeyValue>] = []
             node.forEachNamedChild { parts.append(evaluate($0, &state)) }
             tupleParts[node.startByte] = parts
             return []
-        case "string", "integer", "float", "true", "false", "none", "comment":
+        case .string, .integer, .floatLiteral, .trueLiteral, .falseLiteral, .noneLiteral, .comment:
             return []
         default:
             node.forEachNamedChild { evaluate($0, &state) }
@@ -773,7 +773,7 @@ public final class KeyFlowAnalysis {
 
     private func moduleKey(name: String, _ state: inout KeyFlowState) -> Set<KeyValue> {
         guard let binding = model.moduleScope.bindings[name]?.first(where: { binding in
-                  guard binding.kind == .assignment, let value = binding.value, value.kind == "call",
+                  guard binding.kind == .assignment, let value = binding.value, value.nodeKind == .call,
                         let callee = value.child(.function),
                         let qualified = model.qualifiedName(of: callee, in: model.moduleScope) else { return false }
                   return JaxRandomAPI.producesKey(qualified)
@@ -822,7 +822,7 @@ public final class KeyFlowAnalysis {
             for setup in current.children where setup.kind == .function && ["setUp", "setup_method"].contains(setup.name) {
                 if let body = setup.node.child(.body) { collectSelfAssignments(in: body, of: setup, into: &attributes) }
             }
-            for base in current.node.child(.superclasses)?.namedChildren ?? [] where base.kind == "identifier" {
+            for base in current.node.child(.superclasses)?.namedChildren ?? [] where base.nodeKind == .identifier {
                 pending += model.moduleScope.children.filter { $0.kind == .classBody && $0.name == base.text }
             }
         }
@@ -831,14 +831,14 @@ public final class KeyFlowAnalysis {
 
     private func collectSelfAssignments(in node: Node, of setup: Scope, into attributes: inout [String: Bool]) {
         for child in node.namedChildren {
-            switch child.kind {
-            case "function_definition", "class_definition", "lambda":
+            switch child.nodeKind {
+            case .functionDefinition, .classDefinition, .lambda:
                 continue
-            case "assignment":
+            case .assignment:
                 guard let left = child.child(.left) else { continue }
-                let targets = left.kind == "attribute" ? [left] : left.namedChildren.filter { $0.kind == "attribute" }
+                let targets = left.nodeKind == .attribute ? [left] : left.namedChildren.filter { $0.nodeKind == .attribute }
                 var madeByJax = false
-                if let right = child.child(.right), right.kind == "call", let callee = right.child(.function),
+                if let right = child.child(.right), right.nodeKind == .call, let callee = right.child(.function),
                    let name = model.qualifiedName(of: callee, in: setup) {
                     madeByJax = JaxRandomAPI.producesKey(name)
                 }
@@ -852,15 +852,15 @@ public final class KeyFlowAnalysis {
     }
 
     private func evaluateSubscript(_ node: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
-        let arrays = node.child(field: "value").map { evaluate($0, &state) } ?? []
-        let subscripts = node.children(field: "subscript")
+        let arrays = node.child(.value).map { evaluate($0, &state) } ?? []
+        let subscripts = node.children(.subscriptIndex)
         for index in subscripts { evaluate(index, &state) }
         guard !arrays.isEmpty else { return [] }
-        guard subscripts.count == 1, subscripts[0].kind != "slice" else {
+        guard subscripts.count == 1, subscripts[0].nodeKind != .slice else {
             // A slice is a smaller batch; which elements it shares with other uses is not tracked.
             return []
         }
-        let index = subscripts[0].kind == "integer" ? Int(subscripts[0].text) ?? KeyValue.someElement : KeyValue.someElement
+        let index = subscripts[0].nodeKind == .integer ? Int(subscripts[0].text) ?? KeyValue.someElement : KeyValue.someElement
         let elements = Set(arrays.filter { $0.element == nil }.map { KeyValue(site: $0.site, element: index) })
         if arrays.contains(where: { definiteKeys.contains($0) }) { definiteKeys.formUnion(elements) }
         return elements
@@ -870,14 +870,14 @@ public final class KeyFlowAnalysis {
         var clauses: [Node] = []
         var body: [Node] = []
         node.forEachNamedChild { child in
-            if child.kind == "for_in_clause" || child.kind == "if_clause" { clauses.append(child) } else { body.append(child) }
+            if child.nodeKind == .forInClause || child.nodeKind == .ifClause { clauses.append(child) } else { body.append(child) }
         }
-        guard let first = clauses.first, first.kind == "for_in_clause" else { return }
+        guard let first = clauses.first, first.nodeKind == .forInClause else { return }
         let iterable = first.child(.right).map { evaluate($0, &state) } ?? []
         func comprehensionIteration(iteration: inout KeyFlowState) {
             if let target = first.child(.left) { bindIterationTarget(target, iterable: iterable, &iteration) }
             for clause in clauses.dropFirst() {
-                if clause.kind == "for_in_clause" {
+                if clause.nodeKind == .forInClause {
                     let inner = clause.child(.right).map { evaluate($0, &iteration) } ?? []
                     if let target = clause.child(.left) { bindIterationTarget(target, iterable: inner, &iteration) }
                 } else {
@@ -887,7 +887,7 @@ public final class KeyFlowAnalysis {
             for part in body { evaluate(part, &iteration) }
         }
         // Nested `for` clauses multiply the count; only a single one's is known.
-        let count = clauses.filter { $0.kind == "for_in_clause" }.count == 1 ? first.child(.right).flatMap(iterationCount) : nil
+        let count = clauses.filter { $0.nodeKind == .forInClause }.count == 1 ? first.child(.right).flatMap(iterationCount) : nil
         state = loop(node.byteRange, entry: KeyFlowPaths(state), iterations: count) { paths in
             paths.forEach { comprehensionIteration(iteration: &$0) }
         }.merged
@@ -896,11 +896,11 @@ public final class KeyFlowAnalysis {
     // MARK: Calls
 
     private func keyArgument(of call: Node) -> Node? {
-        guard let arguments = call.child(.arguments), arguments.kind == "argument_list" else { return nil }
+        guard let arguments = call.child(.arguments), arguments.nodeKind == .argumentList else { return nil }
         for argument in arguments.namedChildren {
-            if argument.kind == "keyword_argument" {
+            if argument.nodeKind == .keywordArgument {
                 if argument.child(.name)?.text == "key" { return argument.child(.value) }
-            } else if argument.kind != "comment" {
+            } else if argument.nodeKind != .comment {
                 return argument
             }
         }
@@ -912,19 +912,19 @@ public final class KeyFlowAnalysis {
         let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? scope)
         // The callee expression first (`obj.method` reads `obj`, not a stored `self.method`),
         // then arguments left to right.
-        if callee.kind == "attribute", let object = callee.child(.object) {
+        if callee.nodeKind == .attribute, let object = callee.child(.object) {
             evaluate(object, &state)
             // `queue.pop()` may change what `if queue:` tests (not what `if queue.closed:` does).
             state.conditions[object.text] = nil
-        } else if callee.kind != "identifier" {
+        } else if callee.nodeKind != .identifier {
             evaluate(callee, &state)
         }
         var positional: [(node: Node, values: Set<KeyValue>)] = []
         var keywords: [(name: String, node: Node, values: Set<KeyValue>)] = []
         if let arguments = call.child(.arguments) {
-            if arguments.kind == "argument_list" {
-                for argument in arguments.namedChildren where argument.kind != "comment" {
-                    if argument.kind == "keyword_argument", let name = argument.child(.name), let value = argument.child(.value) {
+            if arguments.nodeKind == .argumentList {
+                for argument in arguments.namedChildren where argument.nodeKind != .comment {
+                    if argument.nodeKind == .keywordArgument, let name = argument.child(.name), let value = argument.child(.value) {
                         keywords.append((name.text, value, evaluate(value, &state)))
                     } else {
                         positional.append((argument, evaluate(argument, &state)))
@@ -954,7 +954,7 @@ public final class KeyFlowAnalysis {
                 return []
             }
         }
-        let isBuiltin = callee.kind == "identifier" && JaxRandomAPI.nonConsumingBuiltins.contains(callee.text)
+        let isBuiltin = callee.nodeKind == .identifier && JaxRandomAPI.nonConsumingBuiltins.contains(callee.text)
             && model.scopeBinding(callee.text, from: scope) == nil
         if isBuiltin || qualified.map(JaxRandomAPI.readsWithoutConsuming) == true || onlyTraces(callee) {
             return []
@@ -982,7 +982,7 @@ public final class KeyFlowAnalysis {
                     consumeIfKey(argument.values, keyNode: argument.node, at: call, callee: calleeName, &state)
                 }
             }
-            if target.isMethodCall, callee.kind == "attribute", callee.child(.object)?.text == "self",
+            if target.isMethodCall, callee.nodeKind == .attribute, callee.child(.object)?.text == "self",
                let method = callee.child(.attribute) {
                 for attribute in target.summary.consumedStoredKeys.sorted() where perTestAttributes[attribute] != nil {
                     // Made at the method's name, not at the call: values made at the call's
@@ -1131,11 +1131,11 @@ public final class KeyFlowAnalysis {
     /// consuming: `jax.make_jaxpr(f)(key)`, `jax.jit(f).lower(key)` (also through a name bound
     /// to `jax.jit(f)`).
     private func onlyTraces(_ callee: Node) -> Bool {
-        if callee.kind == "call", let inner = callee.child(.function),
+        if callee.nodeKind == .call, let inner = callee.child(.function),
            let name = model.qualifiedName(of: inner, in: model.scope(ofCall: callee) ?? scope) {
             return JaxRandomAPI.tracingTransforms.contains(name)
         }
-        guard callee.kind == "attribute", let method = callee.child(.attribute)?.text,
+        guard callee.nodeKind == .attribute, let method = callee.child(.attribute)?.text,
               JaxRandomAPI.tracingMethods.contains(method), let object = callee.child(.object) else { return false }
         return transformCall(object) != nil
     }
@@ -1144,8 +1144,8 @@ public final class KeyFlowAnalysis {
     /// name bound once to one): the wrapped function, and whether the transform maps over a batch.
     private func transformed(_ callee: Node, in callScope: Scope) -> (function: Node, batching: Bool)? {
         guard let (call, name) = transformCall(callee, in: callScope), let arguments = call.child(.arguments),
-              arguments.kind == "argument_list",
-              let function = arguments.namedChildren.first(where: { $0.kind != "comment" && $0.kind != "keyword_argument" })
+              arguments.nodeKind == .argumentList,
+              let function = arguments.namedChildren.first(where: { $0.nodeKind != .comment && $0.nodeKind != .keywordArgument })
         else { return nil }
         return (function, JaxRandomAPI.batchingTransforms.contains(name))
     }
@@ -1154,12 +1154,12 @@ public final class KeyFlowAnalysis {
     /// transform's qualified name; nil for anything else.
     private func transformCall(_ expression: Node, in expressionScope: Scope? = nil) -> (call: Node, name: String)? {
         var call = expression
-        if expression.kind == "identifier" {
+        if expression.nodeKind == .identifier {
             let bindings = model.bindings(of: expression.text, from: expressionScope ?? model.scope(containingReference: expression) ?? scope)
             guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value else { return nil }
             call = value
         }
-        guard call.kind == "call", let function = call.child(.function),
+        guard call.nodeKind == .call, let function = call.child(.function),
               let name = model.qualifiedName(of: function, in: model.scope(ofCall: call) ?? scope),
               JaxRandomAPI.runningTransforms.contains(name) else { return nil }
         return (call, name)
@@ -1179,10 +1179,10 @@ public final class KeyFlowAnalysis {
     /// of the project (by qualified name).
     private func resolveProjectFunction(_ callee: Node, in callScope: Scope) -> ProjectCallee? {
         // `jax.vmap(lambda k: …)(keys)`: the lambda, as any closure.
-        if callee.kind == "lambda", let closure = closureSummary(callee) {
+        if callee.nodeKind == .lambda, let closure = closureSummary(callee) {
             return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
         }
-        if callee.kind == "identifier" {
+        if callee.nodeKind == .identifier {
             let bindings = model.bindings(of: callee.text, from: callScope)
             guard bindings.count == 1 else { return nil }
             let binding = bindings[0]
@@ -1198,7 +1198,7 @@ public final class KeyFlowAnalysis {
                 else { return nil }
                 return summaries.local(initializer.node).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
             case .assignment:
-                guard let value = binding.value, value.kind == "lambda", let closure = closureSummary(value) else { return nil }
+                guard let value = binding.value, value.nodeKind == .lambda, let closure = closureSummary(value) else { return nil }
                 return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
             case .importedMember(let name):
                 return summaries.external(name).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
@@ -1206,12 +1206,12 @@ public final class KeyFlowAnalysis {
                 return nil
             }
         }
-        if callee.kind == "attribute", let object = callee.child(.object), object.text == "self",
+        if callee.nodeKind == .attribute, let object = callee.child(.object), object.text == "self",
            let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
            let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node {
             return summaries.local(definition).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
         }
-        if callee.kind == "attribute", let qualified = model.qualifiedName(of: callee, in: callScope) {
+        if callee.nodeKind == .attribute, let qualified = model.qualifiedName(of: callee, in: callScope) {
             return summaries.external(qualified).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
         }
         return nil

@@ -303,10 +303,10 @@ struct PerCallKey: FixPass {
     /// A key, or an expression that makes or selects one (`PRNGKey(0)`, `keys[0]`, `self.key`):
     /// evaluating it earlier, or not at all, changes nothing but the numbers drawn.
     private func isKeyExpression(_ node: Node, in scope: Scope, of model: SemanticModel) -> Bool {
-        switch node.kind {
-        case "identifier", "attribute": return true
-        case "subscript": return node.child(.value).map { isKeyExpression($0, in: scope, of: model) } ?? false
-        case "call":
+        switch node.nodeKind {
+        case .identifier, .attribute: return true
+        case .subscriptExpression: return node.child(.value).map { isKeyExpression($0, in: scope, of: model) } ?? false
+        case .call:
             guard let callee = node.child(.function), let qualified = model.qualifiedName(of: callee, in: scope) else { return false }
             return [.constructor, .splitter, .deriver].contains(JaxRandomAPI.role(of: qualified))
         default: return false
@@ -365,9 +365,9 @@ struct PerCallKey: FixPass {
     private func isRepeated(_ node: Node, in scope: Scope) -> Bool {
         var current = node
         while let parent = current.parent, parent != scope.node {
-            switch parent.kind {
-            case "for_statement", "while_statement", "list_comprehension", "set_comprehension",
-                 "dictionary_comprehension", "generator_expression":
+            switch parent.nodeKind {
+            case .forStatement, .whileStatement, .listComprehension, .setComprehension,
+                 .dictionaryComprehension, .generatorExpression:
                 return true
             default: current = parent
             }

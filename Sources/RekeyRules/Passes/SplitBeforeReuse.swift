@@ -363,7 +363,7 @@ enum SplitBeforeReuse: FixPass {
             guard let callee = call.child(.function), let scope = model.scope(ofCall: call) else { return false }
             return model.qualifiedName(of: callee, in: scope).map { JaxRandomAPI.role(of: $0) == .splitter } ?? false
         }), let assignment = split.parent, assignment.nodeKind == .assignment, assignment.child(.right) == split,
-              let targets = assignment.child(.left), ["pattern_list", "tuple_pattern"].contains(targets.kind),
+              let targets = assignment.child(.left), [.patternList, .tuplePattern].contains(targets.nodeKind),
               targets.namedChildren.allSatisfy({ $0.nodeKind == .identifier }),
               let arguments = split.child(.arguments), arguments.nodeKind == .argumentList else {
             return .failure(ManualReason("keep the split's first output as the new `\(name)`: "

@@ -212,9 +212,9 @@ struct ImportTimeKey: Rule {
     /// that consumes them at import are RK002's.
     private func unboundKeys(_ file: FileContext) -> [Finding] {
         let model = file.model
-        let containers: Set<String> = [
-            "list", "tuple", "set", "dictionary", "pair", "parenthesized_expression", "list_comprehension",
-            "set_comprehension", "dictionary_comprehension", "generator_expression",
+        let containers: Set<NodeKind> = [
+            .list, .tuple, .set, .dictionary, .pair, .parenthesizedExpression, .listComprehension,
+            .setComprehension, .dictionaryComprehension, .generatorExpression,
         ]
         var reported = Set<Int>()
         var findings: [Finding] = []
@@ -222,7 +222,7 @@ struct ImportTimeKey: Rule {
             guard let random = file.randomSources.jaxRandom(call), random.role == .constructor,
                   RandomSources.parameterDefault(containing: call) == nil else { continue }
             var node = call
-            while let parent = node.parent, containers.contains(parent.kind) { node = parent }
+            while let parent = node.parent, containers.contains(parent.nodeKind) { node = parent }
             guard var holder = node.parent else { continue }
             if holder.nodeKind == .keywordArgument, let list = holder.parent { holder = list }
             if holder.nodeKind == .argumentList, let decorated = holder.parent, decorated.nodeKind == .call,

@@ -152,10 +152,10 @@ struct ImportTimeSampling: Rule {
 
     /// A key, or a literal holding one (Flax's `{"params": PRNGKey(0), "dropout": PRNGKey(1)}`).
     private func isKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
-        switch value.kind {
-        case "dictionary":
+        switch value.nodeKind {
+        case .dictionary:
             return value.namedChildren.contains { $0.nodeKind == .pair && $0.child(.value).map { isKey($0, scope: scope, sources: sources) } == true }
-        case "list", "tuple", "parenthesized_expression":
+        case .list, .tuple, .parenthesizedExpression:
             return value.namedChildren.contains { isKey($0, scope: scope, sources: sources) }
         default:
             break
@@ -185,11 +185,11 @@ struct ImportTimeSampling: Rule {
     }
 
     private func bindsName(_ target: Node) -> Bool {
-        switch target.kind {
-        case "identifier": return true
-        case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
+        switch target.nodeKind {
+        case .identifier: return true
+        case .patternList, .tuplePattern, .listPattern, .tuple, .list, .parenthesizedExpression:
             return target.namedChildren.contains { bindsName($0) }
-        case "list_splat_pattern": return target.namedChildren.contains { bindsName($0) }
+        case .listSplatPattern: return target.namedChildren.contains { bindsName($0) }
         default: return false
         }
     }

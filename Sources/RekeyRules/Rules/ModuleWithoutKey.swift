@@ -175,10 +175,10 @@ struct ModuleWithoutKey: Rule {
                 return true
             }
             let name: Node?
-            switch parameter.kind {
-            case "identifier": name = parameter
-            case "default_parameter", "typed_default_parameter": name = parameter.child(.name)
-            case "typed_parameter", "list_splat_pattern":
+            switch parameter.nodeKind {
+            case .identifier: name = parameter
+            case .defaultParameter, .typedDefaultParameter: name = parameter.child(.name)
+            case .typedParameter, .listSplatPattern:
                 name = parameter.namedChildren.first { $0.nodeKind == .identifier }
                     ?? parameter.namedChildren.first?.namedChildren.first { $0.nodeKind == .identifier }
             default: name = nil
@@ -211,7 +211,7 @@ struct ModuleWithoutKey: Rule {
         func visit(_ node: Node) {
             if found { return }
             if node.nodeKind == .subscriptExpression, node.child(.value)?.text == kwargs,
-               node.children(field: "subscript").contains(where: { $0.nodeKind == .string && Self.namesKey($0) }) {
+               node.children(.subscriptIndex).contains(where: { $0.nodeKind == .string && Self.namesKey($0) }) {
                 found = true
                 return
             }

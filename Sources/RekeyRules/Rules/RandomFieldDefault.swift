@@ -162,16 +162,16 @@ struct RandomFieldDefault: Rule {
     /// The random operation a `default_factory` runs: a lambda's body, a project function, or
     /// `functools.partial(jax.random.PRNGKey, 0)`.
     private func factoryRandomness(_ factory: Node, in classScope: Scope, sources: RandomSources) -> RandomSources.Operation? {
-        switch factory.kind {
-        case "lambda":
+        switch factory.nodeKind {
+        case .lambda:
             guard let lambda = sources.model.scope(of: factory) else { return nil }
             return sources.effect(of: lambda)
-        case "identifier":
+        case .identifier:
             let bindings = sources.model.bindings(of: factory.text, from: classScope)
             guard bindings.count == 1, bindings[0].kind == .functionDefinition,
                   let function = sources.model.scope(of: bindings[0].site) else { return nil }
             return sources.effect(of: function)
-        case "call":
+        case .call:
             guard let callee = factory.child(.function), let scope = sources.model.scope(ofCall: factory),
                   sources.model.qualifiedName(of: callee, in: scope) == "functools.partial",
                   let arguments = factory.child(.arguments), let first = arguments.namedChildren.first,

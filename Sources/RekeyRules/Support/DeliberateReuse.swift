@@ -146,17 +146,17 @@ enum DeliberateReuse {
     private static func isAsserted(_ node: Node) -> Bool {
         var current = node
         while let parent = current.parent {
-            switch parent.kind {
-            case "assert_statement":
+            switch parent.nodeKind {
+            case .assertStatement:
                 return parent.namedChildren.first == current
-            case "parenthesized_expression", "argument_list":
+            case .parenthesizedExpression, .argumentList:
                 break
-            case "boolean_operator":
+            case .booleanOperator:
                 guard parent.children.contains(where: { $0.kind == "and" }) else { return false }
-            case "attribute":
+            case .attribute:
                 // `(a == b).all()`: the attribute's call comes next.
                 guard parent.child(.object) == current, parent.child(.attribute)?.text == "all" else { return false }
-            case "call":
+            case .call:
                 guard let name = calleeName(parent) else { return false }
                 if name == "assertTrue" { return true }
                 guard ["all", "bool"].contains(name) else { return false }

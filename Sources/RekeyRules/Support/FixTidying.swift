@@ -51,7 +51,7 @@ public enum FixTidying {
 
     /// The statement's lines when every name it imports goes, else the one name with its comma.
     private static func removal(of bindings: [Binding], from statement: Node) -> Edit? {
-        let imported = statement.children(field: "name")
+        let imported = statement.children(.name)
         if imported.count == bindings.count {
             return SourceEditing.wholeLines(of: statement).map { SourceEditing.deletingLines($0, in: statement.source) }
         }

@@ -25,7 +25,7 @@ enum ImportPlacement {
     static func addingLine(_ line: String, to model: SemanticModel) -> Edit {
         let statements = model.tree.root.namedChildren.filter { $0.nodeKind != .comment }
         let header = statements.prefix { statement in
-            ["import_statement", "import_from_statement", "future_import_statement"].contains(statement.kind)
+            [.importStatement, .importFromStatement, .futureImportStatement].contains(statement.nodeKind)
                 || (statement.nodeKind == .expressionStatement && statement.namedChildren.first?.nodeKind == .string)
         }
         let imports = header.filter { $0.nodeKind != .expressionStatement }
@@ -65,7 +65,7 @@ enum ImportPlacement {
     private static func moduleText(of statement: Node) -> String {
         let module = statement.nodeKind == .importFromStatement
             ? statement.child(.moduleName)
-            : statement.children(field: "name").first.map { $0.nodeKind == .aliasedImport ? $0.child(.name) ?? $0 : $0 }
+            : statement.children(.name).first.map { $0.nodeKind == .aliasedImport ? $0.child(.name) ?? $0 : $0 }
         guard let module, module.nodeKind == .dottedName else { return "" }
         return module.text
     }

@@ -234,12 +234,12 @@ final class RandomSources {
     static func parameterDefault(containing node: Node) -> Node? {
         var child = node
         while let parent = child.parent {
-            switch parent.kind {
-            case "default_parameter", "typed_default_parameter":
+            switch parent.nodeKind {
+            case .defaultParameter, .typedDefaultParameter:
                 if parent.child(.value) == child { return parent }
-            case "lambda":
+            case .lambda:
                 if parent.child(.body) == child { return nil }
-            case "function_definition", "class_definition", "block", "module":
+            case .functionDefinition, .classDefinition, .block, .module:
                 return nil
             default:
                 break
@@ -401,13 +401,13 @@ final class RandomSources {
     static func eagerIdentifiers(in expression: Node) -> [Node] {
         var result: [Node] = []
         func visit(_ node: Node) {
-            switch node.kind {
-            case "lambda": return
-            case "identifier": result.append(node)
-            case "attribute":
+            switch node.nodeKind {
+            case .lambda: return
+            case .identifier: result.append(node)
+            case .attribute:
                 if let object = node.child(.object) { visit(object) }
                 return
-            case "keyword_argument":
+            case .keywordArgument:
                 if let value = node.child(.value) { visit(value) }
                 return
             default: break

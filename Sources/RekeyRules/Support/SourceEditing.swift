@@ -133,7 +133,7 @@ enum SourceEditing {
     static func removingImportedName(_ name: Node, from statement: Node) -> Edit? {
         guard statement.nodeKind == .importFromStatement, name.parent?.nodeKind == .dottedName,
               let imported = name.parent, imported.parent == statement else { return nil }
-        let names = statement.children(field: "name")
+        let names = statement.children(.name)
         guard names.contains(imported) else { return nil }
         if names.count == 1 {
             return wholeLines(of: statement).map { deletingLines($0, in: statement.source) }
@@ -168,9 +168,9 @@ enum SourceEditing {
     static func isAssignmentTarget(_ node: Node) -> Bool {
         var current = node
         while let parent = current.parent {
-            switch parent.kind {
-            case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list": current = parent
-            case "assignment", "augmented_assignment": return parent.child(.left) == current
+            switch parent.nodeKind {
+            case .patternList, .tuplePattern, .listPattern, .tuple, .list: current = parent
+            case .assignment, .augmentedAssignment: return parent.child(.left) == current
             default: return false
             }
         }
@@ -180,9 +180,9 @@ enum SourceEditing {
     /// The name an assignment target gives its value, for naming a key after it: `w` for `w = …`,
     /// `l1` for `self.l1 = …`; nil for tuples and subscripts.
     static func assignedName(_ target: Node) -> String? {
-        switch target.kind {
-        case "identifier": return target.text
-        case "attribute": return target.child(.attribute)?.text
+        switch target.nodeKind {
+        case .identifier: return target.text
+        case .attribute: return target.child(.attribute)?.text
         default: return nil
         }
     }

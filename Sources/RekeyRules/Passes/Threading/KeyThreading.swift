@@ -448,7 +448,7 @@ struct KeyThreading: FixPass {
             if let existing = model.tree.root.namedChildren.first(where: { statement in
                 statement.nodeKind == .importFromStatement && statement.child(.moduleName)?.text == file.moduleName
                     && statement.startPosition.line == statement.endPosition.line
-            }), let last = existing.children(field: "name").last {
+            }), let last = existing.children(.name).last {
                 edits[path, default: []].append(.insertion(", " + listed, at: last.endByte))
             } else {
                 edits[path, default: []].append(ImportPlacement.addingLine("from \(file.moduleName) import \(listed)", to: model))
@@ -468,9 +468,9 @@ struct KeyThreading: FixPass {
         let model = file.model
         for parameter in parameters.namedChildren {
             let name: Node?
-            switch parameter.kind {
-            case "identifier": name = parameter
-            case "typed_parameter": name = parameter.namedChildren.first { $0.nodeKind == .identifier }
+            switch parameter.nodeKind {
+            case .identifier: name = parameter
+            case .typedParameter: name = parameter.namedChildren.first { $0.nodeKind == .identifier }
             default: name = nil
             }
             guard let name else { continue }
@@ -564,8 +564,8 @@ struct KeyThreading: FixPass {
         var stable = true
         var problem: String?
         func check(_ node: Node) {
-            switch node.kind {
-            case "identifier":
+            switch node.nodeKind {
+            case .identifier:
                 let bound = model.scopeBinding(node.text, from: scope)
                 let original = model.scopeBinding(node.text, from: model.moduleScope)
                 if bound !== original {
@@ -574,12 +574,12 @@ struct KeyThreading: FixPass {
                           let late = model.moduleScope.bindings[node.text]?.first(where: { $0.site.startByte >= anchor.startByte }) {
                     problem = "`\(node.text)` is bound at line \(late.site.startPosition.line), after the entry point starts"
                 }
-            case "attribute":
+            case .attribute:
                 stable = false
                 if let object = node.child(.object) { check(object) }
-            case "integer", "float", "string", "true", "false", "none", "argument_list", "keyword_argument",
-                 "unary_operator", "binary_operator", "parenthesized_expression", "string_start", "string_content",
-                 "string_end", "escape_sequence":
+            case .integer, .floatLiteral, .string, .trueLiteral, .falseLiteral, .noneLiteral, .argumentList, .keywordArgument,
+                 .unaryOperator, .binaryOperator, .parenthesizedExpression, .stringStart, .stringContent,
+                 .stringEnd, .escapeSequence:
                 for child in node.namedChildren where !(node.nodeKind == .keywordArgument && child == node.child(.name)) {
                     check(child)
                 }
