@@ -991,12 +991,12 @@ public final class KeyFlowAnalysis {
                     consume(values, keyNode: nil, keyText: attribute, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
             }
-            for name in target.freeConsumed {
+            for name in target.freeConsumed.sorted() {
                 if let values = state.names[name] {
                     consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
             }
-            for name in target.summary.consumedGlobals {
+            for name in target.summary.consumedGlobals.sorted() {
                 var values = state.names[name] ?? []
                 if values.isEmpty, model.scopeBinding(name, from: scope) === model.moduleScope || scope.kind == .module {
                     values = moduleKey(name: name, &state)
