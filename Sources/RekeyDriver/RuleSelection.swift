@@ -43,9 +43,9 @@ public struct RuleSelection: Sendable, Equatable {
         ignored = try Self.expand(ignore, option: "--ignore", known: known)
     }
 
-    /// Every code the options accept: the registry's rules and the driver's RK100.
+    /// Every code the options accept: the registry's rules.
     public static var knownCodes: [RuleCode] {
-        Array(Set(RuleRegistry.all.map(\.code) + [Suppressions.unusedSuppressionCode])).sorted()
+        Array(Set(RuleRegistry.all.map(\.code))).sorted()
     }
 
     public func isEnabled(_ code: RuleCode) -> Bool {

@@ -1,7 +1,7 @@
 import RekeyRules
 import RekeySyntax
 
-/// Comments that silence findings on their line, and RK100, which reports the ones that silence
+/// Comments that silence findings on their line, and the directives among them that silence
 /// nothing.
 ///
 /// ## Syntax
@@ -40,50 +40,13 @@ import RekeySyntax
 /// (or a docstring) suppresses nothing. The file's bytes are scanned for `noqa` and `rekey` first;
 /// the tree is consulted only at those places, so files without directives cost one byte scan.
 ///
-/// ## RK100 unused-suppression
+/// ## Unused directives
 ///
-/// **What it does.** With `rekey check --report-unused-suppressions`, reports a directive that
-/// silenced nothing: a `# rekey: ignore` that covered no finding, or codes in a code list that had
-/// no finding on that line (`unused: RK005`) or that rekey does not know (listed as `unknown: …`).
-///
-/// **Why is this bad?** A stale suppression hides the next real finding on that line, and tells
-/// readers a problem exists that does not. Like ruff's RUF100 (unused-noqa).
-///
-/// **What it does not report.** A bare `# noqa`, and a `# noqa:` whose codes belong to other tools:
-/// they may be meant for flake8 or ruff. Codes of rules that `--select`/`--ignore` turned off, and
-/// a blanket `# rekey: ignore` while any rule is turned off: rekey cannot know whether they would
-/// have silenced something. Files rekey does not analyse (no JAX cue in their bytes, or that do not
-/// parse) are not looked at. A comment with a directive naming RK100 itself
-/// (`# noqa: RK004, RK100`, `# noqa: RK004  # rekey: ignore[RK100]`) is never reported.
-///
-/// **Fix.** None automatic: delete the directive, or the codes it no longer needs.
-///
-/// The flag selects RK100 even under `--select` (so `--select RK004 --report-unused-suppressions`
-/// reports both); `--ignore RK100` still turns it off.
+/// With `--report-unused-suppressions`, a directive that silenced nothing is reported as RK100
+/// (``UnusedSuppression``, where the rule is documented): its findings judge the other rules'
+/// findings, so they are made here, once those are known.
 public enum Suppressions {
-    public static let unusedSuppressionCode: RuleCode = "RK100"
-    public static let unusedSuppressionName = "unused-suppression"
-    public static let unusedSuppressionSummary = "suppression comment that suppresses nothing"
-    public static let unusedSuppressionDescription =
-        "Reports a `# rekey: ignore` or `# noqa: RK…` directive that silenced no finding on its line, "
-        + "or that names a rule code rekey does not know."
-    /// The documentation `rekey check --output-format sarif` ships for RK100 (markdown).
-    public static let unusedSuppressionHelp = """
-        ## RK100 unused-suppression: \(unusedSuppressionSummary)
-
-        **What it does.** Reported with `rekey check --report-unused-suppressions`: a `# rekey: ignore` \
-        directive that covered no finding, or codes in `# rekey: ignore[…]` / `# noqa: …` that had no \
-        finding on that line or that rekey does not know.
-
-        **Why is this bad?** A stale suppression hides the next real finding on its line and tells \
-        readers a problem exists that does not (ruff's RUF100, unused-noqa).
-
-        **Not reported.** A bare `# noqa` and `# noqa` codes of other tools (they may be meant for \
-        flake8 or ruff); codes of rules turned off with `--select`/`--ignore`.
-
-        **Fix safety.** No automatic fix: delete the directive, or the codes it no longer needs.
-
-        """
+    public static let unusedSuppressionCode = UnusedSuppression.description.code
 
     static let unusedReason = "delete the directive, or the codes it no longer needs"
 
@@ -151,7 +114,14 @@ public enum Suppressions {
                     guard directive.kind == .rekey, used.isEmpty, everyRuleEnabled else { continue }
                     message = unusedMessage(directive: directive.text, unused: [], unknown: [])
                 }
-                kept.append(Finding(code: unusedSuppressionCode, node: comment.node, path: tree.source.path,
+                // tree-sitter-python's comment token takes the `\r` of a CRLF line; the finding
+                // ends where the comment's text does, as on an LF line.
+                let node = comment.node
+                let carriageReturn = node.endByte > node.startByte && tree.source.bytes[node.endByte - 1] == UInt8(ascii: "\r")
+                var end = node.endPosition
+                if carriageReturn { end.column -= 1 }
+                kept.append(Finding(code: unusedSuppressionCode, range: ByteRange(node.startByte, node.endByte - (carriageReturn ? 1 : 0)),
+                                    start: node.startPosition, end: end, path: tree.source.path,
                                     message: message, remedy: .manual(reason: unusedReason)))
             }
         }

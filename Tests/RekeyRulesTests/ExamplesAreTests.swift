@@ -43,8 +43,9 @@ struct ExamplesAreTests {
         #expect(!findings.isEmpty, "\(example) does not trigger \(example.code)")
     }
 
-    /// swift-format's check: a rule alone reports what it reports inside the whole pipeline.
-    @Test(arguments: ExampleCase.all)
+    /// swift-format's check: a rule alone reports what it reports inside the whole pipeline. Not
+    /// RK100, whose findings judge the other rules' findings.
+    @Test(arguments: ExampleCase.all.filter { $0.code != UnusedSuppression.description.code })
     func ruleAloneReportsWhatThePipelineReports(_ example: ExampleCase) throws {
         let snippet = Snippet(example.example.bad)
         let rule = try #require(RuleRegistry.rule(example.code))
@@ -109,7 +110,8 @@ struct ExamplesAreTests {
         #expect(try wrapped.fix(unsafeFixes: true).report.changes.isEmpty)
     }
 
-    @Test(arguments: ExampleCase.all)
+    /// Not RK100: a directive still stands in a commented-out line, and silences nothing there.
+    @Test(arguments: ExampleCase.all.filter { $0.code != UnusedSuppression.description.code })
     func commentedOutNothingTriggers(_ example: ExampleCase) throws {
         let commented = Snippet(Mutation.commentedOut(example.example.bad))
         #expect(commented.text.contains("# import"))

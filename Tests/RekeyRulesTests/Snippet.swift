@@ -18,9 +18,9 @@ struct Snippet {
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Findings of `rules` (all of them by default).
+    /// Findings of `rules` (all of them by default), unused suppressions (RK100) included.
     func check(rules: [any Rule] = RuleRegistry.all) throws -> Engine.CheckReport {
-        try withFile { Engine(options: .init(jobs: 1), rules: rules).check(paths: [$0]) }
+        try withFile { Engine(options: .init(jobs: 1, reportUnusedSuppressions: true), rules: rules).check(paths: [$0]) }
     }
 
     /// Findings of one rule, by code.

@@ -1,7 +1,6 @@
 import RekeyRules
 
-/// What a report says about one rule code: the registry's rules, and RK100, which the driver
-/// reports itself (see ``Suppressions``). Writers look codes up here so they work for whatever
+/// What a report says about one rule code. Writers look codes up here so they work for whatever
 /// rules the registry holds.
 public struct RuleInfo: Sendable {
     public let code: RuleCode
@@ -26,13 +25,6 @@ public enum RuleCatalog {
             infos.append(RuleInfo(
                 code: description.code, name: description.name, summary: description.summary,
                 fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.section(description)))
-        }
-        if !seen.contains(Suppressions.unusedSuppressionCode) {
-            infos.append(RuleInfo(
-                code: Suppressions.unusedSuppressionCode, name: Suppressions.unusedSuppressionName,
-                summary: Suppressions.unusedSuppressionSummary,
-                fullDescription: Suppressions.unusedSuppressionDescription,
-                helpMarkdown: Suppressions.unusedSuppressionHelp))
         }
         return infos.sorted { $0.code < $1.code }
     }
@@ -66,7 +58,6 @@ public enum RuleCatalog {
 
     /// The kebab-case name of `code`, or "" for a code no rule declares.
     public static func name(of code: RuleCode) -> String {
-        if code == Suppressions.unusedSuppressionCode { return Suppressions.unusedSuppressionName }
         return RuleRegistry.rule(code).map { type(of: $0).description.name } ?? ""
     }
 }

@@ -136,12 +136,19 @@ public struct Finding: Sendable {
 
     public init(code: RuleCode, node: Node, path: String, message: String, remedy: Remedy,
                 touchedSymbols: Set<String> = []) {
+        self.init(code: code, range: node.byteRange, start: node.startPosition, end: node.endPosition, path: path,
+                  message: message, remedy: remedy, touchedSymbols: touchedSymbols)
+    }
+
+    /// A finding over part of a node (`range`, from `start` to `end`).
+    public init(code: RuleCode, range: ByteRange, start: SourcePosition, end: SourcePosition, path: String,
+                message: String, remedy: Remedy, touchedSymbols: Set<String> = []) {
         self.touchedSymbols = touchedSymbols
         self.code = code
         self.path = path
-        self.range = node.byteRange
-        self.start = node.startPosition
-        self.end = node.endPosition
+        self.range = range
+        self.start = start
+        self.end = end
         self.message = message
         self.remedy = remedy
     }
@@ -161,7 +168,7 @@ public struct Finding: Sendable {
 
 /// Every rule rekey knows, in code order.
 public enum RuleRegistry {
-    public static let all: [any Rule] = [ImportTimeKey(), ImportTimeSampling(), HiddenGlobalKey(), KeyReused(), KeyConsumedInLoop(), KeyUsedAfterSplit(), RandomDefaultArgument(), RandomFieldDefault(), ModuleWithoutKey()]
+    public static let all: [any Rule] = [ImportTimeKey(), ImportTimeSampling(), HiddenGlobalKey(), KeyReused(), KeyConsumedInLoop(), KeyUsedAfterSplit(), RandomDefaultArgument(), RandomFieldDefault(), ModuleWithoutKey(), UnusedSuppression()]
 
     public static func rule(_ code: RuleCode) -> (any Rule)? {
         all.first { $0.code == code }
