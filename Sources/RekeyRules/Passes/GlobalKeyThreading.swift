@@ -21,17 +21,13 @@ struct GlobalKeyThreading: FixPass {
     let global: Binding
     var project: ProjectView?
 
-    enum Plan {
-        case fix(Fix, readers: [String], touchedSymbols: Set<String>)
-        case manual(reason: String, readers: [String])
-    }
-
     private var model: SemanticModel { file.model }
     private var name: String { global.name }
 
-    func plan() -> Plan {
+    /// The fix (or why not), and the functions that read the global, which the finding names.
+    func plan() -> (plan: PassPlan, readers: [String]) {
         guard let seedCall = global.value, let statement = global.site.parent else {
-            return .manual(reason: "`\(name)` is not a plain `\(name) = PRNGKey(seed)` statement", readers: [])
+            return (.manual(reason: "`\(name)` is not a plain `\(name) = PRNGKey(seed)` statement"), [])
         }
         var start = KeyThreading.Start()
         start.reads = model.references(to: name, boundIn: model.moduleScope).filter { $0.node != global.nameNode }
@@ -60,17 +56,17 @@ struct GlobalKeyThreading: FixPass {
         }
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, let readers):
-            return .manual(reason: reason, readers: readers)
+            return (.manual(reason: reason), readers)
         case .planned(var edits, let applicability, let readers, let touched, let notes, let publicAPI):
             guard let lines = SourceEditing.wholeLines(of: statement) else {
-                return .manual(reason: "the statement creating `\(name)` shares its line", readers: readers)
+                return (.manual(reason: "the statement creating `\(name)` shares its line"), readers)
             }
             edits[file.path, default: []].append(SourceEditing.deletingLines(lines, in: model.source))
             for (path, removals) in importRemovals { edits[path, default: []] += removals }
             let title = "pass `\(name)` explicitly instead of reading it at import time"
                 + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")") + PublicSurface.titleSuffix(publicAPI)
-            return .fix(Fix(title: title, applicability: applicability, edits: edits, publicAPI: publicAPI),
-                        readers: readers, touchedSymbols: touched)
+            return (.fix(Fix(title: title, applicability: applicability, edits: edits, publicAPI: publicAPI), touchedSymbols: touched),
+                    readers)
         }
     }
 

@@ -29,7 +29,11 @@ struct PerCallKey: FixPass {
     /// The other files of the run, whose instances are then updated too; nil: this file alone.
     var project: ProjectView? = nil
 
-    typealias ManualReason = SplitBeforeReuse.ManualReason
+    /// Why the instances or the storage cannot be rewritten.
+    private struct Refusal: Error {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
 
     private var model: SemanticModel { file.model }
     private var className: String { classScope.name ?? "" }
@@ -55,22 +59,24 @@ struct PerCallKey: FixPass {
         let scope: Scope
     }
 
-    static func generalReason(_ classScope: Scope, method: Scope?) -> ManualReason {
-        ManualReason("`\(classScope.qualifiedName)` is a module or dataclass, which may be frozen: "
-            + "take a key per call instead (`def \(method?.name ?? "__call__")(self, …, *, key)`), split by the caller")
+    private var generalReason: String {
+        "`\(classScope.qualifiedName)` is a module or dataclass, which may be frozen: "
+            + "take a key per call instead (`def \(method.name ?? "__call__")(self, …, *, key)`), split by the caller"
     }
 
-    func plan() -> Result<Fix, ManualReason> {
-        let general = Self.generalReason(classScope, method: method)
-        func refuse(_ why: String) -> Result<Fix, ManualReason> {
-            .failure(ManualReason(general.text + " (not done automatically: \(why))"))
+    /// The fix, with the class as the name it changes (so the cross-file guard sees other files
+    /// using it), or why not.
+    func plan() -> PassPlan {
+        let general = generalReason
+        func refuse(_ why: String) -> PassPlan {
+            .manual(reason: general + " (not done automatically: \(why))")
         }
         guard classScope.parent === model.moduleScope, method.parent === classScope, method.kind == .function,
               let methodName = method.name, let argument = reuse.argument, argument.nodeKind == .attribute,
               let selfName = firstParameterName(of: method), argument.child(.object)?.text == selfName,
-              let attribute = argument.child(.attribute)?.text else { return .failure(general) }
+              let attribute = argument.child(.attribute)?.text else { return .manual(reason: general) }
         if file.randomSources.moduleFramework(of: classScope) == .nnx {
-            return .failure(general)
+            return .manual(reason: general)
         }
         if file.randomSources.mayInheritFields(classScope) {
             return refuse("`\(className)` may inherit fields from a base class")
@@ -148,9 +154,10 @@ struct PerCallKey: FixPass {
         }
         let publicName = PublicSurface.publicName(of: classScope, in: file)
         let publicAPI = publicName.map { [$0] } ?? []
-        return .success(Fix(title: "take `\(keyName)` in `\(classScope.qualifiedName).\(methodName)` on every call instead of storing it"
+        return .fix(Fix(title: "take `\(keyName)` in `\(classScope.qualifiedName).\(methodName)` on every call instead of storing it"
                                 + PublicSurface.titleSuffix(publicAPI),
-                            applicability: .unsafe, edits: edits, publicAPI: publicAPI))
+                            applicability: .unsafe, edits: edits, publicAPI: publicAPI),
+                    touchedSymbols: [className])
     }
 
     // MARK: The class
@@ -165,7 +172,7 @@ struct PerCallKey: FixPass {
     }
 
     /// How the key got onto the object, and the edits that take it away.
-    private func storage(of attribute: String, selfName: String) -> Result<Storage, ManualReason> {
+    private func storage(of attribute: String, selfName: String) -> Result<Storage, Refusal> {
         let declarations = RandomSources.fieldDeclarations(in: classScope)
         let declaration = declarations.first { $0.name.text == attribute }
         let removeDeclaration = declaration.flatMap { declaration in
@@ -174,9 +181,9 @@ struct PerCallKey: FixPass {
         guard let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
             // The generated `__init__`: the field in declaration order.
             guard let declaration, let removeDeclaration else {
-                return .failure(ManualReason("`\(attribute)` is not a field rekey can find"))
+                return .failure(Refusal("`\(attribute)` is not a field rekey can find"))
             }
-            if declaration.value != nil { return .failure(ManualReason("the field `\(attribute)` has a default")) }
+            if declaration.value != nil { return .failure(Refusal("the field `\(attribute)` has a default")) }
             let position = declarations.firstIndex { $0.statement == declaration.statement }
             return .success(Storage(edits: [removeDeclaration], position: position, keyword: attribute))
         }
@@ -189,13 +196,13 @@ struct PerCallKey: FixPass {
               }),
               let value = statement.namedChildren.first?.child(.right), value.nodeKind == .identifier,
               let parameters = initializer.node.child(.parameters) else {
-            return .failure(ManualReason("`__init__` does not store a parameter as `\(selfName).\(attribute)`"))
+            return .failure(Refusal("`__init__` does not store a parameter as `\(selfName).\(attribute)`"))
         }
         let items = parameters.namedChildren.filter { $0.nodeKind != .comment }
         guard let parameter = items.first(where: { $0.nodeKind == .identifier && $0.text == value.text }),
               (initializer.bindings[value.text] ?? []).count == 1,
               model.references(inside: initializer).filter({ $0.name == value.text }).count == 1 else {
-            return .failure(ManualReason("`__init__` uses `\(value.text)` for more than storing it"))
+            return .failure(Refusal("`__init__` uses `\(value.text)` for more than storing it"))
         }
         let index = items.firstIndex(of: parameter)!
         let keywordOnly = items[..<index].contains { $0.nodeKind == .keywordSeparator || $0.nodeKind == .listSplatPattern }
@@ -206,7 +213,7 @@ struct PerCallKey: FixPass {
         } else if let lines = SourceEditing.wholeLines(of: statement) {
             edits.append(SourceEditing.deletingLines(lines, in: model.source))
         } else {
-            return .failure(ManualReason("`\(statement.text)` shares its line with other code"))
+            return .failure(Refusal("`\(statement.text)` shares its line with other code"))
         }
         if let removeDeclaration { edits.append(removeDeclaration) }
         return .success(Storage(edits: edits, position: keywordOnly ? nil : index - 1, keyword: value.text))
@@ -228,20 +235,20 @@ struct PerCallKey: FixPass {
 
     /// Every instantiation of the class, each bound to a name whose only uses are calls of the
     /// method; or why not.
-    private func instances(storage: Storage, methodName: String, attribute: String) -> Result<[Instance], ManualReason> {
+    private func instances(storage: Storage, methodName: String, attribute: String) -> Result<[Instance], Refusal> {
         var made: [(call: Node, scope: Scope?, file: FileContext)] = []
         for reference in model.references where reference.name == className {
             guard model.bindings(of: className, from: reference.scope).contains(where: { $0.site == classScope.node }) else { continue }
             if isInAnnotation(reference.node) { continue }
             guard let call = reference.node.parent, call.nodeKind == .call, call.child(.function) == reference.node else {
-                return .failure(ManualReason("`\(className)` is used as a value at line \(reference.node.startPosition.line)"))
+                return .failure(Refusal("`\(className)` is used as a value at line \(reference.node.startPosition.line)"))
             }
             made.append((call, model.scope(ofCall: call), file))
         }
         if let project {
             switch ProjectUses(project: project).calls(of: classScope, in: file, followingSubclasses: false) {
             case .success(let calls): made += calls.map { ($0.call, $0.scope, $0.file) }
-            case .failure(let reason): return .failure(ManualReason(reason.description))
+            case .failure(let reason): return .failure(Refusal(reason.description))
             }
         }
         var result: [Instance] = []
@@ -256,21 +263,21 @@ struct PerCallKey: FixPass {
 
     /// The instance `call` makes, bound to a name whose only uses are calls of the method; or why not.
     private func instance(madeBy call: Node, in scope: Scope?, of file: FileContext, storage: Storage,
-                          methodName: String, attribute: String) -> Result<Instance, ManualReason> {
+                          methodName: String, attribute: String) -> Result<Instance, Refusal> {
         let here = file.path == self.file.path ? "" : " in \(file.path)"
         let line = "line \(call.startPosition.line)\(here)"
         guard let assignment = call.parent, assignment.nodeKind == .assignment, assignment.child(.right) == call,
               let target = assignment.child(.left), target.nodeKind == .identifier,
               let statement = assignment.parent, statement.nodeKind == .expressionStatement, SourceEditing.startsLine(statement),
               let scope, scope.kind != .classBody else {
-            return .failure(ManualReason("the instance made at \(line) is not bound to a name"))
+            return .failure(Refusal("the instance made at \(line) is not bound to a name"))
         }
         guard let arguments = call.child(.arguments), let keyArgument = keyArgument(of: arguments, storage: storage) else {
-            return .failure(ManualReason("the instance made at \(line) passes its key in a way rekey cannot follow"))
+            return .failure(Refusal("the instance made at \(line) passes its key in a way rekey cannot follow"))
         }
         let keyValue = keyArgument.nodeKind == .keywordArgument ? keyArgument.child(.value)! : keyArgument
         guard isKeyExpression(keyValue, in: scope, of: file.model) else {
-            return .failure(ManualReason("the key given at \(line) is computed by `\(keyValue.text)`, which a split cannot take the place of"))
+            return .failure(Refusal("the key given at \(line) is computed by `\(keyValue.text)`, which a split cannot take the place of"))
         }
         return calls(of: target.text, boundIn: scope, of: file, methodName: methodName, attribute: attribute).map { calls in
             Instance(file: file, name: target.text, statement: statement, keyArgument: keyArgument, keyValue: keyValue,
@@ -321,18 +328,18 @@ struct PerCallKey: FixPass {
 
     /// The calls of the method through `name`, which must be its only uses.
     private func calls(of name: String, boundIn scope: Scope, of file: FileContext, methodName: String,
-                       attribute: String) -> Result<[Node], ManualReason> {
+                       attribute: String) -> Result<[Node], Refusal> {
         let model = file.model
         let here = file.path == self.file.path ? "" : " in \(file.path)"
         guard (scope.bindings[name] ?? []).count == 1, !scope.globalNames.contains(name) else {
-            return .failure(ManualReason("`\(name)` is bound more than once\(here)"))
+            return .failure(Refusal("`\(name)` is bound more than once\(here)"))
         }
         var calls: [Node] = []
         for reference in model.references(to: name, boundIn: scope) {
             let node = reference.node
             let line = "\(node.startPosition.line)\(here)"
             if reference.scope !== scope {
-                return .failure(ManualReason("`\(name)` is used inside a nested function or comprehension at line \(line)"))
+                return .failure(Refusal("`\(name)` is used inside a nested function or comprehension at line \(line)"))
             }
             let parent = node.parent
             let call: Node
@@ -340,21 +347,21 @@ struct PerCallKey: FixPass {
                 call = parent
             } else if let parent, parent.nodeKind == .attribute, parent.child(.object) == node {
                 let member = parent.child(.attribute)?.text
-                if member == attribute { return .failure(ManualReason("`\(name).\(attribute)` is read at line \(line)")) }
+                if member == attribute { return .failure(Refusal("`\(name).\(attribute)` is read at line \(line)")) }
                 guard member == methodName else { continue }
                 guard let outer = parent.parent, outer.nodeKind == .call, outer.child(.function) == parent else {
-                    return .failure(ManualReason("`\(name).\(methodName)` is handed on at line \(line), where its calls cannot be followed"))
+                    return .failure(Refusal("`\(name).\(methodName)` is handed on at line \(line), where its calls cannot be followed"))
                 }
                 call = outer
             } else {
-                return .failure(ManualReason("`\(name)` is handed on at line \(line), where its calls cannot be followed"))
+                return .failure(Refusal("`\(name)` is handed on at line \(line), where its calls cannot be followed"))
             }
             guard let arguments = call.child(.arguments), arguments.nodeKind == .argumentList,
                   !arguments.namedChildren.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) else {
-                return .failure(ManualReason("the call at line \(line) passes arguments through `*`/`**`"))
+                return .failure(Refusal("the call at line \(line) passes arguments through `*`/`**`"))
             }
             if isRepeated(call, in: scope) {
-                return .failure(ManualReason("`\(name)` is called in a loop at line \(line)"))
+                return .failure(Refusal("`\(name)` is called in a loop at line \(line)"))
             }
             calls.append(call)
         }

@@ -39,7 +39,7 @@ enum SplitBeforeReuse: FixPass {
         let incompleteGroups: Set<Int>
         var priors: [Int: Set<Int>]?
         var evidence: [String: DeliberateReuse.Evidence?] = [:]
-        var splits: [String: Result<Fix, ManualReason>] = [:]
+        var splits: [String: PassPlan] = [:]
 
         init(reuses: [KeyReuse]) {
             groups = Dictionary(grouping: reuses.filter { !$0.earlierUses.isEmpty }) { $0.earlierUses[0].call.startByte }
@@ -51,26 +51,16 @@ enum SplitBeforeReuse: FixPass {
     /// takes a key per call), or why it is left for hand migration. Given the project, a class
     /// whose method takes a key per call has its instances in the other files updated too.
     static func plan(for reuse: KeyReuse, in file: FileContext, project: ProjectView? = nil) -> PassPlan {
-        switch fix(for: reuse, in: file, project: project) {
-        case .success(let fix):
-            let touched = frozenOwner(of: reuse, in: file).flatMap(\.owner.name).map { Set([$0]) } ?? []
-            return .fix(fix, touchedSymbols: touched)
-        case .failure(let reason):
-            return .manual(reason: reason.text)
-        }
-    }
-
-    private static func fix(for reuse: KeyReuse, in file: FileContext, project: ProjectView?) -> Result<Fix, ManualReason> {
         if reuse.keyIsBatch {
             // `split(keys)` on a batch raises "split accepts a single key".
-            return .failure(ManualReason("`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
+            return .manual(reason: "`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
                 + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
-                + "(`split(key, (uses, n))`)"))
+                + "(`split(key, (uses, n))`)")
         }
         if reuse.earlierUsesIncomplete
             || reuse.earlierUses.first.map({ file.splitCache.incompleteGroups.contains($0.call.startByte) }) == true {
-            return .failure(ManualReason("`\(reuse.keyText)` is drawn more than \(KeyFlowAnalysis.trackedUsesPerKey) times here, "
-                + "more than rekey plans a split for: draw a batch (`jax.random.split(key, n)`) and index it"))
+            return .manual(reason: "`\(reuse.keyText)` is drawn more than \(KeyFlowAnalysis.trackedUsesPerKey) times here, "
+                + "more than rekey plans a split for: draw a batch (`jax.random.split(key, n)`) and index it")
         }
         let code = switch reuse.kind {
         case .reused, .storedKeyNotReplaced: "RK004"
@@ -92,7 +82,7 @@ enum SplitBeforeReuse: FixPass {
         if let evidence {
             // The compared draws keep sharing a key; a reuse beyond them still gets its split.
             let own = Set(([reuse.use] + reuse.earlierUses.map(\.call)).map(\.startByte))
-            guard reuse.kind == .reused, !own.isSubset(of: evidence.compared) else { return .failure(ManualReason(evidence.reason)) }
+            guard reuse.kind == .reused, !own.isSubset(of: evidence.compared) else { return .manual(reason: evidence.reason) }
             return splitStraightLine(reuse, in: file, keeping: evidence.compared)
         }
         switch reuse.kind {
@@ -102,24 +92,19 @@ enum SplitBeforeReuse: FixPass {
             // Prefer keeping the split's first output as the key; otherwise give the split and
             // the later use separate keys, as for any reuse.
             let kept = keepFirstOutput(reuse, in: file)
-            guard case .failure(let reason) = kept else { return kept }
-            if case .success(let fix) = splitStraightLine(reuse, in: file) { return .success(fix) }
-            return .failure(reason)
+            guard case .manual = kept else { return kept }
+            let split = splitStraightLine(reuse, in: file)
+            guard case .fix = split else { return kept }
+            return split
         case .storedKeyNotReplaced: return renewStoredKey(reuse, in: file, project: project)
         }
     }
-
-    struct ManualReason: Error {
-        let text: String
-        init(_ text: String) { self.text = text }
-    }
-
 
     // MARK: RK004
 
     /// `keeping`: calls (by start byte) that must go on sharing the key, as a test compares
     /// their results; they take the key the split renews, and only the other uses get subkeys.
-    private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int> = []) -> Result<Fix, ManualReason> {
+    private static func splitStraightLine(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int> = []) -> PassPlan {
         // Every reuse of the group gets the one split of all its uses.
         let planKey = "\(reuse.earlierUses.first?.call.startByte ?? reuse.use.startByte) \(reuse.kind) \(keeping.sorted())"
         if let known = file.splitCache.splits[planKey] { return known }
@@ -128,31 +113,31 @@ enum SplitBeforeReuse: FixPass {
         return plan
     }
 
-    private static func planSplit(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int>) -> Result<Fix, ManualReason> {
+    private static func planSplit(_ reuse: KeyReuse, in file: FileContext, keeping: Set<Int>) -> PassPlan {
         let model = file.model
         let allUses = usesSharingTheKey(of: reuse, in: file)
-        if allUses.contains(where: { $0.argument == nil }) { return .failure(readThroughCallee(reuse)) }
+        if allUses.contains(where: { $0.argument == nil }) { return .manual(reason: readThroughCallee(reuse)) }
         guard let name = commonKeyName(allUses) else {
-            return .failure(ManualReason("the key is not a plain name at every use (`\(reuse.keyText)`)"))
+            return .manual(reason: "the key is not a plain name at every use (`\(reuse.keyText)`)")
         }
         // A key held on the object (`self.rng`, made by `setUp`): its uses here get subkeys of one
         // split; the attribute itself is renewed only where it may be assigned (not a frozen
         // module or dataclass).
         let isAttribute = name.contains(".")
         guard let scope = owningScope(of: allUses.map(\.call), in: model) else {
-            return .failure(ManualReason("a use sits inside a lambda or comprehension"))
+            return .manual(reason: "a use sits inside a lambda or comprehension")
         }
         let calls = allUses.map(\.call).sorted { $0.startByte < $1.startByte }
         guard let block = innermostBlock(containing: calls, in: scope),
               let anchor = SourceEditing.statement(containing: calls[0], in: block), SourceEditing.startsLine(anchor) else {
-            return .failure(ManualReason("no statement line to put the split on before line \(calls[0].startPosition.line)"))
+            return .manual(reason: "no statement line to put the split on before line \(calls[0].startPosition.line)")
         }
         // A chain: the last use renews the key itself (`key, sub = split(key)` further down). It
         // takes the key the inserted split renews, and the chain goes on from there.
         let last = calls.last!
         let chain = renewingStatement(of: name, from: last)
         if let rebinding = rebinding(of: name, in: scope, from: anchor.startByte, to: chain?.startByte ?? last.startByte, model: model) {
-            return .failure(ManualReason("`\(name)` \(rebinding) between its uses"))
+            return .manual(reason: "`\(name)` \(rebinding) between its uses")
         }
         let arguments = keyArguments(allUses, named: name)
             .filter { (chain == nil || $0.call != last) && !keeping.contains($0.call.startByte) }
@@ -175,21 +160,21 @@ enum SplitBeforeReuse: FixPass {
         if chain != nil || readLater || !keeping.isEmpty {
             if isAttribute, let owner = scope.parent, owner.kind == .classBody,
                file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil {
-                return .failure(ManualReason("`\(name)` is read again later, and `\(owner.qualifiedName)` may be frozen: "
-                    + "take a key per call instead, split by the caller"))
+                return .manual(reason: "`\(name)` is read again later, and `\(owner.qualifiedName)` may be frozen: "
+                    + "take a key per call instead, split by the caller")
             }
             targets.insert(name, at: 0)
         }
         // Two uses at least are never exclusive (or there would be no reuse), so there are two
         // targets: never `split(key, 1)`, which makes a batch of one where a key is expected.
         guard targets.count >= 2 else {
-            return .failure(ManualReason("the uses of `\(name)` never meet on one path"))
+            return .manual(reason: "the uses of `\(name)` never meet on one path")
         }
         var spelling = JaxSpelling(model: model)
         edits.append(SourceEditing.insertLines([spelling.splitStatement(into: targets, from: name, in: scope, like: calls[0])],
                                                before: anchor))
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
-        return .success(Fix(title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
+        return .fix(Fix(title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
                             edits: [file.path: edits]))
     }
 
@@ -271,31 +256,31 @@ enum SplitBeforeReuse: FixPass {
 
     // MARK: RK005
 
-    private static func splitPerIteration(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    private static func splitPerIteration(_ reuse: KeyReuse, in file: FileContext) -> PassPlan {
         let model = file.model
-        guard let argument = reuse.argument else { return .failure(readThroughCallee(reuse)) }
+        guard let argument = reuse.argument else { return .manual(reason: readThroughCallee(reuse)) }
         guard argument.nodeKind == .identifier else {
-            return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
+            return .manual(reason: "the key is not a plain name (`\(reuse.keyText)`)")
         }
         let name = argument.text
         guard let range = reuse.loop, let loop = model.tree.root.namedDescendant(for: range),
               loop.nodeKind == .forStatement || loop.nodeKind == .whileStatement,
               let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.nodeKind != .comment }),
               SourceEditing.startsLine(first) else {
-            return .failure(ManualReason("iterate over `jax.random.split(\(name), n)` instead of reusing `\(name)`"))
+            return .manual(reason: "iterate over `jax.random.split(\(name), n)` instead of reusing `\(name)`")
         }
         guard let scope = owningScope(of: [reuse.use], in: model) else {
-            return .failure(ManualReason("the use sits inside a lambda or comprehension"))
+            return .manual(reason: "the use sits inside a lambda or comprehension")
         }
         // The split at the loop head renews a key that comes from before the loop; a name the
         // body binds itself (`subkey = key`) is not that, and needs a look by hand.
         let bindings = scope.bindings[name] ?? []
         if let inside = bindings.first(where: { body.byteRange.contains($0.site.byteRange) }) {
-            return .failure(ManualReason("`\(name)` is bound inside the loop (line \(inside.site.startPosition.line)); split where it is made"))
+            return .manual(reason: "`\(name)` is bound inside the loop (line \(inside.site.startPosition.line)); split where it is made")
         }
         let isParameter = bindings.contains { $0.kind == .parameter }
         guard isParameter || bindings.contains(where: { $0.site.endByte <= loop.startByte }) || scope.kind == .module else {
-            return .failure(ManualReason("`\(name)` is not bound before the loop"))
+            return .manual(reason: "`\(name)` is not bound before the loop")
         }
         var taken = model.namesInUse(in: scope)
         taken.insert(name)
@@ -307,7 +292,7 @@ enum SplitBeforeReuse: FixPass {
             .replacement(argument.byteRange, with: subkey),
         ]
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
-        return .success(Fix(title: "split `\(name)` on every iteration", applicability: .unsafe, edits: [file.path: edits]))
+        return .fix(Fix(title: "split `\(name)` on every iteration", applicability: .unsafe, edits: [file.path: edits]))
     }
 
     // MARK: RK004, a key stored on the object
@@ -324,21 +309,21 @@ enum SplitBeforeReuse: FixPass {
         return (owner, method)
     }
 
-    private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext, project: ProjectView?) -> Result<Fix, ManualReason> {
+    private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext, project: ProjectView?) -> PassPlan {
         let model = file.model
         if let (owner, method) = frozenOwner(of: reuse, in: file) {
             return PerCallKey(file: file, reuse: reuse, classScope: owner, method: method, project: project).plan()
         }
         let scope = owningScope(of: [reuse.use], in: model)
         let classScope = scope?.parent.flatMap { $0.kind == .classBody ? $0 : nil }
-        let manual = ManualReason("replace the stored key on every call: "
-            + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`")
+        let manual = "replace the stored key on every call: "
+            + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`"
         guard let argument = reuse.argument, argument.nodeKind == .attribute, argument.text == reuse.keyText,
               let scope, scope.kind == .function, let classScope,
               !(classScope.node.child(.superclasses)?.namedChildren.isEmpty == false),
               let body = scope.node.child(.body),
               let anchor = SourceEditing.statement(containing: reuse.use, in: body), SourceEditing.startsLine(anchor)
-        else { return .failure(manual) }
+        else { return .manual(reason: manual) }
         let subkey = SourceEditing.freshName(["subkey", "key"], avoiding: model.namesInUse(in: scope))
         var spelling = JaxSpelling(model: model)
         let split = spelling.spell("split", in: scope, like: reuse.use)
@@ -347,14 +332,14 @@ enum SplitBeforeReuse: FixPass {
             .replacement(argument.byteRange, with: subkey),
         ]
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
-        return .success(Fix(title: "renew `\(reuse.keyText)` on every call", applicability: .unsafe, edits: [file.path: edits]))
+        return .fix(Fix(title: "renew `\(reuse.keyText)` on every call", applicability: .unsafe, edits: [file.path: edits]))
     }
 
     // MARK: RK006
 
-    private static func keepFirstOutput(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    private static func keepFirstOutput(_ reuse: KeyReuse, in file: FileContext) -> PassPlan {
         guard let argument = reuse.argument, argument.nodeKind == .identifier else {
-            return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
+            return .manual(reason: "the key is not a plain name (`\(reuse.keyText)`)")
         }
         let name = argument.text
         // The split that consumed it: the nearest earlier use that is `jax.random.split`.
@@ -366,17 +351,17 @@ enum SplitBeforeReuse: FixPass {
               let targets = assignment.child(.left), [.patternList, .tuplePattern].contains(targets.nodeKind),
               targets.namedChildren.allSatisfy({ $0.nodeKind == .identifier }),
               let arguments = split.child(.arguments), arguments.nodeKind == .argumentList else {
-            return .failure(ManualReason("keep the split's first output as the new `\(name)`: "
-                + "`\(name), subkey = jax.random.split(\(name))`"))
+            return .manual(reason: "keep the split's first output as the new `\(name)`: "
+                + "`\(name), subkey = jax.random.split(\(name))`")
         }
         if targets.namedChildren.contains(where: { $0.text == name }) {
-            return .failure(ManualReason("`\(name)` is already renewed by the split at line \(split.startPosition.line) "
-                + "but reaches it again on another path"))
+            return .manual(reason: "`\(name)` is already renewed by the split at line \(split.startPosition.line) "
+                + "but reaches it again on another path")
         }
         let items = arguments.namedChildren.filter { $0.nodeKind != .comment }
         let outputs = targets.namedChildren.count
         guard let parent = items.first, parent.nodeKind == .identifier, parent.text == name else {
-            return .failure(ManualReason("the split at line \(split.startPosition.line) does not split `\(name)` by name"))
+            return .manual(reason: "the split at line \(split.startPosition.line) does not split `\(name)` by name")
         }
         var edits: [Edit] = [.insertion(name + ", ", at: targets.startByte)]
         switch items.count {
@@ -385,12 +370,12 @@ enum SplitBeforeReuse: FixPass {
         case 2 where items[1].nodeKind == .integer && Int(items[1].text) == outputs:
             edits.append(.replacement(items[1].byteRange, with: "\(outputs + 1)"))
         default:
-            return .failure(ManualReason("the split at line \(split.startPosition.line) does not produce exactly its targets"))
+            return .manual(reason: "the split at line \(split.startPosition.line) does not produce exactly its targets")
         }
         if targets.nodeKind == .tuplePattern {
-            return .failure(ManualReason("keep the split's first output as the new `\(name)`"))
+            return .manual(reason: "keep the split's first output as the new `\(name)`")
         }
-        return .success(Fix(title: "keep `\(name)` as the split's first output", applicability: .unsafe,
+        return .fix(Fix(title: "keep `\(name)` as the split's first output", applicability: .unsafe,
                             edits: [file.path: edits]))
     }
 
@@ -419,13 +404,13 @@ enum SplitBeforeReuse: FixPass {
 
     /// A use with no key argument: the callee reads the key itself (a global, a free name, or a
     /// key stored on the object).
-    private static func readThroughCallee(_ reuse: KeyReuse) -> ManualReason {
+    private static func readThroughCallee(_ reuse: KeyReuse) -> String {
         if reuse.keyText.hasPrefix("self.") {
-            return ManualReason("the methods called here draw from `\(reuse.keyText)` themselves: renew it in them "
-                + "(`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`) or pass each call its own key")
+            return "the methods called here draw from `\(reuse.keyText)` themselves: renew it in them "
+                + "(`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`) or pass each call its own key"
         }
-        return ManualReason("the functions called here use `\(reuse.keyText)` without taking it as a parameter; "
-            + "pass it to them explicitly first (RK003)")
+        return "the functions called here use `\(reuse.keyText)` without taking it as a parameter; "
+            + "pass it to them explicitly first (RK003)"
     }
 
     /// The one key every use hands over: a plain name, or an attribute of `self` (`self.rng`).

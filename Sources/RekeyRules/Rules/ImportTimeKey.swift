@@ -182,12 +182,11 @@ struct ImportTimeKey: Rule {
             for (_, bindings) in scope.bindings {
                 for binding in bindings {
                     guard let created = createdKey(binding, in: scope, model: model, isScript: file.isScript) else { continue }
-                    let plan: GlobalKeyThreading.Plan = scope === model.moduleScope && created.role == .constructor
+                    let plan: (plan: PassPlan, readers: [String]) = scope === model.moduleScope && created.role == .constructor
                         ? GlobalKeyThreading(file: file, global: binding).plan()
-                        : .manual(reason: created.role == .constructor
+                        : (.manual(reason: created.role == .constructor
                                   ? "keys at class scope are migrated by hand"
-                                  : "a key derived by `\(created.callee)` at import time is migrated by hand",
-                                  readers: [])
+                                  : "a key derived by `\(created.callee)` at import time is migrated by hand"), [])
                     findings.append(finding(for: binding, in: file, plan: plan))
                 }
             }
@@ -260,14 +259,9 @@ struct ImportTimeKey: Rule {
         return self.finding(for: binding, in: file, plan: GlobalKeyThreading(file: file, global: binding, project: project).plan())
     }
 
-    private func finding(for binding: Binding, in file: FileContext, plan: GlobalKeyThreading.Plan) -> Finding {
-        let (remedy, readers, touched): (Finding.Remedy, [String], Set<String>) = switch plan {
-        case .fix(let fix, let readers, let touched): (.fix(fix), readers, touched)
-        case .manual(let reason, let readers): (.manual(reason: reason), readers, [])
-        }
-        return Finding(code: code, node: binding.nameNode, path: file.path,
-                       message: Self.importTimeMessage(binding.name, readers: readers), remedy: remedy,
-                       touchedSymbols: touched)
+    private func finding(for binding: Binding, in file: FileContext, plan: (plan: PassPlan, readers: [String])) -> Finding {
+        Finding(code: code, node: binding.nameNode, path: file.path,
+                message: Self.importTimeMessage(binding.name, readers: plan.readers), plan: plan.plan)
     }
 
     /// `a, b = value` and `a = b = value`: the value every target receives.

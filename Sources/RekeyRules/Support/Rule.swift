@@ -178,7 +178,7 @@ public enum RuleRegistry {
 /// What a migration pass proposes for one finding: a fix (with the module-level names it
 /// changes, for the cross-file check), or the reason it is left for hand migration.
 enum PassPlan {
-    case fix(Fix, touchedSymbols: Set<String>)
+    case fix(Fix, touchedSymbols: Set<String> = [])
     case manual(reason: String)
 }
 
