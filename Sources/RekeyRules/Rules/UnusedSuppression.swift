@@ -33,22 +33,16 @@ public struct UnusedSuppression: Rule {
                     import jax
 
 
-                    def init(key):
-                        key_w, key_b = jax.random.split(key)
-                        w = jax.random.normal(key_w, (3, 3))  # rekey: ignore[RK004]
-                        b = jax.random.uniform(key_b, (3,))
-                        return w, b
+                    def noise(key, x):
+                        return x + jax.random.normal(key, x.shape)  # noqa: RK004
 
                     """,
                 good: """
                     import jax
 
 
-                    def init(key):
-                        key_w, key_b = jax.random.split(key)
-                        w = jax.random.normal(key_w, (3, 3))
-                        b = jax.random.uniform(key_b, (3,))
-                        return w, b
+                    def noise(key, x):
+                        return x + jax.random.normal(key, x.shape)
 
                     """,
                 fixedByRekey: false),

@@ -34,7 +34,7 @@ public enum FixTidying {
 
     private static func removingUnusedImports(original: SemanticModel) -> (SemanticModel, Int) -> [Edit] {
         { model, _ in
-            let exported = allNames(model)
+            let exported = PublicSurface.exported(by: model)
             var unused: [Node: [Binding]] = [:]
             for (name, bindings) in model.moduleScope.bindings where bindings.count == 1 && !exported.contains(name) {
                 let binding = bindings[0]
@@ -57,17 +57,6 @@ public enum FixTidying {
         }
         guard bindings.count == 1 else { return nil }
         return SourceEditing.removingImportedName(bindings[0].nameNode, from: statement)
-    }
-
-    private static func allNames(_ model: SemanticModel) -> Set<String> {
-        var names = Set<String>()
-        for binding in model.moduleScope.bindings["__all__"] ?? [] {
-            guard let value = binding.value ?? binding.site.child(.right) else { continue }
-            for item in value.namedChildren where item.nodeKind == .string {
-                names.insert(item.namedChildren.filter { $0.nodeKind == .stringContent }.map(\.text).joined())
-            }
-        }
-        return names
     }
 
     // MARK: Long lines

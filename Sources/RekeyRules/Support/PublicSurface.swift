@@ -31,13 +31,13 @@ enum PublicSurface {
         if names.last == "__init__" { names.removeLast() }
         guard let top = names.first else { return nil }
         let isPrivate = names.contains { $0.hasPrefix("_") && !($0.hasPrefix("__") && $0.hasSuffix("__")) }
-        guard !isPrivate || exported(file).contains(top) else { return nil }
+        guard !isPrivate || exported(by: file.model).contains(top) else { return nil }
         return ([file.moduleName] + names).joined(separator: ".")
     }
 
     /// The dotted name of a module-level variable if it is public.
     static func publicName(ofGlobal name: String, in file: FileContext) -> String? {
-        guard isLibraryFile(file), !name.hasPrefix("_") || exported(file).contains(name) else { return nil }
+        guard isLibraryFile(file), !name.hasPrefix("_") || exported(by: file.model).contains(name) else { return nil }
         return file.moduleName + "." + name
     }
 
@@ -58,8 +58,7 @@ enum PublicSurface {
     }
 
     /// The names in the module's `__all__` (a list or tuple of string literals).
-    private static func exported(_ file: FileContext) -> Set<String> {
-        let model = file.model
+    static func exported(by model: SemanticModel) -> Set<String> {
         var names = Set<String>()
         for binding in model.moduleScope.bindings["__all__"] ?? [] {
             guard let value = binding.value ?? binding.site.child(.right) else { continue }
