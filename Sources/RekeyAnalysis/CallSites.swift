@@ -96,7 +96,7 @@ public enum CallSites {
     /// How a subclass reaches its parent's `__init__`: through its own `super().__init__` calls,
     /// or, when it defines no `__init__`, through every instantiation of the subclass.
     private static func subclassCalls(_ subclass: Scope, in model: SemanticModel) throws -> [Call] {
-        guard let initializer = subclass.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
+        guard let initializer = subclass.initializer else {
             return try instantiations(of: subclass, in: model)
         }
         return superInitCalls(in: initializer, of: model)

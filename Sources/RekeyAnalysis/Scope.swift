@@ -32,6 +32,11 @@ public final class Scope {
 
     public var isFunctionLike: Bool { kind == .function || kind == .lambda }
 
+    /// A class body's own `__init__` (nil when the class inherits or generates it).
+    public var initializer: Scope? {
+        kind == .classBody ? children.first { $0.kind == .function && $0.name == "__init__" } : nil
+    }
+
     /// `Encoder.__init__`, `make_model`, `<lambda>` — how messages name a scope.
     public var qualifiedName: String {
         let own = name ?? (kind == .lambda ? "<lambda>" : kind == .comprehension ? "<comprehension>" : "<module>")

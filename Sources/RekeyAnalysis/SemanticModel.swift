@@ -344,16 +344,7 @@ public final class SemanticModel {
 
     private func bindParameters(_ parameters: Node, in scope: Scope) {
         for parameter in parameters.namedChildren {
-            let nameNode: Node?
-            switch parameter.nodeKind {
-            case .identifier: nameNode = parameter
-            case .defaultParameter, .typedDefaultParameter: nameNode = parameter.child(.name)
-            case .typedParameter, .listSplatPattern, .dictionarySplatPattern:
-                nameNode = parameter.namedChildren.first { $0.nodeKind == .identifier }
-                    ?? parameter.namedChildren.first?.namedChildren.first { $0.nodeKind == .identifier }
-            default: nameNode = nil
-            }
-            if let nameNode {
+            if let nameNode = parameter.parameterName {
                 scope.add(Binding(name: nameNode.text, kind: .parameter, nameNode: nameNode, site: parameter, value: nil))
             }
         }

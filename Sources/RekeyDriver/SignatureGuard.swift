@@ -176,7 +176,7 @@ struct SignatureGuard {
                     guard let name = scope.name, !classes.contains(ClassDefinition(path: source.path, name: name)),
                           let bases = scope.node.child(.superclasses), let owner = scope.parent,
                           bases.namedChildren.contains(where: { Self.denotes($0, oneOf: classes, in: model, scope: owner) }),
-                          !scope.children.contains(where: { $0.kind == .function && $0.name == "__init__" }) else { continue }
+                          scope.initializer == nil else { continue }
                     classes.insert(ClassDefinition(path: source.path, name: name))
                     frontier.append(name)
                 }

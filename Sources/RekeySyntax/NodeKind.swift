@@ -158,6 +158,19 @@ extension Node {
         return ts_node_is_null(node) ? nil : Node(raw: node, tree: tree)
     }
 
+    /// The name a parameter of a `def` or `lambda` binds (`key` in `key`, `key=None`,
+    /// `key: Array`, `*keys`, `**options`); nil for `*`, `/` and comments.
+    public var parameterName: Node? {
+        switch nodeKind {
+        case .identifier: self
+        case .defaultParameter, .typedDefaultParameter: child(.name)
+        case .typedParameter, .listSplatPattern, .dictionarySplatPattern:
+            namedChildren.first { $0.nodeKind == .identifier }
+                ?? namedChildren.first?.namedChildren.first { $0.nodeKind == .identifier }
+        default: nil
+        }
+    }
+
     /// Calls `body` for each named child, with no intermediate array.
     public func forEachNamedChild(_ body: (Node) -> Void) {
         forEachChild { child, _ in

@@ -178,7 +178,7 @@ struct PerCallKey: FixPass {
         let removeDeclaration = declaration.flatMap { declaration in
             declaration.statement.parent.flatMap(SourceEditing.wholeLines).map { SourceEditing.deletingLines($0, in: model.source) }
         }
-        guard let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
+        guard let initializer = classScope.initializer else {
             // The generated `__init__`: the field in declaration order.
             guard let declaration, let removeDeclaration else {
                 return .failure(Refusal("`\(attribute)` is not a field rekey can find"))

@@ -47,7 +47,7 @@ struct RequiredKeyField: FixPass {
         guard let (seedCall, defaultArgument) = seed(of: field.value) else {
             return manual
         }
-        let initializer = classScope.children.first { $0.kind == .function && $0.name == "__init__" }
+        let initializer = classScope.initializer
         let isEquinox = file.randomSources.moduleFramework(of: classScope) == .equinox
         // Fields after a default, or after inherited fields, cannot be required positionally.
         let earlierFields = RandomSources.fieldDeclarations(in: classScope).prefix { $0.statement != field.statement }

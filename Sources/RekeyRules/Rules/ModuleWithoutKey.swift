@@ -140,7 +140,7 @@ struct ModuleWithoutKey: Rule {
         var findings: [Finding] = []
         for classScope in model.scopes where classScope.kind == .classBody {
             guard let framework = sources.moduleFramework(of: classScope),
-                  let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" }),
+                  let initializer = classScope.initializer,
                   !takesKey(initializer, sources: sources),
                   let operation = sources.calls(runBy: initializer).lazy
                     .compactMap({ sources.randomOperation($0, roles: [.sampler, .splitter]) }).first,
@@ -156,7 +156,7 @@ struct ModuleWithoutKey: Rule {
     func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
         guard let classScope = file.model.scopes.first(where: { $0.kind == .classBody && $0.node.child(.name)?.byteRange == finding.range }),
               let framework = file.randomSources.moduleFramework(of: classScope),
-              let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" }),
+              let initializer = classScope.initializer,
               let name = classScope.node.child(.name) else { return nil }
         let plan = KeyParameterForModule(file: file, initializer: initializer, framework: framework, project: project).plan()
         return Finding(code: code, node: name, path: file.path, message: finding.message, plan: plan)
@@ -174,16 +174,7 @@ struct ModuleWithoutKey: Rule {
                mayCarryKey(kwargs, in: initializer, sources: sources) {
                 return true
             }
-            let name: Node?
-            switch parameter.nodeKind {
-            case .identifier: name = parameter
-            case .defaultParameter, .typedDefaultParameter: name = parameter.child(.name)
-            case .typedParameter, .listSplatPattern:
-                name = parameter.namedChildren.first { $0.nodeKind == .identifier }
-                    ?? parameter.namedChildren.first?.namedChildren.first { $0.nodeKind == .identifier }
-            default: name = nil
-            }
-            guard let name else { continue }
+            guard parameter.nodeKind != .dictionarySplatPattern, let name = parameter.parameterName else { continue }
             let lower = name.text.lowercased()
             if KeyNames.isKeyLike(name.text) || lower == "rngs" || lower.hasSuffix("_rngs") { return true }
             if let type = parameter.child(.type),

@@ -104,7 +104,7 @@ struct ProjectUses {
     /// in its own `__init__`, or, when it inherits `__init__`, its instantiations in its own file
     /// and in the files importing it.
     private func superInitCalls(of subclass: Scope, in other: FileContext) -> Result<[Call], Unresolvable> {
-        if let initializer = subclass.children.first(where: { $0.kind == .function && $0.name == "__init__" }) {
+        if let initializer = subclass.initializer {
             return .success(CallSites.superInitCalls(in: initializer, of: other.model).map { ($0.call, $0.scope, other) })
         }
         guard subclass.parent?.kind == .module else {

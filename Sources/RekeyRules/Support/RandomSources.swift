@@ -147,7 +147,7 @@ final class RandomSources {
         switch target.kind {
         case .function, .lambda: function = target
         case .classBody:
-            guard let initializer = target.children.first(where: { $0.kind == .function && $0.name == "__init__" }) else {
+            guard let initializer = target.initializer else {
                 return nil
             }
             function = initializer
