@@ -15,15 +15,30 @@ public final class FileKeyFlow {
     public let model: SemanticModel
     public let moduleName: String
     public private(set) var summaries: [Int: FunctionKeySummary] = [:]
-    public private(set) var analyses: [KeyFlowAnalysis] = []
+    /// Every reuse found in the file, in source order.
+    public private(set) var reuses: [KeyReuse] = []
 
     /// Rounds of summary propagation; call chains deeper than this inside one file are rare,
     /// and each round only strengthens summaries (consumption only grows).
     static let maximumRounds = 6
 
-    public init(model: SemanticModel, moduleName: String = "", external: [String: FunctionKeySummary] = [:]) {
+    /// Analyses kept for reuse while what they read holds (see ``KeyFlowMemo``).
+    let memo: KeyFlowMemo
+    /// Each scope's calls, by scope: the model's alone, so shared with later key flows of it.
+    private let profiles: [ObjectIdentifier: CallProfile]
+
+    /// `previous`: this file's key flow under earlier facts, over the same model, whose function
+    /// analyses are reused where the new facts change nothing they read.
+    public init(model: SemanticModel, moduleName: String = "", external: [String: FunctionKeySummary] = [:],
+                reusing previous: FileKeyFlow? = nil) {
+        precondition(previous.map { $0.model === model } ?? true, "a key flow is reused only over the same model")
         self.model = model
         self.moduleName = moduleName
+        memo = KeyFlowMemo(continuing: previous?.memo)
+        let functions = model.scopes.filter { $0.kind == .function }
+        profiles = previous?.profiles ?? Dictionary(uniqueKeysWithValues: (functions + [model.moduleScope]).map {
+            (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
+        })
         let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
@@ -32,26 +47,23 @@ public final class FileKeyFlow {
             external: { name in
                 external[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
             })
-        let functions = model.scopes.filter { $0.kind == .function }
-        let profiles = Dictionary(uniqueKeysWithValues: (functions + [model.moduleScope]).map {
-            (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
-        })
         let externalNames = Set(external.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
         // Only functions that can touch a key are analysed: those calling `jax.random` or passing
         // `key=`, those calling a function already known to consume or return keys, and those
         // taking a key-named parameter (which may hand it to a library that consumes it). On real
         // code most functions are none of these, and skipping them is most of the analysis' speed.
         var summarised = externalNames
+        var scopeFlows: [ScopeKeyFlow] = []
         for _ in 0..<Self.maximumRounds {
             var changed = false
-            analyses = []
+            scopeFlows = []
             for function in functions where Self.takesKeyNamedParameter(function)
                 || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised) {
-                let analysis = KeyFlowAnalysis(model: model, scope: function, summaries: lookup)
-                analyses.append(analysis)
+                let flow = memo.keyFlow(of: function, model: model, summaries: lookup)
+                scopeFlows.append(flow)
                 let key = function.node.startByte
-                if summaries[key] ?? FunctionKeySummary() != analysis.summary {
-                    summaries[key] = analysis.summary
+                if summaries[key] ?? FunctionKeySummary() != flow.summary {
+                    summaries[key] = flow.summary
                     if let name = function.name { summarised.insert(name) }
                     // A class is called by its own name.
                     if function.name == "__init__", let className = function.parent?.name { summarised.insert(className) }
@@ -61,8 +73,12 @@ public final class FileKeyFlow {
             if !changed { break }
         }
         if profiles[ObjectIdentifier(model.moduleScope)]!.mayTouchKeys(calling: summarised) {
-            analyses.append(KeyFlowAnalysis(model: model, scope: model.moduleScope, summaries: lookup))
+            scopeFlows.append(memo.keyFlow(of: model.moduleScope, model: model, summaries: lookup))
         }
+        var seen = Set<Int>()
+        reuses = scopeFlows.flatMap(\.reuses)
+            .filter { seen.insert($0.use.startByte).inserted }
+            .sorted { $0.use.startByte < $1.use.startByte }
     }
 
     /// What a function's calls look like, enough to tell whether key flow can matter in it.
@@ -94,14 +110,6 @@ public final class FileKeyFlow {
         func mayTouchKeys(calling summarised: Set<String>) -> Bool {
             touchesJaxRandom || !calleeNames.isDisjoint(with: summarised)
         }
-    }
-
-    /// Every reuse found in the file, in source order.
-    public var reuses: [KeyReuse] {
-        var seen = Set<Int>()
-        return analyses.flatMap(\.reuses)
-            .filter { seen.insert($0.use.startByte).inserted }
-            .sorted { $0.use.startByte < $1.use.startByte }
     }
 
     /// What this file's module-level functions and classes do to keys, by qualified name, for
@@ -142,3 +150,4 @@ public final class FileKeyFlow {
         }
     }
 }
+

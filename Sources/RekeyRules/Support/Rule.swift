@@ -58,19 +58,28 @@ public final class FileContext {
     /// import, so a key made there is the run's own (see ``ScriptFiles``).
     public let isScript: Bool
 
+    /// `earlier`: this file's context under other facts, over the same model: its key flow's
+    /// function analyses are reused where the facts they read are unchanged.
     public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts(),
-                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false) {
+                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false, reusing earlier: FileContext? = nil) {
         self.path = path
         self.model = model
         self.moduleName = moduleName
         self.facts = facts
         self.settings = settings
         self.isScript = isScript
+        earlierKeyFlow = earlier?.keyFlow
     }
 
     public var source: SourceText { model.source }
 
-    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: facts.summaries)
+    /// Released once ``keyFlow`` is made from it.
+    private var earlierKeyFlow: FileKeyFlow?
+
+    public private(set) lazy var keyFlow: FileKeyFlow = {
+        defer { earlierKeyFlow = nil }
+        return FileKeyFlow(model: model, moduleName: moduleName, external: facts.summaries, reusing: earlierKeyFlow)
+    }()
 
     /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
     private(set) lazy var randomSources = RandomSources(model: model, isScript: isScript) { [unowned self] binding in

@@ -1,0 +1,56 @@
+import Testing
+import RekeySyntax
+@testable import RekeyAnalysis
+
+/// A file's key flow made again under new facts, over the same model, walks again only the
+/// functions that read a fact that changed, and finds what a key flow made afresh finds.
+@Suite struct KeyFlowReuseTests {
+    static let source = """
+        import jax
+        from pkg.ops import noise, clean
+
+
+        def twice(k):
+            return noise(k) + noise(k)
+
+
+        def once(k):
+            return clean(k)
+
+
+        def alone(key):
+            return jax.random.normal(key)
+        """
+
+    static let consumesFirst: FunctionKeySummary = {
+        var summary = FunctionKeySummary()
+        summary.consumedPositions = [0]
+        summary.consumedNames = ["key"]
+        return summary
+    }()
+
+    let before: [String: FunctionKeySummary] = ["pkg.ops.noise": consumesFirst, "pkg.ops.clean": FunctionKeySummary()]
+
+    @Test func unchangedFactsWalkNothingAgain() throws {
+        let model = try Analysis(Self.source, path: "pkg/use.py").model
+        let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: before)
+        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: before, reusing: first)
+        #expect(first.memo.walked == 3)
+        #expect(again.memo.walked == 0)
+        #expect(again.exports == first.exports)
+        #expect(again.reuses.map(\.use.startByte) == first.reuses.map(\.use.startByte))
+    }
+
+    @Test func aChangedSummaryWalksExactlyItsCallersAgain() throws {
+        let model = try Analysis(Self.source, path: "pkg/use.py").model
+        var after = before
+        after["pkg.ops.clean"] = Self.consumesFirst
+        let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: before)
+        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: after, reusing: first)
+        let fresh = FileKeyFlow(model: model, moduleName: "pkg.use", external: after)
+        #expect(again.memo.walked == 1)  // `once`, the only caller of `clean`
+        #expect(again.exports == fresh.exports)
+        #expect(again.exports["pkg.use.once"]?.consumedPositions == [0])
+        #expect(again.reuses.map(\.use.startByte) == fresh.reuses.map(\.use.startByte))
+    }
+}
