@@ -460,10 +460,13 @@ public struct Engine {
     }
 
     private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
-        states.reduce(into: ProjectFacts()) { merged, state in
-            merged.summaries.merge(state.exports) { first, _ in first }
-            merged.keys.formUnion(state.exportedKeys)
+        var summaries: [String: FunctionKeySummary] = [:]
+        var keys = Set<String>()
+        for state in states {
+            summaries.merge(state.exports) { first, _ in first }
+            keys.formUnion(state.exportedKeys)
         }
+        return ProjectFacts(summaries: summaries, keys: keys)
     }
 
     private func guardAcrossFiles(_ states: inout [FileState]) {

@@ -33,8 +33,8 @@ import RekeySyntax
 
     @Test func unchangedFactsWalkNothingAgain() throws {
         let model = try Analysis(Self.source, path: "pkg/use.py").model
-        let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: before)
-        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: before, reusing: first)
+        let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before))
+        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before), reusing: first)
         #expect(first.memo.walked == 3)
         #expect(again.memo.walked == 0)
         #expect(again.exports == first.exports)
@@ -45,9 +45,9 @@ import RekeySyntax
         let model = try Analysis(Self.source, path: "pkg/use.py").model
         var after = before
         after["pkg.ops.clean"] = Self.consumesFirst
-        let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: before)
-        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: after, reusing: first)
-        let fresh = FileKeyFlow(model: model, moduleName: "pkg.use", external: after)
+        let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before))
+        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(after), reusing: first)
+        let fresh = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(after))
         #expect(again.memo.walked == 1)  // `once`, the only caller of `clean`
         #expect(again.exports == fresh.exports)
         #expect(again.exports["pkg.use.once"]?.consumedPositions == [0])

@@ -29,7 +29,7 @@ public final class FileKeyFlow {
 
     /// `previous`: this file's key flow under earlier facts, over the same model, whose function
     /// analyses are reused where the new facts change nothing they read.
-    public init(model: SemanticModel, moduleName: String = "", external: [String: FunctionKeySummary] = [:],
+    public init(model: SemanticModel, moduleName: String = "", external: ExternalSummaries = ExternalSummaries(),
                 reusing previous: FileKeyFlow? = nil) {
         precondition(previous.map { $0.model === model } ?? true, "a key flow is reused only over the same model")
         self.model = model
@@ -45,14 +45,13 @@ public final class FileKeyFlow {
                 self.summaries[definition.startByte] ?? (definition.kind == "function_definition" ? FunctionKeySummary() : nil)
             },
             external: { name in
-                external[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
+                external.byName[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
             })
-        let externalNames = Set(external.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
         // Only functions that can touch a key are analysed: those calling `jax.random` or passing
         // `key=`, those calling a function already known to consume or return keys, and those
         // taking a key-named parameter (which may hand it to a library that consumes it). On real
         // code most functions are none of these, and skipping them is most of the analysis' speed.
-        var summarised = externalNames
+        var summarised = external.calleeNames
         var scopeFlows: [ScopeKeyFlow] = []
         for _ in 0..<Self.maximumRounds {
             var changed = false
@@ -151,3 +150,16 @@ public final class FileKeyFlow {
     }
 }
 
+/// What the functions of other files do to keys, by qualified name, with the names calls spell
+/// them by gathered once: every file analysed with these summaries asks which of its functions
+/// call one of them.
+public struct ExternalSummaries: Sendable, Equatable {
+    public let byName: [String: FunctionKeySummary]
+    /// The last component of each qualified name (`noise` for `pkg.ops.noise`).
+    let calleeNames: Set<String>
+
+    public init(_ byName: [String: FunctionKeySummary] = [:]) {
+        self.byName = byName
+        calleeNames = Set(byName.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
+    }
+}

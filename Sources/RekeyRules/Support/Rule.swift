@@ -78,7 +78,7 @@ public final class FileContext {
 
     public private(set) lazy var keyFlow: FileKeyFlow = {
         defer { earlierKeyFlow = nil }
-        return FileKeyFlow(model: model, moduleName: moduleName, external: facts.summaries, reusing: earlierKeyFlow)
+        return FileKeyFlow(model: model, moduleName: moduleName, external: facts.external, reusing: earlierKeyFlow)
     }()
 
     /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
@@ -99,13 +99,15 @@ public final class FileContext {
 /// What the other files of the project tell one file about keys: what their functions do to
 /// keys (by qualified name), and which of their module-level names are keys.
 public struct ProjectFacts: Sendable, Equatable {
-    public var summaries: [String: FunctionKeySummary] = [:]
+    public let external: ExternalSummaries
     public var keys: Set<String> = []
 
     public init(summaries: [String: FunctionKeySummary] = [:], keys: Set<String> = []) {
-        self.summaries = summaries
+        external = ExternalSummaries(summaries)
         self.keys = keys
     }
+
+    public var summaries: [String: FunctionKeySummary] { external.byName }
 }
 
 /// A rule inspects one file and reports findings, each with a fix when one exists.
