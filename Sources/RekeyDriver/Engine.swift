@@ -35,6 +35,8 @@ public struct Engine {
         public var filesSeen = 0
         public var filesParsed = 0
         public var bytesSeen = 0
+        /// How many files each round of cross-file facts analysed again (see ``propagateFacts``).
+        public var factRounds: [Int] = []
     }
 
     /// A fix the engine did not apply, by the file and rule of its finding.
@@ -157,9 +159,10 @@ public struct Engine {
     }
 
     private func checkOnThisThread(paths: [String]) -> CheckReport {
-        let (states, discovery, _) = load(paths)
+        let (states, discovery, _, factRounds) = load(paths)
         var report = CheckReport()
         report.diagnostics = discovery
+        report.factRounds = factRounds
         for state in states where !state.isContext {
             report.findings += state.findings
             report.diagnostics += state.diagnostics
@@ -172,7 +175,7 @@ public struct Engine {
     }
 
     private func fixOnThisThread(paths: [String]) -> FixReport {
-        var (states, discovery, facts) = load(paths)
+        var (states, discovery, facts, _) = load(paths)
         let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
         var report = FixReport()
         report.diagnostics = discovery
@@ -257,7 +260,7 @@ public struct Engine {
                 changed.insert(index)
             }
             let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
-                analyse(states[index], parser: &parser, facts: facts)
+                analyse(states[index], parser: &parser, facts: facts).state
             }
             for (index, state) in zip(touched, reanalysed) { states[index] = state }
             guardAcrossFiles(&states)
@@ -279,7 +282,7 @@ public struct Engine {
             tidied.append(index)
         }
         let retidied = parallelMap(tidied, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
-            analyse(states[index], parser: &parser, facts: facts)
+            analyse(states[index], parser: &parser, facts: facts).state
         }
         for (index, state) in zip(tidied, retidied) { states[index] = state }
         for index in changed.sorted() {
@@ -342,7 +345,7 @@ public struct Engine {
 
     // MARK: Per file
 
-    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts) {
+    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts, factRounds: [Int]) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
         let context = ProjectRoot.contextFiles(for: paths, given: discovery.files)
         var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
@@ -350,10 +353,10 @@ public struct Engine {
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
         markScripts(&states)
-        let facts = propagateFacts(&states)
+        let (facts, reanalysed) = propagateFacts(&states)
         guardAcrossFiles(&states)
         screenSignatureChanges(&states)
-        return (states, discovery.diagnostics, facts)
+        return (states, discovery.diagnostics, facts, reanalysed)
     }
 
     /// Each fix that changes a signature (an edit inside a `def`'s parameters or a class's
@@ -397,11 +400,29 @@ public struct Engine {
     /// module-level names are keys; the files that call one of those functions, or spell one of
     /// those names, are analysed again with the merged facts, including files the prefilter
     /// skipped (a file can misuse a key without mentioning JAX, by calling a project helper
-    /// twice). Repeats, for changed facts only, until nothing changes, so a chain of helpers
-    /// across files is followed.
-    private func propagateFacts(_ states: inout [FileState]) -> ProjectFacts {
+    /// twice). Repeats for changed facts only, so a chain of helpers across files is followed.
+    ///
+    /// Analysing a file again parses nothing (its text is unchanged) and walks again only the
+    /// functions whose facts changed (see ``FileKeyFlow``'s reuse). Returns the merged facts, and
+    /// how many files each round analysed again.
+    private func propagateFacts(_ states: inout [FileState]) -> (facts: ProjectFacts, reanalysed: [Int]) {
         var merged = mergedFacts(states)
         var changed = merged
+        var reanalysedPerRound: [Int] = []
+        // The context of each file these rounds analysed, for its next round: kept only through
+        // the rounds and only for those files, as a tree and model take some thirty times the
+        // file's size (over the jax/flax/equinox/optax sources the rounds peak near 500 MB, where
+        // the run needs under 100 MB without them).
+        var contexts: [Int: KeptContext] = [:]
+        // Files the prefilter skipped are matched against each round's names by their words.
+        let skipped = states.indices.filter { states[$0].skippedByPrefilter }
+        let words = parallelMap(skipped, workers: options.jobs, makeState: {}) { _, index in SpelledWords(states[index].original) }
+        var skippedWords = Dictionary(uniqueKeysWithValues: zip(skipped, words))
+        // At most four rounds, so a chain of helpers is followed four files deep. Facts need not
+        // settle sooner: they are not monotone (a callee that becomes known may consume less than
+        // the unknown callee it was taken for, and its callers' summaries shrink in turn), and on
+        // large projects (JAX itself) summaries still change in the fourth round. The findings are
+        // those of these four rounds.
         for _ in 0..<4 where !changed.summaries.isEmpty || !changed.keys.isEmpty {
             let calledNames = Set(changed.summaries.keys)
             // By bytes: the name and its module's last component (for keys, and for files not parsed yet).
@@ -410,33 +431,49 @@ public struct Engine {
                 return (Array(String(parts.last ?? "").utf8), Array((parts.dropLast().last.map(String.init) ?? "").utf8))
             }
             let keyCues = cues.filter { cue in changed.keys.contains { Array(($0.split(separator: ".").last ?? "").utf8) == cue.name } }
-            func spells(_ cue: (name: [UInt8], module: [UInt8]), in bytes: [UInt8]) -> Bool {
-                Prefilter.containsWord(bytes, cue.name) && (cue.module.isEmpty || Prefilter.containsWord(bytes, cue.module))
+            func spells(_ cue: (name: [UInt8], module: [UInt8]), in words: SpelledWords) -> Bool {
+                words.contains(cue.name) && (cue.module.isEmpty || words.contains(cue.module))
             }
+            // Largest first, so the round does not end waiting on one worker's last large file.
             let candidates = states.indices.filter { index in
                 let state = states[index]
-                if state.skippedByPrefilter { return cues.contains { spells($0, in: state.original) } }
+                if let words = skippedWords[index] { return cues.contains { spells($0, in: words) } }
                 guard let current = state.current else { return false }
-                return !state.calledNames.isDisjoint(with: calledNames) || keyCues.contains { spells($0, in: current.bytes) }
-            }
+                if !state.calledNames.isDisjoint(with: calledNames) { return true }
+                guard !keyCues.isEmpty else { return false }
+                let words = SpelledWords(current.bytes)
+                return keyCues.contains { spells($0, in: words) }
+            }.sorted { states[$0].original.count > states[$1].original.count }
             guard !candidates.isEmpty else { break }
+            reanalysedPerRound.append(candidates.count)
             let facts = merged
             let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
                 var state = states[index]
                 if state.skippedByPrefilter {
-                    guard let source = try? SourceText(path: state.path, bytes: state.original) else { return state }
+                    guard let source = try? SourceText(path: state.path, bytes: state.original) else { return (state, contexts[index]) }
                     state.current = source
                     state.skippedByPrefilter = false
                 }
-                return analyse(state, parser: &parser, facts: facts)
+                let (analysed, context) = analyse(state, parser: &parser, facts: facts, reusing: contexts[index]?.context)
+                return (analysed, context.map(KeptContext.init))
             }
-            for (index, state) in zip(candidates, reanalysed) { states[index] = state }
+            for (index, (state, context)) in zip(candidates, reanalysed) {
+                states[index] = state
+                contexts[index] = context
+                if !state.skippedByPrefilter { skippedWords[index] = nil }
+            }
             let next = mergedFacts(states)
             changed = ProjectFacts(summaries: next.summaries.filter { merged.summaries[$0.key] != $0.value },
                                    keys: next.keys.subtracting(merged.keys))
             merged = next
         }
-        return merged
+        return (merged, reanalysedPerRound)
+    }
+
+    /// Not Sendable by itself (a context fills in its analyses lazily), but each file is analysed
+    /// by one worker at a time, so no two threads use one context at once.
+    private struct KeptContext: @unchecked Sendable {
+        let context: FileContext
     }
 
     /// Files that look like scripts and that no file of the project imports are analysed again as
@@ -454,7 +491,7 @@ public struct Engine {
         let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
             var state = states[index]
             state.isScript = true
-            return analyse(state, parser: &parser, facts: ProjectFacts())
+            return analyse(state, parser: &parser, facts: ProjectFacts()).state
         }
         for (index, state) in zip(scripts, reanalysed) { states[index] = state }
     }
@@ -490,50 +527,59 @@ public struct Engine {
         }
         do {
             let source = try SourceText(path: path, bytes: bytes)
-            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, facts: ProjectFacts())
+            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, facts: ProjectFacts()).state
         } catch {
             return FileState(path: path, original: bytes, current: nil,
                              diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
         }
     }
 
-    /// Parses the file's current text and runs every rule on it.
-    private func analyse(_ state: FileState, parser: inout PythonParser,
-                         facts: ProjectFacts) -> FileState {
+    /// Parses the file's current text and runs every rule on it; returns the context too, for
+    /// analysing the same text again. `earlier`, a context of the same text (same ``SourceText``),
+    /// is reused: its tree, its model, and the key-flow analyses the new facts leave as they were.
+    private func analyse(_ state: FileState, parser: inout PythonParser, facts: ProjectFacts,
+                         reusing earlier: FileContext? = nil) -> (state: FileState, context: FileContext?) {
+        precondition(earlier.map { $0.source === state.current } ?? true, "a context is reused only for its own text")
         var state = state
         state.findings = []
         state.diagnostics = []
-        guard let source = state.current else { return state }
-        let tree: SyntaxTree
-        do {
-            // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
-            // the analysis can walk, is skipped here with the reason.
-            tree = try parser.parseCompilable(source)
-        } catch {
-            state.current = nil
-            state.parsed = true  // it was read and judged, which is what the count reports
-            state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(error)")]
-            return state
+        guard let source = state.current else { return (state, nil) }
+        let model: SemanticModel
+        if let earlier {
+            model = earlier.model
+        } else {
+            let tree: SyntaxTree
+            do {
+                // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
+                // the analysis can walk, is skipped here with the reason.
+                tree = try parser.parseCompilable(source)
+            } catch {
+                state.current = nil
+                state.parsed = true  // it was read and judged, which is what the count reports
+                state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(error)")]
+                return (state, nil)
+            }
+            state.parsed = true
+            if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
+            model = SemanticModel(tree: tree)
+            let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
+            state.calledNames = Set(model.calls.compactMap { call, scope in
+                call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
+                    .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
+            })
+            state.importedModules = ModuleImports(path: state.path, tree: tree).imported
+            state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         }
-        state.parsed = true
-        if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
-        let model = SemanticModel(tree: tree)
-        let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
-        state.calledNames = Set(model.calls.compactMap { call, scope in
-            call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
-                .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
-        })
         let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts,
-                                  settings: settingsCache.settings(forFile: state.path), isScript: state.isScript)
-        state.importedModules = ModuleImports(path: state.path, tree: tree).imported
-        state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
+                                  settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
+                                  reusing: earlier)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(
-            rules.flatMap { $0.check(context) }, tree: tree, selection: options.selection,
+            rules.flatMap { $0.check(context) }, tree: model.tree, selection: options.selection,
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
         state.exports = context.keyFlow.exports
         state.exportedKeys = context.exportedKeys
-        return state
+        return (state, context)
     }
 }
