@@ -9,6 +9,9 @@ import RekeySyntax
 public struct Engine {
     public struct Options: Sendable {
         public var unsafeFixes = false
+        /// Fix rounds: each applies every fix that does not overlap another, and the next takes
+        /// the fixes the last one exposed or deferred (an overlap, a split that reveals another
+        /// reuse); chains longer than a few rounds are rare, and a run that stops here says so.
         public var maximumRounds = 8
         /// Worker threads; nil uses every core.
         public var jobs: Int?
@@ -259,6 +262,10 @@ public struct Engine {
                 touched.append(index)
                 changed.insert(index)
             }
+            // With the facts of the files as read, as the load found them: propagating them again
+            // would cost the load's rounds once per round. So a fix that changes what a function
+            // does to keys (a global key made a parameter) leaves the function's callers in other
+            // files judged by it as read until the next run of rekey.
             let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
                 analyse(states[index], parser: &parser, facts: facts).state
             }

@@ -478,6 +478,10 @@ public final class KeyFlowAnalysis {
         loopRanges.append(range.start...range.end)
         defer { loopRanges.removeLast() }
         var head = entry
+        // Joins only add paths, so the head grows until an iteration adds nothing; each iteration
+        // carries a value one assignment further round the body (`a = b; b = key` takes two), and
+        // bodies with longer chains than eight iterations follow are rare: past them the head is
+        // taken as it stands.
         for _ in 0..<8 {
             continuePaths = .unreachable
             var body = head
