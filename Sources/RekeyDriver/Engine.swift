@@ -267,10 +267,15 @@ public struct Engine {
             // does to keys (a global key made a parameter) leaves the function's callers in other
             // files judged by it as read until the next run of rekey.
             let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
-                analyse(states[index], parser: &parser, facts: facts).state
+                let (state, context) = analyse(states[index], parser: &parser, facts: facts)
+                return (state, context.map { KeptContext(context: $0) })
             }
-            for (index, state) in zip(touched, reanalysed) { states[index] = state }
-            guardAcrossFiles(&states)
+            var models: [Int: SemanticModel] = [:]
+            for (index, (state, context)) in zip(touched, reanalysed) {
+                states[index] = state
+                models[index] = context?.context.model
+            }
+            guardAcrossFiles(&states, models: models)
             if report.rounds == options.maximumRounds, states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } }) {
                 report.diagnostics.append(Diagnostic(
                     path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
@@ -360,8 +365,8 @@ public struct Engine {
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
         markScripts(&states)
-        let (facts, reanalysed) = propagateFacts(&states)
-        guardAcrossFiles(&states)
+        let (facts, reanalysed, models) = propagateFacts(&states)
+        guardAcrossFiles(&states, models: models)
         screenSignatureChanges(&states)
         return (states, discovery.diagnostics, facts, reanalysed)
     }
@@ -410,9 +415,10 @@ public struct Engine {
     /// twice). Repeats for changed facts only, so a chain of helpers across files is followed.
     ///
     /// Analysing a file again parses nothing (its text is unchanged) and walks again only the
-    /// functions whose facts changed (see ``FileKeyFlow``'s reuse). Returns the merged facts, and
-    /// how many files each round analysed again.
-    private func propagateFacts(_ states: inout [FileState]) -> (facts: ProjectFacts, reanalysed: [Int]) {
+    /// functions whose facts changed (see ``FileKeyFlow``'s reuse). Returns the merged facts, how
+    /// many files each round analysed again, and the models of those files, by index.
+    private func propagateFacts(_ states: inout [FileState])
+        -> (facts: ProjectFacts, reanalysed: [Int], models: [Int: SemanticModel]) {
         var merged = mergedFacts(states)
         var changed = merged
         var reanalysedPerRound: [Int] = []
@@ -474,7 +480,7 @@ public struct Engine {
                                    keys: next.keys.subtracting(merged.keys))
             merged = next
         }
-        return (merged, reanalysedPerRound)
+        return (merged, reanalysedPerRound, contexts.mapValues(\.context.model))
     }
 
     /// Not Sendable by itself (a context fills in its analyses lazily), but each file is analysed
@@ -513,8 +519,10 @@ public struct Engine {
         return ProjectFacts(summaries: summaries, keys: keys)
     }
 
-    private func guardAcrossFiles(_ states: inout [FileState]) {
-        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states)
+    /// `models`: files already parsed from their current text, by index, which the guard
+    /// does not parse again.
+    private func guardAcrossFiles(_ states: inout [FileState], models: [Int: SemanticModel]) {
+        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states, models: models)
     }
 
     private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
