@@ -53,10 +53,12 @@ let package = Package(
             name: "rekey-fuzz",
             dependencies: ["RekeyDriver", "RekeyEdits", "RekeySyntax"]
         ),
+        // What the test targets share: temporary trees and a project run through the engine.
+        .target(name: "RekeyTestSupport", dependencies: ["RekeyDriver", "RekeyRules"], path: "Tests/RekeyTestSupport"),
         .testTarget(name: "RekeySyntaxTests", dependencies: ["RekeySyntax"]),
         .testTarget(name: "RekeyEditsTests", dependencies: ["RekeyEdits", "RekeySyntax"]),
-        .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax"]),
-        .testTarget(name: "RekeyRulesTests", dependencies: ["RekeyAnalysis", "RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax"]),
-        .testTarget(name: "RekeyDriverTests", dependencies: ["RekeyDriver", "RekeyRules", "RekeyEdits", "RekeySyntax"]),
+        .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax", "RekeyTestSupport"]),
+        .testTarget(name: "RekeyRulesTests", dependencies: ["RekeyAnalysis", "RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
+        .testTarget(name: "RekeyDriverTests", dependencies: ["RekeyDriver", "RekeyRules", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
     ]
 )

@@ -28,11 +28,10 @@ public final class SemanticModel {
 
     /// Calls evaluated in `scope` or any scope nested in it.
     public func calls(inside scope: Scope) -> [(call: Node, scope: Scope)] {
-        ([scope] + scope.descendants).flatMap { callsByScope[ObjectIdentifier($0)] ?? [] }
+        ([scope] + scope.descendants).flatMap { callsByScope.positions(in: $0).map { calls[$0] } }
     }
 
-    private lazy var callsByScope: [ObjectIdentifier: [(call: Node, scope: Scope)]] =
-        Dictionary(grouping: calls, by: { ObjectIdentifier($0.scope) })
+    private lazy var callsByScope = PositionsByScope(count: calls.count) { calls[$0].scope }
 
     /// The scope a name read is evaluated in.
     public func scope(containingReference node: Node) -> Scope? {
@@ -114,19 +113,20 @@ public final class SemanticModel {
         var names = Set((scope === moduleScope ? [scope] : scopes).flatMap { $0.bindings.keys })
         // A name declared `global` or `nonlocal` there cannot also be a new parameter or local.
         names.formUnion(scopes.flatMap { $0.globalNames.union($0.nonlocalNames) })
-        for reference in scopes.flatMap({ referencesByScope[ObjectIdentifier($0)] ?? [] }) where !ignoring(reference) {
-            names.insert(reference.name)
+        for scope in scopes {
+            for position in referencesByScope.positions(in: scope) where !ignoring(references[position]) {
+                names.insert(references[position].name)
+            }
         }
         return names
     }
 
     /// Name reads evaluated in `scope` or any scope nested in it.
     public func references(inside scope: Scope) -> [Reference] {
-        ([scope] + scope.descendants).flatMap { referencesByScope[ObjectIdentifier($0)] ?? [] }
+        ([scope] + scope.descendants).flatMap { referencesByScope.positions(in: $0).map { references[$0] } }
     }
 
-    private lazy var referencesByScope: [ObjectIdentifier: [Reference]] =
-        Dictionary(grouping: references, by: { ObjectIdentifier($0.scope) })
+    private lazy var referencesByScope = PositionsByScope(count: references.count) { references[$0].scope }
 
     /// `TYPE_CHECKING` or `<module>.TYPE_CHECKING` (`typing`, `typing_extensions`, an alias).
     public static func isTypeCheckingCondition(_ condition: Node) -> Bool {
@@ -404,5 +404,35 @@ public final class SemanticModel {
                 visit(child, in: scope)
             }
         }
+    }
+}
+
+/// The positions of a list's items (calls, name reads) grouped by the scope each is evaluated
+/// in, in list order within a scope: one array of positions for the whole file rather than a copy
+/// of the items in an array per scope, which cost several times the list itself.
+private struct PositionsByScope {
+    private var positions: [Int]
+    private var groups: [ObjectIdentifier: Range<Int>] = [:]
+
+    init(count: Int, scopeAt: (Int) -> Scope) {
+        var counts: [ObjectIdentifier: Int] = [:]
+        for index in 0..<count { counts[ObjectIdentifier(scopeAt(index)), default: 0] += 1 }
+        var next: [ObjectIdentifier: Int] = [:]
+        var start = 0
+        for (scope, members) in counts {
+            groups[scope] = start..<start + members
+            next[scope] = start
+            start += members
+        }
+        positions = Array(repeating: 0, count: count)
+        for index in 0..<count {
+            let scope = ObjectIdentifier(scopeAt(index))
+            positions[next[scope]!] = index
+            next[scope]! += 1
+        }
+    }
+
+    func positions(in scope: Scope) -> ArraySlice<Int> {
+        groups[ObjectIdentifier(scope)].map { positions[$0] } ?? []
     }
 }

@@ -21,14 +21,23 @@ public struct Engine {
         public var selection = RuleSelection.all
         /// Report RK100 for suppression comments that silence nothing (see ``Suppressions``).
         public var reportUnusedSuppressions = false
+        /// `--max-file-size`: a file larger than this is skipped with a diagnostic rather than
+        /// analysed. Analysing a file takes 30 to 120 bytes of memory per byte of it at the peak,
+        /// most of it tree-sitter's tree (see README, Speed), so the default keeps one file within
+        /// a few gigabytes.
+        public var maximumFileBytes = Options.defaultMaximumFileBytes
+
+        public static let defaultMaximumFileBytes = 100_000_000
 
         public init(unsafeFixes: Bool = false, jobs: Int? = nil, prefilter: Bool = true,
-                    selection: RuleSelection = .all, reportUnusedSuppressions: Bool = false) {
+                    selection: RuleSelection = .all, reportUnusedSuppressions: Bool = false,
+                    maximumFileBytes: Int = Options.defaultMaximumFileBytes) {
             self.unsafeFixes = unsafeFixes
             self.jobs = jobs
             self.prefilter = prefilter
             self.selection = selection
             self.reportUnusedSuppressions = reportUnusedSuppressions
+            self.maximumFileBytes = maximumFileBytes
         }
     }
 
@@ -149,6 +158,9 @@ public struct Engine {
         /// It looks like a script (see ``ScriptFiles``); it is one if nothing imports it.
         var looksLikeScript = false
         var isScript = false
+        /// Where the signatures of its current text are, taken from the tree its findings came
+        /// from when they include fixes: screening those fixes then needs no second parse.
+        var signatureHeaders: TouchableRanges?
     }
 
     // Both commands run on a thread with room for the recursive walks of the deepest tree
@@ -380,10 +392,8 @@ public struct Engine {
         let signatureGuard = SignatureGuard(parser: parser)
         var project: [SourceText]?
         for index in states.indices where !states[index].isContext {
-            guard let source = states[index].current,
-                  states[index].findings.contains(where: { $0.fix != nil }),
-                  let tree = try? parser.parse(source) else { continue }
-            let headers = SignatureGuard.headerRanges(in: tree)
+            guard let source = states[index].current, let headers = states[index].signatureHeaders,
+                  states[index].findings.contains(where: { $0.fix != nil }) else { continue }
             for position in states[index].findings.indices {
                 guard let fix = states[index].findings[position].fix,
                       fix.edits.contains(where: { path, edits in
@@ -549,6 +559,12 @@ public struct Engine {
         }
     }
 
+    /// `123.4 MB`.
+    private static func megabytes(_ bytes: Int) -> String {
+        let tenths = (bytes + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10) MB"
+    }
+
     /// Parses the file's current text and runs every rule on it; returns the context too, for
     /// analysing the same text again. `earlier`, a context of the same text (same ``SourceText``),
     /// is reused: its tree, its model, and the key-flow analyses the new facts leave as they were.
@@ -558,21 +574,29 @@ public struct Engine {
         var state = state
         state.findings = []
         state.diagnostics = []
+        state.signatureHeaders = nil
         guard let source = state.current else { return (state, nil) }
+        func skipped(_ reason: String) -> (state: FileState, context: FileContext?) {
+            state.current = nil
+            state.parsed = true  // it was read and judged, which is what the count reports
+            state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(reason)")]
+            return (state, nil)
+        }
         let model: SemanticModel
         if let earlier {
             model = earlier.model
         } else {
+            guard source.bytes.count <= options.maximumFileBytes else {
+                return skipped("\(Self.megabytes(source.bytes.count)), over the --max-file-size of "
+                    + "\(Self.megabytes(options.maximumFileBytes)) (analysing a file takes 30 to 120 times its size in memory)")
+            }
             let tree: SyntaxTree
             do {
                 // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
                 // the analysis can walk, is skipped here with the reason.
                 tree = try parser.parseCompilable(source)
             } catch {
-                state.current = nil
-                state.parsed = true  // it was read and judged, which is what the count reports
-                state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(error)")]
-                return (state, nil)
+                return skipped("\(error)")
             }
             state.parsed = true
             if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
@@ -593,6 +617,7 @@ public struct Engine {
         state.findings = Suppressions.apply(
             rules.flatMap { $0.check(context) }, tree: model.tree, selection: options.selection,
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
+        if state.findings.contains(where: { $0.fix != nil }) { state.signatureHeaders = SignatureGuard.headerRanges(in: model.tree) }
         state.exports = context.keyFlow.exports
         state.exportedKeys = context.exportedKeys
         return (state, context)

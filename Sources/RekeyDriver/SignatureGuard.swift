@@ -334,6 +334,8 @@ struct SignatureGuard {
                 if let moved = after.first(where: { $0.value == argument })?.key {
                     return "would pass `\(argument)` to `\(moved)` instead of `\(slot)`"
                 }
+                // The parameter went, and so did the argument that filled it: removed on purpose.
+                if !new.parameters.contains(where: { $0.name == slot }) { continue }
                 return "would no longer pass `\(argument)` to `\(slot)`"
             }
             return nil

@@ -332,11 +332,18 @@ private struct Walker {
         var sawDefault = false
         var sawStar = false
         var sawDoubleStar = false
+        // A bare `*` must be followed by a named parameter before any `**`.
+        var bareStarWithoutName: Node?
         var problem: SourceProblem?
         parameters.forEachNamedChild { parameter in
             guard problem == nil else { return }
             let kind = parameter.nodeKind
             if kind == Kinds.comment || kind == Kinds.lineContinuation { return }
+            if let bareStar = bareStarWithoutName, kind == Kinds.dictionarySplatPattern
+                || (kind == Kinds.typedParameter && parameter.namedChildren.first?.nodeKind == Kinds.dictionarySplatPattern) {
+                problem = refuse(at: bareStar, "named arguments must follow bare *")
+                return
+            }
             if sawDoubleStar {
                 problem = refuse(at: parameter, "arguments cannot follow var-keyword argument")
                 return
@@ -363,15 +370,20 @@ private struct Walker {
             case Kinds.keywordSeparator:
                 name = nil
                 sawStar = true
+                bareStarWithoutName = parameter
             default:
                 name = nil
             }
+            if name != nil, declared.nodeKind != Kinds.listSplatPattern { bareStarWithoutName = nil }
             if let name, name.nodeKind == Kinds.identifier {
                 let normalised = Self.normalisedIdentifier(name.text)
                 if !names.insert(normalised).inserted {
                     problem = refuse(at: name, "duplicate argument '\(normalised)' in function definition")
                 }
             }
+        }
+        if problem == nil, let bareStar = bareStarWithoutName {
+            problem = refuse(at: bareStar, "named arguments must follow bare *")
         }
         return problem
     }

@@ -2,13 +2,20 @@ import CTreeSitter
 
 /// A syntax node: a value that keeps its tree alive.
 public struct Node: @unchecked Sendable {
-    let raw: TSNode
+    // A `TSNode` without its tree pointer, which `tree` holds already: 32 bytes rather than 40,
+    // in every table of nodes the analysis keeps.
+    private let context: (UInt32, UInt32, UInt32, UInt32)
+    private let id: UnsafeRawPointer?
     public let tree: SyntaxTree
 
     init(raw: TSNode, tree: SyntaxTree) {
-        self.raw = raw
+        assert(raw.tree == tree.raw, "a node wrapped with another tree than its own")
+        context = raw.context
+        id = raw.id
         self.tree = tree
     }
+
+    var raw: TSNode { TSNode(context: context, id: id, tree: tree.raw) }
 
     public var kind: String { PythonGrammar.shared.kindBySymbol[Int(ts_node_symbol(raw))] }
     public var isNamed: Bool { ts_node_is_named(raw) }

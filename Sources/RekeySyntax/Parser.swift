@@ -8,6 +8,8 @@ public final class PythonParser {
     public enum Failure: Error, CustomStringConvertible {
         case incompatibleGrammar(abi: Int)
         case parseFailed(path: String)
+        /// tree-sitter counts bytes in 32 bits.
+        case tooLarge(path: String)
 
         public var description: String {
             switch self {
@@ -15,6 +17,8 @@ public final class PythonParser {
                 return "the tree-sitter runtime cannot load the Python grammar (grammar ABI \(abi))"
             case .parseFailed(let path):
                 return "tree-sitter returned no tree for \(path)"
+            case .tooLarge(let path):
+                return "tree-sitter cannot parse \(path): it is 4 GiB or larger"
             }
         }
     }
@@ -78,6 +82,7 @@ public final class PythonParser {
 
     public func parse(_ source: SourceText) throws(Failure) -> SyntaxTree {
         let bytes = source.bytesWithLoneCarriageReturnsAsNewlines ?? source.bytes
+        guard bytes.count <= UInt32.max else { throw .tooLarge(path: source.path) }
         let raw: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 ts_parser_parse_string_encoding(

@@ -4,13 +4,15 @@ import Foundation
 import RekeyDriver
 import RekeySyntax
 
-/// Times `rekey check` against a bare tree-sitter parse of the same files, in the same run.
+/// Times `rekey check` against a bare tree-sitter parse of the same files, in the same run, and
+/// measures the peak memory of each.
 ///
 /// The bare parse is the floor: read each file, parse it, walk every node with a cursor. The
 /// check is the real pipeline (discover, read, prefilter, parse, analyse, run the rules), and the
 /// diff that pipeline plus the fix rounds. All run on the same number of threads; ratios are over
 /// bare-parse time. The speed-up from one thread to the most is given beside the bare parse's,
-/// which says how much of a second core the machine actually gave.
+/// which says how much of a second core the machine actually gave. Peak memory (the peak resident
+/// set size) is measured on one thread, each pipeline in a process of its own.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rekey-bench",
@@ -32,11 +34,16 @@ struct Bench: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also time rekey check without its prefilter.")
     var unfiltered = true
 
+    // What the measuring process runs in the process it starts for each peak-memory figure.
+    @Option(help: .hidden)
+    var peakMemoryOf: MeasuredPipeline?
+
     func validate() throws {
         if paths.isEmpty && !scaling { throw ValidationError("give paths to check, or --scaling") }
     }
 
     func run() throws {
+        if let pipeline = peakMemoryOf { return print(pipeline.peakMemory(paths)) }
         if scaling { return try runScaling() }
         let files = FileDiscovery.pythonFiles(in: paths).files
         let bytes = files.reduce(0) { $0 + ((try? SourceLoader.readBytes($1).count) ?? 0) }
@@ -73,15 +80,22 @@ struct Bench: ParsableCommand {
         print("check: \(report.filesParsed) of \(report.filesSeen) files parsed (the rest had no JAX cue), "
               + "\(report.findings.count) findings, \(report.diagnostics.count) diagnostics")
         print("cross-file facts: files analysed again per round: \(report.factRounds)")
+        let bareMemory = try peakMemory(of: .bare, files)
+        let checkMemory = try peakMemory(of: .check, paths)
+        print(String(format: "peak memory, one thread: bare parse + walk %.0f MB, rekey check %.0f MB (%.1f times)",
+                     inMegabytes(bareMemory), inMegabytes(checkMemory), Double(checkMemory) / Double(bareMemory)))
     }
 
     /// One file per shape and size, on one thread: a per-file analysis that is near-linear keeps
-    /// its ratio to the bare parse flat as the size doubles.
+    /// its ratios to the bare parse, in time and in peak memory, flat as the size doubles.
     private func runScaling() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-scaling-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        print("shape                          n      KB   bare s  check s   ratio  growth")
+        let empty = directory.appendingPathComponent("empty.py").path
+        try "import jax\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        print(String(format: "peak memory of rekey check on a one-line file: %.0f MB", inMegabytes(try peakMemory(of: .check, [empty]))))
+        print("shape                          n      KB   bare s  check s   ratio  growth   bare MB check MB   ratio")
         for shape in ScalingShape.allCases {
             var previous: Double?
             for n in shape.sizes {
@@ -90,15 +104,42 @@ struct Bench: ParsableCommand {
                 let bare = fastest { bareParse([path], jobs: 1) }
                 var findings = 0
                 let check = fastest { findings = Engine(options: .init(jobs: 1)).check(paths: [path]).findings.count }
+                let bareMemory = try peakMemory(of: .bare, [path])
+                let checkMemory = try peakMemory(of: .check, [path])
                 let kilobytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 / 1000 } ?? 0
                 let growth = previous.map { String(format: "%6.2f", check / $0) } ?? "     –"
                 print(shape.description.padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + String(format: " %6d %7d %8.3f %8.3f %7.1f  ", n, kilobytes, bare, check, check / bare) + growth + (findings == 0 && shape.hasFindings ? "  (no findings: refused?)" : ""))
+                      + String(format: " %6d %7d %8.3f %8.3f %7.1f  ", n, kilobytes, bare, check, check / bare) + growth
+                      + String(format: " %9.0f %7.0f %7.1f", inMegabytes(bareMemory), inMegabytes(checkMemory),
+                               Double(checkMemory) / Double(bareMemory))
+                      + (findings == 0 && shape.hasFindings ? "  (no findings: refused?)" : ""))
                 previous = check
             }
         }
         print("growth: check time over the previous size's; near-linear is about 2 per doubling")
+        print("MB: peak resident memory of a process running the pipeline once; its last ratio is check over bare")
     }
+
+    /// The peak memory, in bytes, of `pipeline` run once over `paths` by a process of its own (a
+    /// process's peak only grows, so each figure needs a fresh one).
+    private func peakMemory(of pipeline: MeasuredPipeline, _ paths: [String]) throws -> Int {
+        let process = Process()
+        process.executableURL = Bundle.main.executableURL
+        process.arguments = ["--peak-memory-of", pipeline.rawValue, "--"] + paths
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let bytes = Int(String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+              bytes > 0 else {
+            throw ValidationError("measuring the peak memory of \(pipeline.rawValue) failed (exit status \(process.terminationStatus))")
+        }
+        return bytes
+    }
+
+    private func inMegabytes(_ bytes: Int) -> Double { Double(bytes) / 1_000_000 }
 
     private func fastest(_ body: () -> Void) -> Double {
         (0..<max(runs, 1)).map { _ in
@@ -116,6 +157,40 @@ struct Bench: ParsableCommand {
     }
 }
 
+/// A pipeline whose peak memory is measured, each in a process of its own, on one thread.
+enum MeasuredPipeline: String, ExpressibleByArgument {
+    /// Read, parse and walk each file, one at a time (the paths are files).
+    case bare
+    /// `rekey check` of the paths.
+    case check
+
+    /// Runs once over `paths` and returns this process's peak resident set size, in bytes.
+    func peakMemory(_ paths: [String]) -> Int {
+        switch self {
+        case .bare:
+            let parser = try! PythonParser()
+            for path in paths {
+                guard let source = try? SourceLoader.load(path), let tree = try? parser.parse(source) else { continue }
+                tree.walkAllNodes()
+            }
+        case .check:
+            _ = Engine(options: .init(jobs: 1)).check(paths: paths)
+        }
+        #if os(Linux)
+        // Not getrusage: Linux carries the ru_maxrss of the process that started this one across
+        // exec, while VmHWM is this program's own.
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        let kilobytes = line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+        return (kilobytes ?? 0) * 1024
+        #else
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss  // bytes on macOS
+        #endif
+    }
+}
+
 /// The shapes that made per-file analysis crawl (issue 11's reproducers), at growing sizes.
 enum ScalingShape: CaseIterable, CustomStringConvertible {
     /// One key drawn n times in one function: n − 1 reuses of one key.
@@ -124,6 +199,10 @@ enum ScalingShape: CaseIterable, CustomStringConvertible {
     case functionsWithReuse
     /// n functions without any finding: the cost of a large clean file.
     case cleanFunctions
+    /// n blocks of library code without any finding (a dataclass, a key split before its two
+    /// draws, a jitted function with branches, comprehensions and f-strings), about 1.2 KB each:
+    /// a large real-looking module, megabytes long.
+    case libraryModule
     /// `f()()…()` with n calls, a tree n levels deep (rekey refuses nesting past 5,000).
     case callChain
 
@@ -132,12 +211,13 @@ enum ScalingShape: CaseIterable, CustomStringConvertible {
         case .reusesOfOneKey: "one key drawn n times"
         case .functionsWithReuse: "n functions reusing a key"
         case .cleanFunctions: "n clean functions"
+        case .libraryModule: "n blocks of library code"
         case .callChain: "call chain of n calls"
         }
     }
 
     var sizes: [Int] { self == .callChain ? [500, 1_000, 2_000, 4_000] : [1_000, 2_000, 4_000, 8_000] }
-    var hasFindings: Bool { self != .cleanFunctions }
+    var hasFindings: Bool { self != .cleanFunctions && self != .libraryModule }
 
     func source(_ n: Int) -> String {
         switch self {
@@ -155,7 +235,54 @@ enum ScalingShape: CaseIterable, CustomStringConvertible {
         case .callChain:
             return "import jax\nk = jax.random.PRNGKey(0)\nx = f" + String(repeating: "()", count: n)
                 + "\ny = jax.random.normal(k) + jax.random.normal(k)\n"
+        case .libraryModule:
+            return """
+                import dataclasses
+                import functools
+                from typing import Any, Optional
+
+                import jax
+                import jax.numpy as jnp
+
+                """ + (0..<n).map(Self.libraryBlock).joined()
         }
+    }
+
+    private static func libraryBlock(_ i: Int) -> String {
+        """
+
+
+        @dataclasses.dataclass(frozen=True)
+        class Config\(i):
+            \"\"\"Settings of layer \(i): its width, its rate and its name.\"\"\"
+
+            width: int = \(i % 97 + 1)
+            rate: float = 0.\(i % 10)
+            name: Optional[str] = None
+
+            def describe(self) -> str:
+                parts = [f"{k}={v!r}" for k, v in sorted(vars(self).items()) if v is not None]
+                return "Config\(i)(" + ", ".join(parts) + ")"
+
+
+        def init_layer\(i)(key, config: Config\(i)) -> dict[str, Any]:
+            \"\"\"The weights and bias of layer \(i), from one key split in two.\"\"\"
+            key_w, key_b = jax.random.split(key)
+            weights = jax.random.normal(key_w, (config.width, config.width)) * config.rate
+            bias = jax.random.uniform(key_b, (config.width,))
+            return {"weights": weights, "bias": bias, "name": config.name or "layer\(i)"}
+
+
+        @functools.partial(jax.jit, static_argnums=(1,))
+        def apply_layer\(i)(params, activation: str, x):
+            y = jnp.dot(x, params["weights"]) + params["bias"]
+            if activation == "relu":
+                return jnp.maximum(y, 0.0)
+            elif activation == "tanh":
+                return jnp.tanh(y)
+            return {name: jnp.sum(value) for name, value in (("y", y), ("x", x))}["y"]
+
+        """
     }
 }
 

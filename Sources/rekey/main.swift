@@ -28,6 +28,22 @@ struct Rekey: ParsableCommand {
 struct PathArguments: ParsableArguments {
     @Argument(help: "Python files or directories (searched recursively for *.py).")
     var paths: [String]
+
+    @Option(name: .customLong("max-file-size"),
+            help: ArgumentHelp("Skip, with an error, files larger than this many megabytes: analysing a file takes 30 to 120 times its size in memory.",
+                               valueName: "MB"))
+    var maximumFileMegabytes = Engine.Options.defaultMaximumFileBytes / 1_000_000
+
+    /// tree-sitter counts bytes in 32 bits.
+    private static let largestParsableMegabytes = Int(UInt32.max) / 1_000_000
+
+    func validate() throws {
+        guard (1...Self.largestParsableMegabytes).contains(maximumFileMegabytes) else {
+            throw ValidationError("--max-file-size must be between 1 and \(Self.largestParsableMegabytes) (megabytes)")
+        }
+    }
+
+    var maximumFileBytes: Int { maximumFileMegabytes * 1_000_000 }
 }
 
 struct FixOptions: ParsableArguments {
@@ -123,6 +139,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
         options.prefilter = !noPrefilter
+        options.maximumFileBytes = paths.maximumFileBytes
         let report = Engine(options: options).check(paths: paths.paths)
         let diagnostics = interruptedCommits(near: paths.paths) + report.diagnostics
         Console.write(outputFormat.render(findings: report.findings, diagnostics: diagnostics,
@@ -140,7 +157,9 @@ struct MigrationArguments: ParsableArguments {
     @OptionGroup var reportOptions: ReportOptions
 
     func engine() throws -> Engine {
-        Engine(options: try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes))
+        var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
+        options.maximumFileBytes = paths.maximumFileBytes
+        return Engine(options: options)
     }
 }
 
@@ -230,23 +249,25 @@ struct RuleCommand: ParsableCommand {
             Example:
               rekey rule RK001
               rekey rule --all --format markdown > MIGRATION.md
+              rekey rule --all --format json
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, markdown
+        case text, markdown, json
     }
 
     @Argument(help: "A rule code such as RK001.")
     var code: String?
 
-    @Flag(help: "All rules: an index in text format, the whole migration guide in markdown.")
+    @Flag(help: "All rules: an index in text format, the whole migration guide in markdown, every rule and pass in json.")
     var all = false
 
-    @Option(help: "text or markdown.")
+    @Option(help: "text, markdown or json (json with --all).")
     var format: Format = .text
 
     func validate() throws {
         guard all != (code != nil) else { throw ValidationError("give either a rule code or --all") }
+        if format == .json, !all { throw ValidationError("--format json lists every rule and pass: use it with --all") }
         if let code, !RuleCatalog.all.contains(where: { $0.code == RuleCode(code.uppercased()) }) {
             throw ValidationError("unknown rule '\(code)'; `rekey rule --all` lists them")
         }
@@ -254,7 +275,12 @@ struct RuleCommand: ParsableCommand {
 
     func run() throws {
         if all {
-            Console.write(format == .markdown ? RuleCatalog.migrationGuide : RuleCatalog.index, to: .output)
+            let text = switch format {
+            case .text: RuleCatalog.index
+            case .markdown: RuleCatalog.migrationGuide
+            case .json: RuleCatalog.json
+            }
+            Console.write(text, to: .output)
         } else if let code, let info = RuleCatalog.all.first(where: { $0.code == RuleCode(code.uppercased()) }) {
             Console.write(info.helpMarkdown, to: .output)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RekeySyntax
 @testable import RekeyAnalysis
+import RekeyTestSupport
 
 /// Python source with `↓` markers (SwiftLint's convention) in front of the nodes a test points
 /// at. The markers are removed; their UTF-8 byte offsets in the cleaned text are kept, so a test
@@ -107,14 +108,5 @@ struct Analysis {
 /// Runs `body` with a fresh temporary directory holding `files` (empty, at their relative paths),
 /// and removes the directory afterwards.
 func withTemporaryTree<T>(_ files: [String], _ body: (URL) throws -> T) throws -> T {
-    let root = FileManager.default.temporaryDirectory
-        .appendingPathComponent("rekey-analysis-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: root) }
-    for file in files {
-        let url = root.appendingPathComponent(file)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data().write(to: url)
-    }
-    return try body(root)
+    try TemporaryTree.with(Dictionary(uniqueKeysWithValues: files.map { ($0, "") }), prefix: "rekey-analysis") { try body($0.root) }
 }

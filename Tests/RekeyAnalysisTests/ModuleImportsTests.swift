@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RekeySyntax
 @testable import RekeyAnalysis
+import RekeyTestSupport
 
 @Suite struct ModuleImportsTests {
     /// A project with two nested packages, a top-level script, and a plain directory holding a

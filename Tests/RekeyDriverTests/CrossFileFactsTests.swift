@@ -2,19 +2,14 @@ import Foundation
 import RekeyDriver
 import RekeyRules
 import Testing
+import RekeyTestSupport
 
 /// Facts one file gives another: a key made at import time in one module and read through an
 /// import in another is reported where it is read, and a helper consuming its key in one module
 /// makes calling it twice with one key a reuse in another, even in a file with no JAX cue.
 @Suite struct CrossFileFactsTests {
     func package(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-xfile-\(UUID().uuidString)")
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return root
+        try TemporaryTree(files, prefix: "rekey-xfile").root
     }
 
     @Test func importedKeyIsReportedWhereItIsRead() throws {

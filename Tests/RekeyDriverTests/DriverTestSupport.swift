@@ -4,6 +4,7 @@ import RekeyEdits
 import RekeyRules
 import RekeySyntax
 import Testing
+import RekeyTestSupport
 
 /// A parsed Python sample to hang hand-made findings on: the writers are tested with findings
 /// whose every field the test chose, independent of what the rules report today.
@@ -50,35 +51,6 @@ func objects(_ array: [Any]) throws -> [[String: Any]] {
 }
 
 /// Python files in a temporary directory, run through `Engine` as the CLI runs them.
-struct Project {
-    let directory: URL
-
-    init(_ files: [String: String]) throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("rekey-driver-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, text) in files {
-            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
-        }
-    }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
-    func check(_ name: String = "snippet.py", rules: [any Rule] = RuleRegistry.all,
-               selection: RuleSelection = .all, reportUnused: Bool = false) -> Engine.CheckReport {
-        let options = Engine.Options(jobs: 1, selection: selection, reportUnusedSuppressions: reportUnused)
-        return Engine(options: options, rules: rules).check(paths: [path(name)])
-    }
-
-    func fix(_ name: String = "snippet.py", rules: [any Rule] = RuleRegistry.all,
-             selection: RuleSelection = .all, unsafeFixes: Bool = false) -> Engine.FixReport {
-        let options = Engine.Options(unsafeFixes: unsafeFixes, jobs: 1, selection: selection)
-        return Engine(options: options, rules: rules).fix(paths: [path(name)])
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
-}
-
 /// One snippet checked alone.
 func check(_ text: String, rules: [any Rule] = RuleRegistry.all, selection: RuleSelection = .all,
            reportUnused: Bool = false) throws -> Engine.CheckReport {

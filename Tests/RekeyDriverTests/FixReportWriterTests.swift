@@ -4,6 +4,7 @@ import RekeyEdits
 import RekeyRules
 import RekeySyntax
 import Testing
+import RekeyTestSupport
 
 /// `diff`/`fix --report`: how leftover findings are classified, the JSON and Markdown reports,
 /// the stderr summary built from the same classification, and the atomic write.
@@ -288,7 +289,7 @@ struct FixReportWriterTests {
         let permissions = try FileManager.default.attributesOfItem(atPath: jsonPath)[.posixPermissions] as? Int
         #expect(permissions == 0o640)
         // No temporary file is left beside the reports.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: project.directory.path).sorted() == ["report.json", "report.md"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: project.tree.root.path).sorted() == ["report.json", "report.md"])
     }
 
     @Test func unwritableReportIsAnError() throws {

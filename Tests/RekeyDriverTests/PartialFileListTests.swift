@@ -1,6 +1,7 @@
 import Foundation
 import RekeyDriver
 import Testing
+import RekeyTestSupport
 
 /// Given some files of a project (as pre-commit gives the staged ones), rekey reads the rest of
 /// the project for callers: it reports and rewrites only the files given, and refuses a fix that
@@ -8,13 +9,7 @@ import Testing
 @Suite struct PartialFileListTests {
     /// A project folder (with the marker file `marker`) and its files.
     func project(_ files: [String: String], marker: String = "pyproject.toml") throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-partial-\(UUID().uuidString)")
-        for (path, text) in files.merging([marker: ""], uniquingKeysWith: { first, _ in first }) {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return root
+        try TemporaryTree(files.merging([marker: ""], uniquingKeysWith: { first, _ in first }), prefix: "rekey-partial").root
     }
 
     let moduleKey = """

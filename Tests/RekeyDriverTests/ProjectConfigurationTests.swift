@@ -2,6 +2,7 @@ import Foundation
 import RekeyRules
 import Testing
 @testable import RekeyDriver
+import RekeyTestSupport
 
 /// What a project declares, read as pip, poetry, ruff and setuptools write it.
 @Suite struct ProjectConfigurationTests {
@@ -26,10 +27,7 @@ import Testing
     }
 
     func root(_ files: [String: String]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(to: root.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        return root.path
+        try TemporaryTree(files, prefix: "rekey-config").root.path
     }
 
     @Test func pyprojectWinsAndLineLengthComesFromRuffThenBlack() throws {

@@ -1,6 +1,7 @@
 import RekeyDriver
 import RekeyRules
 import Testing
+import RekeyTestSupport
 
 @Suite("Rule selection")
 struct RuleSelectionTests {

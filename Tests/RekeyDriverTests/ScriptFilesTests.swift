@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RekeyDriver
+import RekeyTestSupport
 
 /// Scripts and exported notebooks have no import time: a key made at their top level is the run's
 /// own (no RK001, no RK002), while the reuse rules still apply. A module the project imports, a
@@ -16,14 +17,9 @@ import Testing
         """
 
     func codes(_ files: [String: String], checking target: String) throws -> Set<String> {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-scripts-\(UUID().uuidString)")
-        for (path, text) in files.merging(["pyproject.toml": ""], uniquingKeysWith: { first, _ in first }) {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        defer { try? FileManager.default.removeItem(at: root) }
-        let report = Engine(options: .init(jobs: 1)).check(paths: [root.appendingPathComponent(target).path])
+        let tree = try TemporaryTree(files.merging(["pyproject.toml": ""], uniquingKeysWith: { first, _ in first }), prefix: "rekey-scripts")
+        defer { tree.remove() }
+        let report = Engine(options: .init(jobs: 1)).check(paths: [tree.path(target)])
         return Set(report.findings.map(\.code.rawValue))
     }
 

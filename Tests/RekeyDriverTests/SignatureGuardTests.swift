@@ -2,6 +2,7 @@ import Foundation
 import RekeyEdits
 import RekeySyntax
 import Testing
+import RekeyTestSupport
 @testable import RekeyDriver
 
 /// The guard judges a round by its texts alone: these fixes are made by hand, so each test shows
@@ -16,14 +17,12 @@ import Testing
         let fixes: [Fix]
 
         init(files: [String: String], fixes: [[(file: String, old: String, new: String)]]) throws {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-guard-\(UUID().uuidString)")
+            let root = try TemporaryTree(files, prefix: "rekey-guard").root
             self.root = root
             var before: [String: SourceText] = [:]
             for (name, text) in files {
-                let url = root.appendingPathComponent(name)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
-                before[url.path] = SourceText(path: url.path, text: text)
+                let path = root.appendingPathComponent(name).path
+                before[path] = SourceText(path: path, text: text)
             }
             self.before = before
             self.fixes = try fixes.map { replacements in
@@ -95,6 +94,27 @@ import Testing
         ]])
         defer { round.remove() }
         #expect(try round.violations().isEmpty)
+    }
+
+    /// A parameter removed with the argument every call passed it (a key taken per call
+    /// instead of stored): the calls mean what they meant; one still passing it is refused.
+    @Test(arguments: [("Dropout(0.5)", nil), ("Dropout(0.5, k)", "the call at tests/test_dropout.py:5 would no longer bind")])
+    func aParameterRemovedWithItsArgument(call: String, refusal: String?) throws {
+        let round = try Round(files: [
+            "pkg/__init__.py": "",
+            "pkg/layers.py": "class Dropout:\n    def __init__(self, rate, key):\n        self.rate = rate\n",
+            "tests/test_dropout.py": "from pkg.layers import Dropout\n\n\ndef test_it(k):\n    Dropout(0.5, k)\n",
+        ], fixes: [[
+            ("pkg/layers.py", "self, rate, key", "self, rate"),
+            ("tests/test_dropout.py", "Dropout(0.5, k)", call),
+        ]])
+        defer { round.remove() }
+        let found = try round.violations()
+        if let refusal {
+            #expect(found[0]?.hasPrefix(refusal) == true, "\(found)")
+        } else {
+            #expect(found.isEmpty, "\(found)")
+        }
     }
 
     @Test func aTestFunctionMustNotGainARequiredParameter() throws {

@@ -2,6 +2,7 @@ import RekeyDriver
 import RekeyRules
 import RekeySyntax
 import Testing
+import RekeyTestSupport
 
 @Suite("Suppression comments")
 struct SuppressionsTests {

@@ -2,6 +2,7 @@ import Foundation
 import RekeyDriver
 import RekeyRules
 import Testing
+import RekeyTestSupport
 
 /// Issue 8, item 1: looking at a key (its type, shape or dtype) or tracing a function with it is
 /// not consuming it, so it is neither the first use of a reuse nor a place a split goes before.
@@ -78,7 +79,7 @@ struct KeyInspectionTests {
     /// function was left out of the project's facts (it neither consumes nor returns a key), so
     /// it counted as a callee rekey cannot see into, which consumes the known keys it is given.
     @Test func projectValidatorInAnotherModuleIsNoConsumer() throws {
-        let project = try TemporaryPackage([
+        let project = try Project([
             "pkg/__init__.py": "",
             "pkg/util.py": """
                 import jax
@@ -116,7 +117,7 @@ struct KeyInspectionTests {
     /// A project function that hands its key to a library (`model.apply`) consumes it as the
     /// library does: called twice with one key, that is a reuse, across modules as in one file.
     @Test func projectFunctionPassingItsKeyToALibraryStillConsumesIt() throws {
-        let project = try TemporaryPackage([
+        let project = try Project([
             "pkg/__init__.py": "",
             "pkg/run.py": """
                 import jax.random
@@ -263,22 +264,10 @@ struct KeyInspectionTests {
     }
 }
 
-/// A small project in a temporary folder, checked as `rekey check` checks a tree.
-struct TemporaryPackage {
-    let root: URL
-
-    init(_ files: [String: String]) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-package-\(UUID().uuidString)")
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-    }
-
+extension Project {
+    /// The reuse findings of the whole project, which is removed afterwards.
     func reuseFindings() throws -> [Reported] {
-        defer { try? FileManager.default.removeItem(at: root) }
-        return Engine(options: .init(jobs: 1)).check(paths: [root.path]).findings
-            .filter { KeyInspectionTests.reuseCodes.contains($0.code) }.map(Reported.init)
+        defer { remove() }
+        return check(".").findings.filter { KeyInspectionTests.reuseCodes.contains($0.code) }.map(Reported.init)
     }
 }

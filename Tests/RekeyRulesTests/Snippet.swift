@@ -4,6 +4,7 @@ import RekeyEdits
 import RekeyRules
 import RekeySyntax
 import Testing
+import RekeyTestSupport
 
 /// A Python snippet run through rekey the way the CLI runs a file: the bytes are written to a
 /// file of their own temporary directory and go through `Engine`, so discovery, the prefilter,
@@ -42,13 +43,10 @@ struct Snippet {
     }
 
     private func withFile<T>(_ body: (String) throws -> T) throws -> T {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("rekey-rules-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("snippet.py")
-        try Data(bytes).write(to: file)
-        return try body(file.path)
+        let tree = try TemporaryTree(prefix: "rekey-rules")
+        defer { tree.remove() }
+        try tree.write(Data(bytes), to: "snippet.py")
+        return try body(tree.path("snippet.py"))
     }
 
     // MARK: Output checks

@@ -116,26 +116,6 @@ struct SplitBeforeReuseTests {
             """)
     }
 
-    /// An Equinox module is frozen: renewing its stored key means threading one in instead.
-    @Test func storedKeyOnAnEquinoxModuleIsLeftForHandMigration() throws {
-        let before = """
-            import equinox as eqx
-            import jax
-
-
-            class Noise(eqx.Module):
-                key: jax.Array
-
-                def __call__(self, x):
-                    return x + jax.random.normal(self.key, x.shape)
-
-            """
-        let findings = try Snippet(before).findings("RK004")
-        #expect(findings.count == 1)
-        #expect(findings.first?.fix == nil)
-        #expect(try Snippet(before).fix(unsafeFixes: true).text == before)
-    }
-
     /// A loop over `split(key, 3)` runs at least once, so the key it renews inside is fresh
     /// afterwards; over `split(key, n)` it may not run, and the consumed key may reach the split
     /// after it (JAX agrees: differential seed 3, program 57).

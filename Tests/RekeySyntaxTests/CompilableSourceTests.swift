@@ -113,6 +113,9 @@ import Testing
         ("g = lambda a, a: 0\n", "1:15 duplicate argument 'a' in function definition"),
         ("def f(a=1, b): pass\n", "1:12 a parameter without a default follows one with a default"),
         ("def f(a=1, /, b): pass\n", "1:15 a parameter without a default follows one with a default"),
+        ("def f(a, *): pass\n", "1:10 named arguments must follow bare *"),
+        ("def f(a, *, **k): pass\n", "1:10 named arguments must follow bare *"),
+        ("g = lambda a, *: 0\n", "1:15 named arguments must follow bare *"),
     ])
     func callsAndDefinitionsCPythonRefuses(text: String, expected: String) throws {
         #expect(try refusal(text) == expected)
@@ -152,6 +155,17 @@ import Testing
         "def f(key):\n    g = lambda key: key\n",
     ])
     func aDeclarationOfANameThatIsNotAParameterOfItsFunctionIsAccepted(text: String) throws {
+        #expect(try problem(text) == nil)
+    }
+
+    @Test(arguments: [
+        "def f(a, *, b): pass\n",
+        "def f(a, *, b: int = 1, **k): pass\n",
+        "def f(a, *args, **k): pass\n",
+        "def f(a, *args: int): pass\n",
+        "g = lambda a, *, b: 0\n",
+    ])
+    func aStarFollowedByANamedParameterIsAccepted(text: String) throws {
         #expect(try problem(text) == nil)
     }
 

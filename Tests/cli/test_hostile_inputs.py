@@ -38,9 +38,10 @@ def tree_with_good_file(tmp_path: Path, bad_name: str, bad: bytes) -> Path:
     return tree
 
 
-def assert_skipped_beside_a_fixed_file(rekey: Path, tmp_path: Path, bad_name: str, bad: bytes, message: str):
+def assert_skipped_beside_a_fixed_file(rekey: Path, tmp_path: Path, bad_name: str, bad: bytes, message: str,
+                                       options: tuple[str, ...] = ()):
     tree = tree_with_good_file(tmp_path, bad_name, bad)
-    result = run_rekey(rekey, ["fix", "tree"], cwd=tmp_path)
+    result = run_rekey(rekey, ["fix", *options, "tree"], cwd=tmp_path)
     assert result.returncode == 2, f"expected exit 2 (a file was skipped)\n{result.describe()}"
     assert (tree / bad_name).read_bytes() == bad, f"{bad_name} was changed\n{result.describe()}"
     assert (tree / "good.py").read_bytes() == AFTER, f"the good file was not fixed\n{result.describe()}"
@@ -56,6 +57,15 @@ def test_nesting_past_the_bound_is_skipped_and_the_rest_fixed(rekey: Path, tmp_p
     bad = (KEY_AT_IMPORT + "x = a" + " and a" * 5000 + "\n").encode()
     assert compiles(bad)
     assert_skipped_beside_a_fixed_file(rekey, tmp_path, "deep.py", bad, "nesting deeper than 5000 levels")
+
+
+def test_a_file_over_the_size_limit_is_skipped_and_the_rest_fixed(rekey: Path, tmp_path: Path):
+    # Analysing a file takes memory in proportion to its size (issue 11, item 20): past
+    # --max-file-size it is not analysed at all.
+    bad = (KEY_AT_IMPORT + "# padding\n" * 110_000).encode()
+    assert len(bad) > 1_000_000
+    assert_skipped_beside_a_fixed_file(rekey, tmp_path, "huge.py", bad, "over the --max-file-size of 1.0 MB",
+                                       options=("--max-file-size", "1"))
 
 
 @pytest.mark.parametrize("shape", ["and", "attribute", "subscript", "not"])

@@ -89,3 +89,65 @@ def test_a_fix_within_the_file_keeps_the_callers_working(rekey: Path, tmp_path: 
     assert "def noise(x, key):" in (repo / "pkg" / "a.py").read_text(), result.describe()
     run = project_tests_pass(repo)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+STORED_KEY_MODULE = '''\
+import equinox as eqx
+import jax
+
+
+class Noise(eqx.Module):
+    key: jax.Array
+
+    def __call__(self, x):
+        return x + jax.random.normal(self.key, jax.numpy.shape(x))
+'''
+
+STORED_KEY_TEST = '''\
+import jax
+
+from pkg.a import Noise
+
+
+def test_noise():
+    noise = Noise(jax.random.PRNGKey(1))
+    assert noise(1.0).shape == ()
+    assert noise(2.0).shape == ()
+'''
+
+
+def test_a_per_call_key_reaching_another_file_needs_that_file(rekey: Path, tmp_path: Path):
+    # `Noise.__call__` takes a key per call; the instance tests/test_a.py makes must then pass one.
+    repo = make_repo(tmp_path / "repo", STORED_KEY_MODULE)
+    (repo / "tests" / "test_a.py").write_text(STORED_KEY_TEST)
+    alone = run_rekey(rekey, ["fix", "--unsafe-fixes", "pkg/a.py"], cwd=repo)
+    assert (repo / "pkg" / "a.py").read_text() == STORED_KEY_MODULE, alone.describe()
+    assert (repo / "tests" / "test_a.py").read_text() == STORED_KEY_TEST, alone.describe()
+    assert "tests/test_a.py, which is not among the files given" in alone.stderr, alone.describe()
+
+    whole = run_rekey(rekey, ["fix", "--unsafe-fixes", "."], cwd=repo)
+    assert whole.returncode == 0, whole.describe()
+    assert "def __call__(self, x, *, key):" in (repo / "pkg" / "a.py").read_text(), whole.describe()
+    test = (repo / "tests" / "test_a.py").read_text()
+    assert "noise_key1, noise_key2 = jax.random.split(jax.random.PRNGKey(1))" in test, test
+    assert "noise(1.0, key=noise_key1)" in test and "noise(2.0, key=noise_key2)" in test, test
+    run = project_tests_pass(repo)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_per_call_key_is_refused_when_another_file_hands_the_module_on(rekey: Path, tmp_path: Path):
+    repo = make_repo(tmp_path / "repo", STORED_KEY_MODULE)
+    handed_on = STORED_KEY_TEST + '''
+
+def test_vmapped():
+    noise = Noise(jax.random.PRNGKey(2))
+    assert jax.vmap(noise)(jax.numpy.ones(3)).shape == (3,)
+'''
+    (repo / "tests" / "test_a.py").write_text(handed_on)
+    result = run_rekey(rekey, ["fix", "--unsafe-fixes", "."], cwd=repo)
+    assert (repo / "pkg" / "a.py").read_text() == STORED_KEY_MODULE, result.describe()
+    assert (repo / "tests" / "test_a.py").read_text() == handed_on, result.describe()
+    check = run_rekey(rekey, ["check", "--unsafe-fixes", "."], cwd=repo)
+    assert "`noise` is handed on at line 14 in tests/test_a.py" in check.stdout, check.describe()
+    run = project_tests_pass(repo)
+    assert run.returncode == 0, run.stdout + run.stderr

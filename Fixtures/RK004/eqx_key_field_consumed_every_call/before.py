@@ -1,5 +1,6 @@
 """An Equinox noise module that keeps its key as a field and consumes it on every call: the module
-is immutable, so the key cannot be renewed in place and every call draws the same noise."""
+is immutable, so the key cannot be renewed in place and every call draws the same noise. The fix:
+`__call__` takes a key per call, and the two calls get subkeys of the key the module was built with."""
 import equinox as eqx
 import jax
 import jax.numpy as jnp

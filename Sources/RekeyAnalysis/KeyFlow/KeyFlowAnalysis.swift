@@ -86,6 +86,9 @@ public final class KeyFlowAnalysis {
 
     private var uses: [Int: (node: Node, callee: String)] = [:]
     private var useArguments: [Int: Node] = [:]
+    /// How often a use was recorded again at a site that had one: a list of earlier uses made
+    /// before may name other nodes than one made now.
+    private var useRewrites = 0
     /// Module-level keys read by this function, by their value.
     private var globalValues: [KeyValue: String] = [:]
     private var reportedSites = Set<Int>()
@@ -1011,7 +1014,7 @@ public final class KeyFlowAnalysis {
                     state.makeFresh(value)
                     definiteKeys.insert(value)
                     if target.summary.returnedTupleConsumedKeys.contains(position) {
-                        uses[call.startByte] = (call, calleeName)
+                        recordUse(call, callee: calleeName)
                         state.consumed[value, default: []].insert(KeyUse(site: call.startByte, kind: .consume(calleeName)))
                     }
                     return [value]
@@ -1021,7 +1024,7 @@ public final class KeyFlowAnalysis {
             let result = fresh(at: call, &state)
             if target.summary.returnsConsumedKey {
                 // The helper hands back a key it already used: the caller's next use is a reuse.
-                uses[call.startByte] = (call, calleeName)
+                recordUse(call, callee: calleeName)
                 for value in result { state.consumed[value, default: []].insert(KeyUse(site: call.startByte, kind: .consume(calleeName))) }
             }
             return result
@@ -1060,8 +1063,7 @@ public final class KeyFlowAnalysis {
                          kind: KeyUse.Kind, callee: String, _ state: inout KeyFlowState) {
         guard !values.isEmpty else { return }
         let use = KeyUse(site: call.startByte, kind: kind)
-        uses[call.startByte] = (call, callee)
-        if let keyNode { useArguments[call.startByte] = keyNode }
+        recordUse(call, callee: callee, argument: keyNode)
         // Every value is judged against the state before this call: one call handed a key that
         // may be an array or its element (after a branch) consumes it once.
         let before = state
@@ -1088,9 +1090,7 @@ public final class KeyFlowAnalysis {
                 reuse.argument = keyNode
                 reuse.keyIsBatch = values.contains { batchValues.contains($0) }
                 reuse.earlierUsesIncomplete = prior.count >= Self.trackedUsesPerKey
-                reuse.earlierUses = prior.sorted { $0.site < $1.site }.compactMap { prior in
-                    uses[prior.site].map { ($0.node, useArguments[prior.site]) }
-                }
+                reuse.earlierUses = earlierUses(at: prior.map(\.site).sorted())
                 if kind == .consumedInLoop, let loop = loopRanges.last { reuse.loop = ByteRange(loop.lowerBound, loop.upperBound) }
                 reuses.append(reuse)
             }
@@ -1099,6 +1099,25 @@ public final class KeyFlowAnalysis {
             }
             everConsumed.insert(value)
         }
+    }
+
+    /// Records `call` as a use, with the expression handed over as its key.
+    private func recordUse(_ call: Node, callee: String, argument: Node? = nil) {
+        if uses.updateValue((call, callee), forKey: call.startByte) != nil { useRewrites += 1 }
+        if let argument, useArguments.updateValue(argument, forKey: call.startByte) != nil { useRewrites += 1 }
+    }
+
+    /// The earlier uses last listed for a reuse, by the sites they were listed from.
+    private var lastEarlierUses: (sites: [Int], rewrites: Int, list: [(call: Node, argument: Node?)])?
+
+    /// The uses recorded at `sites`, in order. Past ``trackedUsesPerKey`` draws of a key, every
+    /// later reuse lists the same uses: they share one list, where a key drawn n times would
+    /// otherwise hold n copies of it.
+    private func earlierUses(at sites: [Int]) -> [(call: Node, argument: Node?)] {
+        if let last = lastEarlierUses, last.sites == sites, last.rewrites == useRewrites { return last.list }
+        let list = sites.compactMap { site in uses[site].map { ($0.node, useArguments[site]) } }
+        lastEarlierUses = (sites, useRewrites, list)
+        return list
     }
 
     private func classify(_ use: KeyUse, prior: Set<KeyUse>) -> KeyReuse.Kind {

@@ -37,6 +37,23 @@ public enum RuleCatalog {
         return infos.sorted { $0.code < $1.code }
     }
 
+    /// Every rule and every pass as JSON (`rekey rule --all --format json`): for tools, and for
+    /// the fixture tests, which learn from it which rules a pass's fixture group exercises.
+    public static var json: String {
+        JSONValue.object([
+            .init("rules", .array(all.map { rule in
+                .object([.init("code", .string(rule.code.rawValue)), .init("name", .string(rule.name)),
+                         .init("summary", .string(rule.summary))])
+            })),
+            .init("passes", .array(PassCatalogue.all.map { pass in
+                .object([.init("title", .string(pass.title)),
+                         .init("rules", .array(pass.rules.map { .string($0.rawValue) })),
+                         .init("fixture_group", .string(pass.fixtureGroup)),
+                         .init("summary", .string(pass.summary))])
+            })),
+        ]).rendered()
+    }
+
     /// MIGRATION.md: the guide's preamble, then every code's section.
     public static var migrationGuide: String {
         MigrationGuide.preamble + all.map { "\n" + $0.helpMarkdown }.joined()

@@ -15,26 +15,10 @@ public enum MigrationGuide {
 
         ## The passes
 
-        Each rule's fix is one of four passes; the before/after pairs under the rules show them.
+        Each rule's fix is made by one of these passes; the before/after pairs under the rules \
+        show them.
 
-        1. **Global keys into constructors and functions** (RK001, RK003): a function or \
-        `__init__` reading a module-level key takes `*, key` (Equinox and plain code) or \
-        `*, rngs: nnx.Rngs` (Flax NNX, drawing `rngs.params()`); the global goes once nothing at \
-        module scope needs it.
-        2. **Key parameters where randomness was hidden** (RK007, RK008, RK009): a key default \
-        becomes a required keyword-only parameter; a key field default becomes a field the \
-        caller passes; a module seeding itself in `__init__` takes `key` (split once per layer) \
-        or `rngs`.
-        3. **Split before reuse** (RK004, RK005, RK006): one `jax.random.split` for the consumers \
-        of a reused key, subkeys named after their use; a split at the top of a loop body.
-        4. **Call sites**: every call of a function or class whose signature changed passes the \
-        key, in the same file and across files (`from pkg.mod import f`, `import pkg.mod as m`, \
-        relative imports, re-exports, subclasses, `self.method`, `super().__init__`). A caller \
-        with a key (or `nnx.Rngs`) of its own splits it (draws from it); other callers gain a \
-        parameter in turn, up to an entry point (a test, a fixture, a `__main__` block, \
-        `main`) that creates the key from the original seed (importing a seed constant from the \
-        key's module when it names one).
-
+        \(passList)
         A fix is **safe** when every entry point computes the same values as before, **unsafe** \
         when the random stream changes (a split, a key that used to be shared; applied with \
         `--unsafe-fixes`); a site rekey cannot rewrite is reported with the reason, and \
@@ -49,6 +33,13 @@ public enum MigrationGuide {
         seen: the summary and the report name each public name changed.
 
         """
+
+    /// The numbered list of passes, from each pass's description.
+    static var passList: String {
+        PassCatalogue.all.enumerated().map { index, pass in
+            "\(index + 1). **\(pass.title)** (\(pass.rules.map(\.rawValue).joined(separator: ", "))): \(pass.summary)\n"
+        }.joined()
+    }
 
     public static func section(_ rule: RuleDescription) -> String {
         var out = """

@@ -8,7 +8,15 @@ import RekeySyntax
 /// that read it takes the key as a keyword-only parameter instead, and ``KeyThreading`` follows
 /// their callers up to the entry points, which create the key from the same seed. The global must
 /// be a plain statement of its own, bound nowhere else.
-struct GlobalKeyThreading {
+struct GlobalKeyThreading: FixPass {
+    static let description = PassDescription(
+        title: "Global keys into constructors and functions", rules: ["RK001", "RK003"], fixtureGroup: nil,
+        summary: """
+            a function or `__init__` reading a module-level key takes `*, key` (Equinox and plain code) or \
+            `*, rngs: nnx.Rngs` (Flax NNX, drawing `rngs.params()`); the global goes once nothing at module \
+            scope needs it.
+            """)
+
     let file: FileContext
     let global: Binding
     var project: ProjectView?
@@ -80,7 +88,7 @@ struct GlobalKeyThreading {
         if global.site.parent?.parent != model.tree.root || statement.flatMap(SourceEditing.wholeLines) == nil {
             reasons.append("the statement creating `\(name)` shares its line or is nested")
         }
-        if global.site.child(field: "right")?.kind == "assignment" {
+        if global.site.child(.right)?.nodeKind == .assignment {
             reasons.append("`\(name)` is assigned in a chained assignment")
         }
         return reasons

@@ -10,7 +10,22 @@ import RekeySyntax
 /// `key=PRNGKey(1)` for the next) become one split of it, a subkey per layer as in the seed
 /// guide's `MyNet` — unsafe, as the layers then draw other numbers. Keys made in a loop, or from
 /// a computed seed, are left for hand migration.
-struct KeyParameterForModule {
+struct KeyParameterForModule: FixPass {
+    static let description = PassDescription(
+        title: "Modules that seed themselves take a key", rules: ["RK009"], fixtureGroup: nil,
+        summary: """
+            an Equinox or NNX module seeding itself in `__init__` takes `key` (split once per layer) or \
+            `rngs`.
+            """)
+
+    /// What the finding says to do by hand when the pass cannot rewrite it.
+    static func manualReason(_ framework: RandomSources.ModuleFramework) -> String {
+        switch framework {
+        case .equinox: return "add a `key` parameter to `__init__`, split it once per layer, and pass a key from every instantiation"
+        case .nnx: return "add `*, rngs: nnx.Rngs` to `__init__`, pass `rngs=rngs` to each layer, and pass an `nnx.Rngs` from every instantiation"
+        }
+    }
+
     let file: FileContext
     let initializer: Scope
     let framework: RandomSources.ModuleFramework
@@ -19,19 +34,19 @@ struct KeyParameterForModule {
     private var model: SemanticModel { file.model }
 
     func plan() -> PassPlan {
-        let manual = PassPlan.manual(reason: ModuleWithoutKey.manualReason(framework))
+        let manual = PassPlan.manual(reason: Self.manualReason(framework))
         let creations = model.calls(inside: initializer).filter { call, scope in
             scope === initializer && isKeyCreation(call) != nil
         }.map(\.call).sorted { $0.startByte < $1.startByte }
         guard let first = creations.first else { return manual }
-        if let computed = creations.first(where: { $0.child(field: "arguments").map(containsName) ?? true }) {
-            return .manual(reason: ModuleWithoutKey.manualReason(framework)
+        if let computed = creations.first(where: { $0.child(.arguments).map(containsName) ?? true }) {
+            return .manual(reason: Self.manualReason(framework)
                 + " (not done automatically: the key at line \(computed.startPosition.line) comes from a computed seed)")
         }
         let takesRngs = isKeyCreation(first) == true
         guard creations.allSatisfy({ isKeyCreation($0) == takesRngs }), !takesRngs || file.nnxSpelling != nil else { return manual }
         if let looped = creations.lazy.compactMap(enclosingLoop).first {
-            return .manual(reason: ModuleWithoutKey.manualReason(framework)
+            return .manual(reason: Self.manualReason(framework)
                 + " (not done automatically: a key is made inside the loop at line \(looped.startPosition.line))")
         }
         let preferred = takesRngs ? ["rngs"] : ["key", "rng_key"]
@@ -42,7 +57,7 @@ struct KeyParameterForModule {
         } else if takesRngs {
             // One `nnx.Rngs` serves every layer, each drawing its own keys; named streams
             // (`nnx.Rngs(dropout=1)`) would need merging, which is left to a person.
-            guard creations.allSatisfy({ $0.child(field: "arguments")?.namedChildren.allSatisfy { $0.kind != "keyword_argument" } ?? false })
+            guard creations.allSatisfy({ $0.child(.arguments)?.namedChildren.allSatisfy { $0.nodeKind != .keywordArgument } ?? false })
             else { return manual }
             let parameter = SourceEditing.freshName(preferred, avoiding: taken)
             own = (parameter, creations.map { .replacement($0.byteRange, with: parameter) }, true)
@@ -56,7 +71,7 @@ struct KeyParameterForModule {
         start.entryNames = preferred
         switch KeyThreading(file: file, project: project, seedCall: first, start: start).plan() {
         case .blocked(let reason, _):
-            return .manual(reason: ModuleWithoutKey.manualReason(framework) + " (not done automatically: \(reason))")
+            return .manual(reason: Self.manualReason(framework) + " (not done automatically: \(reason))")
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             let spelled = takesRngs ? "\(own.parameter): \(file.nnxSpelling!).Rngs" : own.parameter
             edits[file.path, default: []] += [SourceEditing.addKeywordOnlyParameter(spelled, to: initializer)] + own.edits
@@ -71,7 +86,7 @@ struct KeyParameterForModule {
 
     /// `true` for `nnx.Rngs(…)`, `false` for a `jax.random` key constructor, nil otherwise.
     private func isKeyCreation(_ call: Node) -> Bool? {
-        guard let callee = call.child(field: "function"),
+        guard let callee = call.child(.function),
               let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? initializer) else { return nil }
         if qualified == "flax.nnx.Rngs" { return true }
         return JaxRandomAPI.role(of: qualified) == .constructor ? false : nil
@@ -96,7 +111,7 @@ struct KeyParameterForModule {
     /// `self.l2 = …` gets `key_l2`.
     private func splitKey(_ creations: [Node], preferred: [String], taken: inout Set<String>)
         -> (parameter: String, edits: [Edit], changesStream: Bool)? {
-        guard let body = initializer.node.child(field: "body"),
+        guard let body = initializer.node.child(.body),
               let anchor = SourceEditing.statement(containing: creations[0], in: body), SourceEditing.startsLine(anchor) else { return nil }
         let parameter = SourceEditing.freshName(preferred, avoiding: taken)
         taken.insert(parameter)
@@ -124,20 +139,20 @@ struct KeyParameterForModule {
 
     /// `name = <creation>` as a whole statement: the name and the assignment.
     private func plainAssignment(of creation: Node) -> (name: String, statement: Node)? {
-        guard let assignment = creation.parent, assignment.kind == "assignment", assignment.child(field: "right") == creation,
-              let left = assignment.child(field: "left"), left.kind == "identifier",
-              let statement = assignment.parent, statement.kind == "expression_statement" else { return nil }
+        guard let assignment = creation.parent, assignment.nodeKind == .assignment, assignment.child(.right) == creation,
+              let left = assignment.child(.left), left.nodeKind == .identifier,
+              let statement = assignment.parent, statement.nodeKind == .expressionStatement else { return nil }
         return (left.text, statement)
     }
 
     /// `l2` for a key passed as `key=` to a call assigned to `self.l2`.
     private func consumerName(of creation: Node) -> String? {
         var node = creation
-        while let parent = node.parent, parent.kind == "keyword_argument" || parent.kind == "argument_list" || parent.kind == "call" {
+        while let parent = node.parent, parent.nodeKind == .keywordArgument || parent.nodeKind == .argumentList || parent.nodeKind == .call {
             node = parent
         }
-        guard node.kind == "call", let assignment = node.parent, assignment.kind == "assignment",
-              let left = assignment.child(field: "left") else { return nil }
+        guard node.nodeKind == .call, let assignment = node.parent, assignment.nodeKind == .assignment,
+              let left = assignment.child(.left) else { return nil }
         return SourceEditing.assignedName(left)
     }
 
@@ -145,7 +160,7 @@ struct KeyParameterForModule {
     private func enclosingLoop(of node: Node) -> Node? {
         var current = node.parent
         while let ancestor = current, ancestor != initializer.node {
-            if ancestor.kind == "for_statement" || ancestor.kind == "while_statement" { return ancestor }
+            if ancestor.nodeKind == .forStatement || ancestor.nodeKind == .whileStatement { return ancestor }
             current = ancestor.parent
         }
         return nil
@@ -153,7 +168,7 @@ struct KeyParameterForModule {
 
     /// Whether a seed reads any name (only a literal seed means the same at every entry point).
     private func containsName(_ node: Node) -> Bool {
-        if node.kind == "keyword_argument" { return node.child(field: "value").map(containsName) ?? false }
-        return node.kind == "identifier" || node.namedChildren.contains(where: containsName)
+        if node.nodeKind == .keywordArgument { return node.child(.value).map(containsName) ?? false }
+        return node.nodeKind == .identifier || node.namedChildren.contains(where: containsName)
     }
 }

@@ -18,7 +18,14 @@ import RekeySyntax
 /// Each test run sees the key it saw before, so the fix is safe. Only plain cases are rewritten:
 /// every value of the argument is a key constructor (all the same one) called with one seed, the
 /// test takes the argument as a plain parameter, and nothing else (`indirect=`, a class) is involved.
-struct ParametrizeOverSeeds {
+struct ParametrizeOverSeeds: FixPass {
+    static let description = PassDescription(
+        title: "Seeds, not keys, in test parameters", rules: ["RK001"], fixtureGroup: nil,
+        summary: """
+            a test parametrized over keys made at import time (`@pytest.mark.parametrize("key", [PRNGKey(0), \
+            …])`) is parametrized over their seeds and makes the key inside the test.
+            """)
+
     let file: FileContext
     /// The `pytest.mark.parametrize(…)` call of a decorator.
     let decorator: Node
@@ -27,24 +34,24 @@ struct ParametrizeOverSeeds {
 
     func plan() -> PassPlan {
         let model = file.model
-        guard function.kind == .function, let arguments = decorator.child(.arguments), arguments.kind == "argument_list" else {
+        guard function.kind == .function, let arguments = decorator.child(.arguments), arguments.nodeKind == .argumentList else {
             return .manual(reason: Self.manualReason)
         }
-        let items = arguments.namedChildren.filter { $0.kind != "comment" }
-        if items.contains(where: { $0.kind == "keyword_argument" && $0.child(.name)?.text == "indirect" }) {
+        let items = arguments.namedChildren.filter { $0.nodeKind != .comment }
+        if items.contains(where: { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == "indirect" }) {
             return .manual(reason: Self.manualReason + " (the parameters are `indirect`)")
         }
-        let positional = items.filter { $0.kind != "keyword_argument" }
+        let positional = items.filter { $0.nodeKind != .keywordArgument }
         guard positional.count >= 2, let names = Self.argumentNames(positional[0]),
-              positional[1].kind == "list" || positional[1].kind == "tuple" else {
+              positional[1].nodeKind == .list || positional[1].nodeKind == .tuple else {
             return .manual(reason: Self.manualReason)
         }
-        let values = positional[1].namedChildren.filter { $0.kind != "comment" }
+        let values = positional[1].namedChildren.filter { $0.nodeKind != .comment }
         // Which argument holds the keys: the one every value makes with a key constructor.
         func element(_ value: Node, _ index: Int) -> Node? {
             guard names.list.count > 1 else { return value }
-            guard value.kind == "tuple" || value.kind == "list" || value.kind == "parenthesized_expression" else { return nil }
-            let parts = value.namedChildren.filter { $0.kind != "comment" }
+            guard value.nodeKind == .tuple || value.nodeKind == .list || value.nodeKind == .parenthesizedExpression else { return nil }
+            let parts = value.namedChildren.filter { $0.nodeKind != .comment }
             return parts.count == names.list.count ? parts[index] : nil
         }
         guard let index = names.list.indices.first(where: { index in
@@ -68,7 +75,7 @@ struct ParametrizeOverSeeds {
             SourceEditing.insertLines(["\(keyName) = \(constructor)(\(seedName))"], before: first),
         ]
         for construction in constructions {
-            guard let seed = construction.child(.arguments)?.namedChildren.first(where: { $0.kind != "comment" }) else {
+            guard let seed = construction.child(.arguments)?.namedChildren.first(where: { $0.nodeKind != .comment }) else {
                 return .manual(reason: Self.manualReason)
             }
             edits.append(.replacement(construction.byteRange, with: seed.text))
@@ -81,12 +88,12 @@ struct ParametrizeOverSeeds {
 
     /// `"key"`, `"key, n"`, `("key", "n")`: the names, with the byte range of each in the source.
     static func argumentNames(_ node: Node) -> (list: [String], nameRanges: [ByteRange])? {
-        let strings = node.kind == "string" ? [node]
-            : (node.kind == "tuple" || node.kind == "list") ? node.namedChildren.filter { $0.kind == "string" } : []
+        let strings = node.nodeKind == .string ? [node]
+            : (node.nodeKind == .tuple || node.nodeKind == .list) ? node.namedChildren.filter { $0.nodeKind == .string } : []
         var names: [String] = []
         var ranges: [ByteRange] = []
         for string in strings {
-            let contents = string.namedChildren.filter { $0.kind == "string_content" }
+            let contents = string.namedChildren.filter { $0.nodeKind == .stringContent }
             guard contents.count == 1, let content = contents.first else { return nil }
             // Each comma-separated name, with its offset inside the content (UTF-8 bytes).
             var offset = content.startByte
@@ -103,20 +110,20 @@ struct ParametrizeOverSeeds {
 
     /// A key constructor (`PRNGKey`, `jax.random.key`) called with one positional seed.
     private func isSeededKey(_ node: Node) -> Bool {
-        guard node.kind == "call", let callee = node.child(.function),
+        guard node.nodeKind == .call, let callee = node.child(.function),
               let qualified = file.model.qualifiedName(of: callee, in: function.parent ?? file.model.moduleScope),
               JaxRandomAPI.role(of: qualified) == .constructor,
               let arguments = node.child(.arguments) else { return false }
-        let given = arguments.namedChildren.filter { $0.kind != "comment" }
-        return given.count == 1 && given[0].kind != "keyword_argument" && given[0].kind != "list_splat"
+        let given = arguments.namedChildren.filter { $0.nodeKind != .comment }
+        return given.count == 1 && given[0].nodeKind != .keywordArgument && given[0].nodeKind != .listSplat
     }
 
     /// The function's parameter `name` without a default (its annotation, if any, goes with it:
     /// the seed is an `int`, not a key).
     private func plainParameter(named name: String) -> Node? {
         function.node.child(.parameters)?.namedChildren.first { item in
-            (item.kind == "identifier" && item.text == name)
-                || (item.kind == "typed_parameter" && item.namedChildren.first?.kind == "identifier"
+            (item.nodeKind == .identifier && item.text == name)
+                || (item.nodeKind == .typedParameter && item.namedChildren.first?.nodeKind == .identifier
                     && item.namedChildren.first?.text == name)
         }
     }

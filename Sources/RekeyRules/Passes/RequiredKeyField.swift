@@ -18,7 +18,17 @@ import RekeySyntax
 /// Only a default that is exactly a key (`PRNGKey(seed)`, `field(default=PRNGKey(seed))`, a
 /// `default_factory` lambda returning one) is migrated; a sampled default needs its sampling
 /// moved into code, which is left to a person.
-struct RequiredKeyField {
+struct RequiredKeyField: FixPass {
+    static let description = PassDescription(
+        title: "Key field defaults become fields the caller passes", rules: ["RK008"], fixtureGroup: nil,
+        summary: """
+            a key field default goes (the field becomes keyword-only where it must), or a class with its own \
+            `__init__` takes the key and stores it; every instantiation passes one.
+            """)
+
+    /// What the finding says to do by hand when the pass cannot rewrite it.
+    static let manualReason = "make the key a field without a default (or a constructor parameter) that the caller passes, and derive random state from it"
+
     let file: FileContext
     let classScope: Scope
     /// The field's annotated assignment (`name: type = value`).
@@ -33,7 +43,7 @@ struct RequiredKeyField {
     ]
 
     func plan() -> PassPlan {
-        let manual = PassPlan.manual(reason: RandomFieldDefault.manualReason)
+        let manual = PassPlan.manual(reason: Self.manualReason)
         guard let (seedCall, defaultArgument) = seed(of: field.value) else {
             return manual
         }
@@ -45,12 +55,12 @@ struct RequiredKeyField {
         let inherits = file.randomSources.mayInheritFields(classScope)
         let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
         if keywordOnly, !file.settings.supports(PythonVersion(3, 10)) {
-            return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: the field must become "
+            return .manual(reason: Self.manualReason + " (not done automatically: the field must become "
                 + "keyword-only, and `field(kw_only=True)` needs Python 3.10 while the project supports "
                 + "\(file.settings.minimumPython.map(\.description) ?? "older"))")
         }
         guard let fieldEdits = fieldEdits(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
-            return .manual(reason: RandomFieldDefault.manualReason
+            return .manual(reason: Self.manualReason
                 + " (not done automatically: the field must become keyword-only, and `dataclasses` means something else in this file)")
         }
 
@@ -59,11 +69,11 @@ struct RequiredKeyField {
         let parameter: String
         if let initializer {
             if let assignment = storedByInit(initializer) {
-                return .manual(reason: RandomFieldDefault.manualReason
+                return .manual(reason: Self.manualReason
                     + " (not done automatically: `__init__` sets it too, at line \(assignment.startPosition.line))")
             }
-            guard let selfName = initializer.node.child(field: "parameters")?.namedChildren.first,
-                  selfName.kind == "identifier", let first = SourceEditing.firstStatement(of: initializer),
+            guard let selfName = initializer.node.child(.parameters)?.namedChildren.first,
+                  selfName.nodeKind == .identifier, let first = SourceEditing.firstStatement(of: initializer),
                   SourceEditing.startsLine(first) else { return manual }
             let stripped = String(name.drop { $0 == "_" })
             parameter = SourceEditing.freshName([stripped.isEmpty ? "key" : stripped, "key"], avoiding: model.namesInUse(in: initializer))
@@ -78,8 +88,8 @@ struct RequiredKeyField {
         }
         start.entryNames = ["key", parameter]
         start.passesKey = { call in
-            guard let arguments = call.child(field: "arguments") else { return false }
-            if arguments.namedChildren.contains(where: { $0.kind == "keyword_argument" && $0.child(field: "name")?.text == parameter }) {
+            guard let arguments = call.child(.arguments) else { return false }
+            if arguments.namedChildren.contains(where: { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == parameter }) {
                 return true
             }
             // Passed by position into the generated `__init__`, where the field keeps its place.
@@ -88,7 +98,7 @@ struct RequiredKeyField {
         }
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, _):
-            return .manual(reason: RandomFieldDefault.manualReason + " (not done automatically: \(reason))")
+            return .manual(reason: Self.manualReason + " (not done automatically: \(reason))")
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             edits[file.path, default: []] += own
             let title = initializer == nil
@@ -103,15 +113,15 @@ struct RequiredKeyField {
     /// holding it when the default is a `field(…)` call.
     private func seed(of value: Node) -> (Node, Node?)? {
         if isKeyConstructor(value) { return (value, nil) }
-        guard value.kind == "call", let callee = value.child(field: "function"),
+        guard value.nodeKind == .call, let callee = value.child(.function),
               let qualified = model.qualifiedName(of: callee, in: classScope.parent ?? model.moduleScope),
               Self.fieldFunctions.contains(qualified),
-              let arguments = value.child(field: "arguments") else { return nil }
-        for argument in arguments.namedChildren where argument.kind == "keyword_argument" {
-            guard let keyword = argument.child(field: "name")?.text, let given = argument.child(field: "value") else { continue }
+              let arguments = value.child(.arguments) else { return nil }
+        for argument in arguments.namedChildren where argument.nodeKind == .keywordArgument {
+            guard let keyword = argument.child(.name)?.text, let given = argument.child(.value) else { continue }
             if keyword == "default", isKeyConstructor(given) { return (given, argument) }
-            if keyword == "default_factory", given.kind == "lambda", given.child(field: "parameters") == nil,
-               let returned = given.child(field: "body"), isKeyConstructor(returned) {
+            if keyword == "default_factory", given.nodeKind == .lambda, given.child(.parameters) == nil,
+               let returned = given.child(.body), isKeyConstructor(returned) {
                 return (returned, argument)
             }
         }
@@ -119,7 +129,7 @@ struct RequiredKeyField {
     }
 
     private func isKeyConstructor(_ node: Node) -> Bool {
-        guard node.kind == "call", let callee = node.child(field: "function"),
+        guard node.nodeKind == .call, let callee = node.child(.function),
               let scope = model.scope(ofCall: node),
               let qualified = model.qualifiedName(of: callee, in: scope) else { return false }
         return JaxRandomAPI.role(of: qualified) == .constructor
@@ -129,10 +139,10 @@ struct RequiredKeyField {
     /// `field(kw_only=True)` (keeping the other arguments of a `field(…)` call), importing
     /// `dataclasses` when the file has no `field` to call.
     private func fieldEdits(defaultArgument: Node?, keywordOnly: Bool) -> [Edit]? {
-        let withoutDefault = Edit.deletion(ByteRange(field.statement.child(field: "type")!.endByte, field.value.endByte))
+        let withoutDefault = Edit.deletion(ByteRange(field.statement.child(.type)!.endByte, field.value.endByte))
         if let defaultArgument, let arguments = defaultArgument.parent {
             if keywordOnly { return [.replacement(defaultArgument.byteRange, with: "kw_only=True")] }
-            let others = arguments.namedChildren.filter { $0 != defaultArgument && $0.kind != "comment" }
+            let others = arguments.namedChildren.filter { $0 != defaultArgument && $0.nodeKind != .comment }
             return [others.isEmpty ? withoutDefault : SourceEditing.deletingListItem(defaultArgument) ?? withoutDefault]
         }
         guard keywordOnly else { return [withoutDefault] }
@@ -158,7 +168,7 @@ struct RequiredKeyField {
     }
 
     private func positionalArguments(of call: Node) -> [Node] {
-        call.child(field: "arguments")?.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" } ?? []
+        call.child(.arguments)?.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment } ?? []
     }
 
     /// Why an instantiation cannot gain `name=…`: it passes arguments through `*`/`**` (it may
@@ -167,7 +177,7 @@ struct RequiredKeyField {
     private func refusal(of call: Node, position: Int?, keywordOnly: Bool) -> String? {
         let positional = positionalArguments(of: call)
         let line = call.startPosition.line
-        if positional.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) {
+        if positional.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) {
             return "the call at line \(line) passes arguments through `*`/`**`"
         }
         guard let position else {
@@ -184,15 +194,15 @@ struct RequiredKeyField {
         var found: Node?
         func visit(_ node: Node) {
             if found != nil { return }
-            if node.kind == "assignment" || node.kind == "augmented_assignment",
-               let left = node.child(field: "left"), left.kind == "attribute",
-               left.child(field: "attribute")?.text == name {
+            if node.nodeKind == .assignment || node.nodeKind == .augmentedAssignment,
+               let left = node.child(.left), left.nodeKind == .attribute,
+               left.child(.attribute)?.text == name {
                 found = node
                 return
             }
             node.forEachNamedChild(visit)
         }
-        initializer.node.child(field: "body").map(visit)
+        initializer.node.child(.body).map(visit)
         return found
     }
 }

@@ -16,7 +16,17 @@ import RekeySyntax
 /// Only a default that is exactly a key-making call (`PRNGKey(seed)`, `jax.random.key(seed)`) is
 /// migrated; a default that samples (`w=jax.random.normal(…)`) needs its sampling moved into the
 /// body, which is left to a person.
-struct RequiredKeyParameter {
+struct RequiredKeyParameter: FixPass {
+    static let description = PassDescription(
+        title: "Key defaults become required parameters", rules: ["RK007"], fixtureGroup: nil,
+        summary: """
+            a key default becomes a required keyword-only parameter, and every call that relied on the \
+            default passes a key.
+            """)
+
+    /// What the finding says to do by hand when the pass cannot rewrite it.
+    static let manualReason = "make the key a required parameter created at the entry point, and draw random defaults inside the function from it"
+
     let file: FileContext
     /// The `default_parameter` (or `typed_default_parameter`) node.
     let parameter: Node
@@ -25,18 +35,18 @@ struct RequiredKeyParameter {
 
     func plan() -> PassPlan {
         let model = file.model
-        guard function.kind == .function, let name = parameter.child(field: "name")?.text,
-              let value = parameter.child(field: "value"), value.kind == "call",
-              let callee = value.child(field: "function"), let outer = function.parent,
+        guard function.kind == .function, let name = parameter.child(.name)?.text,
+              let value = parameter.child(.value), value.nodeKind == .call,
+              let callee = value.child(.function), let outer = function.parent,
               let qualified = model.qualifiedName(of: callee, in: outer),
               JaxRandomAPI.role(of: qualified) == .constructor,
               let parameters = parameter.parent else {
-            return .manual(reason: RandomDefaultArgument.manualReason)
+            return .manual(reason: Self.manualReason)
         }
-        let items = parameters.namedChildren.filter { $0.kind != "comment" }
-        guard let position = items.firstIndex(of: parameter) else { return .manual(reason: RandomDefaultArgument.manualReason) }
-        if items[..<position].contains(where: { $0.kind == "positional_separator" }) == false,
-           items[(position + 1)...].contains(where: { $0.kind == "positional_separator" }) {
+        let items = parameters.namedChildren.filter { $0.nodeKind != .comment }
+        guard let position = items.firstIndex(of: parameter) else { return .manual(reason: Self.manualReason) }
+        if items[..<position].contains(where: { $0.nodeKind == .positionalSeparator }) == false,
+           items[(position + 1)...].contains(where: { $0.nodeKind == .positionalSeparator }) {
             return .manual(reason: "`\(name)` is positional-only")
         }
         if model.isEntryPointFunction(function) {
@@ -44,13 +54,13 @@ struct RequiredKeyParameter {
         }
         let keywordOnly = items[..<position].contains { isStar($0) }
         // Positional slots callers may fill before `name` (so a longer positional call passes it).
-        let positionalIndex = items[..<position].filter { !isStar($0) && $0.kind != "positional_separator" }.count
+        let positionalIndex = items[..<position].filter { !isStar($0) && $0.nodeKind != .positionalSeparator }.count
         let isMethod = outer.kind == .classBody
         /// Arguments a call passes by position, counting the receiver of `obj.method(…)` and `Class(…)`.
         func positionalCount(_ call: Node) -> Int? {
-            guard let arguments = call.child(field: "arguments"), arguments.kind == "argument_list" else { return nil }
-            let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
-            let viaAttribute = call.child(field: "function")?.kind == "attribute" || function.name == "__init__"
+            guard let arguments = call.child(.arguments), arguments.nodeKind == .argumentList else { return nil }
+            let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
+            let viaAttribute = call.child(.function)?.nodeKind == .attribute || function.name == "__init__"
             return positional.count + (isMethod && viaAttribute ? 1 : 0)
         }
 
@@ -63,14 +73,14 @@ struct RequiredKeyParameter {
         // no default precedes it); otherwise it becomes keyword-only, the seed guide's `*, key`.
         let passedByPosition = calls.contains { (positionalCount($0) ?? 0) > positionalIndex }
         let inPlace = keywordOnly || (passedByPosition
-            && !items[..<position].contains { $0.kind == "default_parameter" || $0.kind == "typed_default_parameter" })
+            && !items[..<position].contains { $0.nodeKind == .defaultParameter || $0.nodeKind == .typedDefaultParameter })
 
         var start = KeyThreading.Start()
         start.functions = [(function, name, false)]
         start.entryNames = [name, "key"]
         start.passesKey = { call in
-            guard let arguments = call.child(field: "arguments") else { return false }
-            if arguments.namedChildren.contains(where: { $0.kind == "keyword_argument" && $0.child(field: "name")?.text == name }) {
+            guard let arguments = call.child(.arguments) else { return false }
+            if arguments.namedChildren.contains(where: { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == name }) {
                 return true
             }
             return !keywordOnly && (positionalCount(call) ?? 0) > positionalIndex
@@ -79,9 +89,9 @@ struct RequiredKeyParameter {
         // new signature would not take them.
         if !keywordOnly {
             for call in calls {
-                guard let arguments = call.child(field: "arguments"), arguments.kind == "argument_list" else { continue }
+                guard let arguments = call.child(.arguments), arguments.nodeKind == .argumentList else { continue }
                 let place = (call.source.path == file.path ? "" : call.source.path + " ") + "line \(call.startPosition.line)"
-                if arguments.namedChildren.contains(where: { $0.kind == "list_splat" || $0.kind == "dictionary_splat" }) {
+                if arguments.namedChildren.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) {
                     start.blockers.append("the call at \(place) passes arguments through `*`/`**`")
                 }
                 if !inPlace, (positionalCount(call) ?? 0) > positionalIndex {
@@ -97,9 +107,9 @@ struct RequiredKeyParameter {
             let untyped = isMethod && function.name != "__init__"
                 && (try? CallSites.uses(of: function, in: model).get()) == nil
             guard untyped, !keywordOnly, positionalIndex > 0,
-                  !items[..<position].contains(where: { $0.kind == "default_parameter" || $0.kind == "typed_default_parameter" })
+                  !items[..<position].contains(where: { $0.nodeKind == .defaultParameter || $0.nodeKind == .typedDefaultParameter })
             else { return .manual(reason: reason) }
-            let annotation = parameter.child(field: "type").map { ": " + $0.text } ?? ""
+            let annotation = parameter.child(.type).map { ": " + $0.text } ?? ""
             let publicAPI = PublicSurface.publicName(of: function, in: file).map { [$0] } ?? []
             let title = "make `\(name)` a required parameter (its callers must all pass it already)"
                 + PublicSurface.titleSuffix(publicAPI)
@@ -107,7 +117,7 @@ struct RequiredKeyParameter {
                             edits: [file.path: [.replacement(parameter.byteRange, with: name + annotation)]], publicAPI: publicAPI),
                         touchedSymbols: [])
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
-            let annotation = parameter.child(field: "type").map { ": " + $0.text } ?? ""
+            let annotation = parameter.child(.type).map { ": " + $0.text } ?? ""
             if inPlace {
                 edits[file.path, default: []].append(.replacement(parameter.byteRange, with: name + annotation))
             } else {
@@ -126,7 +136,7 @@ struct RequiredKeyParameter {
         if model.parametrizedNames(of: function).contains(name) {
             return .manual(reason: "`\(name)` is parametrized; parametrize over seeds and make the key inside the test")
         }
-        guard let outer = function.parent else { return .manual(reason: RandomDefaultArgument.manualReason) }
+        guard let outer = function.parent else { return .manual(reason: Self.manualReason) }
         for identifier in RandomSources.eagerIdentifiers(in: value)
         where model.scopeBinding(identifier.text, from: function) !== model.scopeBinding(identifier.text, from: outer) {
             return .manual(reason: "`\(identifier.text)` means something else inside `\(function.qualifiedName)`")
@@ -141,16 +151,16 @@ struct RequiredKeyParameter {
     }
 
     private func isStar(_ item: Node) -> Bool {
-        let inner = item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
-        return inner.kind == "keyword_separator" || inner.kind == "list_splat_pattern"
+        let inner = item.nodeKind == .typedParameter ? item.namedChildren.first ?? item : item
+        return inner.nodeKind == .keywordSeparator || inner.nodeKind == .listSplatPattern
     }
 
     /// The parameter without its default, moved after the others as keyword-only: in place when
     /// only `**kwargs` follows it, else removed (with its comma) and added after the others.
     private func movedToKeywordOnly(items: [Node], position: Int, spelled: String) -> [Edit] {
         let later = items[(position + 1)...]
-        if later.allSatisfy({ $0.kind == "dictionary_splat_pattern" || ($0.kind == "typed_parameter"
-            && $0.namedChildren.first?.kind == "dictionary_splat_pattern") }) {
+        if later.allSatisfy({ $0.nodeKind == .dictionarySplatPattern || ($0.nodeKind == .typedParameter
+            && $0.namedChildren.first?.nodeKind == .dictionarySplatPattern) }) {
             return [.replacement(parameter.byteRange, with: "*, " + spelled)]
         }
         return [SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange),

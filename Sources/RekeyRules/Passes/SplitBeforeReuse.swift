@@ -20,7 +20,14 @@ import RekeySyntax
 /// What it cannot rewrite (a key given as `keys[0]`, uses in lambdas or comprehensions, a name
 /// rebound between the uses, a batch of keys, which `split` refuses) it leaves for hand
 /// migration, saying why.
-enum SplitBeforeReuse {
+enum SplitBeforeReuse: FixPass {
+    static let description = PassDescription(
+        title: "Split before reuse", rules: ["RK004", "RK005", "RK006"], fixtureGroup: "SPLIT",
+        summary: """
+            one `jax.random.split` for the consumers of a reused key, subkeys named after their use; a split \
+            at the top of a loop body; a key stored on `self` renewed on every call.
+            """)
+
     /// What the pass works out once per file: every reuse of one key (all the findings whose
     /// first earlier use is the same call) shares its uses, its evidence of deliberate reuse and
     /// its split, so they are computed once per such group, not once per finding (a key consumed
@@ -40,7 +47,20 @@ enum SplitBeforeReuse {
         }
     }
 
-    static func fix(for reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    /// The fix for one reuse, with the module-level names it changes (the class whose method
+    /// takes a key per call), or why it is left for hand migration. Given the project, a class
+    /// whose method takes a key per call has its instances in the other files updated too.
+    static func plan(for reuse: KeyReuse, in file: FileContext, project: ProjectView? = nil) -> PassPlan {
+        switch fix(for: reuse, in: file, project: project) {
+        case .success(let fix):
+            let touched = frozenOwner(of: reuse, in: file).flatMap(\.owner.name).map { Set([$0]) } ?? []
+            return .fix(fix, touchedSymbols: touched)
+        case .failure(let reason):
+            return .manual(reason: reason.text)
+        }
+    }
+
+    private static func fix(for reuse: KeyReuse, in file: FileContext, project: ProjectView?) -> Result<Fix, ManualReason> {
         if reuse.keyIsBatch {
             // `split(keys)` on a batch raises "split accepts a single key".
             return .failure(ManualReason("`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
@@ -85,7 +105,7 @@ enum SplitBeforeReuse {
             guard case .failure(let reason) = kept else { return kept }
             if case .success(let fix) = splitStraightLine(reuse, in: file) { return .success(fix) }
             return .failure(reason)
-        case .storedKeyNotReplaced: return renewStoredKey(reuse, in: file)
+        case .storedKeyNotReplaced: return renewStoredKey(reuse, in: file, project: project)
         }
     }
 
@@ -166,10 +186,8 @@ enum SplitBeforeReuse {
             return .failure(ManualReason("the uses of `\(name)` never meet on one path"))
         }
         var spelling = JaxSpelling(model: model)
-        let count = targets.count == 2 ? "" : ", \(targets.count)"
-        edits.append(SourceEditing.insertLines(
-            ["\(targets.joined(separator: ", ")) = \(spelling.spell("split", in: scope, like: calls[0]))(\(name)\(count))"],
-            before: anchor))
+        edits.append(SourceEditing.insertLines([spelling.splitStatement(into: targets, from: name, in: scope, like: calls[0])],
+                                               before: anchor))
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
         return .success(Fix(title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
                             edits: [file.path: edits]))
@@ -188,13 +206,13 @@ enum SplitBeforeReuse {
         var seen = Set<Int>()
         for (call, argument) in uses.sorted(by: { $0.call.startByte < $1.call.startByte }) {
             var found: [Node] = []
-            if let list = call.child(.arguments), list.kind == "argument_list" {
+            if let list = call.child(.arguments), list.nodeKind == .argumentList {
                 for item in list.namedChildren {
-                    let value = item.kind == "keyword_argument" ? item.child(.value) : item
+                    let value = item.nodeKind == .keywordArgument ? item.child(.value) : item
                     if let value, isKeyExpression(value), value.text == name { found.append(value) }
                     // A dict of keys handed over whole (`rngs={"dropout": key}`).
-                    if value?.kind == "dictionary" {
-                        for pair in value!.namedChildren where pair.kind == "pair" {
+                    if value?.nodeKind == .dictionary {
+                        for pair in value!.namedChildren where pair.nodeKind == .pair {
                             if let entry = pair.child(.value), isKeyExpression(entry), entry.text == name { found.append(entry) }
                         }
                     }
@@ -241,9 +259,9 @@ enum SplitBeforeReuse {
     /// split(key)`, `key = helper(key)`).
     private static func renewingStatement(of name: String, from call: Node) -> Node? {
         var current = call
-        while let parent = current.parent, parent.kind != "block", parent.kind != "module" {
-            if parent.kind == "assignment", parent.child(.right) == current, let left = parent.child(.left) {
-                let targets = left.kind == "identifier" || left.kind == "attribute" ? [left] : left.namedChildren
+        while let parent = current.parent, parent.nodeKind != .block, parent.nodeKind != .module {
+            if parent.nodeKind == .assignment, parent.child(.right) == current, let left = parent.child(.left) {
+                let targets = left.nodeKind == .identifier || left.nodeKind == .attribute ? [left] : left.namedChildren
                 return targets.contains { isKeyExpression($0) && $0.text == name } ? parent : nil
             }
             current = parent
@@ -256,13 +274,13 @@ enum SplitBeforeReuse {
     private static func splitPerIteration(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
         let model = file.model
         guard let argument = reuse.argument else { return .failure(readThroughCallee(reuse)) }
-        guard argument.kind == "identifier" else {
+        guard argument.nodeKind == .identifier else {
             return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
         }
         let name = argument.text
         guard let range = reuse.loop, let loop = model.tree.root.namedDescendant(for: range),
-              loop.kind == "for_statement" || loop.kind == "while_statement",
-              let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.kind != "comment" }),
+              loop.nodeKind == .forStatement || loop.nodeKind == .whileStatement,
+              let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.nodeKind != .comment }),
               SourceEditing.startsLine(first) else {
             return .failure(ManualReason("iterate over `jax.random.split(\(name), n)` instead of reusing `\(name)`"))
         }
@@ -297,17 +315,25 @@ enum SplitBeforeReuse {
     /// `x + normal(self._rng)` → `self._rng, subkey = split(self._rng)` first, then the use takes
     /// `subkey`. Only on a plain class: an Equinox module, a Flax module or a dataclass may be
     /// frozen, and renewing the key there means threading it through the caller instead.
-    private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
+    /// The module or dataclass (which may be frozen) that holds a stored key, whose method then
+    /// takes the key per call instead; nil for another kind of reuse or class.
+    private static func frozenOwner(of reuse: KeyReuse, in file: FileContext) -> (owner: Scope, method: Scope)? {
+        guard reuse.kind == .storedKeyNotReplaced, let method = owningScope(of: [reuse.use], in: file.model),
+              let owner = method.parent, owner.kind == .classBody,
+              file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil else { return nil }
+        return (owner, method)
+    }
+
+    private static func renewStoredKey(_ reuse: KeyReuse, in file: FileContext, project: ProjectView?) -> Result<Fix, ManualReason> {
         let model = file.model
+        if let (owner, method) = frozenOwner(of: reuse, in: file) {
+            return PerCallKey(file: file, reuse: reuse, classScope: owner, method: method, project: project).plan()
+        }
         let scope = owningScope(of: [reuse.use], in: model)
         let classScope = scope?.parent.flatMap { $0.kind == .classBody ? $0 : nil }
-        if let classScope, file.randomSources.isDataclassLike(classScope) || file.randomSources.moduleFramework(of: classScope) != nil {
-            return .failure(ManualReason("`\(classScope.qualifiedName)` is a module or dataclass, which may be frozen: "
-                + "take a key per call instead (`def \(scope?.name ?? "__call__")(self, …, *, key)`), split by the caller"))
-        }
         let manual = ManualReason("replace the stored key on every call: "
             + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`")
-        guard let argument = reuse.argument, argument.kind == "attribute", argument.text == reuse.keyText,
+        guard let argument = reuse.argument, argument.nodeKind == .attribute, argument.text == reuse.keyText,
               let scope, scope.kind == .function, let classScope,
               !(classScope.node.child(.superclasses)?.namedChildren.isEmpty == false),
               let body = scope.node.child(.body),
@@ -327,7 +353,7 @@ enum SplitBeforeReuse {
     // MARK: RK006
 
     private static func keepFirstOutput(_ reuse: KeyReuse, in file: FileContext) -> Result<Fix, ManualReason> {
-        guard let argument = reuse.argument, argument.kind == "identifier" else {
+        guard let argument = reuse.argument, argument.nodeKind == .identifier else {
             return .failure(ManualReason("the key is not a plain name (`\(reuse.keyText)`)"))
         }
         let name = argument.text
@@ -336,10 +362,10 @@ enum SplitBeforeReuse {
         guard let split = reuse.earlierUses.reversed().map(\.call).first(where: { call in
             guard let callee = call.child(.function), let scope = model.scope(ofCall: call) else { return false }
             return model.qualifiedName(of: callee, in: scope).map { JaxRandomAPI.role(of: $0) == .splitter } ?? false
-        }), let assignment = split.parent, assignment.kind == "assignment", assignment.child(.right) == split,
+        }), let assignment = split.parent, assignment.nodeKind == .assignment, assignment.child(.right) == split,
               let targets = assignment.child(.left), ["pattern_list", "tuple_pattern"].contains(targets.kind),
-              targets.namedChildren.allSatisfy({ $0.kind == "identifier" }),
-              let arguments = split.child(.arguments), arguments.kind == "argument_list" else {
+              targets.namedChildren.allSatisfy({ $0.nodeKind == .identifier }),
+              let arguments = split.child(.arguments), arguments.nodeKind == .argumentList else {
             return .failure(ManualReason("keep the split's first output as the new `\(name)`: "
                 + "`\(name), subkey = jax.random.split(\(name))`"))
         }
@@ -347,21 +373,21 @@ enum SplitBeforeReuse {
             return .failure(ManualReason("`\(name)` is already renewed by the split at line \(split.startPosition.line) "
                 + "but reaches it again on another path"))
         }
-        let items = arguments.namedChildren.filter { $0.kind != "comment" }
+        let items = arguments.namedChildren.filter { $0.nodeKind != .comment }
         let outputs = targets.namedChildren.count
-        guard let parent = items.first, parent.kind == "identifier", parent.text == name else {
+        guard let parent = items.first, parent.nodeKind == .identifier, parent.text == name else {
             return .failure(ManualReason("the split at line \(split.startPosition.line) does not split `\(name)` by name"))
         }
         var edits: [Edit] = [.insertion(name + ", ", at: targets.startByte)]
         switch items.count {
         case 1:
             edits.append(.insertion(", \(outputs + 1)", at: parent.endByte))
-        case 2 where items[1].kind == "integer" && Int(items[1].text) == outputs:
+        case 2 where items[1].nodeKind == .integer && Int(items[1].text) == outputs:
             edits.append(.replacement(items[1].byteRange, with: "\(outputs + 1)"))
         default:
             return .failure(ManualReason("the split at line \(split.startPosition.line) does not produce exactly its targets"))
         }
-        if targets.kind == "tuple_pattern" {
+        if targets.nodeKind == .tuplePattern {
             return .failure(ManualReason("keep the split's first output as the new `\(name)`"))
         }
         return .success(Fix(title: "keep `\(name)` as the split's first output", applicability: .unsafe,
@@ -411,8 +437,8 @@ enum SplitBeforeReuse {
 
     /// A name, or `self.<attribute>`.
     private static func isKeyExpression(_ node: Node) -> Bool {
-        if node.kind == "identifier" { return true }
-        guard node.kind == "attribute", let object = node.child(.object), object.kind == "identifier", object.text == "self",
+        if node.nodeKind == .identifier { return true }
+        guard node.nodeKind == .attribute, let object = node.child(.object), object.nodeKind == .identifier, object.text == "self",
               node.child(.attribute) != nil else { return false }
         return true
     }
@@ -432,7 +458,7 @@ enum SplitBeforeReuse {
         let end = calls.map(\.endByte).max()!
         var candidate: Node? = calls[0].parent
         while let node = candidate {
-            if (node.kind == "block" || node.kind == "module") && node.startByte <= start && node.endByte >= end {
+            if (node.nodeKind == .block || node.nodeKind == .module) && node.startByte <= start && node.endByte >= end {
                 return node
             }
             if node == scope.node { return scope.kind == .module ? node : node.child(.body) }
@@ -451,7 +477,7 @@ enum SplitBeforeReuse {
         }
         for (attribute, attributeScope) in model.attributes where attributeScope.isInside(scope)
             && attribute.startByte > start && attribute.startByte < end {
-            if attribute.text == name && isAssignmentTarget(attribute) {
+            if attribute.text == name && SourceEditing.isAssignmentTarget(attribute) {
                 return "is assigned again at line \(attribute.startPosition.line)"
             }
             if attribute.child(.object)?.text == "self" && CallSites.isCallee(attribute) {
@@ -459,18 +485,6 @@ enum SplitBeforeReuse {
             }
         }
         return nil
-    }
-
-    private static func isAssignmentTarget(_ node: Node) -> Bool {
-        var current = node
-        while let parent = current.parent {
-            switch parent.kind {
-            case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list": current = parent
-            case "assignment", "augmented_assignment": return parent.child(.left) == current
-            default: return false
-            }
-        }
-        return false
     }
 
     /// A readable name for the subkey a use takes: `key_` and what the use makes (`w = normal(key)`
@@ -499,8 +513,8 @@ enum SplitBeforeReuse {
     /// The variable the use's result is assigned to (`w = normal(key, …)` → `w`).
     private static func assignedName(of call: Node) -> String? {
         var current = call
-        while let parent = current.parent, parent.kind != "expression_statement", parent.kind != "block" {
-            if parent.kind == "assignment", let left = parent.child(.left),
+        while let parent = current.parent, parent.nodeKind != .expressionStatement, parent.nodeKind != .block {
+            if parent.nodeKind == .assignment, let left = parent.child(.left),
                parent.child(.right)?.byteRange.contains(call.byteRange) == true {
                 return SourceEditing.assignedName(left)
             }
@@ -512,8 +526,8 @@ enum SplitBeforeReuse {
     /// The keyword (`rng=key`) or dict entry (`{"dropout": key}`) the key is handed over as.
     private static func handedOverAs(_ argument: Node) -> String? {
         guard let parent = argument.parent else { return nil }
-        if parent.kind == "keyword_argument" { return parent.child(.name)?.text }
-        if parent.kind == "pair", let key = parent.child(field: "key"), key.kind == "string" {
+        if parent.nodeKind == .keywordArgument { return parent.child(.name)?.text }
+        if parent.nodeKind == .pair, let key = parent.child(.key), key.nodeKind == .string {
             let text = key.text.trimmingCharacters(in: ["'", "\""])
             return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? text : nil
         }
@@ -523,9 +537,9 @@ enum SplitBeforeReuse {
     /// The callee's last name: `normal` for `jax.random.normal`, `jit` for `jax.jit(apply)(…)`.
     private static func calleeName(of call: Node) -> String? {
         var callee = call.child(.function)
-        while let inner = callee, inner.kind == "call" { callee = inner.child(.function) }
-        let last = callee?.kind == "attribute" ? callee?.child(.attribute)?.text
-            : callee?.kind == "identifier" ? callee?.text : nil
+        while let inner = callee, inner.nodeKind == .call { callee = inner.child(.function) }
+        let last = callee?.nodeKind == .attribute ? callee?.child(.attribute)?.text
+            : callee?.nodeKind == .identifier ? callee?.text : nil
         return last.map(SourceEditing.snakeCase)
     }
 }

@@ -224,11 +224,11 @@ struct ImportTimeKey: Rule {
             var node = call
             while let parent = node.parent, containers.contains(parent.kind) { node = parent }
             guard var holder = node.parent else { continue }
-            if holder.kind == "keyword_argument", let list = holder.parent { holder = list }
-            if holder.kind == "argument_list", let decorated = holder.parent, decorated.kind == "call",
-               let decorator = decorated.parent, decorator.kind == "decorator" {
+            if holder.nodeKind == .keywordArgument, let list = holder.parent { holder = list }
+            if holder.nodeKind == .argumentList, let decorated = holder.parent, decorated.nodeKind == .call,
+               let decorator = decorated.parent, decorator.nodeKind == .decorator {
                 guard reported.insert(decorator.startByte).inserted,
-                      let definition = decorator.parent?.child(field: "definition"),
+                      let definition = decorator.parent?.child(.definition),
                       let function = model.scope(of: definition) else { continue }
                 let isParametrize = decorated.child(.function)?.text.hasSuffix("mark.parametrize") == true
                 let plan: PassPlan = isParametrize && function.kind == .function
@@ -240,13 +240,13 @@ struct ImportTimeKey: Rule {
             }
             // Inside a literal a statement builds at import (not a name bound to the key itself:
             // that is the bindings' case above).
-            guard node != call, holder.kind == "assignment" || holder.kind == "expression_statement",
-                  let statement = holder.kind == "assignment" ? holder.parent : holder,
+            guard node != call, holder.nodeKind == .assignment || holder.nodeKind == .expressionStatement,
+                  let statement = holder.nodeKind == .assignment ? holder.parent : holder,
                   reported.insert(statement.startByte).inserted else { continue }
             if scope.kind == .classBody, file.randomSources.fieldDefault(containing: call, in: scope) != nil {
                 continue  // a dataclass field default: RK008's
             }
-            let target = holder.kind == "assignment" ? holder.child(field: "left").flatMap(SourceEditing.assignedName) : nil
+            let target = holder.nodeKind == .assignment ? holder.child(.left).flatMap(SourceEditing.assignedName) : nil
             findings.append(Finding(code: code, node: call, path: file.path, message: Self.literalMessage(target),
                                     remedy: .manual(reason: Self.literalReason)))
         }
@@ -272,8 +272,8 @@ struct ImportTimeKey: Rule {
 
     /// `a, b = value` and `a = b = value`: the value every target receives.
     private func innermostValue(of assignment: Node) -> Node? {
-        var value = assignment.child(field: "right")
-        while let inner = value, inner.kind == "assignment" { value = inner.child(field: "right") }
+        var value = assignment.child(.right)
+        while let inner = value, inner.nodeKind == .assignment { value = inner.child(.right) }
         return value
     }
 
@@ -284,9 +284,9 @@ struct ImportTimeKey: Rule {
         // A script's top level is its run: a key made there is the run's own, like one made in
         // an `if __name__ == "__main__":` block.
         if isScript && scope === model.moduleScope { return nil }
-        guard binding.kind == .assignment, !binding.throughGlobalDeclaration, binding.site.kind == "assignment",
-              let value = binding.value ?? innermostValue(of: binding.site), value.kind == "call",
-              let callee = value.child(field: "function"),
+        guard binding.kind == .assignment, !binding.throughGlobalDeclaration, binding.site.nodeKind == .assignment,
+              let value = binding.value ?? innermostValue(of: binding.site), value.nodeKind == .call,
+              let callee = value.child(.function),
               let qualified = model.qualifiedName(of: callee, in: scope),
               JaxRandomAPI.producesKey(qualified),
               let role = JaxRandomAPI.role(of: qualified) else { return nil }

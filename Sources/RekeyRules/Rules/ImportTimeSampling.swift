@@ -124,15 +124,15 @@ struct ImportTimeSampling: Rule {
             return (RandomSources.Operation(call: call, callee: layer, through: nil), nil)
         }
         guard let callee = call.child(.function), let arguments = call.child(.arguments),
-              arguments.kind == "argument_list" else { return nil }
+              arguments.nodeKind == .argumentList else { return nil }
         let name = sources.model.qualifiedName(of: callee, in: scope) ?? callee.text
         if Self.nonConsuming.contains(name) { return nil }
         // A key handed over: made inline by a `jax.random` constructor (a `split` or `fold_in`
         // there is reported by itself), or a module-level key; under a key's parameter name, also
         // an `nnx.Rngs`.
-        for argument in arguments.namedChildren where argument.kind != "comment" {
+        for argument in arguments.namedChildren where argument.nodeKind != .comment {
             let handsOverKey: Bool
-            if argument.kind == "keyword_argument" {
+            if argument.nodeKind == .keywordArgument {
                 guard let keyword = argument.child(.name)?.text, let value = argument.child(.value),
                       KeyNames.isKeyLike(keyword) || keyword == "rngs" else { continue }
                 handsOverKey = isKey(value, scope: scope, sources: sources)
@@ -146,7 +146,7 @@ struct ImportTimeSampling: Rule {
     }
 
     private func isRngs(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
-        guard value.kind == "call", let callee = value.child(.function) else { return false }
+        guard value.nodeKind == .call, let callee = value.child(.function) else { return false }
         return sources.model.qualifiedName(of: callee, in: scope) == "flax.nnx.Rngs"
     }
 
@@ -154,14 +154,14 @@ struct ImportTimeSampling: Rule {
     private func isKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
         switch value.kind {
         case "dictionary":
-            return value.namedChildren.contains { $0.kind == "pair" && $0.child(.value).map { isKey($0, scope: scope, sources: sources) } == true }
+            return value.namedChildren.contains { $0.nodeKind == .pair && $0.child(.value).map { isKey($0, scope: scope, sources: sources) } == true }
         case "list", "tuple", "parenthesized_expression":
             return value.namedChildren.contains { isKey($0, scope: scope, sources: sources) }
         default:
             break
         }
-        if value.kind == "call", let random = sources.jaxRandom(value) { return random.role == .constructor }
-        if value.kind == "subscript", let array = value.child(field: "value") { return isKey(array, scope: scope, sources: sources) }
+        if value.nodeKind == .call, let random = sources.jaxRandom(value) { return random.role == .constructor }
+        if value.nodeKind == .subscriptExpression, let array = value.child(.value) { return isKey(array, scope: scope, sources: sources) }
         return sources.moduleKey(value, in: scope) != nil
     }
 
@@ -176,7 +176,7 @@ struct ImportTimeSampling: Rule {
         }
         if let random = sources.jaxRandom(call), random.role == .splitter || random.role == .deriver {
             var child = call
-            while let parent = child.parent, parent.kind == "assignment", parent.child(.right) == child {
+            while let parent = child.parent, parent.nodeKind == .assignment, parent.child(.right) == child {
                 if let left = parent.child(.left), bindsName(left) { return true }
                 child = parent
             }

@@ -134,13 +134,6 @@ struct ModuleWithoutKey: Rule {
         return "`\(owner)` is an \(framework.name) module whose `__init__` \(does) but takes no \(parameter)"
     }
 
-    static func manualReason(_ framework: RandomSources.ModuleFramework) -> String {
-        switch framework {
-        case .equinox: return "add a `key` parameter to `__init__`, split it once per layer, and pass a key from every instantiation"
-        case .nnx: return "add `*, rngs: nnx.Rngs` to `__init__`, pass `rngs=rngs` to each layer, and pass an `nnx.Rngs` from every instantiation"
-        }
-    }
-
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
         let sources = file.randomSources
@@ -176,8 +169,8 @@ struct ModuleWithoutKey: Rule {
     private func takesKey(_ initializer: Scope, sources: RandomSources) -> Bool {
         guard let parameters = initializer.node.child(.parameters) else { return false }
         for parameter in parameters.namedChildren {
-            if parameter.kind == "dictionary_splat_pattern",
-               let kwargs = parameter.namedChildren.first(where: { $0.kind == "identifier" })?.text,
+            if parameter.nodeKind == .dictionarySplatPattern,
+               let kwargs = parameter.namedChildren.first(where: { $0.nodeKind == .identifier })?.text,
                mayCarryKey(kwargs, in: initializer, sources: sources) {
                 return true
             }
@@ -186,8 +179,8 @@ struct ModuleWithoutKey: Rule {
             case "identifier": name = parameter
             case "default_parameter", "typed_default_parameter": name = parameter.child(.name)
             case "typed_parameter", "list_splat_pattern":
-                name = parameter.namedChildren.first { $0.kind == "identifier" }
-                    ?? parameter.namedChildren.first?.namedChildren.first { $0.kind == "identifier" }
+                name = parameter.namedChildren.first { $0.nodeKind == .identifier }
+                    ?? parameter.namedChildren.first?.namedChildren.first { $0.nodeKind == .identifier }
             default: name = nil
             }
             guard let name else { continue }
@@ -206,19 +199,19 @@ struct ModuleWithoutKey: Rule {
     private func mayCarryKey(_ kwargs: String, in initializer: Scope, sources: RandomSources) -> Bool {
         for call in sources.calls(runBy: initializer) {
             guard let arguments = call.child(.arguments) else { continue }
-            if arguments.namedChildren.contains(where: { $0.kind == "dictionary_splat" && $0.namedChildren.first?.text == kwargs }) {
+            if arguments.namedChildren.contains(where: { $0.nodeKind == .dictionarySplat && $0.namedChildren.first?.text == kwargs }) {
                 return true
             }
-            if let callee = call.child(.function), callee.kind == "attribute", callee.child(.object)?.text == kwargs,
-               let first = arguments.namedChildren.first, first.kind == "string", Self.namesKey(first) {
+            if let callee = call.child(.function), callee.nodeKind == .attribute, callee.child(.object)?.text == kwargs,
+               let first = arguments.namedChildren.first, first.nodeKind == .string, Self.namesKey(first) {
                 return true
             }
         }
         var found = false
         func visit(_ node: Node) {
             if found { return }
-            if node.kind == "subscript", node.child(field: "value")?.text == kwargs,
-               node.children(field: "subscript").contains(where: { $0.kind == "string" && Self.namesKey($0) }) {
+            if node.nodeKind == .subscriptExpression, node.child(.value)?.text == kwargs,
+               node.children(field: "subscript").contains(where: { $0.nodeKind == .string && Self.namesKey($0) }) {
                 found = true
                 return
             }

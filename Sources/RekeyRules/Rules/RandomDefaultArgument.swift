@@ -125,8 +125,6 @@ struct RandomDefaultArgument: Rule {
         "the default of `\(parameter)` in \(function) \(what) once, when it is defined; every call that omits `\(parameter)` shares it"
     }
 
-    static let manualReason = "make the key a required parameter created at the entry point, and draw random defaults inside the function from it"
-
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
         let sources = file.randomSources
@@ -135,7 +133,7 @@ struct RandomDefaultArgument: Rule {
             guard let parameters = scope.node.child(.parameters), let outer = scope.parent else { continue }
             let function = scope.kind == .lambda ? "a lambda" : "`\(scope.qualifiedName)`"
             for parameter in parameters.namedChildren
-            where parameter.kind == "default_parameter" || parameter.kind == "typed_default_parameter" {
+            where parameter.nodeKind == .defaultParameter || parameter.nodeKind == .typedDefaultParameter {
                 guard let name = parameter.child(.name)?.text, let value = parameter.child(.value),
                       let (node, what) = randomness(in: value, scope: outer, sources: sources) else { continue }
                 let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope).plan()

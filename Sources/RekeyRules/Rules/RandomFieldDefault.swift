@@ -111,8 +111,6 @@ struct RandomFieldDefault: Rule {
         "field `\(field)` of `\(owner)` \(what)"
     }
 
-    static let manualReason = "make the key a field without a default (or a constructor parameter) that the caller passes, and derive random state from it"
-
     func check(_ file: FileContext) -> [Finding] {
         let model = file.model
         let sources = file.randomSources

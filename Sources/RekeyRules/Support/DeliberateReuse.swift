@@ -25,7 +25,7 @@ enum DeliberateReuse {
             return Evidence(reason: "the reuse looks deliberate: the test's name says so (`\(name)`, \"\(word)\"); " + silencing,
                             compared: Set(calls.map(\.startByte)))
         }
-        guard let body = test.node.child(field: "body") else { return nil }
+        guard let body = test.node.child(.body) else { return nil }
         // The names each draw's result flows into, in source order: the names its statement
         // assigns, then those assigned from expressions using them (`flat, _ = ravel(p)`). Names
         // assigned from a difference of two draws (`delta = jnp.abs(a - b)`) are remembered too.
@@ -35,8 +35,8 @@ enum DeliberateReuse {
             Set(calls.indices.filter { carriesValue(of: carried[$0], calls[$0], in: expression) })
         }
         visit(body) { node in
-            guard node.kind == "assignment", let left = node.child(field: "left"), let right = node.child(field: "right") else { return }
-            let targets = left.kind == "identifier" ? [left.text] : left.namedChildren.filter { $0.kind == "identifier" }.map(\.text)
+            guard node.nodeKind == .assignment, let left = node.child(.left), let right = node.child(.right) else { return }
+            let targets = left.nodeKind == .identifier ? [left.text] : left.namedChildren.filter { $0.nodeKind == .identifier }.map(\.text)
             for index in drawsIn(right) { carried[index].formUnion(targets) }
             let differenced = differencedDraws(in: right, drawsIn)
             if differenced.count >= 2 { for target in targets { differences[target, default: []].formUnion(differenced) } }
@@ -53,7 +53,7 @@ enum DeliberateReuse {
                 // `assert jnp.abs(a - b) < tol`, or of a difference computed before (`max_delta == 0.0`).
                 draws = differencedDraws(in: node, drawsIn)
                 visit(node) { inner in
-                    if inner.kind == "identifier", let from = differences[inner.text] { draws.formUnion(from) }
+                    if inner.nodeKind == .identifier, let from = differences[inner.text] { draws.formUnion(from) }
                 }
                 if draws.count < 2 { draws = [] }
             }
@@ -73,8 +73,8 @@ enum DeliberateReuse {
     private static func differencedDraws(in expression: Node, _ drawsIn: (Node) -> Set<Int>) -> Set<Int> {
         var draws = Set<Int>()
         visit(expression) { node in
-            guard node.kind == "binary_operator", node.children.contains(where: { $0.kind == "-" }),
-                  let left = node.child(field: "left"), let right = node.child(field: "right") else { return }
+            guard node.nodeKind == .binaryOperator, node.children.contains(where: { $0.kind == "-" }),
+                  let left = node.child(.left), let right = node.child(.right) else { return }
             let (a, b) = (drawsIn(left), drawsIn(right))
             if sidesDiffer(a, b) { draws.formUnion(a.symmetricDifference(b)) }
         }
@@ -91,7 +91,7 @@ enum DeliberateReuse {
 
     /// An asserted `<`, `<=` or `==` comparison: how closeness is asserted (`< 1e-6`, `== 0.0`).
     private static func isClosenessAssertion(_ node: Node) -> Bool {
-        node.kind == "comparison_operator" && isAsserted(node)
+        node.nodeKind == .comparisonOperator && isAsserted(node)
             && node.children.contains { ["<", "<=", "=="].contains($0.kind) }
             && !node.children.contains { [">", ">=", "!="].contains($0.kind) }
     }
@@ -123,18 +123,18 @@ enum DeliberateReuse {
     /// arguments of an equality call (through `jax.tree.map(lambda a, b: assert_allclose(a, b),
     /// x, y)`: then `x` and `y`).
     private static func comparedExpressions(_ node: Node) -> [Node]? {
-        if node.kind == "comparison_operator", node.children.contains(where: { $0.kind == "==" }) {
+        if node.nodeKind == .comparisonOperator, node.children.contains(where: { $0.kind == "==" }) {
             let operands = node.namedChildren
             return operands.count == 2 && isAsserted(node) ? operands : nil
         }
-        guard node.kind == "call", let name = calleeName(node),
+        guard node.nodeKind == .call, let name = calleeName(node),
               equalityAssertions.contains(name) || (equalityPredicates.contains(name) && isAsserted(node)),
-              let arguments = node.child(field: "arguments") else { return nil }
-        let positional = arguments.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" }
+              let arguments = node.child(.arguments) else { return nil }
+        let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
         guard positional.count >= 2 else { return nil }
-        if let lambda = node.parent?.kind == "lambda" ? node.parent : nil,
-           let mapped = lambda.parent, mapped.kind == "argument_list" {
-            let outer = mapped.namedChildren.filter { $0.kind != "keyword_argument" && $0.kind != "comment" && $0 != lambda }
+        if let lambda = node.parent?.nodeKind == .lambda ? node.parent : nil,
+           let mapped = lambda.parent, mapped.nodeKind == .argumentList {
+            let outer = mapped.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment && $0 != lambda }
             if outer.count >= 2 { return Array(outer.prefix(2)) }
         }
         return Array(positional.prefix(2))
@@ -155,7 +155,7 @@ enum DeliberateReuse {
                 guard parent.children.contains(where: { $0.kind == "and" }) else { return false }
             case "attribute":
                 // `(a == b).all()`: the attribute's call comes next.
-                guard parent.child(field: "object") == current, parent.child(field: "attribute")?.text == "all" else { return false }
+                guard parent.child(.object) == current, parent.child(.attribute)?.text == "all" else { return false }
             case "call":
                 guard let name = calleeName(parent) else { return false }
                 if name == "assertTrue" { return true }
@@ -170,8 +170,8 @@ enum DeliberateReuse {
 
     /// The last name of a call's callee: `assert_allclose` for `np.testing.assert_allclose(…)`.
     private static func calleeName(_ call: Node) -> String? {
-        guard let callee = call.child(field: "function") else { return nil }
-        return callee.kind == "attribute" ? callee.child(field: "attribute")?.text : callee.kind == "identifier" ? callee.text : nil
+        guard let callee = call.child(.function) else { return nil }
+        return callee.nodeKind == .attribute ? callee.child(.attribute)?.text : callee.nodeKind == .identifier ? callee.text : nil
     }
 
     /// Whether `expression` stands for the value of a draw: it is (or contains) the call itself,
@@ -182,7 +182,7 @@ enum DeliberateReuse {
         if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: text.contains) { return false }
         var found = false
         visit(expression) { node in
-            if node.kind == "identifier", names.contains(node.text), node.parent?.kind != "keyword_argument" || node.parent?.child(field: "name") != node {
+            if node.nodeKind == .identifier, names.contains(node.text), node.parent?.nodeKind != .keywordArgument || node.parent?.child(.name) != node {
                 found = true
             }
         }

@@ -63,8 +63,8 @@ public enum FixTidying {
         var names = Set<String>()
         for binding in model.moduleScope.bindings["__all__"] ?? [] {
             guard let value = binding.value ?? binding.site.child(.right) else { continue }
-            for item in value.namedChildren where item.kind == "string" {
-                names.insert(item.namedChildren.filter { $0.kind == "string_content" }.map(\.text).joined())
+            for item in value.namedChildren where item.nodeKind == .string {
+                names.insert(item.namedChildren.filter { $0.nodeKind == .stringContent }.map(\.text).joined())
             }
         }
         return names
@@ -99,8 +99,8 @@ public enum FixTidying {
         if end > line.start, bytes[end - 1] == UInt8(ascii: ":") { end -= 1 }
         guard end > line.start, bytes[end - 1] == UInt8(ascii: ")"),
               var node = model.tree.root.namedDescendant(for: ByteRange(end - 1, end)) else { return nil }
-        while node.kind != "argument_list" && node.kind != "parameters", let parent = node.parent { node = parent }
-        guard node.kind == "argument_list" || node.kind == "parameters", node.endByte == end,
+        while node.nodeKind != .argumentList && node.nodeKind != .parameters, let parent = node.parent { node = parent }
+        guard node.nodeKind == .argumentList || node.nodeKind == .parameters, node.endByte == end,
               node.startByte >= line.start else { return nil }
         return node
     }
@@ -111,7 +111,7 @@ public enum FixTidying {
     private static func split(_ list: Node, lineLength: Int) -> Edit? {
         let source = list.source
         let items = list.namedChildren
-        guard !items.isEmpty, !items.contains(where: { $0.kind == "comment" }),
+        guard !items.isEmpty, !items.contains(where: { $0.nodeKind == .comment }),
               list.children.first?.kind == "(", list.children.last?.kind == ")" else { return nil }
         let indent = source.indentation(ofLineAt: list.startByte)
         let inner = indent + (indent.contains("\t") ? "\t" : "    ")

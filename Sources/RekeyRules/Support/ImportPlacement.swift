@@ -23,12 +23,12 @@ enum ImportPlacement {
     /// between the groups); a project import goes after the last import. Without imports, the
     /// line goes after the docstring and `__future__` imports.
     static func addingLine(_ line: String, to model: SemanticModel) -> Edit {
-        let statements = model.tree.root.namedChildren.filter { $0.kind != "comment" }
+        let statements = model.tree.root.namedChildren.filter { $0.nodeKind != .comment }
         let header = statements.prefix { statement in
             ["import_statement", "import_from_statement", "future_import_statement"].contains(statement.kind)
-                || (statement.kind == "expression_statement" && statement.namedChildren.first?.kind == "string")
+                || (statement.nodeKind == .expressionStatement && statement.namedChildren.first?.nodeKind == .string)
         }
-        let imports = header.filter { $0.kind != "expression_statement" }
+        let imports = header.filter { $0.nodeKind != .expressionStatement }
         let source = model.source
         let newline = source.lineEnding.rawValue
         func lineAfter(_ node: Node) -> Edit {
@@ -41,14 +41,14 @@ enum ImportPlacement {
         if !isThirdParty, let last = imports.last { return lineAfter(last) }
         let thirdParty = imports.filter { thirdPartyRoots.contains(rootModule(of: $0)) }
         if line.hasPrefix("import "),
-           let following = thirdParty.first(where: { $0.kind == "import_statement" && moduleText(of: $0) > module }),
+           let following = thirdParty.first(where: { $0.nodeKind == .importStatement && moduleText(of: $0) > module }),
            SourceEditing.startsLine(following) {
             return .insertion(line + newline, at: source.lineStarts[source.lineIndex(at: following.startByte)])
         }
         if let lastThirdParty = thirdParty.last {
             return lineAfter(lastThirdParty)
         }
-        if let firstProject = imports.first(where: { $0.kind != "future_import_statement" }),
+        if let firstProject = imports.first(where: { $0.nodeKind != .futureImportStatement }),
            SourceEditing.startsLine(firstProject) {
             return .insertion(line + newline + newline, at: source.lineStarts[source.lineIndex(at: firstProject.startByte)])
         }
@@ -63,10 +63,10 @@ enum ImportPlacement {
 
     /// The dotted module an import names (`jax.numpy` for `import jax.numpy as jnp`).
     private static func moduleText(of statement: Node) -> String {
-        let module = statement.kind == "import_from_statement"
-            ? statement.child(field: "module_name")
-            : statement.children(field: "name").first.map { $0.kind == "aliased_import" ? $0.child(field: "name") ?? $0 : $0 }
-        guard let module, module.kind == "dotted_name" else { return "" }
+        let module = statement.nodeKind == .importFromStatement
+            ? statement.child(.moduleName)
+            : statement.children(field: "name").first.map { $0.nodeKind == .aliasedImport ? $0.child(.name) ?? $0 : $0 }
+        guard let module, module.nodeKind == .dottedName else { return "" }
         return module.text
     }
 }

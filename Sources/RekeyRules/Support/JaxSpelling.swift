@@ -13,12 +13,20 @@ struct JaxSpelling {
         self.model = model
     }
 
+    /// `a, b = jax.random.split(key)`, or `a, b, c = jax.random.split(key, 3)` for more than two
+    /// targets (never `split(key, 1)`: that is a batch of one where a key is expected).
+    mutating func splitStatement(into targets: [String], from key: String, in scope: Scope, like nearby: Node? = nil) -> String {
+        precondition(targets.count >= 2, "a split into one key is a batch, not a key")
+        let count = targets.count == 2 ? "" : ", \(targets.count)"
+        return "\(targets.joined(separator: ", ")) = \(spell("split", in: scope, like: nearby))(\(key)\(count))"
+    }
+
     /// The spelling of `jax.random.<member>` valid in `scope`; when `nearby` is a `jax.random`
     /// call (`jax.random.normal(…)`), its own spelling of the module wins, so the new line reads
     /// like its neighbours.
     mutating func spell(_ member: String, in scope: Scope, like nearby: Node? = nil) -> String {
-        if let callee = nearby?.child(field: "function"), callee.kind == "attribute",
-           let object = callee.child(field: "object"),
+        if let callee = nearby?.child(.function), callee.nodeKind == .attribute,
+           let object = callee.child(.object),
            model.qualifiedName(of: object, in: scope) == JaxRandomAPI.module {
             return object.text + "." + member
         }

@@ -26,8 +26,9 @@ struct ProjectUses {
     /// class's `__init__` (or, given the class itself, its generated one) by the class's name,
     /// however the file imports it. A method other than `__init__` is reached through objects of
     /// any type, so another file naming it is a failure, as is any use of the function as a
-    /// value. Re-exports through a package's `__init__.py` and subclasses are followed.
-    func calls(of function: Scope, in file: FileContext) -> Result<[Call], Unresolvable> {
+    /// value. Re-exports through a package's `__init__.py` are followed, and so are subclasses
+    /// unless `followingSubclasses` is false, when a subclass in another file is a failure.
+    func calls(of function: Scope, in file: FileContext, followingSubclasses: Bool = true) -> Result<[Call], Unresolvable> {
         guard !file.moduleName.isEmpty, let owner = function.parent, let functionName = function.name else {
             return .success([])
         }
@@ -40,7 +41,7 @@ struct ProjectUses {
             name = owner.name ?? functionName
         case .classBody where owner.parent?.kind == .module:
             if let other = others.first(where: { other in
-                other.model.attributes.contains { $0.attribute.child(field: "attribute")?.text == functionName }
+                other.model.attributes.contains { $0.attribute.child(.attribute)?.text == functionName }
             }) {
                 return .failure(Unresolvable(description:
                     "`.\(functionName)` in \(other.path) may reach `\(function.qualifiedName)` through an object rekey cannot type"))
@@ -63,7 +64,7 @@ struct ProjectUses {
                 let model = other.model
                 var callees = Set<Int>()
                 for (call, scope) in model.calls {
-                    guard let callee = call.child(field: "function"),
+                    guard let callee = call.child(.function),
                           let resolved = model.qualifiedName(of: callee, in: scope), other.absolute(resolved) == qualified else { continue }
                     result.append((call, scope, other))
                     callees.insert(callee.startByte)
@@ -80,8 +81,11 @@ struct ProjectUses {
                     guard let resolved = model.qualifiedName(of: node, in: scope), other.absolute(resolved) == qualified,
                           !(isClass && CallSites.isTypeOnly(node)) else { continue }
                     // `layers.Dense(...)`: the identifier `layers` is part of a callee already counted.
-                    if let parent = node.parent, parent.kind == "attribute", callees.contains(parent.startByte) { continue }
+                    if let parent = node.parent, parent.nodeKind == .attribute, callees.contains(parent.startByte) { continue }
                     if isClass, let subclass = CallSites.subclassListing(node, in: model) {
+                        guard followingSubclasses else {
+                            return .failure(Unresolvable(description: "`\(subclass.qualifiedName)` in \(other.path) subclasses it"))
+                        }
                         switch superInitCalls(of: subclass, in: other) {
                         case .success(let calls): result += calls
                         case .failure(let reason): return .failure(reason)

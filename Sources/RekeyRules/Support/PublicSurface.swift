@@ -63,8 +63,8 @@ enum PublicSurface {
         var names = Set<String>()
         for binding in model.moduleScope.bindings["__all__"] ?? [] {
             guard let value = binding.value ?? binding.site.child(.right) else { continue }
-            for item in value.namedChildren where item.kind == "string" {
-                names.insert(item.namedChildren.filter { $0.kind == "string_content" }.map(\.text).joined())
+            for item in value.namedChildren where item.nodeKind == .string {
+                names.insert(item.namedChildren.filter { $0.nodeKind == .stringContent }.map(\.text).joined())
             }
         }
         return names

@@ -76,8 +76,8 @@ final class RandomSources {
 
     /// The value of the first keyword argument whose name satisfies `predicate`.
     func keywordArgument(of call: Node, where predicate: (String) -> Bool) -> Node? {
-        guard let arguments = call.child(.arguments), arguments.kind == "argument_list" else { return nil }
-        for argument in arguments.namedChildren where argument.kind == "keyword_argument" {
+        guard let arguments = call.child(.arguments), arguments.nodeKind == .argumentList else { return nil }
+        for argument in arguments.namedChildren where argument.nodeKind == .keywordArgument {
             if let name = argument.child(.name), predicate(name.text) { return argument.child(.value) }
         }
         return nil
@@ -85,7 +85,7 @@ final class RandomSources {
 
     /// The project function or class (bound once, by `def` or `class`) a call's callee names.
     func projectCallee(_ call: Node) -> Scope? {
-        guard let callee = call.child(.function), callee.kind == "identifier",
+        guard let callee = call.child(.function), callee.nodeKind == .identifier,
               let scope = model.scope(ofCall: call) else { return nil }
         let bindings = model.bindings(of: callee.text, from: scope)
         guard bindings.count == 1,
@@ -186,16 +186,16 @@ final class RandomSources {
     }()
 
     private func isKeyCreation(_ binding: Binding) -> Bool {
-        guard binding.kind == .assignment, binding.site.kind == "assignment" else { return false }
+        guard binding.kind == .assignment, binding.site.nodeKind == .assignment else { return false }
         var value = binding.value ?? binding.site.child(.right)
-        while let inner = value, inner.kind == "assignment" { value = inner.child(.right) }
-        guard let value, value.kind == "call", let random = jaxRandom(value) else { return false }
+        while let inner = value, inner.nodeKind == .assignment { value = inner.child(.right) }
+        guard let value, value.nodeKind == .call, let random = jaxRandom(value) else { return false }
         return JaxRandomAPI.producesKey(random.name)
     }
 
     /// The module-level key an identifier read in `scope` denotes, if it is one.
     func moduleKey(_ identifier: Node, in scope: Scope) -> Binding? {
-        guard identifier.kind == "identifier", let binding = moduleKeys[identifier.text],
+        guard identifier.nodeKind == .identifier, let binding = moduleKeys[identifier.text],
               model.scopeBinding(identifier.text, from: scope) === model.moduleScope else { return nil }
         return binding
     }
@@ -217,7 +217,7 @@ final class RandomSources {
             case .classBody:
                 current = candidate.parent
             case .comprehension:
-                if candidate.node.kind == "generator_expression" {
+                if candidate.node.nodeKind == .generatorExpression {
                     let parent = candidate.node.parent?.kind
                     guard parent == "call" || parent == "argument_list" else { return false }
                 }
@@ -299,12 +299,12 @@ final class RandomSources {
     /// ones (`from dataclasses import dataclass as dc` under `if TYPE_CHECKING:`, `from chex
     /// import dataclass as dc` under `else:`), which qualified names leave ambiguous.
     private func hasDataclassAlias(_ classScope: Scope) -> Bool {
-        guard let decorated = classScope.node.parent, decorated.kind == "decorated_definition",
+        guard let decorated = classScope.node.parent, decorated.nodeKind == .decoratedDefinition,
               let owner = classScope.parent else { return false }
         return decorated.namedChildren.contains { decorator in
-            guard decorator.kind == "decorator", let expression = decorator.namedChildren.first else { return false }
-            let callee = expression.kind == "call" ? expression.child(.function) ?? expression : expression
-            guard callee.kind == "identifier" else { return false }
+            guard decorator.nodeKind == .decorator, let expression = decorator.namedChildren.first else { return false }
+            let callee = expression.nodeKind == .call ? expression.child(.function) ?? expression : expression
+            guard callee.nodeKind == .identifier else { return false }
             let bindings = model.bindings(of: callee.text, from: owner)
             return !bindings.isEmpty && bindings.allSatisfy { $0.importedName.map(Self.isDataclassDecorator) ?? false }
         }
@@ -346,8 +346,8 @@ final class RandomSources {
     private func bases(of classScope: Scope) -> [Base] {
         guard let list = classScope.node.child(.superclasses), let owner = classScope.parent else { return [] }
         return list.namedChildren.compactMap { base in
-            guard base.kind == "identifier" || base.kind == "attribute" else { return nil }
-            if base.kind == "identifier" {
+            guard base.nodeKind == .identifier || base.nodeKind == .attribute else { return nil }
+            if base.nodeKind == .identifier {
                 let bindings = model.bindings(of: base.text, from: owner)
                 if bindings.count == 1, bindings[0].kind == .classDefinition, let parent = model.scope(of: bindings[0].site) {
                     return .project(parent)
@@ -362,10 +362,10 @@ final class RandomSources {
     static func fieldDeclarations(in classScope: Scope) -> [(name: Node, value: Node?, statement: Node)] {
         guard let body = classScope.node.child(.body) else { return [] }
         return body.namedChildren.compactMap { statement in
-            guard statement.kind == "expression_statement", let assignment = statement.namedChildren.first,
-                  assignment.kind == "assignment", let type = assignment.child(.type),
+            guard statement.nodeKind == .expressionStatement, let assignment = statement.namedChildren.first,
+                  assignment.nodeKind == .assignment, let type = assignment.child(.type),
                   !type.text.contains("ClassVar"),
-                  let name = assignment.child(.left), name.kind == "identifier" else { return nil }
+                  let name = assignment.child(.left), name.nodeKind == .identifier else { return nil }
             return (name, assignment.child(.right), assignment)
         }
     }
@@ -389,8 +389,8 @@ final class RandomSources {
     static func eagerCalls(in expression: Node) -> [Node] {
         var result: [Node] = []
         func visit(_ node: Node) {
-            if node.kind == "lambda" { return }
-            if node.kind == "call" { result.append(node) }
+            if node.nodeKind == .lambda { return }
+            if node.nodeKind == .call { result.append(node) }
             node.forEachNamedChild(visit)
         }
         visit(expression)

@@ -18,8 +18,8 @@ enum SourceEditing {
 
     /// The first statement of a function's body after its docstring.
     static func firstStatement(of function: Scope) -> Node? {
-        let statements = function.node.child(field: "body")?.namedChildren.filter { $0.kind != "comment" } ?? []
-        let isDocstring = statements.first.map { $0.kind == "expression_statement" && $0.namedChildren.first?.kind == "string" } ?? false
+        let statements = function.node.child(.body)?.namedChildren.filter { $0.nodeKind != .comment } ?? []
+        let isDocstring = statements.first.map { $0.nodeKind == .expressionStatement && $0.namedChildren.first?.nodeKind == .string } ?? false
         return statements.dropFirst(isDocstring ? 1 : 0).first
     }
 
@@ -53,7 +53,8 @@ enum SourceEditing {
     }
 
     /// Deletes whole lines and, when blank lines surround them, as many of the following blank
-    /// lines as keeps the gap the larger of the two (two blank lines before a `def` stay two).
+    /// lines as keeps the gap the larger of the two (two blank lines before a `def` stay two);
+    /// the first lines of a block take the blank lines after them along.
     static func deletingLines(_ lines: ByteRange, in source: SourceText) -> Edit {
         func isBlank(_ line: Int) -> Bool {
             source.text(in: source.lineRange(line)).allSatisfy { $0.isWhitespace }
@@ -65,7 +66,10 @@ enum SourceEditing {
         var after = 0
         while last + after + 1 < source.lineStarts.count, source.lineRange(last + after + 1).length > 0,
               isBlank(last + after + 1) { after += 1 }
-        let swallowed = min(before, after)
+        // The first statement of a block: the blank lines after it would open the block.
+        let opensBlock = before == 0 && first > 0
+            && source.text(in: source.lineRange(first - 1)).trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(":")
+        let swallowed = opensBlock ? after : min(before, after)
         let end = swallowed > 0 ? source.lineRange(last + swallowed).end : lines.end
         return .deletion(ByteRange(lines.start, end))
     }
@@ -86,7 +90,7 @@ enum SourceEditing {
         let inline = items.joined(separator: ", ")
         let children = list.children
         guard let close = children.last, close.kind == ")",
-              let last = children.dropLast().last(where: { ($0.isNamed && $0.kind != "comment") || $0.kind == "," || $0.kind == "(" }) else {
+              let last = children.dropLast().last(where: { ($0.isNamed && $0.nodeKind != .comment) || $0.kind == "," || $0.kind == "(" }) else {
             preconditionFailure("not a parenthesised list: \(list.kind)")
         }
         if last.kind == "(" || children.count == 2 {
@@ -111,15 +115,15 @@ enum SourceEditing {
     /// Appends a keyword-only parameter (`*, key`, or `key` after an existing `*`/`*args`),
     /// before `**kwargs` when there is one.
     static func addKeywordOnlyParameter(_ parameter: String, to function: Scope) -> Edit {
-        let parameters = function.node.child(field: "parameters")!
+        let parameters = function.node.child(.parameters)!
         // An annotated splat (`*args: int`, `**options: Any`) is a typed_parameter around the
         // splat pattern, starting where the splat does; look through it.
         let items = parameters.namedChildren.map { item in
-            item.kind == "typed_parameter" ? item.namedChildren.first ?? item : item
+            item.nodeKind == .typedParameter ? item.namedChildren.first ?? item : item
         }
-        let hasStar = items.contains { $0.kind == "keyword_separator" || $0.kind == "list_splat_pattern" }
+        let hasStar = items.contains { $0.nodeKind == .keywordSeparator || $0.nodeKind == .listSplatPattern }
         let spelled = hasStar ? [parameter] : ["*", parameter]
-        let doubleStar = items.first { $0.kind == "dictionary_splat_pattern" }
+        let doubleStar = items.first { $0.nodeKind == .dictionarySplatPattern }
         return appendToList(parameters, items: spelled, before: doubleStar)
     }
 
@@ -127,7 +131,7 @@ enum SourceEditing {
     /// when it is the only name, else the name with the comma that separates it. Nil for an
     /// aliased name or a statement rekey does not lay out.
     static func removingImportedName(_ name: Node, from statement: Node) -> Edit? {
-        guard statement.kind == "import_from_statement", name.parent?.kind == "dotted_name",
+        guard statement.nodeKind == .importFromStatement, name.parent?.nodeKind == .dottedName,
               let imported = name.parent, imported.parent == statement else { return nil }
         let names = statement.children(field: "name")
         guard names.contains(imported) else { return nil }
@@ -159,12 +163,26 @@ enum SourceEditing {
         return .deletion(ByteRange(comma.startByte, item.endByte))
     }
 
+    /// Whether `node` is assigned to: the target of an assignment (`x = …`, `x += …`), or a part
+    /// of a tuple or list target (`x, y = …`).
+    static func isAssignmentTarget(_ node: Node) -> Bool {
+        var current = node
+        while let parent = current.parent {
+            switch parent.kind {
+            case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list": current = parent
+            case "assignment", "augmented_assignment": return parent.child(.left) == current
+            default: return false
+            }
+        }
+        return false
+    }
+
     /// The name an assignment target gives its value, for naming a key after it: `w` for `w = …`,
     /// `l1` for `self.l1 = …`; nil for tuples and subscripts.
     static func assignedName(_ target: Node) -> String? {
         switch target.kind {
         case "identifier": return target.text
-        case "attribute": return target.child(field: "attribute")?.text
+        case "attribute": return target.child(.attribute)?.text
         default: return nil
         }
     }

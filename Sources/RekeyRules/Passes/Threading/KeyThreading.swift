@@ -17,7 +17,18 @@ import RekeySyntax
 /// unsafe when a split was inserted, a caller's own key serves, or keys come from `nnx.Rngs`
 /// (the numbers change), or when the seed reads a module attribute that could change after
 /// import.
-struct KeyThreading {
+struct KeyThreading: FixPass {
+    static let description = PassDescription(
+        title: "Threading keys through call sites", rules: ["RK001", "RK003", "RK007", "RK008", "RK009"], fixtureGroup: "THREAD",
+        summary: """
+            every call of a function or class whose signature changed passes the key, in the same file and \
+            across files (`from pkg.mod import f`, `import pkg.mod as m`, relative imports, re-exports, \
+            subclasses, `self.method`, `super().__init__`). A caller with a key (or `nnx.Rngs`) of its own \
+            splits it (draws from it); other callers gain a parameter in turn, up to an entry point (a test, \
+            a fixture, a `__main__` block, `main`) that creates the key from the original seed (importing a \
+            seed constant from the key's module when it names one).
+            """)
+
     /// The file the key comes from.
     let file: FileContext
     var project: ProjectView?
@@ -79,7 +90,7 @@ struct KeyThreading {
 
         var block: Node? {
             switch owner {
-            case .function(let scope): return scope.node.child(field: "body")
+            case .function(let scope): return scope.node.child(.body)
             case .entry(let entry): return entry.block
             }
         }
@@ -163,7 +174,7 @@ struct KeyThreading {
                 }
             }
             for (call, scope, callFile) in uses where !start.passesKey(call) {
-                guard call.child(field: "arguments")?.kind == "argument_list" else {
+                guard call.child(.arguments)?.nodeKind == .argumentList else {
                     blockers.append("the call at line \(call.startPosition.line) passes a bare generator")
                     continue
                 }
@@ -232,7 +243,7 @@ struct KeyThreading {
         let stop = scope.node
         var current = node.parent
         while let ancestor = current, ancestor != stop {
-            if ancestor.kind == "for_statement" || ancestor.kind == "while_statement" {
+            if ancestor.nodeKind == .forStatement || ancestor.nodeKind == .whileStatement {
                 return "inside a loop (line \(ancestor.startPosition.line)); each iteration needs its own key"
             }
             current = ancestor.parent
@@ -271,8 +282,8 @@ struct KeyThreading {
 
     private func buildEdits(_ contexts: [KeyContext], fixedParameters: [ObjectIdentifier: String])
         -> Result<([String: [Edit]], Applicability, [String]), FixError> {
-        guard seedCall.kind == "call", let constructor = seedCall.child(field: "function"),
-              let seedArguments = seedCall.child(field: "arguments"),
+        guard seedCall.nodeKind == .call, let constructor = seedCall.child(.function),
+              let seedArguments = seedCall.child(.arguments),
               let constructorName = model.qualifiedName(of: constructor, in: model.moduleScope) else {
             return .failure(.layout("the key is not made by a plain `PRNGKey(seed)` call"))
         }
@@ -420,7 +431,7 @@ struct KeyThreading {
                 fileEdits.append(.replacement(read.byteRange, with: readReplacement))
             }
             for (call, callee) in context.calls {
-                guard let arguments = call.child(field: "arguments"), let value = argumentForCall[call] else { continue }
+                guard let arguments = call.child(.arguments), let value = argumentForCall[call] else { continue }
                 let parameter = parameterNames[ObjectIdentifier(callee)]!
                 fileEdits.append(SourceEditing.appendToList(arguments, items: ["\(parameter)=\(value)"]))
             }
@@ -435,7 +446,7 @@ struct KeyThreading {
             let listed = names.sorted().joined(separator: ", ")
             // Into the file's one-line `from <module> import …` when it has one.
             if let existing = model.tree.root.namedChildren.first(where: { statement in
-                statement.kind == "import_from_statement" && statement.child(field: "module_name")?.text == file.moduleName
+                statement.nodeKind == .importFromStatement && statement.child(.moduleName)?.text == file.moduleName
                     && statement.startPosition.line == statement.endPosition.line
             }), let last = existing.children(field: "name").last {
                 edits[path, default: []].append(.insertion(", " + listed, at: last.endByte))
@@ -453,17 +464,17 @@ struct KeyThreading {
     /// function (passed to `jax.random` or under a key keyword); or an `nnx.Rngs` (`rngs`, or
     /// annotated so).
     private func ownKeyParameter(of function: Scope, in file: FileContext) -> (name: String, isRngs: Bool)? {
-        guard let parameters = function.node.child(field: "parameters") else { return nil }
+        guard let parameters = function.node.child(.parameters) else { return nil }
         let model = file.model
         for parameter in parameters.namedChildren {
             let name: Node?
             switch parameter.kind {
             case "identifier": name = parameter
-            case "typed_parameter": name = parameter.namedChildren.first { $0.kind == "identifier" }
+            case "typed_parameter": name = parameter.namedChildren.first { $0.nodeKind == .identifier }
             default: name = nil
             }
             guard let name else { continue }
-            let annotation = parameter.child(field: "type").flatMap { model.qualifiedName(of: $0.namedChildren.first ?? $0, in: function.parent ?? model.moduleScope) }
+            let annotation = parameter.child(.type).flatMap { model.qualifiedName(of: $0.namedChildren.first ?? $0, in: function.parent ?? model.moduleScope) }
             if name.text == "rngs" || annotation == "flax.nnx.Rngs" {
                 guard file.nnxSpelling != nil else { return nil }
                 return (name.text, true)
@@ -479,10 +490,10 @@ struct KeyThreading {
     private func usedAsKey(_ name: String, in function: Scope, of model: SemanticModel) -> Bool {
         model.references.contains { reference in
             guard reference.name == name, reference.scope === function, let parent = reference.node.parent else { return false }
-            if parent.kind == "keyword_argument" {
-                return parent.child(field: "value") == reference.node && parent.child(field: "name").map { KeyNames.isKeyParameter($0.text) } == true
+            if parent.nodeKind == .keywordArgument {
+                return parent.child(.value) == reference.node && parent.child(.name).map { KeyNames.isKeyParameter($0.text) } == true
             }
-            guard parent.kind == "argument_list", let call = parent.parent, let callee = call.child(field: "function"),
+            guard parent.nodeKind == .argumentList, let call = parent.parent, let callee = call.child(.function),
                   let qualified = model.qualifiedName(of: callee, in: function) else { return false }
             return JaxRandomAPI.role(of: qualified) != nil
         }
@@ -501,9 +512,9 @@ struct KeyThreading {
     private func importedSeedNames(_ arguments: Node, into other: FileContext, scope: Scope) -> Result<Set<String>, FixError> {
         var names: [Node] = []
         func collect(_ node: Node) {
-            if node.kind == "identifier" { names.append(node); return }
-            if node.kind == "attribute" { node.child(field: "object").map(collect); return }
-            for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
+            if node.nodeKind == .identifier { names.append(node); return }
+            if node.nodeKind == .attribute { node.child(.object).map(collect); return }
+            for child in node.namedChildren where !(node.nodeKind == .keywordArgument && child == node.child(.name)) {
                 collect(child)
             }
         }
@@ -530,8 +541,8 @@ struct KeyThreading {
 
     /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.
     private func subkeySuffix(for call: Node, callee: Scope) -> String {
-        if let parent = call.parent, parent.kind == "assignment", parent.child(field: "right") == call,
-           let left = parent.child(field: "left"), let target = SourceEditing.assignedName(left) {
+        if let parent = call.parent, parent.nodeKind == .assignment, parent.child(.right) == call,
+           let left = parent.child(.left), let target = SourceEditing.assignedName(left) {
             return target
         }
         let calleeName = callee.name == "__init__" ? callee.parent?.name ?? "init" : callee.name ?? "call"
@@ -565,11 +576,11 @@ struct KeyThreading {
                 }
             case "attribute":
                 stable = false
-                if let object = node.child(field: "object") { check(object) }
+                if let object = node.child(.object) { check(object) }
             case "integer", "float", "string", "true", "false", "none", "argument_list", "keyword_argument",
                  "unary_operator", "binary_operator", "parenthesized_expression", "string_start", "string_content",
                  "string_end", "escape_sequence":
-                for child in node.namedChildren where !(node.kind == "keyword_argument" && child == node.child(field: "name")) {
+                for child in node.namedChildren where !(node.nodeKind == .keywordArgument && child == node.child(.name)) {
                     check(child)
                 }
             default:
@@ -578,7 +589,7 @@ struct KeyThreading {
         }
         check(arguments)
         var root = constructor
-        while root.kind == "attribute", let object = root.child(field: "object") { root = object }
+        while root.nodeKind == .attribute, let object = root.child(.object) { root = object }
         if model.scopeBinding(root.text, from: scope) !== model.scopeBinding(root.text, from: model.moduleScope) {
             problem = "`\(root.text)` means something else where the key would be created"
         }
