@@ -161,6 +161,8 @@ public struct Engine {
         /// Where the signatures of its current text are, taken from the tree its findings came
         /// from when they include fixes: screening those fixes then needs no second parse.
         var signatureHeaders: TouchableRanges?
+        /// Its key flow's last analysis of its current text, for the next (see ``KeyFlowHistory``).
+        var keyFlowHistory = KeyFlowHistory()
     }
 
     // Both commands run on a thread with room for the recursive walks of the deepest tree
@@ -377,8 +379,8 @@ public struct Engine {
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
         markScripts(&states)
-        let (facts, reanalysed, models) = propagateFacts(&states)
-        guardAcrossFiles(&states, models: models)
+        let (facts, reanalysed) = propagateFacts(&states)
+        guardAcrossFiles(&states)
         screenSignatureChanges(&states)
         return (states, discovery.diagnostics, facts, reanalysed)
     }
@@ -424,19 +426,16 @@ public struct Engine {
     /// skipped (a file can misuse a key without mentioning JAX, by calling a project helper
     /// twice). Repeats for changed facts only, so a chain of helpers across files is followed.
     ///
-    /// Analysing a file again parses nothing (its text is unchanged) and walks again only the
-    /// functions whose facts changed (see ``FileKeyFlow``'s reuse). Returns the merged facts, how
-    /// many files each round analysed again, and the models of those files, by index.
-    private func propagateFacts(_ states: inout [FileState])
-        -> (facts: ProjectFacts, reanalysed: [Int], models: [Int: SemanticModel]) {
+    /// Analysing a file again parses it again, but its key flow walks again only the functions
+    /// whose facts changed (see ``KeyFlowHistory``). Keeping each file's tree and model between
+    /// rounds instead saved the parse, at some thirty times the file's size in memory: over the
+    /// jax/flax/equinox/optax sources the rounds then peaked near 500 MB, where the run needs
+    /// under 100 MB without them. Returns the merged facts and how many files each round
+    /// analysed again.
+    private func propagateFacts(_ states: inout [FileState]) -> (facts: ProjectFacts, reanalysed: [Int]) {
         var merged = mergedFacts(states)
         var changed = merged
         var reanalysedPerRound: [Int] = []
-        // The context of each file these rounds analysed, for its next round: kept only through
-        // the rounds and only for those files, as a tree and model take some thirty times the
-        // file's size (over the jax/flax/equinox/optax sources the rounds peak near 500 MB, where
-        // the run needs under 100 MB without them).
-        var contexts: [Int: KeptContext] = [:]
         // Files the prefilter skipped are matched against each round's names by their words.
         let skipped = states.indices.filter { states[$0].skippedByPrefilter }
         let words = parallelMap(skipped, workers: options.jobs, makeState: {}) { _, index in SpelledWords(states[index].original) }
@@ -473,16 +472,14 @@ public struct Engine {
             let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
                 var state = states[index]
                 if state.skippedByPrefilter {
-                    guard let source = try? SourceText(path: state.path, bytes: state.original) else { return (state, contexts[index]) }
+                    guard let source = try? SourceText(path: state.path, bytes: state.original) else { return state }
                     state.current = source
                     state.skippedByPrefilter = false
                 }
-                let (analysed, context) = analyse(state, parser: &parser, facts: facts, reusing: contexts[index]?.context)
-                return (analysed, context.map(KeptContext.init))
+                return analyse(state, parser: &parser, facts: facts).state
             }
-            for (index, (state, context)) in zip(candidates, reanalysed) {
+            for (index, state) in zip(candidates, reanalysed) {
                 states[index] = state
-                contexts[index] = context
                 if !state.skippedByPrefilter { skippedWords[index] = nil }
             }
             let next = mergedFacts(states)
@@ -490,7 +487,7 @@ public struct Engine {
                                    keys: next.keys.subtracting(merged.keys))
             merged = next
         }
-        return (merged, reanalysedPerRound, contexts.mapValues(\.context.model))
+        return (merged, reanalysedPerRound)
     }
 
     /// Not Sendable by itself (a context fills in its analyses lazily), but each file is analysed
@@ -531,7 +528,7 @@ public struct Engine {
 
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
-    private func guardAcrossFiles(_ states: inout [FileState], models: [Int: SemanticModel]) {
+    private func guardAcrossFiles(_ states: inout [FileState], models: [Int: SemanticModel] = [:]) {
         CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states, models: models)
     }
 
@@ -565,12 +562,10 @@ public struct Engine {
         return "\(tenths / 10).\(tenths % 10) MB"
     }
 
-    /// Parses the file's current text and runs every rule on it; returns the context too, for
-    /// analysing the same text again. `earlier`, a context of the same text (same ``SourceText``),
-    /// is reused: its tree, its model, and the key-flow analyses the new facts leave as they were.
-    private func analyse(_ state: FileState, parser: inout PythonParser, facts: ProjectFacts,
-                         reusing earlier: FileContext? = nil) -> (state: FileState, context: FileContext?) {
-        precondition(earlier.map { $0.source === state.current } ?? true, "a context is reused only for its own text")
+    /// Parses the file's current text and runs every rule on it; returns the context too. The
+    /// key flow reuses what its last analysis of the same text found (see ``KeyFlowHistory``).
+    private func analyse(_ state: FileState, parser: inout PythonParser,
+                         facts: ProjectFacts) -> (state: FileState, context: FileContext?) {
         var state = state
         state.findings = []
         state.diagnostics = []
@@ -582,44 +577,40 @@ public struct Engine {
             state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(reason)")]
             return (state, nil)
         }
-        let model: SemanticModel
-        if let earlier {
-            model = earlier.model
-        } else {
-            guard source.bytes.count <= options.maximumFileBytes else {
-                return skipped("\(Self.megabytes(source.bytes.count)), over the --max-file-size of "
-                    + "\(Self.megabytes(options.maximumFileBytes)) (analysing a file takes 30 to 120 times its size in memory)")
-            }
-            let tree: SyntaxTree
-            do {
-                // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
-                // the analysis can walk, is skipped here with the reason.
-                tree = try parser.parseCompilable(source)
-            } catch {
-                return skipped("\(error)")
-            }
-            state.parsed = true
-            if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
-            model = SemanticModel(tree: tree)
-            let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
-            state.calledNames = Set(model.calls.compactMap { call, scope in
-                call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
-                    .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
-            })
-            state.importedModules = ModuleImports(path: state.path, tree: tree).imported
-            state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
+        guard source.bytes.count <= options.maximumFileBytes else {
+            return skipped("\(Self.megabytes(source.bytes.count)), over the --max-file-size of "
+                + "\(Self.megabytes(options.maximumFileBytes)) (analysing a file takes 30 to 120 times its size in memory)")
         }
+        let tree: SyntaxTree
+        do {
+            // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
+            // the analysis can walk, is skipped here with the reason.
+            tree = try parser.parseCompilable(source)
+        } catch {
+            return skipped("\(error)")
+        }
+        state.parsed = true
+        if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
+        let model = SemanticModel(tree: tree)
+        let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
+        state.calledNames = Set(model.calls.compactMap { call, scope in
+            call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
+                .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
+        })
         let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts,
                                   settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
-                                  reusing: earlier)
+                                  keyFlowHistory: state.keyFlowHistory.source === source ? state.keyFlowHistory : KeyFlowHistory())
+        state.importedModules = ModuleImports(path: state.path, tree: tree).imported
+        state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(
-            rules.flatMap { $0.check(context) }, tree: model.tree, selection: options.selection,
+            rules.flatMap { $0.check(context) }, tree: tree, selection: options.selection,
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
-        if state.findings.contains(where: { $0.fix != nil }) { state.signatureHeaders = SignatureGuard.headerRanges(in: model.tree) }
+        if state.findings.contains(where: { $0.fix != nil }) { state.signatureHeaders = SignatureGuard.headerRanges(in: tree) }
         state.exports = context.keyFlow.exports
         state.exportedKeys = context.exportedKeys
+        state.keyFlowHistory = context.keyFlow.history
         return (state, context)
     }
 }

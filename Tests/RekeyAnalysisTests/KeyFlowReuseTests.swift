@@ -2,8 +2,9 @@ import Testing
 import RekeySyntax
 @testable import RekeyAnalysis
 
-/// A file's key flow made again under new facts, over the same model, walks again only the
-/// functions that read a fact that changed, and finds what a key flow made afresh finds.
+/// A file's key flow made again under new facts, from the same text parsed again, walks again
+/// only the functions that read a fact that changed (and those whose key is reused, whose
+/// findings name nodes of the old tree), and finds what a key flow made afresh finds.
 @Suite struct KeyFlowReuseTests {
     static let source = """
         import jax
@@ -31,14 +32,21 @@ import RekeySyntax
 
     let before: [String: FunctionKeySummary] = ["pkg.ops.noise": consumesFirst, "pkg.ops.clean": FunctionKeySummary()]
 
-    @Test func unchangedFactsWalkNothingAgain() throws {
+    /// The same text parsed again: a new tree and model, as the engine makes for each round.
+    private static func reparsed(_ model: SemanticModel) throws -> SemanticModel {
+        SemanticModel(tree: try PythonParser().parse(model.source))
+    }
+
+    @Test func unchangedFactsWalkAgainOnlyTheFunctionWithAReuse() throws {
         let model = try Analysis(Self.source, path: "pkg/use.py").model
         let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before))
-        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before), reusing: first)
+        let again = FileKeyFlow(model: try Self.reparsed(model), moduleName: "pkg.use", external: ExternalSummaries(before),
+                                reusing: first.history)
         #expect(first.memo.walked == 3)
-        #expect(again.memo.walked == 0)
+        #expect(again.memo.walked == 1)  // `twice`, whose reuse of `k` names nodes of the first tree
         #expect(again.exports == first.exports)
         #expect(again.reuses.map(\.use.startByte) == first.reuses.map(\.use.startByte))
+        #expect(again.reuses.allSatisfy { $0.use.tree === again.model.tree })
     }
 
     @Test func aChangedSummaryWalksExactlyItsCallersAgain() throws {
@@ -46,9 +54,10 @@ import RekeySyntax
         var after = before
         after["pkg.ops.clean"] = Self.consumesFirst
         let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before))
-        let again = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(after), reusing: first)
+        let again = FileKeyFlow(model: try Self.reparsed(model), moduleName: "pkg.use", external: ExternalSummaries(after),
+                                reusing: first.history)
         let fresh = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(after))
-        #expect(again.memo.walked == 1)  // `once`, the only caller of `clean`
+        #expect(again.memo.walked == 2)  // `once`, the only caller of `clean`, and `twice`, for its reuse
         #expect(again.exports == fresh.exports)
         #expect(again.exports["pkg.use.once"]?.consumedPositions == [0])
         #expect(again.reuses.map(\.use.startByte) == fresh.reuses.map(\.use.startByte))

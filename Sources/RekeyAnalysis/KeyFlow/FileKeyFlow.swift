@@ -1,9 +1,9 @@
 import RekeySyntax
 
 /// Where the flow analysis learns what a called function does to keys: functions of this file by
-/// their `def` node, functions of other project files by qualified name.
+/// their definition, functions of other project files by qualified name.
 public struct KeySummaries {
-    public var local: (Node) -> FunctionKeySummary?
+    public var local: (DefinitionSite) -> FunctionKeySummary?
     public var external: (String) -> FunctionKeySummary?
 }
 
@@ -24,25 +24,23 @@ public final class FileKeyFlow {
 
     /// Analyses kept for reuse while what they read holds (see ``KeyFlowMemo``).
     let memo: KeyFlowMemo
-    /// Each scope's calls, by scope: the model's alone, so shared with later key flows of it.
-    private let profiles: [ObjectIdentifier: CallProfile]
 
-    /// `previous`: this file's key flow under earlier facts, over the same model, whose function
+    /// `history`: this file's key flow under earlier facts, from the same text, whose function
     /// analyses are reused where the new facts change nothing they read.
     public init(model: SemanticModel, moduleName: String = "", external: ExternalSummaries = ExternalSummaries(),
-                reusing previous: FileKeyFlow? = nil) {
-        precondition(previous.map { $0.model === model } ?? true, "a key flow is reused only over the same model")
+                reusing history: KeyFlowHistory = KeyFlowHistory()) {
+        precondition(history.source.map { $0 === model.source } ?? true, "a key flow is reused only for its own text")
         self.model = model
         self.moduleName = moduleName
-        memo = KeyFlowMemo(continuing: previous?.memo)
+        memo = KeyFlowMemo(continuing: history)
         let functions = model.scopes.filter { $0.kind == .function }
-        profiles = previous?.profiles ?? Dictionary(uniqueKeysWithValues: (functions + [model.moduleScope]).map {
+        let profiles = Dictionary(uniqueKeysWithValues: (functions + [model.moduleScope]).map {
             (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
         })
         let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
-                self.summaries[definition.startByte] ?? (definition.kind == "function_definition" ? FunctionKeySummary() : nil)
+                self.summaries[definition.start] ?? (definition.kind == "function_definition" ? FunctionKeySummary() : nil)
             },
             external: { name in
                 external.byName[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
@@ -79,6 +77,9 @@ public final class FileKeyFlow {
             .filter { seen.insert($0.use.startByte).inserted }
             .sorted { $0.use.startByte < $1.use.startByte }
     }
+
+    /// What a later key flow of the same text may reuse (see ``KeyFlowHistory``).
+    public var history: KeyFlowHistory { memo.history(of: model.source) }
 
     /// What a function's calls look like, enough to tell whether key flow can matter in it.
     private struct CallProfile {

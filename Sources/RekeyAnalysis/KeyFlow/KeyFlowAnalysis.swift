@@ -1195,12 +1195,12 @@ public final class KeyFlowAnalysis {
                 if let closure = closureSummary(binding.site) {
                     return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
                 }
-                return summaries.local(binding.site).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+                return summaries.local(DefinitionSite(binding.site)).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
             case .classDefinition:
                 guard let classScope = model.scope(of: binding.site),
                       let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" })
                 else { return nil }
-                return summaries.local(initializer.node).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+                return summaries.local(DefinitionSite(initializer.node)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
             case .assignment:
                 guard let value = binding.value, value.kind == "lambda", let closure = closureSummary(value) else { return nil }
                 return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
@@ -1213,7 +1213,7 @@ public final class KeyFlowAnalysis {
         if callee.kind == "attribute", let object = callee.child(.object), object.text == "self",
            let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
            let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node {
-            return summaries.local(definition).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+            return summaries.local(DefinitionSite(definition)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
         }
         if callee.kind == "attribute", let qualified = model.qualifiedName(of: callee, in: callScope) {
             return summaries.external(qualified).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }

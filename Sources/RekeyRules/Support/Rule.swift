@@ -58,28 +58,26 @@ public final class FileContext {
     /// import, so a key made there is the run's own (see ``ScriptFiles``).
     public let isScript: Bool
 
-    /// `earlier`: this file's context under other facts, over the same model: its key flow's
-    /// function analyses are reused where the facts they read are unchanged.
+    /// `keyFlowHistory`: this file's key flow under other facts, from the same text: its function
+    /// analyses are reused where the facts they read are unchanged.
     public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts(),
-                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false, reusing earlier: FileContext? = nil) {
+                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false,
+                keyFlowHistory: KeyFlowHistory = KeyFlowHistory()) {
         self.path = path
         self.model = model
         self.moduleName = moduleName
         self.facts = facts
         self.settings = settings
         self.isScript = isScript
-        earlierKeyFlow = earlier?.keyFlow
+        self.keyFlowHistory = keyFlowHistory
     }
 
     public var source: SourceText { model.source }
 
-    /// Released once ``keyFlow`` is made from it.
-    private var earlierKeyFlow: FileKeyFlow?
+    private let keyFlowHistory: KeyFlowHistory
 
-    public private(set) lazy var keyFlow: FileKeyFlow = {
-        defer { earlierKeyFlow = nil }
-        return FileKeyFlow(model: model, moduleName: moduleName, external: facts.external, reusing: earlierKeyFlow)
-    }()
+    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: facts.external,
+                                                       reusing: keyFlowHistory)
 
     /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
     private(set) lazy var randomSources = RandomSources(model: model, isScript: isScript) { [unowned self] binding in
