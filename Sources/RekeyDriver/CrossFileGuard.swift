@@ -14,8 +14,9 @@ struct CrossFileGuard {
     let rules: [any Rule]
     let settings: (String) -> ProjectSettings
 
-    func settle(_ states: inout [Engine.FileState]) {
-        let project = ProjectFiles(states: states, settings: settings)
+    /// `models`: files already parsed from their current text, by index.
+    func settle(_ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:]) {
+        let project = ProjectFiles(states: states, settings: settings, models: models)
         for index in states.indices {
             for (position, finding) in states[index].findings.enumerated() where finding.fix != nil && !finding.touchedSymbols.isEmpty {
                 guard let origin = project.context(of: index),
@@ -31,21 +32,24 @@ struct CrossFileGuard {
 }
 
 /// The run's files as a ``ProjectView``: each parsed and analysed on first need, from its text as
-/// it stands (rewritten by earlier fix rounds, or as read).
+/// it stands (rewritten by earlier fix rounds, or as read), unless the engine has its model.
 final class ProjectFiles: ProjectView {
     private let states: [Engine.FileState]
     private var contexts: [Int: FileContext] = [:]
     private var imports: [Int: ModuleImports] = [:]
     /// Each file is parsed at most once, whether first for its imports or for its context.
     private var trees: [Int: SyntaxTree] = [:]
+    /// Models the engine made from the files' current texts.
+    private let models: [Int: SemanticModel]
     private let parser = try! PythonParser()
 
     /// Each file's project settings, as the engine read them.
     private let settings: (String) -> ProjectSettings
 
-    init(states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings) {
+    init(states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, models: [Int: SemanticModel] = [:]) {
         self.states = states
         self.settings = settings
+        self.models = models.filter { index, model in model.source === states[index].current }
     }
 
     func files(importing module: String, except path: String) -> [FileContext] {
@@ -73,7 +77,7 @@ final class ProjectFiles: ProjectView {
         let state = states[index]
         guard let tree = tree(of: index), !tree.hasError else { return nil }
         let moduleName = state.moduleName.isEmpty ? ModuleImports.moduleName(forFile: state.path) : state.moduleName
-        let context = FileContext(path: state.path, model: SemanticModel(tree: tree), moduleName: moduleName,
+        let context = FileContext(path: state.path, model: models[index] ?? SemanticModel(tree: tree), moduleName: moduleName,
                                   settings: settings(state.path), isScript: state.isScript)
         contexts[index] = context
         return context
@@ -84,7 +88,7 @@ final class ProjectFiles: ProjectView {
     }
 
     private func tree(of index: Int) -> SyntaxTree? {
-        if let known = trees[index] { return known }
+        if let known = trees[index] ?? models[index]?.tree { return known }
         let state = states[index]
         guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)),
               let tree = try? parser.parseWithinLimits(source) else { return nil }

@@ -9,6 +9,9 @@ import RekeySyntax
 public struct Engine {
     public struct Options: Sendable {
         public var unsafeFixes = false
+        /// Fix rounds: each applies every fix that does not overlap another, and the next takes
+        /// the fixes the last one exposed or deferred (an overlap, a split that reveals another
+        /// reuse); chains longer than a few rounds are rare, and a run that stops here says so.
         public var maximumRounds = 8
         /// Worker threads; nil uses every core.
         public var jobs: Int?
@@ -44,6 +47,8 @@ public struct Engine {
         public var filesSeen = 0
         public var filesParsed = 0
         public var bytesSeen = 0
+        /// How many files each round of cross-file facts analysed again (see ``propagateFacts``).
+        public var factRounds: [Int] = []
     }
 
     /// A fix the engine did not apply, by the file and rule of its finding.
@@ -156,6 +161,8 @@ public struct Engine {
         /// Where the signatures of its current text are, taken from the tree its findings came
         /// from when they include fixes: screening those fixes then needs no second parse.
         var signatureHeaders: TouchableRanges?
+        /// Its key flow's last analysis of its current text, for the next (see ``KeyFlowHistory``).
+        var keyFlowHistory = KeyFlowHistory()
     }
 
     // Both commands run on a thread with room for the recursive walks of the deepest tree
@@ -169,9 +176,10 @@ public struct Engine {
     }
 
     private func checkOnThisThread(paths: [String]) -> CheckReport {
-        let (states, discovery, _) = load(paths)
+        let (states, discovery, _, factRounds) = load(paths)
         var report = CheckReport()
         report.diagnostics = discovery
+        report.factRounds = factRounds
         for state in states where !state.isContext {
             report.findings += state.findings
             report.diagnostics += state.diagnostics
@@ -184,7 +192,7 @@ public struct Engine {
     }
 
     private func fixOnThisThread(paths: [String]) -> FixReport {
-        var (states, discovery, facts) = load(paths)
+        var (states, discovery, facts, _) = load(paths)
         let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
         var report = FixReport()
         report.diagnostics = discovery
@@ -268,11 +276,20 @@ public struct Engine {
                 touched.append(index)
                 changed.insert(index)
             }
+            // With the facts of the files as read, as the load found them: propagating them again
+            // would cost the load's rounds once per round. So a fix that changes what a function
+            // does to keys (a global key made a parameter) leaves the function's callers in other
+            // files judged by it as read until the next run of rekey.
             let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
-                analyse(states[index], parser: &parser, facts: facts)
+                let (state, context) = analyse(states[index], parser: &parser, facts: facts)
+                return (state, context.map { KeptContext(context: $0) })
             }
-            for (index, state) in zip(touched, reanalysed) { states[index] = state }
-            guardAcrossFiles(&states)
+            var models: [Int: SemanticModel] = [:]
+            for (index, (state, context)) in zip(touched, reanalysed) {
+                states[index] = state
+                models[index] = context?.context.model
+            }
+            guardAcrossFiles(&states, models: models)
             if report.rounds == options.maximumRounds, states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } }) {
                 report.diagnostics.append(Diagnostic(
                     path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
@@ -291,7 +308,7 @@ public struct Engine {
             tidied.append(index)
         }
         let retidied = parallelMap(tidied, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
-            analyse(states[index], parser: &parser, facts: facts)
+            analyse(states[index], parser: &parser, facts: facts).state
         }
         for (index, state) in zip(tidied, retidied) { states[index] = state }
         for index in changed.sorted() {
@@ -354,7 +371,7 @@ public struct Engine {
 
     // MARK: Per file
 
-    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts) {
+    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts, factRounds: [Int]) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
         let context = ProjectRoot.contextFiles(for: paths, given: discovery.files)
         var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
@@ -362,10 +379,10 @@ public struct Engine {
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
         markScripts(&states)
-        let facts = propagateFacts(&states)
+        let (facts, reanalysed) = propagateFacts(&states)
         guardAcrossFiles(&states)
         screenSignatureChanges(&states)
-        return (states, discovery.diagnostics, facts)
+        return (states, discovery.diagnostics, facts, reanalysed)
     }
 
     /// Each fix that changes a signature (an edit inside a `def`'s parameters or a class's
@@ -407,11 +424,27 @@ public struct Engine {
     /// module-level names are keys; the files that call one of those functions, or spell one of
     /// those names, are analysed again with the merged facts, including files the prefilter
     /// skipped (a file can misuse a key without mentioning JAX, by calling a project helper
-    /// twice). Repeats, for changed facts only, until nothing changes, so a chain of helpers
-    /// across files is followed.
-    private func propagateFacts(_ states: inout [FileState]) -> ProjectFacts {
+    /// twice). Repeats for changed facts only, so a chain of helpers across files is followed.
+    ///
+    /// Analysing a file again parses it again, but its key flow walks again only the functions
+    /// whose facts changed (see ``KeyFlowHistory``). Keeping each file's tree and model between
+    /// rounds instead saved the parse, at some thirty times the file's size in memory: over the
+    /// jax/flax/equinox/optax sources the rounds then peaked near 500 MB, where the run needs
+    /// under 100 MB without them. Returns the merged facts and how many files each round
+    /// analysed again.
+    private func propagateFacts(_ states: inout [FileState]) -> (facts: ProjectFacts, reanalysed: [Int]) {
         var merged = mergedFacts(states)
         var changed = merged
+        var reanalysedPerRound: [Int] = []
+        // Files the prefilter skipped are matched against each round's names by their words.
+        let skipped = states.indices.filter { states[$0].skippedByPrefilter }
+        let words = parallelMap(skipped, workers: options.jobs, makeState: {}) { _, index in SpelledWords(states[index].original) }
+        var skippedWords = Dictionary(uniqueKeysWithValues: zip(skipped, words))
+        // At most four rounds, so a chain of helpers is followed four files deep. Facts need not
+        // settle sooner: they are not monotone (a callee that becomes known may consume less than
+        // the unknown callee it was taken for, and its callers' summaries shrink in turn), and on
+        // large projects (JAX itself) summaries still change in the fourth round. The findings are
+        // those of these four rounds.
         for _ in 0..<4 where !changed.summaries.isEmpty || !changed.keys.isEmpty {
             let calledNames = Set(changed.summaries.keys)
             // By bytes: the name and its module's last component (for keys, and for files not parsed yet).
@@ -420,16 +453,21 @@ public struct Engine {
                 return (Array(String(parts.last ?? "").utf8), Array((parts.dropLast().last.map(String.init) ?? "").utf8))
             }
             let keyCues = cues.filter { cue in changed.keys.contains { Array(($0.split(separator: ".").last ?? "").utf8) == cue.name } }
-            func spells(_ cue: (name: [UInt8], module: [UInt8]), in bytes: [UInt8]) -> Bool {
-                Prefilter.containsWord(bytes, cue.name) && (cue.module.isEmpty || Prefilter.containsWord(bytes, cue.module))
+            func spells(_ cue: (name: [UInt8], module: [UInt8]), in words: SpelledWords) -> Bool {
+                words.contains(cue.name) && (cue.module.isEmpty || words.contains(cue.module))
             }
+            // Largest first, so the round does not end waiting on one worker's last large file.
             let candidates = states.indices.filter { index in
                 let state = states[index]
-                if state.skippedByPrefilter { return cues.contains { spells($0, in: state.original) } }
+                if let words = skippedWords[index] { return cues.contains { spells($0, in: words) } }
                 guard let current = state.current else { return false }
-                return !state.calledNames.isDisjoint(with: calledNames) || keyCues.contains { spells($0, in: current.bytes) }
-            }
+                if !state.calledNames.isDisjoint(with: calledNames) { return true }
+                guard !keyCues.isEmpty else { return false }
+                let words = SpelledWords(current.bytes)
+                return keyCues.contains { spells($0, in: words) }
+            }.sorted { states[$0].original.count > states[$1].original.count }
             guard !candidates.isEmpty else { break }
+            reanalysedPerRound.append(candidates.count)
             let facts = merged
             let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
                 var state = states[index]
@@ -438,15 +476,24 @@ public struct Engine {
                     state.current = source
                     state.skippedByPrefilter = false
                 }
-                return analyse(state, parser: &parser, facts: facts)
+                return analyse(state, parser: &parser, facts: facts).state
             }
-            for (index, state) in zip(candidates, reanalysed) { states[index] = state }
+            for (index, state) in zip(candidates, reanalysed) {
+                states[index] = state
+                if !state.skippedByPrefilter { skippedWords[index] = nil }
+            }
             let next = mergedFacts(states)
             changed = ProjectFacts(summaries: next.summaries.filter { merged.summaries[$0.key] != $0.value },
                                    keys: next.keys.subtracting(merged.keys))
             merged = next
         }
-        return merged
+        return (merged, reanalysedPerRound)
+    }
+
+    /// Not Sendable by itself (a context fills in its analyses lazily), but each file is analysed
+    /// by one worker at a time, so no two threads use one context at once.
+    private struct KeptContext: @unchecked Sendable {
+        let context: FileContext
     }
 
     /// Files that look like scripts and that no file of the project imports are analysed again as
@@ -464,20 +511,25 @@ public struct Engine {
         let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
             var state = states[index]
             state.isScript = true
-            return analyse(state, parser: &parser, facts: ProjectFacts())
+            return analyse(state, parser: &parser, facts: ProjectFacts()).state
         }
         for (index, state) in zip(scripts, reanalysed) { states[index] = state }
     }
 
     private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
-        states.reduce(into: ProjectFacts()) { merged, state in
-            merged.summaries.merge(state.exports) { first, _ in first }
-            merged.keys.formUnion(state.exportedKeys)
+        var summaries: [String: FunctionKeySummary] = [:]
+        var keys = Set<String>()
+        for state in states {
+            summaries.merge(state.exports) { first, _ in first }
+            keys.formUnion(state.exportedKeys)
         }
+        return ProjectFacts(summaries: summaries, keys: keys)
     }
 
-    private func guardAcrossFiles(_ states: inout [FileState]) {
-        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states)
+    /// `models`: files already parsed from their current text, by index, which the guard
+    /// does not parse again.
+    private func guardAcrossFiles(_ states: inout [FileState], models: [Int: SemanticModel] = [:]) {
+        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states, models: models)
     }
 
     private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
@@ -497,7 +549,7 @@ public struct Engine {
         }
         do {
             let source = try SourceText(path: path, bytes: bytes)
-            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, facts: ProjectFacts())
+            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, facts: ProjectFacts()).state
         } catch {
             return FileState(path: path, original: bytes, current: nil,
                              diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
@@ -510,19 +562,20 @@ public struct Engine {
         return "\(tenths / 10).\(tenths % 10) MB"
     }
 
-    /// Parses the file's current text and runs every rule on it.
+    /// Parses the file's current text and runs every rule on it; returns the context too. The
+    /// key flow reuses what its last analysis of the same text found (see ``KeyFlowHistory``).
     private func analyse(_ state: FileState, parser: inout PythonParser,
-                         facts: ProjectFacts) -> FileState {
+                         facts: ProjectFacts) -> (state: FileState, context: FileContext?) {
         var state = state
         state.findings = []
         state.diagnostics = []
         state.signatureHeaders = nil
-        guard let source = state.current else { return state }
-        func skipped(_ reason: String) -> FileState {
+        guard let source = state.current else { return (state, nil) }
+        func skipped(_ reason: String) -> (state: FileState, context: FileContext?) {
             state.current = nil
             state.parsed = true  // it was read and judged, which is what the count reports
             state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(reason)")]
-            return state
+            return (state, nil)
         }
         guard source.bytes.count <= options.maximumFileBytes else {
             return skipped("\(Self.megabytes(source.bytes.count)), over the --max-file-size of "
@@ -545,7 +598,8 @@ public struct Engine {
                 .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
         })
         let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts,
-                                  settings: settingsCache.settings(forFile: state.path), isScript: state.isScript)
+                                  settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
+                                  keyFlowHistory: state.keyFlowHistory.source === source ? state.keyFlowHistory : KeyFlowHistory())
         state.importedModules = ModuleImports(path: state.path, tree: tree).imported
         state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
@@ -556,6 +610,7 @@ public struct Engine {
         if state.findings.contains(where: { $0.fix != nil }) { state.signatureHeaders = SignatureGuard.headerRanges(in: tree) }
         state.exports = context.keyFlow.exports
         state.exportedKeys = context.exportedKeys
-        return state
+        state.keyFlowHistory = context.keyFlow.history
+        return (state, context)
     }
 }

@@ -52,3 +52,31 @@ public enum Prefilter {
         return byte == UInt8(ascii: "_") || (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A) || byte >= 0x80
     }
 }
+
+/// The identifiers a text spells, gathered in one pass, for asking about many words: each answer
+/// is ``Prefilter/containsWord(_:_:)``'s, without scanning the text again.
+struct SpelledWords {
+    private let bytes: [UInt8]
+    private let words: Set<ArraySlice<UInt8>>
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var words = Set<ArraySlice<UInt8>>()
+        var start: Int?
+        for (position, byte) in bytes.enumerated() {
+            if Prefilter.isIdentifierByte(byte) {
+                if start == nil { start = position }
+            } else if let first = start {
+                words.insert(bytes[first..<position])
+                start = nil
+            }
+        }
+        if let first = start { words.insert(bytes[first...]) }
+        self.words = words
+    }
+
+    func contains(_ word: [UInt8]) -> Bool {
+        // A word that is not one identifier may span several: only a scan finds it.
+        word.allSatisfy(Prefilter.isIdentifierByte) ? words.contains(word[...]) : Prefilter.containsWord(bytes, word)
+    }
+}

@@ -8,9 +8,11 @@ import RekeySyntax
 /// measures the peak memory of each.
 ///
 /// The bare parse is the floor: read each file, parse it, walk every node with a cursor. The
-/// check is the real pipeline (discover, read, prefilter, parse, analyse, run the rules). Both
-/// run on the same number of threads; ratios are check time over bare-parse time. Peak memory
-/// (the peak resident set size) is measured on one thread, each pipeline in a process of its own.
+/// check is the real pipeline (discover, read, prefilter, parse, analyse, run the rules), and the
+/// diff that pipeline plus the fix rounds. All run on the same number of threads; ratios are over
+/// bare-parse time. The speed-up from one thread to the most is given beside the bare parse's,
+/// which says how much of a second core the machine actually gave. Peak memory (the peak resident
+/// set size) is measured on one thread, each pipeline in a process of its own.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rekey-bench",
@@ -29,6 +31,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Thread counts to measure.")
     var threads: [Int] = [1, 2]
 
+    @Flag(inversion: .prefixedNo, help: "Also time rekey check without its prefilter.")
+    var unfiltered = true
+
     // What the measuring process runs in the process it starts for each peak-memory figure.
     @Option(help: .hidden)
     var peakMemoryOf: MeasuredPipeline?
@@ -45,19 +50,36 @@ struct Bench: ParsableCommand {
         let megabytes = Double(bytes) / 1_000_000
         print("files: \(files.count), \(String(format: "%.1f", megabytes)) MB")
         print("threads  pipeline                       seconds    MB/s   ratio")
+        var checkSeconds: [Int: Double] = [:]
+        var bareSeconds: [Int: Double] = [:]
+        var diffOverCheck: [Double] = []
         for jobs in threads {
             let bare = fastest { bareParse(files, jobs: jobs) }
             let check = fastest { _ = Engine(options: .init(jobs: jobs)).check(paths: paths) }
-            let unfiltered = fastest { _ = Engine(options: .init(jobs: jobs, prefilter: false)).check(paths: paths) }
-            for (name, seconds) in [("bare parse + walk", bare), ("rekey check", check),
-                                    ("rekey check, no prefilter", unfiltered)] {
+            // What `rekey diff` runs: the check, then the fix rounds, without writing.
+            let diff = fastest { _ = Engine(options: .init(jobs: jobs)).fix(paths: paths) }
+            var rows = [("bare parse + walk", bare), ("rekey check", check), ("rekey diff", diff)]
+            if unfiltered {
+                rows.append(("rekey check, no prefilter", fastest { _ = Engine(options: .init(jobs: jobs, prefilter: false)).check(paths: paths) }))
+            }
+            for (name, seconds) in rows {
                 print(String(format: "%7d  %-28@ %8.3f %7.2f %7.2f", jobs, name as NSString,
                              seconds, megabytes / seconds, seconds / bare))
             }
+            checkSeconds[jobs] = check
+            bareSeconds[jobs] = bare
+            diffOverCheck.append(diff / check)
         }
+        if let one = checkSeconds[1], let most = threads.max(), most > 1, let many = checkSeconds[most] {
+            print(String(format: "speed-up, 1 → %d threads: rekey check %.2f×, bare parse %.2f×",
+                         most, one / many, bareSeconds[1]! / bareSeconds[most]!))
+        }
+        print("diff / check: " + diffOverCheck.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+              + " (by thread count, as above)")
         let report = Engine().check(paths: paths)
         print("check: \(report.filesParsed) of \(report.filesSeen) files parsed (the rest had no JAX cue), "
               + "\(report.findings.count) findings, \(report.diagnostics.count) diagnostics")
+        print("cross-file facts: files analysed again per round: \(report.factRounds)")
         let bareMemory = try peakMemory(of: .bare, files)
         let checkMemory = try peakMemory(of: .check, paths)
         print(String(format: "peak memory, one thread: bare parse + walk %.0f MB, rekey check %.0f MB (%.1f times)",

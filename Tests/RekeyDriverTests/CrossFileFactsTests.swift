@@ -38,4 +38,19 @@ import RekeyTestSupport
         #expect(reuse.count == 1)
         #expect(reuse.first?.path.hasSuffix("pkg/use.py") == true)
     }
+
+    /// Facts rounds analyse again only the files that call a function whose facts changed: here
+    /// `use.py` once (it calls `noise`), and then nothing, since no file calls `twice`; `other.py`,
+    /// which calls no project function, is never analysed again.
+    @Test func onlyCallersOfChangedFunctionsAreAnalysedAgain() throws {
+        let root = try package([
+            "pkg/__init__.py": "",
+            "pkg/ops.py": "import jax\n\n\ndef noise(key):\n    return jax.random.normal(key, (2,))\n",
+            "pkg/use.py": "from pkg.ops import noise\n\n\ndef twice(k):\n    return noise(k) + noise(k)\n",
+            "pkg/other.py": "import jax\n\n\ndef draw(key):\n    return jax.random.uniform(key)\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(jobs: 1)).check(paths: [root.path])
+        #expect(report.factRounds == [1])
+    }
 }

@@ -1,9 +1,9 @@
 import RekeySyntax
 
 /// Where the flow analysis learns what a called function does to keys: functions of this file by
-/// their `def` node, functions of other project files by qualified name.
+/// their definition, functions of other project files by qualified name.
 public struct KeySummaries {
-    public var local: (Node) -> FunctionKeySummary?
+    public var local: (DefinitionSite) -> FunctionKeySummary?
     public var external: (String) -> FunctionKeySummary?
 }
 
@@ -15,46 +15,52 @@ public final class FileKeyFlow {
     public let model: SemanticModel
     public let moduleName: String
     public private(set) var summaries: [Int: FunctionKeySummary] = [:]
-    /// Every reuse found in the file, in source order. Only the reuses of each analysis are
-    /// kept: the analyses' own tables are as large as the functions they walked.
+    /// Every reuse found in the file, in source order.
     public private(set) var reuses: [KeyReuse] = []
 
     /// Rounds of summary propagation; call chains deeper than this inside one file are rare,
     /// and each round only strengthens summaries (consumption only grows).
     static let maximumRounds = 6
 
-    public init(model: SemanticModel, moduleName: String = "", external: [String: FunctionKeySummary] = [:]) {
+    /// Analyses kept for reuse while what they read holds (see ``KeyFlowMemo``).
+    let memo: KeyFlowMemo
+
+    /// `history`: this file's key flow under earlier facts, from the same text, whose function
+    /// analyses are reused where the new facts change nothing they read.
+    public init(model: SemanticModel, moduleName: String = "", external: ExternalSummaries = ExternalSummaries(),
+                reusing history: KeyFlowHistory = KeyFlowHistory()) {
+        precondition(history.source.map { $0 === model.source } ?? true, "a key flow is reused only for its own text")
         self.model = model
         self.moduleName = moduleName
-        let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
-        let lookup = KeySummaries(
-            local: { [unowned self] definition in
-                self.summaries[definition.startByte] ?? (definition.nodeKind == .functionDefinition ? FunctionKeySummary() : nil)
-            },
-            external: { name in
-                external[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
-            })
+        memo = KeyFlowMemo(continuing: history)
         let functions = model.scopes.filter { $0.kind == .function }
         let profiles = Dictionary(uniqueKeysWithValues: (functions + [model.moduleScope]).map {
             (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
         })
-        let externalNames = Set(external.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
+        let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
+        let lookup = KeySummaries(
+            local: { [unowned self] definition in
+                self.summaries[definition.start] ?? (definition.kind == .functionDefinition ? FunctionKeySummary() : nil)
+            },
+            external: { name in
+                external.byName[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
+            })
         // Only functions that can touch a key are analysed: those calling `jax.random` or passing
         // `key=`, those calling a function already known to consume or return keys, and those
         // taking a key-named parameter (which may hand it to a library that consumes it). On real
         // code most functions are none of these, and skipping them is most of the analysis' speed.
-        var summarised = externalNames
-        var reusesByAnalysis: [[KeyReuse]] = []
+        var summarised = external.calleeNames
+        var scopeFlows: [ScopeKeyFlow] = []
         for _ in 0..<Self.maximumRounds {
             var changed = false
-            reusesByAnalysis = []
+            scopeFlows = []
             for function in functions where Self.takesKeyNamedParameter(function)
                 || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised) {
-                let analysis = KeyFlowAnalysis(model: model, scope: function, summaries: lookup)
-                reusesByAnalysis.append(analysis.reuses)
+                let flow = memo.keyFlow(of: function, model: model, summaries: lookup)
+                scopeFlows.append(flow)
                 let key = function.node.startByte
-                if summaries[key] ?? FunctionKeySummary() != analysis.summary {
-                    summaries[key] = analysis.summary
+                if summaries[key] ?? FunctionKeySummary() != flow.summary {
+                    summaries[key] = flow.summary
                     if let name = function.name { summarised.insert(name) }
                     // A class is called by its own name.
                     if function.name == "__init__", let className = function.parent?.name { summarised.insert(className) }
@@ -64,13 +70,16 @@ public final class FileKeyFlow {
             if !changed { break }
         }
         if profiles[ObjectIdentifier(model.moduleScope)]!.mayTouchKeys(calling: summarised) {
-            reusesByAnalysis.append(KeyFlowAnalysis(model: model, scope: model.moduleScope, summaries: lookup).reuses)
+            scopeFlows.append(memo.keyFlow(of: model.moduleScope, model: model, summaries: lookup))
         }
         var seen = Set<Int>()
-        reuses = reusesByAnalysis.joined()
+        reuses = scopeFlows.flatMap(\.reuses)
             .filter { seen.insert($0.use.startByte).inserted }
             .sorted { $0.use.startByte < $1.use.startByte }
     }
+
+    /// What a later key flow of the same text may reuse (see ``KeyFlowHistory``).
+    public var history: KeyFlowHistory { memo.history(of: model.source) }
 
     /// What a function's calls look like, enough to tell whether key flow can matter in it.
     private struct CallProfile {
@@ -121,7 +130,7 @@ public final class FileKeyFlow {
                     result[prefix + (scope.name ?? "")] = summary
                 }
             case .classBody:
-                guard let initializer = scope.children.first(where: { $0.kind == .function && $0.name == "__init__" })
+                guard let initializer = scope.initializer
                 else { continue }
                 var summary = summaries[initializer.node.startByte] ?? none
                 guard summary != none || Self.takesKeyNamedParameter(initializer) else { continue }
@@ -139,5 +148,19 @@ public final class FileKeyFlow {
         function.bindings.contains { name, bindings in
             KeyNames.isKeyLike(name) && bindings.contains { $0.kind == .parameter }
         }
+    }
+}
+
+/// What the functions of other files do to keys, by qualified name, with the names calls spell
+/// them by gathered once: every file analysed with these summaries asks which of its functions
+/// call one of them.
+public struct ExternalSummaries: Sendable, Equatable {
+    public let byName: [String: FunctionKeySummary]
+    /// The last component of each qualified name (`noise` for `pkg.ops.noise`).
+    let calleeNames: Set<String>
+
+    public init(_ byName: [String: FunctionKeySummary] = [:]) {
+        self.byName = byName
+        calleeNames = Set(byName.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
     }
 }

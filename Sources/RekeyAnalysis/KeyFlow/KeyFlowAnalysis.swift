@@ -481,6 +481,10 @@ public final class KeyFlowAnalysis {
         loopRanges.append(range.start...range.end)
         defer { loopRanges.removeLast() }
         var head = entry
+        // Joins only add paths, so the head grows until an iteration adds nothing; each iteration
+        // carries a value one assignment further round the body (`a = b; b = key` takes two), and
+        // bodies with longer chains than eight iterations follow are rare: past them the head is
+        // taken as it stands.
         for _ in 0..<8 {
             continuePaths = .unreachable
             var body = head
@@ -1191,12 +1195,12 @@ public final class KeyFlowAnalysis {
                 if let closure = closureSummary(binding.site) {
                     return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
                 }
-                return summaries.local(binding.site).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+                return summaries.local(DefinitionSite(binding.site)).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
             case .classDefinition:
                 guard let classScope = model.scope(of: binding.site),
-                      let initializer = classScope.children.first(where: { $0.kind == .function && $0.name == "__init__" })
+                      let initializer = classScope.initializer
                 else { return nil }
-                return summaries.local(initializer.node).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+                return summaries.local(DefinitionSite(initializer.node)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
             case .assignment:
                 guard let value = binding.value, value.nodeKind == .lambda, let closure = closureSummary(value) else { return nil }
                 return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
@@ -1209,7 +1213,7 @@ public final class KeyFlowAnalysis {
         if callee.nodeKind == .attribute, let object = callee.child(.object), object.text == "self",
            let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
            let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node {
-            return summaries.local(definition).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+            return summaries.local(DefinitionSite(definition)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
         }
         if callee.nodeKind == .attribute, let qualified = model.qualifiedName(of: callee, in: callScope) {
             return summaries.external(qualified).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }

@@ -58,19 +58,26 @@ public final class FileContext {
     /// import, so a key made there is the run's own (see ``ScriptFiles``).
     public let isScript: Bool
 
+    /// `keyFlowHistory`: this file's key flow under other facts, from the same text: its function
+    /// analyses are reused where the facts they read are unchanged.
     public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts(),
-                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false) {
+                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false,
+                keyFlowHistory: KeyFlowHistory = KeyFlowHistory()) {
         self.path = path
         self.model = model
         self.moduleName = moduleName
         self.facts = facts
         self.settings = settings
         self.isScript = isScript
+        self.keyFlowHistory = keyFlowHistory
     }
 
     public var source: SourceText { model.source }
 
-    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: facts.summaries)
+    private let keyFlowHistory: KeyFlowHistory
+
+    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: facts.external,
+                                                       reusing: keyFlowHistory)
 
     /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
     private(set) lazy var randomSources = RandomSources(model: model, isScript: isScript) { [unowned self] binding in
@@ -90,13 +97,15 @@ public final class FileContext {
 /// What the other files of the project tell one file about keys: what their functions do to
 /// keys (by qualified name), and which of their module-level names are keys.
 public struct ProjectFacts: Sendable, Equatable {
-    public var summaries: [String: FunctionKeySummary] = [:]
+    public let external: ExternalSummaries
     public var keys: Set<String> = []
 
     public init(summaries: [String: FunctionKeySummary] = [:], keys: Set<String> = []) {
-        self.summaries = summaries
+        external = ExternalSummaries(summaries)
         self.keys = keys
     }
+
+    public var summaries: [String: FunctionKeySummary] { external.byName }
 }
 
 /// A rule inspects one file and reports findings, each with a fix when one exists.
