@@ -13,10 +13,11 @@ import RekeySyntax
 struct CrossFileGuard {
     let rules: [any Rule]
     let settings: (String) -> ProjectSettings
+    let grammar: LoadableGrammar
 
     /// `models`: files already parsed from their current text, by index.
     func settle(_ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:]) {
-        let project = ProjectFiles(states: states, settings: settings, models: models)
+        let project = ProjectFiles(states: states, settings: settings, grammar: grammar, models: models)
         for index in states.indices {
             for (position, finding) in states[index].findings.enumerated() where finding.fix != nil && !finding.touchedSymbols.isEmpty {
                 guard let origin = project.context(of: index),
@@ -41,13 +42,15 @@ final class ProjectFiles: ProjectView {
     private var trees: [Int: SyntaxTree] = [:]
     /// Models the engine made from the files' current texts.
     private let models: [Int: SemanticModel]
-    private let parser = try! PythonParser()
+    private let parser: PythonParser
 
     /// Each file's project settings, as the engine read them.
     private let settings: (String) -> ProjectSettings
 
-    init(states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, models: [Int: SemanticModel] = [:]) {
+    init(states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
+         models: [Int: SemanticModel] = [:]) {
         self.states = states
+        parser = PythonParser(grammar)
         self.settings = settings
         self.models = models.filter { index, model in model.source === states[index].current }
     }

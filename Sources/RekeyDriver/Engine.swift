@@ -123,11 +123,15 @@ public struct Engine {
     let rules: [any Rule]
     private let settingsCache = ProjectSettingsCache()
     private let ruleCodes: Set<RuleCode>
+    /// Whether this tree-sitter runtime loads the Python grammar, asked once: when it does not,
+    /// `check` and `fix` report that and read no file.
+    private let grammar: Result<LoadableGrammar, PythonParser.Failure>
 
     public init(options: Options = Options(), rules: [any Rule] = RuleRegistry.all) {
         self.options = options
         self.rules = rules
         self.ruleCodes = Set(rules.map(\.code))
+        grammar = Result { () throws(PythonParser.Failure) in try LoadableGrammar.check() }
     }
 
     /// One file's state: what was read, what it is now, and what the rules say about it.
@@ -168,15 +172,34 @@ public struct Engine {
     // Both commands run on a thread with room for the recursive walks of the deepest tree
     // admitted (see `LargeStackThreads`); so do the workers they start.
     public func check(paths: [String]) -> CheckReport {
-        LargeStackThreads.run { checkOnThisThread(paths: paths) }
+        switch grammar {
+        case .success(let grammar):
+            return LargeStackThreads.run { checkOnThisThread(paths: paths, grammar: grammar) }
+        case .failure(let failure):
+            var report = CheckReport()
+            report.diagnostics = [Self.unloadableGrammar(failure)]
+            return report
+        }
     }
 
     public func fix(paths: [String]) -> FixReport {
-        LargeStackThreads.run { fixOnThisThread(paths: paths) }
+        switch grammar {
+        case .success(let grammar):
+            return LargeStackThreads.run { fixOnThisThread(paths: paths, grammar: grammar) }
+        case .failure(let failure):
+            var report = FixReport()
+            report.diagnostics = [Self.unloadableGrammar(failure)]
+            return report
+        }
     }
 
-    private func checkOnThisThread(paths: [String]) -> CheckReport {
-        let (states, discovery, _, factRounds) = load(paths)
+    /// Said as the tool's own error (`rekey: error: …`): it concerns the installation, not a file.
+    private static func unloadableGrammar(_ failure: PythonParser.Failure) -> Diagnostic {
+        Diagnostic(path: "rekey", message: failure.description + "; rebuild rekey against the tree-sitter runtime it runs with")
+    }
+
+    private func checkOnThisThread(paths: [String], grammar: LoadableGrammar) -> CheckReport {
+        let (states, discovery, _, factRounds) = load(paths, grammar: grammar)
         var report = CheckReport()
         report.diagnostics = discovery
         report.factRounds = factRounds
@@ -191,12 +214,12 @@ public struct Engine {
         return report
     }
 
-    private func fixOnThisThread(paths: [String]) -> FixReport {
-        var (states, discovery, facts, _) = load(paths)
+    private func fixOnThisThread(paths: [String], grammar: LoadableGrammar) -> FixReport {
+        var (states, discovery, facts, _) = load(paths, grammar: grammar)
         let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
         var report = FixReport()
         report.diagnostics = discovery
-        let parser = try! PythonParser()
+        let parser = PythonParser(grammar)
         var changed = Set<Int>()
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
@@ -280,7 +303,7 @@ public struct Engine {
             // would cost the load's rounds once per round. So a fix that changes what a function
             // does to keys (a global key made a parameter) leaves the function's callers in other
             // files judged by it as read until the next run of rekey.
-            let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+            let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
                 let (state, context) = analyse(states[index], parser: &parser, facts: facts)
                 return (state, context.map { KeptContext(context: $0) })
             }
@@ -289,7 +312,7 @@ public struct Engine {
                 states[index] = state
                 models[index] = context?.context.model
             }
-            guardAcrossFiles(&states, models: models)
+            guardAcrossFiles(&states, grammar: grammar, models: models)
             if report.rounds == options.maximumRounds, states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } }) {
                 report.diagnostics.append(Diagnostic(
                     path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
@@ -307,7 +330,7 @@ public struct Engine {
             states[index].current = result
             tidied.append(index)
         }
-        let retidied = parallelMap(tidied, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+        let retidied = parallelMap(tidied, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
             analyse(states[index], parser: &parser, facts: facts).state
         }
         for (index, state) in zip(tidied, retidied) { states[index] = state }
@@ -371,16 +394,16 @@ public struct Engine {
 
     // MARK: Per file
 
-    private func load(_ paths: [String]) -> ([FileState], [Diagnostic], ProjectFacts, factRounds: [Int]) {
+    private func load(_ paths: [String], grammar: LoadableGrammar) -> ([FileState], [Diagnostic], ProjectFacts, factRounds: [Int]) {
         let discovery = FileDiscovery.pythonFiles(in: paths)
         let context = ProjectRoot.contextFiles(for: paths, given: discovery.files)
-        var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { try! PythonParser() }) { parser, path in
+        var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
-        markScripts(&states)
-        let (facts, reanalysed) = propagateFacts(&states)
-        guardAcrossFiles(&states)
+        markScripts(&states, grammar: grammar)
+        let (facts, reanalysed) = propagateFacts(&states, grammar: grammar)
+        guardAcrossFiles(&states, grammar: grammar)
         screenSignatureChanges(&states)
         return (states, discovery.diagnostics, facts, reanalysed)
     }
@@ -432,7 +455,7 @@ public struct Engine {
     /// jax/flax/equinox/optax sources the rounds then peaked near 500 MB, where the run needs
     /// under 100 MB without them. Returns the merged facts and how many files each round
     /// analysed again.
-    private func propagateFacts(_ states: inout [FileState]) -> (facts: ProjectFacts, reanalysed: [Int]) {
+    private func propagateFacts(_ states: inout [FileState], grammar: LoadableGrammar) -> (facts: ProjectFacts, reanalysed: [Int]) {
         var merged = mergedFacts(states)
         var changed = merged
         var reanalysedPerRound: [Int] = []
@@ -469,7 +492,7 @@ public struct Engine {
             guard !candidates.isEmpty else { break }
             reanalysedPerRound.append(candidates.count)
             let facts = merged
-            let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+            let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
                 var state = states[index]
                 if state.skippedByPrefilter {
                     guard let source = try? SourceText(path: state.path, bytes: state.original) else { return state }
@@ -499,7 +522,7 @@ public struct Engine {
     /// Files that look like scripts and that no file of the project imports are analysed again as
     /// scripts. A file rekey did not parse (no JAX cue) may still import one: its `import`/`from`
     /// lines are read for it (see ``ScriptFiles/mayImport(_:module:)``).
-    private func markScripts(_ states: inout [FileState]) {
+    private func markScripts(_ states: inout [FileState], grammar: LoadableGrammar) {
         let imported = Set(states.flatMap(\.importedModules))
         let unparsed = states.filter(\.skippedByPrefilter)
         let scripts = states.indices.filter { index in
@@ -508,7 +531,7 @@ public struct Engine {
                   !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") }) else { return false }
             return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, module: state.moduleName) }
         }
-        let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { try! PythonParser() }) { parser, index in
+        let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
             var state = states[index]
             state.isScript = true
             return analyse(state, parser: &parser, facts: ProjectFacts()).state
@@ -528,8 +551,8 @@ public struct Engine {
 
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
-    private func guardAcrossFiles(_ states: inout [FileState], models: [Int: SemanticModel] = [:]) {
-        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:)).settle(&states, models: models)
+    private func guardAcrossFiles(_ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:]) {
+        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar).settle(&states, models: models)
     }
 
     private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {

@@ -31,6 +31,14 @@ public final class PythonParser {
         }
     }
 
+    /// A parser for a grammar this runtime is known to load: loading is decided by the grammar's
+    /// ABI and the runtime alone, so once ``LoadableGrammar/check()`` succeeded it cannot fail.
+    public init(_ grammar: LoadableGrammar) {
+        parser = ts_parser_new()
+        let loaded = ts_parser_set_language(parser, PythonGrammar.shared.language)
+        precondition(loaded, "the Python grammar loaded once in this process and not again")
+    }
+
     deinit {
         ts_parser_delete(parser)
     }
@@ -144,5 +152,17 @@ struct NodeIdentity: Hashable {
         id = node.id
         startByte = ts_node_start_byte(node)
         symbol = ts_node_symbol(node)
+    }
+}
+
+/// Proof that this tree-sitter runtime loads the Python grammar, so parsers made from it
+/// (``PythonParser/init(_:)``) need no error path: a program checks once, before its first file,
+/// and reports an incompatible runtime as one clear error instead of failing in every worker.
+public struct LoadableGrammar: Sendable {
+    private init() {}
+
+    public static func check() throws(PythonParser.Failure) -> LoadableGrammar {
+        _ = try PythonParser()
+        return LoadableGrammar()
     }
 }

@@ -43,8 +43,9 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        if let pipeline = peakMemoryOf { return print(pipeline.peakMemory(paths)) }
+        if let pipeline = peakMemoryOf { return print(try pipeline.peakMemory(paths)) }
         if scaling { return try runScaling() }
+        let grammar = try LoadableGrammar.check()
         let files = FileDiscovery.pythonFiles(in: paths).files
         let bytes = files.reduce(0) { $0 + ((try? SourceLoader.readBytes($1).count) ?? 0) }
         let megabytes = Double(bytes) / 1_000_000
@@ -54,7 +55,7 @@ struct Bench: ParsableCommand {
         var bareSeconds: [Int: Double] = [:]
         var diffOverCheck: [Double] = []
         for jobs in threads {
-            let bare = fastest { bareParse(files, jobs: jobs) }
+            let bare = fastest { bareParse(files, jobs: jobs, grammar: grammar) }
             let check = fastest { _ = Engine(options: .init(jobs: jobs)).check(paths: paths) }
             // What `rekey diff` runs: the check, then the fix rounds, without writing.
             let diff = fastest { _ = Engine(options: .init(jobs: jobs)).fix(paths: paths) }
@@ -89,6 +90,7 @@ struct Bench: ParsableCommand {
     /// One file per shape and size, on one thread: a per-file analysis that is near-linear keeps
     /// its ratios to the bare parse, in time and in peak memory, flat as the size doubles.
     private func runScaling() throws {
+        let grammar = try LoadableGrammar.check()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-scaling-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -101,7 +103,7 @@ struct Bench: ParsableCommand {
             for n in shape.sizes {
                 let path = directory.appendingPathComponent("\(shape)_\(n).py").path
                 try shape.source(n).write(toFile: path, atomically: true, encoding: .utf8)
-                let bare = fastest { bareParse([path], jobs: 1) }
+                let bare = fastest { bareParse([path], jobs: 1, grammar: grammar) }
                 var findings = 0
                 let check = fastest { findings = Engine(options: .init(jobs: 1)).check(paths: [path]).findings.count }
                 let bareMemory = try peakMemory(of: .bare, [path])
@@ -149,8 +151,8 @@ struct Bench: ParsableCommand {
         }.min()!
     }
 
-    private func bareParse(_ files: [String], jobs: Int) {
-        _ = parallelMap(files, workers: jobs, makeState: { try! PythonParser() }) { parser, path -> Int in
+    private func bareParse(_ files: [String], jobs: Int, grammar: LoadableGrammar) {
+        _ = parallelMap(files, workers: jobs, makeState: { PythonParser(grammar) }) { parser, path -> Int in
             guard let source = try? SourceLoader.load(path), let tree = try? parser.parse(source) else { return 0 }
             return tree.walkAllNodes()
         }
@@ -165,10 +167,10 @@ enum MeasuredPipeline: String, ExpressibleByArgument {
     case check
 
     /// Runs once over `paths` and returns this process's peak resident set size, in bytes.
-    func peakMemory(_ paths: [String]) -> Int {
+    func peakMemory(_ paths: [String]) throws -> Int {
         switch self {
         case .bare:
-            let parser = try! PythonParser()
+            let parser = try PythonParser()
             for path in paths {
                 guard let source = try? SourceLoader.load(path), let tree = try? parser.parse(source) else { continue }
                 tree.walkAllNodes()
