@@ -4,9 +4,10 @@ import Foundation
 ///
 /// Directories are walked recursively for `*.py`, skipping hidden entries, virtual environments,
 /// what ``Options/exclude`` names (`build` and `__pycache__` unless configured otherwise) and,
-/// inside a git work tree, what git ignores (see ``GitVisibleFiles``). A PATH named on the command line is taken as the user names it: a
-/// symbolic link to a file is read (and, by `fix`, written through to its target, the link kept),
-/// a symbolic link to a directory is walked like the directory. Inside a walk, symbolic links are
+/// inside a git work tree, what git ignores (see ``GitVisibleFiles``). A PATH named on the command
+/// line is taken as the user names it (unless ``Options/forceExclude`` is set): a symbolic link
+/// to a file is read (and, by `fix`, written through to its target, the link kept), a symbolic
+/// link to a directory is walked like the directory. Inside a walk, symbolic links are
 /// never followed: one pointing outside the PATH it was found under is reported, one inside is
 /// skipped because its target is reached (and edited) directly; a dangling or looping one, or a
 /// `*.py` that is a FIFO, socket or device, is reported as what it is and skipped. Names are read
@@ -48,7 +49,7 @@ public struct FileDiscovery {
         let workingDirectory = FileManager.default.currentDirectoryPath
         for path in paths {
             let absolute = PathPattern.absolute(path, base: workingDirectory)
-            if options.forceExclude, options.exclude.contains(where: { $0.matchesItselfOrAncestor(absolute) }) { continue }
+            if options.forceExclude, isExcluded(absolute, by: options.exclude, workingDirectory: workingDirectory) { continue }
             var status = stat()
             guard lstat(path, &status) == 0 else {
                 result.diagnostics.append(Diagnostic(path: path, message: "no such file or directory"))
@@ -69,6 +70,13 @@ public struct FileDiscovery {
             }
         }
         return result
+    }
+
+    /// A path named on the command line under `--force-exclude`: excluded when it, or a folder
+    /// above it inside its project (or the working directory, outside any), matches.
+    private static func isExcluded(_ absolute: String, by exclude: [PathPattern], workingDirectory: String) -> Bool {
+        let top = ProjectRoot.root(of: absolute) ?? workingDirectory
+        return exclude.contains { $0.matchesItselfOrAncestor(absolute, below: top) }
     }
 
     /// The status of what the link at `path` leads to, or nil (with a diagnostic) when it

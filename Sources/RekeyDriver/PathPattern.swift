@@ -27,14 +27,17 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
         return fnmatch(glob, subject, 0) == 0
     }
 
-    /// Whether `path` or a folder above it matches: an excluded folder excludes what it holds.
-    public func matchesItselfOrAncestor(_ path: String) -> Bool {
+    /// Whether `path` or a folder above it below `top` matches: an excluded folder excludes what
+    /// it holds, but the folders around the project (`/home/me/build/project`) do not count.
+    public func matchesItselfOrAncestor(_ path: String, below top: String) -> Bool {
+        let prefix = top.hasSuffix("/") ? top : top + "/"
         var current = path
-        while current.count > 1 {
+        while true {
             if matches(current) { return true }
-            current = (current as NSString).deletingLastPathComponent
+            let parent = (current as NSString).deletingLastPathComponent
+            guard parent != current, parent.hasPrefix(prefix) else { return false }
+            current = parent
         }
-        return false
     }
 
     /// `path` made absolute against `base` and normalised (no `.`, `..` or doubled `/`), without

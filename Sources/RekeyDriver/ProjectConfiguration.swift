@@ -33,11 +33,17 @@ final class ProjectSettingsCache: @unchecked Sendable {
             root = ProjectRoot.root(of: directory.isEmpty ? "." : directory)
             rootByDirectory[directory] = root
         }
-        if let known = byRoot[root ?? ""] { return known }
-        var settings = root.map(ProjectConfiguration.read(root:)) ?? ProjectSettings()
+        guard let root else { return configured(ProjectSettings()) }
+        if let known = byRoot[root] { return known }
+        let settings = configured(ProjectConfiguration.read(root: root))
+        byRoot[root] = settings
+        return settings
+    }
+
+    private func configured(_ declared: ProjectSettings) -> ProjectSettings {
+        var settings = declared
         if let lineLength { settings.lineLength = lineLength }
         if let minimumPython { settings.minimumPython = minimumPython }
-        byRoot[root ?? ""] = settings
         return settings
     }
 }

@@ -14,14 +14,17 @@ import RekeyTestSupport
         let anchored = PathPattern("src/legacy/", base: "/project")
         #expect(anchored.matches("/project/src/legacy"))
         #expect(!anchored.matches("/project/other/src/legacy"))
-        #expect(anchored.matchesItselfOrAncestor("/project/src/legacy/deep/a.py"))
+        #expect(anchored.matchesItselfOrAncestor("/project/src/legacy/deep/a.py", below: "/project"))
+        let build = PathPattern("build", base: "/")
+        #expect(build.matchesItselfOrAncestor("/home/build/project/build/a.py", below: "/home/build/project"))
+        #expect(!build.matchesItselfOrAncestor("/home/build/project/src/a.py", below: "/home/build/project"))
         let star = PathPattern("./tests/*", base: "/project")
         #expect(star.matches("/project/tests/unit/test_a.py"))
         #expect(!star.matches("/project/src/tests.py"))
         #expect(PathPattern("../shared/*.py", base: "/project/sub").matches("/project/shared/a.py"))
     }
 
-    static let files = ["pkg/a.py": "", "pkg/generated/g.py": "", "legacy/old.py": "", "build/b.py": "", "tools/t.py": ""]
+    static let files = ["pyproject.toml": "", "pkg/a.py": "", "pkg/generated/g.py": "", "legacy/old.py": "", "build/b.py": "", "tools/t.py": ""]
 
     func found(in tree: TemporaryTree, _ paths: [String] = ["."], options: FileDiscovery.Options) -> [String] {
         FileDiscovery.pythonFiles(in: paths.map { $0 == "." ? tree.root.path : tree.path($0) }, options: options).files

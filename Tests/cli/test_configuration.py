@@ -149,3 +149,10 @@ def test_force_exclude_applies_to_named_files(rekey: Path, tmp_path: Path):
     assert result.returncode == 0 and reported(result.stdout) == set(), result.describe()
     result = run_rekey(rekey, ["check", "--isolated", "--exclude", "pkg"], cwd=repo)
     assert {path for path, _ in reported(result.stdout)} == {"legacy/old.py"}, result.describe()
+
+
+def test_a_nested_repository_answers_for_its_own_files(rekey: Path, tmp_path: Path):
+    repo = make_repo(tmp_path / "repo", {"a.py": IMPORT_TIME_KEY})
+    make_repo(repo / "sub", {"pkg/b.py": IMPORT_TIME_KEY, "pkg/ignored.py": IMPORT_TIME_KEY, ".gitignore": "ignored.py\n"})
+    result = run_rekey(rekey, ["check"], cwd=repo)
+    assert {path for path, _ in reported(result.stdout)} == {"a.py", "sub/pkg/b.py"}, result.describe()
