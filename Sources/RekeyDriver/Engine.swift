@@ -26,6 +26,14 @@ public struct Engine {
         /// most of it tree-sitter's tree (see README, Speed), so the default keeps one file within
         /// a few gigabytes.
         public var maximumFileBytes = Options.defaultMaximumFileBytes
+        /// What file discovery leaves out: `exclude`, `extend-exclude`, gitignored files.
+        public var discovery = FileDiscovery.Options()
+        /// `per-file-ignores`: codes dropped, like `--ignore`, in the files a pattern matches.
+        public var perFileIgnores: [PerFileIgnore] = []
+        /// `[tool.rekey] line-length` and `target-version`, over what the project declares for
+        /// ruff, black and pip (see ``ProjectConfiguration``).
+        public var lineLength: Int?
+        public var targetVersion: PythonVersion?
 
         public static let defaultMaximumFileBytes = 100_000_000
 
@@ -121,7 +129,7 @@ public struct Engine {
 
     public let options: Options
     let rules: [any Rule]
-    private let settingsCache = ProjectSettingsCache()
+    private let settingsCache: ProjectSettingsCache
     private let ruleCodes: Set<RuleCode>
     /// Whether this tree-sitter runtime loads the Python grammar, asked once: when it does not,
     /// `check` and `fix` report that and read no file.
@@ -130,6 +138,7 @@ public struct Engine {
     public init(options: Options = Options(), rules: [any Rule] = RuleRegistry.all) {
         self.options = options
         self.rules = rules
+        self.settingsCache = ProjectSettingsCache(lineLength: options.lineLength, minimumPython: options.targetVersion)
         self.ruleCodes = Set(rules.map(\.code))
         grammar = Result { () throws(PythonParser.Failure) in try LoadableGrammar.check() }
     }
@@ -395,8 +404,8 @@ public struct Engine {
     // MARK: Per file
 
     private func load(_ paths: [String], grammar: LoadableGrammar) -> ([FileState], [Diagnostic], ProjectFacts, factRounds: [Int]) {
-        let discovery = FileDiscovery.pythonFiles(in: paths)
-        let context = ProjectRoot.contextFiles(for: paths, given: discovery.files)
+        let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
+        let context = ProjectRoot.contextFiles(for: paths, given: discovery.files, options: options.discovery)
         var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
@@ -628,7 +637,8 @@ public struct Engine {
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(
-            rules.flatMap { $0.check(context) }, tree: tree, selection: options.selection,
+            rules.flatMap { $0.check(context) }, tree: tree,
+            selection: options.selection.forFile(state.path, perFileIgnores: options.perFileIgnores),
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
         if state.findings.contains(where: { $0.fix != nil }) { state.signatureHeaders = SignatureGuard.headerRanges(in: tree) }
         state.exports = context.keyFlow.exports

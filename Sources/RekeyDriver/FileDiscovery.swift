@@ -3,9 +3,11 @@ import Foundation
 /// Expands the command line's PATHs into the Python files to read.
 ///
 /// Directories are walked recursively for `*.py`, skipping hidden entries, virtual environments,
-/// `build` and `__pycache__`. A PATH named on the command line is taken as the user names it: a
-/// symbolic link to a file is read (and, by `fix`, written through to its target, the link kept),
-/// a symbolic link to a directory is walked like the directory. Inside a walk, symbolic links are
+/// what ``Options/exclude`` names (`build` and `__pycache__` unless configured otherwise) and,
+/// inside a git work tree, what git ignores (see ``GitVisibleFiles``). A PATH named on the command
+/// line is taken as the user names it (unless ``Options/forceExclude`` is set): a symbolic link
+/// to a file is read (and, by `fix`, written through to its target, the link kept), a symbolic
+/// link to a directory is walked like the directory. Inside a walk, symbolic links are
 /// never followed: one pointing outside the PATH it was found under is reported, one inside is
 /// skipped because its target is reached (and edited) directly; a dangling or looping one, or a
 /// `*.py` that is a FIFO, socket or device, is reported as what it is and skipped. Names are read
@@ -20,12 +22,34 @@ public struct FileDiscovery {
         public var journals: [String] = []
     }
 
-    static let skippedDirectories: Set<String> = ["__pycache__", "build", "venv", "site-packages-build"]
+    /// What a walk leaves out, as `exclude`, `extend-exclude`, `force-exclude` and
+    /// `respect-gitignore` set it (see ``RekeyConfiguration``).
+    public struct Options: Sendable, Equatable {
+        /// Files and folders not walked into.
+        public var exclude: [PathPattern] = FileDiscovery.defaultExclude
+        /// The exclusions also apply to the paths named on the command line (pre-commit names
+        /// every staged file, excluded or not).
+        public var forceExclude = false
+        /// Inside a git work tree, files git ignores are not walked.
+        public var respectGitignore = true
 
-    public static func pythonFiles(in paths: [String]) -> Result {
+        public init(exclude: [PathPattern] = FileDiscovery.defaultExclude, forceExclude: Bool = false,
+                    respectGitignore: Bool = true) {
+            self.exclude = exclude
+            self.forceExclude = forceExclude
+            self.respectGitignore = respectGitignore
+        }
+    }
+
+    public static let defaultExclude = ["__pycache__", "build", "venv", "site-packages-build"].map { PathPattern($0, base: "/") }
+
+    public static func pythonFiles(in paths: [String], options: Options = Options()) -> Result {
         var result = Result()
         var seen = Set<String>()
+        let workingDirectory = FileManager.default.currentDirectoryPath
         for path in paths {
+            let absolute = PathPattern.absolute(path, base: workingDirectory)
+            if options.forceExclude, isExcluded(absolute, by: options.exclude, workingDirectory: workingDirectory) { continue }
             var status = stat()
             guard lstat(path, &status) == 0 else {
                 result.diagnostics.append(Diagnostic(path: path, message: "no such file or directory"))
@@ -36,7 +60,9 @@ public struct FileDiscovery {
                 status = target
             }
             if status.st_mode & S_IFMT == S_IFDIR {
-                walk(path, root: realPath(path), into: &result, seen: &seen)
+                let place = WalkPlace(path: path, absolute: absolute, relative: "",
+                                      visible: options.respectGitignore ? GitVisibleFiles.listing(path) : nil)
+                walk(place, root: realPath(path), options: options, into: &result, seen: &seen)
             } else if seen.insert(realPath(path)).inserted {
                 // Any file named explicitly is read, whatever its name; a FIFO or device is
                 // reported when it is opened (``SourceLoader/readBytes(_:)``), never waited on.
@@ -44,6 +70,13 @@ public struct FileDiscovery {
             }
         }
         return result
+    }
+
+    /// A path named on the command line under `--force-exclude`: excluded when it, or a folder
+    /// above it inside its project (or the working directory, outside any), matches.
+    private static func isExcluded(_ absolute: String, by exclude: [PathPattern], workingDirectory: String) -> Bool {
+        let top = ProjectRoot.root(of: absolute) ?? workingDirectory
+        return exclude.contains { $0.matchesItselfOrAncestor(absolute, below: top) }
     }
 
     /// The status of what the link at `path` leads to, or nil (with a diagnostic) when it
@@ -59,7 +92,22 @@ public struct FileDiscovery {
         return nil
     }
 
-    private static func walk(_ directory: String, root: String, into result: inout Result, seen: inout Set<String>) {
+    /// A folder being walked: as it is spelt in results, absolute (for exclusions), and relative
+    /// to the folder git listed (nil outside a work tree or when gitignore is not respected).
+    private struct WalkPlace {
+        let path: String
+        let absolute: String
+        let relative: String
+        let visible: GitVisibleFiles?
+
+        func child(_ name: String, path: String) -> WalkPlace {
+            WalkPlace(path: path, absolute: (absolute as NSString).appendingPathComponent(name),
+                      relative: relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name), visible: visible)
+        }
+    }
+
+    private static func walk(_ place: WalkPlace, root: String, options: Options, into result: inout Result, seen: inout Set<String>) {
+        let directory = place.path
         let entries: [DirectoryEntry]
         do {
             entries = try DirectoryEntry.list(directory)
@@ -84,6 +132,8 @@ public struct FileDiscovery {
                 continue
             }
             let path = directory == "." ? name : (directory as NSString).appendingPathComponent(name)
+            let entryPlace = place.child(name, path: path)
+            if options.exclude.contains(where: { $0.matches(entryPlace.absolute) }) { continue }
             var kind = entry.kind
             if kind == Int(DT_UNKNOWN) {  // some file systems leave the type to lstat
                 var status = stat()
@@ -92,15 +142,23 @@ public struct FileDiscovery {
             }
             switch kind {
             case Int(DT_LNK):
-                if name.hasSuffix(".py") { checkSymlink(path, root: root, into: &result) }
+                if name.hasSuffix(".py"), place.visible?.shows(file: entryPlace.relative) ?? true {
+                    checkSymlink(path, root: root, into: &result)
+                }
             case Int(DT_DIR):
-                if skippedDirectories.contains(name)
-                    || FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("pyvenv.cfg")) {
+                if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("pyvenv.cfg")) { continue }
+                if let visible = place.visible, !visible.shows(folder: entryPlace.relative) {
+                    guard visible.isNestedRepository(entryPlace.relative) else { continue }
+                    let nested = WalkPlace(path: path, absolute: entryPlace.absolute, relative: "", visible: GitVisibleFiles.listing(path))
+                    walk(nested, root: root, options: options, into: &result, seen: &seen)
                     continue
                 }
-                walk(path, root: root, into: &result, seen: &seen)
+                walk(entryPlace, root: root, options: options, into: &result, seen: &seen)
             case Int(DT_REG):
-                if name.hasSuffix(".py"), seen.insert(realPath(path)).inserted { result.files.append(path) }
+                if name.hasSuffix(".py"), place.visible?.shows(file: entryPlace.relative) ?? true,
+                   seen.insert(realPath(path)).inserted {
+                    result.files.append(path)
+                }
             default:
                 if name.hasSuffix(".py") {
                     let what = kind == Int(DT_FIFO) ? "a FIFO" : kind == Int(DT_SOCK) ? "a socket" : "a device"

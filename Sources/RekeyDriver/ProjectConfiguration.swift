@@ -8,11 +8,19 @@ import TOMLKit
 /// Oldest Python: `[project] requires-python` in pyproject.toml, else poetry's `python`
 /// dependency, else ruff's `target-version`, else `python_requires` in setup.cfg or setup.py.
 /// Line length: `[tool.ruff] line-length`, else `[tool.black] line-length`, else 88. A file that
-/// cannot be read or parsed declares nothing.
+/// cannot be read or parsed declares nothing. rekey's own `line-length` and `target-version`
+/// (see ``RekeyConfiguration``), when set, win over all of these.
 final class ProjectSettingsCache: @unchecked Sendable {
     private let lock = NSLock()
     private var byRoot: [String: ProjectSettings] = [:]
     private var rootByDirectory: [String: String?] = [:]
+    private let lineLength: Int?
+    private let minimumPython: PythonVersion?
+
+    init(lineLength: Int? = nil, minimumPython: PythonVersion? = nil) {
+        self.lineLength = lineLength
+        self.minimumPython = minimumPython
+    }
 
     func settings(forFile path: String) -> ProjectSettings {
         let directory = (path as NSString).deletingLastPathComponent
@@ -25,10 +33,17 @@ final class ProjectSettingsCache: @unchecked Sendable {
             root = ProjectRoot.root(of: directory.isEmpty ? "." : directory)
             rootByDirectory[directory] = root
         }
-        guard let root else { return ProjectSettings() }
+        guard let root else { return configured(ProjectSettings()) }
         if let known = byRoot[root] { return known }
-        let settings = ProjectConfiguration.read(root: root)
+        let settings = configured(ProjectConfiguration.read(root: root))
         byRoot[root] = settings
+        return settings
+    }
+
+    private func configured(_ declared: ProjectSettings) -> ProjectSettings {
+        var settings = declared
+        if let lineLength { settings.lineLength = lineLength }
+        if let minimumPython { settings.minimumPython = minimumPython }
         return settings
     }
 }

@@ -37,7 +37,7 @@ enum ProjectRoot {
 
     /// The Python files of the projects the given paths belong to that are not among `given`,
     /// spelt relative to the working directory when they are under it (as the given ones are).
-    static func contextFiles(for paths: [String], given: [String]) -> [String] {
+    static func contextFiles(for paths: [String], given: [String], options: FileDiscovery.Options) -> [String] {
         let givenReal = Set(given.map(FileDiscovery.realPath))
         let roots = Set(paths.compactMap(root(of:)))
         let workingDirectory = FileManager.default.currentDirectoryPath
@@ -45,7 +45,7 @@ enum ProjectRoot {
         for root in roots.sorted() {
             let relative = root == workingDirectory ? "."
                 : root.hasPrefix(workingDirectory + "/") ? String(root.dropFirst(workingDirectory.count + 1)) : root
-            for file in FileDiscovery.pythonFiles(in: [relative]).files where !givenReal.contains(FileDiscovery.realPath(file)) {
+            for file in FileDiscovery.pythonFiles(in: [relative], options: options).files where !givenReal.contains(FileDiscovery.realPath(file)) {
                 result.append(file)
             }
         }

@@ -39,8 +39,8 @@ public struct RuleSelection: Sendable, Equatable {
     /// codes rekey knows. Empty items (`RK001,`) are skipped.
     public init(select: [String], ignore: [String], known: [RuleCode] = RuleSelection.knownCodes) throws(UnknownCode) {
         let known = Array(Set(known)).sorted()
-        selected = select.isEmpty ? nil : try Self.expand(select, option: "--select", known: known)
-        ignored = try Self.expand(ignore, option: "--ignore", known: known)
+        selected = select.isEmpty ? nil : try Self.codes(select, option: "--select", known: known)
+        ignored = try Self.codes(ignore, option: "--ignore", known: known)
     }
 
     /// Every code the options accept: the registry's rules.
@@ -60,7 +60,10 @@ public struct RuleSelection: Sendable, Equatable {
         return copy
     }
 
-    private static func expand(_ values: [String], option: String, known: [RuleCode]) throws(UnknownCode) -> Set<RuleCode> {
+    /// The codes `values` name, each possibly comma-separated, prefixes and `ALL` expanded; an
+    /// unknown one is reported under `option` (a flag, or a configuration key).
+    public static func codes(_ values: [String], option: String, known: [RuleCode] = RuleSelection.knownCodes) throws(UnknownCode) -> Set<RuleCode> {
+        let known = Array(Set(known)).sorted()
         var codes = Set<RuleCode>()
         for value in values {
             for item in value.split(separator: ",") {

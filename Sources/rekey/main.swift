@@ -20,14 +20,23 @@ struct Rekey: ParsableCommand {
             rekey reads Python files with tree-sitter, reports keys created at import time, \
             reused, or hidden in defaults, and rewrites them into the explicit-key style of \
             modern JAX, Equinox and Flax NNX. Exit status: 0 clean, 1 findings, 2 usage or I/O error.
+
+            check, diff and fix read their settings from [tool.rekey] in the nearest \
+            pyproject.toml (select, ignore, per-file-ignores, exclude, extend-exclude, \
+            force-exclude, respect-gitignore, unsafe-fixes, line-length, target-version); \
+            their options override it. With no path they work on the current directory, \
+            leaving out what git ignores.
             """,
         version: RekeyTool.version,
         subcommands: [Check.self, Diff.self, Fix.self, RuleCommand.self, SyntaxCommand.self])
 }
 
 struct PathArguments: ParsableArguments {
-    @Argument(help: "Python files or directories (searched recursively for *.py).")
-    var paths: [String]
+    @Argument(help: ArgumentHelp("Python files or directories (searched recursively for *.py); the current directory when none is given.",
+                                 valueName: "paths"))
+    var given: [String] = []
+
+    var paths: [String] { given.isEmpty ? ["."] : given }
 
     @Option(name: .customLong("max-file-size"),
             help: ArgumentHelp("Skip, with an error, files larger than this many megabytes: analysing a file takes 30 to 120 times its size in memory.",
@@ -47,8 +56,9 @@ struct PathArguments: ParsableArguments {
 }
 
 struct FixOptions: ParsableArguments {
-    @Flag(help: "Also apply fixes that change the random stream (inserted splits) or rest on a guess.")
-    var unsafeFixes = false
+    @Flag(inversion: .prefixedNo,
+          help: "Also apply fixes that change the random stream (inserted splits) or rest on a guess (default: unsafe-fixes in [tool.rekey], else no).")
+    var unsafeFixes: Bool?
 }
 
 /// `--report FILE`, shared by diff and fix.
@@ -77,12 +87,12 @@ struct ReportOptions: ParsableArguments {
 /// `--select` and `--ignore`, shared by check, diff and fix.
 struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("select"), parsing: .singleValue,
-            help: ArgumentHelp("Only these rule codes (comma-separated, repeatable; a prefix such as RK00, or ALL).",
+            help: ArgumentHelp("Only these rule codes (comma-separated, repeatable; a prefix such as RK00, or ALL); replaces select in [tool.rekey].",
                                valueName: "codes"))
     var select: [String] = []
 
     @Option(name: .customLong("ignore"), parsing: .singleValue,
-            help: ArgumentHelp("Not these rule codes (comma-separated, repeatable); wins over --select.",
+            help: ArgumentHelp("Not these rule codes (comma-separated, repeatable); wins over --select, adds to ignore in [tool.rekey].",
                                valueName: "codes"))
     var ignore: [String] = []
 
@@ -93,18 +103,13 @@ struct SelectionOptions: ParsableArguments {
         _ = try selection()
     }
 
+    /// The rules the command line names (`selected` nil without `--select`).
     func selection() throws -> RuleSelection {
         do {
-            let selection = try RuleSelection(select: select, ignore: ignore)
-            return reportUnusedSuppressions ? selection.including(Suppressions.unusedSuppressionCode) : selection
+            return try RuleSelection(select: select, ignore: ignore)
         } catch {
             throw ValidationError(error.description)
         }
-    }
-
-    func engineOptions(unsafeFixes: Bool) throws -> Engine.Options {
-        Engine.Options(unsafeFixes: unsafeFixes, selection: try selection(),
-                       reportUnusedSuppressions: reportUnusedSuppressions)
     }
 }
 
@@ -117,17 +122,19 @@ struct Check: ParsableCommand {
             Prints one line per finding (path:line:col: CODE message) and a summary, or with \
             --output-format a JSON document, a SARIF 2.1.0 log, or GitHub Actions annotations. \
             Findings on a line with `# rekey: ignore`, `# rekey: ignore[RK004]` or \
-            `# noqa: RK004` are not reported. \
-            Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
+            `# noqa: RK004` are not reported. With no path, the current directory is checked; \
+            files git ignores or [tool.rekey] excludes are left out of a walk. \
+            Exit status: 0 no findings, 1 findings, 2 usage or I/O error (an unknown key \
+            or a wrong value in [tool.rekey] too).
 
             Examples:
+              rekey check
               rekey check src/ tests/test_model.py
+              rekey check --force-exclude $(git diff --name-only --cached)
               rekey check --select RK001,RK004 --output-format sarif src/ > rekey.sarif
             """)
 
-    @OptionGroup var paths: PathArguments
-    @OptionGroup var fixOptions: FixOptions
-    @OptionGroup var selectionOptions: SelectionOptions
+    @OptionGroup var settings: RunSettings
 
     @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
     var outputFormat: OutputFormat = .text
@@ -137,13 +144,13 @@ struct Check: ParsableCommand {
     var noPrefilter = false
 
     func run() throws {
-        var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
+        var options = try settings.engineOptions()
         options.prefilter = !noPrefilter
-        options.maximumFileBytes = paths.maximumFileBytes
-        let report = Engine(options: options).check(paths: paths.paths)
-        let diagnostics = interruptedCommits(near: paths.paths) + report.diagnostics
+        let paths = settings.paths.paths
+        let report = Engine(options: options).check(paths: paths)
+        let diagnostics = interruptedCommits(near: paths, options: options.discovery) + report.diagnostics
         Console.write(outputFormat.render(findings: report.findings, diagnostics: diagnostics,
-                                          unsafeFixesEnabled: fixOptions.unsafeFixes,
+                                          unsafeFixesEnabled: options.unsafeFixes,
                                           workingDirectory: FileManager.default.currentDirectoryPath), to: .output)
         try finish(diagnostics: diagnostics, findings: !report.findings.isEmpty)
     }
@@ -151,15 +158,13 @@ struct Check: ParsableCommand {
 
 /// What `diff` and `fix` share: the files, which fixes, which rules, and the report.
 struct MigrationArguments: ParsableArguments {
-    @OptionGroup var paths: PathArguments
-    @OptionGroup var fixOptions: FixOptions
-    @OptionGroup var selectionOptions: SelectionOptions
+    @OptionGroup var settings: RunSettings
     @OptionGroup var reportOptions: ReportOptions
 
+    var paths: [String] { settings.paths.paths }
+
     func engine() throws -> Engine {
-        var options = try selectionOptions.engineOptions(unsafeFixes: fixOptions.unsafeFixes)
-        options.maximumFileBytes = paths.maximumFileBytes
-        return Engine(options: options)
+        Engine(options: try settings.engineOptions())
     }
 }
 
@@ -181,13 +186,13 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         let engine = try migration.engine()
-        let report = engine.fix(paths: migration.paths.paths)
+        let report = engine.fix(paths: migration.paths)
         for change in report.changes {
             Console.write(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), to: .output)
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
         Console.write(TextReport.fixSummary(outcome), to: .error)
-        var diagnostics = interruptedCommits(near: migration.paths.paths) + report.diagnostics
+        var diagnostics = interruptedCommits(near: migration.paths, options: engine.options.discovery) + report.diagnostics
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
     }
@@ -212,10 +217,11 @@ struct Fix: ParsableCommand {
 
     func run() throws {
         let engine = try migration.engine()
-        let paths = migration.paths.paths
+        let paths = migration.paths
         // A commit an earlier run left unfinished (a crash, a kill) is finished or rolled back
         // first, so the files read here are whole.
-        let journals = TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths).journals)
+        let journals = TransactionJournal.find(
+            near: paths, walked: FileDiscovery.pythonFiles(in: paths, options: engine.options.discovery).journals)
         let recovered = journals.flatMap(TransactionJournal.recover)
         let report = engine.fix(paths: paths)
         var diagnostics = recovered + report.diagnostics
@@ -322,8 +328,8 @@ struct SyntaxCommand: ParsableCommand {
 /// `check` and `diff` change nothing, so they only warn about a commit an earlier `fix` left
 /// unfinished (its journal, in or above a given folder, or below one): the files it names may be
 /// half migrated until `rekey fix` finishes or rolls it back.
-func interruptedCommits(near paths: [String]) -> [Diagnostic] {
-    TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths).journals).map { journal in
+func interruptedCommits(near paths: [String], options: FileDiscovery.Options) -> [Diagnostic] {
+    TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths, options: options).journals).map { journal in
         Diagnostic(path: journal, message: "an interrupted `rekey fix` left this journal: the files it names may be half "
                    + "migrated; `rekey fix` on them finishes or rolls it back", severity: .warning)
     }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The files git shows in a folder of a work tree: tracked ones, and untracked ones that no
+/// `.gitignore` (nested ones too), `.git/info/exclude` or the user's global excludes file ignores.
+/// Asking git itself (`git ls-files --cached --others --exclude-standard`) rather than reading the
+/// ignore files keeps every rule of gitignore's syntax and precedence exactly as git applies it.
+struct GitVisibleFiles {
+    /// Paths relative to the folder listed.
+    private let files: Set<String>
+    /// Every folder above a listed file, relative to the folder listed.
+    private let folders: Set<String>
+
+    /// The listing of `directory`, or nil outside a git work tree (or without git): then nothing
+    /// is hidden.
+    static func listing(_ directory: String) -> GitVisibleFiles? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
+        var files = Set<String>()
+        var folders = Set<String>()
+        for entry in data.split(separator: 0) {
+            // A name that is not UTF-8 cannot match a walked path, but its folders still can.
+            var path = String(decoding: entry, as: UTF8.self)
+            if path.hasSuffix("/") { path.removeLast() }  // an untracked nested repository
+            files.insert(path)
+            var folder = (path as NSString).deletingLastPathComponent
+            while !folder.isEmpty, folders.insert(folder).inserted {
+                folder = (folder as NSString).deletingLastPathComponent
+            }
+        }
+        return GitVisibleFiles(files: files, folders: folders)
+    }
+
+    func shows(file relative: String) -> Bool { files.contains(relative) }
+
+    /// A folder git shows something in.
+    func shows(folder relative: String) -> Bool { folders.contains(relative) }
+
+    /// A folder git lists as one entry: a nested repository or a submodule, whose own listing
+    /// decides what in it is ignored.
+    func isNestedRepository(_ relative: String) -> Bool { files.contains(relative) }
+}
