@@ -61,7 +61,8 @@ public struct FileDiscovery {
             }
             if status.st_mode & S_IFMT == S_IFDIR {
                 let place = WalkPlace(path: path, absolute: absolute, relative: "",
-                                      visible: options.respectGitignore ? GitVisibleFiles.listing(path) : nil)
+                                      visible: options.respectGitignore && !GitVisibleFiles.ignoresWhole(path)
+                                          ? GitVisibleFiles.listing(path) : nil)
                 walk(place, root: realPath(path), options: options, into: &result, seen: &seen)
             } else if seen.insert(realPath(path)).inserted {
                 // Any file named explicitly is read, whatever its name; a FIFO or device is

@@ -13,21 +13,7 @@ struct GitVisibleFiles {
     /// The listing of `directory`, or nil outside a git work tree (or without git): then nothing
     /// is hidden.
     static func listing(_ directory: String) -> GitVisibleFiles? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
+        guard let data = git(["-C", directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]) else { return nil }
         var files = Set<String>()
         var folders = Set<String>()
         for entry in data.split(separator: 0) {
@@ -41,6 +27,35 @@ struct GitVisibleFiles {
             }
         }
         return GitVisibleFiles(files: files, folders: folders)
+    }
+
+    /// Whether git ignores `directory` as a whole (a pattern names it or a folder above it, as
+    /// `.realworld/` names the unpacked projects of rekey's own real-world suite). Walked because
+    /// a user named it, such a folder is not filtered by git at all: ruff, too, checks what no
+    /// pattern names directly.
+    static func ignoresWhole(_ directory: String) -> Bool {
+        let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
+        return git(["-C", directory, "check-ignore", "-q", absolute]) != nil
+    }
+
+    /// git's standard output, or nil when git is missing or fails (exit status other than 0).
+    private static func git(_ arguments: [String]) -> Data? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
+        return data
     }
 
     func shows(file relative: String) -> Bool { files.contains(relative) }

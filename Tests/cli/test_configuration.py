@@ -130,6 +130,12 @@ def test_what_git_ignores_is_not_reported(rekey: Path, tmp_path: Path):
     # Named on the command line, an ignored file is checked, as ruff checks it.
     result = run_rekey(rekey, ["check", "generated/g.py"], cwd=repo)
     assert {path for path, _ in reported(result.stdout)} == {"generated/g.py"}, result.describe()
+    # So is a folder git ignores as a whole (an unpacked sdist under an ignored folder), from
+    # above it or from inside it.
+    result = run_rekey(rekey, ["check", "generated"], cwd=repo)
+    assert {path for path, _ in reported(result.stdout)} == {"generated/g.py"}, result.describe()
+    result = run_rekey(rekey, ["check"], cwd=repo / "generated")
+    assert {path for path, _ in reported(result.stdout)} == {"g.py"}, result.describe()
 
 
 def test_force_exclude_applies_to_named_files(rekey: Path, tmp_path: Path):
