@@ -58,7 +58,10 @@ let package = Package(
         .testTarget(name: "RekeySyntaxTests", dependencies: ["RekeySyntax"]),
         .testTarget(name: "RekeyEditsTests", dependencies: ["RekeyEdits", "RekeySyntax"]),
         .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax", "RekeyTestSupport"]),
-        .testTarget(name: "RekeyRulesTests", dependencies: ["RekeyAnalysis", "RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
-        .testTarget(name: "RekeyDriverTests", dependencies: ["RekeyDriver", "RekeyRules", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
+        .testTarget(
+            name: "RekeyRulesTests",
+            dependencies: ["RekeyAnalysis", "RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
+        .testTarget(
+            name: "RekeyDriverTests", dependencies: ["RekeyDriver", "RekeyRules", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
     ]
 )

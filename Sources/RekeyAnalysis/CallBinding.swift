@@ -74,10 +74,11 @@ public struct Signature: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "(" + parameters.map { parameter in
-            let prefix = parameter.kind == .variadicPositional ? "*" : parameter.kind == .variadicKeyword ? "**" : ""
-            return prefix + parameter.name + (parameter.hasDefault ? "=…" : "")
-        }.joined(separator: ", ") + ")"
+        "("
+            + parameters.map { parameter in
+                let prefix = parameter.kind == .variadicPositional ? "*" : parameter.kind == .variadicKeyword ? "**" : ""
+                return prefix + parameter.name + (parameter.hasDefault ? "=…" : "")
+            }.joined(separator: ", ") + ")"
     }
 
     /// A name two parameters share (CPython refuses the `def`: "duplicate argument").
@@ -102,8 +103,9 @@ public struct Signature: Equatable, Sendable, CustomStringConvertible {
         }
         if !positional.isEmpty {
             guard let rest = parameters.first(where: { $0.kind == .variadicPositional }) else {
-                return .failed("it passes \(call.positional.count) positional arguments; the function takes at most "
-                    + "\(parameters.count { $0.kind == .positionalOnly || $0.kind == .positionalOrKeyword })")
+                return .failed(
+                    "it passes \(call.positional.count) positional arguments; the function takes at most "
+                        + "\(parameters.count { $0.kind == .positionalOnly || $0.kind == .positionalOrKeyword })")
             }
             for (index, argument) in positional.enumerated() { bound["*\(rest.name)[\(index)]"] = argument }
         }
@@ -146,8 +148,10 @@ public struct CallArguments: Equatable, Sendable {
     public var unpacksPositional: Bool
     public var unpacksKeywords: Bool
 
-    public init(positional: [String] = [], keywords: [(name: String, value: String)] = [],
-                unpacksPositional: Bool = false, unpacksKeywords: Bool = false) {
+    public init(
+        positional: [String] = [], keywords: [(name: String, value: String)] = [],
+        unpacksPositional: Bool = false, unpacksKeywords: Bool = false
+    ) {
         self.positional = positional
         self.keywords = keywords
         self.unpacksPositional = unpacksPositional

@@ -46,8 +46,9 @@ public enum CallSites {
         }
         return try model.references(to: name, boundIn: owner).map { reference in
             guard isCallee(reference.node), let call = reference.node.parent else {
-                throw Unresolvable(description:
-                    "`\(name)` is used as a value at line \(reference.node.startPosition.line), not called directly")
+                throw Unresolvable(
+                    description:
+                        "`\(name)` is used as a value at line \(reference.node.startPosition.line), not called directly")
             }
             return (call, reference.scope)
         }
@@ -68,8 +69,9 @@ public enum CallSites {
             switch callee.text {
             case "cls": result.append(call)
             case "type(self)", "self.__class__":
-                throw Unresolvable(description:
-                    "`\(name)` is instantiated dynamically at line \(call.call.startPosition.line)")
+                throw Unresolvable(
+                    description:
+                        "`\(name)` is instantiated dynamically at line \(call.call.startPosition.line)")
             default: break
             }
         }
@@ -78,16 +80,18 @@ public enum CallSites {
             if isCallee(node), let call = node.parent {
                 result.append((call, reference.scope))
             } else if let attribute = node.parent, attribute.nodeKind == .attribute,
-                      attribute.child(.attribute)?.text == "__init__", isCallee(attribute),
-                      let call = attribute.parent {
+                attribute.child(.attribute)?.text == "__init__", isCallee(attribute),
+                let call = attribute.parent
+            {
                 result.append((call, reference.scope))
             } else if let subclass = subclassListing(node, in: model) {
                 result += try subclassCalls(subclass, in: model)
             } else if isTypeOnly(node) {
                 continue
             } else {
-                throw Unresolvable(description:
-                    "`\(name)` is used as a value at line \(node.startPosition.line), not instantiated directly")
+                throw Unresolvable(
+                    description:
+                        "`\(name)` is used as a value at line \(node.startPosition.line), not instantiated directly")
             }
         }
         return result
@@ -106,8 +110,9 @@ public enum CallSites {
     public static func superInitCalls(in initializer: Scope, of model: SemanticModel) -> [Call] {
         model.calls.filter { call in
             guard call.scope.isInside(initializer), let callee = call.call.child(.function),
-                  callee.nodeKind == .attribute, callee.child(.attribute)?.text == "__init__",
-                  let object = callee.child(.object), object.nodeKind == .call else { return false }
+                callee.nodeKind == .attribute, callee.child(.attribute)?.text == "__init__",
+                let object = callee.child(.object), object.nodeKind == .call
+            else { return false }
             return object.child(.function)?.text == "super"
         }
     }
@@ -143,8 +148,9 @@ public enum CallSites {
                 reachesClass = false
             }
             guard reachesClass else {
-                throw Unresolvable(description:
-                    "`.\(name)` at line \(line) may reach `\(method.qualifiedName)` through an object rekey cannot type")
+                throw Unresolvable(
+                    description:
+                        "`.\(name)` at line \(line) may reach `\(method.qualifiedName)` through an object rekey cannot type")
             }
             guard isCallee(attribute), let call = attribute.parent else {
                 throw Unresolvable(description: "`\(method.qualifiedName)` is used as a value at line \(line)")
@@ -154,8 +160,9 @@ public enum CallSites {
         // In the class body itself the method is a plain name.
         for reference in model.references(to: name, boundIn: classScope) {
             guard isCallee(reference.node), let call = reference.node.parent else {
-                throw Unresolvable(description:
-                    "`\(method.qualifiedName)` is used as a value at line \(reference.node.startPosition.line)")
+                throw Unresolvable(
+                    description:
+                        "`\(method.qualifiedName)` is used as a value at line \(reference.node.startPosition.line)")
             }
             result.append((call, reference.scope))
         }
@@ -167,7 +174,8 @@ public enum CallSites {
     private static func isInstance(_ name: Node, of classes: [Scope], from scope: Scope, in model: SemanticModel) -> Bool {
         let bindings = model.bindings(of: name.text, from: scope)
         guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value, value.nodeKind == .call,
-              let callee = value.child(.function), callee.nodeKind == .identifier else { return false }
+            let callee = value.child(.function), callee.nodeKind == .identifier
+        else { return false }
         let owner = model.scopeBinding(callee.text, from: scope)
         return classes.contains { $0.name == callee.text && $0.parent === owner }
     }
@@ -195,8 +203,9 @@ public enum CallSites {
     /// The subclass whose base list names `node`, if that is where `node` sits.
     public static func subclassListing(_ node: Node, in model: SemanticModel) -> Scope? {
         guard let list = node.parent, list.nodeKind == .argumentList,
-              let definition = list.parent, definition.nodeKind == .classDefinition,
-              definition.child(.superclasses) == list else { return nil }
+            let definition = list.parent, definition.nodeKind == .classDefinition,
+            definition.child(.superclasses) == list
+        else { return nil }
         return model.scope(of: definition)
     }
 

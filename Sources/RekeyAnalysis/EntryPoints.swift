@@ -39,8 +39,9 @@ extension SemanticModel {
     public var mainBlocks: [Node] {
         tree.root.namedChildren.compactMap { statement in
             guard statement.nodeKind == .ifStatement,
-                  let condition = statement.child(.condition),
-                  SemanticModel.isMainGuard(condition) else { return nil }
+                let condition = statement.child(.condition),
+                SemanticModel.isMainGuard(condition)
+            else { return nil }
             return statement.child(.consequence)
         }
     }
@@ -61,8 +62,11 @@ extension SemanticModel {
         let owner = scope.parent
         let atModuleLevel = owner?.kind == .module
         let inClass = owner?.kind == .classBody
-        if name.hasPrefix("test") && (atModuleLevel || (inClass && (owner?.name?.hasPrefix("Test") ?? false)
-            || inClass && isUnittestCase(owner))) {
+        if name.hasPrefix("test")
+            && (atModuleLevel
+                || (inClass && (owner?.name?.hasPrefix("Test") ?? false)
+                    || inClass && isUnittestCase(owner)))
+        {
             return true
         }
         if inClass, isUnittestCase(owner), ["setUp", "setUpClass"].contains(name) {
@@ -89,8 +93,9 @@ extension SemanticModel {
         var names = Set<String>()
         for decorator in decorated.namedChildren where decorator.nodeKind == .decorator {
             guard let call = decorator.namedChildren.first, call.nodeKind == .call,
-                  let callee = call.child(.function), callee.text.hasSuffix("parametrize"),
-                  let arguments = call.child(.arguments) else { continue }
+                let callee = call.child(.function), callee.text.hasSuffix("parametrize"),
+                let arguments = call.child(.arguments)
+            else { continue }
             let first = arguments.namedChildren.first { $0.nodeKind != .comment }
             let argnames = first?.nodeKind == .keywordArgument ? first?.child(.value) : first
             guard let argnames else { continue }
@@ -105,7 +110,8 @@ extension SemanticModel {
 
     private func isUnittestCase(_ scope: Scope?) -> Bool {
         guard let scope, scope.kind == .classBody,
-              let bases = scope.node.child(.superclasses) else { return false }
+            let bases = scope.node.child(.superclasses)
+        else { return false }
         return bases.namedChildren.contains { base in
             let name = qualifiedName(of: base, in: scope.parent ?? moduleScope) ?? base.text
             return name.hasSuffix("TestCase")

@@ -60,9 +60,9 @@ public struct ModuleImports: Sendable {
                     if let imported { result.insert(base.isEmpty ? imported.text : base + "." + imported.text) }
                 }
             case .functionDefinition, .classDefinition, .decoratedDefinition, .block, .module,
-                 .ifStatement, .tryStatement, .withStatement, .elseClause, .elifClause,
-                 .exceptClause, .exceptGroupClause, .finallyClause, .forStatement, .whileStatement,
-                 .matchStatement, .caseClause:
+                .ifStatement, .tryStatement, .withStatement, .elseClause, .elifClause,
+                .exceptClause, .exceptGroupClause, .finallyClause, .forStatement, .whileStatement,
+                .matchStatement, .caseClause:
                 for child in node.namedChildren { visit(child) }
             default:
                 break

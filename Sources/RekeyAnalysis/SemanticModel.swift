@@ -68,7 +68,8 @@ public final class SemanticModel {
             let visible = first || candidate.kind != .classBody
             // A scope that declares the name `nonlocal` does not own it, even though it assigns it.
             if visible, candidate.bindings[name] != nil, !candidate.globalNames.contains(name),
-               !candidate.nonlocalNames.contains(name) {
+                !candidate.nonlocalNames.contains(name)
+            {
                 return candidate
             }
             if visible, candidate.globalNames.contains(name) {
@@ -93,12 +94,14 @@ public final class SemanticModel {
             let name = expression.text
             let found = bindings(of: name, from: scope)
             guard let first = found.first?.importedName,
-                  found.allSatisfy({ $0.importedName == first }) else { return nil }
+                found.allSatisfy({ $0.importedName == first })
+            else { return nil }
             return first
         case .attribute:
             guard let object = expression.child(.object),
-                  let attribute = expression.child(.attribute),
-                  let base = qualifiedName(of: object, in: scope) else { return nil }
+                let attribute = expression.child(.attribute),
+                let base = qualifiedName(of: object, in: scope)
+            else { return nil }
             return base + "." + attribute.text
         default:
             return nil
@@ -174,7 +177,8 @@ public final class SemanticModel {
             visitChildren(of: node, in: scope)
         case .ifStatement:
             if let condition = node.child(.condition), Self.isTypeCheckingCondition(condition),
-               let body = node.child(.consequence) {
+                let body = node.child(.consequence)
+            {
                 typeCheckingBlocks.append(body.byteRange)
             }
             visitChildren(of: node, in: scope)
@@ -227,7 +231,8 @@ public final class SemanticModel {
                         bindTargets(target, in: scope, kind: kind, site: node, value: nil)
                     }
                 } else if child.nodeKind == .identifier, node.ancestor(where: { $0.nodeKind == .caseClause }) != nil,
-                          child == node.namedChildren.last {
+                    child == node.namedChildren.last
+                {
                     bindTargets(child, in: scope, kind: .patternCapture, site: node, value: nil)
                 } else {
                     visit(child, in: scope)
@@ -315,7 +320,8 @@ public final class SemanticModel {
         // Relative imports keep their dots (`.models.Encoder`); the project index resolves them.
         let base = module.text.filter { !$0.isWhitespace }
         for name in node.children(.name) {
-            let (imported, boundNode): (Node?, Node?) = name.nodeKind == .aliasedImport
+            let (imported, boundNode): (Node?, Node?) =
+                name.nodeKind == .aliasedImport
                 ? (name.child(.name), name.child(.alias))
                 : (name, name.namedChildren.last)
             guard let imported, let boundNode else { continue }
@@ -369,7 +375,7 @@ public final class SemanticModel {
         case .identifier:
             record(Binding(name: target.text, kind: kind, nameNode: target, site: site, value: value), in: scope)
         case .patternList, .tuplePattern, .listPattern, .tuple, .list, .parenthesizedExpression,
-             .listSplatPattern, .listSplat:
+            .listSplatPattern, .listSplat:
             for child in target.namedChildren { bindTargets(child, in: scope, kind: kind, site: site, value: nil) }
         default:
             visit(target, in: scope)

@@ -21,12 +21,15 @@ struct CrossFileGuard {
         for index in states.indices {
             for (position, finding) in states[index].findings.enumerated() where finding.fix != nil && !finding.touchedSymbols.isEmpty {
                 guard let origin = project.context(of: index),
-                      let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols) else { continue }
+                    let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols)
+                else { continue }
                 let rule = rules.first { $0.code == finding.code }
-                states[index].findings[position] = rule?.replan(finding, in: origin, project: project)
-                    ?? finding.withoutFix(because:
-                        "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
-                        + "migrate the call sites across files by hand")
+                states[index].findings[position] =
+                    rule?.replan(finding, in: origin, project: project)
+                    ?? finding.withoutFix(
+                        because:
+                            "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
+                            + "migrate the call sites across files by hand")
             }
         }
     }
@@ -47,8 +50,10 @@ final class ProjectFiles: ProjectView {
     /// Each file's project settings, as the engine read them.
     private let settings: (String) -> ProjectSettings
 
-    init(states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
-         models: [Int: SemanticModel] = [:]) {
+    init(
+        states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
+        models: [Int: SemanticModel] = [:]
+    ) {
         self.states = states
         parser = PythonParser(grammar)
         self.settings = settings
@@ -59,7 +64,8 @@ final class ProjectFiles: ProjectView {
         let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
         return states.indices.compactMap { index in
             guard states[index].path != path, Prefilter.containsWord(bytes(of: index), word),
-                  importSummary(of: index)?.imports(module) == true else { return nil }
+                importSummary(of: index)?.imports(module) == true
+            else { return nil }
             return context(of: index)
         }
     }
@@ -80,8 +86,9 @@ final class ProjectFiles: ProjectView {
         let state = states[index]
         guard let tree = tree(of: index), !tree.hasError else { return nil }
         let moduleName = state.moduleName.isEmpty ? ModuleImports.moduleName(forFile: state.path) : state.moduleName
-        let context = FileContext(path: state.path, model: models[index] ?? SemanticModel(tree: tree), moduleName: moduleName,
-                                  settings: settings(state.path), isScript: state.isScript)
+        let context = FileContext(
+            path: state.path, model: models[index] ?? SemanticModel(tree: tree), moduleName: moduleName,
+            settings: settings(state.path), isScript: state.isScript)
         contexts[index] = context
         return context
     }
@@ -94,7 +101,8 @@ final class ProjectFiles: ProjectView {
         if let known = trees[index] ?? models[index]?.tree { return known }
         let state = states[index]
         guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)),
-              let tree = try? parser.parseWithinLimits(source) else { return nil }
+            let tree = try? parser.parseWithinLimits(source)
+        else { return nil }
         trees[index] = tree
         return tree
     }

@@ -37,9 +37,11 @@ public struct Engine {
 
         public static let defaultMaximumFileBytes = 100_000_000
 
-        public init(unsafeFixes: Bool = false, jobs: Int? = nil, prefilter: Bool = true,
-                    selection: RuleSelection = .all, reportUnusedSuppressions: Bool = false,
-                    maximumFileBytes: Int = Options.defaultMaximumFileBytes) {
+        public init(
+            unsafeFixes: Bool = false, jobs: Int? = nil, prefilter: Bool = true,
+            selection: RuleSelection = .all, reportUnusedSuppressions: Bool = false,
+            maximumFileBytes: Int = Options.defaultMaximumFileBytes
+        ) {
             self.unsafeFixes = unsafeFixes
             self.jobs = jobs
             self.prefilter = prefilter
@@ -246,8 +248,9 @@ public struct Engine {
                 guard let outside = finding.fix!.edits.keys.sorted().first(where: { contextPaths.contains($0) }) else { return false }
                 let reason = "it would also edit \(outside), which is not among the files given; run rekey on the whole project"
                 report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
-                report.diagnostics.append(Diagnostic(
-                    path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
+                report.diagnostics.append(
+                    Diagnostic(
+                        path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
                 refused.insert(RefusedFinding(finding))
                 return true
             }
@@ -280,8 +283,11 @@ public struct Engine {
             // the other fix applied, rather than being refused for good: refusing it would leave
             // work that a second `rekey fix` then does.
             if !application.applied.isEmpty {
-                for index in broken.keys.sorted() where passesGuardAlone(fixes[index], sources: sources, states: states,
-                                                                         parser: parser, signatureGuard: signatureGuard) {
+                for index in broken.keys.sorted()
+                where passesGuardAlone(
+                    fixes[index], sources: sources, states: states,
+                    parser: parser, signatureGuard: signatureGuard)
+                {
                     broken.removeValue(forKey: index)
                 }
             }
@@ -290,16 +296,19 @@ public struct Engine {
             for (fixIndex, reason) in refusals {
                 let finding = candidates[fixIndex]
                 report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
-                report.diagnostics.append(Diagnostic(
-                    path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
+                report.diagnostics.append(
+                    Diagnostic(
+                        path: finding.path, message: "\(finding.code) fix not applied: \(reason)", severity: .warning))
                 refused.insert(RefusedFinding(finding))
             }
             guard !application.applied.isEmpty else { break }
             for index in application.applied {
                 report.applied[candidates[index].code, default: 0] += 1
                 report.publicAPIChanges = Array(Set(report.publicAPIChanges).union(fixes[index].publicAPI)).sorted()
-                report.appliedFixes.append(AppliedFix(code: candidates[index].code, paths: fixes[index].edits.keys.sorted(),
-                                                      publicAPI: fixes[index].publicAPI))
+                report.appliedFixes.append(
+                    AppliedFix(
+                        code: candidates[index].code, paths: fixes[index].edits.keys.sorted(),
+                        publicAPI: fixes[index].publicAPI))
             }
             var touched: [Int] = []
             for (path, text) in application.changed {
@@ -322,9 +331,12 @@ public struct Engine {
                 models[index] = context?.context.model
             }
             guardAcrossFiles(&states, grammar: grammar, models: models)
-            if report.rounds == options.maximumRounds, states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } }) {
-                report.diagnostics.append(Diagnostic(
-                    path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
+            if report.rounds == options.maximumRounds,
+                states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } })
+            {
+                report.diagnostics.append(
+                    Diagnostic(
+                        path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
             }
         }
         // Imports the fixes made unused go, lines they made too long are wrapped; the findings
@@ -332,9 +344,11 @@ public struct Engine {
         var tidied: [Int] = []
         for index in changed.sorted() {
             guard let current = states[index].current, current.bytes != states[index].original,
-                  let original = try? SourceText(path: states[index].path, bytes: states[index].original) else { continue }
-            let result = FixTidying.tidy(original: original, updated: current, parser: parser,
-                                         lineLength: settingsCache.settings(forFile: current.path).lineLength)
+                let original = try? SourceText(path: states[index].path, bytes: states[index].original)
+            else { continue }
+            let result = FixTidying.tidy(
+                original: original, updated: current, parser: parser,
+                lineLength: settingsCache.settings(forFile: current.path).lineLength)
             guard result.bytes != current.bytes else { continue }
             states[index].current = result
             tidied.append(index)
@@ -372,8 +386,10 @@ public struct Engine {
 
     /// Every file of the project as it stands once `changed` is written: what the signature
     /// guard searches for calls. Files that could not be read or decoded are left out.
-    private func projectTexts(_ states: [FileState], sources: [String: SourceText],
-                              changed: [String: SourceText]) -> [SourceText] {
+    private func projectTexts(
+        _ states: [FileState], sources: [String: SourceText],
+        changed: [String: SourceText]
+    ) -> [SourceText] {
         states.compactMap { state in
             changed[state.path] ?? sources[state.path] ?? state.current
                 ?? (state.skippedByPrefilter ? try? SourceText(path: state.path, bytes: state.original) : nil)
@@ -381,12 +397,16 @@ public struct Engine {
     }
 
     /// `fix` applied by itself to this round's `sources` breaks no call.
-    private func passesGuardAlone(_ fix: Fix, sources: [String: SourceText], states: [FileState], parser: PythonParser,
-                                  signatureGuard: SignatureGuard) -> Bool {
+    private func passesGuardAlone(
+        _ fix: Fix, sources: [String: SourceText], states: [FileState], parser: PythonParser,
+        signatureGuard: SignatureGuard
+    ) -> Bool {
         let alone = FixApplier.apply([fix], to: sources, parser: parser)
         guard alone.applied == [0] else { return false }
-        return signatureGuard.violations(fixes: [fix], applied: [0], before: sources, after: alone.changed,
-                                         project: projectTexts(states, sources: sources, changed: alone.changed)).isEmpty
+        return signatureGuard.violations(
+            fixes: [fix], applied: [0], before: sources, after: alone.changed,
+            project: projectTexts(states, sources: sources, changed: alone.changed)
+        ).isEmpty
     }
 
     private func isEnabled(_ fix: Fix) -> Bool {
@@ -427,24 +447,29 @@ public struct Engine {
         var project: [SourceText]?
         for index in states.indices where !states[index].isContext {
             guard let source = states[index].current, let headers = states[index].signatureHeaders,
-                  states[index].findings.contains(where: { $0.fix != nil }) else { continue }
+                states[index].findings.contains(where: { $0.fix != nil })
+            else { continue }
             for position in states[index].findings.indices {
                 guard let fix = states[index].findings[position].fix,
-                      fix.edits.contains(where: { path, edits in
-                          path != source.path || edits.contains { headers.contains(touching: $0.range) }
-                      }) else { continue }
+                    fix.edits.contains(where: { path, edits in
+                        path != source.path || edits.contains { headers.contains(touching: $0.range) }
+                    })
+                else { continue }
                 var sources: [String: SourceText] = [:]
                 for path in fix.edits.keys {
                     guard let other = states.first(where: { $0.path == path }),
-                          let text = other.current ?? (try? SourceText(path: path, bytes: other.original)) else { continue }
+                        let text = other.current ?? (try? SourceText(path: path, bytes: other.original))
+                    else { continue }
                     sources[path] = text
                 }
                 let application = FixApplier.apply([fix], to: sources, parser: parser)
                 guard !application.applied.isEmpty else { continue }
                 if project == nil { project = projectTexts(states, sources: [:], changed: [:]) }
                 let texts = project!.map { application.changed[$0.path] ?? $0 }
-                if let reason = signatureGuard.violations(fixes: [fix], applied: [0], before: sources, after: application.changed,
-                                                          project: texts)[0] {
+                if let reason = signatureGuard.violations(
+                    fixes: [fix], applied: [0], before: sources, after: application.changed,
+                    project: texts)[0]
+                {
                     states[index].findings[position] = states[index].findings[position]
                         .withoutFix(because: "its fix would break a call: \(reason)")
                 }
@@ -515,8 +540,9 @@ public struct Engine {
                 if !state.skippedByPrefilter { skippedWords[index] = nil }
             }
             let next = mergedFacts(states)
-            changed = ProjectFacts(summaries: next.summaries.filter { merged.summaries[$0.key] != $0.value },
-                                   keys: next.keys.subtracting(merged.keys))
+            changed = ProjectFacts(
+                summaries: next.summaries.filter { merged.summaries[$0.key] != $0.value },
+                keys: next.keys.subtracting(merged.keys))
             merged = next
         }
         return (merged, reanalysedPerRound)
@@ -537,7 +563,8 @@ public struct Engine {
         let scripts = states.indices.filter { index in
             let state = states[index]
             guard state.looksLikeScript, !state.moduleName.isEmpty,
-                  !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") }) else { return false }
+                !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") })
+            else { return false }
             return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, module: state.moduleName) }
         }
         let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
@@ -573,8 +600,9 @@ public struct Engine {
         }
         // Before the prefilter, whose ASCII cues cannot match UTF-16 text.
         if let problem = SourceText.wideEncodingOrNul(in: bytes) {
-            return FileState(path: path, original: bytes, current: nil,
-                             diagnostics: [Diagnostic(path: path, message: "skipped: \(problem)")])
+            return FileState(
+                path: path, original: bytes, current: nil,
+                diagnostics: [Diagnostic(path: path, message: "skipped: \(problem)")])
         }
         guard !options.prefilter || Prefilter.mayMatter(bytes) else {
             return FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
@@ -583,8 +611,9 @@ public struct Engine {
             let source = try SourceText(path: path, bytes: bytes)
             return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, facts: ProjectFacts()).state
         } catch {
-            return FileState(path: path, original: bytes, current: nil,
-                             diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
+            return FileState(
+                path: path, original: bytes, current: nil,
+                diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
         }
     }
 
@@ -596,8 +625,10 @@ public struct Engine {
 
     /// Parses the file's current text and runs every rule on it; returns the context too. The
     /// key flow reuses what its last analysis of the same text found (see ``KeyFlowHistory``).
-    private func analyse(_ state: FileState, parser: inout PythonParser,
-                         facts: ProjectFacts) -> (state: FileState, context: FileContext?) {
+    private func analyse(
+        _ state: FileState, parser: inout PythonParser,
+        facts: ProjectFacts
+    ) -> (state: FileState, context: FileContext?) {
         var state = state
         state.findings = []
         state.diagnostics = []
@@ -610,8 +641,9 @@ public struct Engine {
             return (state, nil)
         }
         guard source.bytes.count <= options.maximumFileBytes else {
-            return skipped("\(Self.megabytes(source.bytes.count)), over the --max-file-size of "
-                + "\(Self.megabytes(options.maximumFileBytes)) (analysing a file takes 30 to 120 times its size in memory)")
+            return skipped(
+                "\(Self.megabytes(source.bytes.count)), over the --max-file-size of "
+                    + "\(Self.megabytes(options.maximumFileBytes)) (analysing a file takes 30 to 120 times its size in memory)")
         }
         let tree: SyntaxTree
         do {
@@ -625,13 +657,15 @@ public struct Engine {
         if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
         let model = SemanticModel(tree: tree)
         let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
-        state.calledNames = Set(model.calls.compactMap { call, scope in
-            call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
-                .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
-        })
-        let context = FileContext(path: state.path, model: model, moduleName: state.moduleName, facts: facts,
-                                  settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
-                                  keyFlowHistory: state.keyFlowHistory.source === source ? state.keyFlowHistory : KeyFlowHistory())
+        state.calledNames = Set(
+            model.calls.compactMap { call, scope in
+                call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
+                    .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
+            })
+        let context = FileContext(
+            path: state.path, model: model, moduleName: state.moduleName, facts: facts,
+            settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
+            keyFlowHistory: state.keyFlowHistory.source === source ? state.keyFlowHistory : KeyFlowHistory())
         state.importedModules = ModuleImports(path: state.path, tree: tree).imported
         state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         // Selection and suppression comments act here, before the fix loop picks candidates, so

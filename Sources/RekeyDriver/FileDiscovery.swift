@@ -33,8 +33,10 @@ public struct FileDiscovery {
         /// Inside a git work tree, files git ignores are not walked.
         public var respectGitignore = true
 
-        public init(exclude: [PathPattern] = FileDiscovery.defaultExclude, forceExclude: Bool = false,
-                    respectGitignore: Bool = true) {
+        public init(
+            exclude: [PathPattern] = FileDiscovery.defaultExclude, forceExclude: Bool = false,
+            respectGitignore: Bool = true
+        ) {
             self.exclude = exclude
             self.forceExclude = forceExclude
             self.respectGitignore = respectGitignore
@@ -60,9 +62,10 @@ public struct FileDiscovery {
                 status = target
             }
             if status.st_mode & S_IFMT == S_IFDIR {
-                let place = WalkPlace(path: path, absolute: absolute, relative: "",
-                                      visible: options.respectGitignore && !GitVisibleFiles.ignoresWhole(path)
-                                          ? GitVisibleFiles.listing(path) : nil)
+                let place = WalkPlace(
+                    path: path, absolute: absolute, relative: "",
+                    visible: options.respectGitignore && !GitVisibleFiles.ignoresWhole(path)
+                        ? GitVisibleFiles.listing(path) : nil)
                 walk(place, root: realPath(path), options: options, into: &result, seen: &seen)
             } else if seen.insert(realPath(path)).inserted {
                 // Any file named explicitly is read, whatever its name; a FIFO or device is
@@ -86,7 +89,8 @@ public struct FileDiscovery {
         var target = stat()
         if stat(path, &target) == 0 { return target }
         let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
-        let message = errno == ELOOP
+        let message =
+            errno == ELOOP
             ? "skipped: symbolic link loop (\(path) -> \(destination) never reaches a file)"
             : "skipped: dangling symbolic link (its target \(destination) does not exist)"
         result.diagnostics.append(Diagnostic(path: path, message: message, severity: severity))
@@ -102,8 +106,9 @@ public struct FileDiscovery {
         let visible: GitVisibleFiles?
 
         func child(_ name: String, path: String) -> WalkPlace {
-            WalkPlace(path: path, absolute: (absolute as NSString).appendingPathComponent(name),
-                      relative: relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name), visible: visible)
+            WalkPlace(
+                path: path, absolute: (absolute as NSString).appendingPathComponent(name),
+                relative: relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name), visible: visible)
         }
     }
 
@@ -126,9 +131,10 @@ public struct FileDiscovery {
             guard let name = entry.name else {
                 if entry.rawName.ends(with: Array(".py".utf8)) || entry.kind == Int(DT_DIR) {
                     let shown = (directory as NSString).appendingPathComponent(DirectoryEntry.escaped(entry.rawName))
-                    result.diagnostics.append(Diagnostic(
-                        path: shown, message: "skipped: the name is not valid UTF-8, which rekey cannot carry in a path",
-                        severity: entry.kind == Int(DT_DIR) ? .warning : .error))
+                    result.diagnostics.append(
+                        Diagnostic(
+                            path: shown, message: "skipped: the name is not valid UTF-8, which rekey cannot carry in a path",
+                            severity: entry.kind == Int(DT_DIR) ? .warning : .error))
                 }
                 continue
             }
@@ -157,14 +163,16 @@ public struct FileDiscovery {
                 walk(entryPlace, root: root, options: options, into: &result, seen: &seen)
             case Int(DT_REG):
                 if name.hasSuffix(".py"), place.visible?.shows(file: entryPlace.relative) ?? true,
-                   seen.insert(realPath(path)).inserted {
+                    seen.insert(realPath(path)).inserted
+                {
                     result.files.append(path)
                 }
             default:
                 if name.hasSuffix(".py") {
                     let what = kind == Int(DT_FIFO) ? "a FIFO" : kind == Int(DT_SOCK) ? "a socket" : "a device"
-                    result.diagnostics.append(Diagnostic(
-                        path: path, message: "skipped: not a regular file (\(what))", severity: .warning))
+                    result.diagnostics.append(
+                        Diagnostic(
+                            path: path, message: "skipped: not a regular file (\(what))", severity: .warning))
                 }
             }
         }
@@ -176,8 +184,9 @@ public struct FileDiscovery {
         guard followedLink(path, into: &result, severity: .warning) != nil else { return }
         let target = realPath(path)
         if !(target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/")) {
-            result.diagnostics.append(Diagnostic(
-                path: path, message: "skipped: symbolic link to \(target), outside \(root)"))
+            result.diagnostics.append(
+                Diagnostic(
+                    path: path, message: "skipped: symbolic link to \(target), outside \(root)"))
         }
     }
 

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import RekeySyntax
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// Threads whose stack fits rekey's recursive tree walks at their depth bound.
 ///
@@ -62,19 +63,23 @@ public enum LargeStackThreads {
             defer { pthread_attr_destroy(&attributes) }
             guard pthread_attr_setstacksize(&attributes, size) == 0 else { continue }
             #if canImport(Glibc)
-            var thread = pthread_t()
-            let status = pthread_create(&thread, &attributes, { raw in
-                Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue().body()
-                return nil
-            }, context)
-            if status == 0 { return thread }
+                var thread = pthread_t()
+                let status = pthread_create(
+                    &thread, &attributes,
+                    { raw in
+                        Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue().body()
+                        return nil
+                    }, context)
+                if status == 0 { return thread }
             #else
-            var thread: pthread_t?
-            let status = pthread_create(&thread, &attributes, { raw in
-                Unmanaged<ThreadContext>.fromOpaque(raw).takeRetainedValue().body()
-                return nil
-            }, context)
-            if status == 0, let thread { return thread }
+                var thread: pthread_t?
+                let status = pthread_create(
+                    &thread, &attributes,
+                    { raw in
+                        Unmanaged<ThreadContext>.fromOpaque(raw).takeRetainedValue().body()
+                        return nil
+                    }, context)
+                if status == 0, let thread { return thread }
             #endif
         }
         return nil

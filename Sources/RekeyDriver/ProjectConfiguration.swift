@@ -54,7 +54,8 @@ enum ProjectConfiguration {
         let pyproject = text(root, "pyproject.toml").flatMap { try? TOMLTable(string: $0) }
         if let pyproject {
             let tool = pyproject["tool"]?.table
-            settings.minimumPython = pyproject["project"]?["requires-python"]?.string.flatMap(PythonVersion.init(lowerBoundOf:))
+            settings.minimumPython =
+                pyproject["project"]?["requires-python"]?.string.flatMap(PythonVersion.init(lowerBoundOf:))
                 ?? tool?["poetry"]?["dependencies"]?["python"]?.string.flatMap(PythonVersion.init(lowerBoundOf:))
                 ?? tool?["ruff"]?["target-version"]?.string.flatMap(PythonVersion.init(ruffTarget:))
             if let length = tool?["ruff"]?["line-length"]?.int ?? tool?["black"]?["line-length"]?.int, length > 0 {

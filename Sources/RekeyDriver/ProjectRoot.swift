@@ -23,7 +23,8 @@ enum ProjectRoot {
         while true {
             // Installed code belongs to no project around the environment it is installed in.
             if ["site-packages", "dist-packages"].contains(directory.lastPathComponent)
-                || FileManager.default.fileExists(atPath: directory.appendingPathComponent("pyvenv.cfg").path) {
+                || FileManager.default.fileExists(atPath: directory.appendingPathComponent("pyvenv.cfg").path)
+            {
                 return nil
             }
             if markers.contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
@@ -43,9 +44,12 @@ enum ProjectRoot {
         let workingDirectory = FileManager.default.currentDirectoryPath
         var result: [String] = []
         for root in roots.sorted() {
-            let relative = root == workingDirectory ? "."
+            let relative =
+                root == workingDirectory
+                ? "."
                 : root.hasPrefix(workingDirectory + "/") ? String(root.dropFirst(workingDirectory.count + 1)) : root
-            for file in FileDiscovery.pythonFiles(in: [relative], options: options).files where !givenReal.contains(FileDiscovery.realPath(file)) {
+            for file in FileDiscovery.pythonFiles(in: [relative], options: options).files
+            where !givenReal.contains(FileDiscovery.realPath(file)) {
                 result.append(file)
             }
         }

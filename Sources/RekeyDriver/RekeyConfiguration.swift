@@ -47,8 +47,10 @@ public struct RekeyConfiguration: Sendable, Equatable {
         public var description: String { "\(file): \(message)" }
     }
 
-    static let keys = ["exclude", "extend-exclude", "force-exclude", "ignore", "line-length", "per-file-ignores",
-                       "respect-gitignore", "select", "target-version", "unsafe-fixes"]
+    static let keys = [
+        "exclude", "extend-exclude", "force-exclude", "ignore", "line-length", "per-file-ignores",
+        "respect-gitignore", "select", "target-version", "unsafe-fixes",
+    ]
 
     /// The `[tool.rekey]` table of the pyproject.toml at `file` (empty settings if it has none).
     public static func load(file: String) throws(Problem) -> RekeyConfiguration {
@@ -111,8 +113,9 @@ public struct RekeyConfiguration: Sendable, Equatable {
             case "per-file-ignores":
                 guard let globs = value.table else { throw reader.wrongType(key, value, expected: "a table of glob = [codes]") }
                 perFileIgnores = try globs.keys.sorted().map { glob throws(Problem) in
-                    PerFileIgnore(pattern: PathPattern(glob, base: base),
-                                  codes: try reader.codes(globs[glob]!, key: "\(key) \"\(glob)\""))
+                    PerFileIgnore(
+                        pattern: PathPattern(glob, base: base),
+                        codes: try reader.codes(globs[glob]!, key: "\(key) \"\(glob)\""))
                 }
             case "exclude": exclude = try reader.strings(value, key: key).map { PathPattern($0, base: base) }
             case "extend-exclude": extendExclude = try reader.strings(value, key: key).map { PathPattern($0, base: base) }
@@ -160,8 +163,9 @@ public struct RekeyConfiguration: Sendable, Equatable {
             unsafeFixes: unsafeFixes ?? false,
             selection: reportUnusedSuppressions ? selection.including(Suppressions.unusedSuppressionCode) : selection,
             reportUnusedSuppressions: reportUnusedSuppressions)
-        options.discovery = FileDiscovery.Options(exclude: (exclude ?? FileDiscovery.defaultExclude) + extendExclude,
-                                                  forceExclude: forceExclude ?? false, respectGitignore: respectGitignore ?? true)
+        options.discovery = FileDiscovery.Options(
+            exclude: (exclude ?? FileDiscovery.defaultExclude) + extendExclude,
+            forceExclude: forceExclude ?? false, respectGitignore: respectGitignore ?? true)
         options.perFileIgnores = perFileIgnores
         options.lineLength = lineLength
         options.targetVersion = targetVersion
@@ -174,7 +178,8 @@ private struct KeyReader {
     let file: String
 
     func wrongType(_ key: String, _ value: any TOMLValueConvertible, expected: String) -> RekeyConfiguration.Problem {
-        RekeyConfiguration.Problem(file: file, message: "[tool.rekey] \(key): expected \(expected), found \(value.type) \(value.tomlValue.debugDescription)")
+        RekeyConfiguration.Problem(
+            file: file, message: "[tool.rekey] \(key): expected \(expected), found \(value.type) \(value.tomlValue.debugDescription)")
     }
 
     func strings(_ value: any TOMLValueConvertible, key: String) throws(RekeyConfiguration.Problem) -> [String] {

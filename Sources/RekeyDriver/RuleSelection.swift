@@ -62,7 +62,9 @@ public struct RuleSelection: Sendable, Equatable {
 
     /// The codes `values` name, each possibly comma-separated, prefixes and `ALL` expanded; an
     /// unknown one is reported under `option` (a flag, or a configuration key).
-    public static func codes(_ values: [String], option: String, known: [RuleCode] = RuleSelection.knownCodes) throws(UnknownCode) -> Set<RuleCode> {
+    public static func codes(_ values: [String], option: String, known: [RuleCode] = RuleSelection.knownCodes) throws(UnknownCode) -> Set<
+        RuleCode
+    > {
         let known = Array(Set(known)).sorted()
         var codes = Set<RuleCode>()
         for value in values {

@@ -54,13 +54,16 @@ struct SignatureGuard {
     /// Fixes to refuse (by index into `fixes`), each with the reason.
     /// - `before`: the round's input texts of the files it changed; `after`: their new texts;
     /// - `project`: every file of the project as it stands after the round.
-    func violations(fixes: [Fix], applied: [Int], before: [String: SourceText], after: [String: SourceText],
-                    project: [SourceText]) -> [Int: String] {
+    func violations(
+        fixes: [Fix], applied: [Int], before: [String: SourceText], after: [String: SourceText],
+        project: [SourceText]
+    ) -> [Int: String] {
         var trees = TreeCache(parser: parser)
         var changed: [(callable: Callable, old: Signature)] = []
         for (path, new) in after.sorted(by: { $0.key < $1.key }) {
             guard let old = before[path], let oldModel = trees.model(old, key: "old:" + path),
-                  let newModel = trees.model(new, key: path) else { continue }
+                let newModel = trees.model(new, key: path)
+            else { continue }
             let module = ModuleImports.moduleName(forFile: path)
             let oldCallables = callables(in: oldModel, path: path, module: module)
             for callable in callables(in: newModel, path: path, module: module) {
@@ -126,8 +129,10 @@ struct SignatureGuard {
             case .parameters:
                 ranges.append(node.byteRange)
             case .classDefinition:
-                for statement in node.child(.body)?.namedChildren ?? [] where statement.nodeKind == .expressionStatement
-                    && statement.namedChildren.first.map({ $0.nodeKind == .assignment && $0.child(.type) != nil }) == true {
+                for statement in node.child(.body)?.namedChildren ?? []
+                where statement.nodeKind == .expressionStatement
+                    && statement.namedChildren.first.map({ $0.nodeKind == .assignment && $0.child(.type) != nil }) == true
+                {
                     ranges.append(statement.byteRange)
                 }
             default:
@@ -144,15 +149,19 @@ struct SignatureGuard {
         var ordinals: [String: Int] = [:]
         for scope in model.scopes where scope.kind == .function {
             guard let name = scope.name, let parameters = scope.node.child(.parameters),
-                  let signature = Signature(parameters: parameters) else { continue }
+                let signature = Signature(parameters: parameters)
+            else { continue }
             let ordinal = ordinals[scope.qualifiedName, default: 0]
             ordinals[scope.qualifiedName] = ordinal + 1
             let isInitializer = name == "__init__" && scope.parent?.kind == .classBody
             let calledAs = isInitializer ? scope.parent?.name ?? name : name
             let decorators = model.decoratorNames(of: scope)
-            let launcher: String? = !model.isEntryPointFunction(scope) ? nil
-                : name.hasPrefix("test") || decorators.contains(where: { $0.hasPrefix("pytest.fixture") }) ? "pytest"
-                : name == "main" ? "its launcher" : "unittest"
+            let launcher: String? =
+                !model.isEntryPointFunction(scope)
+                ? nil
+                : name.hasPrefix("test") || decorators.contains(where: { $0.hasPrefix("pytest.fixture") })
+                    ? "pytest"
+                    : name == "main" ? "its launcher" : "unittest"
             let sites = [scope.node.byteRange] + (isInitializer ? [scope.parent?.node.byteRange].compactMap { $0 } : [])
             result["\(scope.qualifiedName)#\(ordinal)"] = Callable(
                 path: path, module: module, scope: scope, signature: signature, header: parameters.byteRange,
@@ -174,9 +183,10 @@ struct SignatureGuard {
                 guard let model = trees.model(source, key: source.path) else { continue }
                 for scope in model.scopes where scope.kind == .classBody && scope.parent?.kind == .module {
                     guard let name = scope.name, !classes.contains(ClassDefinition(path: source.path, name: name)),
-                          let bases = scope.node.child(.superclasses), let owner = scope.parent,
-                          bases.namedChildren.contains(where: { Self.denotes($0, oneOf: classes, in: model, scope: owner) }),
-                          scope.initializer == nil else { continue }
+                        let bases = scope.node.child(.superclasses), let owner = scope.parent,
+                        bases.namedChildren.contains(where: { Self.denotes($0, oneOf: classes, in: model, scope: owner) }),
+                        scope.initializer == nil
+                    else { continue }
                     classes.insert(ClassDefinition(path: source.path, name: name))
                     frontier.append(name)
                 }
@@ -189,8 +199,10 @@ struct SignatureGuard {
 
     /// The first call in the project that bound the old signature and does not bind the new one
     /// the same way, described; nil when every call still binds.
-    private func firstBrokenCall(of callable: Callable, old: Signature, before: [String: SourceText],
-                                 project: [SourceText], trees: inout TreeCache) -> String? {
+    private func firstBrokenCall(
+        of callable: Callable, old: Signature, before: [String: SourceText],
+        project: [SourceText], trees: inout TreeCache
+    ) -> String? {
         for source in project where callable.calledAs.contains(where: { Prefilter.containsWord(source.bytes, Array($0.utf8)) }) {
             guard let model = trees.model(source, key: source.path) else { continue }
             let oldModel = before[source.path].flatMap { trees.model($0, key: "old:" + source.path) }
@@ -199,9 +211,10 @@ struct SignatureGuard {
             for (ordinal, candidate) in calls.enumerated() {
                 guard let arguments = CallArguments(call: candidate.call) else { continue }
                 // The same call before the round: the one at the same place among calls spelt alike.
-                let previous = oldCalls.map { list in
-                    list.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
-                } ?? nil
+                let previous =
+                    oldCalls.map { list in
+                        list.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
+                    } ?? nil
                 let sameSpelling = calls.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
                 let position = sameSpelling.firstIndex { $0.call == candidate.call } ?? ordinal
                 let oldArguments: CallArguments
@@ -216,8 +229,10 @@ struct SignatureGuard {
                 let passed = receiver ? arguments.withReceiver() : arguments
                 let wasBound = old.bind(receiver ? oldArguments.withReceiver() : oldArguments)
                 let isBound = callable.signature.bind(passed)
-                if let problem = Self.difference(was: wasBound, is: isBound, old: old, new: callable.signature,
-                                                 arguments: passed) {
+                if let problem = Self.difference(
+                    was: wasBound, is: isBound, old: old, new: callable.signature,
+                    arguments: passed)
+                {
                     return "the call at \(place) \(problem)"
                 }
             }
@@ -274,11 +289,12 @@ struct SignatureGuard {
                     let throughClass = object.nodeKind == .identifier && object.text == callable.scope.parent?.name
                     result.append(Candidate(call: call, passesReceiver: !callable.isStatic && !throughClass))
                 } else if callable.isInitializer, attribute == "__init__", Self.isSuperCall(object),
-                          let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
-                          let bases = owner.node.child(.superclasses),
-                          bases.namedChildren.contains(where: {
-                              Self.denotes($0, oneOf: callable.classes, in: model, scope: owner.parent ?? model.moduleScope)
-                          }) {
+                    let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
+                    let bases = owner.node.child(.superclasses),
+                    bases.namedChildren.contains(where: {
+                        Self.denotes($0, oneOf: callable.classes, in: model, scope: owner.parent ?? model.moduleScope)
+                    })
+                {
                     // `super().__init__(…)` in a subclass (or the class itself) may run it.
                     result.append(Candidate(call: call, passesReceiver: true))
                 }
@@ -290,8 +306,10 @@ struct SignatureGuard {
     }
 
     /// Whether a base-class expression names one of `classes` through the file's own classes or imports.
-    private static func denotes(_ base: Node, oneOf classes: Set<ClassDefinition>, in model: SemanticModel,
-                                scope: Scope) -> Bool {
+    private static func denotes(
+        _ base: Node, oneOf classes: Set<ClassDefinition>, in model: SemanticModel,
+        scope: Scope
+    ) -> Bool {
         let path = model.source.path
         let module = ModuleImports.moduleName(forFile: path)
         let dotted = Set(classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
@@ -309,7 +327,8 @@ struct SignatureGuard {
     private static func reaches(_ name: String, _ targets: Set<String>) -> Bool {
         if targets.contains(name) { return true }
         guard let dot = name.lastIndex(of: ".") else { return false }
-        let package = name[..<dot], member = name[name.index(after: dot)...]
+        let package = name[..<dot]
+        let member = name[name.index(after: dot)...]
         return targets.contains { target in
             target.hasPrefix(package + ".") && target.hasSuffix("." + member)
         }
@@ -321,8 +340,10 @@ struct SignatureGuard {
     }
 
     /// Why a call's binding changed for the worse, or nil when it means what it meant.
-    private static func difference(was: BindingResult, is now: BindingResult, old: Signature, new: Signature,
-                                   arguments: CallArguments) -> String? {
+    private static func difference(
+        was: BindingResult, is now: BindingResult, old: Signature, new: Signature,
+        arguments: CallArguments
+    ) -> String? {
         switch (was, now) {
         case (.failed, _):
             // It did not bind before: not a call of this function (or broken already).
@@ -367,7 +388,8 @@ struct SignatureGuard {
         for parameter in new.parameters where !passed.contains(parameter.name) {
             let isNew = !oldNames.contains(parameter.name)
             if parameter.isRequired && (isNew || !old.requiredNames.contains(parameter.name)) {
-                return arguments.unpacksKeywords ? "unpacks `**` arguments, which may or may not hold `\(parameter.name)`"
+                return arguments.unpacksKeywords
+                    ? "unpacks `**` arguments, which may or may not hold `\(parameter.name)`"
                     : "unpacks its arguments without passing `\(parameter.name)`"
             }
             if isNew && arguments.unpacksKeywords && parameter.kind != .variadicPositional && parameter.kind != .variadicKeyword {
@@ -382,8 +404,9 @@ struct SignatureGuard {
     /// Why the new signature would break the launcher's call of `callable`, if one runs it.
     private func launcherReason(_ callable: Callable, old: Signature) -> String? {
         guard let launcher = callable.launcher,
-              let gained = callable.signature.requiredNames.subtracting(old.requiredNames).subtracting(callable.parametrized)
-                .sorted().first else { return nil }
+            let gained = callable.signature.requiredNames.subtracting(old.requiredNames).subtracting(callable.parametrized)
+                .sorted().first
+        else { return nil }
         let consequence = launcher == "pytest" ? "which would look for a fixture named `\(gained)`" : "which would not pass `\(gained)`"
         return "`\(callable.scope.qualifiedName)` is run by \(launcher), \(consequence)"
     }
@@ -435,7 +458,8 @@ struct TouchableRanges {
 
     func contains(touching other: ByteRange) -> Bool {
         // The first range that ends at or after `other` starts is the only one that can touch it.
-        var low = 0, high = merged.count
+        var low = 0
+        var high = merged.count
         while low < high {
             let middle = (low + high) / 2
             if merged[middle].end < other.start { low = middle + 1 } else { high = middle }

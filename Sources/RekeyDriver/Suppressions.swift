@@ -65,8 +65,10 @@ public enum Suppressions {
     /// findings for unused directives when `reportUnused` is set and RK100 is enabled.
     /// `ruleCodes` are the codes of the rules that ran (enabled or not): a code in a directive is
     /// judged unused only when its rule ran and is enabled, and unknown when no rule has it.
-    public static func apply(_ findings: [Finding], tree: SyntaxTree, selection: RuleSelection,
-                             ruleCodes: Set<RuleCode>, reportUnused: Bool) -> [Finding] {
+    public static func apply(
+        _ findings: [Finding], tree: SyntaxTree, selection: RuleSelection,
+        ruleCodes: Set<RuleCode>, reportUnused: Bool
+    ) -> [Finding] {
         let enabled = findings.filter { selection.isEnabled($0.code) }
         let comments = directiveComments(in: tree)
         guard !comments.isEmpty else { return enabled }
@@ -120,9 +122,11 @@ public enum Suppressions {
                 let carriageReturn = node.endByte > node.startByte && tree.source.bytes[node.endByte - 1] == UInt8(ascii: "\r")
                 var end = node.endPosition
                 if carriageReturn { end.column -= 1 }
-                kept.append(Finding(code: unusedSuppressionCode, range: ByteRange(node.startByte, node.endByte - (carriageReturn ? 1 : 0)),
-                                    start: node.startPosition, end: end, path: tree.source.path,
-                                    message: message, remedy: .manual(reason: unusedReason)))
+                kept.append(
+                    Finding(
+                        code: unusedSuppressionCode, range: ByteRange(node.startByte, node.endByte - (carriageReturn ? 1 : 0)),
+                        start: node.startPosition, end: end, path: tree.source.path,
+                        message: message, remedy: .manual(reason: unusedReason)))
             }
         }
         return kept
@@ -147,7 +151,8 @@ public enum Suppressions {
         while let hit = nextKeyword(in: bytes, from: offset) {
             offset = hit + 1
             guard let node = tree.root.namedDescendant(for: ByteRange(hit, hit + 1)), node.nodeKind == .comment,
-                  seen.insert(node.startByte).inserted else { continue }
+                seen.insert(node.startByte).inserted
+            else { continue }
             let directives = directives(inComment: node.text)
             if !directives.isEmpty {
                 result.append(DirectiveComment(node: node, line: node.startPosition.line, directives: directives))
@@ -250,7 +255,10 @@ private struct DirectiveScanner {
     mutating func all() -> [SuppressionDirective] {
         var result: [SuppressionDirective] = []
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "#") else { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "#") else {
+                index += 1
+                continue
+            }
             let hash = index
             index += 1
             skipSpaces()
@@ -282,7 +290,10 @@ private struct DirectiveScanner {
                 codes.append(code)
                 end = index
                 skipSpaces()
-                if peek == UInt8(ascii: ",") { index += 1; skipSpaces() }
+                if peek == UInt8(ascii: ",") {
+                    index += 1
+                    skipSpaces()
+                }
             }
         }
         index = end
@@ -314,7 +325,10 @@ private struct DirectiveScanner {
             guard let code = code() else { return nil }
             codes.append(code)
             skipSpaces()
-            if peek == UInt8(ascii: ",") { index += 1; continue }
+            if peek == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             guard peek == UInt8(ascii: "]") else { return nil }
             index += 1
             return SuppressionDirective(kind: .rekey, codes: codes, text: String(decoding: bytes[hash..<index], as: UTF8.self))

@@ -67,8 +67,10 @@ public enum FixApplier {
     /// without them (repeat until stable), so a multi-file fix is never half applied. A fix that
     /// lost to a refused one is reconsidered in the recomputed round.
     /// Fixes in `excluded` are left out without being reported (the caller refused them).
-    public static func apply(_ fixes: [Fix], to sources: [String: SourceText], parser: PythonParser,
-                             excluding excluded: Set<Int> = []) -> FixApplication {
+    public static func apply(
+        _ fixes: [Fix], to sources: [String: SourceText], parser: PythonParser,
+        excluding excluded: Set<Int> = []
+    ) -> FixApplication {
         var verifier = OutputVerifier(sources: sources, parser: parser)
         var syntaxRefusals: [Int: RefusedFix.Reason] = [:]
         while true {
@@ -112,8 +114,9 @@ public enum FixApplier {
         result.reserveCapacity(source.bytes.count + edits.reduce(0) { $0 + $1.replacement.utf8.count })
         var cursor = 0
         for (_, edit) in ordered {
-            precondition(edit.range.start >= cursor && edit.range.end <= source.bytes.count,
-                         "edit \(edit.range) overlaps another edit or lies outside \(source.path)")
+            precondition(
+                edit.range.start >= cursor && edit.range.end <= source.bytes.count,
+                "edit \(edit.range) overlaps another edit or lies outside \(source.path)")
             result += source.bytes[cursor..<edit.range.start]
             result += edit.replacement.utf8
             cursor = edit.range.end
@@ -144,8 +147,9 @@ public enum FixApplier {
                 culprits[index] = reason(alone, in: path)
             }
         }
-        return Dictionary(uniqueKeysWithValues: fixIndices.map { index in
-            (index, culprits.isEmpty ? combined : culprits[index] ?? .fileRefusedByAnotherFix(path: path))
-        })
+        return Dictionary(
+            uniqueKeysWithValues: fixIndices.map { index in
+                (index, culprits.isEmpty ? combined : culprits[index] ?? .fileRefusedByAnotherFix(path: path))
+            })
     }
 }

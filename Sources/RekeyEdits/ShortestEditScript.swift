@@ -89,7 +89,7 @@ struct ShortestEditScript {
         let limit = (box.x.count + box.y.count + 1) / 2
         // Diagonal k (x - left - (y - top)) lives at index k + offset; one slot of slack each side.
         let offset = limit + 1
-        var forward = Array(repeating: 0, count: 2 * limit + 3)   // furthest x reached on diagonal k
+        var forward = Array(repeating: 0, count: 2 * limit + 3)  // furthest x reached on diagonal k
         var backward = Array(repeating: 0, count: 2 * limit + 3)  // smallest y reached on diagonal c = k - delta
         forward[1 + offset] = left
         backward[1 + offset] = bottom

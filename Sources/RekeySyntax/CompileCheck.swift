@@ -68,14 +68,15 @@ private enum Kinds {
 
 /// Python 3's hard keywords: never a name (3.7 made `async` and `await` keywords), by length.
 private let hardKeywordsByLength: [[[UInt8]]] = {
-    let keywords = ["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-                    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-                    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]
+    let keywords = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+        "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+        "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    ]
     var byLength = [[[UInt8]]](repeating: [], count: 9)
     for keyword in keywords { byLength[keyword.utf8.count].append(Array(keyword.utf8)) }
     return byLength
 }()
-
 
 private struct Walker {
     let tree: SyntaxTree
@@ -93,11 +94,13 @@ private struct Walker {
         bytes = tree.source.bytes
         canonicalKind = PythonGrammar.shared.canonicalKind
         var interesting = [Bool](repeating: false, count: canonicalKind.count)
-        for kind in [Kinds.identifier, Kinds.module, Kinds.block, Kinds.awaitExpression, Kinds.asPattern, Kinds.assignment,
-                     Kinds.expressionStatement, Kinds.listSplat, Kinds.importStatement, Kinds.importFromStatement,
-                     Kinds.argumentList, Kinds.parameters, Kinds.lambdaParameters, Kinds.returnStatement,
-                     Kinds.yieldExpression, Kinds.breakStatement, Kinds.continueStatement, Kinds.nonlocalStatement,
-                     Kinds.globalStatement] {
+        for kind in [
+            Kinds.identifier, Kinds.module, Kinds.block, Kinds.awaitExpression, Kinds.asPattern, Kinds.assignment,
+            Kinds.expressionStatement, Kinds.listSplat, Kinds.importStatement, Kinds.importFromStatement,
+            Kinds.argumentList, Kinds.parameters, Kinds.lambdaParameters, Kinds.returnStatement,
+            Kinds.yieldExpression, Kinds.breakStatement, Kinds.continueStatement, Kinds.nonlocalStatement,
+            Kinds.globalStatement,
+        ] {
             interesting[Int(kind.id)] = true
         }
         self.interesting = interesting
@@ -137,7 +140,8 @@ private struct Walker {
                 return SourceProblem(.nestedTooDeeply, at: Node(raw: step.raw, tree: tree).startPosition)
             }
             if interesting[Int(step.kind)], ts_node_is_named(step.raw),
-               let problem = check(step, parentKind: path.count >= 2 ? path[path.count - 2].kind : nil, blockStarts: &blockStarts) {
+                let problem = check(step, parentKind: path.count >= 2 ? path[path.count - 2].kind : nil, blockStarts: &blockStarts)
+            {
                 return problem
             }
             if ts_tree_cursor_goto_first_child(&cursor) {
@@ -157,7 +161,8 @@ private struct Walker {
     func entered(_ cursor: inout TSTreeCursor, parent: Step) -> Step {
         let raw = ts_tree_cursor_current_node(&cursor)
         // The field id costs a lookup in tree-sitter: asked only where it can matter.
-        let context = opensBody[Int(parent.kind)]
+        let context =
+            opensBody[Int(parent.kind)]
             ? context(field: ts_tree_cursor_current_field_id(&cursor), parent: parent) : parent.context
         return Step(raw: raw, kind: canonicalKind[Int(ts_node_symbol(raw))], context: context)
     }
@@ -182,7 +187,8 @@ private struct Walker {
 
     /// Whether the identifier's bytes spell a hard keyword, without making a string.
     func isHardKeyword(_ raw: TSNode) -> Bool {
-        let start = Int(ts_node_start_byte(raw)), end = Int(ts_node_end_byte(raw))
+        let start = Int(ts_node_start_byte(raw))
+        let end = Int(ts_node_end_byte(raw))
         guard end - start < hardKeywordsByLength.count else { return false }
         return hardKeywordsByLength[end - start].contains { $0.elementsEqual(bytes[start..<end]) }
     }
@@ -305,7 +311,8 @@ private struct Walker {
             case Kinds.keywordArgument:
                 sawKeyword = true
                 if let name = argument.child(.name), name.nodeKind == Kinds.identifier,
-                   !names.insert(Self.normalisedIdentifier(name.text)).inserted {
+                    !names.insert(Self.normalisedIdentifier(name.text)).inserted
+                {
                     problem = refuse(at: name, "keyword argument repeated: \(Self.normalisedIdentifier(name.text))")
                 }
             case Kinds.dictionarySplat:
@@ -339,8 +346,10 @@ private struct Walker {
             guard problem == nil else { return }
             let kind = parameter.nodeKind
             if kind == Kinds.comment || kind == Kinds.lineContinuation { return }
-            if let bareStar = bareStarWithoutName, kind == Kinds.dictionarySplatPattern
-                || (kind == Kinds.typedParameter && parameter.namedChildren.first?.nodeKind == Kinds.dictionarySplatPattern) {
+            if let bareStar = bareStarWithoutName,
+                kind == Kinds.dictionarySplatPattern
+                    || (kind == Kinds.typedParameter && parameter.namedChildren.first?.nodeKind == Kinds.dictionarySplatPattern)
+            {
                 problem = refuse(at: bareStar, "named arguments must follow bare *")
                 return
             }

@@ -110,13 +110,24 @@ private struct Scanner {
 
     /// At a physical line's start, outside brackets: the tokenizer's INDENT/DEDENT rules.
     mutating func measureIndentation() {
-        var column = 0, alternate = 0, width = 0
+        var column = 0
+        var alternate = 0
+        var width = 0
         var position = index
         scan: while position < bytes.count {
             switch bytes[position] {
-            case UInt8(ascii: " "): column += 1; alternate += 1; width += 1
-            case UInt8(ascii: "\t"): column = (column / 8 + 1) * 8; alternate += 1; width += 8
-            case 0x0C: column = 0; alternate = 0; width = 0  // form feed, as CPython and the grammar both reset
+            case UInt8(ascii: " "):
+                column += 1
+                alternate += 1
+                width += 1
+            case UInt8(ascii: "\t"):
+                column = (column / 8 + 1) * 8
+                alternate += 1
+                width += 8
+            case 0x0C:
+                column = 0
+                alternate = 0
+                width = 0  // form feed, as CPython and the grammar both reset
             default: break scan
             }
             position += 1
@@ -124,10 +135,13 @@ private struct Scanner {
         index = position
         // Blank and comment-only lines do not take part in indentation.
         guard position < bytes.count, bytes[position] != Self.newline, bytes[position] != Self.carriageReturn,
-              bytes[position] != UInt8(ascii: "#") else { return }
+            bytes[position] != UInt8(ascii: "#")
+        else { return }
         if width > IndentationScan.grammarMaximumIndentationWidth {
-            fail(.beyondParser, at: position, "indentation of \(width) columns is wider than the tree-sitter Python "
-                 + "grammar can follow (\(IndentationScan.grammarMaximumIndentationWidth) columns)")
+            fail(
+                .beyondParser, at: position,
+                "indentation of \(width) columns is wider than the tree-sitter Python "
+                    + "grammar can follow (\(IndentationScan.grammarMaximumIndentationWidth) columns)")
             return
         }
         let top = columns.count - 1
@@ -138,7 +152,10 @@ private struct Scanner {
                 fail(.refusedByCPython, at: position, "too many levels of indentation")
                 return
             }
-            if alternate <= alternateColumns[top] { failTabs(at: position); return }
+            if alternate <= alternateColumns[top] {
+                failTabs(at: position)
+                return
+            }
             columns.append(column)
             alternateColumns.append(alternate)
             indentedLineStarts.append(position)
@@ -169,8 +186,10 @@ private struct Scanner {
         rightNesting[rightNesting.count - 1] += 1
         rightNestingTotal += 1
         if rightNestingTotal > IndentationScan.maximumRightNestingOperators {
-            fail(.beyondParser, at: offset, "more than \(IndentationScan.maximumRightNestingOperators) operators nest "
-                 + "to the right in one expression, more than tree-sitter recovers from safely")
+            fail(
+                .beyondParser, at: offset,
+                "more than \(IndentationScan.maximumRightNestingOperators) operators nest "
+                    + "to the right in one expression, more than tree-sitter recovers from safely")
         }
     }
 
@@ -272,12 +291,14 @@ private struct Scanner {
             countRightNestingOperator(at: start)
         }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "'") || bytes[index] == UInt8(ascii: "\""),
-              index - start <= 3 else { return }
+            index - start <= 3
+        else { return }
         let prefix = bytes[start..<index].map { $0 | 0x20 }  // ASCII lower case
         let letters = Set(prefix)
         // r, u, b, f, t (Python 3.14's template strings), and r with any but u.
         let (r, u, b, f, t) = (UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "t"))
-        let valid = letters.count == prefix.count && letters.isSubset(of: [r, u, b, f, t])
+        let valid =
+            letters.count == prefix.count && letters.isSubset(of: [r, u, b, f, t])
             && letters.subtracting([r]).count <= 1 && !(letters.contains(u) && letters.contains(r))
         if valid { startString(prefix: prefix) }
     }
@@ -297,19 +318,28 @@ private struct Scanner {
         case UInt8(ascii: "*"):
             if next == UInt8(ascii: "*") {
                 index += 2
-                if index < bytes.count, bytes[index] == UInt8(ascii: "=") { index += 1; return }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "=") {
+                    index += 1
+                    return
+                }
                 countRightNestingOperator(at: start)
             } else {
                 index += 1
             }
         case UInt8(ascii: "="):
             index += 1
-            if next == UInt8(ascii: "=") { index += 1; return }
+            if next == UInt8(ascii: "=") {
+                index += 1
+                return
+            }
             if Self.operatorBytesBeforeEquals.contains(previous) { return }
             countRightNestingOperator(at: start)
         default:  // - + ~
             index += 1
-            if next == UInt8(ascii: "=") || next == UInt8(ascii: ">") { index += 1; return }
+            if next == UInt8(ascii: "=") || next == UInt8(ascii: ">") {
+                index += 1
+                return
+            }
             countRightNestingOperator(at: start)
         }
     }

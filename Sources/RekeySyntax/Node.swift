@@ -95,8 +95,9 @@ public struct Node: @unchecked Sendable {
         defer { ts_tree_cursor_delete(&cursor) }
         guard ts_tree_cursor_goto_first_child(&cursor) else { return }
         repeat {
-            body(Node(raw: ts_tree_cursor_current_node(&cursor), tree: tree),
-                 ts_tree_cursor_current_field_id(&cursor))
+            body(
+                Node(raw: ts_tree_cursor_current_node(&cursor), tree: tree),
+                ts_tree_cursor_current_field_id(&cursor))
         } while ts_tree_cursor_goto_next_sibling(&cursor)
     }
 

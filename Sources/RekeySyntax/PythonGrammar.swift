@@ -29,7 +29,8 @@ public struct PythonGrammar: @unchecked Sendable {
         var namedFirstByName: [String: UInt16] = [:]
         var canonical = [UInt16](repeating: 0, count: kinds.count)
         for symbol in 0..<kinds.count {
-            let isNamed = symbol == Int(TSSymbol.max)
+            let isNamed =
+                symbol == Int(TSSymbol.max)
                 || (symbol < symbolCount && ts_language_symbol_type(language, TSSymbol(symbol)) == TSSymbolTypeRegular)
             if isNamed {
                 canonical[symbol] = namedFirstByName[kinds[symbol]] ?? UInt16(symbol)

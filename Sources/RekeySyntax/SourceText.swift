@@ -139,7 +139,8 @@ public final class SourceText: Sendable {
         self.bytes = bytes
         var starts = [0]
         var loneCarriageReturns: [Int] = []
-        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        let newline = UInt8(ascii: "\n")
+        let carriageReturn = UInt8(ascii: "\r")
         for (offset, byte) in bytes.enumerated() {
             if byte == newline {
                 starts.append(offset + 1)
@@ -237,9 +238,18 @@ public final class SourceText: Sendable {
             var minimum: UInt32
             var scalar: UInt32
             switch lead {
-            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(lead & 0x1F)
-            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(lead & 0x0F)
-            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
+            case 0xC2...0xDF:
+                length = 2
+                minimum = 0x80
+                scalar = UInt32(lead & 0x1F)
+            case 0xE0...0xEF:
+                length = 3
+                minimum = 0x800
+                scalar = UInt32(lead & 0x0F)
+            case 0xF0...0xF4:
+                length = 4
+                minimum = 0x10000
+                scalar = UInt32(lead & 0x07)
             default: return index
             }
             if index + length > count { return index }

@@ -61,30 +61,39 @@ struct Bench: ParsableCommand {
             let diff = fastest { _ = Engine(options: .init(jobs: jobs)).fix(paths: paths) }
             var rows = [("bare parse + walk", bare), ("rekey check", check), ("rekey diff", diff)]
             if unfiltered {
-                rows.append(("rekey check, no prefilter", fastest { _ = Engine(options: .init(jobs: jobs, prefilter: false)).check(paths: paths) }))
+                rows.append(
+                    ("rekey check, no prefilter", fastest { _ = Engine(options: .init(jobs: jobs, prefilter: false)).check(paths: paths) }))
             }
             for (name, seconds) in rows {
-                print(String(format: "%7d  %-28@ %8.3f %7.2f %7.2f", jobs, name as NSString,
-                             seconds, megabytes / seconds, seconds / bare))
+                print(
+                    String(
+                        format: "%7d  %-28@ %8.3f %7.2f %7.2f", jobs, name as NSString,
+                        seconds, megabytes / seconds, seconds / bare))
             }
             checkSeconds[jobs] = check
             bareSeconds[jobs] = bare
             diffOverCheck.append(diff / check)
         }
         if let one = checkSeconds[1], let most = threads.max(), most > 1, let many = checkSeconds[most] {
-            print(String(format: "speed-up, 1 → %d threads: rekey check %.2f×, bare parse %.2f×",
-                         most, one / many, bareSeconds[1]! / bareSeconds[most]!))
+            print(
+                String(
+                    format: "speed-up, 1 → %d threads: rekey check %.2f×, bare parse %.2f×",
+                    most, one / many, bareSeconds[1]! / bareSeconds[most]!))
         }
-        print("diff / check: " + diffOverCheck.map { String(format: "%.2f", $0) }.joined(separator: ", ")
-              + " (by thread count, as above)")
+        print(
+            "diff / check: " + diffOverCheck.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+                + " (by thread count, as above)")
         let report = Engine().check(paths: paths)
-        print("check: \(report.filesParsed) of \(report.filesSeen) files parsed (the rest had no JAX cue), "
-              + "\(report.findings.count) findings, \(report.diagnostics.count) diagnostics")
+        print(
+            "check: \(report.filesParsed) of \(report.filesSeen) files parsed (the rest had no JAX cue), "
+                + "\(report.findings.count) findings, \(report.diagnostics.count) diagnostics")
         print("cross-file facts: files analysed again per round: \(report.factRounds)")
         let bareMemory = try peakMemory(of: .bare, files)
         let checkMemory = try peakMemory(of: .check, paths)
-        print(String(format: "peak memory, one thread: bare parse + walk %.0f MB, rekey check %.0f MB (%.1f times)",
-                     inMegabytes(bareMemory), inMegabytes(checkMemory), Double(checkMemory) / Double(bareMemory)))
+        print(
+            String(
+                format: "peak memory, one thread: bare parse + walk %.0f MB, rekey check %.0f MB (%.1f times)",
+                inMegabytes(bareMemory), inMegabytes(checkMemory), Double(checkMemory) / Double(bareMemory)))
     }
 
     /// One file per shape and size, on one thread: a per-file analysis that is near-linear keeps
@@ -110,11 +119,13 @@ struct Bench: ParsableCommand {
                 let checkMemory = try peakMemory(of: .check, [path])
                 let kilobytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 / 1000 } ?? 0
                 let growth = previous.map { String(format: "%6.2f", check / $0) } ?? "     –"
-                print(shape.description.padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + String(format: " %6d %7d %8.3f %8.3f %7.1f  ", n, kilobytes, bare, check, check / bare) + growth
-                      + String(format: " %9.0f %7.0f %7.1f", inMegabytes(bareMemory), inMegabytes(checkMemory),
-                               Double(checkMemory) / Double(bareMemory))
-                      + (findings == 0 && shape.hasFindings ? "  (no findings: refused?)" : ""))
+                print(
+                    shape.description.padding(toLength: 28, withPad: " ", startingAt: 0)
+                        + String(format: " %6d %7d %8.3f %8.3f %7.1f  ", n, kilobytes, bare, check, check / bare) + growth
+                        + String(
+                            format: " %9.0f %7.0f %7.1f", inMegabytes(bareMemory), inMegabytes(checkMemory),
+                            Double(checkMemory) / Double(bareMemory))
+                        + (findings == 0 && shape.hasFindings ? "  (no findings: refused?)" : ""))
                 previous = check
             }
         }
@@ -134,8 +145,9 @@ struct Bench: ParsableCommand {
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-              let bytes = Int(String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-              bytes > 0 else {
+            let bytes = Int(String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            bytes > 0
+        else {
             throw ValidationError("measuring the peak memory of \(pipeline.rawValue) failed (exit status \(process.terminationStatus))")
         }
         return bytes
@@ -179,16 +191,16 @@ enum MeasuredPipeline: String, ExpressibleByArgument {
             _ = Engine(options: .init(jobs: 1)).check(paths: paths)
         }
         #if os(Linux)
-        // Not getrusage: Linux carries the ru_maxrss of the process that started this one across
-        // exec, while VmHWM is this program's own.
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
-        let kilobytes = line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
-        return (kilobytes ?? 0) * 1024
+            // Not getrusage: Linux carries the ru_maxrss of the process that started this one across
+            // exec, while VmHWM is this program's own.
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            let kilobytes = line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+            return (kilobytes ?? 0) * 1024
         #else
-        var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
-        return usage.ru_maxrss  // bytes on macOS
+            var usage = rusage()
+            getrusage(RUSAGE_SELF, &usage)
+            return usage.ru_maxrss  // bytes on macOS
         #endif
     }
 }
@@ -227,13 +239,15 @@ enum ScalingShape: CaseIterable, CustomStringConvertible {
             return "import jax\n\ndef draw(key):\n"
                 + (0..<n).map { "    x\($0) = jax.random.normal(key)\n" }.joined() + "    return x0\n"
         case .functionsWithReuse:
-            return "import jax\n" + (0..<n).map {
-                "\ndef f\($0)(key):\n    a = jax.random.normal(key)\n    return a + jax.random.normal(key)\n"
-            }.joined()
+            return "import jax\n"
+                + (0..<n).map {
+                    "\ndef f\($0)(key):\n    a = jax.random.normal(key)\n    return a + jax.random.normal(key)\n"
+                }.joined()
         case .cleanFunctions:
-            return "import jax\n" + (0..<n).map {
-                "\ndef f\($0)(key):\n    key, sub = jax.random.split(key)\n    return jax.random.normal(sub) + \($0)\n"
-            }.joined()
+            return "import jax\n"
+                + (0..<n).map {
+                    "\ndef f\($0)(key):\n    key, sub = jax.random.split(key)\n    return jax.random.normal(sub) + \($0)\n"
+                }.joined()
         case .callChain:
             return "import jax\nk = jax.random.PRNGKey(0)\nx = f" + String(repeating: "()", count: n)
                 + "\ny = jax.random.normal(k) + jax.random.normal(k)\n"

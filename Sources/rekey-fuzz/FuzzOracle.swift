@@ -64,8 +64,9 @@ final class FuzzOracle {
             let lineEnd = newline ?? bytes.count
             let line = bytes[lineStart..<lineEnd]
             if line.starts(with: marker), files.count < 8,
-               let name = String(validating: line.dropFirst(marker.count), as: UTF8.self), isSafeName(name),
-               !files.contains(where: { $0.name == name }), current?.name != name {
+                let name = String(validating: line.dropFirst(marker.count), as: UTF8.self), isSafeName(name),
+                !files.contains(where: { $0.name == name }), current?.name != name
+            {
                 close(at: lineStart)
                 current = (name, min(lineEnd + 1, bytes.count))
             }
@@ -82,7 +83,8 @@ final class FuzzOracle {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         guard name.hasSuffix(".py"), (1...3).contains(parts.count) else { return false }
         return parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 40 && part.first != "." && part.allSatisfy { $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            !part.isEmpty && part.count <= 40 && part.first != "."
+                && part.allSatisfy { $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
         }
     }
 
@@ -93,10 +95,11 @@ final class FuzzOracle {
 
         try? FileManager.default.removeItem(atPath: project)
         guard (try? FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)) != nil,
-              // The marker is a setup.cfg, not empty: Foundation (swift-foundation 6.3.1) leaks 4 KiB
-              // on every read of an empty file on Linux, and TOMLKit some 500 bytes per pyproject.toml
-              // parsed, which would grow the fuzzer's memory with every engine run.
-              write(Array("[metadata]\nname = fuzz\n".utf8), to: project + "/setup.cfg") else { return nil }
+            // The marker is a setup.cfg, not empty: Foundation (swift-foundation 6.3.1) leaks 4 KiB
+            // on every read of an empty file on Linux, and TOMLKit some 500 bytes per pyproject.toml
+            // parsed, which would grow the fuzzer's memory with every engine run.
+            write(Array("[metadata]\nname = fuzz\n".utf8), to: project + "/setup.cfg")
+        else { return nil }
         defer { try? FileManager.default.removeItem(atPath: project) }
         var written: [String: [UInt8]] = [:]
         for file in files {
@@ -104,17 +107,20 @@ final class FuzzOracle {
             let folder = (path as NSString).deletingLastPathComponent
             // A name that is also a folder (`a.py` and `a.py/b.py`) is not written.
             guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
-                  write(file.bytes, to: path) else { continue }
+                write(file.bytes, to: path)
+            else { continue }
             written[path] = file.bytes
         }
 
         let check = Engine(options: options).check(paths: [project])
-        if let failure = checkJSON(JSONReport.render(findings: check.findings, diagnostics: check.diagnostics), what: "check's JSON report") {
+        if let failure = checkJSON(JSONReport.render(findings: check.findings, diagnostics: check.diagnostics), what: "check's JSON report")
+        {
             return failure
         }
         for format in OutputFormat.allCases {
-            _ = format.render(findings: check.findings, diagnostics: check.diagnostics, unsafeFixesEnabled: true,
-                              workingDirectory: project)
+            _ = format.render(
+                findings: check.findings, diagnostics: check.diagnostics, unsafeFixesEnabled: true,
+                workingDirectory: project)
         }
 
         let report = Engine(options: options).fix(paths: [project])
@@ -140,8 +146,9 @@ final class FuzzOracle {
                 do {
                     _ = try parser.parseCompilable(output)
                 } catch {
-                    return Failure(invariant: "fix output for \(name) fails rekey's validity check, which its input passed",
-                                   detail: "\(error)\n--- output\n\(output.string)")
+                    return Failure(
+                        invariant: "fix output for \(name) fails rekey's validity check, which its input passed",
+                        detail: "\(error)\n--- output\n\(output.string)")
                 }
             }
             let diff = UnifiedDiff.render(path: name, old: change.original, new: change.updated)
@@ -160,10 +167,11 @@ final class FuzzOracle {
         for change in report.changes { guard write(change.updated, to: change.path) else { return nil } }
         let again = Engine(options: options).fix(paths: [project])
         if !again.changes.isEmpty {
-            return Failure(invariant: "a second fix --unsafe-fixes changes the output (not idempotent)",
-                           detail: again.changes.map {
-                               UnifiedDiff.render(path: String($0.path.dropFirst(project.count + 1)), old: $0.original, new: $0.updated)
-                           }.joined())
+            return Failure(
+                invariant: "a second fix --unsafe-fixes changes the output (not idempotent)",
+                detail: again.changes.map {
+                    UnifiedDiff.render(path: String($0.path.dropFirst(project.count + 1)), old: $0.original, new: $0.updated)
+                }.joined())
         }
         return nil
     }

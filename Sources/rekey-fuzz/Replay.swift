@@ -4,7 +4,8 @@ import Foundation
 enum Replay {
     static func main(_ arguments: [String]) -> Int32 {
         if arguments.isEmpty || arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
-            FuzzOracle.write("""
+            FuzzOracle.write(
+                """
                 usage: rekey-fuzz FILE|DIR...
                 Runs each file (a directory's regular files, sorted by name) through rekey's \
                 pipeline as one Python file, with unsafe fixes on, and checks the invariants: no \

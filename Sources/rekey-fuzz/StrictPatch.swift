@@ -9,9 +9,10 @@ enum StrictPatch {
         let oldLines = lines(of: original)
         let diffLines = lines(of: diff)
         guard diffLines.count >= 3,
-              diffLines[0].starts(with: Array("diff --git ".utf8)),
-              diffLines[1].starts(with: Array("--- ".utf8)),
-              diffLines[2].starts(with: Array("+++ ".utf8)) else {
+            diffLines[0].starts(with: Array("diff --git ".utf8)),
+            diffLines[1].starts(with: Array("--- ".utf8)),
+            diffLines[2].starts(with: Array("+++ ".utf8))
+        else {
             return .failure(Problem(reason: "no git diff header"))
         }
         var out: [UInt8] = []
@@ -76,7 +77,8 @@ enum StrictPatch {
     private static func hunkHeader(_ line: String) -> (oldStart: Int, oldCount: Int, newStart: Int, newCount: Int)? {
         let parts = line.split(separator: " ")
         guard parts.count == 4, parts[0] == "@@", parts[3] == "@@\n",
-              parts[1].first == "-", parts[2].first == "+" else { return nil }
+            parts[1].first == "-", parts[2].first == "+"
+        else { return nil }
         func range(_ text: Substring) -> (Int, Int)? {
             let numbers = text.dropFirst().split(separator: ",", omittingEmptySubsequences: false)
             guard let start = Int(numbers[0]) else { return nil }

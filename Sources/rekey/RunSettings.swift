@@ -4,21 +4,27 @@ import RekeyDriver
 
 /// `--config`, `--isolated`, and the options that choose which files a walk leaves out.
 struct ConfigurationOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Read [tool.rekey] from this pyproject.toml instead of the nearest one above the first path.",
-                               valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Read [tool.rekey] from this pyproject.toml instead of the nearest one above the first path.",
+            valueName: "FILE"))
     var config: String?
 
     @Flag(help: "Read no configuration file: only the command line's options apply.")
     var isolated = false
 
-    @Option(parsing: .singleValue,
-            help: ArgumentHelp("Files and folders not to check (globs, comma-separated, repeatable); replaces exclude in [tool.rekey] and the defaults (__pycache__, build, venv).",
-                               valueName: "globs"))
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp(
+            "Files and folders not to check (globs, comma-separated, repeatable); replaces exclude in [tool.rekey] and the defaults (__pycache__, build, venv).",
+            valueName: "globs"))
     var exclude: [String] = []
 
-    @Option(parsing: .singleValue,
-            help: ArgumentHelp("More files and folders not to check (globs, comma-separated, repeatable), added to the others.",
-                               valueName: "globs"))
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp(
+            "More files and folders not to check (globs, comma-separated, repeatable), added to the others.",
+            valueName: "globs"))
     var extendExclude: [String] = []
 
     @Flag(help: "Apply the exclusions to paths named on the command line too (as pre-commit passes every staged file).")

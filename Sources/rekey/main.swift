@@ -32,15 +32,19 @@ struct Rekey: ParsableCommand {
 }
 
 struct PathArguments: ParsableArguments {
-    @Argument(help: ArgumentHelp("Python files or directories (searched recursively for *.py); the current directory when none is given.",
-                                 valueName: "paths"))
+    @Argument(
+        help: ArgumentHelp(
+            "Python files or directories (searched recursively for *.py); the current directory when none is given.",
+            valueName: "paths"))
     var given: [String] = []
 
     var paths: [String] { given.isEmpty ? ["."] : given }
 
-    @Option(name: .customLong("max-file-size"),
-            help: ArgumentHelp("Skip, with an error, files larger than this many megabytes: analysing a file takes 30 to 120 times its size in memory.",
-                               valueName: "MB"))
+    @Option(
+        name: .customLong("max-file-size"),
+        help: ArgumentHelp(
+            "Skip, with an error, files larger than this many megabytes: analysing a file takes 30 to 120 times its size in memory.",
+            valueName: "MB"))
     var maximumFileMegabytes = Engine.Options.defaultMaximumFileBytes / 1_000_000
 
     /// tree-sitter counts bytes in 32 bits.
@@ -56,15 +60,20 @@ struct PathArguments: ParsableArguments {
 }
 
 struct FixOptions: ParsableArguments {
-    @Flag(inversion: .prefixedNo,
-          help: "Also apply fixes that change the random stream (inserted splits) or rest on a guess (default: unsafe-fixes in [tool.rekey], else no).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Also apply fixes that change the random stream (inserted splits) or rest on a guess (default: unsafe-fixes in [tool.rekey], else no)."
+    )
     var unsafeFixes: Bool?
 }
 
 /// `--report FILE`, shared by diff and fix.
 struct ReportOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Also write every site left unconverted, with its reason, and the run's summary to FILE: JSON if it ends in .json, Markdown if in .md.",
-                               valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write every site left unconverted, with its reason, and the run's summary to FILE: JSON if it ends in .json, Markdown if in .md.",
+            valueName: "FILE"))
     var report: String?
 
     func validate() throws {
@@ -86,14 +95,18 @@ struct ReportOptions: ParsableArguments {
 
 /// `--select` and `--ignore`, shared by check, diff and fix.
 struct SelectionOptions: ParsableArguments {
-    @Option(name: .customLong("select"), parsing: .singleValue,
-            help: ArgumentHelp("Only these rule codes (comma-separated, repeatable; a prefix such as RK00, or ALL); replaces select in [tool.rekey].",
-                               valueName: "codes"))
+    @Option(
+        name: .customLong("select"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "Only these rule codes (comma-separated, repeatable; a prefix such as RK00, or ALL); replaces select in [tool.rekey].",
+            valueName: "codes"))
     var select: [String] = []
 
-    @Option(name: .customLong("ignore"), parsing: .singleValue,
-            help: ArgumentHelp("Not these rule codes (comma-separated, repeatable); wins over --select, adds to ignore in [tool.rekey].",
-                               valueName: "codes"))
+    @Option(
+        name: .customLong("ignore"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "Not these rule codes (comma-separated, repeatable); wins over --select, adds to ignore in [tool.rekey].",
+            valueName: "codes"))
     var ignore: [String] = []
 
     @Flag(help: "Report suppression comments that suppress nothing, as RK100.")
@@ -149,9 +162,11 @@ struct Check: ParsableCommand {
         let paths = settings.paths.paths
         let report = Engine(options: options).check(paths: paths)
         let diagnostics = interruptedCommits(near: paths, options: options.discovery) + report.diagnostics
-        Console.write(outputFormat.render(findings: report.findings, diagnostics: diagnostics,
-                                          unsafeFixesEnabled: options.unsafeFixes,
-                                          workingDirectory: FileManager.default.currentDirectoryPath), to: .output)
+        Console.write(
+            outputFormat.render(
+                findings: report.findings, diagnostics: diagnostics,
+                unsafeFixesEnabled: options.unsafeFixes,
+                workingDirectory: FileManager.default.currentDirectoryPath), to: .output)
         try finish(diagnostics: diagnostics, findings: !report.findings.isEmpty)
     }
 }
@@ -233,14 +248,16 @@ struct Fix: ParsableCommand {
             } catch {
                 diagnostics.append(Diagnostic(path: error.path, message: "not written: \(error)"))
                 for change in unit where change.path != error.path {
-                    diagnostics.append(Diagnostic(
-                        path: change.path, message: "not written: a fix also edits \(error.path), which could not be written"))
+                    diagnostics.append(
+                        Diagnostic(
+                            path: change.path, message: "not written: a fix also edits \(error.path), which could not be written"))
                 }
                 unwritten += unit.map(\.path)
             }
         }
-        let outcome = FixOutcome(report: report, options: engine.options, wrote: true,
-                                 diagnostics: diagnostics, unwrittenFiles: unwritten)
+        let outcome = FixOutcome(
+            report: report, options: engine.options, wrote: true,
+            diagnostics: diagnostics, unwrittenFiles: unwritten)
         Console.write(TextReport.fixSummary(outcome), to: .error)
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: false)
@@ -281,11 +298,12 @@ struct RuleCommand: ParsableCommand {
 
     func run() throws {
         if all {
-            let text = switch format {
-            case .text: RuleCatalog.index
-            case .markdown: RuleCatalog.migrationGuide
-            case .json: RuleCatalog.json
-            }
+            let text =
+                switch format {
+                case .text: RuleCatalog.index
+                case .markdown: RuleCatalog.migrationGuide
+                case .json: RuleCatalog.json
+                }
             Console.write(text, to: .output)
         } else if let code, let info = RuleCatalog.all.first(where: { $0.code == RuleCode(code.uppercased()) }) {
             Console.write(info.helpMarkdown, to: .output)
@@ -330,8 +348,10 @@ struct SyntaxCommand: ParsableCommand {
 /// half migrated until `rekey fix` finishes or rolls it back.
 func interruptedCommits(near paths: [String], options: FileDiscovery.Options) -> [Diagnostic] {
     TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths, options: options).journals).map { journal in
-        Diagnostic(path: journal, message: "an interrupted `rekey fix` left this journal: the files it names may be half "
-                   + "migrated; `rekey fix` on them finishes or rolls it back", severity: .warning)
+        Diagnostic(
+            path: journal,
+            message: "an interrupted `rekey fix` left this journal: the files it names may be half "
+                + "migrated; `rekey fix` on them finishes or rolls it back", severity: .warning)
     }
 }
 
@@ -397,8 +417,9 @@ func pathTakenForFlags(in arguments: [String]) -> String? {
 
 StandardStream.secureDescriptors()
 if let argument = pathTakenForFlags(in: CommandLine.arguments) {
-    Console.write("Error: '\(argument)' is not an option. To name a file that starts with '-', put '--' "
-                  + "before it (rekey check -- \(argument)) or write ./\(argument)\n", to: .error)
+    Console.write(
+        "Error: '\(argument)' is not an option. To name a file that starts with '-', put '--' "
+            + "before it (rekey check -- \(argument)) or write ./\(argument)\n", to: .error)
     exit(Status.usageOrIOError)
 }
 do {

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import RekeySyntax
-@testable import RekeyAnalysis
 import RekeyTestSupport
+import Testing
+
+@testable import RekeyAnalysis
 
 /// Python source with `↓` markers (SwiftLint's convention) in front of the nodes a test points
 /// at. The markers are removed; their UTF-8 byte offsets in the cleaned text are kept, so a test
@@ -53,8 +54,9 @@ struct Analysis {
     /// The name read that starts at `marker`.
     func reference(_ marker: Int = 0) throws -> Reference {
         let offset = try offset(marker)
-        return try #require(model.references.first { $0.node.startByte == offset },
-                            "no name read at marker #\(marker)")
+        return try #require(
+            model.references.first { $0.node.startByte == offset },
+            "no name read at marker #\(marker)")
     }
 
     /// The scope whose binding the read at `marker` sees, by its qualified name (`<module>`,
@@ -68,8 +70,9 @@ struct Analysis {
     func call(_ marker: Int = 0) throws -> (call: Node, scope: Scope) {
         let offset = try offset(marker)
         let starting = model.calls.filter { $0.call.startByte == offset }
-        return try #require(starting.min { $0.call.byteRange.length < $1.call.byteRange.length },
-                            "no call at marker #\(marker)")
+        return try #require(
+            starting.min { $0.call.byteRange.length < $1.call.byteRange.length },
+            "no call at marker #\(marker)")
     }
 
     /// What the callee of the call at `marker` denotes through imports.

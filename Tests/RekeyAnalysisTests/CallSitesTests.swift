@@ -1,12 +1,15 @@
-import Testing
 import RekeySyntax
+import Testing
+
 @testable import RekeyAnalysis
 
 /// Every expected call site is marked `↓` at the start of its call; a test passes only when
 /// `CallSites` finds exactly those, no more and no fewer.
 @Suite struct CallSitesTests {
-    func expectExactly(_ analysis: Analysis, callSitesOf name: String,
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectExactly(
+        _ analysis: Analysis, callSitesOf name: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let found = try analysis.callSiteStarts(of: name)
         #expect(found == analysis.markers.sorted(), sourceLocation: sourceLocation)
     }
@@ -14,7 +17,8 @@ import RekeySyntax
     // MARK: Functions
 
     @Test func plainFunctionCallsAreFoundInEveryScope() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f(x):
                 return x
             ↓f(1)
@@ -29,7 +33,8 @@ import RekeySyntax
     }
 
     @Test func theScopeOfEachCallIsWhereItIsEvaluated() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f():
                 pass
             f()
@@ -46,7 +51,8 @@ import RekeySyntax
     }
 
     @Test func shadowingNamesAreNotCalls() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f():
                 pass
             def g(f):
@@ -69,7 +75,8 @@ import RekeySyntax
     }
 
     @Test func recursionIsACall() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f(n):
                 return ↓f(n - 1) if n else 0
             """)
@@ -77,7 +84,8 @@ import RekeySyntax
     }
 
     @Test func aFunctionUsedAsAValueIsAFailureNamingTheLine() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f():
                 pass
             f()
@@ -103,7 +111,8 @@ import RekeySyntax
     }
 
     @Test func nestedFunctionsAreFoundInTheirOwnFunction() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def outer():
                 def inner():
                     pass
@@ -117,7 +126,8 @@ import RekeySyntax
     }
 
     @Test func aNestedFunctionCalledFromADeeperFunction() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def outer():
                 def inner():
                     pass
@@ -129,7 +139,8 @@ import RekeySyntax
     }
 
     @Test func aNameBoundTwiceIsAFailure() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f():
                 pass
             if flag:
@@ -156,7 +167,8 @@ import RekeySyntax
     // MARK: Constructors
 
     @Test func initializerCallsComeFromEveryWayOfRunningIt() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def __init__(self, x):
                     self.x = x
@@ -184,7 +196,8 @@ import RekeySyntax
     }
 
     @Test func aSubclassOfASubclassWithoutInitializersCounts() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def __init__(self):
                     pass
@@ -201,7 +214,8 @@ import RekeySyntax
     }
 
     @Test func superWithArgumentsCounts() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def __init__(self):
                     pass
@@ -214,7 +228,8 @@ import RekeySyntax
     }
 
     @Test func superInAGrandchildReachesThroughAnIntermediateClass() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def __init__(self):
                     pass
@@ -230,7 +245,8 @@ import RekeySyntax
 
     @Test(arguments: ["type(self)()", "self.__class__()"])
     func dynamicInstantiationIsAFailureNamingTheLine(_ instantiation: String) throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def __init__(self):
                     pass
@@ -259,7 +275,8 @@ import RekeySyntax
     // MARK: Methods
 
     @Test func methodCallsThroughSelfClsAndTheClass() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self, x):
                     return x
@@ -277,7 +294,8 @@ import RekeySyntax
     }
 
     @Test func aMethodCalledOnAForeignObjectIsAFailure() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -290,7 +308,8 @@ import RekeySyntax
     }
 
     @Test func selfInAnotherClassIsForeign() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -302,7 +321,8 @@ import RekeySyntax
     }
 
     @Test func aShadowedClassNameIsForeign() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -313,7 +333,8 @@ import RekeySyntax
     }
 
     @Test func aMethodUsedAsAValueIsAFailure() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -326,7 +347,8 @@ import RekeySyntax
     }
 
     @Test func aSubclassOverridingTheMethodIsAFailure() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -342,7 +364,8 @@ import RekeySyntax
     }
 
     @Test func aSubclassThatDoesNotOverrideIsFine() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -357,7 +380,8 @@ import RekeySyntax
 
     @Test(arguments: ["__call__", "__enter__", "__len__", "__getitem__", "__repr__"])
     func dunderMethodsAreCalledByPython(_ name: String) throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def \(name)(self, *args):
                     pass
@@ -367,7 +391,8 @@ import RekeySyntax
     }
 
     @Test func aStaticMethodCalledThroughTheClass() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 @staticmethod
                 def helper(x):
@@ -382,7 +407,8 @@ import RekeySyntax
 
     @Test
     func anOverrideTwoLevelsDownIsAFailure() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -399,7 +425,8 @@ import RekeySyntax
 
     @Test
     func anOverrideByAssignmentIsAFailure() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def other(self):
                 pass
             class A:
@@ -415,14 +442,16 @@ import RekeySyntax
 
     @Test
     func aMethodUsedByNameInItsClassBodyIsSeen() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def make_default():
                     return 0
                 default = ↓make_default()
             """)
         try expectExactly(analysis, callSitesOf: "A.make_default")
-        let aliased = try Analysis("""
+        let aliased = try Analysis(
+            """
             class A:
                 def m(self):
                     pass
@@ -434,7 +463,8 @@ import RekeySyntax
 
     @Test
     func superMethodCallsAreCallSites() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class A:
                 def m(self):
                     pass

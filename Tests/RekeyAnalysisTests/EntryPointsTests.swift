@@ -1,5 +1,6 @@
-import Testing
 import RekeySyntax
+import Testing
+
 @testable import RekeyAnalysis
 
 /// A function (by qualified name) and whether a launcher runs it.
@@ -23,7 +24,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
         "__name__=='__main__'",
     ])
     func mainGuardsInEverySpelling(_ condition: String) throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             def run():
                 pass
@@ -56,7 +58,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func aGuardInsideAFunctionIsNotAMainBlock() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f():
                 if __name__ == "__main__":
                     pass
@@ -65,7 +68,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func severalMainBlocksAreAllFound() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             if __name__ == "__main__":
                 a = 1
             x = 2
@@ -76,7 +80,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func moduleCodeOutsideTheMainBlockHasNoEntryPoint() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             key = ↓jax.random.PRNGKey(0)
             if __name__ == "__main__":
@@ -87,7 +92,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func aClassBodyInsideTheMainBlockIsNotTheMainBlock() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             if __name__ == "__main__":
                 class Config:
@@ -100,142 +106,192 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     // MARK: Launcher-run functions
 
     static let functions: [EntryPointCase] = [
-        EntryPointCase(label: "module-level test function", source: """
-            def test_split():
-                pass
-            """, function: "test_split", isEntryPoint: true),
-        EntryPointCase(label: "module-level helper", source: """
-            def helper():
-                pass
-            """, function: "helper", isEntryPoint: false),
-        EntryPointCase(label: "async test function", source: """
-            async def test_split():
-                pass
-            """, function: "test_split", isEntryPoint: true),
-        EntryPointCase(label: "test method in a Test* class", source: """
-            class TestKeys:
-                def test_split(self):
+        EntryPointCase(
+            label: "module-level test function",
+            source: """
+                def test_split():
                     pass
-            """, function: "TestKeys.test_split", isEntryPoint: true),
-        EntryPointCase(label: "helper method in a Test* class", source: """
-            class TestKeys:
-                def make_key(self):
-                    pass
-            """, function: "TestKeys.make_key", isEntryPoint: false),
-        EntryPointCase(label: "test-named method in an ordinary class", source: """
-            class Keys:
-                def test_split(self):
-                    pass
-            """, function: "Keys.test_split", isEntryPoint: false),
-        EntryPointCase(label: "unittest.TestCase test method", source: """
-            import unittest
-            class KeyChecks(unittest.TestCase):
-                def test_split(self):
-                    pass
-            """, function: "KeyChecks.test_split", isEntryPoint: true),
-        EntryPointCase(label: "unittest.TestCase setUp", source: """
-            import unittest
-            class KeyChecks(unittest.TestCase):
-                def setUp(self):
-                    pass
-            """, function: "KeyChecks.setUp", isEntryPoint: true),
-        EntryPointCase(label: "unittest.TestCase setUpClass", source: """
-            import unittest
-            class KeyChecks(unittest.TestCase):
-                @classmethod
-                def setUpClass(cls):
-                    pass
-            """, function: "KeyChecks.setUpClass", isEntryPoint: true),
-        EntryPointCase(label: "unittest.TestCase helper", source: """
-            import unittest
-            class KeyChecks(unittest.TestCase):
-                def make_key(self):
-                    pass
-            """, function: "KeyChecks.make_key", isEntryPoint: false),
-        EntryPointCase(label: "setUp in an ordinary class", source: """
-            class Keys:
-                def setUp(self):
-                    pass
-            """, function: "Keys.setUp", isEntryPoint: false),
-        EntryPointCase(label: "TestCase imported by name", source: """
-            from unittest import TestCase
-            class KeyChecks(TestCase):
-                def setUp(self):
-                    pass
-            """, function: "KeyChecks.setUp", isEntryPoint: true),
-        EntryPointCase(label: "absltest.TestCase", source: """
-            from absl.testing import absltest
-            class KeyChecks(absltest.TestCase):
-                def test_split(self):
-                    pass
-            """, function: "KeyChecks.test_split", isEntryPoint: true),
-        EntryPointCase(label: "TestCase among several bases", source: """
-            import unittest
-            class KeyChecks(Mixin, unittest.TestCase):
-                def test_split(self):
-                    pass
-            """, function: "KeyChecks.test_split", isEntryPoint: true),
-        EntryPointCase(label: "pytest.fixture", source: """
-            import pytest
-            @pytest.fixture
-            def key():
-                pass
-            """, function: "key", isEntryPoint: true),
-        EntryPointCase(label: "pytest.fixture(scope=...)", source: """
-            import pytest
-            @pytest.fixture(scope="module")
-            def key():
-                pass
-            """, function: "key", isEntryPoint: true),
-        EntryPointCase(label: "fixture imported from pytest", source: """
-            from pytest import fixture
-            @fixture()
-            def key():
-                pass
-            """, function: "key", isEntryPoint: true),
-        EntryPointCase(label: "fixture method in a test class", source: """
-            import pytest
-            class TestKeys:
-                @pytest.fixture
-                def key(self):
-                    pass
-            """, function: "TestKeys.key", isEntryPoint: true),
-        EntryPointCase(label: "some other decorator", source: """
-            import functools
-            @functools.cache
-            def key():
-                pass
-            """, function: "key", isEntryPoint: false),
-        EntryPointCase(label: "a fixture of another library", source: """
-            import other
-            @other.fixture
-            def key():
-                pass
-            """, function: "key", isEntryPoint: false),
-        EntryPointCase(label: "module-level main", source: """
-            def main():
-                pass
-            """, function: "main", isEntryPoint: true),
-        EntryPointCase(label: "main method", source: """
-            class App:
-                def main(self):
-                    pass
-            """, function: "App.main", isEntryPoint: false),
-        EntryPointCase(label: "nested main", source: """
-            def run():
-                def main():
-                    pass
-            """, function: "run.main", isEntryPoint: false),
-        EntryPointCase(label: "test function nested in a test", source: """
-            def test_outer():
-                def test_inner():
-                    pass
-            """, function: "test_outer.test_inner", isEntryPoint: false),
-        EntryPointCase(label: "helper nested in a test", source: """
-            def test_outer():
+                """, function: "test_split", isEntryPoint: true),
+        EntryPointCase(
+            label: "module-level helper",
+            source: """
                 def helper():
                     pass
-            """, function: "test_outer.helper", isEntryPoint: false),
+                """, function: "helper", isEntryPoint: false),
+        EntryPointCase(
+            label: "async test function",
+            source: """
+                async def test_split():
+                    pass
+                """, function: "test_split", isEntryPoint: true),
+        EntryPointCase(
+            label: "test method in a Test* class",
+            source: """
+                class TestKeys:
+                    def test_split(self):
+                        pass
+                """, function: "TestKeys.test_split", isEntryPoint: true),
+        EntryPointCase(
+            label: "helper method in a Test* class",
+            source: """
+                class TestKeys:
+                    def make_key(self):
+                        pass
+                """, function: "TestKeys.make_key", isEntryPoint: false),
+        EntryPointCase(
+            label: "test-named method in an ordinary class",
+            source: """
+                class Keys:
+                    def test_split(self):
+                        pass
+                """, function: "Keys.test_split", isEntryPoint: false),
+        EntryPointCase(
+            label: "unittest.TestCase test method",
+            source: """
+                import unittest
+                class KeyChecks(unittest.TestCase):
+                    def test_split(self):
+                        pass
+                """, function: "KeyChecks.test_split", isEntryPoint: true),
+        EntryPointCase(
+            label: "unittest.TestCase setUp",
+            source: """
+                import unittest
+                class KeyChecks(unittest.TestCase):
+                    def setUp(self):
+                        pass
+                """, function: "KeyChecks.setUp", isEntryPoint: true),
+        EntryPointCase(
+            label: "unittest.TestCase setUpClass",
+            source: """
+                import unittest
+                class KeyChecks(unittest.TestCase):
+                    @classmethod
+                    def setUpClass(cls):
+                        pass
+                """, function: "KeyChecks.setUpClass", isEntryPoint: true),
+        EntryPointCase(
+            label: "unittest.TestCase helper",
+            source: """
+                import unittest
+                class KeyChecks(unittest.TestCase):
+                    def make_key(self):
+                        pass
+                """, function: "KeyChecks.make_key", isEntryPoint: false),
+        EntryPointCase(
+            label: "setUp in an ordinary class",
+            source: """
+                class Keys:
+                    def setUp(self):
+                        pass
+                """, function: "Keys.setUp", isEntryPoint: false),
+        EntryPointCase(
+            label: "TestCase imported by name",
+            source: """
+                from unittest import TestCase
+                class KeyChecks(TestCase):
+                    def setUp(self):
+                        pass
+                """, function: "KeyChecks.setUp", isEntryPoint: true),
+        EntryPointCase(
+            label: "absltest.TestCase",
+            source: """
+                from absl.testing import absltest
+                class KeyChecks(absltest.TestCase):
+                    def test_split(self):
+                        pass
+                """, function: "KeyChecks.test_split", isEntryPoint: true),
+        EntryPointCase(
+            label: "TestCase among several bases",
+            source: """
+                import unittest
+                class KeyChecks(Mixin, unittest.TestCase):
+                    def test_split(self):
+                        pass
+                """, function: "KeyChecks.test_split", isEntryPoint: true),
+        EntryPointCase(
+            label: "pytest.fixture",
+            source: """
+                import pytest
+                @pytest.fixture
+                def key():
+                    pass
+                """, function: "key", isEntryPoint: true),
+        EntryPointCase(
+            label: "pytest.fixture(scope=...)",
+            source: """
+                import pytest
+                @pytest.fixture(scope="module")
+                def key():
+                    pass
+                """, function: "key", isEntryPoint: true),
+        EntryPointCase(
+            label: "fixture imported from pytest",
+            source: """
+                from pytest import fixture
+                @fixture()
+                def key():
+                    pass
+                """, function: "key", isEntryPoint: true),
+        EntryPointCase(
+            label: "fixture method in a test class",
+            source: """
+                import pytest
+                class TestKeys:
+                    @pytest.fixture
+                    def key(self):
+                        pass
+                """, function: "TestKeys.key", isEntryPoint: true),
+        EntryPointCase(
+            label: "some other decorator",
+            source: """
+                import functools
+                @functools.cache
+                def key():
+                    pass
+                """, function: "key", isEntryPoint: false),
+        EntryPointCase(
+            label: "a fixture of another library",
+            source: """
+                import other
+                @other.fixture
+                def key():
+                    pass
+                """, function: "key", isEntryPoint: false),
+        EntryPointCase(
+            label: "module-level main",
+            source: """
+                def main():
+                    pass
+                """, function: "main", isEntryPoint: true),
+        EntryPointCase(
+            label: "main method",
+            source: """
+                class App:
+                    def main(self):
+                        pass
+                """, function: "App.main", isEntryPoint: false),
+        EntryPointCase(
+            label: "nested main",
+            source: """
+                def run():
+                    def main():
+                        pass
+                """, function: "run.main", isEntryPoint: false),
+        EntryPointCase(
+            label: "test function nested in a test",
+            source: """
+                def test_outer():
+                    def test_inner():
+                        pass
+                """, function: "test_outer.test_inner", isEntryPoint: false),
+        EntryPointCase(
+            label: "helper nested in a test",
+            source: """
+                def test_outer():
+                    def helper():
+                        pass
+                """, function: "test_outer.helper", isEntryPoint: false),
     ]
 
     @Test(arguments: functions)
@@ -245,7 +301,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func aClassOrLambdaIsNeverAnEntryPointFunction() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             class TestKeys:
                 pass
             test_lambda = lambda: 0
@@ -256,7 +313,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func codeInATestRunsInTheTest() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             def test_sampling():
                 key = ↓jax.random.PRNGKey(0)
@@ -271,7 +329,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func aHelperNestedInATestIsNotAnEntryPoint() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             def test_sampling():
                 def helper():
@@ -284,7 +343,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func codeInAnOrdinaryFunctionHasNoEntryPoint() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             def make():
                 return ↓jax.random.PRNGKey(0)
@@ -296,7 +356,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func entryPointsCompareByIdentity() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def test_a():
                 pass
             def test_b():
@@ -312,7 +373,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
     // MARK: Decorators
 
     @Test func decoratorNamesAreResolvedThroughImports() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             import functools as ft
             from pytest import fixture
@@ -326,7 +388,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
                 def plain(self):
                     pass
             """)
-        #expect(try analysis.model.decoratorNames(of: analysis.scope("A.m"))
+        #expect(
+            try analysis.model.decoratorNames(of: analysis.scope("A.m"))
                 == ["staticmethod", "jax.jit", "functools.partial", "pytest.fixture"])
         #expect(try analysis.model.decoratorNames(of: analysis.scope("A.plain")).isEmpty)
     }
@@ -341,7 +404,8 @@ struct EntryPointCase: CustomTestStringConvertible, Sendable {
 
     @Test
     func setUpModuleIsAnEntryPoint() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import unittest
             def setUpModule():
                 pass

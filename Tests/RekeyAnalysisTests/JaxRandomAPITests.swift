@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RekeyAnalysis
 
 extension JaxRandomAPI.Role: CustomTestStringConvertible {
@@ -34,15 +35,15 @@ extension JaxRandomAPI.Role: CustomTestStringConvertible {
     }
 
     @Test(arguments: [
-        "random.normal",               // Python's random
-        "numpy.random.normal",         // numpy's
+        "random.normal",  // Python's random
+        "numpy.random.normal",  // numpy's
         "jax.numpy.ones",
-        "jax.random",                  // the module itself
-        "jax.randomness.normal",       // a prefix that is not the module
+        "jax.random",  // the module itself
+        "jax.randomness.normal",  // a prefix that is not the module
         "myjax.random.normal",
         "jax.random._check_prng_key",  // private
         "jax.random.normal.__call__",  // a member of a member
-        "jax.random.KeyArray",         // types, not functions of a key
+        "jax.random.KeyArray",  // types, not functions of a key
         "jax.random.PRNGKeyArray",
         "jax.random.default_prng_impl",
         "jax.random.SomeNewType",
@@ -73,7 +74,8 @@ extension JaxRandomAPI.Role: CustomTestStringConvertible {
 
     /// The table and the model together: the role of what a call actually reaches.
     @Test func rolesFollowResolvedNamesNotSpellings() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import random
             import jax.random as jr
             from jax.random import split as divide

@@ -1,5 +1,6 @@
-import Testing
 import RekeySyntax
+import Testing
+
 @testable import RekeyAnalysis
 
 /// A file's key flow made again under new facts, from the same text parsed again, walks again
@@ -40,8 +41,9 @@ import RekeySyntax
     @Test func unchangedFactsWalkAgainOnlyTheFunctionWithAReuse() throws {
         let model = try Analysis(Self.source, path: "pkg/use.py").model
         let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before))
-        let again = FileKeyFlow(model: try Self.reparsed(model), moduleName: "pkg.use", external: ExternalSummaries(before),
-                                reusing: first.history)
+        let again = FileKeyFlow(
+            model: try Self.reparsed(model), moduleName: "pkg.use", external: ExternalSummaries(before),
+            reusing: first.history)
         #expect(first.memo.walked == 3)
         #expect(again.memo.walked == 1)  // `twice`, whose reuse of `k` names nodes of the first tree
         #expect(again.exports == first.exports)
@@ -54,8 +56,9 @@ import RekeySyntax
         var after = before
         after["pkg.ops.clean"] = Self.consumesFirst
         let first = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before))
-        let again = FileKeyFlow(model: try Self.reparsed(model), moduleName: "pkg.use", external: ExternalSummaries(after),
-                                reusing: first.history)
+        let again = FileKeyFlow(
+            model: try Self.reparsed(model), moduleName: "pkg.use", external: ExternalSummaries(after),
+            reusing: first.history)
         let fresh = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(after))
         #expect(again.memo.walked == 2)  // `once`, the only caller of `clean`, and `twice`, for its reuse
         #expect(again.exports == fresh.exports)

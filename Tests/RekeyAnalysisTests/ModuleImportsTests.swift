@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import RekeySyntax
-@testable import RekeyAnalysis
 import RekeyTestSupport
+import Testing
+
+@testable import RekeyAnalysis
 
 @Suite struct ModuleImportsTests {
     /// A project with two nested packages, a top-level script, and a plain directory holding a
@@ -49,7 +50,8 @@ import RekeyTestSupport
 
     @Test func absoluteImportsInEveryPlaceAStatementCanBe() throws {
         try withTemporaryTree(Self.layout) { root in
-            let found = try imports("""
+            let found = try imports(
+                """
                 import jax
                 import jax.random as jr
                 import numpy, os.path
@@ -80,17 +82,19 @@ import RekeyTestSupport
                 x = __import__("not_static")
                 """, at: root.appendingPathComponent("script.py").path)
             #expect(found.moduleName == "script")
-            #expect(found.imported == [
-                "jax", "jax.random", "numpy", "os.path", "jax.random.split", "jax.random.normal", "typing",
-                "inner_mod", "scipy", "scipy.stats", "tomllib", "tomli", "atexit", "in_with", "in_for",
-                "in_while", "in_else", "in_decorated",
-            ])
+            #expect(
+                found.imported == [
+                    "jax", "jax.random", "numpy", "os.path", "jax.random.split", "jax.random.normal", "typing",
+                    "inner_mod", "scipy", "scipy.stats", "tomllib", "tomli", "atexit", "in_with", "in_for",
+                    "in_while", "in_else", "in_decorated",
+                ])
         }
     }
 
     @Test func relativeImportsResolveAgainstTheFilesPackage() throws {
         try withTemporaryTree(Self.layout) { root in
-            let found = try imports("""
+            let found = try imports(
+                """
                 from . import sibling
                 from .. import top
                 from ..top import helper as h
@@ -98,19 +102,21 @@ import RekeyTestSupport
                 from . import (one, two)
                 """, at: root.appendingPathComponent("pkg/sub/mod.py").path)
             #expect(found.moduleName == "pkg.sub.mod")
-            #expect(found.imported == [
-                "pkg.sub", "pkg.sub.sibling",
-                "pkg", "pkg.top",
-                "pkg.top.helper",
-                "pkg.sub.c.d", "pkg.sub.c.d.e",
-                "pkg.sub.one", "pkg.sub.two",
-            ])
+            #expect(
+                found.imported == [
+                    "pkg.sub", "pkg.sub.sibling",
+                    "pkg", "pkg.top",
+                    "pkg.top.helper",
+                    "pkg.sub.c.d", "pkg.sub.c.d.e",
+                    "pkg.sub.one", "pkg.sub.two",
+                ])
         }
     }
 
     @Test func relativeImportsInAnInitResolveAgainstThePackageItself() throws {
         try withTemporaryTree(Self.layout) { root in
-            let found = try imports("""
+            let found = try imports(
+                """
                 from . import mod
                 from .mod import thing
                 from .. import top
@@ -133,7 +139,8 @@ import RekeyTestSupport
     }
 
     @Test func importsMatchesAModuleAndWhatIsInsideIt() throws {
-        let found = try imports("""
+        let found = try imports(
+            """
             import jax.random
             from flax import linen as nn
             """, at: "/nonexistent/script.py")
@@ -141,11 +148,11 @@ import RekeyTestSupport
         #expect(found.imports("jax.random"))
         #expect(found.imports("flax"))
         #expect(found.imports("flax.linen"))
-        #expect(!found.imports("ja"))            // a prefix that is not a module boundary
+        #expect(!found.imports("ja"))  // a prefix that is not a module boundary
         #expect(!found.imports("jax.random.normal"))
         #expect(!found.imports("jax.numpy"))
         #expect(!found.imports("random"))
-        #expect(!found.imports("nn"))           // the alias is not a module
+        #expect(!found.imports("nn"))  // the alias is not a module
     }
 
     @Test func aFileWithoutImportsImportsNothing() throws {
@@ -159,7 +166,8 @@ import RekeyTestSupport
 
     @Test
     func importsInMatchAndExceptGroupAreCollected() throws {
-        let found = try imports("""
+        let found = try imports(
+            """
             match backend:
                 case "jax":
                     import jax.random

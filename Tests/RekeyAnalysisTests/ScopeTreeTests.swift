@@ -1,5 +1,6 @@
-import Testing
 import RekeySyntax
+import Testing
+
 @testable import RekeyAnalysis
 
 /// The scope tree, and the calls and attribute reads the model records with their scopes.
@@ -24,19 +25,22 @@ import RekeySyntax
         #expect(model.moduleScope.kind == .module)
         #expect(model.moduleScope.parent == nil)
         #expect(model.moduleScope.qualifiedName == "<module>")
-        #expect(model.scopes.map(\.qualifiedName) == [
-            "<module>", "Encoder", "Encoder.__init__", "Encoder.encode", "Encoder.encode.<comprehension>",
-            "make", "make.<lambda>", "make.inner", "make.inner.<comprehension>",
-        ])
-        #expect(model.scopes.map(\.kind) == [
-            .module, .classBody, .function, .function, .comprehension, .function, .lambda, .function, .comprehension,
-        ])
+        #expect(
+            model.scopes.map(\.qualifiedName) == [
+                "<module>", "Encoder", "Encoder.__init__", "Encoder.encode", "Encoder.encode.<comprehension>",
+                "make", "make.<lambda>", "make.inner", "make.inner.<comprehension>",
+            ])
+        #expect(
+            model.scopes.map(\.kind) == [
+                .module, .classBody, .function, .function, .comprehension, .function, .lambda, .function, .comprehension,
+            ])
         #expect(try analysis.scope("Encoder.__init__").parent === (try analysis.scope("Encoder")))
         #expect(try analysis.scope("Encoder").name == "Encoder")
         #expect(try analysis.scope("make.<lambda>").name == nil)
         #expect(model.moduleScope.children.map(\.qualifiedName) == ["Encoder", "make"])
         #expect(model.moduleScope.descendants.count == model.scopes.count - 1)
-        #expect(try analysis.scope("make").descendants.map(\.qualifiedName)
+        #expect(
+            try analysis.scope("make").descendants.map(\.qualifiedName)
                 == ["make.<lambda>", "make.inner", "make.inner.<comprehension>"])
     }
 
@@ -55,7 +59,8 @@ import RekeySyntax
 
     @Test func aClassBodyInAFunctionHasNoEnclosingFunction() throws {
         // A key parameter cannot be added to a class body, nor threaded through it to a method.
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f():
                 class A:
                     items = [x for x in range(3)]
@@ -88,7 +93,8 @@ import RekeySyntax
     }
 
     @Test func callsAreRecordedWithTheScopeTheyAreEvaluatedIn() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             @register(name())
             def f(x=default(), *, y: hint() = other()) -> ret():
                 return body()
@@ -97,21 +103,24 @@ import RekeySyntax
                 g = lambda z=lam_default(): lam_body()
             xs = [element() for _ in first()]
             """)
-        let byCallee = Dictionary(uniqueKeysWithValues: analysis.model.calls.map { call in
-            (call.call.child(.function)?.text ?? "", call.scope.qualifiedName)
-        })
-        #expect(byCallee == [
-            "register": "<module>", "name": "<module>",
-            "default": "<module>", "hint": "<module>", "other": "<module>", "ret": "<module>",
-            "body": "f",
-            "base": "<module>",
-            "field": "A", "lam_default": "A", "lam_body": "A.<lambda>",
-            "element": "<comprehension>", "first": "<module>",
-        ])
+        let byCallee = Dictionary(
+            uniqueKeysWithValues: analysis.model.calls.map { call in
+                (call.call.child(.function)?.text ?? "", call.scope.qualifiedName)
+            })
+        #expect(
+            byCallee == [
+                "register": "<module>", "name": "<module>",
+                "default": "<module>", "hint": "<module>", "other": "<module>", "ret": "<module>",
+                "body": "f",
+                "base": "<module>",
+                "field": "A", "lam_default": "A", "lam_body": "A.<lambda>",
+                "element": "<comprehension>", "first": "<module>",
+            ])
     }
 
     @Test func attributeReadsAreRecordedWithTheirScope() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             import jax
             def f(obj):
                 obj.a.b = jax.random.split(obj.key)
@@ -122,7 +131,8 @@ import RekeySyntax
     }
 
     @Test func referencesExcludeDefinitionNamesKeywordsAndAttributeNames() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             def f(p):
                 return call(key=p).attr
             """)
@@ -130,7 +140,8 @@ import RekeySyntax
     }
 
     @Test func typeAliasesAndTypeParametersAreNotReads() throws {
-        let analysis = try Analysis("""
+        let analysis = try Analysis(
+            """
             type Pair[T] = tuple[T, T]
             class Box[U]:
                 pass

@@ -1,8 +1,8 @@
 import Foundation
 import RekeyDriver
 import RekeyRules
-import Testing
 import RekeyTestSupport
+import Testing
 
 /// Facts one file gives another: a key made at import time in one module and read through an
 /// import in another is reported where it is read, and a helper consuming its key in one module

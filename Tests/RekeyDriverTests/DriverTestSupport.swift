@@ -3,8 +3,8 @@ import RekeyDriver
 import RekeyEdits
 import RekeyRules
 import RekeySyntax
-import Testing
 import RekeyTestSupport
+import Testing
 
 /// A parsed Python sample to hang hand-made findings on: the writers are tested with findings
 /// whose every field the test chose, independent of what the rules report today.
@@ -27,8 +27,10 @@ struct Sample {
         return try #require(tree.root.namedDescendant(for: ByteRange(start, start + wanted.count)))
     }
 
-    func finding(_ code: RuleCode, at needle: String, message: String = "a message",
-                 remedy: Finding.Remedy = .manual(reason: "do it by hand")) throws -> Finding {
+    func finding(
+        _ code: RuleCode, at needle: String, message: String = "a message",
+        remedy: Finding.Remedy = .manual(reason: "do it by hand")
+    ) throws -> Finding {
         Finding(code: code, node: try node(needle), path: path, message: message, remedy: remedy)
     }
 }
@@ -52,8 +54,10 @@ func objects(_ array: [Any]) throws -> [[String: Any]] {
 
 /// Python files in a temporary directory, run through `Engine` as the CLI runs them.
 /// One snippet checked alone.
-func check(_ text: String, rules: [any Rule] = RuleRegistry.all, selection: RuleSelection = .all,
-           reportUnused: Bool = false) throws -> Engine.CheckReport {
+func check(
+    _ text: String, rules: [any Rule] = RuleRegistry.all, selection: RuleSelection = .all,
+    reportUnused: Bool = false
+) throws -> Engine.CheckReport {
     let project = try Project(["snippet.py": text])
     defer { project.remove() }
     return project.check(rules: rules, selection: selection, reportUnused: reportUnused)

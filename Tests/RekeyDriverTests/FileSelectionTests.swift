@@ -1,8 +1,9 @@
 import Foundation
 import RekeyRules
-import Testing
-@testable import RekeyDriver
 import RekeyTestSupport
+import Testing
+
+@testable import RekeyDriver
 
 /// Which files a run reads: exclusion globs as ruff matches them, `force-exclude`, what git
 /// ignores, and `per-file-ignores`.
@@ -24,7 +25,9 @@ import RekeyTestSupport
         #expect(PathPattern("../shared/*.py", base: "/project/sub").matches("/project/shared/a.py"))
     }
 
-    static let files = ["pyproject.toml": "", "pkg/a.py": "", "pkg/generated/g.py": "", "legacy/old.py": "", "build/b.py": "", "tools/t.py": ""]
+    static let files = [
+        "pyproject.toml": "", "pkg/a.py": "", "pkg/generated/g.py": "", "legacy/old.py": "", "build/b.py": "", "tools/t.py": "",
+    ]
 
     func found(in tree: TemporaryTree, _ paths: [String] = ["."], options: FileDiscovery.Options) -> [String] {
         FileDiscovery.pythonFiles(in: paths.map { $0 == "." ? tree.root.path : tree.path($0) }, options: options).files
@@ -35,8 +38,11 @@ import RekeyTestSupport
         try TemporaryTree.with(Self.files, prefix: "rekey-select") { tree in
             let base = tree.root.path
             #expect(found(in: tree, options: FileDiscovery.Options()) == ["legacy/old.py", "pkg/a.py", "pkg/generated/g.py", "tools/t.py"])
-            let extended = FileDiscovery.Options(exclude: FileDiscovery.defaultExclude + [PathPattern("generated", base: base),
-                                                                                           PathPattern("legacy/*.py", base: base)])
+            let extended = FileDiscovery.Options(
+                exclude: FileDiscovery.defaultExclude + [
+                    PathPattern("generated", base: base),
+                    PathPattern("legacy/*.py", base: base),
+                ])
             #expect(found(in: tree, options: extended) == ["pkg/a.py", "tools/t.py"])
             let replaced = FileDiscovery.Options(exclude: [PathPattern("tools", base: base)])
             #expect(found(in: tree, options: replaced) == ["build/b.py", "legacy/old.py", "pkg/a.py", "pkg/generated/g.py"])
@@ -78,8 +84,9 @@ import RekeyTestSupport
             try git(["add", "-f", "tools/t.py"], in: tree)
             #expect(found(in: tree, options: FileDiscovery.Options()) == ["pkg/a.py", "tools/t.py"])
             #expect(found(in: tree, ["legacy/old.py"], options: FileDiscovery.Options()) == ["legacy/old.py"])
-            #expect(found(in: tree, options: FileDiscovery.Options(respectGitignore: false))
-                == ["legacy/old.py", "nested/n.py", "pkg/a.py", "pkg/generated/g.py", "tools/t.py"])
+            #expect(
+                found(in: tree, options: FileDiscovery.Options(respectGitignore: false))
+                    == ["legacy/old.py", "nested/n.py", "pkg/a.py", "pkg/generated/g.py", "tools/t.py"])
         }
     }
 

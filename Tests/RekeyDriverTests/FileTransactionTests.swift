@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RekeyDriver
 
 /// `FileTransaction`: a set of files replaced as a unit, each only if unchanged since read, and
@@ -34,8 +35,10 @@ import Testing
         FileTransaction.Change(path: path(name), expected: Array(old.utf8), contents: Array(new.utf8))
     }
 
-    func commit(_ changes: [FileTransaction.Change],
-                checkpoint: ((FileTransaction.Checkpoint) -> FileTransaction.CheckpointAction)? = nil) -> FileTransaction.Failure? {
+    func commit(
+        _ changes: [FileTransaction.Change],
+        checkpoint: ((FileTransaction.Checkpoint) -> FileTransaction.CheckpointAction)? = nil
+    ) -> FileTransaction.Failure? {
         FileTransaction.checkpoint = checkpoint
         defer { FileTransaction.checkpoint = nil }
         do {
@@ -85,7 +88,8 @@ import Testing
         let report = FileTransaction.Change(path: path("report.json"), expected: nil, contents: Array("{}".utf8))
         #expect(commit([report]) == nil)
         #expect(read("report.json") == "{}")
-        #expect(try FileManager.default.attributesOfItem(atPath: path("report.json"))[.posixPermissions] as? Int
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: path("report.json"))[.posixPermissions] as? Int
                 == Int(FileSystem.newFileMode))
     }
 
@@ -134,7 +138,8 @@ import Testing
         try write("m.py", "m = 1\n")
         let failure = commit([change("m.py", from: "m = 1\n", to: "m = 2\n")]) { point in
             if point == .beforeReplacing(path: self.path("m.py")),
-               let handle = FileHandle(forWritingAtPath: self.path("m.py")) {
+                let handle = FileHandle(forWritingAtPath: self.path("m.py"))
+            {
                 handle.seekToEndOfFile()
                 handle.write(Data("appended = True\n".utf8))
                 handle.closeFile()
@@ -175,7 +180,7 @@ import Testing
         // A handler of the test's own, so that the signal re-raised after the rollback ends nothing.
         var received = sigaction()
         #if canImport(Glibc)
-        received.__sigaction_handler.sa_handler = { _ in }
+            received.__sigaction_handler.sa_handler = { _ in }
         #endif
         var previous = sigaction()
         sigaction(SIGHUP, &received, &previous)

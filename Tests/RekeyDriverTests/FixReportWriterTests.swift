@@ -1,10 +1,11 @@
 import Foundation
-@testable import RekeyDriver
 import RekeyEdits
 import RekeyRules
 import RekeySyntax
-import Testing
 import RekeyTestSupport
+import Testing
+
+@testable import RekeyDriver
 
 /// `diff`/`fix --report`: how leftover findings are classified, the JSON and Markdown reports,
 /// the stderr summary built from the same classification, and the atomic write.
@@ -24,14 +25,18 @@ struct FixReportWriterTests {
         let sample = try Sample(source)
         let edit: [String: [Edit]] = ["src/model.py": [.insertion("x", at: 0)]]
         let findings = [
-            try sample.finding("RK001", at: "key = jax.random.PRNGKey(0)", message: "`key` is created at import time",
-                               remedy: .manual(reason: "a derived key is migrated by hand")),
-            try sample.finding("RK004", at: "jax.random.normal(key, (2,))", message: "`key` is consumed | twice",
-                               remedy: .fix(Fix(title: "split `key`", applicability: .unsafe, edits: edit))),
-            try sample.finding("RK005", at: "jax.random.uniform(key, (2,))", message: "suggested",
-                               remedy: .fix(Fix(title: "rewrite the loop", applicability: .displayOnly, edits: edit))),
-            try sample.finding("RK007", at: "b = jax", message: "a default",
-                               remedy: .fix(Fix(title: "make `key` required", applicability: .safe, edits: edit))),
+            try sample.finding(
+                "RK001", at: "key = jax.random.PRNGKey(0)", message: "`key` is created at import time",
+                remedy: .manual(reason: "a derived key is migrated by hand")),
+            try sample.finding(
+                "RK004", at: "jax.random.normal(key, (2,))", message: "`key` is consumed | twice",
+                remedy: .fix(Fix(title: "split `key`", applicability: .unsafe, edits: edit))),
+            try sample.finding(
+                "RK005", at: "jax.random.uniform(key, (2,))", message: "suggested",
+                remedy: .fix(Fix(title: "rewrite the loop", applicability: .displayOnly, edits: edit))),
+            try sample.finding(
+                "RK007", at: "b = jax", message: "a default",
+                remedy: .fix(Fix(title: "make `key` required", applicability: .safe, edits: edit))),
         ]
         var report = Engine.FixReport()
         report.remaining = findings
@@ -39,8 +44,9 @@ struct FixReportWriterTests {
         report.rounds = 2
         report.changes = [Engine.FileChange(path: "src/model.py", original: [1], updated: [2])]
         report.diagnostics = [
-            Diagnostic(path: "src/model.py", message: "RK007 fix not applied: it introduces a syntax error at src/model.py:4:1",
-                       severity: .warning),
+            Diagnostic(
+                path: "src/model.py", message: "RK007 fix not applied: it introduces a syntax error at src/model.py:4:1",
+                severity: .warning),
             Diagnostic(path: "src/other.py", message: "RK004 fix not applied: unrelated file", severity: .warning),
         ]
         report.refusals = [
@@ -64,8 +70,9 @@ struct FixReportWriterTests {
         #expect(outcome.sites[2].reason.contains("display-only"))
         #expect(outcome.sites[2].fixAvailable == .displayOnly)
         // The refusal is matched back by path and code; the other file's refusal is not.
-        #expect(outcome.sites[3].reason
-            == "safe fix not applied (refused: it introduces a syntax error at src/model.py:4:1): make `key` required")
+        #expect(
+            outcome.sites[3].reason
+                == "safe fix not applied (refused: it introduces a syntax error at src/model.py:4:1): make `key` required")
         #expect(outcome.count(.handMigration) == 2)
         #expect(outcome.sitesLeftByCode.map(\.code) == ["RK001", "RK004", "RK005", "RK007"])
         #expect(outcome.appliedByCode.map(\.code) == ["RK001", "RK004"])
@@ -87,9 +94,10 @@ struct FixReportWriterTests {
     @Test func summaryWithoutUnsafeFixes() throws {
         let (report, _) = try Self.leftovers()
         let outcome = FixOutcome(report: report, options: Engine.Options(unsafeFixes: false), wrote: false)
-        #expect(TextReport.fixSummary(outcome) == "rekey: would fix 3 sites in 1 file (RK001: 1, RK004: 2); "
-            + "2 sites left for hand migration; 1 unsafe fix not applied (rerun with --unsafe-fixes); "
-            + "1 enabled fix not applied (refused; see the warnings).\n")
+        #expect(
+            TextReport.fixSummary(outcome) == "rekey: would fix 3 sites in 1 file (RK001: 1, RK004: 2); "
+                + "2 sites left for hand migration; 1 unsafe fix not applied (rerun with --unsafe-fixes); "
+                + "1 enabled fix not applied (refused; see the warnings).\n")
     }
 
     @Test func summaryWithUnsafeFixesSaysWhyFixesAreLeft() throws {
@@ -98,8 +106,9 @@ struct FixReportWriterTests {
         let outcome = FixOutcome(report: report, options: Engine.Options(unsafeFixes: true), wrote: true)
         let summary = TextReport.fixSummary(outcome)
         #expect(!summary.contains("--unsafe-fixes"))
-        #expect(summary == "rekey: fixed 3 sites in 1 file (RK001: 1, RK004: 2); "
-            + "2 sites left for hand migration; 2 enabled fixes not applied (no fixed point within 8 rounds).\n")
+        #expect(
+            summary == "rekey: fixed 3 sites in 1 file (RK001: 1, RK004: 2); "
+                + "2 sites left for hand migration; 2 enabled fixes not applied (no fixed point within 8 rounds).\n")
     }
 
     @Test func nothingOfAFileNotWrittenCountsAsDone() throws {
@@ -114,13 +123,15 @@ struct FixReportWriterTests {
         report.publicAPIChanges = ["pkg.f"]
         report.findingsAsRead = ["src/model.py": findings]
         report.remaining = []
-        let outcome = FixOutcome(report: report, options: Engine.Options(unsafeFixes: true), wrote: true,
-                                 unwrittenFiles: ["src/model.py"])
+        let outcome = FixOutcome(
+            report: report, options: Engine.Options(unsafeFixes: true), wrote: true,
+            unwrittenFiles: ["src/model.py"])
         #expect(outcome.fixesApplied == 0 && outcome.changedFiles.isEmpty && outcome.publicAPIChanges.isEmpty)
         #expect(outcome.sites.map(\.finding.code) == ["RK001", "RK004", "RK007", "RK005"])  // by position
         #expect(outcome.sites[2].reason == "safe fix not applied (refused: the file was not written; see the errors): make `key` required")
-        #expect(TextReport.fixSummary(outcome) == "rekey: fixed 0 sites in 0 files; 1 changed file not written (see the errors); "
-            + "2 sites left for hand migration; 2 enabled fixes not applied (refused, or in files not written; see the errors).\n")
+        #expect(
+            TextReport.fixSummary(outcome) == "rekey: fixed 0 sites in 0 files; 1 changed file not written (see the errors); "
+                + "2 sites left for hand migration; 2 enabled fixes not applied (refused, or in files not written; see the errors).\n")
     }
 
     @Test func summaryOfACleanRun() {
@@ -170,9 +181,11 @@ struct FixReportWriterTests {
         #expect(try sites[3].string("fix_available") == "safe")
         #expect(try objects(object.array("diagnostics")).count == 2)
         // Members in the documented order.
-        let order = ["\"version\"", "\"tool\"", "\"command\"", "\"unsafe_fixes\"", "\"summary\"", "\"changed_files\"",
-                     "\"unwritten_files\"", "\"sites\"", "\"diagnostics\""]
-            .map { try! #require(rendered.range(of: $0)).lowerBound }
+        let order = [
+            "\"version\"", "\"tool\"", "\"command\"", "\"unsafe_fixes\"", "\"summary\"", "\"changed_files\"",
+            "\"unwritten_files\"", "\"sites\"", "\"diagnostics\"",
+        ]
+        .map { try! #require(rendered.range(of: $0)).lowerBound }
         #expect(order == order.sorted())
     }
 
@@ -200,8 +213,10 @@ struct FixReportWriterTests {
         let (report, findings) = try Self.leftovers()
         var other = report
         let second = try Sample(Self.source, path: "src/z.py")
-        other.remaining.append(try second.finding("RK003", at: "key", message: "multi\nline `with | pipe`",
-                                                  remedy: .manual(reason: "reason | with pipe")))
+        other.remaining.append(
+            try second.finding(
+                "RK003", at: "key", message: "multi\nline `with | pipe`",
+                remedy: .manual(reason: "reason | with pipe")))
         let outcome = FixOutcome(report: other, options: Engine.Options(unsafeFixes: false), wrote: true)
         let markdown = FixReportWriter.render(outcome, as: .markdown)
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -212,8 +227,10 @@ struct FixReportWriterTests {
         #expect(lines.contains("- unsafe fixes not applied (rerun with `--unsafe-fixes`): 1"))
         #expect(lines.contains("### `src/model.py`"))
         #expect(lines.contains("### `src/z.py`"))
-        #expect(lines.contains("| 3:5 | RK004 | `key` is consumed \\| twice | "
-            + "unsafe fix, not applied without --unsafe-fixes (it changes the random stream or rests on a guess): split `key` |"))
+        #expect(
+            lines.contains(
+                "| 3:5 | RK004 | `key` is consumed \\| twice | "
+                    + "unsafe fix, not applied without --unsafe-fixes (it changes the random stream or rests on a guess): split `key` |"))
         #expect(lines.contains("| 2:1 | RK003 | multi<br>line `with \\| pipe` | reason \\| with pipe |"))
         // Every site row has exactly four cells: five pipes not escaped by a backslash.
         let rows = lines.filter(isSiteRow)
@@ -233,7 +250,8 @@ struct FixReportWriterTests {
     // MARK: Through the engine
 
     @Test func engineLeftoversMatchCheckOfTheRewrittenFile() throws {
-        let project = try Project(["snippet.py": """
+        let project = try Project([
+            "snippet.py": """
             import jax
             import jax.random as jr
 
@@ -247,7 +265,8 @@ struct FixReportWriterTests {
                 b = jax.random.uniform(key, (2,))
                 return a + b
 
-            """])
+            """
+        ])
         defer { project.remove() }
         let report = project.fix()
         let outcome = FixOutcome(report: report, options: Engine.Options(), wrote: false)

@@ -34,10 +34,12 @@ struct JSONReportTests {
     @Test func findingWithFix() throws {
         let sample = try Sample(Self.source)
         let keyNode = try sample.node("key = jax.random.PRNGKey(1)")
-        let fix = Fix(title: "pass `key` explicitly", applicability: .unsafe, edits: [
-            "src/other.py": [.insertion("key=key", at: 3)],
-            "src/model.py": [.deletion(keyNode.byteRange), .replacement(ByteRange(0, 6), with: "import jax.random as jr")],
-        ])
+        let fix = Fix(
+            title: "pass `key` explicitly", applicability: .unsafe,
+            edits: [
+                "src/other.py": [.insertion("key=key", at: 3)],
+                "src/model.py": [.deletion(keyNode.byteRange), .replacement(ByteRange(0, 6), with: "import jax.random as jr")],
+            ])
         let finding = try sample.finding("RK001", at: "key", message: "`key` is created at import time", remedy: .fix(fix))
         let object = try #require(try parseJSON(JSONReport.render(findings: [finding], diagnostics: [])) as? [String: Any])
         let reported = try #require(try objects(object.array("findings")).first)
@@ -129,18 +131,19 @@ struct JSONReportTests {
 
     @Test func valueRendering() {
         let value: JSONValue = ["b": [1, true, nil, "x"], "a": [:], "c": []]
-        #expect(value.rendered() == """
-            {
-              "b": [
-                1,
-                true,
-                null,
-                "x"
-              ],
-              "a": {},
-              "c": []
-            }
+        #expect(
+            value.rendered() == """
+                {
+                  "b": [
+                    1,
+                    true,
+                    null,
+                    "x"
+                  ],
+                  "a": {},
+                  "c": []
+                }
 
-            """)
+                """)
     }
 }

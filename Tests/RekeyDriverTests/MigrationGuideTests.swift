@@ -10,8 +10,9 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let committed = try String(contentsOf: root.appendingPathComponent("MIGRATION.md"), encoding: .utf8)
-        #expect(committed == RuleCatalog.migrationGuide,
-                "MIGRATION.md is stale: regenerate it with `rekey rule --all --format markdown > MIGRATION.md`")
+        #expect(
+            committed == RuleCatalog.migrationGuide,
+            "MIGRATION.md is stale: regenerate it with `rekey rule --all --format markdown > MIGRATION.md`")
     }
 
     @Test func everyCodeHasASection() {

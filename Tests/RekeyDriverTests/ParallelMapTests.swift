@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RekeyDriver
+import Testing
 
 /// Found through the fuzzer's memory use (each run of the engine grew it): `parallelMap` freed its
 /// result buffer without releasing what it held, so every file state it produced leaked.

@@ -1,7 +1,7 @@
 import Foundation
 import RekeyDriver
-import Testing
 import RekeyTestSupport
+import Testing
 
 /// Given some files of a project (as pre-commit gives the staged ones), rekey reads the rest of
 /// the project for callers: it reports and rewrites only the files given, and refuses a fix that
@@ -66,8 +66,10 @@ import RekeyTestSupport
     /// them reads nothing of the project around the environment.
     @Test func installedPackagesBelongToNoProject() throws {
         let site = ".venv/lib/python3.11/site-packages"
-        let root = try project(["\(site)/pkg/__init__.py": "", "\(site)/pkg/a.py": moduleKey, ".venv/pyvenv.cfg": "",
-                                 "tests/test_a.py": caller])
+        let root = try project([
+            "\(site)/pkg/__init__.py": "", "\(site)/pkg/a.py": moduleKey, ".venv/pyvenv.cfg": "",
+            "tests/test_a.py": caller,
+        ])
         defer { try? FileManager.default.removeItem(at: root) }
         let given = root.appendingPathComponent("\(site)/pkg/a.py").path
         let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [given])
@@ -77,8 +79,10 @@ import RekeyTestSupport
 
     @Test func aFixWithinTheFileGivenIsApplied() throws {
         let local = "import jax\n\n\ndef f(x, key=jax.random.PRNGKey(0)):\n    return x + jax.random.normal(key)\n"
-        let root = try project(["pkg/__init__.py": "", "pkg/a.py": local,
-                                "tests/test_a.py": "from pkg.a import f\n\n\ndef test_f(k):\n    assert f(1.0, k) is not None\n"])
+        let root = try project([
+            "pkg/__init__.py": "", "pkg/a.py": local,
+            "tests/test_a.py": "from pkg.a import f\n\n\ndef test_f(k):\n    assert f(1.0, k) is not None\n",
+        ])
         defer { try? FileManager.default.removeItem(at: root) }
         let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.appendingPathComponent("pkg/a.py").path])
         // The caller passes the key by position: the parameter loses its default in place.

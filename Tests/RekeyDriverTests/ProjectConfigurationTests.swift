@@ -1,15 +1,17 @@
 import Foundation
 import RekeyRules
-import Testing
-@testable import RekeyDriver
 import RekeyTestSupport
+import Testing
+
+@testable import RekeyDriver
 
 /// What a project declares, read as pip, poetry, ruff and setuptools write it.
 @Suite struct ProjectConfigurationTests {
-    @Test(arguments: [
-        (">=3.9", "3.9"), (">=3.8,<4", "3.8"), ("~=3.10", "3.10"), ("^3.11", "3.11"), ("==3.12.*", "3.12"),
-        (">3.7", "3.7"), ("<4", nil), ("", nil), (">= 3.10.2", "3.10"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            (">=3.9", "3.9"), (">=3.8,<4", "3.8"), ("~=3.10", "3.10"), ("^3.11", "3.11"), ("==3.12.*", "3.12"),
+            (">3.7", "3.7"), ("<4", nil), ("", nil), (">= 3.10.2", "3.10"),
+        ] as [(String, String?)])
     func lowerBounds(_ specifier: String, _ expected: String?) {
         #expect(PythonVersion(lowerBoundOf: specifier)?.description == expected)
     }

@@ -1,8 +1,9 @@
 import Foundation
 import RekeyRules
-import Testing
-@testable import RekeyDriver
 import RekeyTestSupport
+import Testing
+
+@testable import RekeyDriver
 
 /// `[tool.rekey]`: what each key reads, what a wrong one says, which file is used, and how the
 /// command line's options go over the file's.
@@ -27,7 +28,8 @@ import RekeyTestSupport
     }
 
     @Test func everyKeyIsRead() throws {
-        let configuration = try load("""
+        let configuration = try load(
+            """
             [tool.rekey]
             select = ["RK00"]
             ignore = ["rk005"]
@@ -67,7 +69,10 @@ import RekeyTestSupport
         ("[tool.rekey]\ntarget-version = \"3.10\"\n", "[tool.rekey] target-version: expected a Python version"),
         ("[tool.rekey]\nper-file-ignores = [\"tests\"]\n", "[tool.rekey] per-file-ignores: expected a table"),
         ("[tool.rekey]\nselect = [\"RK999\"]\n", "[tool.rekey] select: unknown rule code 'RK999'"),
-        ("[tool.rekey.per-file-ignores]\n\"tests/*\" = [\"E501\"]\n", "[tool.rekey] per-file-ignores \"tests/*\": unknown rule code 'E501'"),
+        (
+            "[tool.rekey.per-file-ignores]\n\"tests/*\" = [\"E501\"]\n",
+            "[tool.rekey] per-file-ignores \"tests/*\": unknown rule code 'E501'"
+        ),
         ("[tool]\nrekey = 1\n", "[tool.rekey] must be a table"),
         ("[tool.rekey\nselect = []\n", "not valid TOML"),
     ])
@@ -77,12 +82,14 @@ import RekeyTestSupport
     }
 
     @Test func theNearestFileWithATableIsUsed() throws {
-        try TemporaryTree.with([
-            "pyproject.toml": "[tool.rekey]\nignore = [\"RK005\"]\n",
-            "sub/pyproject.toml": "[project]\nname = \"sub\"\n",
-            "sub/pkg/a.py": "",
-            "other/pyproject.toml": "[tool.rekey]\nignore = [\"RK004\"]\n",
-        ], prefix: "rekey-config") { tree in
+        try TemporaryTree.with(
+            [
+                "pyproject.toml": "[tool.rekey]\nignore = [\"RK005\"]\n",
+                "sub/pyproject.toml": "[project]\nname = \"sub\"\n",
+                "sub/pkg/a.py": "",
+                "other/pyproject.toml": "[tool.rekey]\nignore = [\"RK004\"]\n",
+            ], prefix: "rekey-config"
+        ) { tree in
             let fromFile = try RekeyConfiguration.nearest(from: tree.path("sub/pkg/a.py"))
             #expect(fromFile.ignore == ["RK005"])
             #expect(fromFile.file == tree.path("pyproject.toml"))
@@ -91,17 +98,20 @@ import RekeyTestSupport
     }
 
     @Test func aBrokenPyprojectNotAboutRekeyIsPassedOver() throws {
-        try TemporaryTree.with([
-            "pyproject.toml": "[tool.rekey]\nignore = [\"RK005\"]\n",
-            "sub/pyproject.toml": "[project\nname = \n",
-        ], prefix: "rekey-config") { tree in
+        try TemporaryTree.with(
+            [
+                "pyproject.toml": "[tool.rekey]\nignore = [\"RK005\"]\n",
+                "sub/pyproject.toml": "[project\nname = \n",
+            ], prefix: "rekey-config"
+        ) { tree in
             let configuration = try RekeyConfiguration.nearest(from: tree.path("sub"))
             #expect(configuration.ignore == ["RK005"])
         }
     }
 
     @Test func theCommandLineGoesOverTheFile() throws {
-        let file = try load("""
+        let file = try load(
+            """
             [tool.rekey]
             select = ["RK001", "RK004"]
             ignore = ["RK004"]
@@ -128,7 +138,8 @@ import RekeyTestSupport
     }
 
     @Test func engineOptionsCarryEverySetting() throws {
-        let options = try load("""
+        let options = try load(
+            """
             [tool.rekey]
             ignore = ["RK004"]
             extend-exclude = ["legacy"]
@@ -136,7 +147,8 @@ import RekeyTestSupport
             unsafe-fixes = true
             line-length = 100
             target-version = "py39"
-            """).engineOptions(reportUnusedSuppressions: false)
+            """
+        ).engineOptions(reportUnusedSuppressions: false)
         #expect(!options.selection.isEnabled("RK004") && options.selection.isEnabled("RK001"))
         #expect(options.discovery.exclude.map(\.description) == FileDiscovery.defaultExclude.map(\.description) + ["legacy"])
         #expect(!options.discovery.respectGitignore && !options.discovery.forceExclude)
@@ -147,10 +159,12 @@ import RekeyTestSupport
     }
 
     @Test func rekeysLineLengthAndTargetWinOverTheProjects() throws {
-        try TemporaryTree.with([
-            "pyproject.toml": "[project]\nrequires-python = \">=3.8\"\n[tool.black]\nline-length = 120\n",
-            "a.py": "",
-        ], prefix: "rekey-config") { tree in
+        try TemporaryTree.with(
+            [
+                "pyproject.toml": "[project]\nrequires-python = \">=3.8\"\n[tool.black]\nline-length = 120\n",
+                "a.py": "",
+            ], prefix: "rekey-config"
+        ) { tree in
             let declared = ProjectSettingsCache().settings(forFile: tree.path("a.py"))
             #expect(declared.lineLength == 120 && declared.minimumPython == PythonVersion(3, 8))
             let configured = ProjectSettingsCache(lineLength: 79, minimumPython: PythonVersion(3, 11)).settings(forFile: tree.path("a.py"))

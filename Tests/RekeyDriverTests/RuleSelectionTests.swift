@@ -1,7 +1,7 @@
 import RekeyDriver
 import RekeyRules
-import Testing
 import RekeyTestSupport
+import Testing
 
 @Suite("Rule selection")
 struct RuleSelectionTests {

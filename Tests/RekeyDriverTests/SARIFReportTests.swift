@@ -12,7 +12,8 @@ struct SARIFReportTests {
     static let source = "import jax\ns = \"🎲\"; key = jax.random.PRNGKey(0)\n"
 
     func run(_ findings: [Finding], _ diagnostics: [Diagnostic] = [], cwd: String = "/work/project") throws -> [String: Any] {
-        let log = try #require(try parseJSON(SARIFReport.render(findings: findings, diagnostics: diagnostics, workingDirectory: cwd)) as? [String: Any])
+        let log = try #require(
+            try parseJSON(SARIFReport.render(findings: findings, diagnostics: diagnostics, workingDirectory: cwd)) as? [String: Any])
         #expect(try log.string("version") == "2.1.0")
         #expect(try log.string("$schema") == SARIFReport.schemaURI)
         let runs = try objects(log.array("runs"))
@@ -54,9 +55,11 @@ struct SARIFReportTests {
     @Test func resultWithRegionRuleIndexAndFix() throws {
         let sample = try Sample(Self.source)
         let keyNode = try sample.node("key = jax.random.PRNGKey(0)")
-        let fix = Fix(title: "pass `key` explicitly", applicability: .safe, edits: [
-            "src/model.py": [.deletion(keyNode.byteRange), .insertion("key=🔑", at: 0), .replacement(ByteRange(0, 3), with: "x")],
-        ])
+        let fix = Fix(
+            title: "pass `key` explicitly", applicability: .safe,
+            edits: [
+                "src/model.py": [.deletion(keyNode.byteRange), .insertion("key=🔑", at: 0), .replacement(ByteRange(0, 3), with: "x")]
+            ])
         let finding = try sample.finding("RK001", at: "key", message: "`key` at import time", remedy: .fix(fix))
         let run = try run([finding])
         let rules = try objects(run.object("tool").object("driver").array("rules"))
@@ -70,7 +73,8 @@ struct SARIFReportTests {
         #expect(try location.object("artifactLocation").string("uriBaseId") == "%SRCROOT%")
         let region = try location.object("region")
         // `s = "🎲"; ` is 9 characters (12 bytes): the key starts at column 10; the end is exclusive.
-        #expect(try [region.int("startLine"), region.int("startColumn"), region.int("endLine"), region.int("endColumn")] == [2, 10, 2, 13])
+        #expect(
+            try [region.int("startLine"), region.int("startColumn"), region.int("endLine"), region.int("endColumn")] == [2, 10, 2, 13])
 
         let sarifFix = try objects(result.array("fixes"))[0]
         #expect(try sarifFix.object("description").string("text") == "pass `key` explicitly")
@@ -105,10 +109,12 @@ struct SARIFReportTests {
     }
 
     @Test func diagnosticsBecomeNotifications() throws {
-        let run = try run([], [
-            Diagnostic(path: "b.py", message: "skipped: not valid UTF-8"),
-            Diagnostic(path: "a.py", message: "fix not applied", severity: .warning),
-        ])
+        let run = try run(
+            [],
+            [
+                Diagnostic(path: "b.py", message: "skipped: not valid UTF-8"),
+                Diagnostic(path: "a.py", message: "fix not applied", severity: .warning),
+            ])
         let invocation = try objects(run.array("invocations"))[0]
         #expect(invocation["executionSuccessful"] as? Bool == false)
         let notes = try objects(invocation.array("toolExecutionNotifications"))

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import RekeyDriver
 import RekeyTestSupport
+import Testing
+
+@testable import RekeyDriver
 
 /// Scripts and exported notebooks have no import time: a key made at their top level is the run's
 /// own (no RK001, no RK002), while the reuse rules still apply. A module the project imports, a
@@ -17,7 +18,8 @@ import RekeyTestSupport
         """
 
     func codes(_ files: [String: String], checking target: String) throws -> Set<String> {
-        let tree = try TemporaryTree(files.merging(["pyproject.toml": ""], uniquingKeysWith: { first, _ in first }), prefix: "rekey-scripts")
+        let tree = try TemporaryTree(
+            files.merging(["pyproject.toml": ""], uniquingKeysWith: { first, _ in first }), prefix: "rekey-scripts")
         defer { tree.remove() }
         let report = Engine(options: .init(jobs: 1)).check(paths: [tree.path(target)])
         return Set(report.findings.map(\.code.rawValue))
@@ -56,16 +58,17 @@ import RekeyTestSupport
     /// A file rekey did not parse is read for imports of the script's module: a package that only
     /// shares a word with it (`gpjax.kernels.multioutput` against the notebook `multioutput.py`)
     /// does not import it.
-    @Test(arguments: [
-        ("import multioutput\n", "multioutput", true),
-        ("from multioutput import fit\n", "multioutput", true),
-        ("from gpjax.kernels.multioutput.base import Kernel\n", "multioutput", false),
-        ("import gpjax.kernels.multioutput as mo\n", "multioutput", false),
-        ("from examples import train\n", "examples.train", true),
-        ("from . import train\n", "examples.train", true),
-        ("from .train import main\n", "examples.train", true),
-        ("x = 1  # train\n", "examples.train", false),
-    ] as [(String, String, Bool)])
+    @Test(
+        arguments: [
+            ("import multioutput\n", "multioutput", true),
+            ("from multioutput import fit\n", "multioutput", true),
+            ("from gpjax.kernels.multioutput.base import Kernel\n", "multioutput", false),
+            ("import gpjax.kernels.multioutput as mo\n", "multioutput", false),
+            ("from examples import train\n", "examples.train", true),
+            ("from . import train\n", "examples.train", true),
+            ("from .train import main\n", "examples.train", true),
+            ("x = 1  # train\n", "examples.train", false),
+        ] as [(String, String, Bool)])
     func importLinesOfUnparsedFiles(_ text: String, _ module: String, _ imports: Bool) {
         #expect(ScriptFiles.mayImport(Array(text.utf8), module: module) == imports)
     }

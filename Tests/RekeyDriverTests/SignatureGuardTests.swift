@@ -1,8 +1,9 @@
 import Foundation
 import RekeyEdits
 import RekeySyntax
-import Testing
 import RekeyTestSupport
+import Testing
+
 @testable import RekeyDriver
 
 /// The guard judges a round by its texts alone: these fixes are made by hand, so each test shows
@@ -60,38 +61,47 @@ import RekeyTestSupport
     }
 
     @Test func aPositionalArgumentThatWouldSlideOntoAnotherParameter() throws {
-        let round = try Round(files: [
-            "pkg/__init__.py": "",
-            "pkg/inference.py": "import jax\n\n\ndef rbpfilter(n, params, key=jax.random.PRNGKey(0), inputs=None):\n    return n\n",
-            "pkg/inference_test.py": "from pkg.inference import rbpfilter\n\n\ndef test_it():\n    rbpfilter(1, 2, k)\n",
-        ], fixes: [[
-            ("pkg/inference.py", "key=jax.random.PRNGKey(0), inputs=None", "inputs=None, *, key"),
-            ("pkg/inference_test.py", "rbpfilter(1, 2, k)", "rbpfilter(1, 2, k, key=jax.random.PRNGKey(0))"),
-        ]])
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/inference.py": "import jax\n\n\ndef rbpfilter(n, params, key=jax.random.PRNGKey(0), inputs=None):\n    return n\n",
+                "pkg/inference_test.py": "from pkg.inference import rbpfilter\n\n\ndef test_it():\n    rbpfilter(1, 2, k)\n",
+            ],
+            fixes: [
+                [
+                    ("pkg/inference.py", "key=jax.random.PRNGKey(0), inputs=None", "inputs=None, *, key"),
+                    ("pkg/inference_test.py", "rbpfilter(1, 2, k)", "rbpfilter(1, 2, k, key=jax.random.PRNGKey(0))"),
+                ]
+            ])
         defer { round.remove() }
         #expect(try round.violations() == [0: "the call at pkg/inference_test.py:5 would pass `k` to `inputs` instead of `key`"])
     }
 
     @Test func aCallerInAnotherFileThroughAnObjectOfASubclass() throws {
-        let round = try Round(files: [
-            "pkg/__init__.py": "",
-            "pkg/ssm.py": "import jax\n\n\nclass SSM:\n    def fit(self, data, key=jax.random.PRNGKey(0)):\n        return data\n",
-            "pkg/hmm.py": "from pkg.ssm import SSM\n\n\nclass HMM(SSM):\n    pass\n",
-            "tests/test_hmm.py": "from pkg.hmm import HMM\n\n\ndef test_fit():\n    model = HMM()\n    model.fit([1])\n",
-        ], fixes: [[("pkg/ssm.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/ssm.py": "import jax\n\n\nclass SSM:\n    def fit(self, data, key=jax.random.PRNGKey(0)):\n        return data\n",
+                "pkg/hmm.py": "from pkg.ssm import SSM\n\n\nclass HMM(SSM):\n    pass\n",
+                "tests/test_hmm.py": "from pkg.hmm import HMM\n\n\ndef test_fit():\n    model = HMM()\n    model.fit([1])\n",
+            ], fixes: [[("pkg/ssm.py", "key=jax.random.PRNGKey(0)", "*, key")]])
         defer { round.remove() }
         #expect(try round.violations() == [0: "the call at tests/test_hmm.py:6 would no longer bind: it does not pass `key`"])
     }
 
     @Test func everyCallerUpdatedPasses() throws {
-        let round = try Round(files: [
-            "pkg/__init__.py": "",
-            "pkg/ssm.py": "import jax\n\n\nclass SSM:\n    def fit(self, data, key=jax.random.PRNGKey(0)):\n        return data\n",
-            "tests/test_hmm.py": "from pkg.ssm import SSM\n\n\ndef test_fit():\n    SSM().fit([1])\n",
-        ], fixes: [[
-            ("pkg/ssm.py", "key=jax.random.PRNGKey(0)", "*, key"),
-            ("tests/test_hmm.py", "fit([1])", "fit([1], key=key)"),
-        ]])
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/ssm.py": "import jax\n\n\nclass SSM:\n    def fit(self, data, key=jax.random.PRNGKey(0)):\n        return data\n",
+                "tests/test_hmm.py": "from pkg.ssm import SSM\n\n\ndef test_fit():\n    SSM().fit([1])\n",
+            ],
+            fixes: [
+                [
+                    ("pkg/ssm.py", "key=jax.random.PRNGKey(0)", "*, key"),
+                    ("tests/test_hmm.py", "fit([1])", "fit([1], key=key)"),
+                ]
+            ])
         defer { round.remove() }
         #expect(try round.violations().isEmpty)
     }
@@ -100,14 +110,18 @@ import RekeyTestSupport
     /// instead of stored): the calls mean what they meant; one still passing it is refused.
     @Test(arguments: [("Dropout(0.5)", nil), ("Dropout(0.5, k)", "the call at tests/test_dropout.py:5 would no longer bind")])
     func aParameterRemovedWithItsArgument(call: String, refusal: String?) throws {
-        let round = try Round(files: [
-            "pkg/__init__.py": "",
-            "pkg/layers.py": "class Dropout:\n    def __init__(self, rate, key):\n        self.rate = rate\n",
-            "tests/test_dropout.py": "from pkg.layers import Dropout\n\n\ndef test_it(k):\n    Dropout(0.5, k)\n",
-        ], fixes: [[
-            ("pkg/layers.py", "self, rate, key", "self, rate"),
-            ("tests/test_dropout.py", "Dropout(0.5, k)", call),
-        ]])
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/layers.py": "class Dropout:\n    def __init__(self, rate, key):\n        self.rate = rate\n",
+                "tests/test_dropout.py": "from pkg.layers import Dropout\n\n\ndef test_it(k):\n    Dropout(0.5, k)\n",
+            ],
+            fixes: [
+                [
+                    ("pkg/layers.py", "self, rate, key", "self, rate"),
+                    ("tests/test_dropout.py", "Dropout(0.5, k)", call),
+                ]
+            ])
         defer { round.remove() }
         let found = try round.violations()
         if let refusal {
@@ -118,9 +132,10 @@ import RekeyTestSupport
     }
 
     @Test func aTestFunctionMustNotGainARequiredParameter() throws {
-        let round = try Round(files: [
-            "tests/test_models.py": "import jax.random as jr\n\n\ndef test_fit(key=jr.PRNGKey(0), n=3):\n    assert n\n",
-        ], fixes: [[("tests/test_models.py", "key=jr.PRNGKey(0), n=3", "n=3, *, key")]])
+        let round = try Round(
+            files: [
+                "tests/test_models.py": "import jax.random as jr\n\n\ndef test_fit(key=jr.PRNGKey(0), n=3):\n    assert n\n"
+            ], fixes: [[("tests/test_models.py", "key=jr.PRNGKey(0), n=3", "n=3, *, key")]])
         defer { round.remove() }
         #expect(try round.violations() == [0: "`test_fit` is run by pytest, which would look for a fixture named `key`"])
     }
@@ -128,23 +143,32 @@ import RekeyTestSupport
     @Test func aKeywordTheFunctionCollectedInKwargsWouldBeRepeated() throws {
         // `def f(**kw)` reading a module key, called as `f(key=1)`: adding `*, key` and passing
         // `key=key` repeats the keyword (CPython: "keyword argument repeated").
-        let round = try Round(files: [
-            "m.py": "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef f(**kw):\n    return jax.random.normal(KEY)\n\n\ndef main():\n    f(key=1)\n",
-        ], fixes: [[
-            ("m.py", "def f(**kw):", "def f(*, key, **kw):"),
-            ("m.py", "f(key=1)", "f(key=1, key=key)"),
-        ]])
+        let round = try Round(
+            files: [
+                "m.py":
+                    "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef f(**kw):\n    return jax.random.normal(KEY)\n\n\ndef main():\n    f(key=1)\n"
+            ],
+            fixes: [
+                [
+                    ("m.py", "def f(**kw):", "def f(*, key, **kw):"),
+                    ("m.py", "f(key=1)", "f(key=1, key=key)"),
+                ]
+            ])
         defer { round.remove() }
         #expect(try round.violations() == [0: "the call at m.py:11 would no longer bind: it repeats the keyword argument `key`"])
     }
 
     @Test func aFullwidthParameterIsTheSameName() throws {
-        let round = try Round(files: [
-            "m.py": "def f(x, ｋｅｙ=None):\n    return x\n\n\ndef main():\n    f(1)\n",
-        ], fixes: [[
-            ("m.py", "def f(x, ｋｅｙ=None):", "def f(x, ｋｅｙ=None, *, key):"),
-            ("m.py", "f(1)", "f(1, key=k)"),
-        ]])
+        let round = try Round(
+            files: [
+                "m.py": "def f(x, ｋｅｙ=None):\n    return x\n\n\ndef main():\n    f(1)\n"
+            ],
+            fixes: [
+                [
+                    ("m.py", "def f(x, ｋｅｙ=None):", "def f(x, ｋｅｙ=None, *, key):"),
+                    ("m.py", "f(1)", "f(1, key=k)"),
+                ]
+            ])
         defer { round.remove() }
         let parser = try PythonParser()
         let tree = try parser.parse(SourceText(path: "m.py", text: "def f(x, ｋｅｙ=None, *, key): pass\n"))
@@ -154,39 +178,43 @@ import RekeyTestSupport
     }
 
     @Test func aNameImportedFromAnotherLibraryIsNotACaller() throws {
-        let round = try Round(files: [
-            "pkg/__init__.py": "",
-            "pkg/ops.py": "import jax\n\n\ndef split(x, key=jax.random.PRNGKey(0)):\n    return x\n",
-            "pkg/use.py": "from jax.random import split\n\n\ndef g(k):\n    return split(k)\n",
-        ], fixes: [[("pkg/ops.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/ops.py": "import jax\n\n\ndef split(x, key=jax.random.PRNGKey(0)):\n    return x\n",
+                "pkg/use.py": "from jax.random import split\n\n\ndef g(k):\n    return split(k)\n",
+            ], fixes: [[("pkg/ops.py", "key=jax.random.PRNGKey(0)", "*, key")]])
         defer { round.remove() }
         #expect(try round.violations().isEmpty)
     }
 
     @Test func unpackedArgumentsThatMayNoLongerBind() throws {
-        let round = try Round(files: [
-            "m.py": "import jax\n\n\ndef f(a, key=jax.random.PRNGKey(0), b=1):\n    return a\n\n\ndef g(*xs):\n    return f(*xs)\n",
-        ], fixes: [[("m.py", "key=jax.random.PRNGKey(0), b=1", "b=1, *, key")]])
+        let round = try Round(
+            files: [
+                "m.py": "import jax\n\n\ndef f(a, key=jax.random.PRNGKey(0), b=1):\n    return a\n\n\ndef g(*xs):\n    return f(*xs)\n"
+            ], fixes: [[("m.py", "key=jax.random.PRNGKey(0), b=1", "b=1, *, key")]])
         defer { round.remove() }
         #expect(try round.violations() == [0: "the call at m.py:9 unpacks `*` arguments, whose positions the new signature changes"])
     }
 
     @Test func aClassOfTheSameNameInAnotherScriptIsNotACaller() throws {
-        let round = try Round(files: [
-            "a/model.py": "import jax\n\n\nclass MLP:\n    def __init__(self, key=jax.random.PRNGKey(0)):\n        self.key = key\n",
-            "b/model.py": "class MLP:\n    def __init__(self):\n        pass\n\n\nMLP()\n",
-        ], fixes: [[("a/model.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        let round = try Round(
+            files: [
+                "a/model.py": "import jax\n\n\nclass MLP:\n    def __init__(self, key=jax.random.PRNGKey(0)):\n        self.key = key\n",
+                "b/model.py": "class MLP:\n    def __init__(self):\n        pass\n\n\nMLP()\n",
+            ], fixes: [[("a/model.py", "key=jax.random.PRNGKey(0)", "*, key")]])
         defer { round.remove() }
         #expect(try round.violations().isEmpty)
     }
 
     @Test func aSubclassInstantiatedElsewhereRunsTheBaseInit() throws {
-        let round = try Round(files: [
-            "pkg/__init__.py": "",
-            "pkg/base.py": "import jax\n\n\nclass Layer:\n    def __init__(self, n, key=jax.random.PRNGKey(0)):\n        self.n = n\n",
-            "pkg/dense.py": "from .base import Layer\n\n\nclass Dense(Layer):\n    pass\n",
-            "pkg/net.py": "from pkg import dense\n\n\ndef build():\n    return dense.Dense(3)\n",
-        ], fixes: [[("pkg/base.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/base.py": "import jax\n\n\nclass Layer:\n    def __init__(self, n, key=jax.random.PRNGKey(0)):\n        self.n = n\n",
+                "pkg/dense.py": "from .base import Layer\n\n\nclass Dense(Layer):\n    pass\n",
+                "pkg/net.py": "from pkg import dense\n\n\ndef build():\n    return dense.Dense(3)\n",
+            ], fixes: [[("pkg/base.py", "key=jax.random.PRNGKey(0)", "*, key")]])
         defer { round.remove() }
         #expect(try round.violations() == [0: "the call at pkg/net.py:5 would no longer bind: it does not pass `key`"])
     }
@@ -195,7 +223,8 @@ import RekeyTestSupport
     /// place only if every call passes the key; one that omits it keeps the fix from being applied.
     @Test func aMethodOneCallerCallsWithoutTheKeyKeepsItsDefault() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-guard-\(UUID().uuidString)")
-        let model = "import jax\n\n\nclass HMM:\n    def initialize(self, key=jax.random.PRNGKey(0), method=\"prior\"):\n        return jax.random.normal(key)\n"
+        let model =
+            "import jax\n\n\nclass HMM:\n    def initialize(self, key=jax.random.PRNGKey(0), method=\"prior\"):\n        return jax.random.normal(key)\n"
         let use = "def fit(model, k):\n    model.initialize(k)\n    return model.initialize(method=\"kmeans\")\n"
         for (name, text) in ["m.py": model, "use.py": use] {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -218,7 +247,8 @@ import RekeyTestSupport
     /// that call and refused it for good, so a second `rekey fix` applied it. A fix that passes
     /// alone waits for the next round instead, and one run does both.
     @Test func aFixBlamedForAnotherFixsEditIsAppliedInTheNextRound() throws {
-        let project = try Project(["test_pf.py": """
+        let project = try Project([
+            "test_pf.py": """
             import jax
 
 
@@ -230,7 +260,8 @@ import RekeyTestSupport
             def test_filter():
                 assert particle_filter(10) is not None
 
-            """])
+            """
+        ])
         defer { project.remove() }
         let report = project.fix("test_pf.py", unsafeFixes: true)
         #expect(report.refusals.isEmpty, "\(report.refusals.map(\.reason))")

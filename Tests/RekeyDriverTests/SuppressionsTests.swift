@@ -1,8 +1,8 @@
 import RekeyDriver
 import RekeyRules
 import RekeySyntax
-import Testing
 import RekeyTestSupport
+import Testing
 
 @Suite("Suppression comments")
 struct SuppressionsTests {
@@ -35,10 +35,13 @@ struct SuppressionsTests {
         ("# noqa: RK004 reused on purpose", [Parsed(kind: noqa, codes: ["RK004"], text: "# noqa: RK004")]),
         ("# noqa: E501, rk004, F401", [Parsed(kind: noqa, codes: ["RK004"], text: "# noqa: E501, rk004, F401")]),
         ("# type: ignore  # noqa: RK004", [Parsed(kind: noqa, codes: ["RK004"], text: "# noqa: RK004")]),
-        ("# rekey: ignore[RK004]  # noqa: RK005", [
-            Parsed(kind: rekey, codes: ["RK004"], text: "# rekey: ignore[RK004]"),
-            Parsed(kind: noqa, codes: ["RK005"], text: "# noqa: RK005"),
-        ]),
+        (
+            "# rekey: ignore[RK004]  # noqa: RK005",
+            [
+                Parsed(kind: rekey, codes: ["RK004"], text: "# rekey: ignore[RK004]"),
+                Parsed(kind: noqa, codes: ["RK005"], text: "# noqa: RK005"),
+            ]
+        ),
         // Not rekey's, or not directives at all.
         ("# noqa: E501", []),
         ("# noqa: E501 F401", []),
@@ -118,7 +121,8 @@ struct SuppressionsTests {
         let found = try rk001(text)
         #expect(found.count == 3, "\(found)")
         // The same keys with real comments are silenced: the strings above are what kept them.
-        let commented = text
+        let commented =
+            text
             .replacingOccurrences(of: "PRNGKey(3)", with: "PRNGKey(3)  # noqa")
             .replacingOccurrences(of: "PRNGKey(4)", with: "PRNGKey(4)  # rekey: ignore[RK001]")
             .replacingOccurrences(of: "PRNGKey(5)", with: "PRNGKey(5)  # rekey: ignore")
@@ -220,7 +224,10 @@ struct SuppressionsTests {
                 let wrongCode: RuleCode = code == "RK004" ? "RK005" : "RK004"
                 for directive in ["# rekey: ignore", "# rekey: ignore[\(code)]", "# noqa: \(code)", "# noqa", "# noqa: \(wrongCode)"] {
                     let text = example.bad.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-                        .map { lines.contains($0.offset + 1) && !$0.element.hasSuffix("\\") ? "\($0.element)  \(directive)" : String($0.element) }
+                        .map {
+                            lines.contains($0.offset + 1) && !$0.element.hasSuffix("\\")
+                                ? "\($0.element)  \(directive)" : String($0.element)
+                        }
                         .joined(separator: "\n")
                     let after = try check(text).findings.filter { $0.code == code }
                     if directive.hasSuffix(wrongCode.rawValue) {
@@ -253,10 +260,11 @@ struct SuppressionsTests {
             y = 2  # noqa: E501, RK001, RK998
 
             """
-        #expect(try rk001(text, reportUnused: true) == [
-            "RK100 3:30 unused suppression `# noqa: RK001, RK999` (unknown: RK999)",
-            "RK100 4:8 unused suppression `# noqa: E501, RK001, RK998` (unused: RK001; unknown: RK998)",
-        ])
+        #expect(
+            try rk001(text, reportUnused: true) == [
+                "RK100 3:30 unused suppression `# noqa: RK001, RK999` (unknown: RK999)",
+                "RK100 4:8 unused suppression `# noqa: E501, RK001, RK998` (unused: RK001; unknown: RK998)",
+            ])
     }
 
     @Test func blanketDirectives() throws {

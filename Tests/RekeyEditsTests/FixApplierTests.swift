@@ -1,6 +1,6 @@
-import Testing
 import RekeyEdits
 import RekeySyntax
+import Testing
 
 @Suite struct FixApplierTests {
     let parser: PythonParser
@@ -69,21 +69,23 @@ import RekeySyntax
     @Test func insertionsAtTheEdgesOfAnotherFixsReplacementDoNotOverlapIt() throws {
         let text = "x = key\n"
         let key = try range(of: "key", in: text)
-        let result = apply([
-            fix(["t.py": [.replacement(key, with: "subkey")]]),
-            fix(["t.py": [.insertion("(", at: key.start)]]),
-            fix(["t.py": [.insertion(")", at: key.end)]]),
-        ], to: ["t.py": text])
+        let result = apply(
+            [
+                fix(["t.py": [.replacement(key, with: "subkey")]]),
+                fix(["t.py": [.insertion("(", at: key.start)]]),
+                fix(["t.py": [.insertion(")", at: key.end)]]),
+            ], to: ["t.py": text])
         #expect(result.applied == [0, 1, 2])
         #expect(result.refused.isEmpty)
         #expect(result.changed["t.py"]?.string == "x = (subkey)\n")
     }
 
     @Test func sameOffsetInsertionsOverlapAcrossFixesButNotWithinOne() {
-        let result = apply([
-            fix(["t.py": [.insertion("import jax\n", at: 0), .insertion("import numpy\n", at: 0)]]),
-            fix(["t.py": [.insertion("import os\n", at: 0)]]),
-        ], to: ["t.py": "x = 1\n"])
+        let result = apply(
+            [
+                fix(["t.py": [.insertion("import jax\n", at: 0), .insertion("import numpy\n", at: 0)]]),
+                fix(["t.py": [.insertion("import os\n", at: 0)]]),
+            ], to: ["t.py": "x = 1\n"])
         #expect(result.applied == [0])
         #expect(result.refused == [RefusedFix(fixIndex: 1, reason: .overlaps(fixIndex: 0, path: "t.py"))])
         #expect(result.changed["t.py"]?.string == "import jax\nimport numpy\nx = 1\n")
@@ -91,20 +93,22 @@ import RekeySyntax
 
     @Test func anOverlapIsRefusedNamingTheEarlierFix() throws {
         let text = "a = key_one + key_two\n"
-        let result = apply([
-            fix(["t.py": [.replacement(try range(of: "a", in: text), with: "b")]]),
-            fix(["t.py": [.replacement(try range(of: "key_one", in: text), with: "k1")]]),
-            fix(["t.py": [.replacement(try range(of: "one + key", in: text), with: "x")]]),
-        ], to: ["t.py": text])
+        let result = apply(
+            [
+                fix(["t.py": [.replacement(try range(of: "a", in: text), with: "b")]]),
+                fix(["t.py": [.replacement(try range(of: "key_one", in: text), with: "k1")]]),
+                fix(["t.py": [.replacement(try range(of: "one + key", in: text), with: "x")]]),
+            ], to: ["t.py": text])
         #expect(result.applied == [0, 1])
         #expect(result.refused == [RefusedFix(fixIndex: 2, reason: .overlaps(fixIndex: 1, path: "t.py"))])
         #expect(result.changed["t.py"]?.string == "b = k1 + key_two\n")
     }
 
     @Test func aFixWhoseOwnEditsOverlapIsRefused() {
-        let result = apply([
-            fix(["t.py": [.replacement(ByteRange(0, 3), with: "a"), .deletion(ByteRange(2, 4))]]),
-        ], to: ["t.py": "xyzw = 1\n"])
+        let result = apply(
+            [
+                fix(["t.py": [.replacement(ByteRange(0, 3), with: "a"), .deletion(ByteRange(2, 4))]])
+            ], to: ["t.py": "xyzw = 1\n"])
         #expect(result.applied.isEmpty)
         #expect(result.refused == [RefusedFix(fixIndex: 0, reason: .overlapsEditsOfItself(path: "t.py"))])
         #expect(result.changed.isEmpty)
@@ -113,18 +117,20 @@ import RekeySyntax
     @Test func editsOutsideTheFileOrInsideACharacterAreRefused() throws {
         let text = "s = 'é'\n"
         let accent = try range(of: "é", in: text)
-        let result = apply([
-            fix(["t.py": [.insertion("x", at: text.utf8.count + 1)]]),
-            fix(["missing.py": [.insertion("x", at: 0)]]),
-            fix(["t.py": [.insertion("x", at: accent.start + 1)]]),
-            fix(["t.py": [.replacement(accent, with: "e")]]),
-        ], to: ["t.py": text])
+        let result = apply(
+            [
+                fix(["t.py": [.insertion("x", at: text.utf8.count + 1)]]),
+                fix(["missing.py": [.insertion("x", at: 0)]]),
+                fix(["t.py": [.insertion("x", at: accent.start + 1)]]),
+                fix(["t.py": [.replacement(accent, with: "e")]]),
+            ], to: ["t.py": text])
         #expect(result.applied == [3])
-        #expect(result.refused == [
-            RefusedFix(fixIndex: 0, reason: .outOfBounds(path: "t.py")),
-            RefusedFix(fixIndex: 1, reason: .outOfBounds(path: "missing.py")),
-            RefusedFix(fixIndex: 2, reason: .outOfBounds(path: "t.py")),
-        ])
+        #expect(
+            result.refused == [
+                RefusedFix(fixIndex: 0, reason: .outOfBounds(path: "t.py")),
+                RefusedFix(fixIndex: 1, reason: .outOfBounds(path: "missing.py")),
+                RefusedFix(fixIndex: 2, reason: .outOfBounds(path: "t.py")),
+            ])
         #expect(result.changed["t.py"]?.string == "s = 'e'\n")
     }
 
@@ -132,10 +138,11 @@ import RekeySyntax
         let files = ["a.py": "x = 1\n", "b.py": "y = 2\n"]
         let one = try range(of: "1", in: files["a.py"]!)
         let two = try range(of: "2", in: files["b.py"]!)
-        let result = apply([
-            fix(["b.py": [.replacement(two, with: "3")]]),
-            fix(["a.py": [.replacement(one, with: "10")], "b.py": [.replacement(two, with: "20")]]),
-        ], to: files)
+        let result = apply(
+            [
+                fix(["b.py": [.replacement(two, with: "3")]]),
+                fix(["a.py": [.replacement(one, with: "10")], "b.py": [.replacement(two, with: "20")]]),
+            ], to: files)
         #expect(result.applied == [0])
         #expect(result.refused == [RefusedFix(fixIndex: 1, reason: .overlaps(fixIndex: 0, path: "b.py"))])
         #expect(result.changed.keys.sorted() == ["b.py"])
@@ -146,13 +153,19 @@ import RekeySyntax
 
     @Test func aFixThatBreaksSyntaxIsRefusedAndAFixElsewhereStillApplies() throws {
         let files = ["a.py": "def f():\n    pass\n", "b.py": "key = 1\n"]
-        let result = apply([
-            fix(["a.py": [.deletion(try range(of: ")", in: files["a.py"]!))]]),
-            fix(["b.py": [.replacement(try range(of: "1", in: files["b.py"]!), with: "2")]]),
-        ], to: files)
+        let result = apply(
+            [
+                fix(["a.py": [.deletion(try range(of: ")", in: files["a.py"]!))]]),
+                fix(["b.py": [.replacement(try range(of: "1", in: files["b.py"]!), with: "2")]]),
+            ], to: files)
         let error = try firstError(in: "def f(:\n    pass\n")
-        #expect(result.refused == [RefusedFix(fixIndex: 0, reason: .introducesSyntaxError(
-            path: "a.py", line: error.line, column: error.column))])
+        #expect(
+            result.refused == [
+                RefusedFix(
+                    fixIndex: 0,
+                    reason: .introducesSyntaxError(
+                        path: "a.py", line: error.line, column: error.column))
+            ])
         #expect(error.line == 1)
         #expect(result.applied == [1])
         #expect(result.changed.keys.sorted() == ["b.py"])
@@ -161,27 +174,32 @@ import RekeySyntax
 
     @Test func bystandersInABrokenFileAreRefusedInEveryFile() throws {
         let files = ["a.py": "def f(x):\n    return x\n", "c.py": "y = 1\n"]
-        let result = apply([
-            fix(["a.py": [.replacement(try range(of: "return", in: files["a.py"]!), with: "yield")],
-                 "c.py": [.replacement(try range(of: "1", in: files["c.py"]!), with: "2")]]),
-            fix(["a.py": [.deletion(try range(of: ":", in: files["a.py"]!))]]),
-        ], to: files)
+        let result = apply(
+            [
+                fix([
+                    "a.py": [.replacement(try range(of: "return", in: files["a.py"]!), with: "yield")],
+                    "c.py": [.replacement(try range(of: "1", in: files["c.py"]!), with: "2")],
+                ]),
+                fix(["a.py": [.deletion(try range(of: ":", in: files["a.py"]!))]]),
+            ], to: files)
         let error = try firstError(in: "def f(x)\n    return x\n")
         #expect(result.applied.isEmpty)
-        #expect(result.refused == [
-            RefusedFix(fixIndex: 0, reason: .fileRefusedByAnotherFix(path: "a.py")),
-            RefusedFix(fixIndex: 1, reason: .introducesSyntaxError(path: "a.py", line: error.line, column: error.column)),
-        ])
+        #expect(
+            result.refused == [
+                RefusedFix(fixIndex: 0, reason: .fileRefusedByAnotherFix(path: "a.py")),
+                RefusedFix(fixIndex: 1, reason: .introducesSyntaxError(path: "a.py", line: error.line, column: error.column)),
+            ])
         #expect(result.changed.isEmpty)
     }
 
     @Test func whenOnlyTheCombinationBreaksSyntaxEveryFixInItIsBlamed() throws {
         // Either deletion alone leaves an expression; both leave an assignment with no value.
         let text = "x = f(a)\n"
-        let result = apply([
-            fix(["t.py": [.deletion(try range(of: "f", in: text))]]),
-            fix(["t.py": [.deletion(try range(of: "(a)", in: text))]]),
-        ], to: ["t.py": text])
+        let result = apply(
+            [
+                fix(["t.py": [.deletion(try range(of: "f", in: text))]]),
+                fix(["t.py": [.deletion(try range(of: "(a)", in: text))]]),
+            ], to: ["t.py": text])
         let error = try firstError(in: "x = \n")
         let blamed = RefusedFix.Reason.introducesSyntaxError(path: "t.py", line: error.line, column: error.column)
         #expect(result.refused == [RefusedFix(fixIndex: 0, reason: blamed), RefusedFix(fixIndex: 1, reason: blamed)])
@@ -190,10 +208,11 @@ import RekeySyntax
 
     @Test func aFixThatLostToARefusedFixIsReconsidered() throws {
         let text = "x = f(1)\n"
-        let result = apply([
-            fix(["t.py": [.replacement(try range(of: "(1)", in: text), with: "(1")]]),
-            fix(["t.py": [.replacement(try range(of: "1", in: text), with: "2")]]),
-        ], to: ["t.py": text])
+        let result = apply(
+            [
+                fix(["t.py": [.replacement(try range(of: "(1)", in: text), with: "(1")]]),
+                fix(["t.py": [.replacement(try range(of: "1", in: text), with: "2")]]),
+            ], to: ["t.py": text])
         #expect(result.applied == [1])
         #expect(result.refused.map(\.fixIndex) == [0])
         #expect(result.changed["t.py"]?.string == "x = f(2)\n")
@@ -217,11 +236,12 @@ import RekeySyntax
 
     @Test func multiByteTextKeepsUTF8Offsets() throws {
         let text = "# 🔑 密钥\n键 = 'é🙂'\nkey = 键\n"
-        let result = apply([
-            fix(["t.py": [.replacement(try range(of: "key", in: text), with: "subkey")]]),
-            fix(["t.py": [.replacement(try range(of: "键", in: text, skipping: 1), with: "新键")]]),
-            fix(["t.py": [.insertion("  # 🙂", at: try range(of: "'é🙂'", in: text).end)]]),
-        ], to: ["t.py": text])
+        let result = apply(
+            [
+                fix(["t.py": [.replacement(try range(of: "key", in: text), with: "subkey")]]),
+                fix(["t.py": [.replacement(try range(of: "键", in: text, skipping: 1), with: "新键")]]),
+                fix(["t.py": [.insertion("  # 🙂", at: try range(of: "'é🙂'", in: text).end)]]),
+            ], to: ["t.py": text])
         #expect(result.applied == [0, 1, 2])
         #expect(result.changed["t.py"]?.string == "# 🔑 密钥\n键 = 'é🙂'  # 🙂\nsubkey = 新键\n")
     }

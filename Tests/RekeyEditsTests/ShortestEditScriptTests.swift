@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RekeyEdits
 
 @Suite struct ShortestEditScriptTests {
@@ -49,10 +50,11 @@ import Testing
 
     @Test func changesAreMaximalRunsInOrder() {
         let script = ShortestEditScript(old: [1, 2, 3, 4], new: [1, 5, 3, 4, 6])
-        #expect(script.changes == [
-            .init(old: 1..<2, new: 1..<2),
-            .init(old: 4..<4, new: 4..<5),
-        ])
+        #expect(
+            script.changes == [
+                .init(old: 1..<2, new: 1..<2),
+                .init(old: 4..<4, new: 4..<5),
+            ])
     }
 
     @Test func emptySidesAreAllInsertionsOrAllDeletions() {

@@ -1,5 +1,5 @@
-import Testing
 import RekeyEdits
+import Testing
 
 struct DiffCase: Sendable, CustomTestStringConvertible {
     let name: String
@@ -23,39 +23,54 @@ struct DiffCase: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [DiffCase] = [
-        DiffCase("changes far apart get two hunks",
-                 old: module(), new: module(changing: [5, 25]), hunks: 2),
-        DiffCase("changes six lines apart share a hunk",
-                 old: module(), new: module(changing: [10, 17])),
-        DiffCase("changes seven lines apart get two hunks",
-                 old: module(), new: module(changing: [10, 18]), hunks: 2),
-        DiffCase("insertion at the start",
-                 old: module(), new: "import jax\n" + module()),
-        DiffCase("deletion at the end",
-                 old: module(), new: module(lines: 1...28)),
-        DiffCase("old side lacks the final newline",
-                 old: "a = 1\nb = 2\nc = 3", new: "a = 1\nb = 2\nc = 4\n"),
-        DiffCase("new side lacks the final newline",
-                 old: "a = 1\nb = 2\nc = 3\n", new: "a = 1\nb = 2\nc = 3"),
-        DiffCase("both sides lack it, last line is context",
-                 old: "a = 1\nb = 2\nc = 3", new: "a = 1\nb = 20\nc = 3"),
-        DiffCase("both sides lack it, last line changes",
-                 old: "a = 1\nb = 2\nc = 3", new: "a = 1\nb = 2\nc = 30"),
-        DiffCase("CRLF lines stay CRLF",
-                 old: "import jax\r\nkey = jax.random.PRNGKey(0)\r\nx = 1\r\n",
-                 new: "import jax\r\nkey = jax.random.key(0)\r\nx = 1\r\n"),
-        DiffCase("tabs",
-                 old: "def f(key):\n\tif key:\n\t\treturn 1\n\treturn 2\n",
-                 new: "def f(key):\n\tif key:\n\t\treturn 10\n\treturn 2\n"),
-        DiffCase("empty old file",
-                 old: "", new: "a = 1\nb = 2\n"),
-        DiffCase("file emptied",
-                 old: "a = 1\nb = 2\n", new: ""),
-        DiffCase("one-line file",
-                 old: "x = 1\n", new: "x = 2\n"),
-        DiffCase("multi-byte characters",
-                 old: "# 🔑 keys\n键 = 'é'\nx = 键\n",
-                 new: "# 🔑 keys\n键 = 'ü🙂'\nx = 键\n"),
+        DiffCase(
+            "changes far apart get two hunks",
+            old: module(), new: module(changing: [5, 25]), hunks: 2),
+        DiffCase(
+            "changes six lines apart share a hunk",
+            old: module(), new: module(changing: [10, 17])),
+        DiffCase(
+            "changes seven lines apart get two hunks",
+            old: module(), new: module(changing: [10, 18]), hunks: 2),
+        DiffCase(
+            "insertion at the start",
+            old: module(), new: "import jax\n" + module()),
+        DiffCase(
+            "deletion at the end",
+            old: module(), new: module(lines: 1...28)),
+        DiffCase(
+            "old side lacks the final newline",
+            old: "a = 1\nb = 2\nc = 3", new: "a = 1\nb = 2\nc = 4\n"),
+        DiffCase(
+            "new side lacks the final newline",
+            old: "a = 1\nb = 2\nc = 3\n", new: "a = 1\nb = 2\nc = 3"),
+        DiffCase(
+            "both sides lack it, last line is context",
+            old: "a = 1\nb = 2\nc = 3", new: "a = 1\nb = 20\nc = 3"),
+        DiffCase(
+            "both sides lack it, last line changes",
+            old: "a = 1\nb = 2\nc = 3", new: "a = 1\nb = 2\nc = 30"),
+        DiffCase(
+            "CRLF lines stay CRLF",
+            old: "import jax\r\nkey = jax.random.PRNGKey(0)\r\nx = 1\r\n",
+            new: "import jax\r\nkey = jax.random.key(0)\r\nx = 1\r\n"),
+        DiffCase(
+            "tabs",
+            old: "def f(key):\n\tif key:\n\t\treturn 1\n\treturn 2\n",
+            new: "def f(key):\n\tif key:\n\t\treturn 10\n\treturn 2\n"),
+        DiffCase(
+            "empty old file",
+            old: "", new: "a = 1\nb = 2\n"),
+        DiffCase(
+            "file emptied",
+            old: "a = 1\nb = 2\n", new: ""),
+        DiffCase(
+            "one-line file",
+            old: "x = 1\n", new: "x = 2\n"),
+        DiffCase(
+            "multi-byte characters",
+            old: "# 🔑 keys\n键 = 'é'\nx = 键\n",
+            new: "# 🔑 keys\n键 = 'ü🙂'\nx = 键\n"),
     ]
 }
 
@@ -72,29 +87,33 @@ struct DiffCase: Sendable, CustomTestStringConvertible {
 
     @Test func headerCountsAndMissingNewlineMarker() {
         let diff = UnifiedDiff.render(path: path, old: Array("a\nb\nc".utf8), new: Array("a\nB\nc".utf8))
-        #expect(diff == """
-            diff --git a/sub/file.py b/sub/file.py
-            --- a/sub/file.py
-            +++ b/sub/file.py
-            @@ -1,3 +1,3 @@
-             a
-            -b
-            +B
-             c
-            \\ No newline at end of file
+        #expect(
+            diff == """
+                diff --git a/sub/file.py b/sub/file.py
+                --- a/sub/file.py
+                +++ b/sub/file.py
+                @@ -1,3 +1,3 @@
+                 a
+                -b
+                +B
+                 c
+                \\ No newline at end of file
 
-            """)
+                """)
     }
 
     @Test func contextLinesWidenAndMergeHunks() {
         let old = Array(DiffCase.module().utf8)
         let new = Array(DiffCase.module(changing: [10, 14]).utf8)
-        #expect(hunkHeaders(UnifiedDiff.render(path: path, old: old, new: new, contextLines: 0))
-            == ["@@ -10 +10 @@", "@@ -14 +14 @@"])
-        #expect(hunkHeaders(UnifiedDiff.render(path: path, old: old, new: new, contextLines: 1))
-            == ["@@ -9,3 +9,3 @@", "@@ -13,3 +13,3 @@"])
-        #expect(hunkHeaders(UnifiedDiff.render(path: path, old: old, new: new, contextLines: 2))
-            == ["@@ -8,9 +8,9 @@"])
+        #expect(
+            hunkHeaders(UnifiedDiff.render(path: path, old: old, new: new, contextLines: 0))
+                == ["@@ -10 +10 @@", "@@ -14 +14 @@"])
+        #expect(
+            hunkHeaders(UnifiedDiff.render(path: path, old: old, new: new, contextLines: 1))
+                == ["@@ -9,3 +9,3 @@", "@@ -13,3 +13,3 @@"])
+        #expect(
+            hunkHeaders(UnifiedDiff.render(path: path, old: old, new: new, contextLines: 2))
+                == ["@@ -8,9 +8,9 @@"])
     }
 
     /// The diff must be taken by `git apply` and `patch -p1`, and both must turn old into new exactly.

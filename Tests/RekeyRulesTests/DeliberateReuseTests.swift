@@ -10,8 +10,9 @@ struct DeliberateReuseTests {
         let findings = try Snippet(source).check().findings.filter { KeyInspectionTests.reuseCodes.contains($0.code) }
         #expect(findings.count == 1, sourceLocation: sourceLocation)
         #expect(findings.allSatisfy { $0.fix == nil }, sourceLocation: sourceLocation)
-        #expect(findings.map(Reported.init).allSatisfy { $0.remedy.contains("the reuse looks deliberate") },
-                "\(findings.map(Reported.init))", sourceLocation: sourceLocation)
+        #expect(
+            findings.map(Reported.init).allSatisfy { $0.remedy.contains("the reuse looks deliberate") },
+            "\(findings.map(Reported.init))", sourceLocation: sourceLocation)
         #expect(try Snippet(source).fix(unsafeFixes: true).text == source, sourceLocation: sourceLocation)
     }
 
@@ -27,7 +28,8 @@ struct DeliberateReuseTests {
         "flat = jnp.ravel(eager)\n    np.testing.assert_allclose(flat, jnp.ravel(compiled))",
     ])
     func drawsComparedForEqualityAreDeliberate(_ comparison: String) throws {
-        try expectDeliberate("""
+        try expectDeliberate(
+            """
             import chex
             import jax
             import jax.numpy as jnp
@@ -48,7 +50,8 @@ struct DeliberateReuseTests {
     }
 
     @Test func unittestAssertionAndTreeMapComparison() throws {
-        try expectDeliberate("""
+        try expectDeliberate(
+            """
             import unittest
 
             import jax
@@ -68,7 +71,8 @@ struct DeliberateReuseTests {
 
     @Test(arguments: ["test_same_seed_gives_same_noise", "test_deterministic_init", "test_is_reproducible"])
     func testNamedForTheSameNumbers(_ name: String) throws {
-        try expectDeliberate("""
+        try expectDeliberate(
+            """
             import jax
 
 
@@ -94,7 +98,8 @@ struct DeliberateReuseTests {
         ("check_draws", "np.testing.assert_allclose(a, b)"),
     ])
     func otherComparisonsAreNoEvidence(function: String, comparison: String) throws {
-        let findings = try Snippet("""
+        let findings = try Snippet(
+            """
             import jax
             import jax.numpy as jnp
             import numpy as np
@@ -106,14 +111,16 @@ struct DeliberateReuseTests {
                 b = jax.random.normal(key, (3,))
                 \(comparison)
 
-            """).check().findings.filter { $0.code == "RK004" }
+            """
+        ).check().findings.filter { $0.code == "RK004" }
         #expect(findings.map(Reported.init).map(\.remedy) == ["fix (unsafe)"])
     }
 
     /// A third draw from the key the compared pair shares gets its own subkey; the pair goes on
     /// sharing the key the split renews, so the assertion still holds.
     @Test func anotherUseOfTheComparedKeyGetsItsOwnSubkey() throws {
-        let fixed = try Snippet("""
+        let fixed = try Snippet(
+            """
             import jax
             import numpy as np
 
@@ -126,22 +133,24 @@ struct DeliberateReuseTests {
                 p_test = jax.random.normal(key, (3,))
                 return p_test
 
-            """).fix(unsafeFixes: true)
-        #expect(fixed.text == """
-            import jax
-            import numpy as np
+            """
+        ).fix(unsafeFixes: true)
+        #expect(
+            fixed.text == """
+                import jax
+                import numpy as np
 
 
-            def test_metrics_agree(lr_metric, diag_metric):
-                key = jax.random.PRNGKey(0)
-                key, key_p_test = jax.random.split(key)
-                p_lr = lr_metric.sample_momentum(key)
-                p_diag = diag_metric.sample_momentum(key)
-                np.testing.assert_allclose(p_lr, p_diag)
-                p_test = jax.random.normal(key_p_test, (3,))
-                return p_test
+                def test_metrics_agree(lr_metric, diag_metric):
+                    key = jax.random.PRNGKey(0)
+                    key, key_p_test = jax.random.split(key)
+                    p_lr = lr_metric.sample_momentum(key)
+                    p_diag = diag_metric.sample_momentum(key)
+                    np.testing.assert_allclose(p_lr, p_diag)
+                    p_test = jax.random.normal(key_p_test, (3,))
+                    return p_test
 
-            """)
+                """)
         let left = try fixed.snippet.check().findings.filter { $0.code == "RK004" }.map(Reported.init)
         #expect(left.count == 1 && left[0].remedy.contains("the reuse looks deliberate"), "\(left)")
     }

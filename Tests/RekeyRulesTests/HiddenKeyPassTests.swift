@@ -13,8 +13,10 @@ struct HiddenKeyPassTests {
         return findings[0].remedy
     }
 
-    func expectManual(_ code: RuleCode, _ source: String, because phrase: String,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectManual(
+        _ code: RuleCode, _ source: String, because phrase: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         guard case .manual(let reason) = try remedy(code, in: source, sourceLocation: sourceLocation) else {
             Issue.record("expected a hand migration", sourceLocation: sourceLocation)
             return
@@ -40,20 +42,24 @@ struct HiddenKeyPassTests {
         """
 
     @Test func keywordOnlyFieldRefusesACallPassingItByPosition() throws {
-        try expectManual("RK008", Self.sampler.replacingOccurrences(of: "CALL", with: "0.5, jax.random.PRNGKey(1)"),
-                         because: "passes `key` by position")
+        try expectManual(
+            "RK008", Self.sampler.replacingOccurrences(of: "CALL", with: "0.5, jax.random.PRNGKey(1)"),
+            because: "passes `key` by position")
     }
 
     @Test func keywordOnlyFieldRefusesSplattedArguments() throws {
-        try expectManual("RK008", Self.sampler.replacingOccurrences(of: "CALL", with: "**{}"),
-                         because: "through `*`/`**`")
+        try expectManual(
+            "RK008", Self.sampler.replacingOccurrences(of: "CALL", with: "**{}"),
+            because: "through `*`/`**`")
     }
 
     @Test func callerPassingTheFieldByNameIsLeftAlone() throws {
         let source = Self.sampler.replacingOccurrences(of: "CALL", with: "key=jax.random.PRNGKey(1)")
         let fixed = try Snippet(source).fix()
-        #expect(fixed.text == source.replacingOccurrences(
-            of: "dataclasses.field(default_factory=lambda: jax.random.PRNGKey(0))", with: "dataclasses.field(kw_only=True)"))
+        #expect(
+            fixed.text
+                == source.replacingOccurrences(
+                    of: "dataclasses.field(default_factory=lambda: jax.random.PRNGKey(0))", with: "dataclasses.field(kw_only=True)"))
     }
 
     @Test func leadingFieldStaysPositionalAndPositionalCallersAlreadyPassIt() throws {
@@ -75,28 +81,31 @@ struct HiddenKeyPassTests {
 
             """
         let fixed = try Snippet(source).fix()
-        #expect(fixed.text == """
-            import dataclasses
-            import jax
+        #expect(
+            fixed.text == """
+                import dataclasses
+                import jax
 
 
-            @dataclasses.dataclass
-            class Sampler:
-                key: jax.Array
-                temperature: float = 1.0
+                @dataclasses.dataclass
+                class Sampler:
+                    key: jax.Array
+                    temperature: float = 1.0
 
 
-            def test_samplers():
-                given = Sampler(jax.random.PRNGKey(1), 0.5)
-                key = jax.random.PRNGKey(0)
-                default = Sampler(temperature=2.0, key=key)
-                assert given.temperature < default.temperature
+                def test_samplers():
+                    given = Sampler(jax.random.PRNGKey(1), 0.5)
+                    key = jax.random.PRNGKey(0)
+                    default = Sampler(temperature=2.0, key=key)
+                    assert given.temperature < default.temperature
 
-            """)
+                """)
     }
 
     @Test func ownInitThatSetsTheFieldIsLeftForHandMigration() throws {
-        try expectManual("RK008", """
+        try expectManual(
+            "RK008",
+            """
             import equinox as eqx
             import jax
 
@@ -111,7 +120,9 @@ struct HiddenKeyPassTests {
     }
 
     @Test func sampledFieldDefaultIsLeftForHandMigration() throws {
-        try expectManual("RK008", """
+        try expectManual(
+            "RK008",
+            """
             import equinox as eqx
             import jax
 
@@ -123,7 +134,9 @@ struct HiddenKeyPassTests {
     }
 
     @Test func keyMadeInALoopOfInitIsLeftForHandMigration() throws {
-        try expectManual("RK009", """
+        try expectManual(
+            "RK009",
+            """
             import equinox as eqx
             import jax
 
@@ -140,7 +153,9 @@ struct HiddenKeyPassTests {
     }
 
     @Test func literalSeedsInALoopAreLeftForHandMigration() throws {
-        try expectManual("RK009", """
+        try expectManual(
+            "RK009",
+            """
             import equinox as eqx
             import jax
 
@@ -157,7 +172,9 @@ struct HiddenKeyPassTests {
     }
 
     @Test func namedRngsStreamsAreNotMerged() throws {
-        try expectManual("RK009", """
+        try expectManual(
+            "RK009",
+            """
             from flax import nnx
 
 

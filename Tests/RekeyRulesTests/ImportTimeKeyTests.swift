@@ -13,12 +13,15 @@ struct ImportTimeKeyTests {
 
     /// `before` has one RK001 finding whose fix has `applicability`, and fixing it (with unsafe
     /// fixes when the fix is unsafe) gives exactly `after`. An unsafe fix is not applied without.
-    func expectFix(_ before: String, _ after: String, applicability: Applicability = .safe,
-                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectFix(
+        _ before: String, _ after: String, applicability: Applicability = .safe,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let snippet = Snippet(before)
         let findings = try snippet.findings()
-        #expect(findings.map { $0.fix?.applicability } == [applicability],
-                "\(findings.map(Reported.init))", sourceLocation: sourceLocation)
+        #expect(
+            findings.map { $0.fix?.applicability } == [applicability],
+            "\(findings.map(Reported.init))", sourceLocation: sourceLocation)
         let fixed = try snippet.fix(unsafeFixes: applicability == .unsafe)
         #expect(fixed.text == after, sourceLocation: sourceLocation)
         #expect(fixed.report.diagnostics.map(\.description) == [], sourceLocation: sourceLocation)
@@ -40,8 +43,10 @@ struct ImportTimeKeyTests {
 
     /// `source` has exactly one RK001 finding, left for hand migration for a reason that
     /// contains `phrase`; nothing is rewritten, even with unsafe fixes.
-    func expectManual(_ source: String, because phrase: String,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectManual(
+        _ source: String, because phrase: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let snippet = Snippet(source)
         let findings = try snippet.findings()
         try #require(findings.count == 1, "\(findings.map(Reported.init))", sourceLocation: sourceLocation)
@@ -84,7 +89,9 @@ struct ImportTimeKeyTests {
     }
 
     @Test func singleConsumerIsASafeFix() throws {
-        try expectFix(Self.noiseModule, """
+        try expectFix(
+            Self.noiseModule,
+            """
             import jax
 
 
@@ -100,7 +107,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func twoConsumersSplitAndAreUnsafe() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -118,7 +126,8 @@ struct ImportTimeKeyTests {
                 w = weights(3)
                 b = bias(3)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -163,7 +172,8 @@ struct ImportTimeKeyTests {
     // MARK: Names
 
     @Test func parameterClashingWithKeyBecomesRngKey() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             KEY = jax.random.PRNGKey(0)
@@ -181,7 +191,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise((2,))[0].shape == cached((2,))[0].shape
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -203,7 +214,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func keyAndRngKeyTakenGivesPrngKey() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             KEY = jax.random.PRNGKey(0)
@@ -216,7 +228,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise((2,))[0].shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -232,7 +245,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func entryVariableAvoidsTheEntrysOwnNames() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             KEY = jax.random.PRNGKey(0)
@@ -247,7 +261,8 @@ struct ImportTimeKeyTests {
                 assert noise((2,)).shape == (2,)
                 assert key
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -267,7 +282,8 @@ struct ImportTimeKeyTests {
     /// The entry point's variable is the global's name, lowercased, leading underscores dropped.
     @Test(arguments: [("KEY", "key"), ("_rng", "rng"), ("__Model_Key", "model_key"), ("RNG2", "rng2")])
     func entryVariableIsTheGlobalsNameLowercased(global: String, local: String) throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             \(global) = jax.random.PRNGKey(0)
@@ -280,7 +296,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise((2,)).shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -298,7 +315,8 @@ struct ImportTimeKeyTests {
     // MARK: Parameter lists
 
     @Test func multiLineListsWithTrailingCommaGetOneItemPerLine() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -317,7 +335,8 @@ struct ImportTimeKeyTests {
                     1.0,
                 ).shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -342,7 +361,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func multiLineListsWithoutTrailingCommaGrowOnTheLastLine() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -359,7 +379,8 @@ struct ImportTimeKeyTests {
                     (2,),
                     1.0).shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -379,55 +400,60 @@ struct ImportTimeKeyTests {
     }
 
     @Test func oneItemPerLineWithCRLFAndTabs() throws {
-        let before = Mutation.crlf(Mutation.tabs("""
-            import jax
+        let before = Mutation.crlf(
+            Mutation.tabs(
+                """
+                import jax
 
-            key = jax.random.PRNGKey(0)
-
-
-            def noise(
-                shape,
-                **options,
-            ):
-                return jax.random.normal(key, shape, **options)
-
-
-            if __name__ == "__main__":
-                noise(
-                    (2,),
-                    dtype=None,
-                )
-
-            """))
-        let after = Mutation.crlf(Mutation.tabs("""
-            import jax
-
-
-            def noise(
-                shape,
-                *,
-                key,
-                **options,
-            ):
-                return jax.random.normal(key, shape, **options)
-
-
-            if __name__ == "__main__":
                 key = jax.random.PRNGKey(0)
-                noise(
-                    (2,),
-                    dtype=None,
-                    key=key,
-                )
 
-            """))
+
+                def noise(
+                    shape,
+                    **options,
+                ):
+                    return jax.random.normal(key, shape, **options)
+
+
+                if __name__ == "__main__":
+                    noise(
+                        (2,),
+                        dtype=None,
+                    )
+
+                """))
+        let after = Mutation.crlf(
+            Mutation.tabs(
+                """
+                import jax
+
+
+                def noise(
+                    shape,
+                    *,
+                    key,
+                    **options,
+                ):
+                    return jax.random.normal(key, shape, **options)
+
+
+                if __name__ == "__main__":
+                    key = jax.random.PRNGKey(0)
+                    noise(
+                        (2,),
+                        dtype=None,
+                        key=key,
+                    )
+
+                """))
         let fixed = try Snippet(bytes: before).fix()
         #expect(fixed.text == Snippet(bytes: after).text)
         try expectFixedPoint(fixed.snippet)
     }
 
     @Test func doubleStarKwargsStaysLast() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -440,7 +466,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise((2,), dtype=None).shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -456,7 +483,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func starArgsMakesTheKeyKeywordOnlyWithoutAStar() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -469,7 +497,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise(2, 3).shape == (2, 3)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -487,7 +516,8 @@ struct ImportTimeKeyTests {
     /// `*shape: int` and `**options: Any` are typed parameters wrapping the splat: a second `*`
     /// or a parameter after `**options` would not compile.
     @Test func annotatedSplatsAreSeenThrough() throws {
-        try expectFix("""
+        try expectFix(
+            """
             from typing import Any
 
             import jax
@@ -502,7 +532,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise(2, 3).shape == (2, 3)
 
-            """, """
+            """,
+            """
             from typing import Any
 
             import jax
@@ -520,7 +551,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func bareStarIsReused() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -533,7 +565,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise((2,), scale=2.0).shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -551,7 +584,8 @@ struct ImportTimeKeyTests {
     // MARK: Methods and classes
 
     @Test func methodCalledFromInitThreadsThroughTheConstructor() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -568,7 +602,8 @@ struct ImportTimeKeyTests {
             if __name__ == "__main__":
                 model = Model(3)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -589,7 +624,8 @@ struct ImportTimeKeyTests {
 
     /// A method reached through a variable holding an instance of its class is updated too.
     @Test func methodCalledOnAnInstanceOfItsClass() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -607,7 +643,8 @@ struct ImportTimeKeyTests {
                 sampler = Sampler(3)
                 assert sampler.draw().shape == (3,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -628,7 +665,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func methodCalledOnAnObjectOfUnknownClassIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -647,7 +685,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func initReadingTheKeyAndCallingAReaderSplitsInside() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -665,7 +704,8 @@ struct ImportTimeKeyTests {
             if __name__ == "__main__":
                 model = Model(3)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -687,7 +727,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func subclassCallingSuperInitPassesTheKeyUp() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -707,7 +748,8 @@ struct ImportTimeKeyTests {
             if __name__ == "__main__":
                 model = Child(3)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -730,7 +772,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func classScopeKeyIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
 
@@ -746,7 +789,8 @@ struct ImportTimeKeyTests {
     // MARK: Call sites
 
     @Test func nestedHelperCalledTwiceInATestSplits() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -760,7 +804,8 @@ struct ImportTimeKeyTests {
                 b = draw()
                 assert a.shape == b.shape
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -778,7 +823,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func callInALoopIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -796,7 +842,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func functionUsedAsAValueIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -814,7 +861,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func callAtImportTimeIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -832,11 +880,18 @@ struct ImportTimeKeyTests {
     /// Code that runs any number of times per run of its context would consume one key many times.
     @Test(arguments: [
         ("    while len(xs) < 3:\n        xs.append(noise((2,)))", "`noise` is called at line 13, inside a loop (line 12)"),
-        ("    xs += [noise((n,)) for n in range(3)]", "`noise` is called at line 12, inside a comprehension; each evaluation needs its own key"),
-        ("    make = lambda: noise((2,))\n    xs.append(make())", "`noise` is called at line 12, inside a lambda; each evaluation needs its own key"),
+        (
+            "    xs += [noise((n,)) for n in range(3)]",
+            "`noise` is called at line 12, inside a comprehension; each evaluation needs its own key"
+        ),
+        (
+            "    make = lambda: noise((2,))\n    xs.append(make())",
+            "`noise` is called at line 12, inside a lambda; each evaluation needs its own key"
+        ),
     ])
     func repeatedCallIsMigratedByHand(body: String, reason: String) throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -855,7 +910,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func readInADefaultArgumentIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -868,7 +924,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func decoratedFunctionIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import functools
 
             import jax
@@ -888,7 +945,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func jitDecoratedFunctionIsFixed() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -902,7 +960,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise(jax.numpy.zeros(2)).shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -919,7 +978,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func staticAndClassMethodsAreThreaded() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -941,7 +1001,8 @@ struct ImportTimeKeyTests {
             def test_model():
                 assert Model.create(3).w.shape == (3,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -966,7 +1027,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func globalBoundAgainIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -987,7 +1049,8 @@ struct ImportTimeKeyTests {
     /// one per round. The first gives `f` a key; the second then finds `f` taking a key of its own
     /// and splits it (unsafe: `KEY2`'s numbers are gone), as a caller that has a key should.
     @Test func twoGlobalsInOneFunctionConverge() throws {
-        let snippet = Snippet("""
+        let snippet = Snippet(
+            """
             import jax
 
             KEY1 = jax.random.PRNGKey(1)
@@ -1006,20 +1069,21 @@ struct ImportTimeKeyTests {
         #expect(safe.report.applied["RK001"] == 1)
         #expect(try safe.snippet.findings().map { $0.fix?.applicability } == [.unsafe])
         let fixed = try snippet.fix(unsafeFixes: true)
-        #expect(fixed.text == """
-            import jax
+        #expect(
+            fixed.text == """
+                import jax
 
 
-            def f(n, *, key):
-                key, subkey = jax.random.split(key)
-                return jax.random.normal(key, (n,)) + jax.random.normal(subkey, (n,))
+                def f(n, *, key):
+                    key, subkey = jax.random.split(key)
+                    return jax.random.normal(key, (n,)) + jax.random.normal(subkey, (n,))
 
 
-            def test_f():
-                key1 = jax.random.PRNGKey(1)
-                assert f(2, key=key1).shape == (2,)
+                def test_f():
+                    key1 = jax.random.PRNGKey(1)
+                    assert f(2, key=key1).shape == (2,)
 
-            """)
+                """)
         #expect(fixed.report.applied["RK001"] == 2)
         #expect(fixed.report.diagnostics.map(\.description) == [])
         try expectFixedPoint(fixed.snippet)
@@ -1028,7 +1092,8 @@ struct ImportTimeKeyTests {
     /// A caller with a key of its own splits it for the function that now needs one, first thing
     /// (before its own uses consume it), instead of taking a second key.
     @Test func callerWithItsOwnKeySplitsIt() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             KEY = jax.random.PRNGKey(0)
@@ -1046,7 +1111,8 @@ struct ImportTimeKeyTests {
             def test_build():
                 assert build(3, jax.random.PRNGKey(1)).shape == (3,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -1068,7 +1134,8 @@ struct ImportTimeKeyTests {
 
     /// A parameter merely called `key` (a dictionary key here) is not a PRNG key to split.
     @Test func parameterNamedKeyButNotUsedAsOneGainsAKey() throws {
-        let fixed = try Snippet("""
+        let fixed = try Snippet(
+            """
             import jax
 
             KEY = jax.random.PRNGKey(0)
@@ -1081,14 +1148,16 @@ struct ImportTimeKeyTests {
             def test_lookup():
                 assert noisy_lookup({"a": 1.0}, "a").shape == ()
 
-            """).fix()
+            """
+        ).fix()
         #expect(fixed.text.contains("def noisy_lookup(table, key, *, rng_key):"), "\(fixed.text)")
     }
 
     // MARK: Seeds
 
     @Test func moduleConstantSeedMovesWithTheKey() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             SEED = 3
@@ -1102,7 +1171,8 @@ struct ImportTimeKeyTests {
             def test_noise():
                 assert noise((2,)).shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
             SEED = 3
@@ -1120,7 +1190,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func seedShadowedInTheEntryIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             SEED = 3
@@ -1139,7 +1210,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func computedSeedIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import os
 
             import jax
@@ -1159,7 +1231,8 @@ struct ImportTimeKeyTests {
 
     /// Another module's attribute could change between import and the entry point.
     @Test func attributeSeedIsUnsafe() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             import config
@@ -1174,7 +1247,8 @@ struct ImportTimeKeyTests {
             if __name__ == "__main__":
                 noise((2,))
 
-            """, """
+            """,
+            """
             import jax
 
             import config
@@ -1194,7 +1268,8 @@ struct ImportTimeKeyTests {
     // MARK: Entry points
 
     @Test func pytestFixtureIsAnEntryPoint() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
             import pytest
 
@@ -1213,7 +1288,8 @@ struct ImportTimeKeyTests {
             def test_params(params):
                 assert params.shape == (4,)
 
-            """, """
+            """,
+            """
             import jax
             import pytest
 
@@ -1235,7 +1311,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func unittestSetUpIsAnEntryPoint() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import unittest
 
             import jax
@@ -1254,7 +1331,8 @@ struct ImportTimeKeyTests {
                 def test_shape(self):
                     self.assertEqual(self.params.shape, (4,))
 
-            """, """
+            """,
+            """
             import unittest
 
             import jax
@@ -1276,7 +1354,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func mainIsAnEntryPointAndCreatesTheKey() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -1293,7 +1372,8 @@ struct ImportTimeKeyTests {
             if __name__ == "__main__":
                 main()
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -1314,7 +1394,8 @@ struct ImportTimeKeyTests {
 
     /// A launcher calls tests without a key, so a test that reads the key creates it itself.
     @Test func entryPointReadingTheKeyDirectlyCreatesItInPlace() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -1324,7 +1405,8 @@ struct ImportTimeKeyTests {
                 x = jax.random.normal(key, (2,))
                 assert x.shape == (2,)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -1437,7 +1519,8 @@ struct ImportTimeKeyTests {
     /// The split goes in `build`, where `random` is a parameter: it is spelled through a new
     /// `import jax`, not through the shadowed `random`.
     @Test func splitIsNotSpelledThroughAShadowedName() throws {
-        try expectFix("""
+        try expectFix(
+            """
             from jax import random
 
             key = random.PRNGKey(0)
@@ -1458,7 +1541,8 @@ struct ImportTimeKeyTests {
             if __name__ == "__main__":
                 build(3)
 
-            """, """
+            """,
+            """
             from jax import random
             import jax
 
@@ -1486,7 +1570,8 @@ struct ImportTimeKeyTests {
     /// With no `jax` or `jax.random` import to spell `split` through, one `import jax` is asked
     /// for, after the docstring, `__future__` and the other imports.
     @Test func splitWithoutAJaxImportAddsOne() throws {
-        try expectFix("""
+        try expectFix(
+            """
             \"\"\"Module docstring.\"\"\"
             from __future__ import annotations
 
@@ -1507,7 +1592,8 @@ struct ImportTimeKeyTests {
                 \"\"\"Both halves.\"\"\"
                 assert a(2).shape == b(2).shape
 
-            """, """
+            """,
+            """
             \"\"\"Module docstring.\"\"\"
             from __future__ import annotations
 
@@ -1535,7 +1621,8 @@ struct ImportTimeKeyTests {
     // MARK: Layout
 
     @Test func statementSharingItsLineIsMigratedByHand() throws {
-        try expectManual("""
+        try expectManual(
+            """
             import jax
 
             key = jax.random.PRNGKey(0); other = 1
@@ -1552,7 +1639,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func trailingMultiByteCommentGoesWithTheStatement() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)  # 🔑 シード
@@ -1565,7 +1653,8 @@ struct ImportTimeKeyTests {
             if __name__ == "__main__":
                 print(noise((2,)))  # 出力
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -1581,7 +1670,8 @@ struct ImportTimeKeyTests {
     }
 
     @Test func missingFinalNewlineStaysMissing() throws {
-        try expectFix("""
+        try expectFix(
+            """
             import jax
 
             key = jax.random.PRNGKey(0)
@@ -1593,7 +1683,8 @@ struct ImportTimeKeyTests {
 
             if __name__ == "__main__":
                 noise((2,))
-            """, """
+            """,
+            """
             import jax
 
 
@@ -1623,8 +1714,9 @@ struct ImportTimeKeyTests {
         let findings = try Snippet(bytes: before).findings()
         #expect(findings.map { $0.fix?.applicability } == [.safe])
         let fixed = try Snippet(bytes: before).fix()
-        #expect(!fixed.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-            .contains { $0.last != UInt8(ascii: "\r") }, "a line lost its CR:\n\(fixed.text.debugDescription)")
+        #expect(
+            !fixed.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+                .contains { $0.last != UInt8(ascii: "\r") }, "a line lost its CR:\n\(fixed.text.debugDescription)")
         #expect(fixed.report.changes.count == 1)
         try expectFixedPoint(fixed.snippet)
     }

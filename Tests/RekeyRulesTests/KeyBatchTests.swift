@@ -42,7 +42,8 @@ struct KeyBatchTests {
 
     /// The two keys of an unpacked split are single keys: their reuse gets its split.
     @Test func unpackedSplitGivesSingleKeys() throws {
-        let findings = try reuseFindings("""
+        let findings = try reuseFindings(
+            """
             import jax
 
 
@@ -56,52 +57,57 @@ struct KeyBatchTests {
 
     @Test(arguments: ["p_step = jax.pmap(step)", "p_step = jax.vmap(step, in_axes=(None, 0))", "p_step = jax.jit(step)"])
     func transformedStepFoldingInACounterRenewsItsKey(transform: String) throws {
-        #expect(try reuseFindings("""
-            import jax
+        #expect(
+            try reuseFindings(
+                """
+                import jax
 
 
-            def step(state, key):
-                key = jax.random.fold_in(key, state)
-                return state + jax.random.normal(key).sum()
+                def step(state, key):
+                    key = jax.random.fold_in(key, state)
+                    return state + jax.random.normal(key).sum()
 
 
-            def train(key, n):
-                keys = jax.random.split(key, 4)
-                \(transform)
-                state = 0
-                for _ in range(n):
-                    state = p_step(state, keys)
-                return state
+                def train(key, n):
+                    keys = jax.random.split(key, 4)
+                    \(transform)
+                    state = 0
+                    for _ in range(n):
+                        state = p_step(state, keys)
+                    return state
 
-            """) == [])
+                """) == [])
     }
 
     @Test func decoratedPmapStepFoldingInACounterRenewsItsKey() throws {
-        #expect(try reuseFindings("""
-            import functools
+        #expect(
+            try reuseFindings(
+                """
+                import functools
 
-            import jax
-
-
-            @functools.partial(jax.pmap, axis_name="devices")
-            def step(state, key):
-                key = jax.random.fold_in(key, state)
-                return state + jax.random.normal(key)
+                import jax
 
 
-            def train(key, n):
-                keys = jax.random.split(key, jax.local_device_count())
-                state = 0
-                for _ in range(n):
-                    state = step(state, keys)
-                return state
+                @functools.partial(jax.pmap, axis_name="devices")
+                def step(state, key):
+                    key = jax.random.fold_in(key, state)
+                    return state + jax.random.normal(key)
 
-            """) == [])
+
+                def train(key, n):
+                    keys = jax.random.split(key, jax.local_device_count())
+                    state = 0
+                    for _ in range(n):
+                        state = step(state, keys)
+                    return state
+
+                """) == [])
     }
 
     /// Through a transform, a step that draws from its key still consumes it.
     @Test func transformedStepDrawingFromItsKeyConsumesIt() throws {
-        let findings = try reuseFindings("""
+        let findings = try reuseFindings(
+            """
             import jax
 
 

@@ -1,8 +1,8 @@
 import Foundation
 import RekeyDriver
 import RekeyRules
-import Testing
 import RekeyTestSupport
+import Testing
 
 /// Issue 8, item 1: looking at a key (its type, shape or dtype) or tracing a function with it is
 /// not consuming it, so it is neither the first use of a reuse nor a place a split goes before.
@@ -82,34 +82,34 @@ struct KeyInspectionTests {
         let project = try Project([
             "pkg/__init__.py": "",
             "pkg/util.py": """
-                import jax
-                import numpy as np
+            import jax
+            import numpy as np
 
 
-                def is_prng_key(key):
-                    try:
-                        if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
-                            return key.shape == ()
-                        return key.shape == (2,) and key.dtype == np.uint32
-                    except AttributeError:
-                        return False
+            def is_prng_key(key):
+                try:
+                    if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
+                        return key.shape == ()
+                    return key.shape == (2,) and key.dtype == np.uint32
+                except AttributeError:
+                    return False
 
 
-                def noise(key, shape):
-                    return jax.random.normal(key, shape)
+            def noise(key, shape):
+                return jax.random.normal(key, shape)
 
-                """,
+            """,
             "pkg/dist.py": """
-                import jax
+            import jax
 
-                from pkg.util import is_prng_key
+            from pkg.util import is_prng_key
 
 
-                def sample(key, shape):
-                    assert is_prng_key(key)
-                    return jax.random.exponential(key, shape)
+            def sample(key, shape):
+                assert is_prng_key(key)
+                return jax.random.exponential(key, shape)
 
-                """,
+            """,
         ])
         #expect(try project.reuseFindings() == [])
     }
@@ -120,26 +120,26 @@ struct KeyInspectionTests {
         let project = try Project([
             "pkg/__init__.py": "",
             "pkg/run.py": """
-                import jax.random
+            import jax.random
 
 
-                def forward(model, params, x, rng):
-                    return model.apply(params, x, rng)
+            def forward(model, params, x, rng):
+                return model.apply(params, x, rng)
 
-                """,
+            """,
             "pkg/test_run.py": """
-                import jax
+            import jax
 
-                from pkg.run import forward
+            from pkg.run import forward
 
 
-                def test_forward(model, params, x):
-                    rng = jax.random.PRNGKey(0)
-                    a = forward(model, params, x, rng)
-                    b = forward(model, params, x, rng)
-                    assert a.shape == b.shape
+            def test_forward(model, params, x):
+                rng = jax.random.PRNGKey(0)
+                a = forward(model, params, x, rng)
+                b = forward(model, params, x, rng)
+                assert a.shape == b.shape
 
-                """,
+            """,
         ])
         let findings = try project.reuseFindings()
         #expect(findings.map(\.code) == ["RK004"])
@@ -194,31 +194,36 @@ struct KeyInspectionTests {
     /// A parameter annotated as a tuple holding a key (a scan carry) is not itself a key: its
     /// first item handed to `lax` twice is no reuse. One annotated as an optional key is a key.
     @Test func onlyKeyAnnotationsMakeKnownKeys() throws {
-        #expect(try reuseFindings("""
-            from typing import Optional, Tuple
+        #expect(
+            try reuseFindings(
+                """
+                from typing import Optional, Tuple
 
-            import chex
-            import jax
-
-
-            def fill(carry: Tuple[chex.Array, chex.PRNGKey], col: int):
-                grid = carry[0]
-                part = jax.lax.dynamic_slice(grid, (0, col), (2, 2))
-                grid = jax.lax.dynamic_update_slice(grid, part, (0, col))
-                return (grid, jax.random.split(carry[1])[0]), col
-
-            """) == [])
-        #expect(try reuseFindings("""
-            from typing import Optional
-
-            import chex
-            import jax
+                import chex
+                import jax
 
 
-            def twice(model, key: Optional[chex.PRNGKey]):
-                return model.apply(key), model.apply(key)
+                def fill(carry: Tuple[chex.Array, chex.PRNGKey], col: int):
+                    grid = carry[0]
+                    part = jax.lax.dynamic_slice(grid, (0, col), (2, 2))
+                    grid = jax.lax.dynamic_update_slice(grid, part, (0, col))
+                    return (grid, jax.random.split(carry[1])[0]), col
 
-            """).map(\.code) == ["RK004"])
+                """) == [])
+        #expect(
+            try reuseFindings(
+                """
+                from typing import Optional
+
+                import chex
+                import jax
+
+
+                def twice(model, key: Optional[chex.PRNGKey]):
+                    return model.apply(key), model.apply(key)
+
+                """
+            ).map(\.code) == ["RK004"])
     }
 
     /// Equinox layers and other libraries taking `key=` consume it, inspection or not.
@@ -238,7 +243,8 @@ struct KeyInspectionTests {
 
     /// The unsafe split never goes before a mere check: the check keeps the key it was handed.
     @Test func splitGoesAfterTheCheck() throws {
-        let fixed = try Snippet("""
+        let fixed = try Snippet(
+            """
             import jax
 
 
@@ -248,19 +254,21 @@ struct KeyInspectionTests {
                 b = jax.random.uniform(key, (3,))
                 return w, b
 
-            """).fix(unsafeFixes: true)
-        #expect(fixed.text == """
-            import jax
+            """
+        ).fix(unsafeFixes: true)
+        #expect(
+            fixed.text == """
+                import jax
 
 
-            def init(key):
-                assert hasattr(key, "dtype"), "expected a key"
-                key_w, key_b = jax.random.split(key)
-                w = jax.random.normal(key_w, (3, 3))
-                b = jax.random.uniform(key_b, (3,))
-                return w, b
+                def init(key):
+                    assert hasattr(key, "dtype"), "expected a key"
+                    key_w, key_b = jax.random.split(key)
+                    w = jax.random.normal(key_w, (3, 3))
+                    b = jax.random.uniform(key_b, (3,))
+                    return w, b
 
-            """)
+                """)
     }
 }
 

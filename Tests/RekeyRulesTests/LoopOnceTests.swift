@@ -11,47 +11,54 @@ struct LoopOnceTests {
 
     @Test(arguments: ["[2.0]", "(2.0,)", "range(1)"])
     func oneElementLoopConsumesItsKeyOnce(_ iterable: String) throws {
-        #expect(try codes("""
-            import jax
+        #expect(
+            try codes(
+                """
+                import jax
 
 
-            def noisy(key, x):
-                for scale in \(iterable):
-                    x = x + scale * jax.random.normal(key, x.shape)
-                return x
+                def noisy(key, x):
+                    for scale in \(iterable):
+                        x = x + scale * jax.random.normal(key, x.shape)
+                    return x
 
-            """) == [])
+                """) == [])
     }
 
     @Test func oneElementComprehensionConsumesItsKeyOnce() throws {
-        #expect(try codes("""
-            import jax
+        #expect(
+            try codes(
+                """
+                import jax
 
 
-            def draws(key):
-                return [jax.random.uniform(key) for _ in [0]]
+                def draws(key):
+                    return [jax.random.uniform(key) for _ in [0]]
 
-            """) == [])
+                """) == [])
     }
 
     /// Two elements, or a count known only at run time, are a loop.
     @Test(arguments: ["[1.0, 2.0]", "range(n)", "[*scales]"])
     func longerLoopsStillReuse(_ iterable: String) throws {
-        #expect(try codes("""
-            import jax
+        #expect(
+            try codes(
+                """
+                import jax
 
 
-            def noisy(key, x, n, scales):
-                for scale in \(iterable):
-                    x = x + scale * jax.random.normal(key, x.shape)
-                return x
+                def noisy(key, x, n, scales):
+                    for scale in \(iterable):
+                        x = x + scale * jax.random.normal(key, x.shape)
+                    return x
 
-            """) == ["RK005"])
+                """) == ["RK005"])
     }
 
     /// Inside a body that runs once, two draws from one key are a plain reuse, split in place.
     @Test func twoDrawsInABodyThatRunsOnceAreSplitThere() throws {
-        let fixed = try Snippet("""
+        let fixed = try Snippet(
+            """
             import jax
 
 
@@ -61,18 +68,20 @@ struct LoopOnceTests {
                     b = jax.random.normal(key)
                 return a, b
 
-            """).fix(unsafeFixes: true)
-        #expect(fixed.text == """
-            import jax
+            """
+        ).fix(unsafeFixes: true)
+        #expect(
+            fixed.text == """
+                import jax
 
 
-            def pair(key):
-                for _ in [None]:
-                    key_a, key_b = jax.random.split(key)
-                    a = jax.random.normal(key_a)
-                    b = jax.random.normal(key_b)
-                return a, b
+                def pair(key):
+                    for _ in [None]:
+                        key_a, key_b = jax.random.split(key)
+                        a = jax.random.normal(key_a)
+                        b = jax.random.normal(key_b)
+                    return a, b
 
-            """)
+                """)
     }
 }

@@ -28,47 +28,54 @@ struct PerCallKeyTests {
     }
 
     @Test func aKeyCalledOnceByNameIsPassedAsItIs() throws {
-        let fixed = try Snippet(noise + """
+        let fixed = try Snippet(
+            noise + """
 
 
-            def main():
-                key = jax.random.PRNGKey(0)
-                noise = Noise(key)
-                return noise(jax.numpy.ones(3))
+                def main():
+                    key = jax.random.PRNGKey(0)
+                    noise = Noise(key)
+                    return noise(jax.numpy.ones(3))
 
-            """).fix(unsafeFixes: true)
-        #expect(fixed.text == """
-            import equinox as eqx
-            import jax
-
-
-            class Noise(eqx.Module):
-                def __call__(self, x, *, key):
-                    return x + jax.random.normal(key, x.shape)
+                """
+        ).fix(unsafeFixes: true)
+        #expect(
+            fixed.text == """
+                import equinox as eqx
+                import jax
 
 
-            def main():
-                key = jax.random.PRNGKey(0)
-                noise = Noise()
-                return noise(jax.numpy.ones(3), key=key)
+                class Noise(eqx.Module):
+                    def __call__(self, x, *, key):
+                        return x + jax.random.normal(key, x.shape)
 
-            """)
+
+                def main():
+                    key = jax.random.PRNGKey(0)
+                    noise = Noise()
+                    return noise(jax.numpy.ones(3), key=key)
+
+                """)
         #expect(try fixed.snippet.cpythonError == nil)
         #expect(try fixed.snippet.fix(unsafeFixes: true).report.changes.isEmpty)
     }
 
     @Test func threeCallsTakeThreeSubkeysOfOneSplit() throws {
-        let fixed = try Snippet(noise + """
+        let fixed = try Snippet(
+            noise + """
 
 
-            def main():
-                noise = Noise(key=jax.random.PRNGKey(0))
-                x = noise(jax.numpy.ones(3))
-                y = noise(x)
-                return noise(y)
+                def main():
+                    noise = Noise(key=jax.random.PRNGKey(0))
+                    x = noise(jax.numpy.ones(3))
+                    y = noise(x)
+                    return noise(y)
 
-            """).fix(unsafeFixes: true)
-        #expect(fixed.text.contains("    noise_key1, noise_key2, noise_key3 = jax.random.split(jax.random.PRNGKey(0), 3)\n    noise = Noise()\n"))
+                """
+        ).fix(unsafeFixes: true)
+        #expect(
+            fixed.text.contains(
+                "    noise_key1, noise_key2, noise_key3 = jax.random.split(jax.random.PRNGKey(0), 3)\n    noise = Noise()\n"))
         #expect(fixed.text.contains("return noise(y, key=noise_key3)"))
     }
 
@@ -82,14 +89,15 @@ struct PerCallKeyTests {
         ("other = Noise(next(keys))\n    return other(noise(jax.numpy.ones(3)))", "computed by `next(keys)`"),
     ])
     func instancesOutOfViewAreLeftByHand(body: String, reason: String) throws {
-        let source = noise + """
+        let source =
+            noise + """
 
 
-            def main(keys):
-                noise = Noise(jax.random.PRNGKey(0))
-                \(body)
+                def main(keys):
+                    noise = Noise(jax.random.PRNGKey(0))
+                    \(body)
 
-            """
+                """
         let found = try #require(try manualReason(source))
         #expect(found.contains(reason), "\(found)")
         #expect(found.hasPrefix("`Noise` is a module or dataclass, which may be frozen: take a key per call instead"))
@@ -143,7 +151,8 @@ struct PerCallKeyTests {
     /// A test that imports the class through the package's re-export: its instance passes the key
     /// per call (named first, as a made key is not stable), and the class loses its field.
     @Test func anInstanceInAnotherFileIsUpdatedWithTheClass() throws {
-        let project = try project("""
+        let project = try project(
+            """
             import jax
 
             from pkg import Noise
@@ -156,19 +165,23 @@ struct PerCallKeyTests {
             """)
         defer { project.remove() }
         let report = project.fix(".", unsafeFixes: true)
-        let texts = Dictionary(uniqueKeysWithValues: report.changes.map {
-            (URL(fileURLWithPath: $0.path).lastPathComponent, String(decoding: $0.updated, as: UTF8.self))
-        })
+        let texts = Dictionary(
+            uniqueKeysWithValues: report.changes.map {
+                (URL(fileURLWithPath: $0.path).lastPathComponent, String(decoding: $0.updated, as: UTF8.self))
+            })
         #expect(texts["noise.py"]?.contains("def __call__(self, x, *, key):") == true)
-        #expect(texts["test_noise.py"]?.contains("""
-                noise_key = jax.random.PRNGKey(1)
-                noise = Noise()
-                assert noise(jax.numpy.ones(3), key=noise_key).shape == (3,)
-            """) == true, "\(texts)")
+        #expect(
+            texts["test_noise.py"]?.contains(
+                """
+                    noise_key = jax.random.PRNGKey(1)
+                    noise = Noise()
+                    assert noise(jax.numpy.ones(3), key=noise_key).shape == (3,)
+                """) == true, "\(texts)")
     }
 
     @Test func aSubclassInAnotherFileKeepsTheKeyStored() throws {
-        let project = try project("""
+        let project = try project(
+            """
             import jax
 
             from pkg.noise import Noise

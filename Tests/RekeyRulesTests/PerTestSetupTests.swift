@@ -64,7 +64,8 @@ struct PerTestSetupTests {
 
     /// One test calling a helper that draws from the stored key twice reuses it.
     @Test func helperDrawingFromTheStoredKeyCalledTwiceInOneTest() throws {
-        let findings = try reuseFindings("""
+        let findings = try reuseFindings(
+            """
             import unittest
 
             import jax
@@ -90,7 +91,8 @@ struct PerTestSetupTests {
     /// The stored key is a known key in every test (the setup made it with `jax.random`), so a
     /// library call consuming it counts as a use, as for a key made in the test.
     @Test func libraryCallThenSamplerOnTheStoredKeyInOneTest() throws {
-        let findings = try reuseFindings("""
+        let findings = try reuseFindings(
+            """
             import unittest
 
             import jax
@@ -112,7 +114,8 @@ struct PerTestSetupTests {
 
     /// `setUpClass` runs once for the whole class: every test draws from the same key.
     @Test func keyStoredOncePerClassIsStillReusedAcrossTests() throws {
-        let findings = try reuseFindings("""
+        let findings = try reuseFindings(
+            """
             import unittest
 
             import jax

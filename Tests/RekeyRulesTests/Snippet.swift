@@ -3,8 +3,8 @@ import RekeyDriver
 import RekeyEdits
 import RekeyRules
 import RekeySyntax
-import Testing
 import RekeyTestSupport
+import Testing
 
 /// A Python snippet run through rekey the way the CLI runs a file: the bytes are written to a
 /// file of their own temporary directory and go through `Engine`, so discovery, the prefilter,

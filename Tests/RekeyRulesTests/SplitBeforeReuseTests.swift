@@ -20,7 +20,8 @@ struct SplitBeforeReuseTests {
     /// Found on dm-haiku 0.0.5: the second consumer is `jax.jit(apply)(…)`, whose callee is a
     /// call; the subkey is named after `jit`, not after the callee's text.
     @Test func subkeyOfACallThroughATransformIsAnIdentifier() throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import jax
 
 
@@ -30,7 +31,8 @@ struct SplitBeforeReuseTests {
               y, state = jax.jit(apply)(params, state, rng, x)
               return y
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -45,7 +47,8 @@ struct SplitBeforeReuseTests {
     }
 
     @Test func keyReadAgainLaterIsRenewed() throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import jax
 
 
@@ -54,7 +57,8 @@ struct SplitBeforeReuseTests {
                 b = jax.random.uniform(key)
                 return a + b, key
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -90,7 +94,8 @@ struct SplitBeforeReuseTests {
     }
 
     @Test func storedKeyOnAPlainClassIsRenewedPerCall() throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import jax
 
 
@@ -101,7 +106,8 @@ struct SplitBeforeReuseTests {
                 def __call__(self, x):
                     return x + jax.random.normal(self._rng, x.shape)
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -165,7 +171,8 @@ struct SplitBeforeReuseTests {
     /// One call taking the key twice: each argument gets its own subkey, never `split(key, 1)`
     /// (a batch of one) and never `key_key_y` (seen on dm-haiku's tests before).
     @Test func keyHandedOverTwiceInOneCall() throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import jax
 
 
@@ -174,7 +181,8 @@ struct SplitBeforeReuseTests {
                 y = apply(params, x, key, dropout_rng=key)
                 return y
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -190,7 +198,8 @@ struct SplitBeforeReuseTests {
     /// The last use renews the key (`key, sub = split(key)`): the draw before it gets a split that
     /// renews the key too, and the chain goes on, where a hand migration was asked for before.
     @Test func chainContinuesAfterTheReuse() throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import jax
 
 
@@ -199,7 +208,8 @@ struct SplitBeforeReuseTests {
                 key, sub = jax.random.split(key)
                 return x + noise, key, sub
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -216,7 +226,8 @@ struct SplitBeforeReuseTests {
     /// share a subkey.
     @Test(arguments: [("if uniform_init:", "else:"), ("if uniform_init:", "if not uniform_init:")])
     func exclusiveUsesShareOneSubkey(first: String, second: String) throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import jax
 
 
@@ -228,7 +239,8 @@ struct SplitBeforeReuseTests {
                 b = jax.random.normal(key, (3,))
                 return w, b
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -248,7 +260,8 @@ struct SplitBeforeReuseTests {
     /// fall back to the callee when two uses make the same name, and are numbered after an
     /// underscore when the name ends in a digit (`key_h1_2`, not `key_h12`).
     @Test func subkeyNamesAreReadable() throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import jax
 
 
@@ -259,7 +272,8 @@ struct SplitBeforeReuseTests {
                 h1 = h1 + jax.random.uniform(key, (2,))
                 return pickled_key, h1
 
-            """, """
+            """,
+            """
             import jax
 
 
@@ -277,7 +291,8 @@ struct SplitBeforeReuseTests {
     /// Found on blackjax's and optax's tests: a key `setUp` stores on `self`, drawn twice in one
     /// test. Its uses get subkeys of one split; the attribute is left as it is.
     @Test func aKeyOnSelfDrawnTwiceInOneMethodIsSplit() throws {
-        try expectSplit("""
+        try expectSplit(
+            """
             import unittest
 
             import jax
@@ -292,7 +307,8 @@ struct SplitBeforeReuseTests {
                     b = jax.random.uniform(self.rng, (3,))
                     self.assertEqual(a.shape, b.shape)
 
-            """, """
+            """,
+            """
             import unittest
 
             import jax
@@ -313,7 +329,8 @@ struct SplitBeforeReuseTests {
 
     /// A method of `self` called between the uses may assign the key: no split, and the reason says so.
     @Test func aKeyOnSelfAMethodMayRenewIsLeftForHandMigration() throws {
-        let findings = try Snippet("""
+        let findings = try Snippet(
+            """
             import unittest
 
             import jax
@@ -331,11 +348,13 @@ struct SplitBeforeReuseTests {
                 def refresh(self):
                     self.rng = jax.random.PRNGKey(1)
 
-            """).findings("RK004")
-        #expect(findings.map { finding -> String? in
-            if case .manual(let reason) = finding.remedy { return reason }
-            return nil
-        } == ["`self.rng` may be assigned by `self.refresh` (line 12) between its uses"])
+            """
+        ).findings("RK004")
+        #expect(
+            findings.map { finding -> String? in
+                if case .manual(let reason) = finding.remedy { return reason }
+                return nil
+            } == ["`self.rng` may be assigned by `self.refresh` (line 12) between its uses"])
     }
 
     /// A key drawn more times than the analysis remembers uses of: every reuse is still reported,
@@ -347,12 +366,16 @@ struct SplitBeforeReuseTests {
         let limit = KeyFlowAnalysis.trackedUsesPerKey
         let many = try Snippet(draws(limit + 50)).findings("RK004")
         #expect(many.count == limit + 49)
-        let reasons = Set(many.map { finding -> String in
-            if case .manual(let reason) = finding.remedy { return reason }
-            return "a fix"
-        })
-        #expect(reasons == ["`key` is drawn more than \(limit) times here, more than rekey plans a split for: "
-            + "draw a batch (`jax.random.split(key, n)`) and index it"])
+        let reasons = Set(
+            many.map { finding -> String in
+                if case .manual(let reason) = finding.remedy { return reason }
+                return "a fix"
+            })
+        #expect(
+            reasons == [
+                "`key` is drawn more than \(limit) times here, more than rekey plans a split for: "
+                    + "draw a batch (`jax.random.split(key, n)`) and index it"
+            ])
         let fixed = try Snippet(draws(limit / 2)).fix(unsafeFixes: true)
         #expect(try fixed.snippet.check().findings.isEmpty)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RekeySyntax
 
 /// `PythonParser.parseCompilable`: what tree-sitter accepts and CPython refuses is refused, with
@@ -80,7 +81,8 @@ import Testing
 
     @Test func indentationWiderThanTheGrammarCanStoreIsRefused() throws {
         // 70 levels of 4 spaces: CPython compiles it, the grammar's scanner keeps widths in a byte.
-        let text = (0..<70).map { String(repeating: "    ", count: $0) + "if x:\n" }.joined()
+        let text =
+            (0..<70).map { String(repeating: "    ", count: $0) + "if x:\n" }.joined()
             + String(repeating: "    ", count: 70) + "pass\n"
         let found = try #require(try problem(text))
         #expect(found.kind == .beyondParser)
@@ -90,8 +92,9 @@ import Testing
 
     @Test func bracketsNestedDeeperThanCPythonAllowsAreRefused() throws {
         #expect(try problem("x = " + String(repeating: "(", count: 200) + "1" + String(repeating: ")", count: 200) + "\n") == nil)
-        #expect(try refusal("x = " + String(repeating: "(", count: 201) + "1" + String(repeating: ")", count: 201) + "\n")
-            == "1:205 too many nested parentheses")
+        #expect(
+            try refusal("x = " + String(repeating: "(", count: 201) + "1" + String(repeating: ")", count: 201) + "\n")
+                == "1:205 too many nested parentheses")
     }
 
     @Test func aNulByteIsRefused() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RekeySyntax
 
 /// A typed kind or field is checked against the grammar when first used, and a misspelt one stops

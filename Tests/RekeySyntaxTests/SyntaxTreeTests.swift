@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RekeySyntax
 
 @Suite struct SyntaxTreeTests {
@@ -12,7 +13,8 @@ import Testing
     }
 
     @Test func modernSyntaxParsesWithoutErrors() throws {
-        let tree = try parse("""
+        let tree = try parse(
+            """
             type Pair[T] = tuple[T, T]
             def first[T](p: Pair[T]) -> T:
                 match p:

@@ -15,15 +15,19 @@ public struct Project: Sendable {
     public func path(_ name: String) -> String { name == "." ? tree.root.path : tree.path(name) }
 
     /// `rekey check NAME` (a file or a folder; `.` is the whole project).
-    public func check(_ name: String = "snippet.py", rules: [any Rule] = RuleRegistry.all,
-                      selection: RuleSelection = .all, reportUnused: Bool = false) -> Engine.CheckReport {
+    public func check(
+        _ name: String = "snippet.py", rules: [any Rule] = RuleRegistry.all,
+        selection: RuleSelection = .all, reportUnused: Bool = false
+    ) -> Engine.CheckReport {
         let options = Engine.Options(jobs: 1, selection: selection, reportUnusedSuppressions: reportUnused)
         return Engine(options: options, rules: rules).check(paths: [path(name)])
     }
 
     /// `rekey diff NAME`, `--unsafe-fixes` when asked.
-    public func fix(_ name: String = "snippet.py", rules: [any Rule] = RuleRegistry.all,
-                    selection: RuleSelection = .all, unsafeFixes: Bool = false) -> Engine.FixReport {
+    public func fix(
+        _ name: String = "snippet.py", rules: [any Rule] = RuleRegistry.all,
+        selection: RuleSelection = .all, unsafeFixes: Bool = false
+    ) -> Engine.FixReport {
         let options = Engine.Options(unsafeFixes: unsafeFixes, jobs: 1, selection: selection)
         return Engine(options: options, rules: rules).fix(paths: [path(name)])
     }

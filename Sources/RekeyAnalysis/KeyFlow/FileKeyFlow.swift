@@ -27,16 +27,19 @@ public final class FileKeyFlow {
 
     /// `history`: this file's key flow under earlier facts, from the same text, whose function
     /// analyses are reused where the new facts change nothing they read.
-    public init(model: SemanticModel, moduleName: String = "", external: ExternalSummaries = ExternalSummaries(),
-                reusing history: KeyFlowHistory = KeyFlowHistory()) {
+    public init(
+        model: SemanticModel, moduleName: String = "", external: ExternalSummaries = ExternalSummaries(),
+        reusing history: KeyFlowHistory = KeyFlowHistory()
+    ) {
         precondition(history.source.map { $0 === model.source } ?? true, "a key flow is reused only for its own text")
         self.model = model
         self.moduleName = moduleName
         memo = KeyFlowMemo(continuing: history)
         let functions = model.scopes.filter { $0.kind == .function }
-        let profiles = Dictionary(uniqueKeysWithValues: (functions + [model.moduleScope]).map {
-            (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
-        })
+        let profiles = Dictionary(
+            uniqueKeysWithValues: (functions + [model.moduleScope]).map {
+                (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
+            })
         let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
@@ -54,8 +57,10 @@ public final class FileKeyFlow {
         for _ in 0..<Self.maximumRounds {
             var changed = false
             scopeFlows = []
-            for function in functions where Self.takesKeyNamedParameter(function)
-                || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised) {
+            for function in functions
+            where Self.takesKeyNamedParameter(function)
+                || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised)
+            {
                 let flow = memo.keyFlow(of: function, model: model, summaries: lookup)
                 scopeFlows.append(flow)
                 let key = function.node.startByte
@@ -99,7 +104,10 @@ public final class FileKeyFlow {
                 if !touches, let arguments = call.child(.arguments), arguments.nodeKind == .argumentList {
                     arguments.forEachNamedChild { argument in
                         if argument.nodeKind == .keywordArgument, let name = argument.child(.name)?.text,
-                           KeyNames.isKeyParameter(name) { touches = true }
+                            KeyNames.isKeyParameter(name)
+                        {
+                            touches = true
+                        }
                     }
                 }
             }

@@ -127,8 +127,10 @@ public final class KeyFlowAnalysis {
         run(freeNames: [:])
     }
 
-    private init(closure scope: Scope, in model: SemanticModel, freeNames: [String: Int],
-                 summaries: KeySummaries) {
+    private init(
+        closure scope: Scope, in model: SemanticModel, freeNames: [String: Int],
+        summaries: KeySummaries
+    ) {
         self.model = model
         self.scope = scope
         self.summaries = summaries
@@ -224,9 +226,10 @@ public final class KeyFlowAnalysis {
         var names = Set<String>()
         for (call, callScope) in model.calls(inside: scope) {
             guard let callee = call.child(.function),
-                  let qualified = model.qualifiedName(of: callee, in: callScope),
-                  let role = JaxRandomAPI.role(of: qualified), role != .constructor,
-                  let argument = keyArgument(of: call), argument.nodeKind == .identifier else { continue }
+                let qualified = model.qualifiedName(of: callee, in: callScope),
+                let role = JaxRandomAPI.role(of: qualified), role != .constructor,
+                let argument = keyArgument(of: call), argument.nodeKind == .identifier
+            else { continue }
             names.insert(argument.text)
         }
         return names
@@ -255,14 +258,16 @@ public final class KeyFlowAnalysis {
         // is how often one test consumes it, through the methods it calls (see `evaluateCall`).
         for (value, attribute) in storedEntryValues {
             guard let uses = returnState.consumed[value], !uses.isEmpty,
-                  returnState.names[attribute]?.contains(value) ?? true else { continue }
+                returnState.names[attribute]?.contains(value) ?? true
+            else { continue }
             summary.consumedStoredKeys.insert(attribute)
             if perTestAttributes[attribute] != nil { continue }
             for use in uses.sorted(by: { $0.site < $1.site }) where !reportedSites.contains(use.site) {
                 guard let info = self.uses[use.site] else { continue }
                 reportedSites.insert(use.site)
-                var reuse = KeyReuse(kind: .storedKeyNotReplaced, keyText: attribute, use: info.node,
-                                     useCallee: info.callee, earlier: info.node, earlierCallee: info.callee)
+                var reuse = KeyReuse(
+                    kind: .storedKeyNotReplaced, keyText: attribute, use: info.node,
+                    useCallee: info.callee, earlier: info.node, earlierCallee: info.callee)
                 reuse.argument = useArguments[use.site]
                 reuses.append(reuse)
             }
@@ -339,7 +344,7 @@ public final class KeyFlowAnalysis {
         case .block:
             execute(block: statement, &paths)
         case .importStatement, .importFromStatement, .futureImportStatement, .passStatement,
-             .globalStatement, .nonlocalStatement, .comment, .typeAliasStatement:
+            .globalStatement, .nonlocalStatement, .comment, .typeAliasStatement:
             break
         default:
             // assert, exec and the like: evaluate what they contain.
@@ -462,8 +467,10 @@ public final class KeyFlowAnalysis {
     /// breaks. A loop known to run at least once leaves through an iteration, so the entry alone
     /// is not a way out; one known to run exactly once (over `[x]`, `range(1)`) is no loop at
     /// all: its body runs once, straight through, and nothing in it is consumed "per iteration".
-    private func loop(_ range: ByteRange, entry: KeyFlowPaths, iterations: Int? = nil,
-                      iteration: (inout KeyFlowPaths) -> Void) -> KeyFlowPaths {
+    private func loop(
+        _ range: ByteRange, entry: KeyFlowPaths, iterations: Int? = nil,
+        iteration: (inout KeyFlowPaths) -> Void
+    ) -> KeyFlowPaths {
         let savedBreaks = breakPaths
         let savedContinues = continuePaths
         breakPaths = .unreachable
@@ -520,8 +527,10 @@ public final class KeyFlowAnalysis {
                 return positional.count == 1 ? literal(positional.first).map { max($0, 0) } : nil
             }
             guard let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: iterable) ?? scope),
-                  JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split") else { return nil }
-            let count = arguments.namedChildren.first { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == "num" }?
+                JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split")
+            else { return nil }
+            let count =
+                arguments.namedChildren.first { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == "num" }?
                 .child(.value) ?? positional.dropFirst().first
             return count == nil ? 2 : literal(count)
         default:
@@ -704,8 +713,9 @@ public final class KeyFlowAnalysis {
             guard let left = node.child(.left) else { return values }
             let targets = left.namedChildren
             if [.patternList, .tuplePattern, .listPattern].contains(left.nodeKind), let right,
-               let parts = tupleParts[right.startByte], parts.count == targets.count,
-               !targets.contains(where: { $0.nodeKind == .listSplatPattern }) {
+                let parts = tupleParts[right.startByte], parts.count == targets.count,
+                !targets.contains(where: { $0.nodeKind == .listSplatPattern })
+            {
                 // `a, b = k1, k2` and `key, x = helper(key)`: part by part, the same objects.
                 for (target, part) in zip(targets, parts) { bind(target, to: part, &state) }
             } else {
@@ -770,18 +780,21 @@ public final class KeyFlowAnalysis {
     /// tells its callers it consumes the global.
     private func moduleKey(_ identifier: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
         guard scope.kind != .module,
-              model.scopeBinding(identifier.text, from: model.scope(containingReference: identifier) ?? scope) === model.moduleScope
+            model.scopeBinding(identifier.text, from: model.scope(containingReference: identifier) ?? scope) === model.moduleScope
         else { return [] }
         return moduleKey(name: identifier.text, &state)
     }
 
     private func moduleKey(name: String, _ state: inout KeyFlowState) -> Set<KeyValue> {
-        guard let binding = model.moduleScope.bindings[name]?.first(where: { binding in
-                  guard binding.kind == .assignment, let value = binding.value, value.nodeKind == .call,
-                        let callee = value.child(.function),
-                        let qualified = model.qualifiedName(of: callee, in: model.moduleScope) else { return false }
-                  return JaxRandomAPI.producesKey(qualified)
-              }) else { return [] }
+        guard
+            let binding = model.moduleScope.bindings[name]?.first(where: { binding in
+                guard binding.kind == .assignment, let value = binding.value, value.nodeKind == .call,
+                    let callee = value.child(.function),
+                    let qualified = model.qualifiedName(of: callee, in: model.moduleScope)
+                else { return false }
+                return JaxRandomAPI.producesKey(qualified)
+            })
+        else { return [] }
         let value = KeyValue(site: binding.nameNode.startByte, element: nil)
         definiteKeys.insert(value)
         globalValues[value] = name
@@ -795,7 +808,8 @@ public final class KeyFlowAnalysis {
         // Only singular key names: `self._keys` is far more often a dictionary's keys. The value
         // is not a known key, so only `jax.random`, project functions and `key=` consume it.
         guard let field = attribute.child(.attribute), scope.kind == .function,
-              KeyNames.isKeyLike(field.text.drop { $0 == "_" }.description), !field.text.hasSuffix("s") else { return [] }
+            KeyNames.isKeyLike(field.text.drop { $0 == "_" }.description), !field.text.hasSuffix("s")
+        else { return [] }
         return storedValue(named: name, madeAt: attribute, &state)
     }
 
@@ -843,7 +857,8 @@ public final class KeyFlowAnalysis {
                 let targets = left.nodeKind == .attribute ? [left] : left.namedChildren.filter { $0.nodeKind == .attribute }
                 var madeByJax = false
                 if let right = child.child(.right), right.nodeKind == .call, let callee = right.child(.function),
-                   let name = model.qualifiedName(of: callee, in: setup) {
+                    let name = model.qualifiedName(of: callee, in: setup)
+                {
                     madeByJax = JaxRandomAPI.producesKey(name)
                 }
                 for target in targets where target.child(.object)?.text == "self" {
@@ -892,9 +907,10 @@ public final class KeyFlowAnalysis {
         }
         // Nested `for` clauses multiply the count; only a single one's is known.
         let count = clauses.filter { $0.nodeKind == .forInClause }.count == 1 ? first.child(.right).flatMap(iterationCount) : nil
-        state = loop(node.byteRange, entry: KeyFlowPaths(state), iterations: count) { paths in
-            paths.forEach { comprehensionIteration(iteration: &$0) }
-        }.merged
+        state =
+            loop(node.byteRange, entry: KeyFlowPaths(state), iterations: count) { paths in
+                paths.forEach { comprehensionIteration(iteration: &$0) }
+            }.merged
     }
 
     // MARK: Calls
@@ -958,7 +974,8 @@ public final class KeyFlowAnalysis {
                 return []
             }
         }
-        let isBuiltin = callee.nodeKind == .identifier && JaxRandomAPI.nonConsumingBuiltins.contains(callee.text)
+        let isBuiltin =
+            callee.nodeKind == .identifier && JaxRandomAPI.nonConsumingBuiltins.contains(callee.text)
             && model.scopeBinding(callee.text, from: scope) == nil
         if isBuiltin || qualified.map(JaxRandomAPI.readsWithoutConsuming) == true || onlyTraces(callee) {
             return []
@@ -987,7 +1004,8 @@ public final class KeyFlowAnalysis {
                 }
             }
             if target.isMethodCall, callee.nodeKind == .attribute, callee.child(.object)?.text == "self",
-               let method = callee.child(.attribute) {
+                let method = callee.child(.attribute)
+            {
                 for attribute in target.summary.consumedStoredKeys.sorted() where perTestAttributes[attribute] != nil {
                     // Made at the method's name, not at the call: values made at the call's
                     // start are what the call returns.
@@ -1059,8 +1077,10 @@ public final class KeyFlowAnalysis {
         return [value]
     }
 
-    private func consume(_ values: Set<KeyValue>, keyNode: Node?, keyText: String? = nil, at call: Node,
-                         kind: KeyUse.Kind, callee: String, _ state: inout KeyFlowState) {
+    private func consume(
+        _ values: Set<KeyValue>, keyNode: Node?, keyText: String? = nil, at call: Node,
+        kind: KeyUse.Kind, callee: String, _ state: inout KeyFlowState
+    ) {
         guard !values.isEmpty else { return }
         let use = KeyUse(site: call.startByte, kind: kind)
         recordUse(call, callee: callee, argument: keyNode)
@@ -1136,11 +1156,13 @@ public final class KeyFlowAnalysis {
     /// to `jax.jit(f)`).
     private func onlyTraces(_ callee: Node) -> Bool {
         if callee.nodeKind == .call, let inner = callee.child(.function),
-           let name = model.qualifiedName(of: inner, in: model.scope(ofCall: callee) ?? scope) {
+            let name = model.qualifiedName(of: inner, in: model.scope(ofCall: callee) ?? scope)
+        {
             return JaxRandomAPI.tracingTransforms.contains(name)
         }
         guard callee.nodeKind == .attribute, let method = callee.child(.attribute)?.text,
-              JaxRandomAPI.tracingMethods.contains(method), let object = callee.child(.object) else { return false }
+            JaxRandomAPI.tracingMethods.contains(method), let object = callee.child(.object)
+        else { return false }
         return transformCall(object) != nil
     }
 
@@ -1148,8 +1170,8 @@ public final class KeyFlowAnalysis {
     /// name bound once to one): the wrapped function, and whether the transform maps over a batch.
     private func transformed(_ callee: Node, in callScope: Scope) -> (function: Node, batching: Bool)? {
         guard let (call, name) = transformCall(callee, in: callScope), let arguments = call.child(.arguments),
-              arguments.nodeKind == .argumentList,
-              let function = arguments.namedChildren.first(where: { $0.nodeKind != .comment && $0.nodeKind != .keywordArgument })
+            arguments.nodeKind == .argumentList,
+            let function = arguments.namedChildren.first(where: { $0.nodeKind != .comment && $0.nodeKind != .keywordArgument })
         else { return nil }
         return (function, JaxRandomAPI.batchingTransforms.contains(name))
     }
@@ -1159,13 +1181,15 @@ public final class KeyFlowAnalysis {
     private func transformCall(_ expression: Node, in expressionScope: Scope? = nil) -> (call: Node, name: String)? {
         var call = expression
         if expression.nodeKind == .identifier {
-            let bindings = model.bindings(of: expression.text, from: expressionScope ?? model.scope(containingReference: expression) ?? scope)
+            let bindings = model.bindings(
+                of: expression.text, from: expressionScope ?? model.scope(containingReference: expression) ?? scope)
             guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value else { return nil }
             call = value
         }
         guard call.nodeKind == .call, let function = call.child(.function),
-              let name = model.qualifiedName(of: function, in: model.scope(ofCall: call) ?? scope),
-              JaxRandomAPI.runningTransforms.contains(name) else { return nil }
+            let name = model.qualifiedName(of: function, in: model.scope(ofCall: call) ?? scope),
+            JaxRandomAPI.runningTransforms.contains(name)
+        else { return nil }
         return (call, name)
     }
 
@@ -1195,12 +1219,16 @@ public final class KeyFlowAnalysis {
                 if let closure = closureSummary(binding.site) {
                     return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
                 }
-                return summaries.local(DefinitionSite(binding.site)).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+                return summaries.local(DefinitionSite(binding.site)).map {
+                    ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: [])
+                }
             case .classDefinition:
                 guard let classScope = model.scope(of: binding.site),
-                      let initializer = classScope.initializer
+                    let initializer = classScope.initializer
                 else { return nil }
-                return summaries.local(DefinitionSite(initializer.node)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+                return summaries.local(DefinitionSite(initializer.node)).map {
+                    ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: [])
+                }
             case .assignment:
                 guard let value = binding.value, value.nodeKind == .lambda, let closure = closureSummary(value) else { return nil }
                 return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
@@ -1211,8 +1239,9 @@ public final class KeyFlowAnalysis {
             }
         }
         if callee.nodeKind == .attribute, let object = callee.child(.object), object.text == "self",
-           let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
-           let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node {
+            let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
+            let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node
+        {
             return summaries.local(DefinitionSite(definition)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
         }
         if callee.nodeKind == .attribute, let qualified = model.qualifiedName(of: callee, in: callScope) {
@@ -1229,7 +1258,7 @@ public final class KeyFlowAnalysis {
         closureSummaries[definition.startByte] = (FunctionKeySummary(), [])  // recursion: assume nothing
         var freeNames: [String: Int] = [:]
         for reference in model.references(inside: nested)
-            where model.scopeBinding(reference.name, from: reference.scope) === scope {
+        where model.scopeBinding(reference.name, from: reference.scope) === scope {
             freeNames[reference.name] = min(freeNames[reference.name] ?? .max, reference.node.startByte)
         }
         let inner = KeyFlowAnalysis(closure: nested, in: model, freeNames: freeNames, summaries: summaries)
@@ -1251,8 +1280,10 @@ public enum KeyNames {
 
     public static func isKeyLike(_ name: String) -> Bool {
         let lower = name.lowercased()
-        if ["key", "keys", "rng", "rngs_key", "rng_key", "rngkey", "prng_key", "prngkey", "subkey", "sub_key",
-            "subkeys", "key_", "dropout_rng", "params_rng"].contains(lower) {
+        if [
+            "key", "keys", "rng", "rngs_key", "rng_key", "rngkey", "prng_key", "prngkey", "subkey", "sub_key",
+            "subkeys", "key_", "dropout_rng", "params_rng",
+        ].contains(lower) {
             return true
         }
         for suffix in ["_key", "_rng", "_keys", "_subkey"] where lower.hasSuffix(suffix) && !lower.hasSuffix("_dict_key") {
@@ -1265,4 +1296,3 @@ public enum KeyNames {
         return false
     }
 }
-

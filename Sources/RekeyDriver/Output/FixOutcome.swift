@@ -49,8 +49,10 @@ public struct FixOutcome: Sendable {
     /// write); `unwrittenFiles` are the changed files whose write failed. Nothing of an unwritten
     /// file counts as done: the fixes applied to it are not counted, its public names not listed,
     /// and its sites are the findings it had as read.
-    public init(report: Engine.FixReport, options: Engine.Options, wrote: Bool,
-                diagnostics: [Diagnostic]? = nil, unwrittenFiles: [String] = []) {
+    public init(
+        report: Engine.FixReport, options: Engine.Options, wrote: Bool,
+        diagnostics: [Diagnostic]? = nil, unwrittenFiles: [String] = []
+    ) {
         self.wrote = wrote
         self.unsafeFixesEnabled = options.unsafeFixes
         let unwritten = Set(unwrittenFiles)
@@ -71,15 +73,19 @@ public struct FixOutcome: Sendable {
         let reachedLimit = report.rounds >= options.maximumRounds
         let refusals = Self.refusalReasons(report.refusals)
         let written = report.remaining.filter { !unwritten.contains($0.path) }.map { finding in
-            Self.classify(finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: reachedLimit,
-                          maximumRounds: options.maximumRounds,
-                          refusals: refusals[RefusalKey(path: finding.path, code: finding.code)] ?? [])
+            Self.classify(
+                finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: reachedLimit,
+                maximumRounds: options.maximumRounds,
+                refusals: refusals[RefusalKey(path: finding.path, code: finding.code)] ?? [])
         }
         let asRead = unwritten.sorted().flatMap { report.findingsAsRead[$0] ?? [] }.map { finding in
-            Self.classify(finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: false,
-                          maximumRounds: options.maximumRounds, refusals: [Messages.notWritten])
+            Self.classify(
+                finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: false,
+                maximumRounds: options.maximumRounds, refusals: [Messages.notWritten])
         }
-        self.sites = asRead.isEmpty ? written
+        self.sites =
+            asRead.isEmpty
+            ? written
             : (written + asRead).sorted { ($0.finding.path, $0.finding.range) < ($1.finding.path, $1.finding.range) }
     }
 
@@ -100,16 +106,19 @@ public struct FixOutcome: Sendable {
 
     // MARK: Classification
 
-    static func classify(_ finding: Finding, unsafeFixesEnabled: Bool, reachedLimit: Bool,
-                         maximumRounds: Int, refusals: [String]) -> Site {
+    static func classify(
+        _ finding: Finding, unsafeFixesEnabled: Bool, reachedLimit: Bool,
+        maximumRounds: Int, refusals: [String]
+    ) -> Site {
         switch finding.remedy {
         case .manual(let reason):
             return Site(finding: finding, kind: .handMigration, reason: reason)
         case .fix(let fix):
             switch fix.applicability {
             case .displayOnly:
-                return Site(finding: finding, kind: .handMigration,
-                            reason: "\(Messages.displayOnly): \(fix.title)")
+                return Site(
+                    finding: finding, kind: .handMigration,
+                    reason: "\(Messages.displayOnly): \(fix.title)")
             case .unsafe where !unsafeFixesEnabled:
                 return Site(finding: finding, kind: .unsafeFix, reason: "\(Messages.unsafeNotEnabled): \(fix.title)")
             case .unsafe, .safe:

@@ -123,13 +123,14 @@ public enum FixReportWriter {
             "public_api_changed": .array(outcome.publicAPIChanges.map { .string($0) }),
             "unwritten_files": .array(outcome.unwrittenFiles.map { .string($0) }),
             "sites": .array(outcome.sites.map(site)),
-            "diagnostics": .array(outcome.diagnostics.map { diagnostic in
-                [
-                    "path": .string(diagnostic.path),
-                    "severity": .string(diagnostic.severity == .error ? "error" : "warning"),
-                    "message": .string(diagnostic.message),
-                ]
-            }),
+            "diagnostics": .array(
+                outcome.diagnostics.map { diagnostic in
+                    [
+                        "path": .string(diagnostic.path),
+                        "severity": .string(diagnostic.severity == .error ? "error" : "warning"),
+                        "message": .string(diagnostic.message),
+                    ]
+                }),
         ]
     }
 
@@ -172,7 +173,8 @@ public enum FixReportWriter {
         out += "- files changed: \(outcome.changedFiles.count)\n"
         if !outcome.unwrittenFiles.isEmpty { out += "- files not written: \(outcome.unwrittenFiles.count) (see the diagnostics)\n" }
         if !outcome.publicAPIChanges.isEmpty {
-            out += "- public API changed (update callers outside this tree): "
+            out +=
+                "- public API changed (update callers outside this tree): "
                 + outcome.publicAPIChanges.map(codeSpan).joined(separator: ", ") + "\n"
         }
         out += "- sites left for hand migration: \(outcome.count(.handMigration))\n"
@@ -198,7 +200,8 @@ public enum FixReportWriter {
             out += "### \(codeSpan(path))\n\n| line:col | code | message | reason |\n|---|---|---|---|\n"
             for site in sites {
                 let finding = site.finding
-                out += "| \(finding.start.line):\(finding.start.column) | \(finding.code) | "
+                out +=
+                    "| \(finding.start.line):\(finding.start.column) | \(finding.code) | "
                     + "\(escapeCell(finding.message)) | \(escapeCell(site.reason)) |\n"
             }
             out += "\n"
@@ -206,7 +209,8 @@ public enum FixReportWriter {
         if !outcome.diagnostics.isEmpty {
             out += "## Diagnostics\n\n"
             for diagnostic in outcome.diagnostics {
-                out += "- \(codeSpan(diagnostic.path)): \(diagnostic.severity == .error ? "error" : "warning"): "
+                out +=
+                    "- \(codeSpan(diagnostic.path)): \(diagnostic.severity == .error ? "error" : "warning"): "
                     + "\(escapeCell(diagnostic.message))\n"
             }
         }
@@ -288,7 +292,10 @@ public enum FixReportWriter {
     private static func closingRun(of length: Int, in scalars: [Unicode.Scalar], from start: Int) -> Int? {
         var index = start
         while index < scalars.count {
-            guard scalars[index] == "`" else { index += 1; continue }
+            guard scalars[index] == "`" else {
+                index += 1
+                continue
+            }
             var end = index
             while end < scalars.count, scalars[end] == "`" { end += 1 }
             if end - index == length { return index }

@@ -30,8 +30,9 @@ public enum GitHubReport {
             out += command("warning", properties, message: finding.message + "\n" + ReportText.remedyLine(finding))
         }
         for diagnostic in diagnostics.sorted() {
-            out += command(diagnostic.severity == .error ? "error" : "warning", [("file", diagnostic.path)],
-                           message: diagnostic.message)
+            out += command(
+                diagnostic.severity == .error ? "error" : "warning", [("file", diagnostic.path)],
+                message: diagnostic.message)
         }
         return out
     }

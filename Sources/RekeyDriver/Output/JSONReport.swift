@@ -54,13 +54,14 @@ public enum JSONReport {
             "version": .string(schemaVersion),
             "tool": ["name": .string(RekeyTool.name), "version": .string(RekeyTool.version)],
             "findings": .array(findings.map(finding)),
-            "diagnostics": .array(diagnostics.sorted().map { diagnostic in
-                [
-                    "path": .string(diagnostic.path),
-                    "severity": .string(diagnostic.severity == .error ? "error" : "warning"),
-                    "message": .string(diagnostic.message),
-                ]
-            }),
+            "diagnostics": .array(
+                diagnostics.sorted().map { diagnostic in
+                    [
+                        "path": .string(diagnostic.path),
+                        "severity": .string(diagnostic.severity == .error ? "error" : "warning"),
+                        "message": .string(diagnostic.message),
+                    ]
+                }),
             "summary": [
                 "findings": .number(findings.count),
                 "by_code": .object(byCode.sorted { $0.key < $1.key }.map { .init($0.key.rawValue, .number($0.value)) }),
@@ -76,14 +77,15 @@ public enum JSONReport {
             fix = [
                 "applicability": .string(value.applicability.description),
                 "title": .string(value.title),
-                "edits": .array(orderedEdits(value).map { path, edit in
-                    [
-                        "path": .string(path),
-                        "start_byte": .number(edit.range.start),
-                        "end_byte": .number(edit.range.end),
-                        "replacement": .string(edit.replacement),
-                    ]
-                }),
+                "edits": .array(
+                    orderedEdits(value).map { path, edit in
+                        [
+                            "path": .string(path),
+                            "start_byte": .number(edit.range.start),
+                            "end_byte": .number(edit.range.end),
+                            "replacement": .string(edit.replacement),
+                        ]
+                    }),
             ]
         case .manual(let reason):
             manualReason = .string(reason)

@@ -38,7 +38,10 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .number(let value): out += String(value)
         case .string(let value): JSONValue.writeString(value, to: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
+            guard !items.isEmpty else {
+                out += "[]"
+                return
+            }
             let inner = indent + "  "
             out += "[\n"
             for (index, item) in items.enumerated() {
@@ -48,7 +51,10 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
             out += indent + "]"
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
             let inner = indent + "  "
             out += "{\n"
             for (index, member) in members.enumerated() {

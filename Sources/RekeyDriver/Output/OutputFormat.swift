@@ -14,8 +14,10 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case github
 
     /// What goes to standard output.
-    public func render(findings: [Finding], diagnostics: [Diagnostic], unsafeFixesEnabled: Bool,
-                       workingDirectory: String) -> String {
+    public func render(
+        findings: [Finding], diagnostics: [Diagnostic], unsafeFixesEnabled: Bool,
+        workingDirectory: String
+    ) -> String {
         switch self {
         case .text: return TextReport.findings(findings, unsafeFixesEnabled: unsafeFixesEnabled)
         case .json: return JSONReport.render(findings: findings, diagnostics: diagnostics)

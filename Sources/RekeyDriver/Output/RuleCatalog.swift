@@ -22,9 +22,10 @@ public enum RuleCatalog {
         for rule in RuleRegistry.all {
             let description = type(of: rule).description
             guard seen.insert(description.code).inserted else { continue }
-            infos.append(RuleInfo(
-                code: description.code, name: description.name, summary: description.summary,
-                fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.section(description)))
+            infos.append(
+                RuleInfo(
+                    code: description.code, name: description.name, summary: description.summary,
+                    fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.section(description)))
         }
         return infos.sorted { $0.code < $1.code }
     }
@@ -33,16 +34,26 @@ public enum RuleCatalog {
     /// the fixture tests, which learn from it which rules a pass's fixture group exercises.
     public static var json: String {
         JSONValue.object([
-            .init("rules", .array(all.map { rule in
-                .object([.init("code", .string(rule.code.rawValue)), .init("name", .string(rule.name)),
-                         .init("summary", .string(rule.summary))])
-            })),
-            .init("passes", .array(PassCatalogue.all.map { pass in
-                .object([.init("title", .string(pass.title)),
-                         .init("rules", .array(pass.rules.map { .string($0.rawValue) })),
-                         .init("fixture_group", .string(pass.fixtureGroup)),
-                         .init("summary", .string(pass.summary))])
-            })),
+            .init(
+                "rules",
+                .array(
+                    all.map { rule in
+                        .object([
+                            .init("code", .string(rule.code.rawValue)), .init("name", .string(rule.name)),
+                            .init("summary", .string(rule.summary)),
+                        ])
+                    })),
+            .init(
+                "passes",
+                .array(
+                    PassCatalogue.all.map { pass in
+                        .object([
+                            .init("title", .string(pass.title)),
+                            .init("rules", .array(pass.rules.map { .string($0.rawValue) })),
+                            .init("fixture_group", .string(pass.fixtureGroup)),
+                            .init("summary", .string(pass.summary)),
+                        ])
+                    })),
         ]).rendered()
     }
 

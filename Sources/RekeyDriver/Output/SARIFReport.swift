@@ -50,10 +50,12 @@ public enum SARIFReport {
         }
         let run: JSONValue = [
             "tool": ["driver": .object(driver)],
-            "invocations": [[
-                "executionSuccessful": .bool(!diagnostics.contains { $0.severity == .error }),
-                "toolExecutionNotifications": .array(notifications),
-            ]],
+            "invocations": [
+                [
+                    "executionSuccessful": .bool(!diagnostics.contains { $0.severity == .error }),
+                    "toolExecutionNotifications": .array(notifications),
+                ]
+            ],
             "originalUriBaseIds": [sourceRoot: ["uri": .string("file://" + percentEncode(root))]],
             "columnKind": "unicodeCodePoints",
             "results": .array(findings.map { result($0, ruleIndex: ruleIndex[$0.code], root: root) }),
@@ -82,17 +84,21 @@ public enum SARIFReport {
         members += [
             .init("level", "warning"),
             .init("message", ["text": .string(finding.message + "\n" + ReportText.remedyLine(finding))]),
-            .init("locations", [[
-                "physicalLocation": [
-                    "artifactLocation": artifactLocation(finding.path, root: root),
-                    "region": [
-                        "startLine": .number(finding.start.line),
-                        "startColumn": .number(finding.start.column),
-                        "endLine": .number(finding.end.line),
-                        "endColumn": .number(finding.end.column),
-                    ],
-                ],
-            ]]),
+            .init(
+                "locations",
+                [
+                    [
+                        "physicalLocation": [
+                            "artifactLocation": artifactLocation(finding.path, root: root),
+                            "region": [
+                                "startLine": .number(finding.start.line),
+                                "startColumn": .number(finding.start.column),
+                                "endLine": .number(finding.end.line),
+                                "endColumn": .number(finding.end.column),
+                            ],
+                        ]
+                    ]
+                ]),
         ]
         if let fix = finding.fix, let sarifFix = self.fix(fix, root: root) {
             members.append(.init("fixes", [sarifFix]))
@@ -106,15 +112,16 @@ public enum SARIFReport {
             guard !edits.isEmpty else { return nil }
             return [
                 "artifactLocation": artifactLocation(path, root: root),
-                "replacements": .array(edits.map { edit in
-                    var replacement: [JSONValue.Member] = [
-                        .init("deletedRegion", ["byteOffset": .number(edit.range.start), "byteLength": .number(edit.range.length)])
-                    ]
-                    if !edit.replacement.isEmpty {
-                        replacement.append(.init("insertedContent", ["text": .string(edit.replacement)]))
-                    }
-                    return .object(replacement)
-                }),
+                "replacements": .array(
+                    edits.map { edit in
+                        var replacement: [JSONValue.Member] = [
+                            .init("deletedRegion", ["byteOffset": .number(edit.range.start), "byteLength": .number(edit.range.length)])
+                        ]
+                        if !edit.replacement.isEmpty {
+                            replacement.append(.init("insertedContent", ["text": .string(edit.replacement)]))
+                        }
+                        return .object(replacement)
+                    }),
             ]
         }
         guard !changes.isEmpty else { return nil }
@@ -146,8 +153,8 @@ public enum SARIFReport {
         for byte in path.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)

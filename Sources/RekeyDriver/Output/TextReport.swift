@@ -9,7 +9,8 @@ public enum TextReport {
             out += "\(finding.path):\(finding.start.line):\(finding.start.column): \(finding.code) \(finding.message)"
             switch finding.remedy {
             case .fix(let fix):
-                out += fix.applicability == .unsafe && !unsafeFixesEnabled
+                out +=
+                    fix.applicability == .unsafe && !unsafeFixesEnabled
                     ? " [unsafe fix: --unsafe-fixes]\n" : " [\(fix.applicability) fix]\n"
             case .manual(let reason):
                 out += "\n    manual migration: \(reason)\n"
@@ -24,7 +25,8 @@ public enum TextReport {
         for finding in findings { byRule[finding.code, default: 0] += 1 }
         let fixable = findings.filter { $0.fix?.applicability == .safe }.count
         let unsafe = findings.filter { $0.fix?.applicability == .unsafe }.count
-        var out = "Found \(plural(findings.count, "finding")) (\(fixable) with a safe fix, \(unsafe) with an unsafe fix, "
+        var out =
+            "Found \(plural(findings.count, "finding")) (\(fixable) with a safe fix, \(unsafe) with an unsafe fix, "
             + "\(findings.count - fixable - unsafe) to migrate by hand).\n"
         for (code, count) in byRule.sorted(by: { $0.key < $1.key }) {
             let name = RuleCatalog.name(of: code)
@@ -39,7 +41,8 @@ public enum TextReport {
     /// that was enabled and is still there was refused, or the loop hit its round limit first.
     public static func fixSummary(_ outcome: FixOutcome) -> String {
         let perRule = outcome.appliedByCode.map { "\($0.code): \($0.count)" }.joined(separator: ", ")
-        var out = "rekey: \(outcome.wrote ? "fixed" : "would fix") \(plural(outcome.fixesApplied, "site"))"
+        var out =
+            "rekey: \(outcome.wrote ? "fixed" : "would fix") \(plural(outcome.fixesApplied, "site"))"
             + " in \(plural(outcome.changedFiles.count, "file"))"
         if !perRule.isEmpty { out += " (\(perRule))" }
         if !outcome.unwrittenFiles.isEmpty {
@@ -55,9 +58,11 @@ public enum TextReport {
         }
         let notApplied = outcome.count(.fixNotApplied)
         if notApplied > 0 {
-            out += "; \(plural(notApplied, "enabled fix", "enabled fixes")) not applied ("
-                + (!outcome.unwrittenFiles.isEmpty ? "refused, or in files not written; see the errors"
-                   : outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
+            out +=
+                "; \(plural(notApplied, "enabled fix", "enabled fixes")) not applied ("
+                + (!outcome.unwrittenFiles.isEmpty
+                    ? "refused, or in files not written; see the errors"
+                    : outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
                 + ")"
         }
         return out + ".\n"

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// The system calls a commit is made of, each returning the error text on failure.
 enum FileSystem {
@@ -13,10 +14,10 @@ enum FileSystem {
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     nonisolated(unsafe) private static let renameat2: RenameAt2? = {
         #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
-        return unsafeBitCast(symbol, to: RenameAt2.self)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+            return unsafeBitCast(symbol, to: RenameAt2.self)
         #else
-        return nil
+            return nil
         #endif
     }()
     private static let renameExchange: UInt32 = 2
@@ -95,8 +96,10 @@ enum FileSystem {
             }
         }
         if failure == nil, let owner, owner.uid != geteuid() || owner.gid != getegid(),
-           fchown(descriptor, owner.uid, owner.gid) != 0 {
-            failure = "cannot give the new file the original's owner (uid \(owner.uid), gid \(owner.gid)): "
+            fchown(descriptor, owner.uid, owner.gid) != 0
+        {
+            failure =
+                "cannot give the new file the original's owner (uid \(owner.uid), gid \(owner.gid)): "
                 + String(cString: strerror(errno))
         }
         if failure == nil, fchmod(descriptor, mode & 0o7777) != 0 {
@@ -125,9 +128,9 @@ enum FileSystem {
 }
 
 #if canImport(Glibc)
-private let systemRename = Glibc.rename
-private let systemLink = Glibc.link
+    private let systemRename = Glibc.rename
+    private let systemLink = Glibc.link
 #else
-private let systemRename = Darwin.rename
-private let systemLink = Darwin.link
+    private let systemRename = Darwin.rename
+    private let systemLink = Darwin.link
 #endif

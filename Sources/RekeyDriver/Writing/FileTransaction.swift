@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// Replaces a set of files as one unit: all of them, each only if it still holds the text rekey
 /// read, or none. rekey's one way of writing a file (sources by `fix`, the `--report` file).
@@ -140,9 +141,10 @@ public enum FileTransaction {
             let journal = try TransactionJournal.begin(
                 entries.map { entry in
                     let old = entry.change.expected ?? (entry.original != nil ? FileSystem.contents(entry.target) : nil)
-                    return TransactionJournal.Entry(target: entry.target, staged: entry.staged, backup: entry.backup,
-                                                    old: old.map(TransactionJournal.Fingerprint.init),
-                                                    new: TransactionJournal.Fingerprint(entry.change.contents))
+                    return TransactionJournal.Entry(
+                        target: entry.target, staged: entry.staged, backup: entry.backup,
+                        old: old.map(TransactionJournal.Fingerprint.init),
+                        new: TransactionJournal.Fingerprint(entry.change.contents))
                 },
                 in: commonDirectory(entries.map(\.target)), token: token())
             do throws(Failure) {
@@ -185,7 +187,9 @@ public enum FileTransaction {
             let original = FileSystem.status(target)
             if let original {
                 let kind = original.st_mode & S_IFMT
-                guard kind == S_IFREG else { throw Failure(path: change.path, reason: .notARegularFile(kind: SourceLoader.fileKind(original.st_mode))) }
+                guard kind == S_IFREG else {
+                    throw Failure(path: change.path, reason: .notARegularFile(kind: SourceLoader.fileKind(original.st_mode)))
+                }
                 if original.st_nlink > 1 { throw Failure(path: change.path, reason: .hardLinked(count: Int(original.st_nlink))) }
                 if original.st_mode & 0o222 == 0 { throw Failure(path: change.path, reason: .readOnly(mode: original.st_mode)) }
                 if access(target, W_OK) != 0 {
@@ -241,7 +245,8 @@ public enum FileTransaction {
                 // has none, a copy of what rekey read.
                 if FileSystem.link(entry.target, entry.backup) != nil {
                     guard let expected = entry.change.expected ?? FileSystem.contents(entry.target),
-                          FileSystem.create(entry.backup, bytes: expected, mode: entry.original?.st_mode ?? 0o600, owner: nil) == nil else {
+                        FileSystem.create(entry.backup, bytes: expected, mode: entry.original?.st_mode ?? 0o600, owner: nil) == nil
+                    else {
                         throw Failure(path: entry.change.path, reason: .io("cannot keep a copy of the original beside it"))
                     }
                 }

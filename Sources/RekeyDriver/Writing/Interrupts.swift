@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// SIGINT, SIGTERM and SIGHUP held off while files are being replaced.
@@ -35,16 +35,16 @@ enum Interrupts {
             var current = sigaction()
             sigaction(signal, nil, &current)
             #if canImport(Glibc)
-            let ignored = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+                let ignored = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
             #else
-            let ignored = unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+                let ignored = unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
             #endif
             if ignored { continue }  // ignored when rekey started (a background job): it stays ignored
             var action = sigaction()
             #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = { signal in Interrupts.received.pointee = sig_atomic_t(signal) }
+                action.__sigaction_handler.sa_handler = { signal in Interrupts.received.pointee = sig_atomic_t(signal) }
             #else
-            action.__sigaction_u.__sa_handler = { signal in Interrupts.received.pointee = sig_atomic_t(signal) }
+                action.__sigaction_u.__sa_handler = { signal in Interrupts.received.pointee = sig_atomic_t(signal) }
             #endif
             sigemptyset(&action.sa_mask)
             var old = sigaction()

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// The record of a commit in progress (see ``FileTransaction``), so that a run ended by a crash,
 /// a `kill -9` or a power cut is finished or rolled back by the next `rekey fix` near it.
@@ -139,16 +140,26 @@ public struct TransactionJournal: Codable {
         guard descriptor >= 0 else { return [] }
         defer { close(descriptor) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            return [Diagnostic(path: display(path), message: "a `rekey fix` is committing files here right now; its journal is left alone",
-                               severity: .warning)]
+            return [
+                Diagnostic(
+                    path: display(path), message: "a `rekey fix` is committing files here right now; its journal is left alone",
+                    severity: .warning)
+            ]
         }
-        guard let bytes = FileSystem.contents(path), let journal = try? JSONDecoder().decode(TransactionJournal.self, from: Data(bytes)) else {
-            return [Diagnostic(path: display(path), message: "an interrupted `rekey fix` left this journal, which cannot be read; "
-                               + "check the files beside it (.*.rekey-*) by hand, then delete it")]
+        guard let bytes = FileSystem.contents(path), let journal = try? JSONDecoder().decode(TransactionJournal.self, from: Data(bytes))
+        else {
+            return [
+                Diagnostic(
+                    path: display(path),
+                    message: "an interrupted `rekey fix` left this journal, which cannot be read; "
+                        + "check the files beside it (.*.rekey-*) by hand, then delete it")
+            ]
         }
         let fingerprint = { (file: String) in FileSystem.contents(file).map(Fingerprint.init) }
         let complete = journal.entries.allSatisfy { fingerprint($0.target) == $0.new }
-        var restored: [String] = [], kept: [String] = [], finished: [String] = []
+        var restored: [String] = []
+        var kept: [String] = []
+        var finished: [String] = []
         for entry in journal.entries {
             let target = fingerprint(entry.target)
             // Where the original text is now: swapped to `staged`, or linked or copied to `backup`.
@@ -179,16 +190,27 @@ public struct TransactionJournal: Codable {
         var diagnostics: [Diagnostic] = []
         let run = "an interrupted `rekey fix` (process \(journal.processID))"
         if complete {
-            diagnostics.append(Diagnostic(path: display(path), message: "\(run) had replaced all \(finished.count) of its files; "
-                                          + "its leftover originals were removed", severity: .warning))
+            diagnostics.append(
+                Diagnostic(
+                    path: display(path),
+                    message: "\(run) had replaced all \(finished.count) of its files; "
+                        + "its leftover originals were removed", severity: .warning))
         } else {
-            diagnostics.append(Diagnostic(path: display(path), message: "\(run) was rolled back: "
-                                          + (restored.isEmpty ? "none of its files had been replaced"
-                                             : "restored " + restored.joined(separator: ", ")), severity: .warning))
+            diagnostics.append(
+                Diagnostic(
+                    path: display(path),
+                    message: "\(run) was rolled back: "
+                        + (restored.isEmpty
+                            ? "none of its files had been replaced"
+                            : "restored " + restored.joined(separator: ", ")),
+                    severity: .warning))
         }
         if !kept.isEmpty {
-            diagnostics.append(Diagnostic(path: display(path), message: "\(run): changed since, so left as they are: "
-                                          + kept.joined(separator: "; ")))
+            diagnostics.append(
+                Diagnostic(
+                    path: display(path),
+                    message: "\(run): changed since, so left as they are: "
+                        + kept.joined(separator: "; ")))
         }
         return diagnostics
     }

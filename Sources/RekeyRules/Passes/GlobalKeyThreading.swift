@@ -44,7 +44,8 @@ struct GlobalKeyThreading: FixPass {
                 for scope in importer.model.scopes {
                     for binding in scope.bindings.values.joined() where binding.importedName.map(importer.absolute) == qualified {
                         guard binding.name == name, scope === importer.model.moduleScope,
-                              let removal = SourceEditing.removingImportedName(binding.nameNode, from: binding.site) else {
+                            let removal = SourceEditing.removingImportedName(binding.nameNode, from: binding.site)
+                        else {
                             start.blockers.append("`\(name)` is imported by \(importer.path) in a way rekey does not rewrite")
                             continue
                         }
@@ -63,10 +64,13 @@ struct GlobalKeyThreading: FixPass {
             }
             edits[file.path, default: []].append(SourceEditing.deletingLines(lines, in: model.source))
             for (path, removals) in importRemovals { edits[path, default: []] += removals }
-            let title = "pass `\(name)` explicitly instead of reading it at import time"
+            let title =
+                "pass `\(name)` explicitly instead of reading it at import time"
                 + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")") + PublicSurface.titleSuffix(publicAPI)
-            return (.fix(Fix(title: title, applicability: applicability, edits: edits, publicAPI: publicAPI), touchedSymbols: touched),
-                    readers)
+            return (
+                .fix(Fix(title: title, applicability: applicability, edits: edits, publicAPI: publicAPI), touchedSymbols: touched),
+                readers
+            )
         }
     }
 

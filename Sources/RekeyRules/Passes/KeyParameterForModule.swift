@@ -22,7 +22,8 @@ struct KeyParameterForModule: FixPass {
     static func manualReason(_ framework: RandomSources.ModuleFramework) -> String {
         switch framework {
         case .equinox: return "add a `key` parameter to `__init__`, split it once per layer, and pass a key from every instantiation"
-        case .nnx: return "add `*, rngs: nnx.Rngs` to `__init__`, pass `rngs=rngs` to each layer, and pass an `nnx.Rngs` from every instantiation"
+        case .nnx:
+            return "add `*, rngs: nnx.Rngs` to `__init__`, pass `rngs=rngs` to each layer, and pass an `nnx.Rngs` from every instantiation"
         }
     }
 
@@ -40,14 +41,16 @@ struct KeyParameterForModule: FixPass {
         }.map(\.call).sorted { $0.startByte < $1.startByte }
         guard let first = creations.first else { return manual }
         if let computed = creations.first(where: { $0.child(.arguments).map(containsName) ?? true }) {
-            return .manual(reason: Self.manualReason(framework)
-                + " (not done automatically: the key at line \(computed.startPosition.line) comes from a computed seed)")
+            return .manual(
+                reason: Self.manualReason(framework)
+                    + " (not done automatically: the key at line \(computed.startPosition.line) comes from a computed seed)")
         }
         let takesRngs = isKeyCreation(first) == true
         guard creations.allSatisfy({ isKeyCreation($0) == takesRngs }), !takesRngs || file.nnxSpelling != nil else { return manual }
         if let looped = creations.lazy.compactMap(enclosingLoop).first {
-            return .manual(reason: Self.manualReason(framework)
-                + " (not done automatically: a key is made inside the loop at line \(looped.startPosition.line))")
+            return .manual(
+                reason: Self.manualReason(framework)
+                    + " (not done automatically: a key is made inside the loop at line \(looped.startPosition.line))")
         }
         let preferred = takesRngs ? ["rngs"] : ["key", "rng_key"]
         var taken = model.namesInUse(in: initializer)
@@ -75,19 +78,23 @@ struct KeyParameterForModule: FixPass {
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             let spelled = takesRngs ? "\(own.parameter): \(file.nnxSpelling!).Rngs" : own.parameter
             edits[file.path, default: []] += [SourceEditing.addKeywordOnlyParameter(spelled, to: initializer)] + own.edits
-            let title = creations.count == 1
+            let title =
+                creations.count == 1
                 ? "take the key as a parameter of `\(initializer.qualifiedName)`"
                 : "take one \(takesRngs ? "`Rngs`" : "key") in `\(initializer.qualifiedName)` for its \(creations.count) seeded layers"
-            return .fix(Fix(title: title + PublicSurface.titleSuffix(publicAPI),
-                            applicability: own.changesStream ? .unsafe : applicability, edits: edits, publicAPI: publicAPI),
-                        touchedSymbols: touched)
+            return .fix(
+                Fix(
+                    title: title + PublicSurface.titleSuffix(publicAPI),
+                    applicability: own.changesStream ? .unsafe : applicability, edits: edits, publicAPI: publicAPI),
+                touchedSymbols: touched)
         }
     }
 
     /// `true` for `nnx.Rngs(…)`, `false` for a `jax.random` key constructor, nil otherwise.
     private func isKeyCreation(_ call: Node) -> Bool? {
         guard let callee = call.child(.function),
-              let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? initializer) else { return nil }
+            let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? initializer)
+        else { return nil }
         if qualified == "flax.nnx.Rngs" { return true }
         return JaxRandomAPI.role(of: qualified) == .constructor ? false : nil
     }
@@ -95,10 +102,12 @@ struct KeyParameterForModule: FixPass {
     /// The one key: `key = PRNGKey(0)` (or `rngs = nnx.Rngs(0)`) makes its local the parameter;
     /// elsewhere the call gives way to the parameter.
     private func oneKey(_ creation: Node, preferred: [String], taken: inout Set<String>)
-        -> (parameter: String, edits: [Edit], changesStream: Bool) {
+        -> (parameter: String, edits: [Edit], changesStream: Bool)
+    {
         let local = plainAssignment(of: creation)
         if let local { taken.remove(local.name) }
-        let parameter = local.map { taken.contains($0.name) ? SourceEditing.freshName(preferred, avoiding: taken) : $0.name }
+        let parameter =
+            local.map { taken.contains($0.name) ? SourceEditing.freshName(preferred, avoiding: taken) : $0.name }
             ?? SourceEditing.freshName(preferred, avoiding: taken)
         if let local, local.name == parameter, let lines = SourceEditing.wholeLines(of: local.statement) {
             return (parameter, [SourceEditing.deletingLines(lines, in: model.source)], false)
@@ -110,16 +119,19 @@ struct KeyParameterForModule: FixPass {
     /// `k1 = PRNGKey(0)` gives its name to a subkey (and goes), `Linear(…, key=PRNGKey(1))` in
     /// `self.l2 = …` gets `key_l2`.
     private func splitKey(_ creations: [Node], preferred: [String], taken: inout Set<String>)
-        -> (parameter: String, edits: [Edit], changesStream: Bool)? {
+        -> (parameter: String, edits: [Edit], changesStream: Bool)?
+    {
         guard let body = initializer.node.child(.body),
-              let anchor = SourceEditing.statement(containing: creations[0], in: body), SourceEditing.startsLine(anchor) else { return nil }
+            let anchor = SourceEditing.statement(containing: creations[0], in: body), SourceEditing.startsLine(anchor)
+        else { return nil }
         let parameter = SourceEditing.freshName(preferred, avoiding: taken)
         taken.insert(parameter)
         var subkeys: [String] = []
         var edits: [Edit] = []
         for creation in creations {
             if let local = plainAssignment(of: creation), initializer.bindings[local.name]?.count == 1,
-               local.statement.parent == body, let lines = SourceEditing.wholeLines(of: local.statement) {
+                local.statement.parent == body, let lines = SourceEditing.wholeLines(of: local.statement)
+            {
                 subkeys.append(local.name)
                 edits.append(SourceEditing.deletingLines(lines, in: model.source))
                 continue
@@ -131,7 +143,8 @@ struct KeyParameterForModule: FixPass {
         }
         var spelling = JaxSpelling(model: model)
         let count = subkeys.count == 2 ? "" : ", \(subkeys.count)"
-        let split = "\(subkeys.joined(separator: ", ")) = \(spelling.spell("split", in: initializer, like: creations[0]))(\(parameter)\(count))"
+        let split =
+            "\(subkeys.joined(separator: ", ")) = \(spelling.spell("split", in: initializer, like: creations[0]))(\(parameter)\(count))"
         edits.append(SourceEditing.insertLines([split], before: anchor))
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
         return (parameter, edits, true)
@@ -140,19 +153,22 @@ struct KeyParameterForModule: FixPass {
     /// `name = <creation>` as a whole statement: the name and the assignment.
     private func plainAssignment(of creation: Node) -> (name: String, statement: Node)? {
         guard let assignment = creation.parent, assignment.nodeKind == .assignment, assignment.child(.right) == creation,
-              let left = assignment.child(.left), left.nodeKind == .identifier,
-              let statement = assignment.parent, statement.nodeKind == .expressionStatement else { return nil }
+            let left = assignment.child(.left), left.nodeKind == .identifier,
+            let statement = assignment.parent, statement.nodeKind == .expressionStatement
+        else { return nil }
         return (left.text, statement)
     }
 
     /// `l2` for a key passed as `key=` to a call assigned to `self.l2`.
     private func consumerName(of creation: Node) -> String? {
         var node = creation
-        while let parent = node.parent, parent.nodeKind == .keywordArgument || parent.nodeKind == .argumentList || parent.nodeKind == .call {
+        while let parent = node.parent, parent.nodeKind == .keywordArgument || parent.nodeKind == .argumentList || parent.nodeKind == .call
+        {
             node = parent
         }
         guard node.nodeKind == .call, let assignment = node.parent, assignment.nodeKind == .assignment,
-              let left = assignment.child(.left) else { return nil }
+            let left = assignment.child(.left)
+        else { return nil }
         return SourceEditing.assignedName(left)
     }
 

@@ -43,7 +43,8 @@ struct ParametrizeOverSeeds: FixPass {
         }
         let positional = items.filter { $0.nodeKind != .keywordArgument }
         guard positional.count >= 2, let names = Self.argumentNames(positional[0]),
-              positional[1].nodeKind == .list || positional[1].nodeKind == .tuple else {
+            positional[1].nodeKind == .list || positional[1].nodeKind == .tuple
+        else {
             return .manual(reason: Self.manualReason)
         }
         let values = positional[1].namedChildren.filter { $0.nodeKind != .comment }
@@ -54,21 +55,25 @@ struct ParametrizeOverSeeds: FixPass {
             let parts = value.namedChildren.filter { $0.nodeKind != .comment }
             return parts.count == names.list.count ? parts[index] : nil
         }
-        guard let index = names.list.indices.first(where: { index in
-            !values.isEmpty && values.allSatisfy { element($0, index).map(isSeededKey) ?? false }
-        }) else {
+        guard
+            let index = names.list.indices.first(where: { index in
+                !values.isEmpty && values.allSatisfy { element($0, index).map(isSeededKey) ?? false }
+            })
+        else {
             return .manual(reason: Self.manualReason + " (not every value is a key made from one seed)")
         }
         let keyName = names.list[index]
         let constructions = values.compactMap { element($0, index) }
         let constructors = Set(constructions.compactMap { $0.child(.function)?.text })
         guard constructors.count == 1, let constructor = constructors.first,
-              let parameter = plainParameter(named: keyName),
-              let first = SourceEditing.firstStatement(of: function), SourceEditing.startsLine(first) else {
+            let parameter = plainParameter(named: keyName),
+            let first = SourceEditing.firstStatement(of: function), SourceEditing.startsLine(first)
+        else {
             return .manual(reason: Self.manualReason)
         }
-        let seedName = SourceEditing.freshName(["seed", keyName + "_seed"],
-                                               avoiding: model.namesInUse(in: function).union(names.list))
+        let seedName = SourceEditing.freshName(
+            ["seed", keyName + "_seed"],
+            avoiding: model.namesInUse(in: function).union(names.list))
         var edits: [Edit] = [
             .replacement(names.nameRanges[index], with: seedName),
             .replacement(parameter.byteRange, with: seedName),
@@ -80,15 +85,19 @@ struct ParametrizeOverSeeds: FixPass {
             }
             edits.append(.replacement(construction.byteRange, with: seed.text))
         }
-        return .fix(Fix(title: "parametrize `\(function.qualifiedName)` over seeds and make `\(keyName)` inside it",
-                        applicability: .safe, edits: [file.path: edits]), touchedSymbols: [])
+        return .fix(
+            Fix(
+                title: "parametrize `\(function.qualifiedName)` over seeds and make `\(keyName)` inside it",
+                applicability: .safe, edits: [file.path: edits]), touchedSymbols: [])
     }
 
     static let manualReason = "parametrize over seeds and make the key inside the test"
 
     /// `"key"`, `"key, n"`, `("key", "n")`: the names, with the byte range of each in the source.
     static func argumentNames(_ node: Node) -> (list: [String], nameRanges: [ByteRange])? {
-        let strings = node.nodeKind == .string ? [node]
+        let strings =
+            node.nodeKind == .string
+            ? [node]
             : (node.nodeKind == .tuple || node.nodeKind == .list) ? node.namedChildren.filter { $0.nodeKind == .string } : []
         var names: [String] = []
         var ranges: [ByteRange] = []
@@ -111,9 +120,10 @@ struct ParametrizeOverSeeds: FixPass {
     /// A key constructor (`PRNGKey`, `jax.random.key`) called with one positional seed.
     private func isSeededKey(_ node: Node) -> Bool {
         guard node.nodeKind == .call, let callee = node.child(.function),
-              let qualified = file.model.qualifiedName(of: callee, in: function.parent ?? file.model.moduleScope),
-              JaxRandomAPI.role(of: qualified) == .constructor,
-              let arguments = node.child(.arguments) else { return false }
+            let qualified = file.model.qualifiedName(of: callee, in: function.parent ?? file.model.moduleScope),
+            JaxRandomAPI.role(of: qualified) == .constructor,
+            let arguments = node.child(.arguments)
+        else { return false }
         let given = arguments.namedChildren.filter { $0.nodeKind != .comment }
         return given.count == 1 && given[0].nodeKind != .keywordArgument && given[0].nodeKind != .listSplat
     }

@@ -72,9 +72,10 @@ struct PerCallKey: FixPass {
             .manual(reason: general + " (not done automatically: \(why))")
         }
         guard classScope.parent === model.moduleScope, method.parent === classScope, method.kind == .function,
-              let methodName = method.name, let argument = reuse.argument, argument.nodeKind == .attribute,
-              let selfName = firstParameterName(of: method), argument.child(.object)?.text == selfName,
-              let attribute = argument.child(.attribute)?.text else { return .manual(reason: general) }
+            let methodName = method.name, let argument = reuse.argument, argument.nodeKind == .attribute,
+            let selfName = firstParameterName(of: method), argument.child(.object)?.text == selfName,
+            let attribute = argument.child(.attribute)?.text
+        else { return .manual(reason: general) }
         if file.randomSources.moduleFramework(of: classScope) == .nnx {
             return .manual(reason: general)
         }
@@ -121,7 +122,8 @@ struct PerCallKey: FixPass {
         var spellings: [String: JaxSpelling] = [:]
         for instance in instances {
             let path = instance.file.path
-            edits[path, default: []].append(SourceEditing.deletingListItem(instance.keyArgument) ?? .deletion(instance.keyArgument.byteRange))
+            edits[path, default: []].append(
+                SourceEditing.deletingListItem(instance.keyArgument) ?? .deletion(instance.keyArgument.byteRange))
             let keys: [String]
             if instance.calls.count == 1, isStable(instance.keyValue, in: instance.scope) {
                 keys = [instance.keyValue.text]
@@ -129,7 +131,8 @@ struct PerCallKey: FixPass {
                 keys = []
             } else {
                 var taken = instance.file.model.namesInUse(in: instance.scope)
-                let names = instance.calls.count == 1
+                let names =
+                    instance.calls.count == 1
                     ? ["\(instance.name)_key"]
                     : (1...instance.calls.count).map { "\(instance.name)_key\($0)" }
                 keys = names.map { name in
@@ -138,7 +141,8 @@ struct PerCallKey: FixPass {
                     return fresh
                 }
                 var spelling = spellings[path] ?? JaxSpelling(model: instance.file.model)
-                let line = keys.count == 1
+                let line =
+                    keys.count == 1
                     ? "\(keys[0]) = \(instance.keyValue.text)"
                     : spelling.splitStatement(into: keys, from: instance.keyValue.text, in: instance.scope, like: instance.keyValue)
                 spellings[path] = spelling
@@ -154,10 +158,12 @@ struct PerCallKey: FixPass {
         }
         let publicName = PublicSurface.publicName(of: classScope, in: file)
         let publicAPI = publicName.map { [$0] } ?? []
-        return .fix(Fix(title: "take `\(keyName)` in `\(classScope.qualifiedName).\(methodName)` on every call instead of storing it"
-                                + PublicSurface.titleSuffix(publicAPI),
-                            applicability: .unsafe, edits: edits, publicAPI: publicAPI),
-                    touchedSymbols: [className])
+        return .fix(
+            Fix(
+                title: "take `\(keyName)` in `\(classScope.qualifiedName).\(methodName)` on every call instead of storing it"
+                    + PublicSurface.titleSuffix(publicAPI),
+                applicability: .unsafe, edits: edits, publicAPI: publicAPI),
+            touchedSymbols: [className])
     }
 
     // MARK: The class
@@ -189,19 +195,22 @@ struct PerCallKey: FixPass {
         }
         // `self.<attribute> = <parameter>` in `__init__`, the parameter read nowhere else.
         guard let body = initializer.node.child(.body),
-              let statement = body.namedChildren.first(where: { statement in
-                  guard statement.nodeKind == .expressionStatement, let assignment = statement.namedChildren.first,
-                        assignment.nodeKind == .assignment, let left = assignment.child(.left), left.nodeKind == .attribute else { return false }
-                  return left.child(.object)?.text == selfName && left.child(.attribute)?.text == attribute
-              }),
-              let value = statement.namedChildren.first?.child(.right), value.nodeKind == .identifier,
-              let parameters = initializer.node.child(.parameters) else {
+            let statement = body.namedChildren.first(where: { statement in
+                guard statement.nodeKind == .expressionStatement, let assignment = statement.namedChildren.first,
+                    assignment.nodeKind == .assignment, let left = assignment.child(.left), left.nodeKind == .attribute
+                else { return false }
+                return left.child(.object)?.text == selfName && left.child(.attribute)?.text == attribute
+            }),
+            let value = statement.namedChildren.first?.child(.right), value.nodeKind == .identifier,
+            let parameters = initializer.node.child(.parameters)
+        else {
             return .failure(Refusal("`__init__` does not store a parameter as `\(selfName).\(attribute)`"))
         }
         let items = parameters.namedChildren.filter { $0.nodeKind != .comment }
         guard let parameter = items.first(where: { $0.nodeKind == .identifier && $0.text == value.text }),
-              (initializer.bindings[value.text] ?? []).count == 1,
-              model.references(inside: initializer).filter({ $0.name == value.text }).count == 1 else {
+            (initializer.bindings[value.text] ?? []).count == 1,
+            model.references(inside: initializer).filter({ $0.name == value.text }).count == 1
+        else {
             return .failure(Refusal("`__init__` uses `\(value.text)` for more than storing it"))
         }
         let index = items.firstIndex(of: parameter)!
@@ -223,9 +232,12 @@ struct PerCallKey: FixPass {
     /// `*` that no named parameter follows).
     private func removingParameter(_ parameter: Node, among items: [Node]) -> Edit {
         if let star = items.last(where: { $0.nodeKind == .keywordSeparator && $0.startByte < parameter.startByte }),
-           let starIndex = items.firstIndex(of: star), starIndex > 0,
-           !items[(starIndex + 1)...].contains(where: { $0 != parameter && $0.nodeKind != .dictionarySplatPattern
-               && !($0.nodeKind == .typedParameter && $0.namedChildren.first?.nodeKind == .dictionarySplatPattern) }) {
+            let starIndex = items.firstIndex(of: star), starIndex > 0,
+            !items[(starIndex + 1)...].contains(where: {
+                $0 != parameter && $0.nodeKind != .dictionarySplatPattern
+                    && !($0.nodeKind == .typedParameter && $0.namedChildren.first?.nodeKind == .dictionarySplatPattern)
+            })
+        {
             return .deletion(ByteRange(items[starIndex - 1].endByte, parameter.endByte))
         }
         return SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange)
@@ -262,14 +274,17 @@ struct PerCallKey: FixPass {
     }
 
     /// The instance `call` makes, bound to a name whose only uses are calls of the method; or why not.
-    private func instance(madeBy call: Node, in scope: Scope?, of file: FileContext, storage: Storage,
-                          methodName: String, attribute: String) -> Result<Instance, Refusal> {
+    private func instance(
+        madeBy call: Node, in scope: Scope?, of file: FileContext, storage: Storage,
+        methodName: String, attribute: String
+    ) -> Result<Instance, Refusal> {
         let here = file.path == self.file.path ? "" : " in \(file.path)"
         let line = "line \(call.startPosition.line)\(here)"
         guard let assignment = call.parent, assignment.nodeKind == .assignment, assignment.child(.right) == call,
-              let target = assignment.child(.left), target.nodeKind == .identifier,
-              let statement = assignment.parent, statement.nodeKind == .expressionStatement, SourceEditing.startsLine(statement),
-              let scope, scope.kind != .classBody else {
+            let target = assignment.child(.left), target.nodeKind == .identifier,
+            let statement = assignment.parent, statement.nodeKind == .expressionStatement, SourceEditing.startsLine(statement),
+            let scope, scope.kind != .classBody
+        else {
             return .failure(Refusal("the instance made at \(line) is not bound to a name"))
         }
         guard let arguments = call.child(.arguments), let keyArgument = keyArgument(of: arguments, storage: storage) else {
@@ -280,8 +295,9 @@ struct PerCallKey: FixPass {
             return .failure(Refusal("the key given at \(line) is computed by `\(keyValue.text)`, which a split cannot take the place of"))
         }
         return calls(of: target.text, boundIn: scope, of: file, methodName: methodName, attribute: attribute).map { calls in
-            Instance(file: file, name: target.text, statement: statement, keyArgument: keyArgument, keyValue: keyValue,
-                     calls: calls, scope: scope)
+            Instance(
+                file: file, name: target.text, statement: statement, keyArgument: keyArgument, keyValue: keyValue,
+                calls: calls, scope: scope)
         }
     }
 
@@ -327,8 +343,10 @@ struct PerCallKey: FixPass {
     }
 
     /// The calls of the method through `name`, which must be its only uses.
-    private func calls(of name: String, boundIn scope: Scope, of file: FileContext, methodName: String,
-                       attribute: String) -> Result<[Node], Refusal> {
+    private func calls(
+        of name: String, boundIn scope: Scope, of file: FileContext, methodName: String,
+        attribute: String
+    ) -> Result<[Node], Refusal> {
         let model = file.model
         let here = file.path == self.file.path ? "" : " in \(file.path)"
         guard (scope.bindings[name] ?? []).count == 1, !scope.globalNames.contains(name) else {
@@ -357,7 +375,8 @@ struct PerCallKey: FixPass {
                 return .failure(Refusal("`\(name)` is handed on at line \(line), where its calls cannot be followed"))
             }
             guard let arguments = call.child(.arguments), arguments.nodeKind == .argumentList,
-                  !arguments.namedChildren.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat }) else {
+                !arguments.namedChildren.contains(where: { $0.nodeKind == .listSplat || $0.nodeKind == .dictionarySplat })
+            else {
                 return .failure(Refusal("the call at line \(line) passes arguments through `*`/`**`"))
             }
             if isRepeated(call, in: scope) {
@@ -374,7 +393,7 @@ struct PerCallKey: FixPass {
         while let parent = current.parent, parent != scope.node {
             switch parent.nodeKind {
             case .forStatement, .whileStatement, .listComprehension, .setComprehension,
-                 .dictionaryComprehension, .generatorExpression:
+                .dictionaryComprehension, .generatorExpression:
                 return true
             default: current = parent
             }

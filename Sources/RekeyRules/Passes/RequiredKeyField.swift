@@ -27,7 +27,8 @@ struct RequiredKeyField: FixPass {
             """)
 
     /// What the finding says to do by hand when the pass cannot rewrite it.
-    static let manualReason = "make the key a field without a default (or a constructor parameter) that the caller passes, and derive random state from it"
+    static let manualReason =
+        "make the key a field without a default (or a constructor parameter) that the caller passes, and derive random state from it"
 
     let file: FileContext
     let classScope: Scope
@@ -55,13 +56,15 @@ struct RequiredKeyField: FixPass {
         let inherits = file.randomSources.mayInheritFields(classScope)
         let keywordOnly = (followsDefault || inherits) && !(initializer != nil && isEquinox)
         if keywordOnly, !file.settings.supports(PythonVersion(3, 10)) {
-            return .manual(reason: Self.manualReason + " (not done automatically: the field must become "
-                + "keyword-only, and `field(kw_only=True)` needs Python 3.10 while the project supports "
-                + "\(file.settings.minimumPython.map(\.description) ?? "older"))")
+            return .manual(
+                reason: Self.manualReason + " (not done automatically: the field must become "
+                    + "keyword-only, and `field(kw_only=True)` needs Python 3.10 while the project supports "
+                    + "\(file.settings.minimumPython.map(\.description) ?? "older"))")
         }
         guard let fieldEdits = fieldEdits(defaultArgument: defaultArgument, keywordOnly: keywordOnly) else {
-            return .manual(reason: Self.manualReason
-                + " (not done automatically: the field must become keyword-only, and `dataclasses` means something else in this file)")
+            return .manual(
+                reason: Self.manualReason
+                    + " (not done automatically: the field must become keyword-only, and `dataclasses` means something else in this file)")
         }
 
         var start = KeyThreading.Start()
@@ -69,16 +72,20 @@ struct RequiredKeyField: FixPass {
         let parameter: String
         if let initializer {
             if let assignment = storedByInit(initializer) {
-                return .manual(reason: Self.manualReason
-                    + " (not done automatically: `__init__` sets it too, at line \(assignment.startPosition.line))")
+                return .manual(
+                    reason: Self.manualReason
+                        + " (not done automatically: `__init__` sets it too, at line \(assignment.startPosition.line))")
             }
             guard let selfName = initializer.node.child(.parameters)?.namedChildren.first,
-                  selfName.nodeKind == .identifier, let first = SourceEditing.firstStatement(of: initializer),
-                  SourceEditing.startsLine(first) else { return manual }
+                selfName.nodeKind == .identifier, let first = SourceEditing.firstStatement(of: initializer),
+                SourceEditing.startsLine(first)
+            else { return manual }
             let stripped = String(name.drop { $0 == "_" })
             parameter = SourceEditing.freshName([stripped.isEmpty ? "key" : stripped, "key"], avoiding: model.namesInUse(in: initializer))
-            own += [SourceEditing.addKeywordOnlyParameter(parameter, to: initializer),
-                    SourceEditing.insertLines(["\(selfName.text).\(name) = \(parameter)"], before: first)]
+            own += [
+                SourceEditing.addKeywordOnlyParameter(parameter, to: initializer),
+                SourceEditing.insertLines(["\(selfName.text).\(name) = \(parameter)"], before: first),
+            ]
             start.functions = [(initializer, parameter, false)]
         } else {
             parameter = name
@@ -101,11 +108,14 @@ struct RequiredKeyField: FixPass {
             return .manual(reason: Self.manualReason + " (not done automatically: \(reason))")
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             edits[file.path, default: []] += own
-            let title = initializer == nil
+            let title =
+                initializer == nil
                 ? "make `\(name)` a field every caller passes"
                 : "take `\(parameter)` in `\(classScope.qualifiedName).__init__` and store it as `\(name)`"
-            return .fix(Fix(title: title + PublicSurface.titleSuffix(publicAPI), applicability: applicability, edits: edits,
-                            publicAPI: publicAPI), touchedSymbols: touched)
+            return .fix(
+                Fix(
+                    title: title + PublicSurface.titleSuffix(publicAPI), applicability: applicability, edits: edits,
+                    publicAPI: publicAPI), touchedSymbols: touched)
         }
     }
 
@@ -114,14 +124,16 @@ struct RequiredKeyField: FixPass {
     private func seed(of value: Node) -> (Node, Node?)? {
         if isKeyConstructor(value) { return (value, nil) }
         guard value.nodeKind == .call, let callee = value.child(.function),
-              let qualified = model.qualifiedName(of: callee, in: classScope.parent ?? model.moduleScope),
-              Self.fieldFunctions.contains(qualified),
-              let arguments = value.child(.arguments) else { return nil }
+            let qualified = model.qualifiedName(of: callee, in: classScope.parent ?? model.moduleScope),
+            Self.fieldFunctions.contains(qualified),
+            let arguments = value.child(.arguments)
+        else { return nil }
         for argument in arguments.namedChildren where argument.nodeKind == .keywordArgument {
             guard let keyword = argument.child(.name)?.text, let given = argument.child(.value) else { continue }
             if keyword == "default", isKeyConstructor(given) { return (given, argument) }
             if keyword == "default_factory", given.nodeKind == .lambda, given.child(.parameters) == nil,
-               let returned = given.child(.body), isKeyConstructor(returned) {
+                let returned = given.child(.body), isKeyConstructor(returned)
+            {
                 return (returned, argument)
             }
         }
@@ -130,8 +142,9 @@ struct RequiredKeyField: FixPass {
 
     private func isKeyConstructor(_ node: Node) -> Bool {
         guard node.nodeKind == .call, let callee = node.child(.function),
-              let scope = model.scope(ofCall: node),
-              let qualified = model.qualifiedName(of: callee, in: scope) else { return false }
+            let scope = model.scope(ofCall: node),
+            let qualified = model.qualifiedName(of: callee, in: scope)
+        else { return false }
         return JaxRandomAPI.role(of: qualified) == .constructor
     }
 
@@ -149,9 +162,13 @@ struct RequiredKeyField: FixPass {
         if let spelled = fieldSpelling() {
             return [.replacement(field.value.byteRange, with: "\(spelled)(kw_only=True)")]
         }
-        guard model.moduleScope.bindings["dataclasses"] == nil, model.scopeBinding("dataclasses", from: classScope) == nil else { return nil }
-        return [.replacement(field.value.byteRange, with: "dataclasses.field(kw_only=True)"),
-                ImportPlacement.addingLine("import dataclasses", to: model)]
+        guard model.moduleScope.bindings["dataclasses"] == nil, model.scopeBinding("dataclasses", from: classScope) == nil else {
+            return nil
+        }
+        return [
+            .replacement(field.value.byteRange, with: "dataclasses.field(kw_only=True)"),
+            ImportPlacement.addingLine("import dataclasses", to: model),
+        ]
     }
 
     /// How the file spells `dataclasses.field` (or `eqx.field`, which takes the same arguments).
@@ -181,7 +198,8 @@ struct RequiredKeyField: FixPass {
             return "the call at line \(line) passes arguments through `*`/`**`"
         }
         guard let position else {
-            return positional.isEmpty ? nil : "the call at line \(line) passes fields by position, and `\(classScope.qualifiedName)` may inherit fields"
+            return positional.isEmpty
+                ? nil : "the call at line \(line) passes fields by position, and `\(classScope.qualifiedName)` may inherit fields"
         }
         if keywordOnly, positional.count > position {
             return "the call at line \(line) passes `\(name)` by position"
@@ -195,8 +213,9 @@ struct RequiredKeyField: FixPass {
         func visit(_ node: Node) {
             if found != nil { return }
             if node.nodeKind == .assignment || node.nodeKind == .augmentedAssignment,
-               let left = node.child(.left), left.nodeKind == .attribute,
-               left.child(.attribute)?.text == name {
+                let left = node.child(.left), left.nodeKind == .attribute,
+                left.child(.attribute)?.text == name
+            {
                 found = node
                 return
             }

@@ -25,7 +25,8 @@ struct RequiredKeyParameter: FixPass {
             """)
 
     /// What the finding says to do by hand when the pass cannot rewrite it.
-    static let manualReason = "make the key a required parameter created at the entry point, and draw random defaults inside the function from it"
+    static let manualReason =
+        "make the key a required parameter created at the entry point, and draw random defaults inside the function from it"
 
     let file: FileContext
     /// The `default_parameter` (or `typed_default_parameter`) node.
@@ -36,17 +37,19 @@ struct RequiredKeyParameter: FixPass {
     func plan() -> PassPlan {
         let model = file.model
         guard function.kind == .function, let name = parameter.child(.name)?.text,
-              let value = parameter.child(.value), value.nodeKind == .call,
-              let callee = value.child(.function), let outer = function.parent,
-              let qualified = model.qualifiedName(of: callee, in: outer),
-              JaxRandomAPI.role(of: qualified) == .constructor,
-              let parameters = parameter.parent else {
+            let value = parameter.child(.value), value.nodeKind == .call,
+            let callee = value.child(.function), let outer = function.parent,
+            let qualified = model.qualifiedName(of: callee, in: outer),
+            JaxRandomAPI.role(of: qualified) == .constructor,
+            let parameters = parameter.parent
+        else {
             return .manual(reason: Self.manualReason)
         }
         let items = parameters.namedChildren.filter { $0.nodeKind != .comment }
         guard let position = items.firstIndex(of: parameter) else { return .manual(reason: Self.manualReason) }
         if items[..<position].contains(where: { $0.nodeKind == .positionalSeparator }) == false,
-           items[(position + 1)...].contains(where: { $0.nodeKind == .positionalSeparator }) {
+            items[(position + 1)...].contains(where: { $0.nodeKind == .positionalSeparator })
+        {
             return .manual(reason: "`\(name)` is positional-only")
         }
         if model.isEntryPointFunction(function) {
@@ -72,8 +75,10 @@ struct RequiredKeyParameter: FixPass {
         // A key callers pass by position stays where it is, losing only its default (possible when
         // no default precedes it); otherwise it becomes keyword-only, the seed guide's `*, key`.
         let passedByPosition = calls.contains { (positionalCount($0) ?? 0) > positionalIndex }
-        let inPlace = keywordOnly || (passedByPosition
-            && !items[..<position].contains { $0.nodeKind == .defaultParameter || $0.nodeKind == .typedDefaultParameter })
+        let inPlace =
+            keywordOnly
+            || (passedByPosition
+                && !items[..<position].contains { $0.nodeKind == .defaultParameter || $0.nodeKind == .typedDefaultParameter })
 
         var start = KeyThreading.Start()
         start.functions = [(function, name, false)]
@@ -104,18 +109,22 @@ struct RequiredKeyParameter: FixPass {
             // A method called through objects rekey cannot type: when no default precedes the key,
             // it may simply become required where it is. Callers already passing it keep binding;
             // one that omits it makes the signature guard refuse the fix, naming that call.
-            let untyped = isMethod && function.name != "__init__"
+            let untyped =
+                isMethod && function.name != "__init__"
                 && (try? CallSites.uses(of: function, in: model).get()) == nil
             guard untyped, !keywordOnly, positionalIndex > 0,
-                  !items[..<position].contains(where: { $0.nodeKind == .defaultParameter || $0.nodeKind == .typedDefaultParameter })
+                !items[..<position].contains(where: { $0.nodeKind == .defaultParameter || $0.nodeKind == .typedDefaultParameter })
             else { return .manual(reason: reason) }
             let annotation = parameter.child(.type).map { ": " + $0.text } ?? ""
             let publicAPI = PublicSurface.publicName(of: function, in: file).map { [$0] } ?? []
-            let title = "make `\(name)` a required parameter (its callers must all pass it already)"
+            let title =
+                "make `\(name)` a required parameter (its callers must all pass it already)"
                 + PublicSurface.titleSuffix(publicAPI)
-            return .fix(Fix(title: title, applicability: publicAPI.isEmpty ? .safe : .unsafe,
-                            edits: [file.path: [.replacement(parameter.byteRange, with: name + annotation)]], publicAPI: publicAPI),
-                        touchedSymbols: [])
+            return .fix(
+                Fix(
+                    title: title, applicability: publicAPI.isEmpty ? .safe : .unsafe,
+                    edits: [file.path: [.replacement(parameter.byteRange, with: name + annotation)]], publicAPI: publicAPI),
+                touchedSymbols: [])
         case .planned(var edits, let applicability, _, let touched, _, let publicAPI):
             let annotation = parameter.child(.type).map { ": " + $0.text } ?? ""
             if inPlace {
@@ -123,7 +132,8 @@ struct RequiredKeyParameter: FixPass {
             } else {
                 edits[file.path, default: []] += movedToKeywordOnly(items: items, position: position, spelled: name + annotation)
             }
-            let title = (inPlace && !keywordOnly ? "make `\(name)` a required parameter" : "make `\(name)` a required keyword-only parameter")
+            let title =
+                (inPlace && !keywordOnly ? "make `\(name)` a required parameter" : "make `\(name)` a required keyword-only parameter")
                 + PublicSurface.titleSuffix(publicAPI)
             return .fix(Fix(title: title, applicability: applicability, edits: edits, publicAPI: publicAPI), touchedSymbols: touched)
         }
@@ -146,8 +156,10 @@ struct RequiredKeyParameter: FixPass {
         }
         let removal = SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange)
         let creation = SourceEditing.insertLines(["\(name) = \(value.text)"], before: first)
-        return .fix(Fix(title: "make `\(name)` inside `\(function.qualifiedName)` from the same seed", applicability: .safe,
-                        edits: [file.path: [removal, creation]]), touchedSymbols: [])
+        return .fix(
+            Fix(
+                title: "make `\(name)` inside `\(function.qualifiedName)` from the same seed", applicability: .safe,
+                edits: [file.path: [removal, creation]]), touchedSymbols: [])
     }
 
     private func isStar(_ item: Node) -> Bool {
@@ -159,11 +171,16 @@ struct RequiredKeyParameter: FixPass {
     /// only `**kwargs` follows it, else removed (with its comma) and added after the others.
     private func movedToKeywordOnly(items: [Node], position: Int, spelled: String) -> [Edit] {
         let later = items[(position + 1)...]
-        if later.allSatisfy({ $0.nodeKind == .dictionarySplatPattern || ($0.nodeKind == .typedParameter
-            && $0.namedChildren.first?.nodeKind == .dictionarySplatPattern) }) {
+        if later.allSatisfy({
+            $0.nodeKind == .dictionarySplatPattern
+                || ($0.nodeKind == .typedParameter
+                    && $0.namedChildren.first?.nodeKind == .dictionarySplatPattern)
+        }) {
             return [.replacement(parameter.byteRange, with: "*, " + spelled)]
         }
-        return [SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange),
-                SourceEditing.addKeywordOnlyParameter(spelled, to: function)]
+        return [
+            SourceEditing.deletingListItem(parameter) ?? .deletion(parameter.byteRange),
+            SourceEditing.addKeywordOnlyParameter(spelled, to: function),
+        ]
     }
 }

@@ -53,20 +53,24 @@ enum SplitBeforeReuse: FixPass {
     static func plan(for reuse: KeyReuse, in file: FileContext, project: ProjectView? = nil) -> PassPlan {
         if reuse.keyIsBatch {
             // `split(keys)` on a batch raises "split accepts a single key".
-            return .manual(reason: "`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
-                + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
-                + "(`split(key, (uses, n))`)")
+            return .manual(
+                reason: "`\(reuse.keyText)` is a batch of keys (a whole `split(key, n)`, or what `vmap`/`pmap` "
+                    + "maps over), which `jax.random.split` does not accept: make one batch per use from the key it came from "
+                    + "(`split(key, (uses, n))`)")
         }
         if reuse.earlierUsesIncomplete
-            || reuse.earlierUses.first.map({ file.splitCache.incompleteGroups.contains($0.call.startByte) }) == true {
-            return .manual(reason: "`\(reuse.keyText)` is drawn more than \(KeyFlowAnalysis.trackedUsesPerKey) times here, "
-                + "more than rekey plans a split for: draw a batch (`jax.random.split(key, n)`) and index it")
+            || reuse.earlierUses.first.map({ file.splitCache.incompleteGroups.contains($0.call.startByte) }) == true
+        {
+            return .manual(
+                reason: "`\(reuse.keyText)` is drawn more than \(KeyFlowAnalysis.trackedUsesPerKey) times here, "
+                    + "more than rekey plans a split for: draw a batch (`jax.random.split(key, n)`) and index it")
         }
-        let code = switch reuse.kind {
-        case .reused, .storedKeyNotReplaced: "RK004"
-        case .consumedInLoop: "RK005"
-        case .usedAfterSplit: "RK006"
-        }
+        let code =
+            switch reuse.kind {
+            case .reused, .storedKeyNotReplaced: "RK004"
+            case .consumedInLoop: "RK005"
+            case .usedAfterSplit: "RK006"
+            }
         let cache = file.splitCache
         let groupKey = "\(reuse.earlierUses.first?.call.startByte ?? reuse.use.startByte) \(code)"
         let evidence: DeliberateReuse.Evidence?
@@ -129,7 +133,8 @@ enum SplitBeforeReuse: FixPass {
         }
         let calls = allUses.map(\.call).sorted { $0.startByte < $1.startByte }
         guard let block = innermostBlock(containing: calls, in: scope),
-              let anchor = SourceEditing.statement(containing: calls[0], in: block), SourceEditing.startsLine(anchor) else {
+            let anchor = SourceEditing.statement(containing: calls[0], in: block), SourceEditing.startsLine(anchor)
+        else {
             return .manual(reason: "no statement line to put the split on before line \(calls[0].startPosition.line)")
         }
         // A chain: the last use renews the key itself (`key, sub = split(key)` further down). It
@@ -151,7 +156,8 @@ enum SplitBeforeReuse: FixPass {
             targets.append(subkey)
             edits += group.map { .replacement($0.argument.byteRange, with: subkey) }
         }
-        let readLater = isAttribute
+        let readLater =
+            isAttribute
             ? model.attributes.contains { $0.attribute.text == name && $0.attribute.startByte > last.endByte && $0.scope.isInside(scope) }
             : model.references(inside: scope).contains { reference in
                 reference.name == name && reference.node.startByte > last.endByte
@@ -159,9 +165,11 @@ enum SplitBeforeReuse: FixPass {
             }
         if chain != nil || readLater || !keeping.isEmpty {
             if isAttribute, let owner = scope.parent, owner.kind == .classBody,
-               file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil {
-                return .manual(reason: "`\(name)` is read again later, and `\(owner.qualifiedName)` may be frozen: "
-                    + "take a key per call instead, split by the caller")
+                file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil
+            {
+                return .manual(
+                    reason: "`\(name)` is read again later, and `\(owner.qualifiedName)` may be frozen: "
+                        + "take a key per call instead, split by the caller")
             }
             targets.insert(name, at: 0)
         }
@@ -171,11 +179,15 @@ enum SplitBeforeReuse: FixPass {
             return .manual(reason: "the uses of `\(name)` never meet on one path")
         }
         var spelling = JaxSpelling(model: model)
-        edits.append(SourceEditing.insertLines([spelling.splitStatement(into: targets, from: name, in: scope, like: calls[0])],
-                                               before: anchor))
+        edits.append(
+            SourceEditing.insertLines(
+                [spelling.splitStatement(into: targets, from: name, in: scope, like: calls[0])],
+                before: anchor))
         if let importEdit = spelling.importEdit { edits.append(importEdit) }
-        return .fix(Fix(title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
-                            edits: [file.path: edits]))
+        return .fix(
+            Fix(
+                title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
+                edits: [file.path: edits]))
     }
 
     /// One place a use hands over the key: the call and the argument expression.
@@ -264,9 +276,10 @@ enum SplitBeforeReuse: FixPass {
         }
         let name = argument.text
         guard let range = reuse.loop, let loop = model.tree.root.namedDescendant(for: range),
-              loop.nodeKind == .forStatement || loop.nodeKind == .whileStatement,
-              let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.nodeKind != .comment }),
-              SourceEditing.startsLine(first) else {
+            loop.nodeKind == .forStatement || loop.nodeKind == .whileStatement,
+            let body = loop.child(.body), let first = body.namedChildren.first(where: { $0.nodeKind != .comment }),
+            SourceEditing.startsLine(first)
+        else {
             return .manual(reason: "iterate over `jax.random.split(\(name), n)` instead of reusing `\(name)`")
         }
         guard let scope = owningScope(of: [reuse.use], in: model) else {
@@ -284,7 +297,8 @@ enum SplitBeforeReuse: FixPass {
         }
         var taken = model.namesInUse(in: scope)
         taken.insert(name)
-        let subkey = taken.contains("subkey") ? subkeyName(for: KeyArgument(call: reuse.use, argument: argument), avoiding: taken) : "subkey"
+        let subkey =
+            taken.contains("subkey") ? subkeyName(for: KeyArgument(call: reuse.use, argument: argument), avoiding: taken) : "subkey"
         var spelling = JaxSpelling(model: model)
         var edits: [Edit] = [
             SourceEditing.insertLines(
@@ -304,8 +318,9 @@ enum SplitBeforeReuse: FixPass {
     /// takes the key per call instead; nil for another kind of reuse or class.
     private static func frozenOwner(of reuse: KeyReuse, in file: FileContext) -> (owner: Scope, method: Scope)? {
         guard reuse.kind == .storedKeyNotReplaced, let method = owningScope(of: [reuse.use], in: file.model),
-              let owner = method.parent, owner.kind == .classBody,
-              file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil else { return nil }
+            let owner = method.parent, owner.kind == .classBody,
+            file.randomSources.isDataclassLike(owner) || file.randomSources.moduleFramework(of: owner) != nil
+        else { return nil }
         return (owner, method)
     }
 
@@ -316,13 +331,14 @@ enum SplitBeforeReuse: FixPass {
         }
         let scope = owningScope(of: [reuse.use], in: model)
         let classScope = scope?.parent.flatMap { $0.kind == .classBody ? $0 : nil }
-        let manual = "replace the stored key on every call: "
+        let manual =
+            "replace the stored key on every call: "
             + "`\(reuse.keyText), subkey = jax.random.split(\(reuse.keyText))`, then use `subkey`"
         guard let argument = reuse.argument, argument.nodeKind == .attribute, argument.text == reuse.keyText,
-              let scope, scope.kind == .function, let classScope,
-              !(classScope.node.child(.superclasses)?.namedChildren.isEmpty == false),
-              let body = scope.node.child(.body),
-              let anchor = SourceEditing.statement(containing: reuse.use, in: body), SourceEditing.startsLine(anchor)
+            let scope, scope.kind == .function, let classScope,
+            !(classScope.node.child(.superclasses)?.namedChildren.isEmpty == false),
+            let body = scope.node.child(.body),
+            let anchor = SourceEditing.statement(containing: reuse.use, in: body), SourceEditing.startsLine(anchor)
         else { return .manual(reason: manual) }
         let subkey = SourceEditing.freshName(["subkey", "key"], avoiding: model.namesInUse(in: scope))
         var spelling = JaxSpelling(model: model)
@@ -344,19 +360,23 @@ enum SplitBeforeReuse: FixPass {
         let name = argument.text
         // The split that consumed it: the nearest earlier use that is `jax.random.split`.
         let model = file.model
-        guard let split = reuse.earlierUses.reversed().map(\.call).first(where: { call in
-            guard let callee = call.child(.function), let scope = model.scope(ofCall: call) else { return false }
-            return model.qualifiedName(of: callee, in: scope).map { JaxRandomAPI.role(of: $0) == .splitter } ?? false
-        }), let assignment = split.parent, assignment.nodeKind == .assignment, assignment.child(.right) == split,
-              let targets = assignment.child(.left), [.patternList, .tuplePattern].contains(targets.nodeKind),
-              targets.namedChildren.allSatisfy({ $0.nodeKind == .identifier }),
-              let arguments = split.child(.arguments), arguments.nodeKind == .argumentList else {
-            return .manual(reason: "keep the split's first output as the new `\(name)`: "
-                + "`\(name), subkey = jax.random.split(\(name))`")
+        guard
+            let split = reuse.earlierUses.reversed().map(\.call).first(where: { call in
+                guard let callee = call.child(.function), let scope = model.scope(ofCall: call) else { return false }
+                return model.qualifiedName(of: callee, in: scope).map { JaxRandomAPI.role(of: $0) == .splitter } ?? false
+            }), let assignment = split.parent, assignment.nodeKind == .assignment, assignment.child(.right) == split,
+            let targets = assignment.child(.left), [.patternList, .tuplePattern].contains(targets.nodeKind),
+            targets.namedChildren.allSatisfy({ $0.nodeKind == .identifier }),
+            let arguments = split.child(.arguments), arguments.nodeKind == .argumentList
+        else {
+            return .manual(
+                reason: "keep the split's first output as the new `\(name)`: "
+                    + "`\(name), subkey = jax.random.split(\(name))`")
         }
         if targets.namedChildren.contains(where: { $0.text == name }) {
-            return .manual(reason: "`\(name)` is already renewed by the split at line \(split.startPosition.line) "
-                + "but reaches it again on another path")
+            return .manual(
+                reason: "`\(name)` is already renewed by the split at line \(split.startPosition.line) "
+                    + "but reaches it again on another path")
         }
         let items = arguments.namedChildren.filter { $0.nodeKind != .comment }
         let outputs = targets.namedChildren.count
@@ -375,8 +395,10 @@ enum SplitBeforeReuse: FixPass {
         if targets.nodeKind == .tuplePattern {
             return .manual(reason: "keep the split's first output as the new `\(name)`")
         }
-        return .fix(Fix(title: "keep `\(name)` as the split's first output", applicability: .unsafe,
-                            edits: [file.path: edits]))
+        return .fix(
+            Fix(
+                title: "keep `\(name)` as the split's first output", applicability: .unsafe,
+                edits: [file.path: edits]))
     }
 
     // MARK: Helpers
@@ -424,7 +446,8 @@ enum SplitBeforeReuse: FixPass {
     private static func isKeyExpression(_ node: Node) -> Bool {
         if node.nodeKind == .identifier { return true }
         guard node.nodeKind == .attribute, let object = node.child(.object), object.nodeKind == .identifier, object.text == "self",
-              node.child(.attribute) != nil else { return false }
+            node.child(.attribute) != nil
+        else { return false }
         return true
     }
 
@@ -433,7 +456,8 @@ enum SplitBeforeReuse: FixPass {
     private static func owningScope(of calls: [Node], in model: SemanticModel) -> Scope? {
         let scopes = calls.map { model.scope(ofCall: $0) }
         guard let first = scopes.first ?? nil, scopes.allSatisfy({ $0 === first }),
-              first.kind == .function || first.kind == .module else { return nil }
+            first.kind == .function || first.kind == .module
+        else { return nil }
         return first
     }
 
@@ -460,8 +484,10 @@ enum SplitBeforeReuse: FixPass {
             return scope.bindings[name]?.first { $0.site.startByte > start && $0.site.startByte < end }
                 .map { "is bound again at line \($0.site.startPosition.line)" }
         }
-        for (attribute, attributeScope) in model.attributes where attributeScope.isInside(scope)
-            && attribute.startByte > start && attribute.startByte < end {
+        for (attribute, attributeScope) in model.attributes
+        where attributeScope.isInside(scope)
+            && attribute.startByte > start && attribute.startByte < end
+        {
             if attribute.text == name && SourceEditing.isAssignmentTarget(attribute) {
                 return "is assigned again at line \(attribute.startPosition.line)"
             }
@@ -500,7 +526,8 @@ enum SplitBeforeReuse: FixPass {
         var current = call
         while let parent = current.parent, parent.nodeKind != .expressionStatement, parent.nodeKind != .block {
             if parent.nodeKind == .assignment, let left = parent.child(.left),
-               parent.child(.right)?.byteRange.contains(call.byteRange) == true {
+                parent.child(.right)?.byteRange.contains(call.byteRange) == true
+            {
                 return SourceEditing.assignedName(left)
             }
             current = parent
@@ -523,7 +550,9 @@ enum SplitBeforeReuse: FixPass {
     private static func calleeName(of call: Node) -> String? {
         var callee = call.child(.function)
         while let inner = callee, inner.nodeKind == .call { callee = inner.child(.function) }
-        let last = callee?.nodeKind == .attribute ? callee?.child(.attribute)?.text
+        let last =
+            callee?.nodeKind == .attribute
+            ? callee?.child(.attribute)?.text
             : callee?.nodeKind == .identifier ? callee?.text : nil
         return last.map(SourceEditing.snakeCase)
     }

@@ -47,14 +47,15 @@ struct HiddenGlobalKey: Rule {
                         return jr.normal(key, shape)
 
                     """,
-                fixedByRekey: false),
+                fixedByRekey: false)
         ])
 
     static func message(reader: Scope, global: Binding, importedFrom: String? = nil) -> String {
         let name = reader.kind == .lambda ? "a lambda" : "`\(reader.qualifiedName)`"
         if let imported = importedFrom ?? global.importedName {
             let module = imported.split(separator: ".").dropLast().joined(separator: ".")
-            return "\(name) reads `\(global.name)`, a PRNG key `\(module)` creates at import time (imported at line \(global.nameNode.startPosition.line))"
+            return
+                "\(name) reads `\(global.name)`, a PRNG key `\(module)` creates at import time (imported at line \(global.nameNode.startPosition.line))"
         }
         return "\(name) reads the module-level PRNG key `\(global.name)` (line \(global.nameNode.startPosition.line))"
     }
@@ -69,12 +70,14 @@ struct HiddenGlobalKey: Rule {
         var findings: [Finding] = []
         for reference in model.references.sorted(by: { $0.node.startByte < $1.node.startByte }) {
             guard let reader = RandomSources.runner(of: reference.scope), reader.isFunctionLike,
-                  let global = sources.moduleKey(reference.node, in: reference.scope),
-                  reported.insert("\(reader.node.startByte) \(global.name)").inserted else { continue }
-            findings.append(Finding(
-                code: code, node: reference.node, path: file.path,
-                message: Self.message(reader: reader, global: global, importedFrom: global.importedName.map(file.absolute)),
-                remedy: .manual(reason: Self.manualReason)))
+                let global = sources.moduleKey(reference.node, in: reference.scope),
+                reported.insert("\(reader.node.startByte) \(global.name)").inserted
+            else { continue }
+            findings.append(
+                Finding(
+                    code: code, node: reference.node, path: file.path,
+                    message: Self.message(reader: reader, global: global, importedFrom: global.importedName.map(file.absolute)),
+                    remedy: .manual(reason: Self.manualReason)))
         }
         return findings
     }

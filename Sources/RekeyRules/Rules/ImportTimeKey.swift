@@ -182,11 +182,15 @@ struct ImportTimeKey: Rule {
             for (_, bindings) in scope.bindings {
                 for binding in bindings {
                     guard let created = createdKey(binding, in: scope, model: model, isScript: file.isScript) else { continue }
-                    let plan: (plan: PassPlan, readers: [String]) = scope === model.moduleScope && created.role == .constructor
+                    let plan: (plan: PassPlan, readers: [String]) =
+                        scope === model.moduleScope && created.role == .constructor
                         ? GlobalKeyThreading(file: file, global: binding).plan()
-                        : (.manual(reason: created.role == .constructor
-                                  ? "keys at class scope are migrated by hand"
-                                  : "a key derived by `\(created.callee)` at import time is migrated by hand"), [])
+                        : (
+                            .manual(
+                                reason: created.role == .constructor
+                                    ? "keys at class scope are migrated by hand"
+                                    : "a key derived by `\(created.callee)` at import time is migrated by hand"), []
+                        )
                     findings.append(finding(for: binding, in: file, plan: plan))
                 }
             }
@@ -219,35 +223,44 @@ struct ImportTimeKey: Rule {
         var findings: [Finding] = []
         for (call, scope) in model.calls where file.randomSources.runsAtImport(call, in: scope) {
             guard let random = file.randomSources.jaxRandom(call), random.role == .constructor,
-                  RandomSources.parameterDefault(containing: call) == nil else { continue }
+                RandomSources.parameterDefault(containing: call) == nil
+            else { continue }
             var node = call
             while let parent = node.parent, containers.contains(parent.nodeKind) { node = parent }
             guard var holder = node.parent else { continue }
             if holder.nodeKind == .keywordArgument, let list = holder.parent { holder = list }
             if holder.nodeKind == .argumentList, let decorated = holder.parent, decorated.nodeKind == .call,
-               let decorator = decorated.parent, decorator.nodeKind == .decorator {
+                let decorator = decorated.parent, decorator.nodeKind == .decorator
+            {
                 guard reported.insert(decorator.startByte).inserted,
-                      let definition = decorator.parent?.child(.definition),
-                      let function = model.scope(of: definition) else { continue }
+                    let definition = decorator.parent?.child(.definition),
+                    let function = model.scope(of: definition)
+                else { continue }
                 let isParametrize = decorated.child(.function)?.text.hasSuffix("mark.parametrize") == true
-                let plan: PassPlan = isParametrize && function.kind == .function
+                let plan: PassPlan =
+                    isParametrize && function.kind == .function
                     ? ParametrizeOverSeeds(file: file, decorator: decorated, function: function).plan()
                     : .manual(reason: ParametrizeOverSeeds.manualReason)
-                findings.append(Finding(code: code, node: call, path: file.path,
-                                        message: Self.parametrizeMessage(function.qualifiedName), plan: plan))
+                findings.append(
+                    Finding(
+                        code: code, node: call, path: file.path,
+                        message: Self.parametrizeMessage(function.qualifiedName), plan: plan))
                 continue
             }
             // Inside a literal a statement builds at import (not a name bound to the key itself:
             // that is the bindings' case above).
             guard node != call, holder.nodeKind == .assignment || holder.nodeKind == .expressionStatement,
-                  let statement = holder.nodeKind == .assignment ? holder.parent : holder,
-                  reported.insert(statement.startByte).inserted else { continue }
+                let statement = holder.nodeKind == .assignment ? holder.parent : holder,
+                reported.insert(statement.startByte).inserted
+            else { continue }
             if scope.kind == .classBody, file.randomSources.fieldDefault(containing: call, in: scope) != nil {
                 continue  // a dataclass field default: RK008's
             }
             let target = holder.nodeKind == .assignment ? holder.child(.left).flatMap(SourceEditing.assignedName) : nil
-            findings.append(Finding(code: code, node: call, path: file.path, message: Self.literalMessage(target),
-                                    remedy: .manual(reason: Self.literalReason)))
+            findings.append(
+                Finding(
+                    code: code, node: call, path: file.path, message: Self.literalMessage(target),
+                    remedy: .manual(reason: Self.literalReason)))
         }
         return findings
     }
@@ -260,8 +273,9 @@ struct ImportTimeKey: Rule {
     }
 
     private func finding(for binding: Binding, in file: FileContext, plan: (plan: PassPlan, readers: [String])) -> Finding {
-        Finding(code: code, node: binding.nameNode, path: file.path,
-                message: Self.importTimeMessage(binding.name, readers: plan.readers), plan: plan.plan)
+        Finding(
+            code: code, node: binding.nameNode, path: file.path,
+            message: Self.importTimeMessage(binding.name, readers: plan.readers), plan: plan.plan)
     }
 
     /// `a, b = value` and `a = b = value`: the value every target receives.
@@ -274,18 +288,21 @@ struct ImportTimeKey: Rule {
     /// The key-producing call a module- or class-level binding is created by, if any. Keys made
     /// inside `if __name__ == "__main__":` are an entry point's own and are fine.
     private func createdKey(_ binding: Binding, in scope: Scope, model: SemanticModel, isScript: Bool)
-        -> (role: JaxRandomAPI.Role, callee: String)? {
+        -> (role: JaxRandomAPI.Role, callee: String)?
+    {
         // A script's top level is its run: a key made there is the run's own, like one made in
         // an `if __name__ == "__main__":` block.
         if isScript && scope === model.moduleScope { return nil }
         guard binding.kind == .assignment, !binding.throughGlobalDeclaration, binding.site.nodeKind == .assignment,
-              let value = binding.value ?? innermostValue(of: binding.site), value.nodeKind == .call,
-              let callee = value.child(.function),
-              let qualified = model.qualifiedName(of: callee, in: scope),
-              JaxRandomAPI.producesKey(qualified),
-              let role = JaxRandomAPI.role(of: qualified) else { return nil }
+            let value = binding.value ?? innermostValue(of: binding.site), value.nodeKind == .call,
+            let callee = value.child(.function),
+            let qualified = model.qualifiedName(of: callee, in: scope),
+            JaxRandomAPI.producesKey(qualified),
+            let role = JaxRandomAPI.role(of: qualified)
+        else { return nil }
         if scope === model.moduleScope,
-           model.mainBlocks.contains(where: { $0.byteRange.contains(binding.site.byteRange) }) {
+            model.mainBlocks.contains(where: { $0.byteRange.contains(binding.site.byteRange) })
+        {
             return nil
         }
         return (role, qualified)

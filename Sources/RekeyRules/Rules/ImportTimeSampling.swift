@@ -67,7 +67,7 @@ struct ImportTimeSampling: Rule {
                         return table[token_id % NUM_BUCKETS]
 
                     """,
-                fixedByRekey: false),
+                fixedByRekey: false)
         ])
 
     static func message(_ operation: RandomSources.Operation, role: JaxRandomAPI.Role?) -> String {
@@ -103,16 +103,19 @@ struct ImportTimeSampling: Rule {
         var findings: [Finding] = []
         for (call, scope) in model.calls where sources.runsAtImport(call, in: scope) {
             guard let (operation, role) = importTimeOperation(call, scope: scope, sources: sources),
-                  !isOwnedByAnotherRule(call, scope: scope, sources: sources) else { continue }
-            findings.append(Finding(
-                code: code, node: call, path: file.path, message: Self.message(operation, role: role),
-                remedy: .manual(reason: Self.manualReason)))
+                !isOwnedByAnotherRule(call, scope: scope, sources: sources)
+            else { continue }
+            findings.append(
+                Finding(
+                    code: code, node: call, path: file.path, message: Self.message(operation, role: role),
+                    remedy: .manual(reason: Self.manualReason)))
         }
         return findings.sorted { $0.range < $1.range }
     }
 
     private func importTimeOperation(_ call: Node, scope: Scope, sources: RandomSources)
-        -> (RandomSources.Operation, JaxRandomAPI.Role?)? {
+        -> (RandomSources.Operation, JaxRandomAPI.Role?)?
+    {
         if let random = sources.jaxRandom(call) {
             guard [.sampler, .splitter, .deriver].contains(random.role) else { return nil }
             return (RandomSources.Operation(call: call, callee: random.name, through: nil), random.role)
@@ -124,7 +127,8 @@ struct ImportTimeSampling: Rule {
             return (RandomSources.Operation(call: call, callee: layer, through: nil), nil)
         }
         guard let callee = call.child(.function), let arguments = call.child(.arguments),
-              arguments.nodeKind == .argumentList else { return nil }
+            arguments.nodeKind == .argumentList
+        else { return nil }
         let name = sources.model.qualifiedName(of: callee, in: scope) ?? callee.text
         if Self.nonConsuming.contains(name) { return nil }
         // A key handed over: made inline by a `jax.random` constructor (a `split` or `fold_in`
@@ -134,8 +138,10 @@ struct ImportTimeSampling: Rule {
             let handsOverKey: Bool
             if argument.nodeKind == .keywordArgument {
                 guard let keyword = argument.child(.name)?.text, let value = argument.child(.value),
-                      KeyNames.isKeyLike(keyword) || keyword == "rngs" else { continue }
-                handsOverKey = isKey(value, scope: scope, sources: sources)
+                    KeyNames.isKeyLike(keyword) || keyword == "rngs"
+                else { continue }
+                handsOverKey =
+                    isKey(value, scope: scope, sources: sources)
                     || (keyword == "rngs" && isRngs(value, scope: scope, sources: sources))
             } else {
                 handsOverKey = isKey(argument, scope: scope, sources: sources)
@@ -154,7 +160,9 @@ struct ImportTimeSampling: Rule {
     private func isKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
         switch value.nodeKind {
         case .dictionary:
-            return value.namedChildren.contains { $0.nodeKind == .pair && $0.child(.value).map { isKey($0, scope: scope, sources: sources) } == true }
+            return value.namedChildren.contains {
+                $0.nodeKind == .pair && $0.child(.value).map { isKey($0, scope: scope, sources: sources) } == true
+            }
         case .list, .tuple, .parenthesizedExpression:
             return value.namedChildren.contains { isKey($0, scope: scope, sources: sources) }
         default:

@@ -44,7 +44,7 @@ struct KeyUsedAfterSplit: Rule {
                         return a, b
 
                     """,
-                unsafeFixes: true),
+                unsafeFixes: true)
         ])
 
     func check(_ file: FileContext) -> [Finding] {

@@ -128,7 +128,8 @@ struct ModuleWithoutKey: Rule {
         ])
 
     static func message(owner: String, framework: RandomSources.ModuleFramework, operation: RandomSources.Operation) -> String {
-        let does = operation.through.map { "calls `\(operation.callee)`, which runs \($0)" }
+        let does =
+            operation.through.map { "calls `\(operation.callee)`, which runs \($0)" }
             ?? "calls `\(operation.callee)` (line \(operation.line))"
         let parameter = framework == .equinox ? "`key`" : "`rngs`"
         return "`\(owner)` is an \(framework.name) module whose `__init__` \(does) but takes no \(parameter)"
@@ -140,28 +141,32 @@ struct ModuleWithoutKey: Rule {
         var findings: [Finding] = []
         for classScope in model.scopes where classScope.kind == .classBody {
             guard let framework = sources.moduleFramework(of: classScope),
-                  let initializer = classScope.initializer,
-                  !takesKey(initializer, sources: sources),
-                  let operation = sources.calls(runBy: initializer).lazy
+                let initializer = classScope.initializer,
+                !takesKey(initializer, sources: sources),
+                let operation = sources.calls(runBy: initializer).lazy
                     .compactMap({ sources.randomOperation($0, roles: [.sampler, .splitter]) }).first,
-                  let name = classScope.node.child(.name) else { continue }
+                let name = classScope.node.child(.name)
+            else { continue }
             let plan = KeyParameterForModule(file: file, initializer: initializer, framework: framework).plan()
-            findings.append(Finding(code: code, node: name, path: file.path,
-                                    message: Self.message(owner: name.text, framework: framework, operation: operation), plan: plan))
+            findings.append(
+                Finding(
+                    code: code, node: name, path: file.path,
+                    message: Self.message(owner: name.text, framework: framework, operation: operation), plan: plan))
         }
         return findings.sorted { $0.range < $1.range }
     }
 
     /// Plans again with the other files in view, so instantiations there pass the key too.
     func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
-        guard let classScope = file.model.scopes.first(where: { $0.kind == .classBody && $0.node.child(.name)?.byteRange == finding.range }),
-              let framework = file.randomSources.moduleFramework(of: classScope),
-              let initializer = classScope.initializer,
-              let name = classScope.node.child(.name) else { return nil }
+        guard
+            let classScope = file.model.scopes.first(where: { $0.kind == .classBody && $0.node.child(.name)?.byteRange == finding.range }),
+            let framework = file.randomSources.moduleFramework(of: classScope),
+            let initializer = classScope.initializer,
+            let name = classScope.node.child(.name)
+        else { return nil }
         let plan = KeyParameterForModule(file: file, initializer: initializer, framework: framework, project: project).plan()
         return Finding(code: code, node: name, path: file.path, message: finding.message, plan: plan)
     }
-
 
     /// A parameter that is a key or an `nnx.Rngs` by its name or its annotation, or a `**kwargs`
     /// that may carry one (forwarded whole, or read with a key's name): rekey cannot tell, so it
@@ -170,16 +175,19 @@ struct ModuleWithoutKey: Rule {
         guard let parameters = initializer.node.child(.parameters) else { return false }
         for parameter in parameters.namedChildren {
             if parameter.nodeKind == .dictionarySplatPattern,
-               let kwargs = parameter.namedChildren.first(where: { $0.nodeKind == .identifier })?.text,
-               mayCarryKey(kwargs, in: initializer, sources: sources) {
+                let kwargs = parameter.namedChildren.first(where: { $0.nodeKind == .identifier })?.text,
+                mayCarryKey(kwargs, in: initializer, sources: sources)
+            {
                 return true
             }
             guard parameter.nodeKind != .dictionarySplatPattern, let name = parameter.parameterName else { continue }
             let lower = name.text.lowercased()
             if KeyNames.isKeyLike(name.text) || lower == "rngs" || lower.hasSuffix("_rngs") { return true }
             if let type = parameter.child(.type),
-               let annotated = sources.model.qualifiedName(of: type.namedChildren.first ?? type, in: initializer.parent ?? sources.model.moduleScope),
-               annotated == "flax.nnx.Rngs" || annotated.hasSuffix("PRNGKey") || annotated.hasSuffix("KeyArray") {
+                let annotated = sources.model.qualifiedName(
+                    of: type.namedChildren.first ?? type, in: initializer.parent ?? sources.model.moduleScope),
+                annotated == "flax.nnx.Rngs" || annotated.hasSuffix("PRNGKey") || annotated.hasSuffix("KeyArray")
+            {
                 return true
             }
         }
@@ -194,7 +202,8 @@ struct ModuleWithoutKey: Rule {
                 return true
             }
             if let callee = call.child(.function), callee.nodeKind == .attribute, callee.child(.object)?.text == kwargs,
-               let first = arguments.namedChildren.first, first.nodeKind == .string, Self.namesKey(first) {
+                let first = arguments.namedChildren.first, first.nodeKind == .string, Self.namesKey(first)
+            {
                 return true
             }
         }
@@ -202,7 +211,8 @@ struct ModuleWithoutKey: Rule {
         func visit(_ node: Node) {
             if found { return }
             if node.nodeKind == .subscriptExpression, node.child(.value)?.text == kwargs,
-               node.children(.subscriptIndex).contains(where: { $0.nodeKind == .string && Self.namesKey($0) }) {
+                node.children(.subscriptIndex).contains(where: { $0.nodeKind == .string && Self.namesKey($0) })
+            {
                 found = true
                 return
             }

@@ -135,10 +135,13 @@ struct RandomDefaultArgument: Rule {
             for parameter in parameters.namedChildren
             where parameter.nodeKind == .defaultParameter || parameter.nodeKind == .typedDefaultParameter {
                 guard let name = parameter.child(.name)?.text, let value = parameter.child(.value),
-                      let (node, what) = randomness(in: value, scope: outer, sources: sources) else { continue }
+                    let (node, what) = randomness(in: value, scope: outer, sources: sources)
+                else { continue }
                 let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope).plan()
-                findings.append(Finding(code: code, node: node, path: file.path,
-                                        message: Self.message(parameter: name, function: function, what: what), plan: plan))
+                findings.append(
+                    Finding(
+                        code: code, node: node, path: file.path,
+                        message: Self.message(parameter: name, function: function, what: what), plan: plan))
             }
         }
         return findings.sorted { $0.range < $1.range }
@@ -150,13 +153,13 @@ struct RandomDefaultArgument: Rule {
             guard let parameters = scope.node.child(.parameters) else { continue }
             for parameter in parameters.namedChildren where parameter.byteRange.contains(finding.range) {
                 let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope, project: project).plan()
-                return Finding(code: code, node: file.model.tree.root.namedDescendant(for: finding.range) ?? parameter,
-                               path: file.path, message: finding.message, plan: plan)
+                return Finding(
+                    code: code, node: file.model.tree.root.namedDescendant(for: finding.range) ?? parameter,
+                    path: file.path, message: finding.message, plan: plan)
             }
         }
         return nil
     }
-
 
     /// The first random thing a default value does, and how to say it.
     private func randomness(in value: Node, scope: Scope, sources: RandomSources) -> (Node, String)? {

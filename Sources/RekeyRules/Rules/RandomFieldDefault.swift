@@ -120,8 +120,10 @@ struct RandomFieldDefault: Rule {
             for field in RandomSources.annotatedAssignments(in: classScope) {
                 guard let what = randomness(of: field.value, in: classScope, sources: sources) else { continue }
                 let plan = RequiredKeyField(file: file, classScope: classScope, field: field).plan()
-                findings.append(Finding(code: code, node: field.name, path: file.path,
-                                        message: Self.message(field: field.name.text, owner: owner, what: what), plan: plan))
+                findings.append(
+                    Finding(
+                        code: code, node: field.name, path: file.path,
+                        message: Self.message(field: field.name.text, owner: owner, what: what), plan: plan))
             }
         }
         return findings.sorted { $0.range < $1.range }
@@ -141,7 +143,8 @@ struct RandomFieldDefault: Rule {
     private func randomness(of value: Node, in classScope: Scope, sources: RandomSources) -> String? {
         for node in RandomSources.eagerIdentifiers(in: value) {
             if let global = sources.moduleKey(node, in: classScope) {
-                return "defaults to the module-level key `\(global.name)` (line \(global.nameNode.startPosition.line)): every instance shares it"
+                return
+                    "defaults to the module-level key `\(global.name)` (line \(global.nameNode.startPosition.line)): every instance shares it"
             }
         }
         if let call = RandomSources.eagerCalls(in: value).lazy.compactMap({ sources.randomOperation($0) }).first {
@@ -169,14 +172,16 @@ struct RandomFieldDefault: Rule {
         case .identifier:
             let bindings = sources.model.bindings(of: factory.text, from: classScope)
             guard bindings.count == 1, bindings[0].kind == .functionDefinition,
-                  let function = sources.model.scope(of: bindings[0].site) else { return nil }
+                let function = sources.model.scope(of: bindings[0].site)
+            else { return nil }
             return sources.effect(of: function)
         case .call:
             guard let callee = factory.child(.function), let scope = sources.model.scope(ofCall: factory),
-                  sources.model.qualifiedName(of: callee, in: scope) == "functools.partial",
-                  let arguments = factory.child(.arguments), let first = arguments.namedChildren.first,
-                  let name = sources.model.qualifiedName(of: first, in: scope),
-                  let role = JaxRandomAPI.role(of: name), RandomSources.randomRoles.contains(role) else { return nil }
+                sources.model.qualifiedName(of: callee, in: scope) == "functools.partial",
+                let arguments = factory.child(.arguments), let first = arguments.namedChildren.first,
+                let name = sources.model.qualifiedName(of: first, in: scope),
+                let role = JaxRandomAPI.role(of: name), RandomSources.randomRoles.contains(role)
+            else { return nil }
             return RandomSources.Operation(call: factory, callee: name, through: nil)
         default:
             return nil

@@ -45,7 +45,7 @@ public struct UnusedSuppression: Rule {
                         return x + jax.random.normal(key, x.shape)
 
                     """,
-                fixedByRekey: false),
+                fixedByRekey: false)
         ])
 
     public init() {}

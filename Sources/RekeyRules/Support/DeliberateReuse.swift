@@ -22,8 +22,9 @@ enum DeliberateReuse {
         guard let first = calls.first, let test = enclosingTest(of: first, in: model) else { return nil }
         let name = test.name ?? ""
         if let word = intentWords.first(where: { name.lowercased().contains($0) }) {
-            return Evidence(reason: "the reuse looks deliberate: the test's name says so (`\(name)`, \"\(word)\"); " + silencing,
-                            compared: Set(calls.map(\.startByte)))
+            return Evidence(
+                reason: "the reuse looks deliberate: the test's name says so (`\(name)`, \"\(word)\"); " + silencing,
+                compared: Set(calls.map(\.startByte)))
         }
         guard let body = test.node.child(.body) else { return nil }
         // The names each draw's result flows into, in source order: the names its statement
@@ -74,7 +75,8 @@ enum DeliberateReuse {
         var draws = Set<Int>()
         visit(expression) { node in
             guard node.nodeKind == .binaryOperator, node.children.contains(where: { $0.kind == "-" }),
-                  let left = node.child(.left), let right = node.child(.right) else { return }
+                let left = node.child(.left), let right = node.child(.right)
+            else { return }
             let (a, b) = (drawsIn(left), drawsIn(right))
             if sidesDiffer(a, b) { draws.formUnion(a.symmetricDifference(b)) }
         }
@@ -96,8 +98,10 @@ enum DeliberateReuse {
             && !node.children.contains { [">", ">=", "!="].contains($0.kind) }
     }
 
-    static let intentWords = ["same_key", "same_seed", "same_rng", "same_random", "deterministic",
-                              "determinism", "reproducib", "identical"]
+    static let intentWords = [
+        "same_key", "same_seed", "same_rng", "same_random", "deterministic",
+        "determinism", "reproducib", "identical",
+    ]
 
     /// Assertions that their first two arguments are equal (numpy, unittest, absltest, chex).
     static let equalityAssertions: Set<String> = [
@@ -128,12 +132,14 @@ enum DeliberateReuse {
             return operands.count == 2 && isAsserted(node) ? operands : nil
         }
         guard node.nodeKind == .call, let name = calleeName(node),
-              equalityAssertions.contains(name) || (equalityPredicates.contains(name) && isAsserted(node)),
-              let arguments = node.child(.arguments) else { return nil }
+            equalityAssertions.contains(name) || (equalityPredicates.contains(name) && isAsserted(node)),
+            let arguments = node.child(.arguments)
+        else { return nil }
         let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
         guard positional.count >= 2 else { return nil }
         if let lambda = node.parent?.nodeKind == .lambda ? node.parent : nil,
-           let mapped = lambda.parent, mapped.nodeKind == .argumentList {
+            let mapped = lambda.parent, mapped.nodeKind == .argumentList
+        {
             let outer = mapped.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment && $0 != lambda }
             if outer.count >= 2 { return Array(outer.prefix(2)) }
         }
@@ -182,7 +188,9 @@ enum DeliberateReuse {
         if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: text.contains) { return false }
         var found = false
         visit(expression) { node in
-            if node.nodeKind == .identifier, names.contains(node.text), node.parent?.nodeKind != .keywordArgument || node.parent?.child(.name) != node {
+            if node.nodeKind == .identifier, names.contains(node.text),
+                node.parent?.nodeKind != .keywordArgument || node.parent?.child(.name) != node
+            {
                 found = true
             }
         }

@@ -23,8 +23,9 @@ public enum FixTidying {
             guard let tree = try? parser.parseCompilable(current) else { return current }
             let edits = step(originalModel)(SemanticModel(tree: tree), lineLength)
             guard !edits.isEmpty,
-                  let next = try? SourceText(path: current.path, bytes: FixApplier.applying(edits, to: current)),
-                  (try? parser.parseCompilable(next)) != nil else { continue }
+                let next = try? SourceText(path: current.path, bytes: FixApplier.applying(edits, to: current)),
+                (try? parser.parseCompilable(next)) != nil
+            else { continue }
             current = next
         }
         return current
@@ -39,10 +40,11 @@ public enum FixTidying {
             for (name, bindings) in model.moduleScope.bindings where bindings.count == 1 && !exported.contains(name) {
                 let binding = bindings[0]
                 guard binding.importedName != nil,
-                      original.moduleScope.bindings[name]?.allSatisfy({ $0.importedName == binding.importedName }) == true,
-                      !original.references(to: name, boundIn: original.moduleScope).isEmpty,
-                      model.references(to: name, boundIn: model.moduleScope).isEmpty,
-                      model.tree.root.namedChildren.contains(binding.site) else { continue }
+                    original.moduleScope.bindings[name]?.allSatisfy({ $0.importedName == binding.importedName }) == true,
+                    !original.references(to: name, boundIn: original.moduleScope).isEmpty,
+                    model.references(to: name, boundIn: model.moduleScope).isEmpty,
+                    model.tree.root.namedChildren.contains(binding.site)
+                else { continue }
                 unused[binding.site, default: []].append(binding)
             }
             return unused.compactMap { statement, bindings in removal(of: bindings, from: statement) }
@@ -70,7 +72,8 @@ public enum FixTidying {
                 let range = source.lineRange(index)
                 let line = source.text(in: range).trimmingLineEnd()
                 guard line.count > lineLength, !existing.contains(Substring(line)),
-                      let list = lastList(on: range, in: model), let edit = split(list, lineLength: lineLength) else { continue }
+                    let list = lastList(on: range, in: model), let edit = split(list, lineLength: lineLength)
+                else { continue }
                 edits.append(edit)
             }
             return edits
@@ -87,10 +90,12 @@ public enum FixTidying {
         }
         if end > line.start, bytes[end - 1] == UInt8(ascii: ":") { end -= 1 }
         guard end > line.start, bytes[end - 1] == UInt8(ascii: ")"),
-              var node = model.tree.root.namedDescendant(for: ByteRange(end - 1, end)) else { return nil }
+            var node = model.tree.root.namedDescendant(for: ByteRange(end - 1, end))
+        else { return nil }
         while node.nodeKind != .argumentList && node.nodeKind != .parameters, let parent = node.parent { node = parent }
         guard node.nodeKind == .argumentList || node.nodeKind == .parameters, node.endByte == end,
-              node.startByte >= line.start else { return nil }
+            node.startByte >= line.start
+        else { return nil }
         return node
     }
 
@@ -101,7 +106,8 @@ public enum FixTidying {
         let source = list.source
         let items = list.namedChildren
         guard !items.isEmpty, !items.contains(where: { $0.nodeKind == .comment }),
-              list.children.first?.kind == "(", list.children.last?.kind == ")" else { return nil }
+            list.children.first?.kind == "(", list.children.last?.kind == ")"
+        else { return nil }
         let indent = source.indentation(ofLineAt: list.startByte)
         let inner = indent + (indent.contains("\t") ? "\t" : "    ")
         let newline = source.lineEnding.rawValue

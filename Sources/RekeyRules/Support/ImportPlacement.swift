@@ -41,15 +41,17 @@ enum ImportPlacement {
         if !isThirdParty, let last = imports.last { return lineAfter(last) }
         let thirdParty = imports.filter { thirdPartyRoots.contains(rootModule(of: $0)) }
         if line.hasPrefix("import "),
-           let following = thirdParty.first(where: { $0.nodeKind == .importStatement && moduleText(of: $0) > module }),
-           SourceEditing.startsLine(following) {
+            let following = thirdParty.first(where: { $0.nodeKind == .importStatement && moduleText(of: $0) > module }),
+            SourceEditing.startsLine(following)
+        {
             return .insertion(line + newline, at: source.lineStarts[source.lineIndex(at: following.startByte)])
         }
         if let lastThirdParty = thirdParty.last {
             return lineAfter(lastThirdParty)
         }
         if let firstProject = imports.first(where: { $0.nodeKind != .futureImportStatement }),
-           SourceEditing.startsLine(firstProject) {
+            SourceEditing.startsLine(firstProject)
+        {
             return .insertion(line + newline + newline, at: source.lineStarts[source.lineIndex(at: firstProject.startByte)])
         }
         if let last = header.last { return lineAfter(last) }
@@ -63,7 +65,8 @@ enum ImportPlacement {
 
     /// The dotted module an import names (`jax.numpy` for `import jax.numpy as jnp`).
     private static func moduleText(of statement: Node) -> String {
-        let module = statement.nodeKind == .importFromStatement
+        let module =
+            statement.nodeKind == .importFromStatement
             ? statement.child(.moduleName)
             : statement.children(.name).first.map { $0.nodeKind == .aliasedImport ? $0.child(.name) ?? $0 : $0 }
         guard let module, module.nodeKind == .dottedName else { return "" }

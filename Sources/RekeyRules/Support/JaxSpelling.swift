@@ -26,8 +26,9 @@ struct JaxSpelling {
     /// like its neighbours.
     mutating func spell(_ member: String, in scope: Scope, like nearby: Node? = nil) -> String {
         if let callee = nearby?.child(.function), callee.nodeKind == .attribute,
-           let object = callee.child(.object),
-           model.qualifiedName(of: object, in: scope) == JaxRandomAPI.module {
+            let object = callee.child(.object),
+            model.qualifiedName(of: object, in: scope) == JaxRandomAPI.module
+        {
             return object.text + "." + member
         }
         let module = model.moduleScope
@@ -44,7 +45,8 @@ struct JaxSpelling {
         }
         // Prefer the shortest spelling whose root is not shadowed where it is used; ties by name
         // so the choice is stable.
-        let visible = candidates
+        let visible =
+            candidates
             .filter { model.scopeBinding($0.name, from: scope) === module }
             .sorted { ($0.spelling.count, $0.spelling) < ($1.spelling.count, $1.spelling) }
         if let best = visible.first { return best.spelling }

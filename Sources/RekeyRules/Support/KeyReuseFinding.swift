@@ -7,8 +7,9 @@ import RekeySyntax
 enum KeyReuseFinding {
     static func findings(of kinds: Set<KeyReuse.Kind>, code: RuleCode, in file: FileContext) -> [Finding] {
         file.keyFlow.reuses.filter { kinds.contains($0.kind) }.map { reuse in
-            Finding(code: code, node: reuse.use, path: file.path, message: message(reuse),
-                    plan: SplitBeforeReuse.plan(for: reuse, in: file))
+            Finding(
+                code: code, node: reuse.use, path: file.path, message: message(reuse),
+                plan: SplitBeforeReuse.plan(for: reuse, in: file))
         }
     }
 
@@ -16,8 +17,9 @@ enum KeyReuseFinding {
     /// call, whose instances there then pass one too).
     static func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding? {
         guard let reuse = file.keyFlow.reuses.first(where: { $0.use.byteRange == finding.range }) else { return nil }
-        return Finding(code: finding.code, node: reuse.use, path: file.path, message: finding.message,
-                       plan: SplitBeforeReuse.plan(for: reuse, in: file, project: project))
+        return Finding(
+            code: finding.code, node: reuse.use, path: file.path, message: finding.message,
+            plan: SplitBeforeReuse.plan(for: reuse, in: file, project: project))
     }
 
     static func message(_ reuse: KeyReuse) -> String {
@@ -25,13 +27,17 @@ enum KeyReuseFinding {
         let second = reuse.use.startPosition.line
         switch reuse.kind {
         case .reused:
-            return "`\(reuse.keyText)` is consumed at line \(first) by `\(reuse.earlierCallee)` and again at line \(second) by `\(reuse.useCallee)`"
+            return
+                "`\(reuse.keyText)` is consumed at line \(first) by `\(reuse.earlierCallee)` and again at line \(second) by `\(reuse.useCallee)`"
         case .consumedInLoop:
-            return "`\(reuse.keyText)` is consumed by `\(reuse.useCallee)` at line \(second) on every iteration of a loop without a per-iteration split"
+            return
+                "`\(reuse.keyText)` is consumed by `\(reuse.useCallee)` at line \(second) on every iteration of a loop without a per-iteration split"
         case .usedAfterSplit:
-            return "`\(reuse.keyText)` is used at line \(second) by `\(reuse.useCallee)` after `jax.random.split` consumed it at line \(first)"
+            return
+                "`\(reuse.keyText)` is used at line \(second) by `\(reuse.useCallee)` after `jax.random.split` consumed it at line \(first)"
         case .storedKeyNotReplaced:
-            return "`\(reuse.keyText)` is stored on the object and consumed at line \(second) by `\(reuse.useCallee)` without being replaced; every later call consumes it again"
+            return
+                "`\(reuse.keyText)` is stored on the object and consumed at line \(second) by `\(reuse.useCallee)` without being replaced; every later call consumes it again"
         }
     }
 }

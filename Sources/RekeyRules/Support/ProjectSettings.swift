@@ -39,7 +39,8 @@ public struct PythonVersion: Comparable, Sendable, CustomStringConvertible {
     /// `py310` (ruff's `target-version`).
     public init?(ruffTarget: String) {
         guard ruffTarget.hasPrefix("py"), ruffTarget.count >= 4, let major = Int(ruffTarget.dropFirst(2).prefix(1)),
-              let minor = Int(ruffTarget.dropFirst(3)) else { return nil }
+            let minor = Int(ruffTarget.dropFirst(3))
+        else { return nil }
         self.init(major, minor)
     }
 

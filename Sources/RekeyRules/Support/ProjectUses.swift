@@ -43,8 +43,11 @@ struct ProjectUses {
             if let other = others.first(where: { other in
                 other.model.attributes.contains { $0.attribute.child(.attribute)?.text == functionName }
             }) {
-                return .failure(Unresolvable(description:
-                    "`.\(functionName)` in \(other.path) may reach `\(function.qualifiedName)` through an object rekey cannot type"))
+                return .failure(
+                    Unresolvable(
+                        description:
+                            "`.\(functionName)` in \(other.path) may reach `\(function.qualifiedName)` through an object rekey cannot type")
+                )
             }
             return .success([])
         default:
@@ -65,21 +68,26 @@ struct ProjectUses {
                 var callees = Set<Int>()
                 for (call, scope) in model.calls {
                     guard let callee = call.child(.function),
-                          let resolved = model.qualifiedName(of: callee, in: scope), other.absolute(resolved) == qualified else { continue }
+                        let resolved = model.qualifiedName(of: callee, in: scope), other.absolute(resolved) == qualified
+                    else { continue }
                     result.append((call, scope, other))
                     callees.insert(callee.startByte)
                 }
-                if other.path.hasSuffix("__init__.py"), model.moduleScope.bindings.values.joined().contains(where: {
-                    $0.importedName.map(other.absolute) == qualified
-                }) {
+                if other.path.hasSuffix("__init__.py"),
+                    model.moduleScope.bindings.values.joined().contains(where: {
+                        $0.importedName.map(other.absolute) == qualified
+                    })
+                {
                     let alias = other.moduleName + "." + name
                     if seen.insert(alias).inserted { spellings.append((alias, other.moduleName)) }
                 }
-                let mentions: [(node: Node, scope: Scope)] = model.references.map { ($0.node, $0.scope) }
+                let mentions: [(node: Node, scope: Scope)] =
+                    model.references.map { ($0.node, $0.scope) }
                     + model.attributes.map { ($0.attribute, $0.scope) }
                 for (node, scope) in mentions where !callees.contains(node.startByte) {
                     guard let resolved = model.qualifiedName(of: node, in: scope), other.absolute(resolved) == qualified,
-                          !(isClass && CallSites.isTypeOnly(node)) else { continue }
+                        !(isClass && CallSites.isTypeOnly(node))
+                    else { continue }
                     // `layers.Dense(...)`: the identifier `layers` is part of a callee already counted.
                     if let parent = node.parent, parent.nodeKind == .attribute, callees.contains(parent.startByte) { continue }
                     if isClass, let subclass = CallSites.subclassListing(node, in: model) {
@@ -92,8 +100,10 @@ struct ProjectUses {
                         }
                         continue
                     }
-                    return .failure(Unresolvable(description:
-                        "`\(name)` is used as a value in \(other.path) at line \(node.startPosition.line), not called directly"))
+                    return .failure(
+                        Unresolvable(
+                            description:
+                                "`\(name)` is used as a value in \(other.path) at line \(node.startPosition.line), not called directly"))
                 }
             }
         }
@@ -108,8 +118,10 @@ struct ProjectUses {
             return .success(CallSites.superInitCalls(in: initializer, of: other.model).map { ($0.call, $0.scope, other) })
         }
         guard subclass.parent?.kind == .module else {
-            return .failure(Unresolvable(description:
-                "`\(subclass.qualifiedName)` in \(other.path) inherits `__init__` but is not a module-level class"))
+            return .failure(
+                Unresolvable(
+                    description:
+                        "`\(subclass.qualifiedName)` in \(other.path) inherits `__init__` but is not a module-level class"))
         }
         switch CallSites.uses(of: subclass, in: other.model) {
         case .failure(let reason): return .failure(Unresolvable(description: "\(reason.description) in \(other.path)"))

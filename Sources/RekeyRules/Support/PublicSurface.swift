@@ -47,7 +47,8 @@ enum PublicSurface {
         guard let fileName = components.last, fileName.hasSuffix(".py") else { return false }
         let stem = fileName.dropLast(3)
         let inPackage = file.moduleName.contains(".") || stem == "__init__"
-        let isTestModule = stem == "conftest" || stem.hasPrefix("test_") || stem.hasSuffix("_test") || stem.hasSuffix("_tests")
+        let isTestModule =
+            stem == "conftest" || stem.hasPrefix("test_") || stem.hasSuffix("_test") || stem.hasSuffix("_tests")
             || stem.contains("_test_") || stem.contains("testing")
         return inPackage && !isTestModule && !components.dropLast().contains { nonLibraryFolders.contains(String($0)) }
     }

@@ -36,8 +36,9 @@ final class RandomSources {
     /// The `jax.random` member a call invokes, with its role; nil for any other callee.
     func jaxRandom(_ call: Node) -> (name: String, role: JaxRandomAPI.Role)? {
         guard let callee = call.child(.function), let scope = model.scope(ofCall: call),
-              let name = model.qualifiedName(of: callee, in: scope),
-              let role = JaxRandomAPI.role(of: name) else { return nil }
+            let name = model.qualifiedName(of: callee, in: scope),
+            let role = JaxRandomAPI.role(of: name)
+        else { return nil }
         return (name, role)
     }
 
@@ -59,13 +60,16 @@ final class RandomSources {
     /// The callee as written (`eqx.nn.Linear`) when the call builds a layer that takes a key.
     func randomLayer(_ call: Node) -> String? {
         guard let callee = call.child(.function), let scope = model.scope(ofCall: call),
-              let name = model.qualifiedName(of: callee, in: scope) else { return nil }
+            let name = model.qualifiedName(of: callee, in: scope)
+        else { return nil }
         let member = String(name.split(separator: ".").last ?? "")
         let prefix = name.dropLast(member.count)
         let passesKey = keywordArgument(of: call) { $0 == "key" || $0 == "rngs" } != nil
         switch prefix {
         case "equinox.nn.":
-            guard Self.equinoxLayers.contains(member) || (Self.equinoxLayersWithOptionalKey.contains(member) && passesKey) else { return nil }
+            guard Self.equinoxLayers.contains(member) || (Self.equinoxLayersWithOptionalKey.contains(member) && passesKey) else {
+                return nil
+            }
         case "flax.nnx.":
             guard Self.nnxLayers.contains(member) || (Self.nnxLayersWithOptionalRngs.contains(member) && passesKey) else { return nil }
         default:
@@ -86,10 +90,12 @@ final class RandomSources {
     /// The project function or class (bound once, by `def` or `class`) a call's callee names.
     func projectCallee(_ call: Node) -> Scope? {
         guard let callee = call.child(.function), callee.nodeKind == .identifier,
-              let scope = model.scope(ofCall: call) else { return nil }
+            let scope = model.scope(ofCall: call)
+        else { return nil }
         let bindings = model.bindings(of: callee.text, from: scope)
         guard bindings.count == 1,
-              bindings[0].kind == .functionDefinition || bindings[0].kind == .classDefinition else { return nil }
+            bindings[0].kind == .functionDefinition || bindings[0].kind == .classDefinition
+        else { return nil }
         return model.scope(of: bindings[0].site)
     }
 
@@ -196,7 +202,8 @@ final class RandomSources {
     /// The module-level key an identifier read in `scope` denotes, if it is one.
     func moduleKey(_ identifier: Node, in scope: Scope) -> Binding? {
         guard identifier.nodeKind == .identifier, let binding = moduleKeys[identifier.text],
-              model.scopeBinding(identifier.text, from: scope) === model.moduleScope else { return nil }
+            model.scopeBinding(identifier.text, from: scope) === model.moduleScope
+        else { return nil }
         return binding
     }
 
@@ -300,7 +307,8 @@ final class RandomSources {
     /// import dataclass as dc` under `else:`), which qualified names leave ambiguous.
     private func hasDataclassAlias(_ classScope: Scope) -> Bool {
         guard let decorated = classScope.node.parent, decorated.nodeKind == .decoratedDefinition,
-              let owner = classScope.parent else { return false }
+            let owner = classScope.parent
+        else { return false }
         return decorated.namedChildren.contains { decorator in
             guard decorator.nodeKind == .decorator, let expression = decorator.namedChildren.first else { return false }
             let callee = expression.nodeKind == .call ? expression.child(.function) ?? expression : expression
@@ -363,9 +371,10 @@ final class RandomSources {
         guard let body = classScope.node.child(.body) else { return [] }
         return body.namedChildren.compactMap { statement in
             guard statement.nodeKind == .expressionStatement, let assignment = statement.namedChildren.first,
-                  assignment.nodeKind == .assignment, let type = assignment.child(.type),
-                  !type.text.contains("ClassVar"),
-                  let name = assignment.child(.left), name.nodeKind == .identifier else { return nil }
+                assignment.nodeKind == .assignment, let type = assignment.child(.type),
+                !type.text.contains("ClassVar"),
+                let name = assignment.child(.left), name.nodeKind == .identifier
+            else { return nil }
             return (name, assignment.child(.right), assignment)
         }
     }

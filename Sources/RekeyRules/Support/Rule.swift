@@ -60,9 +60,11 @@ public final class FileContext {
 
     /// `keyFlowHistory`: this file's key flow under other facts, from the same text: its function
     /// analyses are reused where the facts they read are unchanged.
-    public init(path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts(),
-                settings: ProjectSettings = ProjectSettings(), isScript: Bool = false,
-                keyFlowHistory: KeyFlowHistory = KeyFlowHistory()) {
+    public init(
+        path: String, model: SemanticModel, moduleName: String = "", facts: ProjectFacts = ProjectFacts(),
+        settings: ProjectSettings = ProjectSettings(), isScript: Bool = false,
+        keyFlowHistory: KeyFlowHistory = KeyFlowHistory()
+    ) {
         self.path = path
         self.model = model
         self.moduleName = moduleName
@@ -76,8 +78,9 @@ public final class FileContext {
 
     private let keyFlowHistory: KeyFlowHistory
 
-    public private(set) lazy var keyFlow = FileKeyFlow(model: model, moduleName: moduleName, external: facts.external,
-                                                       reusing: keyFlowHistory)
+    public private(set) lazy var keyFlow = FileKeyFlow(
+        model: model, moduleName: moduleName, external: facts.external,
+        reusing: keyFlowHistory)
 
     /// Where randomness comes from, shared by the detection rules so they agree (and compute it once).
     private(set) lazy var randomSources = RandomSources(model: model, isScript: isScript) { [unowned self] binding in
@@ -145,15 +148,20 @@ public struct Finding: Sendable {
         case manual(reason: String)
     }
 
-    public init(code: RuleCode, node: Node, path: String, message: String, remedy: Remedy,
-                touchedSymbols: Set<String> = []) {
-        self.init(code: code, range: node.byteRange, start: node.startPosition, end: node.endPosition, path: path,
-                  message: message, remedy: remedy, touchedSymbols: touchedSymbols)
+    public init(
+        code: RuleCode, node: Node, path: String, message: String, remedy: Remedy,
+        touchedSymbols: Set<String> = []
+    ) {
+        self.init(
+            code: code, range: node.byteRange, start: node.startPosition, end: node.endPosition, path: path,
+            message: message, remedy: remedy, touchedSymbols: touchedSymbols)
     }
 
     /// A finding over part of a node (`range`, from `start` to `end`).
-    public init(code: RuleCode, range: ByteRange, start: SourcePosition, end: SourcePosition, path: String,
-                message: String, remedy: Remedy, touchedSymbols: Set<String> = []) {
+    public init(
+        code: RuleCode, range: ByteRange, start: SourcePosition, end: SourcePosition, path: String,
+        message: String, remedy: Remedy, touchedSymbols: Set<String> = []
+    ) {
         self.touchedSymbols = touchedSymbols
         self.code = code
         self.path = path
@@ -179,7 +187,10 @@ public struct Finding: Sendable {
 
 /// Every rule rekey knows, in code order.
 public enum RuleRegistry {
-    public static let all: [any Rule] = [ImportTimeKey(), ImportTimeSampling(), HiddenGlobalKey(), KeyReused(), KeyConsumedInLoop(), KeyUsedAfterSplit(), RandomDefaultArgument(), RandomFieldDefault(), ModuleWithoutKey(), UnusedSuppression()]
+    public static let all: [any Rule] = [
+        ImportTimeKey(), ImportTimeSampling(), HiddenGlobalKey(), KeyReused(), KeyConsumedInLoop(), KeyUsedAfterSplit(),
+        RandomDefaultArgument(), RandomFieldDefault(), ModuleWithoutKey(), UnusedSuppression(),
+    ]
 
     public static func rule(_ code: RuleCode) -> (any Rule)? {
         all.first { $0.code == code }

@@ -19,7 +19,8 @@ enum SourceEditing {
     /// The first statement of a function's body after its docstring.
     static func firstStatement(of function: Scope) -> Node? {
         let statements = function.node.child(.body)?.namedChildren.filter { $0.nodeKind != .comment } ?? []
-        let isDocstring = statements.first.map { $0.nodeKind == .expressionStatement && $0.namedChildren.first?.nodeKind == .string } ?? false
+        let isDocstring =
+            statements.first.map { $0.nodeKind == .expressionStatement && $0.namedChildren.first?.nodeKind == .string } ?? false
         return statements.dropFirst(isDocstring ? 1 : 0).first
     }
 
@@ -65,9 +66,11 @@ enum SourceEditing {
         while first - before - 1 >= 0, isBlank(first - before - 1) { before += 1 }
         var after = 0
         while last + after + 1 < source.lineStarts.count, source.lineRange(last + after + 1).length > 0,
-              isBlank(last + after + 1) { after += 1 }
+            isBlank(last + after + 1)
+        { after += 1 }
         // The first statement of a block: the blank lines after it would open the block.
-        let opensBlock = before == 0 && first > 0
+        let opensBlock =
+            before == 0 && first > 0
             && source.text(in: source.lineRange(first - 1)).trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(":")
         let swallowed = opensBlock ? after : min(before, after)
         let end = swallowed > 0 ? source.lineRange(last + swallowed).end : lines.end
@@ -90,7 +93,8 @@ enum SourceEditing {
         let inline = items.joined(separator: ", ")
         let children = list.children
         guard let close = children.last, close.kind == ")",
-              let last = children.dropLast().last(where: { ($0.isNamed && $0.nodeKind != .comment) || $0.kind == "," || $0.kind == "(" }) else {
+            let last = children.dropLast().last(where: { ($0.isNamed && $0.nodeKind != .comment) || $0.kind == "," || $0.kind == "(" })
+        else {
             preconditionFailure("not a parenthesised list: \(list.kind)")
         }
         if last.kind == "(" || children.count == 2 {
@@ -132,7 +136,8 @@ enum SourceEditing {
     /// aliased name or a statement rekey does not lay out.
     static func removingImportedName(_ name: Node, from statement: Node) -> Edit? {
         guard statement.nodeKind == .importFromStatement, name.parent?.nodeKind == .dottedName,
-              let imported = name.parent, imported.parent == statement else { return nil }
+            let imported = name.parent, imported.parent == statement
+        else { return nil }
         let names = statement.children(.name)
         guard names.contains(imported) else { return nil }
         if names.count == 1 {
@@ -153,8 +158,10 @@ enum SourceEditing {
                 end += 1
             }
             let line = source.lineRange(source.lineIndex(at: item.startByte))
-            if startsLine(item), end < source.bytes.count, source.bytes[end] == UInt8(ascii: "\n") || source.bytes[end] == UInt8(ascii: "\r"),
-               source.lineIndex(at: end) == source.lineIndex(at: item.startByte) {
+            if startsLine(item), end < source.bytes.count,
+                source.bytes[end] == UInt8(ascii: "\n") || source.bytes[end] == UInt8(ascii: "\r"),
+                source.lineIndex(at: end) == source.lineIndex(at: item.startByte)
+            {
                 return .deletion(ByteRange(line.start, line.end))
             }
             return .deletion(ByteRange(item.startByte, end))

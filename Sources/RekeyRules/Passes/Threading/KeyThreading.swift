@@ -60,8 +60,9 @@ struct KeyThreading: FixPass {
     enum Outcome {
         /// `notes` say where a parameter could not be called `key` (the name was taken);
         /// `publicAPI` names the public functions and globals the plan changes (which makes it unsafe).
-        case planned(edits: [String: [Edit]], applicability: Applicability, readers: [String], touchedSymbols: Set<String>,
-                     notes: [String], publicAPI: [String])
+        case planned(
+            edits: [String: [Edit]], applicability: Applicability, readers: [String], touchedSymbols: Set<String>,
+            notes: [String], publicAPI: [String])
         case blocked(reason: String, readers: [String])
     }
 
@@ -196,10 +197,11 @@ struct KeyThreading: FixPass {
         }
         // Names other files may use; with the project in view they were followed already.
         var touched: Set<String> = project == nil ? Set([start.replacedGlobal].compactMap { $0 }) : []
-        let changed = contexts.compactMap { context -> Scope? in
-            guard case .function(let scope) = context.owner, context.file === file else { return nil }
-            return scope
-        } + start.functions.map(\.scope)
+        let changed =
+            contexts.compactMap { context -> Scope? in
+                guard case .function(let scope) = context.owner, context.file === file else { return nil }
+                return scope
+            } + start.functions.map(\.scope)
         for var scope in changed where project == nil {
             while let parent = scope.parent, parent.kind != .module { scope = parent }
             if let topLevel = scope.name { touched.insert(topLevel) }
@@ -207,8 +209,9 @@ struct KeyThreading: FixPass {
         switch buildEdits(contexts, fixedParameters: fixedParameters) {
         case .success(let (edits, applicability, notes)):
             let publicAPI = publicChanges(contexts)
-            return .planned(edits: edits, applicability: publicAPI.isEmpty ? applicability : .unsafe, readers: readers,
-                            touchedSymbols: touched, notes: notes, publicAPI: publicAPI)
+            return .planned(
+                edits: edits, applicability: publicAPI.isEmpty ? applicability : .unsafe, readers: readers,
+                touchedSymbols: touched, notes: notes, publicAPI: publicAPI)
         case .failure(let reason):
             return .blocked(reason: reason.description, readers: readers)
         }
@@ -281,10 +284,12 @@ struct KeyThreading: FixPass {
     }
 
     private func buildEdits(_ contexts: [KeyContext], fixedParameters: [ObjectIdentifier: String])
-        -> Result<([String: [Edit]], Applicability, [String]), FixError> {
+        -> Result<([String: [Edit]], Applicability, [String]), FixError>
+    {
         guard seedCall.nodeKind == .call, let constructor = seedCall.child(.function),
-              let seedArguments = seedCall.child(.arguments),
-              let constructorName = model.qualifiedName(of: constructor, in: model.moduleScope) else {
+            let seedArguments = seedCall.child(.arguments),
+            let constructorName = model.qualifiedName(of: constructor, in: model.moduleScope)
+        else {
             return .failure(.layout("the key is not made by a plain `PRNGKey(seed)` call"))
         }
         var seedIsStable = true
@@ -317,8 +322,10 @@ struct KeyThreading: FixPass {
             let contextModel = context.file.model
             // A key of the function's own is split first thing, before anything consumes it.
             guard let block = context.block, let first = context.firstDemand,
-                  let anchor = context.ownKey == nil ? SourceEditing.statement(containing: first, in: block)
-                    : context.scope.flatMap(SourceEditing.firstStatement(of:)) else { continue }
+                let anchor = context.ownKey == nil
+                    ? SourceEditing.statement(containing: first, in: block)
+                    : context.scope.flatMap(SourceEditing.firstStatement(of:))
+            else { continue }
             guard SourceEditing.startsLine(anchor) else {
                 return .failure(.layout("the statement at line \(anchor.startPosition.line) shares its line with its block's header"))
             }
@@ -372,7 +379,9 @@ struct KeyThreading: FixPass {
                     lines.append("\(created) = \(nnx).Rngs\(seed)")
                 } else {
                     keyName = SourceEditing.freshName(start.entryNames, avoiding: taken)
-                    let spelled = context.file === file ? constructor.text
+                    let spelled =
+                        context.file === file
+                        ? constructor.text
                         : spelling.spell(String(constructorName.split(separator: ".").last ?? "PRNGKey"), in: scope)
                     lines.append("\(keyName) = \(spelled)\(seed)")
                 }
@@ -474,7 +483,9 @@ struct KeyThreading: FixPass {
             default: name = nil
             }
             guard let name else { continue }
-            let annotation = parameter.child(.type).flatMap { model.qualifiedName(of: $0.namedChildren.first ?? $0, in: function.parent ?? model.moduleScope) }
+            let annotation = parameter.child(.type).flatMap {
+                model.qualifiedName(of: $0.namedChildren.first ?? $0, in: function.parent ?? model.moduleScope)
+            }
             if name.text == "rngs" || annotation == "flax.nnx.Rngs" {
                 guard file.nnxSpelling != nil else { return nil }
                 return (name.text, true)
@@ -494,7 +505,8 @@ struct KeyThreading: FixPass {
                 return parent.child(.value) == reference.node && parent.child(.name).map { KeyNames.isKeyParameter($0.text) } == true
             }
             guard parent.nodeKind == .argumentList, let call = parent.parent, let callee = call.child(.function),
-                  let qualified = model.qualifiedName(of: callee, in: function) else { return false }
+                let qualified = model.qualifiedName(of: callee, in: function)
+            else { return false }
             return JaxRandomAPI.role(of: qualified) != nil
         }
     }
@@ -505,15 +517,20 @@ struct KeyThreading: FixPass {
         return file.randomSources.moduleFramework(of: owner) == .nnx
     }
 
-
     /// The names a seed reads (`SEED`, `config.SEED` reads `config`), for an entry point in
     /// `other` to import from the key's module: each must be bound once at its module level, and
     /// not be bound in `other` already (unless to the same thing).
     private func importedSeedNames(_ arguments: Node, into other: FileContext, scope: Scope) -> Result<Set<String>, FixError> {
         var names: [Node] = []
         func collect(_ node: Node) {
-            if node.nodeKind == .identifier { names.append(node); return }
-            if node.nodeKind == .attribute { node.child(.object).map(collect); return }
+            if node.nodeKind == .identifier {
+                names.append(node)
+                return
+            }
+            if node.nodeKind == .attribute {
+                node.child(.object).map(collect)
+                return
+            }
             for child in node.namedChildren where !(node.nodeKind == .keywordArgument && child == node.child(.name)) {
                 collect(child)
             }
@@ -538,11 +555,11 @@ struct KeyThreading: FixPass {
         return .success(imported)
     }
 
-
     /// `encoder = Encoder()` → `encoder`; otherwise the callee's name in snake case.
     private func subkeySuffix(for call: Node, callee: Scope) -> String {
         if let parent = call.parent, parent.nodeKind == .assignment, parent.child(.right) == call,
-           let left = parent.child(.left), let target = SourceEditing.assignedName(left) {
+            let left = parent.child(.left), let target = SourceEditing.assignedName(left)
+        {
             return target
         }
         let calleeName = callee.name == "__init__" ? callee.parent?.name ?? "init" : callee.name ?? "call"
@@ -571,15 +588,16 @@ struct KeyThreading: FixPass {
                 if bound !== original {
                     problem = "`\(node.text)` means something else where the key would be created"
                 } else if bound === model.moduleScope && scope === model.moduleScope,
-                          let late = model.moduleScope.bindings[node.text]?.first(where: { $0.site.startByte >= anchor.startByte }) {
+                    let late = model.moduleScope.bindings[node.text]?.first(where: { $0.site.startByte >= anchor.startByte })
+                {
                     problem = "`\(node.text)` is bound at line \(late.site.startPosition.line), after the entry point starts"
                 }
             case .attribute:
                 stable = false
                 if let object = node.child(.object) { check(object) }
             case .integer, .floatLiteral, .string, .trueLiteral, .falseLiteral, .noneLiteral, .argumentList, .keywordArgument,
-                 .unaryOperator, .binaryOperator, .parenthesizedExpression, .stringStart, .stringContent,
-                 .stringEnd, .escapeSequence:
+                .unaryOperator, .binaryOperator, .parenthesizedExpression, .stringStart, .stringContent,
+                .stringEnd, .escapeSequence:
                 for child in node.namedChildren where !(node.nodeKind == .keywordArgument && child == node.child(.name)) {
                     check(child)
                 }
