@@ -51,7 +51,7 @@ public struct Engine {
         }
     }
 
-    public struct CheckReport: Sendable {
+    public struct CheckReport: EngineReport {
         public var findings: [Finding] = []
         public var diagnostics: [Diagnostic] = []
         public var filesSeen = 0
@@ -80,7 +80,7 @@ public struct Engine {
         public let updated: [UInt8]
     }
 
-    public struct FixReport: Sendable {
+    public struct FixReport: EngineReport {
         public var changes: [FileChange] = []
         /// Fixes applied, by rule.
         public var applied: [RuleCode: Int] = [:]
@@ -183,22 +183,21 @@ public struct Engine {
     // Both commands run on a thread with room for the recursive walks of the deepest tree
     // admitted (see `LargeStackThreads`); so do the workers they start.
     public func check(paths: [String]) -> CheckReport {
-        switch grammar {
-        case .success(let grammar):
-            return LargeStackThreads.run { checkOnThisThread(paths: paths, grammar: grammar) }
-        case .failure(let failure):
-            var report = CheckReport()
-            report.diagnostics = [Self.unloadableGrammar(failure)]
-            return report
-        }
+        withGrammar { grammar in checkOnThisThread(paths: paths, grammar: grammar) }
     }
 
     public func fix(paths: [String]) -> FixReport {
+        withGrammar { grammar in fixOnThisThread(paths: paths, grammar: grammar) }
+    }
+
+    /// `body` on a large-stack thread once the grammar is known to load; else a report that
+    /// says it does not.
+    private func withGrammar<Report: EngineReport>(_ body: (LoadableGrammar) -> Report) -> Report {
         switch grammar {
         case .success(let grammar):
-            return LargeStackThreads.run { fixOnThisThread(paths: paths, grammar: grammar) }
+            return LargeStackThreads.run { body(grammar) }
         case .failure(let failure):
-            var report = FixReport()
+            var report = Report()
             report.diagnostics = [Self.unloadableGrammar(failure)]
             return report
         }
@@ -680,4 +679,10 @@ public struct Engine {
         state.keyFlowHistory = context.keyFlow.history
         return (state, context)
     }
+}
+
+/// What both of the engine's reports carry: the problems that stopped files (or the whole run).
+protocol EngineReport: Sendable {
+    init()
+    var diagnostics: [Diagnostic] { get set }
 }
