@@ -13,7 +13,7 @@ public struct UnusedSuppression: Rule {
             With `rekey check --report-unused-suppressions`, reports a `# rekey: ignore` or \
             `# noqa: RK…` directive that silenced no finding on its line: a blanket \
             `# rekey: ignore` that covered nothing, codes in a list that had no finding there \
-            (`unused: RK005`), or codes rekey does not know (`unknown: RK999`). Not reported: a \
+            (`unused: RK005`), or codes rekey does not know (listed after `unknown:`). Not reported: a \
             bare `# noqa` and `# noqa` codes of other tools (they may be meant for flake8 or \
             ruff), codes of rules turned off with `--select`/`--ignore`, a blanket directive \
             while any rule is off, files rekey does not analyse, and a comment whose directive \
