@@ -133,4 +133,100 @@ struct CorrelatedConditionTests {
 
                 """) == ["RK004"])
     }
+
+    /// Loops counting to the same `n` run together or not at all: the split's used-up key is
+    /// read only by a loop that runs when the first one did, which always rebinds it.
+    @Test(arguments: [
+        "for _ in range(n):",
+        "for _ in range(self.n):",
+        "for k in jax.random.split(rng, n):",
+        "if n > 0:",
+        "if 0 < n:",
+    ])
+    func loopsCountingToOneNumberRunTogether(second: String) throws {
+        let count = second.contains("self.n") ? "self.n" : "n"
+        #expect(
+            try codes(
+                """
+                import jax
+
+
+                def draw(self, key, rng, n):
+                    for step_key in jax.random.split(key, \(count)):
+                        key = jax.random.fold_in(step_key, 0)
+                    \(second)
+                        key, draw_key = jax.random.split(key)
+                        x = jax.random.normal(draw_key)
+                    return key
+
+                """) == [])
+    }
+
+    @Test func countedUpWhileRunsWithTheLoopOverTheSameCount() throws {
+        #expect(
+            try codes(
+                """
+                import jax
+
+
+                def draw(key, n):
+                    for step_key in jax.random.split(key, n):
+                        key = jax.random.fold_in(step_key, 0)
+                    i = 0
+                    while i < n:
+                        i += 1
+                        x = jax.random.normal(key)
+                        key = jax.random.fold_in(key, i)
+                    return key
+
+                """) == [])
+    }
+
+    /// What breaks the link: another count, the count rebound between the loops, a `while`
+    /// whose counter does not start at 0, and the paths leaving `while n > 0:` after iterations
+    /// (whatever made the test false is not seen, so a later test of it may go either way).
+    @Test(arguments: [
+        ("for _ in range(m):", ""),
+        ("for _ in range(n):", "n = n + 1"),
+        ("while i < n:", "i = 1"),
+    ])
+    func loopsNotTiedToOneCountStillReuse(second: String, between: String) throws {
+        #expect(
+            try codes(
+                """
+                import jax
+
+
+                def draw(key, n, m, i):
+                    for step_key in jax.random.split(key, n):
+                        key = jax.random.fold_in(step_key, 0)
+                    \(between)
+                    \(second)
+                        key, draw_key = jax.random.split(key)
+                        x = jax.random.normal(draw_key)
+                        i += 1
+                    return key
+
+                """) == ["RK006"])
+    }
+
+    /// `while flag:` runs only on paths where `flag` may hold: not after `if not flag:` drew.
+    @Test(arguments: [("flag", [RuleCode]()), ("other", ["RK004"])])
+    func whileRunsOnlyWhereItsConditionMayHold(condition: String, expected: [RuleCode]) throws {
+        #expect(
+            try codes(
+                """
+                import jax
+
+
+                def draw(key, flag, other):
+                    if not flag:
+                        x = jax.random.normal(key)
+                    while \(condition):
+                        y = jax.random.uniform(key)
+                        break
+                    return key
+
+                """) == expected)
+    }
 }

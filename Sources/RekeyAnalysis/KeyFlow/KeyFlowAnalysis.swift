@@ -418,27 +418,88 @@ public final class KeyFlowAnalysis {
         return (paths.assuming(name, is: holds), paths.assuming(name, is: !holds))
     }
 
-    /// `flag` → (`flag`, true), `not self.training` → (`self.training`, false); nil for anything
-    /// that is not a name or attribute chain (a call, a comparison, `a and b`).
+    /// `flag` → (`flag`, true), `not self.training` → (`self.training`, false), `n > 0` →
+    /// (`n > 0`, true); nil for anything else (a call, another comparison, `a and b`).
     private static func conditionFact(_ condition: Node) -> (name: String, holds: Bool)? {
         switch condition.nodeKind {
-        case .identifier:
-            return (condition.text, true)
-        case .attribute:
-            var object = condition
-            while object.nodeKind == .attribute, let inner = object.child(.object) { object = inner }
-            guard object.nodeKind == .identifier else { return nil }
-            return (condition.text.filter { !$0.isWhitespace }, true)
+        case .identifier, .attribute:
+            return chainName(condition).map { ($0, true) }
         case .notOperator:
             return condition.child(.argument).flatMap(conditionFact).map { ($0.name, !$0.holds) }
         case .parenthesizedExpression:
             return condition.namedChildren.first.flatMap(conditionFact)
+        case .comparisonOperator:
+            let parts = condition.children
+            guard parts.count == 3 else { return nil }
+            switch parts[1].kind {
+            case ">" where parts[2].isZero: return chainName(parts[0]).map { (positive($0), true) }
+            case "<" where parts[0].isZero: return chainName(parts[2]).map { (positive($0), true) }
+            default: return nil
+            }
         default:
             return nil
         }
     }
 
-    /// The conditions the analysed body tests in two or more `if`/`elif` clauses: only those are
+    /// A name or an attribute chain on one (`n`, `self.config.steps`), spelled without spaces.
+    private static func chainName(_ node: Node) -> String? {
+        var object = node
+        while object.nodeKind == .attribute, let inner = object.child(.object) { object = inner }
+        guard object.nodeKind == .identifier else { return nil }
+        return node.text.filter { !$0.isWhitespace }
+    }
+
+    /// The fact "`count` is positive", under which a loop counting to `count` runs. Rebinding
+    /// `count` forgets it like any fact about `count` (KeyFlowState.forgetConditions).
+    private static func positive(_ count: String) -> String { count + " > 0" }
+
+    /// The fact under which a loop runs at least once, when the code says: `for _ in range(n)`
+    /// and `for k in split(key, n)` run when `n > 0`; `while C:` when its condition's fact holds
+    /// on entry, and `i = 0` followed by `while i < n:` when `n > 0`. Two loops counting to the
+    /// same `n` are both run or both skipped; only worth remembering when something else tests it.
+    private func entryFact(ofLoop statement: Node) -> LoopEntryFact? {
+        let fact: LoopEntryFact?
+        if statement.nodeKind == .whileStatement, let condition = statement.child(.condition) {
+            if let (name, holds) = Self.conditionFact(condition) {
+                fact = LoopEntryFact(name: name, holds: holds, lastsThroughIterations: false)
+            } else {
+                fact = Self.countedUpFact(condition, after: statement).map {
+                    LoopEntryFact(name: $0, holds: true, lastsThroughIterations: true)
+                }
+            }
+        } else {
+            fact = statement.child(.right).flatMap(iterationBound).flatMap(Self.chainName).map {
+                LoopEntryFact(name: Self.positive($0), holds: true, lastsThroughIterations: true)
+            }
+        }
+        return fact.flatMap { repeatedConditions.contains($0.name) ? $0 : nil }
+    }
+
+    /// What holds on entry exactly when a loop runs at least once.
+    private struct LoopEntryFact {
+        var name: String
+        var holds: Bool
+        /// False for a `while` loop's own condition, which its last test found false.
+        var lastsThroughIterations: Bool
+    }
+
+    /// `while i < n:` right after `i = 0`: its first test is `0 < n`.
+    private static func countedUpFact(_ condition: Node, after loop: Node) -> String? {
+        let parts = condition.children
+        guard condition.nodeKind == .comparisonOperator, parts.count == 3, parts[1].kind == "<", parts[0].nodeKind == .identifier,
+            let count = chainName(parts[2])
+        else { return nil }
+        var previous = loop.previousSibling
+        while let node = previous, node.nodeKind == .comment { previous = node.previousSibling }
+        guard let statement = previous, statement.nodeKind == .expressionStatement,
+            let assignment = statement.namedChildren.first, assignment.nodeKind == .assignment,
+            assignment.child(.left)?.text == parts[0].text, assignment.child(.right)?.isZero == true
+        else { return nil }
+        return positive(count)
+    }
+
+    /// The conditions the analysed body tests two or more times (`if`/`elif` clauses, loops
+    /// running under one, see entryFact(ofLoop:)): only those are
     /// worth remembering per path (remembering all would keep apart paths that differ in
     /// nothing else, and the path limit would then merge everything sooner).
     private lazy var repeatedConditions: Set<String> = {
@@ -451,6 +512,16 @@ public final class KeyFlowAnalysis {
                 case .ifStatement, .elifClause:
                     if let condition = child.child(.condition), let fact = Self.conditionFact(condition) {
                         counts[fact.name, default: 0] += 1
+                    }
+                case .forStatement:
+                    if let count = child.child(.right).flatMap(iterationBound).flatMap(Self.chainName) {
+                        counts[Self.positive(count), default: 0] += 1
+                    }
+                case .whileStatement:
+                    if let condition = child.child(.condition),
+                        let fact = Self.conditionFact(condition)?.name ?? Self.countedUpFact(condition, after: child)
+                    {
+                        counts[fact, default: 0] += 1
                     }
                 default:
                     break
@@ -467,8 +538,10 @@ public final class KeyFlowAnalysis {
     /// breaks. A loop known to run at least once leaves through an iteration, so the entry alone
     /// is not a way out; one known to run exactly once (over `[x]`, `range(1)`) is no loop at
     /// all: its body runs once, straight through, and nothing in it is consumed "per iteration".
+    /// A loop that runs exactly when a fact holds (`runsWhen`) starts iterations only from paths
+    /// where it may, and leaves without one only from paths where it may not.
     private func loop(
-        _ range: ByteRange, entry: KeyFlowPaths, iterations: Int? = nil,
+        _ range: ByteRange, entry: KeyFlowPaths, iterations: Int? = nil, runsWhen fact: LoopEntryFact? = nil,
         iteration: (inout KeyFlowPaths) -> Void
     ) -> KeyFlowPaths {
         let savedBreaks = breakPaths
@@ -487,23 +560,29 @@ public final class KeyFlowAnalysis {
         }
         loopRanges.append(range.start...range.end)
         defer { loopRanges.removeLast() }
-        var head = entry
+        let entering = fact.map { entry.assuming($0.name, is: $0.holds) } ?? entry
+        var iterated = KeyFlowPaths.unreachable
         // Joins only add paths, so the head grows until an iteration adds nothing; each iteration
         // carries a value one assignment further round the body (`a = b; b = key` takes two), and
         // bodies with longer chains than eight iterations follow are rare: past them the head is
         // taken as it stands.
         for _ in 0..<8 {
             continuePaths = .unreachable
-            var body = head
+            var body = entering.joined(iterated)
             iteration(&body)
             body.join(continuePaths)
-            let next = head.joined(body)
-            if next == head { break }
-            head = next
+            let next = iterated.joined(body)
+            if next == iterated { break }
+            iterated = next
         }
-        guard let iterations, iterations > 0 else { return head.joined(breakPaths) }
+        guard let iterations, iterations > 0 else {
+            guard let fact else { return entry.joined(iterated).joined(breakPaths) }
+            // `while flag:` left after iterations: whatever made `flag` false is not seen here.
+            if !fact.lastsThroughIterations { iterated.forEach { $0.conditions[fact.name] = nil } }
+            return entry.assuming(fact.name, is: !fact.holds).joined(iterated).joined(breakPaths)
+        }
         continuePaths = .unreachable
-        var last = head
+        var last = entering.joined(iterated)
         iteration(&last)
         last.join(continuePaths)
         return last.joined(breakPaths)
@@ -520,22 +599,33 @@ public final class KeyFlowAnalysis {
         case .parenthesizedExpression:
             return iterable.namedChildren.first.flatMap(iterationCount)
         case .call:
-            guard let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else { return nil }
-            let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
-            func literal(_ node: Node?) -> Int? { node.flatMap { $0.nodeKind == .integer ? Int($0.text) : nil } }
-            if callee.nodeKind == .identifier, callee.text == "range", model.scopeBinding("range", from: scope) == nil {
-                return positional.count == 1 ? literal(positional.first).map { max($0, 0) } : nil
-            }
-            guard let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: iterable) ?? scope),
-                JaxRandomAPI.role(of: qualified) == .splitter, qualified.hasSuffix(".split")
-            else { return nil }
-            let count =
-                arguments.namedChildren.first { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == "num" }?
-                .child(.value) ?? positional.dropFirst().first
-            return count == nil ? 2 : literal(count)
+            if isSplit(iterable), iterationBound(iterable) == nil { return 2 }
+            return iterationBound(iterable).flatMap { $0.nodeKind == .integer ? Int($0.text).map { max($0, 0) } : nil }
         default:
             return nil
         }
+    }
+
+    /// The count argument of `range(n)` or `jax.random.split(key, n)` (`num=n`), the number of
+    /// items iterating it yields.
+    private func iterationBound(_ iterable: Node) -> Node? {
+        if iterable.nodeKind == .parenthesizedExpression { return iterable.namedChildren.first.flatMap(iterationBound) }
+        guard iterable.nodeKind == .call, let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else {
+            return nil
+        }
+        let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
+        if callee.nodeKind == .identifier, callee.text == "range", model.scopeBinding("range", from: scope) == nil {
+            return positional.count == 1 ? positional.first : nil
+        }
+        guard isSplit(iterable) else { return nil }
+        return arguments.namedChildren.first { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == "num" }?.child(.value)
+            ?? positional.dropFirst().first
+    }
+
+    private func isSplit(_ call: Node) -> Bool {
+        guard let callee = call.child(.function), let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? scope)
+        else { return false }
+        return JaxRandomAPI.role(of: qualified) == .splitter && qualified.hasSuffix(".split")
     }
 
     private func executeFor(_ statement: Node, _ paths: inout KeyFlowPaths) {
@@ -543,7 +633,7 @@ public final class KeyFlowAnalysis {
         if let right = statement.child(.right) { paths.forEach { iterable.formUnion(evaluate(right, &$0)) } }
         let target = statement.child(.left)
         let count = statement.child(.right).flatMap(iterationCount)
-        var after = loop(statement.byteRange, entry: paths, iterations: count) { body in
+        var after = loop(statement.byteRange, entry: paths, iterations: count, runsWhen: entryFact(ofLoop: statement)) { body in
             if let target { body.forEach { bindIterationTarget(target, iterable: iterable, &$0) } }
             if let block = statement.child(.body) { execute(block: block, &body) }
         }
@@ -556,7 +646,7 @@ public final class KeyFlowAnalysis {
     private func executeWhile(_ statement: Node, _ paths: inout KeyFlowPaths) {
         let condition = statement.child(.condition)
         if let condition { paths.forEach { evaluate(condition, &$0) } }
-        var after = loop(statement.byteRange, entry: paths) { body in
+        var after = loop(statement.byteRange, entry: paths, runsWhen: entryFact(ofLoop: statement)) { body in
             if let block = statement.child(.body) { execute(block: block, &body) }
             if let condition { body.forEach { evaluate(condition, &$0) } }
         }
@@ -1295,4 +1385,8 @@ public enum KeyNames {
         }
         return false
     }
+}
+
+extension Node {
+    fileprivate var isZero: Bool { nodeKind == .integer && Int(text) == 0 }
 }

@@ -76,7 +76,7 @@ struct KeyFlowState: Equatable {
     /// longer holds.
     mutating func forgetConditions(on name: String) {
         guard !conditions.isEmpty else { return }
-        conditions = conditions.filter { $0.key != name && !$0.key.hasPrefix(name + ".") }
+        conditions = conditions.filter { $0.key != name && !$0.key.hasPrefix(name + ".") && !$0.key.hasPrefix(name + " ") }
     }
 
     /// Drops consumption records of values no name refers to (an array stays while a name holds
