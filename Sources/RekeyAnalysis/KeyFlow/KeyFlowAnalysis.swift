@@ -1,74 +1,5 @@
 import RekeySyntax
 
-/// What a function does to keys, as its callers need to know.
-public struct FunctionKeySummary: Equatable, Sendable {
-    /// Parameters (by position, counting `self`) whose key the function may consume.
-    public var consumedPositions: Set<Int> = []
-    /// The same parameters by name, for keyword arguments.
-    public var consumedNames: Set<String> = []
-    /// Parameters (by position, counting `self`, and by name) it hands on to a callee rekey cannot
-    /// see into without knowing them for keys: a caller passing a known key there has it
-    /// consumed, as it would passing it to that callee itself.
-    public var passedOnPositions: Set<Int> = []
-    public var passedOnNames: Set<String> = []
-    /// Whether the function may return a new key (`return jax.random.split(key)[1]`).
-    public var returnsKey = false
-    /// Whether the key it returns may be one it already consumed.
-    public var returnsConsumedKey = false
-    /// Module-level keys it consumes and leaves in place (a caller calling it twice reuses them).
-    public var consumedGlobals: Set<String> = []
-    /// Keys stored on the object (`self._rng`) it consumes and leaves in place.
-    public var consumedStoredKeys: Set<String> = []
-    /// Positions of a returned tuple that hold keys (`return key, x`), and the tuple's length.
-    public var returnedTupleKeys: Set<Int> = []
-    public var returnedTupleLength = 0
-    /// Positions of a returned tuple whose key the function may already have consumed.
-    public var returnedTupleConsumedKeys: Set<Int> = []
-
-    public init() {}
-}
-
-/// A key consumed again where an earlier use may already have consumed it.
-public struct KeyReuse {
-    public enum Kind: Equatable {
-        /// Consumed twice on one path (RK004).
-        case reused
-        /// Consumed in a loop body on every iteration without a per-iteration split (RK005).
-        case consumedInLoop
-        /// Used after `jax.random.split` consumed it (RK006).
-        case usedAfterSplit
-        /// Stored on `self`, consumed by a method that leaves it in place, so the next call
-        /// (of this or another method) consumes it again (RK004).
-        case storedKeyNotReplaced
-    }
-
-    public let kind: Kind
-    /// The expression naming the key at the second use (`key`, `keys[0]`, `self._rng`).
-    public let keyText: String
-    /// The call that consumes it again.
-    public let use: Node
-    /// The callee doing the second consumption (`jax.random.uniform`).
-    public let useCallee: String
-    /// The earlier consuming call and its callee.
-    public let earlier: Node
-    public let earlierCallee: String
-    /// The expression handed over as the key at the second use (nil when it was implicit, as
-    /// for a closure's free name).
-    public var argument: Node?
-    /// Every earlier use that may have consumed the same key on some path to this one, in source
-    /// order, with the expression each was handed: what a fix has to give separate keys. A use
-    /// missing here never comes before this one on the same run.
-    public var earlierUses: [(call: Node, argument: Node?)] = []
-    /// For a loop reuse: the loop (or comprehension) whose iterations share the key.
-    public var loop: ByteRange?
-    /// Whether the key may be a batch of keys (`split(key, n)` kept whole, what `vmap` maps
-    /// over): `jax.random.split` accepts only a single key, so no fix may split it.
-    public var keyIsBatch = false
-    /// The key was drawn more than ``KeyFlowAnalysis/trackedUsesPerKey`` times on a path, so
-    /// `earlierUses` holds only the first of them: enough to report, not to plan a fix.
-    public var earlierUsesIncomplete = false
-}
-
 /// Flow-sensitive, path-sensitive tracking of key consumption through one function body (or a
 /// module's top level), following JAX's consumption table: samplers and `split` consume, `fold_in`,
 /// `clone` and `key_data` do not, and project functions consume what their summaries say.
@@ -81,19 +12,14 @@ public final class KeyFlowAnalysis {
     let scope: Scope
     let summaries: KeySummaries
 
-    public private(set) var reuses: [KeyReuse] = []
+    public var reuses: [KeyReuse] { log.reuses }
     public private(set) var summary = FunctionKeySummary()
 
-    private var uses: [Int: (node: Node, callee: String)] = [:]
-    private var useArguments: [Int: Node] = [:]
-    /// How often a use was recorded again at a site that had one: a list of earlier uses made
-    /// before may name other nodes than one made now.
-    private var useRewrites = 0
+    private var log = KeyReuseLog()
+    private let callees: CalleeResolver
+    private lazy var controlFacts = ControlFacts(model: model, scope: scope)
     /// Module-level keys read by this function, by their value.
     private var globalValues: [KeyValue: String] = [:]
-    private var reportedSites = Set<Int>()
-    /// Where each use reported as a reuse sits in ``reuses``, by its call's start byte.
-    private var reuseIndexBySite: [Int: Int] = [:]
     /// Values known to be keys (made by `jax.random`, or key parameters): only these are assumed
     /// consumed when passed to a callee rekey cannot see into.
     private var definiteKeys = Set<KeyValue>()
@@ -103,7 +29,6 @@ public final class KeyFlowAnalysis {
     private var parameterValues: [KeyValue: (name: String, position: Int)] = [:]
     /// Values `self.<attr>` held on entry, for the stored-key check.
     private var storedEntryValues: [KeyValue: String] = [:]
-    private var closureSummaries: [Int: (summary: FunctionKeySummary, freeConsumed: Set<String>)] = [:]
     private var loopRanges: [ClosedRange<Int>] = []
     private var returnPaths = KeyFlowPaths.unreachable
     private var breakPaths = KeyFlowPaths.unreachable
@@ -120,31 +45,24 @@ public final class KeyFlowAnalysis {
 
     /// Analyses `scope`'s body: a function, or the module's top level.
     /// `summaries` gives what a project function (by its `def` node) does to keys.
-    public init(model: SemanticModel, scope: Scope, summaries: KeySummaries) {
-        self.model = model
-        self.scope = scope
-        self.summaries = summaries
-        run(freeNames: [:])
+    public convenience init(model: SemanticModel, scope: Scope, summaries: KeySummaries) {
+        self.init(closure: scope, in: model, freeNames: [:], summaries: summaries)
     }
 
-    private init(
-        closure scope: Scope, in model: SemanticModel, freeNames: [String: Int],
-        summaries: KeySummaries
-    ) {
+    /// A function nested in the one analysed (see ``CalleeResolver``): `freeNames` are the names
+    /// it reads from there, each with the byte its placeholder key is made at.
+    init(closure scope: Scope, in model: SemanticModel, freeNames: [String: Int], summaries: KeySummaries) {
         self.model = model
         self.scope = scope
         self.summaries = summaries
+        callees = CalleeResolver(model: model, scope: scope, summaries: summaries)
         run(freeNames: freeNames)
     }
 
     /// The free names whose placeholder keys were consumed.
-    private var consumedFreeNames: Set<String> {
-        Set(freeValues.filter { everConsumed.contains($0.value) }.keys)
+    var consumedFreeNames: Set<String> {
+        Set(freeValues.filter { log.everConsumed.contains($0.value) }.keys)
     }
-
-    /// Every value consumed on some path, whether or not a name still holds it at the end: what
-    /// a function does to its parameters and free names, for its summary.
-    private var everConsumed = Set<KeyValue>()
 
     /// How many uses of one key a path remembers. Every reuse lists the uses before it, so a key
     /// drawn n times would cost n² (a generated file drawing one key 28,000 times took 11 GB);
@@ -236,7 +154,7 @@ public final class KeyFlowAnalysis {
     }
 
     private func finishSummary() {
-        for value in everConsumed {
+        for value in log.everConsumed {
             if let parameter = parameterValues[value.array] {
                 summary.consumedPositions.insert(parameter.position)
                 summary.consumedNames.insert(parameter.name)
@@ -250,7 +168,7 @@ public final class KeyFlowAnalysis {
         }
         let returnState = returnPaths.merged
         // A global it consumed and did not replace (`global key; key, sub = split(key)` replaces).
-        for (value, name) in globalValues where everConsumed.contains(value) {
+        for (value, name) in globalValues where log.everConsumed.contains(value) {
             if returnState.names[name]?.contains(value) ?? true { summary.consumedGlobals.insert(name) }
         }
         // A key stored on `self`, consumed, and still there when the method returns. In a test
@@ -261,16 +179,7 @@ public final class KeyFlowAnalysis {
                 returnState.names[attribute]?.contains(value) ?? true
             else { continue }
             summary.consumedStoredKeys.insert(attribute)
-            if perTestAttributes[attribute] != nil { continue }
-            for use in uses.sorted(by: { $0.site < $1.site }) where !reportedSites.contains(use.site) {
-                guard let info = self.uses[use.site] else { continue }
-                reportedSites.insert(use.site)
-                var reuse = KeyReuse(
-                    kind: .storedKeyNotReplaced, keyText: attribute, use: info.node,
-                    useCallee: info.callee, earlier: info.node, earlierCallee: info.callee)
-                reuse.argument = useArguments[use.site]
-                reuses.append(reuse)
-            }
+            if perTestAttributes[attribute] == nil { log.reportStoredKey(attribute, consumedBy: uses) }
         }
     }
 
@@ -412,126 +321,11 @@ public final class KeyFlowAnalysis {
     /// takes that side again, so reuse found only on a combination no run can take (`if flag:`
     /// consuming, then `if not flag:` consuming again) is no reuse.
     private func sides(of condition: Node?, on paths: KeyFlowPaths) -> (taken: KeyFlowPaths, skipped: KeyFlowPaths) {
-        guard let condition, let (name, holds) = Self.conditionFact(condition), repeatedConditions.contains(name) else {
+        guard let condition, let (name, holds) = controlFacts.trackedFact(of: condition) else {
             return (paths, paths)
         }
         return (paths.assuming(name, is: holds), paths.assuming(name, is: !holds))
     }
-
-    /// `flag` → (`flag`, true), `not self.training` → (`self.training`, false), `n > 0` →
-    /// (`n > 0`, true); nil for anything else (a call, another comparison, `a and b`).
-    private static func conditionFact(_ condition: Node) -> (name: String, holds: Bool)? {
-        switch condition.nodeKind {
-        case .identifier, .attribute:
-            return chainName(condition).map { ($0, true) }
-        case .notOperator:
-            return condition.child(.argument).flatMap(conditionFact).map { ($0.name, !$0.holds) }
-        case .parenthesizedExpression:
-            return condition.namedChildren.first.flatMap(conditionFact)
-        case .comparisonOperator:
-            let parts = condition.children
-            guard parts.count == 3 else { return nil }
-            switch parts[1].kind {
-            case ">" where parts[2].isZero: return chainName(parts[0]).map { (positive($0), true) }
-            case "<" where parts[0].isZero: return chainName(parts[2]).map { (positive($0), true) }
-            default: return nil
-            }
-        default:
-            return nil
-        }
-    }
-
-    /// A name or an attribute chain on one (`n`, `self.config.steps`), spelled without spaces.
-    private static func chainName(_ node: Node) -> String? {
-        var object = node
-        while object.nodeKind == .attribute, let inner = object.child(.object) { object = inner }
-        guard object.nodeKind == .identifier else { return nil }
-        return node.text.filter { !$0.isWhitespace }
-    }
-
-    /// The fact "`count` is positive", under which a loop counting to `count` runs. Rebinding
-    /// `count` forgets it like any fact about `count` (KeyFlowState.forgetConditions).
-    private static func positive(_ count: String) -> String { count + " > 0" }
-
-    /// The fact under which a loop runs at least once, when the code says: `for _ in range(n)`
-    /// and `for k in split(key, n)` run when `n > 0`; `while C:` when its condition's fact holds
-    /// on entry, and `i = 0` followed by `while i < n:` when `n > 0`. Two loops counting to the
-    /// same `n` are both run or both skipped; only worth remembering when something else tests it.
-    private func entryFact(ofLoop statement: Node) -> LoopEntryFact? {
-        let fact: LoopEntryFact?
-        if statement.nodeKind == .whileStatement, let condition = statement.child(.condition) {
-            if let (name, holds) = Self.conditionFact(condition) {
-                fact = LoopEntryFact(name: name, holds: holds, lastsThroughIterations: false)
-            } else {
-                fact = Self.countedUpFact(condition, after: statement).map {
-                    LoopEntryFact(name: $0, holds: true, lastsThroughIterations: true)
-                }
-            }
-        } else {
-            fact = statement.child(.right).flatMap(iterationBound).flatMap(Self.chainName).map {
-                LoopEntryFact(name: Self.positive($0), holds: true, lastsThroughIterations: true)
-            }
-        }
-        return fact.flatMap { repeatedConditions.contains($0.name) ? $0 : nil }
-    }
-
-    /// What holds on entry exactly when a loop runs at least once.
-    private struct LoopEntryFact {
-        var name: String
-        var holds: Bool
-        /// False for a `while` loop's own condition, which its last test found false.
-        var lastsThroughIterations: Bool
-    }
-
-    /// `while i < n:` right after `i = 0`: its first test is `0 < n`.
-    private static func countedUpFact(_ condition: Node, after loop: Node) -> String? {
-        let parts = condition.children
-        guard condition.nodeKind == .comparisonOperator, parts.count == 3, parts[1].kind == "<", parts[0].nodeKind == .identifier,
-            let count = chainName(parts[2])
-        else { return nil }
-        var previous = loop.previousSibling
-        while let node = previous, node.nodeKind == .comment { previous = node.previousSibling }
-        guard let statement = previous, statement.nodeKind == .expressionStatement,
-            let assignment = statement.namedChildren.first, assignment.nodeKind == .assignment,
-            assignment.child(.left)?.text == parts[0].text, assignment.child(.right)?.isZero == true
-        else { return nil }
-        return positive(count)
-    }
-
-    /// The conditions the analysed body tests two or more times (`if`/`elif` clauses, loops
-    /// running under one, see entryFact(ofLoop:)): only those are
-    /// worth remembering per path (remembering all would keep apart paths that differ in
-    /// nothing else, and the path limit would then merge everything sooner).
-    private lazy var repeatedConditions: Set<String> = {
-        var counts: [String: Int] = [:]
-        func visit(_ node: Node) {
-            for child in node.namedChildren {
-                switch child.nodeKind {
-                case .functionDefinition, .classDefinition, .lambda:
-                    continue
-                case .ifStatement, .elifClause:
-                    if let condition = child.child(.condition), let fact = Self.conditionFact(condition) {
-                        counts[fact.name, default: 0] += 1
-                    }
-                case .forStatement:
-                    if let count = child.child(.right).flatMap(iterationBound).flatMap(Self.chainName) {
-                        counts[Self.positive(count), default: 0] += 1
-                    }
-                case .whileStatement:
-                    if let condition = child.child(.condition),
-                        let fact = Self.conditionFact(condition)?.name ?? Self.countedUpFact(condition, after: child)
-                    {
-                        counts[fact, default: 0] += 1
-                    }
-                default:
-                    break
-                }
-                visit(child)
-            }
-        }
-        if let body = scope.kind == .module ? model.tree.root : scope.node.child(.body) { visit(body) }
-        return Set(counts.filter { $0.value > 1 }.keys)
-    }()
 
     /// Runs a loop body to a fixed point; returns the paths leaving the loop: its head's fixed
     /// point (every state an iteration may start from, the entry included) joined with its
@@ -588,52 +382,13 @@ public final class KeyFlowAnalysis {
         return last.joined(breakPaths)
     }
 
-    /// How many items iterating `iterable` yields, when the code says: a list or tuple literal
-    /// (without `*` unpacking), `range(n)` with a literal `n`, `jax.random.split(key)` (2) or
-    /// `split(key, n)` with a literal `n`. Nil when it depends on run time.
-    private func iterationCount(_ iterable: Node) -> Int? {
-        switch iterable.nodeKind {
-        case .list, .tuple:
-            let items = iterable.namedChildren.filter { $0.nodeKind != .comment }
-            return items.contains { $0.nodeKind == .listSplat } ? nil : items.count
-        case .parenthesizedExpression:
-            return iterable.namedChildren.first.flatMap(iterationCount)
-        case .call:
-            if isSplit(iterable), iterationBound(iterable) == nil { return 2 }
-            return iterationBound(iterable).flatMap { $0.nodeKind == .integer ? Int($0.text).map { max($0, 0) } : nil }
-        default:
-            return nil
-        }
-    }
-
-    /// The count argument of `range(n)` or `jax.random.split(key, n)` (`num=n`), the number of
-    /// items iterating it yields.
-    private func iterationBound(_ iterable: Node) -> Node? {
-        if iterable.nodeKind == .parenthesizedExpression { return iterable.namedChildren.first.flatMap(iterationBound) }
-        guard iterable.nodeKind == .call, let callee = iterable.child(.function), let arguments = iterable.child(.arguments) else {
-            return nil
-        }
-        let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
-        if callee.nodeKind == .identifier, callee.text == "range", model.scopeBinding("range", from: scope) == nil {
-            return positional.count == 1 ? positional.first : nil
-        }
-        guard isSplit(iterable) else { return nil }
-        return arguments.namedChildren.first { $0.nodeKind == .keywordArgument && $0.child(.name)?.text == "num" }?.child(.value)
-            ?? positional.dropFirst().first
-    }
-
-    private func isSplit(_ call: Node) -> Bool {
-        guard let callee = call.child(.function), let qualified = model.qualifiedName(of: callee, in: model.scope(ofCall: call) ?? scope)
-        else { return false }
-        return JaxRandomAPI.role(of: qualified) == .splitter && qualified.hasSuffix(".split")
-    }
-
     private func executeFor(_ statement: Node, _ paths: inout KeyFlowPaths) {
         var iterable = Set<KeyValue>()
         if let right = statement.child(.right) { paths.forEach { iterable.formUnion(evaluate(right, &$0)) } }
         let target = statement.child(.left)
-        let count = statement.child(.right).flatMap(iterationCount)
-        var after = loop(statement.byteRange, entry: paths, iterations: count, runsWhen: entryFact(ofLoop: statement)) { body in
+        let count = statement.child(.right).flatMap(controlFacts.iterationCount)
+        var after = loop(statement.byteRange, entry: paths, iterations: count, runsWhen: controlFacts.entryFact(ofLoop: statement)) {
+            body in
             if let target { body.forEach { bindIterationTarget(target, iterable: iterable, &$0) } }
             if let block = statement.child(.body) { execute(block: block, &body) }
         }
@@ -646,7 +401,7 @@ public final class KeyFlowAnalysis {
     private func executeWhile(_ statement: Node, _ paths: inout KeyFlowPaths) {
         let condition = statement.child(.condition)
         if let condition { paths.forEach { evaluate(condition, &$0) } }
-        var after = loop(statement.byteRange, entry: paths, runsWhen: entryFact(ofLoop: statement)) { body in
+        var after = loop(statement.byteRange, entry: paths, runsWhen: controlFacts.entryFact(ofLoop: statement)) { body in
             if let block = statement.child(.body) { execute(block: block, &body) }
             if let condition { body.forEach { evaluate(condition, &$0) } }
         }
@@ -996,7 +751,8 @@ public final class KeyFlowAnalysis {
             for part in body { evaluate(part, &iteration) }
         }
         // Nested `for` clauses multiply the count; only a single one's is known.
-        let count = clauses.filter { $0.nodeKind == .forInClause }.count == 1 ? first.child(.right).flatMap(iterationCount) : nil
+        let count =
+            clauses.filter { $0.nodeKind == .forInClause }.count == 1 ? first.child(.right).flatMap(controlFacts.iterationCount) : nil
         state =
             loop(node.byteRange, entry: KeyFlowPaths(state), iterations: count) { paths in
                 paths.forEach { comprehensionIteration(iteration: &$0) }
@@ -1067,17 +823,17 @@ public final class KeyFlowAnalysis {
         let isBuiltin =
             callee.nodeKind == .identifier && JaxRandomAPI.nonConsumingBuiltins.contains(callee.text)
             && model.scopeBinding(callee.text, from: scope) == nil
-        if isBuiltin || qualified.map(JaxRandomAPI.readsWithoutConsuming) == true || onlyTraces(callee) {
+        if isBuiltin || qualified.map(JaxRandomAPI.readsWithoutConsuming) == true || callees.onlyTraces(callee) {
             return []
         }
         let calleeName = qualified ?? callee.text
         let callScope = model.scope(ofCall: call) ?? scope
-        let transform = transformed(callee, in: callScope)
+        let transform = callees.transformed(callee, in: callScope)
         if transform?.batching == true {
             // What `vmap`/`pmap` map over is a batch of keys, whatever made it.
             for argument in positional { batchValues.formUnion(argument.values) }
         }
-        if let target = resolveProjectFunction(transform?.function ?? callee, in: callScope) {
+        if let target = callees.resolveProjectFunction(transform?.function ?? callee, in: callScope) {
             let offset = target.isMethodCall ? 1 : 0
             for (index, argument) in positional.enumerated() {
                 if target.summary.consumedPositions.contains(index + offset) {
@@ -1122,7 +878,7 @@ public final class KeyFlowAnalysis {
                     state.makeFresh(value)
                     definiteKeys.insert(value)
                     if target.summary.returnedTupleConsumedKeys.contains(position) {
-                        recordUse(call, callee: calleeName)
+                        log.record(call, callee: calleeName)
                         state.consumed[value, default: []].insert(KeyUse(site: call.startByte, kind: .consume(calleeName)))
                     }
                     return [value]
@@ -1132,7 +888,7 @@ public final class KeyFlowAnalysis {
             let result = fresh(at: call, &state)
             if target.summary.returnsConsumedKey {
                 // The helper hands back a key it already used: the caller's next use is a reuse.
-                recordUse(call, callee: calleeName)
+                log.record(call, callee: calleeName)
                 for value in result { state.consumed[value, default: []].insert(KeyUse(site: call.startByte, kind: .consume(calleeName))) }
             }
             return result
@@ -1160,6 +916,15 @@ public final class KeyFlowAnalysis {
         handedOn.formUnion(values.subtracting(keys))
     }
 
+    private func consume(
+        _ values: Set<KeyValue>, keyNode: Node?, keyText: String? = nil, at call: Node,
+        kind: KeyUse.Kind, callee: String, _ state: inout KeyFlowState
+    ) {
+        log.consume(
+            values, keyNode: keyNode, keyText: keyText, at: call, kind: kind, callee: callee, in: &state,
+            loop: loopRanges.last, batches: batchValues)
+    }
+
     private func fresh(at call: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
         let value = KeyValue(site: call.startByte, element: nil)
         state.makeFresh(value)
@@ -1167,226 +932,4 @@ public final class KeyFlowAnalysis {
         return [value]
     }
 
-    private func consume(
-        _ values: Set<KeyValue>, keyNode: Node?, keyText: String? = nil, at call: Node,
-        kind: KeyUse.Kind, callee: String, _ state: inout KeyFlowState
-    ) {
-        guard !values.isEmpty else { return }
-        let use = KeyUse(site: call.startByte, kind: kind)
-        recordUse(call, callee: callee, argument: keyNode)
-        // Every value is judged against the state before this call: one call handed a key that
-        // may be an array or its element (after a branch) consumes it once.
-        let before = state
-        for value in values.sorted(by: { ($0.site, $0.element ?? -1) < ($1.site, $1.element ?? -1) }) {
-            let prior = before.priorUses(of: value)
-            if !prior.isEmpty, let index = reuseIndexBySite[call.startByte] {
-                // Another path (or loop round) reaching the same use: its earlier uses count too,
-                // so a fix sees every use that may come before this one, and only those.
-                let known = Set(reuses[index].earlierUses.map(\.call.startByte))
-                let more = prior.filter { !known.contains($0.site) }.sorted { $0.site < $1.site }.compactMap { prior in
-                    uses[prior.site].map { (call: $0.node, argument: useArguments[prior.site]) }
-                }
-                reuses[index].earlierUses = (reuses[index].earlierUses + more).sorted { $0.call.startByte < $1.call.startByte }
-                if prior.count >= Self.trackedUsesPerKey { reuses[index].earlierUsesIncomplete = true }
-            } else if let earlier = prior.min(by: { $0.site < $1.site }), !reportedSites.contains(call.startByte) {
-                reportedSites.insert(call.startByte)
-                reuseIndexBySite[call.startByte] = reuses.count
-                let earlierInfo = uses[earlier.site] ?? (call, callee)
-                let kind = classify(use, prior: prior)
-                var reuse = KeyReuse(
-                    kind: kind,
-                    keyText: keyText ?? keyNode?.text ?? "key", use: call, useCallee: callee,
-                    earlier: earlierInfo.node, earlierCallee: earlierInfo.callee)
-                reuse.argument = keyNode
-                reuse.keyIsBatch = values.contains { batchValues.contains($0) }
-                reuse.earlierUsesIncomplete = prior.count >= Self.trackedUsesPerKey
-                reuse.earlierUses = earlierUses(at: prior.map(\.site).sorted())
-                if kind == .consumedInLoop, let loop = loopRanges.last { reuse.loop = ByteRange(loop.lowerBound, loop.upperBound) }
-                reuses.append(reuse)
-            }
-            if state.consumed[value, default: []].count < Self.trackedUsesPerKey {
-                state.consumed[value, default: []].insert(use)
-            }
-            everConsumed.insert(value)
-        }
-    }
-
-    /// Records `call` as a use, with the expression handed over as its key.
-    private func recordUse(_ call: Node, callee: String, argument: Node? = nil) {
-        if uses.updateValue((call, callee), forKey: call.startByte) != nil { useRewrites += 1 }
-        if let argument, useArguments.updateValue(argument, forKey: call.startByte) != nil { useRewrites += 1 }
-    }
-
-    /// The earlier uses last listed for a reuse, by the sites they were listed from.
-    private var lastEarlierUses: (sites: [Int], rewrites: Int, list: [(call: Node, argument: Node?)])?
-
-    /// The uses recorded at `sites`, in order. Past ``trackedUsesPerKey`` draws of a key, every
-    /// later reuse lists the same uses: they share one list, where a key drawn n times would
-    /// otherwise hold n copies of it.
-    private func earlierUses(at sites: [Int]) -> [(call: Node, argument: Node?)] {
-        if let last = lastEarlierUses, last.sites == sites, last.rewrites == useRewrites { return last.list }
-        let list = sites.compactMap { site in uses[site].map { ($0.node, useArguments[site]) } }
-        lastEarlierUses = (sites, useRewrites, list)
-        return list
-    }
-
-    private func classify(_ use: KeyUse, prior: Set<KeyUse>) -> KeyReuse.Kind {
-        // Reached again through a loop's back edge: the same call, or a later one in the body.
-        if let loop = loopRanges.last, prior.contains(where: { $0.site == use.site || ($0.site > use.site && loop.contains($0.site)) }) {
-            return .consumedInLoop
-        }
-        if prior.contains(where: { $0.kind == .split }) { return .usedAfterSplit }
-        return .reused
-    }
-
-    // MARK: JAX transforms
-
-    /// A call that traces a function without running it, which JAX's checker does not count as
-    /// consuming: `jax.make_jaxpr(f)(key)`, `jax.jit(f).lower(key)` (also through a name bound
-    /// to `jax.jit(f)`).
-    private func onlyTraces(_ callee: Node) -> Bool {
-        if callee.nodeKind == .call, let inner = callee.child(.function),
-            let name = model.qualifiedName(of: inner, in: model.scope(ofCall: callee) ?? scope)
-        {
-            return JaxRandomAPI.tracingTransforms.contains(name)
-        }
-        guard callee.nodeKind == .attribute, let method = callee.child(.attribute)?.text,
-            JaxRandomAPI.tracingMethods.contains(method), let object = callee.child(.object)
-        else { return false }
-        return transformCall(object) != nil
-    }
-
-    /// For a callee made by a transform that runs what it wraps (`jax.jit(f)`, `jax.vmap(f)`, or a
-    /// name bound once to one): the wrapped function, and whether the transform maps over a batch.
-    private func transformed(_ callee: Node, in callScope: Scope) -> (function: Node, batching: Bool)? {
-        guard let (call, name) = transformCall(callee, in: callScope), let arguments = call.child(.arguments),
-            arguments.nodeKind == .argumentList,
-            let function = arguments.namedChildren.first(where: { $0.nodeKind != .comment && $0.nodeKind != .keywordArgument })
-        else { return nil }
-        return (function, JaxRandomAPI.batchingTransforms.contains(name))
-    }
-
-    /// The transform call an expression is (`jax.jit(f)`) or a name is bound to once, with the
-    /// transform's qualified name; nil for anything else.
-    private func transformCall(_ expression: Node, in expressionScope: Scope? = nil) -> (call: Node, name: String)? {
-        var call = expression
-        if expression.nodeKind == .identifier {
-            let bindings = model.bindings(
-                of: expression.text, from: expressionScope ?? model.scope(containingReference: expression) ?? scope)
-            guard bindings.count == 1, bindings[0].kind == .assignment, let value = bindings[0].value else { return nil }
-            call = value
-        }
-        guard call.nodeKind == .call, let function = call.child(.function),
-            let name = model.qualifiedName(of: function, in: model.scope(ofCall: call) ?? scope),
-            JaxRandomAPI.runningTransforms.contains(name)
-        else { return nil }
-        return (call, name)
-    }
-
-    // MARK: Project functions
-
-    private struct ProjectCallee {
-        let summary: FunctionKeySummary
-        let isMethodCall: Bool
-        let freeConsumed: Set<String>
-    }
-
-    /// The function the callee denotes: a name bound by `def` (module-level, nested, or a local
-    /// closure or lambda), a lambda itself (wrapped by a transform), a class (its `__init__`),
-    /// `self.method` of the enclosing class, or a function or class imported from another file
-    /// of the project (by qualified name).
-    private func resolveProjectFunction(_ callee: Node, in callScope: Scope) -> ProjectCallee? {
-        // `jax.vmap(lambda k: …)(keys)`: the lambda, as any closure.
-        if callee.nodeKind == .lambda, let closure = closureSummary(callee) {
-            return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
-        }
-        if callee.nodeKind == .identifier {
-            let bindings = model.bindings(of: callee.text, from: callScope)
-            guard bindings.count == 1 else { return nil }
-            let binding = bindings[0]
-            switch binding.kind {
-            case .functionDefinition:
-                if let closure = closureSummary(binding.site) {
-                    return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
-                }
-                return summaries.local(DefinitionSite(binding.site)).map {
-                    ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: [])
-                }
-            case .classDefinition:
-                guard let classScope = model.scope(of: binding.site),
-                    let initializer = classScope.initializer
-                else { return nil }
-                return summaries.local(DefinitionSite(initializer.node)).map {
-                    ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: [])
-                }
-            case .assignment:
-                guard let value = binding.value, value.nodeKind == .lambda, let closure = closureSummary(value) else { return nil }
-                return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
-            case .importedMember(let name):
-                return summaries.external(name).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
-            default:
-                return nil
-            }
-        }
-        if callee.nodeKind == .attribute, let object = callee.child(.object), object.text == "self",
-            let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
-            let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node
-        {
-            return summaries.local(DefinitionSite(definition)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
-        }
-        if callee.nodeKind == .attribute, let qualified = model.qualifiedName(of: callee, in: callScope) {
-            return summaries.external(qualified).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
-        }
-        return nil
-    }
-
-    /// For a function or lambda nested in the one analysed: what it does to its parameters and
-    /// to the keys it reads from this function, each time it is called.
-    private func closureSummary(_ definition: Node) -> (summary: FunctionKeySummary, freeConsumed: Set<String>)? {
-        guard let nested = model.scope(of: definition), nested.parent === scope, scope.kind != .module else { return nil }
-        if let cached = closureSummaries[definition.startByte] { return cached }
-        closureSummaries[definition.startByte] = (FunctionKeySummary(), [])  // recursion: assume nothing
-        var freeNames: [String: Int] = [:]
-        for reference in model.references(inside: nested)
-        where model.scopeBinding(reference.name, from: reference.scope) === scope {
-            freeNames[reference.name] = min(freeNames[reference.name] ?? .max, reference.node.startByte)
-        }
-        let inner = KeyFlowAnalysis(closure: nested, in: model, freeNames: freeNames, summaries: summaries)
-        let result = (inner.summary, inner.consumedFreeNames)
-        closureSummaries[definition.startByte] = result
-        return result
-    }
-}
-
-/// Parameter and attribute names that mean "a key" in real code (`key`, `rng`, `rng_key`,
-/// `subkey`, `k1`, `keys`, …).
-public enum KeyNames {
-    /// The keyword names under which libraries take a key (`eqx.nn.Linear(..., key=k)`,
-    /// `model.apply(..., rng=r)`): a value passed under one of these is consumed. Deliberately
-    /// narrower than ``isKeyLike``: `set_key=`, `sort_key=` take no PRNG key.
-    public static func isKeyParameter(_ name: String) -> Bool {
-        ["key", "rng", "rng_key", "prng_key", "subkey", "dropout_rng", "noise_key", "sample_key", "init_key"].contains(name)
-    }
-
-    public static func isKeyLike(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        if [
-            "key", "keys", "rng", "rngs_key", "rng_key", "rngkey", "prng_key", "prngkey", "subkey", "sub_key",
-            "subkeys", "key_", "dropout_rng", "params_rng",
-        ].contains(lower) {
-            return true
-        }
-        for suffix in ["_key", "_rng", "_keys", "_subkey"] where lower.hasSuffix(suffix) && !lower.hasSuffix("_dict_key") {
-            return true
-        }
-        for prefix in ["key_", "rng_", "subkey_", "key", "k", "rng"] where lower.hasPrefix(prefix) {
-            let rest = lower.dropFirst(prefix.count)
-            if !rest.isEmpty && rest.allSatisfy(\.isNumber) { return true }
-        }
-        return false
-    }
-}
-
-extension Node {
-    fileprivate var isZero: Bool { nodeKind == .integer && Int(text) == 0 }
 }
