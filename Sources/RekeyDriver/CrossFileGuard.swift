@@ -41,7 +41,10 @@ final class ProjectFiles: ProjectView {
     private let states: [Engine.FileState]
     private var contexts: [Int: FileContext] = [:]
     private var imports: [Int: ModuleImports] = [:]
-    /// Each file is parsed at most once, whether first for its imports or for its context.
+    /// The files importing each module asked about, by index.
+    private var importers: [String: [Int]] = [:]
+    /// Trees of the files whose context was asked for. A file read only for its imports is not
+    /// kept: most are never asked for more, and a tree takes some thirty times its text.
     private var trees: [Int: SyntaxTree] = [:]
     /// Models the engine made from the files' current texts.
     private let models: [Int: SemanticModel]
@@ -61,24 +64,32 @@ final class ProjectFiles: ProjectView {
     }
 
     func files(importing module: String, except path: String) -> [FileContext] {
-        let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
-        return states.indices.compactMap { index in
-            guard states[index].path != path, Prefilter.containsWord(bytes(of: index), word),
-                importSummary(of: index)?.imports(module) == true
-            else { return nil }
-            return context(of: index)
-        }
+        importerIndices(of: module, except: path).compactMap(context(of:))
     }
 
     /// The first other file that imports `origin`'s module and spells one of `symbols`.
     func firstDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, symbol: String)? {
-        for other in files(importing: origin.moduleName, except: origin.path) {
-            let bytes = other.source.bytes
+        for index in importerIndices(of: origin.moduleName, except: origin.path) {
+            let bytes = bytes(of: index)
             if let symbol = symbols.sorted().first(where: { Prefilter.containsWord(bytes, Array($0.utf8)) }) {
-                return (other.path, symbol)
+                return (states[index].path, symbol)
             }
         }
         return nil
+    }
+
+    private func importerIndices(of module: String, except path: String) -> [Int] {
+        let found =
+            importers[module]
+            ?? {
+                let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
+                let indices = states.indices.filter { index in
+                    Prefilter.containsWord(bytes(of: index), word) && importSummary(of: index)?.imports(module) == true
+                }
+                importers[module] = indices
+                return indices
+            }()
+        return found.filter { states[$0].path != path }
     }
 
     func context(of index: Int) -> FileContext? {
@@ -99,17 +110,20 @@ final class ProjectFiles: ProjectView {
 
     private func tree(of index: Int) -> SyntaxTree? {
         if let known = trees[index] ?? models[index]?.tree { return known }
-        let state = states[index]
-        guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)),
-            let tree = try? parser.parseWithinLimits(source)
-        else { return nil }
-        trees[index] = tree
-        return tree
+        trees[index] = parse(index)
+        return trees[index]
     }
 
+    private func parse(_ index: Int) -> SyntaxTree? {
+        let state = states[index]
+        guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)) else { return nil }
+        return try? parser.parseWithinLimits(source)
+    }
+
+    /// Nil for a file that does not parse cleanly (it has no context either).
     private func importSummary(of index: Int) -> ModuleImports? {
         if let known = imports[index] { return known }
-        guard let tree = tree(of: index) else { return nil }
+        guard let tree = trees[index] ?? models[index]?.tree ?? parse(index), !tree.hasError else { return nil }
         imports[index] = ModuleImports(path: states[index].path, tree: tree)
         return imports[index]
     }

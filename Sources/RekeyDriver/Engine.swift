@@ -436,13 +436,17 @@ public struct Engine {
         return (states, discovery.diagnostics, facts, reanalysed)
     }
 
+    /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
+    /// fix (most fixes are checked against the same callers' files): some 30 times as much memory.
+    static let screeningTextBudget = 4_000_000
+
     /// Each fix that changes a signature (an edit inside a `def`'s parameters or a class's
     /// fields), tried alone before anything is applied: one the signature guard refuses is offered
     /// as a hand migration naming the call it would break, so `check` and `fix` agree on what is
     /// fixable. The fix loop guards the combination of fixes of each round again.
     private func screenSignatureChanges(_ states: inout [FileState]) {
         guard let parser = try? PythonParser() else { return }
-        let signatureGuard = SignatureGuard(parser: parser)
+        let signatureGuard = SignatureGuard(parser: parser, unchanged: ParsedTexts(parser: parser, budget: Self.screeningTextBudget))
         var project: [SourceText]?
         for index in states.indices where !states[index].isContext {
             guard let source = states[index].current, let headers = states[index].signatureHeaders,

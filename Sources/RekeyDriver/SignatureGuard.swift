@@ -16,6 +16,9 @@ import RekeySyntax
 /// is a hand migration with a reason, a wrong "safe" fix is a broken program.
 struct SignatureGuard {
     let parser: PythonParser
+    /// Texts several calls of ``violations(fixes:applied:before:after:project:)`` see unchanged
+    /// (the project while each fix is screened alone), parsed once for all of them.
+    var unchanged: ParsedTexts?
 
     private struct ClassDefinition: Hashable {
         let path: String
@@ -58,7 +61,7 @@ struct SignatureGuard {
         fixes: [Fix], applied: [Int], before: [String: SourceText], after: [String: SourceText],
         project: [SourceText]
     ) -> [Int: String] {
-        var trees = TreeCache(parser: parser)
+        var trees = TreeCache(parser: parser, unchanged: unchanged, changed: Array(before.values) + Array(after.values))
         var changed: [(callable: Callable, old: Signature)] = []
         for (path, new) in after.sorted(by: { $0.key < $1.key }) {
             guard let old = before[path], let oldModel = trees.model(old, key: "old:" + path),
@@ -417,20 +420,57 @@ struct SignatureGuard {
 
 }
 
-/// Parsed texts of one round, each parsed once.
+/// Parsed texts of one guard call, each parsed once; texts it did not change come from (and go
+/// to) `unchanged` when there is one.
 private struct TreeCache {
     let parser: PythonParser
+    let unchanged: ParsedTexts?
+    /// The texts before and after the fixes, by identity: only this call sees them.
+    let changed: Set<ObjectIdentifier>
     private var models: [String: SemanticModel?] = [:]
 
-    init(parser: PythonParser) {
+    init(parser: PythonParser, unchanged: ParsedTexts?, changed: [SourceText]) {
         self.parser = parser
+        self.unchanged = unchanged
+        self.changed = Set(changed.map(ObjectIdentifier.init))
     }
 
     mutating func model(_ source: SourceText, key: String) -> SemanticModel? {
+        if let unchanged, !changed.contains(ObjectIdentifier(source)) { return unchanged.model(source) }
         if let known = models[key] { return known }
-        let model = (try? parser.parseWithinLimits(source)).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
+        let model = ParsedTexts.parse(source, with: parser)
         models[key] = model
         return model
+    }
+}
+
+/// Texts parsed once for several guard calls, by identity, while they hold fewer than
+/// `budget` bytes of source (a syntax tree takes some thirty times its text); past it a text
+/// is parsed each time it is asked for.
+final class ParsedTexts {
+    private let parser: PythonParser
+    private let budget: Int
+    private var held = 0
+    private var models: [ObjectIdentifier: (source: SourceText, model: SemanticModel?)] = [:]
+
+    init(parser: PythonParser, budget: Int) {
+        self.parser = parser
+        self.budget = budget
+    }
+
+    func model(_ source: SourceText) -> SemanticModel? {
+        if let known = models[ObjectIdentifier(source)] { return known.model }
+        let model = Self.parse(source, with: parser)
+        if held + source.bytes.count <= budget {
+            held += source.bytes.count
+            // The text is held too, so its identity is not reused by another text.
+            models[ObjectIdentifier(source)] = (source, model)
+        }
+        return model
+    }
+
+    static func parse(_ source: SourceText, with parser: PythonParser) -> SemanticModel? {
+        (try? parser.parseWithinLimits(source)).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
     }
 }
 
