@@ -34,6 +34,8 @@ public struct Engine {
         /// ruff, black and pip (see ``ProjectConfiguration``).
         public var lineLength: Int?
         public var targetVersion: PythonVersion?
+        /// Hears how far the run is, from whichever thread did the work (see ``RunProgress``).
+        public var progress: (@Sendable (RunProgress) -> Void)?
 
         public static let defaultMaximumFileBytes = 100_000_000
 
@@ -255,6 +257,7 @@ public struct Engine {
             }
             guard !candidates.isEmpty else { break }
             report.rounds += 1
+            reporting(.applyingFixes(round: report.rounds), of: candidates.count)?(0)
             var sources: [String: SourceText] = [:]
             for state in states { if let current = state.current { sources[state.path] = current } }
             // A fix may reach files the prefilter never parsed (a caller in a file without JAX).
@@ -425,7 +428,11 @@ public struct Engine {
     private func load(_ paths: [String], grammar: LoadableGrammar) -> ([FileState], [Diagnostic], ProjectFacts, factRounds: [Int]) {
         let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
         let context = ProjectRoot.contextFiles(for: paths, given: discovery.files, options: options.discovery)
-        var states = parallelMap(discovery.files + context, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, path in
+        let files = discovery.files + context
+        var states = parallelMap(
+            files, workers: options.jobs, makeState: { PythonParser(grammar) },
+            finished: reporting(.analysing, of: files.count)
+        ) { parser, path in
             loadAndAnalyse(path, parser: &parser)
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
@@ -448,7 +455,10 @@ public struct Engine {
         guard let parser = try? PythonParser() else { return }
         let signatureGuard = SignatureGuard(parser: parser, unchanged: ParsedTexts(parser: parser, budget: Self.screeningTextBudget))
         var project: [SourceText]?
-        for index in states.indices where !states[index].isContext {
+        let screened = states.indices.filter { !states[$0].isContext }
+        let report = reporting(.screeningFixes, of: screened.count)
+        for (done, index) in screened.enumerated() {
+            report?(done + 1)
             guard let source = states[index].current, let headers = states[index].signatureHeaders,
                 states[index].findings.contains(where: { $0.fix != nil })
             else { continue }
@@ -529,7 +539,10 @@ public struct Engine {
             guard !candidates.isEmpty else { break }
             reanalysedPerRound.append(candidates.count)
             let facts = merged
-            let reanalysed = parallelMap(candidates, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
+            let reanalysed = parallelMap(
+                candidates, workers: options.jobs, makeState: { PythonParser(grammar) },
+                finished: reporting(.crossFileFacts(round: reanalysedPerRound.count), of: candidates.count)
+            ) { parser, index in
                 var state = states[index]
                 if state.skippedByPrefilter {
                     guard let source = try? SourceText(path: state.path, bytes: state.original) else { return state }
@@ -549,6 +562,11 @@ public struct Engine {
             merged = next
         }
         return (merged, reanalysedPerRound)
+    }
+
+    /// What tells ``Options/progress`` of each item done of `total` in `stage`.
+    private func reporting(_ stage: RunProgress.Stage, of total: Int) -> ((Int) -> Void)? {
+        options.progress.map { progress in { done in progress(RunProgress(stage: stage, done: done, total: total)) } }
     }
 
     /// Not Sendable by itself (a context fills in its analyses lazily), but each file is analysed

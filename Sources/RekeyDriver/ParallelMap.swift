@@ -3,11 +3,13 @@ import Foundation
 /// Maps `items` on every core. Each worker gets its own `state` (a tree-sitter parser is not
 /// thread-safe) and pulls the next index from a shared counter, so uneven file sizes balance.
 /// Workers are ``LargeStackThreads``: `transform` may walk a syntax tree as deep as
-/// `PythonParser.maximumNestingDepth` recursively.
+/// `PythonParser.maximumNestingDepth` recursively. `finished`, when given, hears how many items
+/// are done each time one is, from the worker that did it.
 public func parallelMap<Item, State, Output>(
     _ items: [Item],
     workers requested: Int? = nil,
     makeState: () -> State,
+    finished: ((Int) -> Void)? = nil,
     _ transform: (inout State, Item) -> Output
 ) -> [Output] {
     guard !items.isEmpty else { return [] }
@@ -25,6 +27,7 @@ public func parallelMap<Item, State, Output>(
         var state = makeState()
         while let index = counter.next(below: items.count) {
             results[index] = transform(&state, items[index])
+            if let finished { finished(counter.finish()) }
         }
     }
     return results.map { $0! }
@@ -33,6 +36,7 @@ public func parallelMap<Item, State, Output>(
 private final class IndexCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
+    private var finished = 0
 
     func next(below limit: Int) -> Int? {
         lock.lock()
@@ -40,5 +44,13 @@ private final class IndexCounter: @unchecked Sendable {
         guard value < limit else { return nil }
         value += 1
         return value - 1
+    }
+
+    /// One more item done; how many are.
+    func finish() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        finished += 1
+        return finished
     }
 }

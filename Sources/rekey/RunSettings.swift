@@ -59,6 +59,9 @@ struct RunSettings: ParsableArguments {
         var options = try commandLine().merged(under: file)
             .engineOptions(reportUnusedSuppressions: selectionOptions.reportUnusedSuppressions)
         options.maximumFileBytes = paths.maximumFileBytes
+        if let line = TerminalProgress.shared {
+            options.progress = { @Sendable progress in line.report(progress) }
+        }
         return options
     }
 

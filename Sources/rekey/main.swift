@@ -376,6 +376,7 @@ enum Console {
 
     static func write(_ text: String, to stream: StandardStream) {
         guard !text.isEmpty else { return }
+        TerminalProgress.shared?.clear()
         do {
             try stream.write(text)
         } catch {
