@@ -12,7 +12,7 @@ enum FileSystem {
     /// lost. Looked up at run time (Swift's Glibc does not declare it); nil where the C library
     /// lacks it, and the call fails with EINVAL on file systems that do not support it.
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-    nonisolated(unsafe) private static let renameat2: RenameAt2? = {
+    private static let renameat2: RenameAt2? = {
         #if os(Linux)
             guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
             return unsafeBitCast(symbol, to: RenameAt2.self)
