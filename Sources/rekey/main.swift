@@ -19,7 +19,8 @@ struct Rekey: ParsableCommand {
         discussion: """
             rekey reads Python files with tree-sitter, reports keys created at import time, \
             reused, or hidden in defaults, and rewrites them into the explicit-key style of \
-            modern JAX, Equinox and Flax NNX. Exit status: 0 clean, 1 findings, 2 usage or I/O error.
+            modern JAX, Equinox and Flax NNX. Exit status: 0 clean, 1 findings (check) or changes \
+            (diff), 2 usage or I/O error.
 
             check, diff and fix read their settings from [tool.rekey] in the nearest \
             pyproject.toml (select, ignore, per-file-ignores, exclude, extend-exclude, \
@@ -126,6 +127,31 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
+/// `-q` and `-v`, shared by check, diff and fix.
+struct VerbosityOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Print findings, the patch and errors only: no summary.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also print, on standard error, how many files the run read and how long it took.")
+    var verbose = false
+
+    func validate() throws {
+        if quiet, verbose { throw ValidationError("--quiet and --verbose exclude each other") }
+    }
+
+    /// With `--verbose`, `rekey: <what>` and the time since `start` on standard error.
+    func statistics(_ what: String, since start: Date) {
+        guard verbose else { return }
+        Console.write("rekey: \(what) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n", to: .error)
+    }
+}
+
+/// `--exit-zero`, shared by check and diff.
+struct ExitZeroOption: ParsableArguments {
+    @Flag(help: "Exit 0 even when there are findings (check) or changes (diff); 2 still on a usage or I/O error.")
+    var exitZero = false
+}
+
 extension OutputFormat: ExpressibleByArgument {}
 
 struct Check: ParsableCommand {
@@ -137,8 +163,8 @@ struct Check: ParsableCommand {
             Findings on a line with `# rekey: ignore`, `# rekey: ignore[RK004]` or \
             `# noqa: RK004` are not reported. With no path, the current directory is checked; \
             files git ignores or [tool.rekey] excludes are left out of a walk. \
-            Exit status: 0 no findings, 1 findings, 2 usage or I/O error (an unknown key \
-            or a wrong value in [tool.rekey] too).
+            Exit status: 0 no findings, 1 findings (0 with --exit-zero), 2 usage or I/O \
+            error (an unknown key or a wrong value in [tool.rekey] too).
 
             Examples:
               rekey check
@@ -148,6 +174,8 @@ struct Check: ParsableCommand {
             """)
 
     @OptionGroup var settings: RunSettings
+    @OptionGroup var verbosity: VerbosityOptions
+    @OptionGroup var exit: ExitZeroOption
 
     @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
     var outputFormat: OutputFormat = .text
@@ -157,6 +185,7 @@ struct Check: ParsableCommand {
     var noPrefilter = false
 
     func run() throws {
+        let start = Date()
         var options = try settings.engineOptions()
         options.prefilter = !noPrefilter
         let paths = settings.paths.paths
@@ -166,8 +195,9 @@ struct Check: ParsableCommand {
             outputFormat.render(
                 findings: report.findings, diagnostics: diagnostics,
                 unsafeFixesEnabled: options.unsafeFixes,
-                workingDirectory: FileManager.default.currentDirectoryPath), to: .output)
-        try finish(diagnostics: diagnostics, findings: !report.findings.isEmpty)
+                workingDirectory: FileManager.default.currentDirectoryPath, summary: !verbosity.quiet), to: .output)
+        verbosity.statistics(TextReport.readStatistics(report), since: start)
+        try finish(diagnostics: diagnostics, findings: !report.findings.isEmpty && !exit.exitZero)
     }
 }
 
@@ -175,6 +205,7 @@ struct Check: ParsableCommand {
 struct MigrationArguments: ParsableArguments {
     @OptionGroup var settings: RunSettings
     @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup var verbosity: VerbosityOptions
 
     var paths: [String] { settings.paths.paths }
 
@@ -190,7 +221,8 @@ struct Diff: ParsableCommand {
             The patch (for `git apply` or `patch -p1`) goes to standard output, a summary to \
             standard error; --report FILE also writes every site left unconverted, with its \
             reason. Suppressed findings and rules left out by --select/--ignore are not \
-            fixed. Exit status: 0, or 2 on usage or I/O error.
+            fixed. Exit status: 0 when there is nothing to change, 1 when the patch is not \
+            empty (0 with --exit-zero), 2 on usage or I/O error.
 
             Examples:
               rekey diff src/ > migrate.patch && git apply migrate.patch
@@ -198,18 +230,21 @@ struct Diff: ParsableCommand {
             """)
 
     @OptionGroup var migration: MigrationArguments
+    @OptionGroup var exit: ExitZeroOption
 
     func run() throws {
+        let start = Date()
         let engine = try migration.engine()
         let report = engine.fix(paths: migration.paths)
         for change in report.changes {
             Console.write(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), to: .output)
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
-        Console.write(TextReport.fixSummary(outcome), to: .error)
+        if !migration.verbosity.quiet { Console.write(TextReport.fixSummary(outcome), to: .error) }
+        migration.verbosity.statistics(TextReport.fixStatistics(outcome), since: start)
         var diagnostics = interruptedCommits(near: migration.paths, options: engine.options.discovery) + report.diagnostics
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
-        try finish(diagnostics: diagnostics, findings: false)
+        try finish(diagnostics: diagnostics, findings: !report.changes.isEmpty && !exit.exitZero)
     }
 }
 
@@ -221,7 +256,8 @@ struct Fix: ParsableCommand {
             Suppressed findings and rules left out by --select/--ignore are not fixed. \
             A summary goes to standard error; --report FILE (.json or .md) also lists every site \
             left unconverted, with its reason. \
-            Exit status: 0, or 2 on usage or I/O error (files that could not be written are named).
+            Exit status: 0 (with --exit-non-zero-on-fix, 1 when a file was changed), or 2 on \
+            usage or I/O error (files that could not be written are named).
 
             Examples:
               rekey fix --unsafe-fixes src/models.py
@@ -230,7 +266,11 @@ struct Fix: ParsableCommand {
 
     @OptionGroup var migration: MigrationArguments
 
+    @Flag(help: "Exit 1 when a file was changed (as pre-commit hooks report that they changed files).")
+    var exitNonZeroOnFix = false
+
     func run() throws {
+        let start = Date()
         let engine = try migration.engine()
         let paths = migration.paths
         // A commit an earlier run left unfinished (a crash, a kill) is finished or rolled back
@@ -258,9 +298,11 @@ struct Fix: ParsableCommand {
         let outcome = FixOutcome(
             report: report, options: engine.options, wrote: true,
             diagnostics: diagnostics, unwrittenFiles: unwritten)
-        Console.write(TextReport.fixSummary(outcome), to: .error)
+        if !migration.verbosity.quiet { Console.write(TextReport.fixSummary(outcome), to: .error) }
+        migration.verbosity.statistics(TextReport.fixStatistics(outcome), since: start)
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
-        try finish(diagnostics: diagnostics, findings: false)
+        let changed = report.changes.contains { !unwritten.contains($0.path) }
+        try finish(diagnostics: diagnostics, findings: changed && exitNonZeroOnFix)
     }
 }
 
@@ -405,13 +447,15 @@ func patchPath(_ path: String) -> String {
     return path
 }
 
-/// An argument before `--` that starts with one `-` and is not `-h`: rekey has no other short
-/// options, and ArgumentParser would read `-dash.py` as the flags `-d -a -s -h …` and show the
-/// help (exit 0) instead of checking anything.
+/// An argument before `--` that starts with one `-` and is not one of rekey's short options
+/// (`-h`, `-q`, `-v`): ArgumentParser would read `-dash.py` as the flags `-d -a -s -h …` and
+/// show the help (exit 0) instead of checking anything.
 func pathTakenForFlags(in arguments: [String]) -> String? {
     for argument in arguments.dropFirst() {
         if argument == "--" { return nil }
-        if argument.count > 1, argument.hasPrefix("-"), !argument.hasPrefix("--"), argument != "-h" { return argument }
+        if argument.count > 1, argument.hasPrefix("-"), !argument.hasPrefix("--"), !["-h", "-q", "-v"].contains(argument) {
+            return argument
+        }
     }
     return nil
 }

@@ -132,3 +132,9 @@ def assert_patch_applies(diff: bytes, original: Path, name: str, expected: bytes
         )
         leftovers = sorted(p.name for p in tree.iterdir() if p.name != name)
         assert not leftovers, f"{client} left extra files (rejects?): {leftovers}"
+
+
+def assert_diff_status(result: Result) -> None:
+    """`rekey diff` exits 1 when its patch is not empty and 0 when it is (as `ruff check --diff`)."""
+    expected = 1 if result.stdout else 0
+    assert result.returncode == expected, f"expected exit {expected}\n{result.describe()}"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FIXTURES_ROOT, FixtureCase, discover
-from rekey_cli import assert_patch_applies, copy_as, rekey_path_or_skip, run_rekey
+from rekey_cli import assert_diff_status, assert_patch_applies, copy_as, rekey_path_or_skip, run_rekey
 
 rekey_path_or_skip()
 
@@ -90,7 +90,7 @@ def test_diff_writes_nothing(rekey: Path, tmp_path: Path):
     copy_as(MY_LAYER / "before.py", tree, "before.py")
     before = snapshot(tree)
     result = run_rekey(rekey, ["diff", "before.py"], cwd=tree)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     assert result.stdout, f"expected a diff on stdout\n{result.describe()}"
     assert snapshot(tree) == before, "`rekey diff` changed a file, its mtime, or left a file behind"
 
@@ -100,7 +100,7 @@ def test_unsafe_fix_is_withheld_without_flag(rekey: Path, tmp_path: Path):
     assert "--unsafe-fixes" in FixtureCase("RK001", "", SHARED_KEY, SHARED_KEY / "before.py", SHARED_KEY / "after.py").extra_args
     copy_as(SHARED_KEY / "before.py", tmp_path, "before.py")
     result = run_rekey(rekey, ["diff", "before.py"], cwd=tmp_path)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     assert result.stdout == "", f"an unsafe fix was offered without --unsafe-fixes\n{result.describe()}"
 
 
@@ -180,7 +180,7 @@ def test_directory_walk_skips_hidden_venv_build_and_pycache(rekey: Path, tmp_pat
     (tree / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
     copy_as(MY_LAYER / "before.py", tree / "pkg", "notes.txt")  # not *.py
     result = run_rekey(rekey, ["diff", "project"], cwd=tmp_path)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     headers = [line for line in result.stdout.splitlines() if line.startswith("diff --git ")]
     assert headers == ["diff --git a/project/pkg/model.py b/project/pkg/model.py"], result.describe()
 
@@ -197,7 +197,7 @@ def test_crlf_file_gets_a_crlf_diff(rekey: Path, tmp_path: Path):
     original = tmp_path / "original.py"
     original.write_bytes(before)
     result = run_rekey(rekey, ["diff", "before.py"], cwd=work)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     assert_patch_applies(result.stdout.encode("utf-8", errors="surrogateescape"), original, "before.py", after, tmp_path)
 
 
@@ -210,7 +210,7 @@ def test_missing_final_newline_is_kept(rekey: Path, tmp_path: Path):
     original = tmp_path / "original.py"
     original.write_bytes(before)
     result = run_rekey(rekey, ["diff", "before.py"], cwd=work)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     assert "\\ No newline at end of file" in result.stdout, result.describe()
     assert_patch_applies(result.stdout.encode("utf-8", errors="surrogateescape"), original, "before.py", after, tmp_path)
 

@@ -107,7 +107,7 @@ def test_no_path_means_the_current_directory(rekey: Path, tmp_path: Path):
     result = run_rekey(rekey, ["check"], cwd=repo)
     assert result.returncode == 1 and reported(result.stdout) == {("pkg/a.py", "RK001"), ("pkg/a.py", "RK003")}, result.describe()
     diff = run_rekey(rekey, ["diff"], cwd=repo)
-    assert diff.returncode == 0 and "+++ b/pkg/a.py" in diff.stdout, diff.describe()
+    assert diff.returncode == 1 and "+++ b/pkg/a.py" in diff.stdout, diff.describe()
     fixed = run_rekey(rekey, ["fix"], cwd=repo)
     assert fixed.returncode == 0 and (repo / "pkg" / "a.py").read_text() != IMPORT_TIME_KEY, fixed.describe()
 

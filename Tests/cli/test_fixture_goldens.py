@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FixtureCase, discover, tree_files
-from rekey_cli import assert_patch_applies, checked_rekey_path, copy_as, git_apply, patch_apply, rekey_path_or_skip, run_rekey
+from rekey_cli import assert_diff_status, assert_patch_applies, checked_rekey_path, copy_as, git_apply, patch_apply, rekey_path_or_skip, run_rekey
 
 REKEY = checked_rekey_path(rekey_path_or_skip())
 
@@ -89,7 +89,7 @@ def test_diff_yields_after(case: FixtureCase, rekey: Path, tmp_path: Path):
     work = tmp_path / "work"
     copy_as(case.before, work, "before.py")
     result = run_rekey(rekey, ["diff", "before.py", *case.extra_args], cwd=work)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     assert (work / "before.py").read_bytes() == case.before.read_bytes(), "`rekey diff` modified the file"
     if case.report_only:
         assert result.stdout == "", f"report-only case: rekey must leave the file alone\n{result.describe()}"
@@ -108,7 +108,7 @@ def test_diff_yields_after(case: FixtureCase, rekey: Path, tmp_path: Path):
 def assert_tree_diff_yields_after(case: FixtureCase, rekey: Path, tmp_path: Path) -> None:
     work = copy_tree(case.before, tmp_path / "work")
     result = run_rekey(rekey, ["diff", *case.extra_args, "."], cwd=work)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     assert snapshot(work) == snapshot(case.before), "`rekey diff` modified the tree"
     if case.report_only:
         assert result.stdout == "", f"report-only case: rekey must leave the tree alone\n{result.describe()}"
@@ -141,7 +141,7 @@ def test_diff_is_idempotent(case: FixtureCase, rekey: Path, tmp_path: Path):
     else:
         copy_as(case.after, tmp_path, "after.py")
         result = run_rekey(rekey, ["diff", "after.py", *case.extra_args], cwd=tmp_path)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     assert result.stdout == "", f"rekey changes its own output again\n{result.describe()}"
 
 

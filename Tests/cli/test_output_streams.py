@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FIXTURES_ROOT
-from rekey_cli import TIMEOUT_SECONDS, assert_patch_applies, copy_as, rekey_path_or_skip, run_rekey
+from rekey_cli import TIMEOUT_SECONDS, assert_diff_status, assert_patch_applies, copy_as, rekey_path_or_skip, run_rekey
 
 rekey_path_or_skip()
 
@@ -93,7 +93,7 @@ def test_patch_names_are_quoted_as_git_quotes_them_and_both_clients_apply_them(n
     work = tmp_path / "work"
     copy_as(MY_LAYER / "before.py", work, name)
     result = run_rekey(rekey, ["diff", "."], cwd=work)
-    assert result.returncode == 0, result.describe()
+    assert_diff_status(result)
     original = copy_as(MY_LAYER / "before.py", tmp_path / "original", "before.py")
     assert_patch_applies(result.stdout.encode("utf-8", errors="surrogateescape"), original, name, AFTER, tmp_path)
 

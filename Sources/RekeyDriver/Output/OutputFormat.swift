@@ -13,13 +13,14 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     /// GitHub Actions annotations (``GitHubReport``).
     case github
 
-    /// What goes to standard output.
+    /// What goes to standard output; `summary`: the text format's counts per rule (`--quiet`
+    /// leaves them out).
     public func render(
         findings: [Finding], diagnostics: [Diagnostic], unsafeFixesEnabled: Bool,
-        workingDirectory: String
+        workingDirectory: String, summary: Bool = true
     ) -> String {
         switch self {
-        case .text: return TextReport.findings(findings, unsafeFixesEnabled: unsafeFixesEnabled)
+        case .text: return TextReport.findings(findings, unsafeFixesEnabled: unsafeFixesEnabled, summary: summary)
         case .json: return JSONReport.render(findings: findings, diagnostics: diagnostics)
         case .sarif: return SARIFReport.render(findings: findings, diagnostics: diagnostics, workingDirectory: workingDirectory)
         case .github: return GitHubReport.render(findings: findings, diagnostics: diagnostics)

@@ -1,9 +1,10 @@
+import Foundation
 import RekeyEdits
 import RekeyRules
 
 /// The human-readable report: `path:line:col: CODE message`, then a summary per rule.
 public enum TextReport {
-    public static func findings(_ findings: [Finding], unsafeFixesEnabled: Bool) -> String {
+    public static func findings(_ findings: [Finding], unsafeFixesEnabled: Bool, summary withSummary: Bool = true) -> String {
         var out = ""
         for finding in findings {
             out += "\(finding.path):\(finding.start.line):\(finding.start.column): \(finding.code) \(finding.message)"
@@ -16,7 +17,7 @@ public enum TextReport {
                 out += "\n    manual migration: \(reason)\n"
             }
         }
-        if !findings.isEmpty { out += summary(findings) }
+        if withSummary, !findings.isEmpty { out += summary(findings) }
         return out
     }
 
@@ -33,6 +34,24 @@ public enum TextReport {
             out += "  \(code)  \(count)  \(name)\n"
         }
         return out
+    }
+
+    /// What `check` read, for `--verbose`: files, parsed files, bytes, and the rounds of
+    /// cross-file facts.
+    public static func readStatistics(_ report: Engine.CheckReport) -> String {
+        let megabytes = String(format: "%.1f", Double(report.bytesSeen) / 1_000_000)
+        var out =
+            "checked \(plural(report.filesSeen, "file")) (\(report.filesParsed) parsed, \(megabytes) MB), "
+            + "\(plural(report.findings.count, "finding"))"
+        if !report.factRounds.isEmpty {
+            out += "; cross-file facts: files analysed again per round \(report.factRounds.map(String.init).joined(separator: ", "))"
+        }
+        return out
+    }
+
+    /// What `diff`/`fix` did beyond the summary, for `--verbose`.
+    public static func fixStatistics(_ outcome: FixOutcome) -> String {
+        "\(plural(outcome.rounds, "round")) of fixes, \(plural(outcome.changedFiles.count, "file")) changed"
     }
 
     /// What `diff`/`fix` did, for standard error, in one line: files changed, fixes applied per
