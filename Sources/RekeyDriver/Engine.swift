@@ -216,7 +216,7 @@ public struct Engine {
         report.diagnostics = discovery
         report.factRounds = factRounds
         for state in states where !state.isContext {
-            report.findings += state.findings
+            report.findings += FindingFingerprint.assign(to: state.findings, in: state.current?.bytes ?? state.original)
             report.diagnostics += state.diagnostics
             report.filesParsed += state.parsed ? 1 : 0
             report.bytesSeen += state.original.count

@@ -249,6 +249,48 @@ def test_the_validator_rejects_broken_sarif(rekey: Path, tmp_path: Path, sarif_v
         assert not sarif_validator.is_valid(broken), f"the validator accepted a log with {name}"
 
 
+TWO_SAMPLERS = """\
+import jax
+
+key = jax.random.PRNGKey(0)
+
+
+def noise(shape):
+    a = jax.random.normal(key, shape)
+    a = jax.random.normal(key, shape)
+    return a
+"""
+
+
+def fingerprints(log: dict) -> list[tuple[str, int, str]]:
+    return [
+        (result["ruleId"], result["locations"][0]["physicalLocation"]["region"]["startLine"],
+         result["partialFingerprints"]["rekeyFinding/v1"])
+        for result in log["runs"][0]["results"]
+    ]
+
+
+def test_sarif_fingerprints_hold_across_runs_and_line_shifts(rekey: Path, tmp_path: Path):
+    """Review tools match results from run to run by `partialFingerprints`: the same finding keeps
+    its fingerprint when lines above it move, two findings on identical lines differ, and an edit
+    of the finding's own line changes it."""
+    (tmp_path / "m.py").write_text(TWO_SAMPLERS, encoding="utf-8")
+    first = fingerprints(check_sarif(rekey, tmp_path, "m.py", expect=1))
+    assert first == fingerprints(check_sarif(rekey, tmp_path, "m.py", expect=1))
+    values = [fingerprint for _, _, fingerprint in first]
+    assert len(set(values)) == len(values), first
+    assert all(len(value) == 16 for value in values), first
+
+    (tmp_path / "m.py").write_text('"""Moved down by a docstring."""\n\n' + TWO_SAMPLERS, encoding="utf-8")
+    shifted = fingerprints(check_sarif(rekey, tmp_path, "m.py", expect=1))
+    assert [(code, line - 2, value) for code, line, value in shifted] == first
+
+    (tmp_path / "m.py").write_text(TWO_SAMPLERS.replace("key = jax.random.PRNGKey(0)", "key = jax.random.PRNGKey(1)"), encoding="utf-8")
+    edited = dict(((code, line), value) for code, line, value in fingerprints(check_sarif(rekey, tmp_path, "m.py", expect=1)))
+    for code, line, value in first:
+        assert (edited[(code, line)] == value) == (line != 3), (code, line)
+
+
 def test_sarif_region_and_fix_bytes(rekey: Path, tmp_path: Path):
     (tmp_path / "m.py").write_text(MULTIBYTE, encoding="utf-8")
     report = check_json(rekey, tmp_path, "m.py", expect=1)

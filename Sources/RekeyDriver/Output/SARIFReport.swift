@@ -12,7 +12,8 @@ import RekeySyntax
 /// - `results[]`: `ruleId`, `ruleIndex` (into `rules`), `level` "warning", `message.text` (the
 ///   finding's message, then what to do: the fix or the reason to migrate by hand), one location
 ///   with a region in 1-based lines and columns (`columnKind` is "unicodeCodePoints"; `endColumn`
-///   is exclusive), and `fixes[]` when the finding has a fix. A fix's replacements use byte
+///   is exclusive), `partialFingerprints` (`rekeyFinding/v1`: stable across runs and line shifts,
+///   see ``FindingFingerprint``), and `fixes[]` when the finding has a fix. A fix's replacements use byte
 ///   regions of the original file (`deletedRegion.byteOffset`/`byteLength`, `insertedContent.text`)
 ///   and carry `properties.applicability` (safe, unsafe, display-only): SARIF has no notion of it.
 /// - Paths: relative paths are URIs relative to `%SRCROOT%` (forward slashes, percent-encoded,
@@ -24,6 +25,9 @@ import RekeySyntax
 public enum SARIFReport {
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     static let sourceRoot = "%SRCROOT%"
+    /// The `partialFingerprints` entry rekey fills (see ``FindingFingerprint``); the version
+    /// changes if what it hashes does.
+    static let fingerprintKey = "rekeyFinding/v1"
 
     /// `workingDirectory` is the absolute directory relative paths start from (the process's).
     public static func render(findings: [Finding], diagnostics: [Diagnostic], workingDirectory: String) -> String {
@@ -100,6 +104,9 @@ public enum SARIFReport {
                     ]
                 ]),
         ]
+        if !finding.fingerprint.isEmpty {
+            members.append(.init("partialFingerprints", [fingerprintKey: .string(finding.fingerprint)]))
+        }
         if let fix = finding.fix, let sarifFix = self.fix(fix, root: root) {
             members.append(.init("fixes", [sarifFix]))
         }

@@ -137,6 +137,9 @@ public struct Finding: Sendable {
     public let end: SourcePosition
     public let message: String
     public private(set) var remedy: Remedy
+    /// Names this finding across runs and edits elsewhere in its file (SARIF's
+    /// `partialFingerprints`): set by the engine from the file's text (see ``FindingFingerprint``).
+    public var fingerprint = ""
     /// Module-level names whose meaning the fix changes (a removed global, a function that gains
     /// a parameter). Another file using one of them would break, so the engine checks them
     /// across the project before offering the fix.

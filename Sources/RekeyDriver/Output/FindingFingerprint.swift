@@ -1,0 +1,48 @@
+import RekeyRules
+
+/// A finding's fingerprint, for review tools that track results from run to run (GitHub code
+/// scanning reads SARIF's `partialFingerprints`): the same while the finding's own line is the
+/// same, wherever lines above it move. It hashes the rule code, the path, the text of the line the
+/// finding starts on (whitespace runs collapsed), and how many earlier findings of that file share
+/// the three, so two identical lines stay apart. FNV-1a over the bytes: the same on every run and
+/// machine, unlike Swift's seeded `Hasher`.
+public enum FindingFingerprint {
+    /// `findings` of one file, in any order, with `fingerprint` set; `bytes` is the text they
+    /// were found in.
+    public static func assign(to findings: [Finding], in bytes: [UInt8]) -> [Finding] {
+        var seen: [String: Int] = [:]
+        return findings.sorted { $0.range < $1.range }.map { finding in
+            let key = "\(finding.code.rawValue)\u{0}\(finding.path)\u{0}\(lineText(at: finding.range.start, in: bytes))"
+            let occurrence = seen[key, default: 0]
+            seen[key] = occurrence + 1
+            var fingerprinted = finding
+            fingerprinted.fingerprint = hex(fnv1a(Array("\(key)\u{0}\(occurrence)".utf8)))
+            return fingerprinted
+        }
+    }
+
+    /// The line holding byte `offset`, with runs of spaces and tabs made one space and its ends trimmed.
+    static func lineText(at offset: Int, in bytes: [UInt8]) -> String {
+        let offset = min(max(offset, 0), bytes.count)
+        var start = offset
+        while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+        var end = offset
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") { end += 1 }
+        let line = String(decoding: bytes[start..<end], as: UTF8.self)
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
