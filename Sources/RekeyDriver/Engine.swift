@@ -127,8 +127,12 @@ public struct Engine {
     /// A fix the loop applied.
     public struct AppliedFix: Sendable {
         public let code: RuleCode
+        /// The file of the finding it fixed, and every file it edited.
+        public let path: String
         public let paths: [String]
         public let publicAPI: [String]
+        public let title: String
+        public let applicability: Applicability
     }
 
     public let options: Options
@@ -309,8 +313,8 @@ public struct Engine {
                 report.publicAPIChanges = Array(Set(report.publicAPIChanges).union(fixes[index].publicAPI)).sorted()
                 report.appliedFixes.append(
                     AppliedFix(
-                        code: candidates[index].code, paths: fixes[index].edits.keys.sorted(),
-                        publicAPI: fixes[index].publicAPI))
+                        code: candidates[index].code, path: candidates[index].path, paths: fixes[index].edits.keys.sorted(),
+                        publicAPI: fixes[index].publicAPI, title: fixes[index].title, applicability: fixes[index].applicability))
             }
             var touched: [Int] = []
             for (path, text) in application.changed {

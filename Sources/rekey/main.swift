@@ -69,8 +69,11 @@ struct FixOptions: ParsableArguments {
     var unsafeFixes: Bool?
 }
 
-/// `--report FILE`, shared by diff and fix.
+/// `--report FILE` and `--show-fixes`, shared by diff and fix.
 struct ReportOptions: ParsableArguments {
+    @Flag(help: "List the fixes made (or that the patch makes) on standard error, by file and rule.")
+    var showFixes = false
+
     @Option(
         help: ArgumentHelp(
             "Also write every site left unconverted, with its reason, and the run's summary to FILE: JSON if it ends in .json, Markdown if in .md.",
@@ -212,6 +215,14 @@ struct MigrationArguments: ParsableArguments {
     func engine() throws -> Engine {
         Engine(options: try settings.engineOptions())
     }
+
+    /// What goes to standard error after the patch or the writes: the fixes made
+    /// (`--show-fixes`), the summary (not with `--quiet`), the statistics (`--verbose`).
+    func summarise(_ outcome: FixOutcome, since start: Date) {
+        if reportOptions.showFixes { Console.write(TextReport.fixesMade(outcome), to: .error) }
+        if !verbosity.quiet { Console.write(TextReport.fixSummary(outcome), to: .error) }
+        verbosity.statistics(TextReport.fixStatistics(outcome), since: start)
+    }
 }
 
 struct Diff: ParsableCommand {
@@ -240,8 +251,7 @@ struct Diff: ParsableCommand {
             Console.write(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), to: .output)
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
-        if !migration.verbosity.quiet { Console.write(TextReport.fixSummary(outcome), to: .error) }
-        migration.verbosity.statistics(TextReport.fixStatistics(outcome), since: start)
+        migration.summarise(outcome, since: start)
         var diagnostics = interruptedCommits(near: migration.paths, options: engine.options.discovery) + report.diagnostics
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: !report.changes.isEmpty && !exit.exitZero)
@@ -298,8 +308,7 @@ struct Fix: ParsableCommand {
         let outcome = FixOutcome(
             report: report, options: engine.options, wrote: true,
             diagnostics: diagnostics, unwrittenFiles: unwritten)
-        if !migration.verbosity.quiet { Console.write(TextReport.fixSummary(outcome), to: .error) }
-        migration.verbosity.statistics(TextReport.fixStatistics(outcome), since: start)
+        migration.summarise(outcome, since: start)
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         let changed = report.changes.contains { !unwritten.contains($0.path) }
         try finish(diagnostics: diagnostics, findings: changed && exitNonZeroOnFix)

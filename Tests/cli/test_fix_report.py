@@ -126,6 +126,44 @@ def assert_sites_match(report: dict, findings: list[dict], unsafe_fixes: bool) -
         by_kind["hand-migration"], by_kind["unsafe-fix"], by_kind["fix-not-applied"])
 
 
+# --- the fixes made ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["diff", "fix"])
+def test_fixes_made_are_listed_in_both_reports_and_by_show_fixes(command: str, rekey: Path, tmp_path: Path):
+    """`--show-fixes` on standard error, `fixes` in the JSON report and "Fixes made" in the Markdown
+    one list the same fixes, as many as the summary counts: the Markdown report is a pull-request
+    body that says what changed as well as what is left."""
+    root = make_tree(tmp_path / "tree")
+    result = rekey_ok(rekey, root, command, "--unsafe-fixes", "--show-fixes", "--report", "report.json", "pkg")
+    report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+    fixes = report["fixes"]
+    assert len(fixes) == report["summary"]["fixes_applied"] > 0, report
+    for code, count in report["summary"]["fixes_applied_by_code"].items():
+        assert sum(1 for fix in fixes if fix["code"] == code) == count
+    assert {fix["applicability"] for fix in fixes} == {"safe", "unsafe"}, fixes
+    assert all(fix["title"] and fix["path"] in fix["files"] for fix in fixes), fixes
+
+    shown = re.findall(r"^    (\d+) × (RK\d+) [a-z-]+: (.+) \[(safe|unsafe)\]$", result.stderr, flags=re.M)
+    assert sum(int(count) for count, *_ in shown) == len(fixes), result.describe()
+    assert {(code, title) for _, code, title, _ in shown} == {(fix["code"], fix["title"]) for fix in fixes}
+
+    markdown_root = make_tree(tmp_path / "markdown")
+    rekey_ok(rekey, markdown_root, command, "--unsafe-fixes", "--report", "report.md", "pkg")
+    text = (markdown_root / "report.md").read_text(encoding="utf-8")
+    section = text.split("## Fixes made", 1)[1].split("## Sites left", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert sum(int(row.rstrip(" |").rsplit("|", 1)[1]) for row in rows) == len(fixes), section
+
+
+def test_show_fixes_lists_nothing_when_nothing_is_fixed(rekey: Path, tmp_path: Path):
+    root = tmp_path / "clean"
+    root.mkdir()
+    (root / "m.py").write_text("import jax\n\n\ndef f(key):\n    return jax.random.normal(key)\n", encoding="utf-8")
+    result = rekey_ok(rekey, root, "diff", "--show-fixes", "m.py")
+    assert "fixes" not in result.stderr.split("rekey: would fix")[0], result.describe()
+
+
 # --- JSON ---------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,8 @@ public struct FixOutcome: Sendable {
     public let unwrittenFiles: [String]
     /// Fixes applied, by rule, in code order.
     public let appliedByCode: [(code: RuleCode, count: Int)]
+    /// Every fix applied (and written, for `fix`), in the order the rounds applied them.
+    public let fixes: [Engine.AppliedFix]
     /// Public names whose signature the applied fixes changed, or that they removed: callers
     /// outside the tree must be updated too.
     public let publicAPIChanges: [String]
@@ -65,6 +67,7 @@ public struct FixOutcome: Sendable {
             for fix in lost { applied[fix.code, default: 0] -= 1 }
             publicAPI = Set(report.appliedFixes.filter { !$0.paths.contains(where: unwritten.contains) }.flatMap(\.publicAPI))
         }
+        self.fixes = report.appliedFixes.filter { !$0.paths.contains(where: unwritten.contains) }
         self.appliedByCode = applied.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         self.publicAPIChanges = publicAPI.sorted()
         self.diagnostics = (diagnostics ?? report.diagnostics).sorted()

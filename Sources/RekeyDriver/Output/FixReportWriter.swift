@@ -30,6 +30,10 @@ import RekeyRules
 ///   "changed_files": [ "src/m.py" ],
 ///   "public_api_changed": [ "pkg.ssm.SSM.fit" ],  // public names whose signature was changed, or removed
 ///   "unwritten_files": [],                // fix: changed but could not be written (see diagnostics)
+///   "fixes": [                            // every fix applied (and written), in the order applied
+///     { "code": "RK001", "name": "import-time-key", "path": "src/m.py",   // the finding's file
+///       "title": "...", "applicability": "safe", "files": [ "src/m.py" ] }  // every file it edited
+///   ],
 ///   "sites": [                            // every finding left, sorted by path, then position
 ///     {
 ///       "code": "RK004",
@@ -122,6 +126,17 @@ public enum FixReportWriter {
             "changed_files": .array(outcome.changedFiles.map { .string($0) }),
             "public_api_changed": .array(outcome.publicAPIChanges.map { .string($0) }),
             "unwritten_files": .array(outcome.unwrittenFiles.map { .string($0) }),
+            "fixes": .array(
+                outcome.fixes.map { fix in
+                    [
+                        "code": .string(fix.code.rawValue),
+                        "name": .string(RuleCatalog.name(of: fix.code)),
+                        "path": .string(fix.path),
+                        "title": .string(fix.title),
+                        "applicability": .string(fix.applicability.description),
+                        "files": .array(fix.paths.map { .string($0) }),
+                    ]
+                }),
             "sites": .array(outcome.sites.map(site)),
             "diagnostics": .array(
                 outcome.diagnostics.map { diagnostic in
@@ -192,6 +207,16 @@ public enum FixReportWriter {
                 byPath[byPath.count - 1].sites.append(site)
             } else {
                 byPath.append((site.finding.path, [site]))
+            }
+        }
+        if !outcome.fixes.isEmpty {
+            out += "\n## Fixes made\n\n| file | rule | fix | tier | count |\n|---|---|---|---|---:|\n"
+            for (path, fixes) in TextReport.groupedByPath(outcome.fixes) {
+                for (fix, count) in TextReport.countedByRuleAndTitle(fixes) {
+                    out +=
+                        "| \(codeSpan(path)) | \(fix.code) \(escapeText(RuleCatalog.name(of: fix.code))) "
+                        + "| \(escapeCell(fix.title)) | \(fix.applicability) | \(count) |\n"
+                }
             }
         }
         out += "\n## Sites left\n\n"

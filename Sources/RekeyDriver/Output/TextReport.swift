@@ -36,6 +36,39 @@ public enum TextReport {
         return out
     }
 
+    /// `--show-fixes`: the fixes made, by file, each rule's count with its fix's title.
+    public static func fixesMade(_ outcome: FixOutcome) -> String {
+        guard !outcome.fixes.isEmpty else { return "" }
+        var out = "rekey: \(outcome.wrote ? "fixes made" : "fixes the patch makes"):\n"
+        for (path, fixes) in groupedByPath(outcome.fixes) {
+            out += "- \(path)\n"
+            for (fix, count) in countedByRuleAndTitle(fixes) {
+                out += "    \(count) × \(fix.code) \(RuleCatalog.name(of: fix.code)): \(fix.title) [\(fix.applicability)]\n"
+            }
+        }
+        return out
+    }
+
+    /// Fixes grouped by the path of the finding each fixed, paths in order.
+    static func groupedByPath(_ fixes: [Engine.AppliedFix]) -> [(path: String, fixes: [Engine.AppliedFix])] {
+        Dictionary(grouping: fixes, by: \.path).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// One fix per rule, title and tier, with how many there are, in code order.
+    static func countedByRuleAndTitle(_ fixes: [Engine.AppliedFix]) -> [(fix: Engine.AppliedFix, count: Int)] {
+        var counted: [(fix: Engine.AppliedFix, count: Int)] = []
+        for fix in fixes {
+            if let index = counted.firstIndex(where: {
+                $0.fix.code == fix.code && $0.fix.title == fix.title && $0.fix.applicability == fix.applicability
+            }) {
+                counted[index].count += 1
+            } else {
+                counted.append((fix, 1))
+            }
+        }
+        return counted.sorted { ($0.fix.code, $0.fix.title) < ($1.fix.code, $1.fix.title) }
+    }
+
     /// What `check` read, for `--verbose`: files, parsed files, bytes, and the rounds of
     /// cross-file facts.
     public static func readStatistics(_ report: Engine.CheckReport) -> String {
