@@ -179,6 +179,7 @@ struct Check: ParsableCommand {
     @OptionGroup var settings: RunSettings
     @OptionGroup var verbosity: VerbosityOptions
     @OptionGroup var exit: ExitZeroOption
+    @OptionGroup var colour: ColourOption
 
     @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
     var outputFormat: OutputFormat = .text
@@ -194,11 +195,11 @@ struct Check: ParsableCommand {
         let paths = settings.paths.paths
         let report = Engine(options: options).check(paths: paths)
         let diagnostics = interruptedCommits(near: paths, options: options.discovery) + report.diagnostics
-        Console.write(
-            outputFormat.render(
-                findings: report.findings, diagnostics: diagnostics,
-                unsafeFixesEnabled: options.unsafeFixes,
-                workingDirectory: FileManager.default.currentDirectoryPath, summary: !verbosity.quiet), to: .output)
+        let rendered = outputFormat.render(
+            findings: report.findings, diagnostics: diagnostics,
+            unsafeFixesEnabled: options.unsafeFixes,
+            workingDirectory: FileManager.default.currentDirectoryPath, summary: !verbosity.quiet)
+        Console.write(outputFormat == .text && colour.colours(.output) ? Colour.findings(rendered) : rendered, to: .output)
         verbosity.statistics(TextReport.readStatistics(report), since: start)
         try finish(diagnostics: diagnostics, findings: !report.findings.isEmpty && !exit.exitZero)
     }
@@ -209,6 +210,7 @@ struct MigrationArguments: ParsableArguments {
     @OptionGroup var settings: RunSettings
     @OptionGroup var reportOptions: ReportOptions
     @OptionGroup var verbosity: VerbosityOptions
+    @OptionGroup var colour: ColourOption
 
     var paths: [String] { settings.paths.paths }
 
@@ -247,8 +249,10 @@ struct Diff: ParsableCommand {
         let start = Date()
         let engine = try migration.engine()
         let report = engine.fix(paths: migration.paths)
+        let coloured = migration.colour.colours(.output)
         for change in report.changes {
-            Console.write(UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated), to: .output)
+            let patch = UnifiedDiff.render(path: patchPath(change.path), old: change.original, new: change.updated)
+            Console.write(coloured ? Colour.patch(patch) : patch, to: .output)
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
         migration.summarise(outcome, since: start)
