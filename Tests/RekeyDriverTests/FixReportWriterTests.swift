@@ -115,10 +115,13 @@ struct FixReportWriterTests {
         // The item 15: "fixed 16 sites in 0 files". The fixes applied to a file that
         // could not be written are not counted, and its sites are the findings it has on disk.
         var (report, findings) = try Self.leftovers()
+        func applied(_ code: RuleCode, _ paths: [String], publicAPI: [String] = []) -> Engine.AppliedFix {
+            Engine.AppliedFix(code: code, path: paths[0], paths: paths, publicAPI: publicAPI, title: "a fix", applicability: .unsafe)
+        }
         report.appliedFixes = [
-            Engine.AppliedFix(code: "RK004", paths: ["src/model.py"], publicAPI: []),
-            Engine.AppliedFix(code: "RK004", paths: ["src/model.py", "src/other.py"], publicAPI: ["pkg.f"]),
-            Engine.AppliedFix(code: "RK001", paths: ["src/model.py"], publicAPI: []),
+            applied("RK004", ["src/model.py"]),
+            applied("RK004", ["src/model.py", "src/other.py"], publicAPI: ["pkg.f"]),
+            applied("RK001", ["src/model.py"]),
         ]
         report.publicAPIChanges = ["pkg.f"]
         report.findingsAsRead = ["src/model.py": findings]
@@ -126,7 +129,7 @@ struct FixReportWriterTests {
         let outcome = FixOutcome(
             report: report, options: Engine.Options(unsafeFixes: true), wrote: true,
             unwrittenFiles: ["src/model.py"])
-        #expect(outcome.fixesApplied == 0 && outcome.changedFiles.isEmpty && outcome.publicAPIChanges.isEmpty)
+        #expect(outcome.fixesApplied == 0 && outcome.fixes.isEmpty && outcome.changedFiles.isEmpty && outcome.publicAPIChanges.isEmpty)
         #expect(outcome.sites.map(\.finding.code) == ["RK001", "RK004", "RK007", "RK005"])  // by position
         #expect(outcome.sites[2].reason == "safe fix not applied (refused: the file was not written; see the errors): make `key` required")
         #expect(
