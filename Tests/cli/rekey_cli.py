@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -138,3 +139,30 @@ def assert_diff_status(result: Result) -> None:
     """`rekey diff` exits 1 when its patch is not empty and 0 when it is (as `ruff check --diff`)."""
     expected = 1 if result.stdout else 0
     assert result.returncode == expected, f"expected exit {expected}\n{result.describe()}"
+
+
+def run_on_terminal(
+    rekey: Path, args: list[str], cwd: Path, env: dict[str, str], *, terminal: str
+) -> tuple[int, bytes, bytes]:
+    """Runs rekey with one standard stream (`terminal`: "stdout" or "stderr") a pseudo-terminal and
+    the other piped; returns the exit status, standard output and standard error. For small
+    outputs: the pipe is read once the terminal closes."""
+    controller, terminal_end = pty.openpty()
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, terminal: terminal_end}
+    process = subprocess.Popen([str(rekey), *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, **streams)
+    os.close(terminal_end)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal's other end closed (Linux reports EIO)
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    pipe = process.stderr if terminal == "stdout" else process.stdout
+    piped = pipe.read()
+    pipe.close()
+    status = process.wait(timeout=TIMEOUT_SECONDS)
+    return (status, shown, piped) if terminal == "stdout" else (status, piped, shown)

@@ -8,7 +8,6 @@ the plain one.
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import FIXTURES_ROOT
-from rekey_cli import TIMEOUT_SECONDS, copy_as, rekey_path_or_skip, run_rekey
+from rekey_cli import TIMEOUT_SECONDS, copy_as, rekey_path_or_skip, run_on_terminal, run_rekey
 
 rekey_path_or_skip()
 
@@ -33,21 +32,7 @@ def on_terminal(rekey: Path, args: list[str], cwd: Path, **environment: str) -> 
     """Standard output of rekey when it is a terminal (with `environment` over the test's)."""
     env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(environment)
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen([str(rekey), *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=terminal,
-                               stderr=subprocess.DEVNULL)
-    os.close(terminal)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:  # the terminal's other end closed (Linux reports EIO)
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(controller)
-    process.wait(timeout=TIMEOUT_SECONDS)
+    _, output, _ = run_on_terminal(rekey, args, cwd, env, terminal="stdout")
     return output.decode().replace("\r\n", "\n")
 
 

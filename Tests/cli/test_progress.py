@@ -9,12 +9,11 @@ run over a handful of files can show it here.
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 from pathlib import Path
 
 from fixture_cases import FIXTURES_ROOT
-from rekey_cli import TIMEOUT_SECONDS, copy_as, rekey_path_or_skip
+from rekey_cli import TIMEOUT_SECONDS, copy_as, rekey_path_or_skip, run_on_terminal
 
 rekey_path_or_skip()
 
@@ -38,23 +37,7 @@ def run(rekey: Path, args: list[str], cwd: Path, *, terminal: bool, after: str |
     if not terminal:
         done = subprocess.run([str(rekey), *args], cwd=cwd, env=env, capture_output=True, timeout=TIMEOUT_SECONDS)
         return done.returncode, done.stdout, done.stderr
-    controller, terminal_end = pty.openpty()
-    process = subprocess.Popen(
-        [str(rekey), *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=terminal_end)
-    os.close(terminal_end)
-    error = b""
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:  # the terminal's other end closed (Linux reports EIO)
-            break
-        if not chunk:
-            break
-        error += chunk
-    os.close(controller)
-    output = process.stdout.read()
-    process.stdout.close()
-    return process.wait(timeout=TIMEOUT_SECONDS), output, error
+    return run_on_terminal(rekey, args, cwd, env, terminal="stderr")
 
 
 def test_terminal_shows_files_done_then_erases_the_line(rekey: Path, tmp_path: Path):
