@@ -59,21 +59,23 @@ final class ControlFacts {
     /// on entry, and `i = 0` followed by `while i < n:` when `n > 0`. Two loops counting to the
     /// same `n` are both run or both skipped; only worth remembering when something else tests it.
     func entryFact(ofLoop statement: Node) -> LoopEntryFact? {
-        let fact: LoopEntryFact?
-        if statement.nodeKind == .whileStatement, let condition = statement.child(.condition) {
+        loopFact(statement).flatMap { repeated.contains($0.name) ? $0 : nil }
+    }
+
+    /// ``entryFact(ofLoop:)`` whether or not the body tests it again.
+    private func loopFact(_ statement: Node) -> LoopEntryFact? {
+        if statement.nodeKind == .whileStatement {
+            guard let condition = statement.child(.condition) else { return nil }
             if let (name, holds) = Self.conditionFact(condition) {
-                fact = LoopEntryFact(name: name, holds: holds, lastsThroughIterations: false)
-            } else {
-                fact = Self.countedUpFact(condition, after: statement).map {
-                    LoopEntryFact(name: $0, holds: true, lastsThroughIterations: true)
-                }
+                return LoopEntryFact(name: name, holds: holds, lastsThroughIterations: false)
             }
-        } else {
-            fact = statement.child(.right).flatMap(iterationBound).flatMap(Self.chainName).map {
-                LoopEntryFact(name: Self.positive($0), holds: true, lastsThroughIterations: true)
+            return Self.countedUpFact(condition, after: statement).map {
+                LoopEntryFact(name: $0, holds: true, lastsThroughIterations: true)
             }
         }
-        return fact.flatMap { repeated.contains($0.name) ? $0 : nil }
+        return statement.child(.right).flatMap(iterationBound).flatMap(Self.chainName).map {
+            LoopEntryFact(name: Self.positive($0), holds: true, lastsThroughIterations: true)
+        }
     }
 
     /// `while i < n:` right after `i = 0`: its first test is `0 < n`.
@@ -106,16 +108,8 @@ final class ControlFacts {
                     if let condition = child.child(.condition), let fact = Self.conditionFact(condition) {
                         counts[fact.name, default: 0] += 1
                     }
-                case .forStatement:
-                    if let count = child.child(.right).flatMap(iterationBound).flatMap(Self.chainName) {
-                        counts[Self.positive(count), default: 0] += 1
-                    }
-                case .whileStatement:
-                    if let condition = child.child(.condition),
-                        let fact = Self.conditionFact(condition)?.name ?? Self.countedUpFact(condition, after: child)
-                    {
-                        counts[fact, default: 0] += 1
-                    }
+                case .forStatement, .whileStatement:
+                    if let fact = loopFact(child) { counts[fact.name, default: 0] += 1 }
                 default:
                     break
                 }
@@ -137,8 +131,8 @@ final class ControlFacts {
         case .parenthesizedExpression:
             return iterable.namedChildren.first.flatMap(iterationCount)
         case .call:
-            if isSplit(iterable), iterationBound(iterable) == nil { return 2 }
-            return iterationBound(iterable).flatMap { $0.nodeKind == .integer ? Int($0.text).map { max($0, 0) } : nil }
+            guard let bound = iterationBound(iterable) else { return isSplit(iterable) ? 2 : nil }
+            return bound.nodeKind == .integer ? Int(bound.text).map { max($0, 0) } : nil
         default:
             return nil
         }

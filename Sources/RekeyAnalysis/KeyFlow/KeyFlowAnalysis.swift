@@ -355,31 +355,31 @@ public final class KeyFlowAnalysis {
         loopRanges.append(range.start...range.end)
         defer { loopRanges.removeLast() }
         let entering = fact.map { entry.assuming($0.name, is: $0.holds) } ?? entry
+        // The paths after one more iteration, from the entry or after earlier ones.
         var iterated = KeyFlowPaths.unreachable
-        // Joins only add paths, so the head grows until an iteration adds nothing; each iteration
-        // carries a value one assignment further round the body (`a = b; b = key` takes two), and
-        // bodies with longer chains than eight iterations follow are rare: past them the head is
-        // taken as it stands.
-        for _ in 0..<8 {
+        func iterate() -> KeyFlowPaths {
             continuePaths = .unreachable
             var body = entering.joined(iterated)
             iteration(&body)
-            body.join(continuePaths)
-            let next = iterated.joined(body)
+            return body.joined(continuePaths)
+        }
+        // Joins only add paths, so `iterated` grows until an iteration adds nothing; each
+        // iteration carries a value one assignment further round the body (`a = b; b = key` takes
+        // two), and bodies with longer chains than eight iterations follow are rare: past them
+        // `iterated` is taken as it stands.
+        for _ in 0..<8 {
+            let next = iterated.joined(iterate())
             if next == iterated { break }
             iterated = next
         }
-        guard let iterations, iterations > 0 else {
-            guard let fact else { return entry.joined(iterated).joined(breakPaths) }
+        if let iterations, iterations > 0 { return iterate().joined(breakPaths) }
+        var skipping = entry
+        if let fact {
             // `while flag:` left after iterations: whatever made `flag` false is not seen here.
             if !fact.lastsThroughIterations { iterated.forEach { $0.conditions[fact.name] = nil } }
-            return entry.assuming(fact.name, is: !fact.holds).joined(iterated).joined(breakPaths)
+            skipping = entry.assuming(fact.name, is: !fact.holds)
         }
-        continuePaths = .unreachable
-        var last = entering.joined(iterated)
-        iteration(&last)
-        last.join(continuePaths)
-        return last.joined(breakPaths)
+        return skipping.joined(iterated).joined(breakPaths)
     }
 
     private func executeFor(_ statement: Node, _ paths: inout KeyFlowPaths) {
