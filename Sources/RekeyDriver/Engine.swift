@@ -96,8 +96,8 @@ public struct Engine {
         public var publicAPIChanges: [String] = []
         /// Every fix applied, in order: its rule, the files it edits, the public names it changes.
         public var appliedFixes: [AppliedFix] = []
-        /// The findings of each changed file as read, before any fix: what is left in it when
-        /// `fix` cannot write it.
+        /// The findings of each file given as read, before any fix: what `check` reports, what
+        /// the summary accounts for, and what is left in a file `fix` cannot write.
         public var findingsAsRead: [String: [Finding]] = [:]
 
         /// The changed files in groups that must be written together: two files are in one group
@@ -367,9 +367,9 @@ public struct Engine {
             let state = states[index]
             guard let current = state.current, current.bytes != state.original else { continue }
             report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
-            report.findingsAsRead[state.path] = findingsAsRead[state.path] ?? []
         }
         for state in states where !state.isContext {
+            report.findingsAsRead[state.path] = findingsAsRead[state.path] ?? []
             report.remaining += state.findings
             report.diagnostics += state.diagnostics
         }

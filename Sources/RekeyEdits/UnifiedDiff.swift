@@ -11,16 +11,8 @@ public enum UnifiedDiff {
     /// "\ No newline at end of file". Git's function-name suffix after "@@" is not written.
     public static func render(path: String, old oldBytes: [UInt8], new newBytes: [UInt8], contextLines: Int = 3) -> String {
         guard oldBytes != newBytes else { return "" }
-        let oldLines = lines(of: oldBytes)
-        let newLines = lines(of: newBytes)
-        // Equal lines get equal small integers, so the diff compares integers, not byte strings.
-        var ids: [ArraySlice<UInt8>: Int] = [:]
-        func id(_ line: ArraySlice<UInt8>) -> Int {
-            if let known = ids[line] { return known }
-            ids[line] = ids.count
-            return ids.count - 1
-        }
-        let script = ShortestEditScript(old: oldLines.map(id), new: newLines.map(id))
+        let diff = LineDiff(old: oldBytes, new: newBytes)
+        let (oldLines, newLines, script) = (diff.oldLines, diff.newLines, diff.script)
 
         let (old, new) = (quoted("a/" + path), quoted("b/" + path))
         // As git does: a name with a space ends at a tab on the ---/+++ lines, where patch(1)
@@ -71,20 +63,6 @@ public enum UnifiedDiff {
             }
         }
         return out + "\""
-    }
-
-    /// The lines of a file, each keeping its "\n" (and so a "\r" before it); only the last may lack one.
-    private static func lines(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            lines.append(bytes[start...index])
-            start = index + 1
-        }
-        if start < bytes.count {
-            lines.append(bytes[start...])
-        }
-        return lines
     }
 
     private struct Hunk {

@@ -20,7 +20,9 @@ struct FixReportWriterTests {
         """
 
     /// One site of each kind rekey leaves: a manual remedy, an unsafe fix, a display-only
-    /// suggestion, and a safe fix the applier refused.
+    /// suggestion, and a safe fix the applier refused. As read, the file also had two findings
+    /// the run fixed: one with a safe fix, one with an unsafe fix (fixed by another fix when
+    /// unsafe fixes are off).
     static func leftovers() throws -> (report: Engine.FixReport, findings: [Finding]) {
         let sample = try Sample(source)
         let edit: [String: [Edit]] = ["src/model.py": [.insertion("x", at: 0)]]
@@ -38,8 +40,17 @@ struct FixReportWriterTests {
                 "RK007", at: "b = jax", message: "a default",
                 remedy: .fix(Fix(title: "make `key` required", applicability: .safe, edits: edit))),
         ]
+        let fixed = [
+            try sample.finding(
+                "RK002", at: "jax.random.PRNGKey(0)", message: "reads a module-level key",
+                remedy: .fix(Fix(title: "pass `key`", applicability: .safe, edits: edit))),
+            try sample.finding(
+                "RK004", at: "jax.random.uniform(key, (2,))", message: "`key` is consumed again",
+                remedy: .fix(Fix(title: "split `key`", applicability: .unsafe, edits: edit))),
+        ]
         var report = Engine.FixReport()
         report.remaining = findings
+        report.findingsAsRead = ["src/model.py": (findings + fixed).sorted { $0.range < $1.range }]
         report.applied = ["RK004": 2, "RK001": 1]
         report.rounds = 2
         report.changes = [Engine.FileChange(path: "src/model.py", original: [1], updated: [2])]
@@ -95,9 +106,12 @@ struct FixReportWriterTests {
         let (report, _) = try Self.leftovers()
         let outcome = FixOutcome(report: report, options: Engine.Options(unsafeFixes: false), wrote: false)
         #expect(
-            TextReport.fixSummary(outcome) == "rekey: would fix 3 sites in 1 file (RK001: 1, RK004: 2); "
-                + "2 sites left for hand migration; 1 unsafe fix not applied (rerun with --unsafe-fixes); "
-                + "1 enabled fix not applied (refused; see the warnings).\n")
+            TextReport.fixSummary(outcome)
+                == "rekey: 6 findings: 2 fixed by the patch (1 safe, 1 by other fixes), 4 left: 2 for hand migration, "
+                + "1 unsafe fix not applied (rerun with --unsafe-fixes), 1 enabled fix not applied (refused; see the warnings). "
+                + "3 fixes in 1 file (RK001: 1, RK004: 2).\n")
+        #expect(outcome.accounting.findings == outcome.accounting.fixed + outcome.accounting.leftTotal)
+        #expect(outcome.accounting.newTotal == 0 && !outcome.sites.contains(where: \.isNew))
     }
 
     @Test func summaryWithUnsafeFixesSaysWhyFixesAreLeft() throws {
@@ -107,8 +121,8 @@ struct FixReportWriterTests {
         let summary = TextReport.fixSummary(outcome)
         #expect(!summary.contains("--unsafe-fixes"))
         #expect(
-            summary == "rekey: fixed 3 sites in 1 file (RK001: 1, RK004: 2); "
-                + "2 sites left for hand migration; 2 enabled fixes not applied (no fixed point within 8 rounds).\n")
+            summary == "rekey: 6 findings: 2 fixed (1 safe, 1 unsafe), 4 left: 2 for hand migration, "
+                + "2 enabled fixes not applied (no fixed point within 8 rounds). 3 fixes applied in 1 file (RK001: 1, RK004: 2).\n")
     }
 
     @Test func nothingOfAFileNotWrittenCountsAsDone() throws {
@@ -133,13 +147,16 @@ struct FixReportWriterTests {
         #expect(outcome.sites.map(\.finding.code) == ["RK001", "RK004", "RK007", "RK005"])  // by position
         #expect(outcome.sites[2].reason == "safe fix not applied (refused: the file was not written; see the errors): make `key` required")
         #expect(
-            TextReport.fixSummary(outcome) == "rekey: fixed 0 sites in 0 files; 1 changed file not written (see the errors); "
-                + "2 sites left for hand migration; 2 enabled fixes not applied (refused, or in files not written; see the errors).\n")
+            TextReport.fixSummary(outcome)
+                == "rekey: 4 findings: 0 fixed, 4 left: 2 for hand migration, "
+                + "2 enabled fixes not applied (refused, or in files not written; see the errors). "
+                + "0 fixes applied in 0 files; 1 changed file not written (see the errors).\n")
+        #expect(outcome.accounting.left == [.handMigration: 2, .fixNotApplied: 2])
     }
 
     @Test func summaryOfACleanRun() {
         let outcome = FixOutcome(report: Engine.FixReport(), options: Engine.Options(), wrote: true)
-        #expect(TextReport.fixSummary(outcome) == "rekey: fixed 0 sites in 0 files; 0 sites left for hand migration.\n")
+        #expect(TextReport.fixSummary(outcome) == "rekey: 0 findings, nothing to fix.\n")
     }
 
     // MARK: JSON
@@ -153,6 +170,13 @@ struct FixReportWriterTests {
         #expect(try object.string("command") == "diff")
         #expect(object["unsafe_fixes"] as? Bool == false)
         let summary = try object.object("summary")
+        #expect(try summary.int("findings") == 6)
+        #expect(try summary.int("fixed") == 2)
+        #expect(try summary.int("fixed_safe") == 1)
+        #expect(try summary.int("fixed_unsafe") == 0)
+        #expect(try summary.int("fixed_by_other_fixes") == 1)
+        #expect(try summary.int("left") == 4)
+        #expect(try summary.int("new_sites") == 0)
         #expect(try summary.int("files_changed") == 1)
         #expect(try summary.int("fixes_applied") == 3)
         #expect(try summary.object("fixes_applied_by_code") as? [String: Int] == ["RK001": 1, "RK004": 2])
@@ -175,6 +199,7 @@ struct FixReportWriterTests {
             #expect(try site.object("start").int("line") == finding.start.line)
             #expect(try site.object("start").int("column") == finding.start.column)
             #expect(try site.object("end").int("column") == finding.end.column)
+            #expect(site["new"] as? Bool == false)
         }
         #expect(try sites.map { try $0.string("kind") } == ["hand-migration", "unsafe-fix", "hand-migration", "fix-not-applied"])
         #expect(try sites[0].string("reason") == "a derived key is migrated by hand")
@@ -226,6 +251,9 @@ struct FixReportWriterTests {
         #expect(lines[0] == "# rekey fix report")
         #expect(lines.contains("| RK004 | key-reused | 2 | 1 |"))
         #expect(lines.contains("| **total** | | **3** | **5** |"))
+        #expect(lines.contains("- findings: 6; fixed: 2 (safe 1, unsafe 0, by other fixes 1); left: 4"))
+        // The other file's finding is none of the findings as read.
+        #expect(lines.contains("- new findings in the rewritten code: 1"))
         #expect(lines.contains("- sites left for hand migration: 3"))
         #expect(lines.contains("- unsafe fixes not applied (rerun with `--unsafe-fixes`): 1"))
         #expect(lines.contains("### `src/model.py`"))

@@ -105,7 +105,7 @@ def test_a_fix_across_two_files_is_written_to_both_or_neither(how: str, rekey: P
     assert "pkg/a.py: error: not written: a fix also edits pkg/b.py" in result.stderr, result.describe()
     assert runs_pkg_b(tmp_path).returncode == 0, "the package must still run"
     # Item 15: nothing of the files not written counts as fixed.
-    assert "rekey: fixed 0 sites in 0 files; 2 changed files not written" in result.stderr, result.describe()
+    assert ": 0 fixed, " in result.stderr and "0 fixes applied in 0 files; 2 changed files not written" in result.stderr, result.describe()
     summary = json.loads((tmp_path / "report.json").read_text())["summary"]
     assert summary["fixes_applied"] == 0 and summary["files_changed"] == 0, summary
 
@@ -118,7 +118,7 @@ def test_an_unrelated_file_is_still_fixed_when_another_unit_fails(rekey: Path, t
     assert result.returncode == 2, result.describe()
     assert (tmp_path / "pkg" / "layer.py").read_bytes() == AFTER, result.describe()
     assert (tmp_path / "pkg" / "a.py").read_text() == PACKAGE["pkg/a.py"], result.describe()
-    assert "fixed 1 site in 1 file (RK001: 1)" in result.stderr, result.describe()
+    assert "1 fix applied in 1 file (RK001: 1)" in result.stderr, result.describe()
 
 
 # --- owner, mode, hard links, read-only files (item 8) ----------------------------------------------

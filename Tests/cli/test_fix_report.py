@@ -126,6 +126,53 @@ def assert_sites_match(report: dict, findings: list[dict], unsafe_fixes: bool) -
         by_kind["hand-migration"], by_kind["unsafe-fix"], by_kind["fix-not-applied"])
 
 
+# --- every finding accounted for once -------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[2] / "Fixtures"
+SUMMARY_LINE = re.compile(
+    r"^rekey: (\d+) findings?: (\d+) fixed(?: by the patch)?(?: \(([^)]*)\))?, (\d+) left(?:: (.*?))?\. ", flags=re.M)
+
+
+@pytest.mark.parametrize("tree", ["mixed-package", "all-fixtures"])
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_every_finding_is_accounted_for_exactly_once(tree: str, unsafe: bool, rekey: Path, tmp_path: Path):
+    """The summary's numbers add up to the findings `check` reports: each one fixed (by its own
+    safe or unsafe fix, or by another fix) or left with its kind; what the rewrite exposes is
+    counted apart, as new sites."""
+    if tree == "mixed-package":
+        root, target = make_tree(tmp_path / "tree"), "pkg"
+    else:
+        root, target = tmp_path / "tree", "Fixtures"
+        shutil.copytree(FIXTURES, root / target)
+    flags = ["--unsafe-fixes"] if unsafe else []
+    checked = run_rekey(rekey, ["check", "--output-format", "json", *flags, target], cwd=root)
+    assert checked.returncode == 1, checked.describe()
+    findings = json.loads(checked.stdout)["findings"]
+    result = rekey_ok(rekey, root, "diff", *flags, "--report", "report.json", target)
+    report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+    summary, sites = report["summary"], report["sites"]
+
+    assert summary["findings"] == len(findings)
+    assert summary["fixed"] == summary["fixed_safe"] + summary["fixed_unsafe"] + summary["fixed_by_other_fixes"]
+    assert summary["fixed"] + summary["left"] == summary["findings"], summary
+    assert summary["left"] + summary["new_sites"] == summary["sites_left"] == len(sites), summary
+    assert sum(not s["new"] for s in sites) == summary["left"]
+    assert summary["fixed"] > 0 and summary["left"] > 0, "the tree should have findings of both fates"
+    if not unsafe:
+        assert summary["fixed_unsafe"] == 0
+    # A site left is one of the findings as read: same file and rule.
+    as_read = {(f["path"], f["code"]) for f in findings}
+    assert all((s["path"], s["code"]) in as_read for s in sites if not s["new"])
+
+    # The line on standard error says the same, and its parts add up.
+    line = SUMMARY_LINE.search(result.stderr)
+    assert line, result.stderr
+    total, fixed, fixed_parts, left, left_parts = line.groups()
+    assert (int(total), int(fixed), int(left)) == (summary["findings"], summary["fixed"], summary["left"])
+    assert sum(int(part.split()[0]) for part in (fixed_parts or "").split(", ") if part) == int(fixed)
+    assert sum(int(part.split()[0]) for part in re.split(r", (?=\d)", left_parts or "") if part) == int(left)
+
+
 # --- the fixes made ------------------------------------------------------------------------------
 
 
@@ -161,7 +208,7 @@ def test_show_fixes_lists_nothing_when_nothing_is_fixed(rekey: Path, tmp_path: P
     root.mkdir()
     (root / "m.py").write_text("import jax\n\n\ndef f(key):\n    return jax.random.normal(key)\n", encoding="utf-8")
     result = rekey_ok(rekey, root, "diff", "--show-fixes", "m.py")
-    assert "fixes" not in result.stderr.split("rekey: would fix")[0], result.describe()
+    assert result.stderr == "rekey: 0 findings, nothing to fix.\n", result.describe()
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -200,9 +247,10 @@ def test_diff_json_report_lists_hand_migrations_and_unsafe_fixes(rekey: Path, tm
 
     # The stderr summary says the same.
     applied = ", ".join(f"{code}: {count}" for code, count in summary["fixes_applied_by_code"].items())
-    assert (f"rekey: would fix {summary['fixes_applied']} site" in result.stderr
-            and f"in {len(patched)} file" in result.stderr and f"({applied})" in result.stderr), result.stderr
-    assert f"{summary['hand_migrations']} site{'s' if summary['hand_migrations'] != 1 else ''} left for hand migration" in result.stderr
+    fixes = summary["fixes_applied"]
+    assert f"{fixes} fix{'es' if fixes != 1 else ''} in {len(patched)} file" in result.stderr, result.stderr
+    assert f"({applied})" in result.stderr and f": {summary['fixed']} fixed by the patch" in result.stderr, result.stderr
+    assert f"{summary['hand_migrations']} for hand migration" in result.stderr
     n = summary["unsafe_fixes_not_applied"]
     assert f"{n} unsafe fix{'es' if n != 1 else ''} not applied (rerun with --unsafe-fixes)" in result.stderr, result.stderr
 
@@ -221,7 +269,8 @@ def test_fix_json_report_with_unsafe_fixes(rekey: Path, tmp_path: Path):
     assert not any(s["code"] == "RK004" for s in report["sites"]), "the unsafe RK004 fix was applied"
     # Enabled: the summary must not tell the user to pass a flag they passed.
     assert "--unsafe-fixes" not in result.stderr, result.stderr
-    assert "rekey: fixed " in result.stderr and "left for hand migration" in result.stderr
+    assert re.search(r"^rekey: \d+ findings: \d+ fixed \(", result.stderr, flags=re.M), result.stderr
+    assert "for hand migration" in result.stderr
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -319,7 +368,7 @@ def test_fix_markdown_report(rekey: Path, tmp_path: Path):
     hand = sum(f["fix"] is None for f in findings)
     assert f"- sites left for hand migration: {hand}\n" in text
     assert "- files changed: 1\n" in text
-    assert "rekey: fixed " in result.stderr and "in 1 file (RK001: " in result.stderr, result.stderr
+    assert " applied in 1 file (RK001: " in result.stderr, result.stderr
 
 
 def test_markdown_report_reads_back_with_markdown_it(rekey: Path, tmp_path: Path):

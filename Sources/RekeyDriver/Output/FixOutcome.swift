@@ -20,9 +20,31 @@ public struct FixOutcome: Sendable {
         public let kind: Kind
         /// Why the site was not converted, in one sentence a person can act on.
         public let reason: String
+        /// No finding as read is this site: the rewrite exposed it (see ``FindingLedger``).
+        public internal(set) var isNew = false
 
         /// The tier of the fix that was not applied; nil for a manual remedy.
         public var fixAvailable: Applicability? { finding.fix?.applicability }
+    }
+
+    /// Every finding as read accounted for exactly once, fixed or left, and the sites no finding
+    /// as read accounts for.
+    public struct Accounting: Sendable, Equatable {
+        /// The findings of the files given as read: what `check` reports on them.
+        public var findings = 0
+        /// Findings gone after the run: by their own safe or unsafe fix, or by another fix (a
+        /// finding with no enabled fix of its own that a fix elsewhere resolved).
+        public var fixedSafe = 0
+        public var fixedUnsafe = 0
+        public var fixedByOtherFixes = 0
+        /// Findings as read that are still there, by the kind of site they are.
+        public var left: [Site.Kind: Int] = [:]
+        /// Sites of the rewritten text that are not findings as read, by kind.
+        public var new: [Site.Kind: Int] = [:]
+
+        public var fixed: Int { fixedSafe + fixedUnsafe + fixedByOtherFixes }
+        public var leftTotal: Int { left.values.reduce(0, +) }
+        public var newTotal: Int { new.values.reduce(0, +) }
     }
 
     /// `fix` wrote files; `diff` only printed the patch.
@@ -42,6 +64,7 @@ public struct FixOutcome: Sendable {
     /// Every finding left after fixing, by path and position. With `diff` nothing is written, so
     /// positions are in the text as the patch leaves it.
     public let sites: [Site]
+    public let accounting: Accounting
     public let diagnostics: [Diagnostic]
     public let rounds: Int
     /// The engine's round limit; reaching it with fixes left means no fixed point was reached.
@@ -75,21 +98,45 @@ public struct FixOutcome: Sendable {
         self.maximumRounds = options.maximumRounds
         let reachedLimit = report.rounds >= options.maximumRounds
         let refusals = Self.refusalReasons(report.refusals)
-        let written = report.remaining.filter { !unwritten.contains($0.path) }.map { finding in
-            Self.classify(
-                finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: reachedLimit,
-                maximumRounds: options.maximumRounds,
-                refusals: refusals[RefusalKey(path: finding.path, code: finding.code)] ?? [])
+        let changes = Dictionary(report.changes.map { ($0.path, $0) }) { first, _ in first }
+        let remaining = Dictionary(grouping: report.remaining, by: \.path)
+        var sites: [Site] = []
+        var accounting = Accounting()
+        for path in Set(report.findingsAsRead.keys).union(remaining.keys).sorted() {
+            let asRead = report.findingsAsRead[path] ?? []
+            let written = !unwritten.contains(path)
+            // Nothing of an unwritten file changed: its sites are its findings as read.
+            let after = written ? remaining[path] ?? [] : asRead.sorted { $0.range < $1.range }
+            var fileSites = after.map { finding in
+                Self.classify(
+                    finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: written && reachedLimit,
+                    maximumRounds: options.maximumRounds,
+                    refusals: written ? refusals[RefusalKey(path: path, code: finding.code)] ?? [] : [Messages.notWritten])
+            }
+            let matches = FindingLedger.match(
+                asRead: asRead, after: after,
+                correspondence: written ? changes[path].map { LineCorrespondence(old: $0.original, new: $0.updated) } : nil)
+            accounting.findings += asRead.count
+            for (index, finding) in asRead.enumerated() {
+                if let siteIndex = matches[index] {
+                    accounting.left[fileSites[siteIndex].kind, default: 0] += 1
+                } else if finding.fix?.applicability == .safe {
+                    accounting.fixedSafe += 1
+                } else if finding.fix?.applicability == .unsafe && options.unsafeFixes {
+                    accounting.fixedUnsafe += 1
+                } else {
+                    accounting.fixedByOtherFixes += 1
+                }
+            }
+            let matched = Set(matches.values)
+            for index in fileSites.indices where !matched.contains(index) {
+                fileSites[index].isNew = true
+                accounting.new[fileSites[index].kind, default: 0] += 1
+            }
+            sites += fileSites
         }
-        let asRead = unwritten.sorted().flatMap { report.findingsAsRead[$0] ?? [] }.map { finding in
-            Self.classify(
-                finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: false,
-                maximumRounds: options.maximumRounds, refusals: [Messages.notWritten])
-        }
-        self.sites =
-            asRead.isEmpty
-            ? written
-            : (written + asRead).sorted { ($0.finding.path, $0.finding.range) < ($1.finding.path, $1.finding.range) }
+        self.sites = sites
+        self.accounting = accounting
     }
 
     public var fixesApplied: Int { appliedByCode.reduce(0) { $0 + $1.count } }

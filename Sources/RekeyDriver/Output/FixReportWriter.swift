@@ -16,6 +16,12 @@ import RekeyRules
 ///   "command": "diff" | "fix",            // diff writes nothing: positions are in the patched text
 ///   "unsafe_fixes": false,                // whether --unsafe-fixes was given
 ///   "summary": {
+///     "findings": 5,                      // the findings as read (what `check` reports), each one:
+///     "fixed": 3,                         //   gone after the run = fixed_safe + fixed_unsafe + fixed_by_other_fixes
+///     "fixed_safe": 3, "fixed_unsafe": 0, //   by its own fix of that tier
+///     "fixed_by_other_fixes": 0,          //   no enabled fix of its own; a fix elsewhere resolved it
+///     "left": 2,                          //   still there: findings = fixed + left
+///     "new_sites": 0,                     // sites the rewrite exposed: sites_left = left + new_sites
 ///     "files_changed": 1,                 // rewritten by fix, or changed by diff's patch
 ///     "fixes_applied": 2,
 ///     "fixes_applied_by_code": { "RK001": 2 },        // code order
@@ -44,7 +50,8 @@ import RekeyRules
 ///       "end":   { "line": 6, "column": 38 }, // exclusive
 ///       "kind": "hand-migration" | "unsafe-fix" | "fix-not-applied",
 ///       "reason": "...",                  // the manual reason, or why the fix was not applied
-///       "fix_available": null | "unsafe" | "safe" | "display-only"   // null: no fix at all
+///       "fix_available": null | "unsafe" | "safe" | "display-only",  // null: no fix at all
+///       "new": false                      // true: not a finding as read, the rewrite exposed it
 ///     }
 ///   ],
 ///   "diagnostics": [ { "path": "broken.py", "severity": "error" | "warning", "message": "..." } ]
@@ -56,7 +63,7 @@ import RekeyRules
 /// mean an enabled fix the loop refused or never reached (kind `fix-not-applied`).
 ///
 /// Markdown: a title, one line saying how the run was made, a summary table per rule (fixes
-/// applied, sites left) with a total row, the counts by kind, then per file a table of
+/// applied, sites left) with a total row, the findings as read (fixed and left) and the sites by kind, then per file a table of
 /// `line:col`, code, message and reason, then the diagnostics. Table cells escape `|` as `\|`,
 /// line breaks as `<br>`, and Markdown punctuation outside the messages' code spans, so a cell
 /// never splits and the text reads as written.
@@ -112,6 +119,13 @@ public enum FixReportWriter {
             "command": .string(outcome.wrote ? "fix" : "diff"),
             "unsafe_fixes": .bool(outcome.unsafeFixesEnabled),
             "summary": [
+                "findings": .number(outcome.accounting.findings),
+                "fixed": .number(outcome.accounting.fixed),
+                "fixed_safe": .number(outcome.accounting.fixedSafe),
+                "fixed_unsafe": .number(outcome.accounting.fixedUnsafe),
+                "fixed_by_other_fixes": .number(outcome.accounting.fixedByOtherFixes),
+                "left": .number(outcome.accounting.leftTotal),
+                "new_sites": .number(outcome.accounting.newTotal),
                 "files_changed": .number(outcome.changedFiles.count),
                 "fixes_applied": .number(outcome.fixesApplied),
                 "fixes_applied_by_code": byCode(outcome.appliedByCode),
@@ -161,6 +175,7 @@ public enum FixReportWriter {
             "kind": .string(site.kind.rawValue),
             "reason": .string(site.reason),
             "fix_available": .string(site.fixAvailable?.description),
+            "new": .bool(site.isNew),
         ]
     }
 
@@ -185,6 +200,11 @@ public enum FixReportWriter {
         }
         out += "| **total** | | **\(outcome.fixesApplied)** | **\(outcome.sites.count)** |\n\n"
 
+        let account = outcome.accounting
+        out +=
+            "- findings: \(account.findings); fixed: \(account.fixed) (safe \(account.fixedSafe), unsafe \(account.fixedUnsafe), "
+            + "by other fixes \(account.fixedByOtherFixes)); left: \(account.leftTotal)\n"
+        if account.newTotal > 0 { out += "- new findings in the rewritten code: \(account.newTotal)\n" }
         out += "- files changed: \(outcome.changedFiles.count)\n"
         if !outcome.unwrittenFiles.isEmpty { out += "- files not written: \(outcome.unwrittenFiles.count) (see the diagnostics)\n" }
         if !outcome.publicAPIChanges.isEmpty {

@@ -87,14 +87,26 @@ public enum TextReport {
         "\(plural(outcome.rounds, "round")) of fixes, \(plural(outcome.changedFiles.count, "file")) changed"
     }
 
-    /// What `diff`/`fix` did, for standard error, in one line: files changed, fixes applied per
-    /// rule, sites left for hand migration, and what happened to the other fixes. Unsafe fixes
-    /// are "not applied, rerun with --unsafe-fixes" only when that flag was not given; a fix
-    /// that was enabled and is still there was refused, or the loop hit its round limit first.
+    /// What `diff`/`fix` did, for standard error, in one line. First every finding as read,
+    /// each counted once: fixed (by its own safe or unsafe fix, or by another fix) or left, and
+    /// why (hand migration; an unsafe fix not enabled, "rerun with --unsafe-fixes" only when that
+    /// flag was not given; an enabled fix refused, or not reached within the round limit). Then
+    /// the fixes applied, per rule, and the files they change; then the findings the rewritten
+    /// code has that none as read accounts for.
     public static func fixSummary(_ outcome: FixOutcome) -> String {
+        let account = outcome.accounting
+        guard account.findings > 0 || !outcome.sites.isEmpty || !outcome.changedFiles.isEmpty else {
+            return "rekey: 0 findings, nothing to fix.\n"
+        }
+        var out = "rekey: \(plural(account.findings, "finding")): \(account.fixed) \(outcome.wrote ? "fixed" : "fixed by the patch")"
+        let fixedParts = [
+            (account.fixedSafe, "safe"), (account.fixedUnsafe, "unsafe"), (account.fixedByOtherFixes, "by other fixes"),
+        ].filter { $0.0 > 0 }
+        if !fixedParts.isEmpty { out += " (" + fixedParts.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")" }
+        out += ", \(account.leftTotal) left" + kinds(account.left, outcome)
         let perRule = outcome.appliedByCode.map { "\($0.code): \($0.count)" }.joined(separator: ", ")
-        var out =
-            "rekey: \(outcome.wrote ? "fixed" : "would fix") \(plural(outcome.fixesApplied, "site"))"
+        out +=
+            ". \(plural(outcome.fixesApplied, "fix", "fixes"))\(outcome.wrote ? " applied" : "")"
             + " in \(plural(outcome.changedFiles.count, "file"))"
         if !perRule.isEmpty { out += " (\(perRule))" }
         if !outcome.unwrittenFiles.isEmpty {
@@ -103,21 +115,29 @@ public enum TextReport {
         if !outcome.publicAPIChanges.isEmpty {
             out += "; public API changed: " + outcome.publicAPIChanges.joined(separator: ", ")
         }
-        out += "; \(plural(outcome.count(.handMigration), "site")) left for hand migration"
-        let unsafe = outcome.count(.unsafeFix)
-        if unsafe > 0 {
-            out += "; \(plural(unsafe, "unsafe fix", "unsafe fixes")) not applied (rerun with --unsafe-fixes)"
-        }
-        let notApplied = outcome.count(.fixNotApplied)
-        if notApplied > 0 {
-            out +=
-                "; \(plural(notApplied, "enabled fix", "enabled fixes")) not applied ("
-                + (!outcome.unwrittenFiles.isEmpty
-                    ? "refused, or in files not written; see the errors"
-                    : outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
-                + ")"
+        if account.newTotal > 0 {
+            out += "; the rewritten code has \(plural(account.newTotal, "new finding"))" + kinds(account.new, outcome)
         }
         return out + ".\n"
+    }
+
+    /// ": 2 for hand migration, 1 unsafe fix not applied (rerun with --unsafe-fixes)": sites by
+    /// kind, each kind with the reason a reader acts on; "" for none.
+    static func kinds(_ counts: [FixOutcome.Site.Kind: Int], _ outcome: FixOutcome) -> String {
+        var parts: [String] = []
+        if let hand = counts[.handMigration], hand > 0 { parts.append("\(hand) for hand migration") }
+        if let unsafe = counts[.unsafeFix], unsafe > 0 {
+            parts.append("\(plural(unsafe, "unsafe fix", "unsafe fixes")) not applied (rerun with --unsafe-fixes)")
+        }
+        if let notApplied = counts[.fixNotApplied], notApplied > 0 {
+            parts.append(
+                "\(plural(notApplied, "enabled fix", "enabled fixes")) not applied ("
+                    + (!outcome.unwrittenFiles.isEmpty
+                        ? "refused, or in files not written; see the errors"
+                        : outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
+                    + ")")
+        }
+        return parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")
     }
 
     static func plural(_ count: Int, _ singular: String, _ pluralForm: String? = nil) -> String {
