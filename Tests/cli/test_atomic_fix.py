@@ -247,7 +247,9 @@ def test_an_edit_made_while_rekey_replaces_the_file_is_kept(rekey: Path, tmp_pat
 @pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_during_the_commit_puts_every_file_back(sent: signal.Signals, rekey: Path, tmp_path: Path):
     before = make_package(tmp_path)
-    process, child = held_in_commit(rekey, FIX_PACKAGE, tmp_path, nth_swap=2)
+    # Held long enough for this test to see the first swap on a loaded machine (4 s was not, once);
+    # the signal is handled when the hold ends.
+    process, child = held_in_commit(rekey, FIX_PACKAGE, tmp_path, nth_swap=2, seconds=8)
     wait_until(lambda: (tmp_path / "pkg" / "a.py").read_bytes() != before["pkg/a.py"], "the first file's swap")
     os.kill(child, sent)
     process.communicate(timeout=TIMEOUT_SECONDS)
