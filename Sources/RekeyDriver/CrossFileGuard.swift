@@ -40,7 +40,8 @@ struct CrossFileGuard {
 final class ProjectFiles: ProjectView {
     private let states: [Engine.FileState]
     private var contexts: [Int: FileContext] = [:]
-    private var imports: [Int: ModuleImports] = [:]
+    /// What each file read only for its imports imports (see ``importedModules(of:)``).
+    private var imports: [Int: Set<String>] = [:]
     /// The files importing each module asked about, by index.
     private var importers: [String: [Int]] = [:]
     /// Trees of the files whose context was asked for. A file read only for its imports is not
@@ -84,7 +85,8 @@ final class ProjectFiles: ProjectView {
             ?? {
                 let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
                 let indices = states.indices.filter { index in
-                    Prefilter.containsWord(bytes(of: index), word) && importSummary(of: index)?.imports(module) == true
+                    Prefilter.containsWord(bytes(of: index), word)
+                        && importedModules(of: index)?.contains { $0 == module || $0.hasPrefix(module + ".") } == true
                 }
                 importers[module] = indices
                 return indices
@@ -120,11 +122,15 @@ final class ProjectFiles: ProjectView {
         return try? parser.parseWithinLimits(source)
     }
 
-    /// Nil for a file that does not parse cleanly (it has no context either).
-    private func importSummary(of index: Int) -> ModuleImports? {
+    /// The modules a file imports (``ModuleImports/imported``): as the engine's analysis of its
+    /// current text found them, or from a parse of a file it did not analyse. Nil for a file that
+    /// does not parse cleanly (it has no context either).
+    private func importedModules(of index: Int) -> Set<String>? {
+        let state = states[index]
+        if state.parsed, state.current != nil { return state.importedModules }
         if let known = imports[index] { return known }
         guard let tree = trees[index] ?? models[index]?.tree ?? parse(index), !tree.hasError else { return nil }
-        imports[index] = ModuleImports(path: states[index].path, tree: tree)
+        imports[index] = ModuleImports(path: state.path, tree: tree).imported
         return imports[index]
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RekeyAnalysis
 import RekeyEdits
 import RekeyRules
@@ -61,6 +62,23 @@ public struct Engine {
         public var bytesSeen = 0
         /// How many files each round of cross-file facts analysed again (see ``propagateFacts``).
         public var factRounds: [Int] = []
+        /// How long each stage of the run took, in order (for `--verbose`).
+        public var stages: [StageTime] = []
+    }
+
+    /// One stage of a run and its wall-clock time.
+    public struct StageTime: Sendable, Equatable {
+        public let name: String
+        public let seconds: Double
+    }
+
+    /// What ``load(_:grammar:)`` read and worked out, before any fix.
+    private struct Loaded {
+        var states: [FileState]
+        let diagnostics: [Diagnostic]
+        let facts: ProjectFacts
+        let factRounds: [Int]
+        let stages: [StageTime]
     }
 
     /// A fix the engine did not apply, by the file and rule of its finding.
@@ -184,6 +202,9 @@ public struct Engine {
         var signatureHeaders: TouchableRanges?
         /// Its key flow's last analysis of its current text, for the next (see ``KeyFlowHistory``).
         var keyFlowHistory = KeyFlowHistory()
+        /// The cross-file facts its last analysis was given: it needs another only when the facts
+        /// of a name it calls or imports differ from these.
+        var factsSeen = ProjectFacts()
     }
 
     // Both commands run on a thread with room for the recursive walks of the deepest tree
@@ -215,10 +236,12 @@ public struct Engine {
     }
 
     private func checkOnThisThread(paths: [String], grammar: LoadableGrammar) -> CheckReport {
-        let (states, discovery, _, factRounds) = load(paths, grammar: grammar)
+        let loaded = load(paths, grammar: grammar)
         var report = CheckReport()
-        report.diagnostics = discovery
-        report.factRounds = factRounds
+        report.diagnostics = loaded.diagnostics
+        report.factRounds = loaded.factRounds
+        report.stages = loaded.stages
+        let states = loaded.states
         for state in states where !state.isContext {
             report.findings += FindingFingerprint.assign(to: state.findings, in: state.current?.bytes ?? state.original)
             report.diagnostics += state.diagnostics
@@ -231,7 +254,9 @@ public struct Engine {
     }
 
     private func fixOnThisThread(paths: [String], grammar: LoadableGrammar) -> FixReport {
-        var (states, discovery, facts, _) = load(paths, grammar: grammar)
+        let loaded = load(paths, grammar: grammar)
+        var states = loaded.states
+        let (discovery, facts) = (loaded.diagnostics, loaded.facts)
         let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
         var report = FixReport()
         report.diagnostics = discovery
@@ -429,22 +454,52 @@ public struct Engine {
 
     // MARK: Per file
 
-    private func load(_ paths: [String], grammar: LoadableGrammar) -> ([FileState], [Diagnostic], ProjectFacts, factRounds: [Int]) {
+    private func load(_ paths: [String], grammar: LoadableGrammar) -> Loaded {
+        var stages: [StageTime] = []
+        var stageStart = Date()
+        func finished(_ stage: String) {
+            let now = Date()
+            stages.append(StageTime(name: stage, seconds: now.timeIntervalSince(stageStart)))
+            stageStart = now
+        }
         let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
         let context = ProjectRoot.contextFiles(for: paths, given: discovery.files, options: options.discovery)
         let files = discovery.files + context
-        var states = parallelMap(
-            files, workers: options.jobs, makeState: { PythonParser(grammar) },
-            finished: reporting(.analysing, of: files.count)
-        ) { parser, path in
-            loadAndAnalyse(path, parser: &parser)
+        let read = parallelMap(files, workers: options.jobs, makeState: {}) { _, path in readFile(path) }
+        finished("read")
+        // Each file after the files it imports, with their facts: most files then need no
+        // second analysis when the rounds of cross-file facts begin.
+        let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))
+        // Whether a file that looks like a script is one depends on whether any file imports it:
+        // guessed here from the imports read without parsing, settled by ``markScripts``.
+        let importedAnywhere = Set(read.flatMap(\.imports))
+        let isImported = { (module: String) in
+            importedAnywhere.contains(module) || importedAnywhere.contains { $0.hasPrefix(module + ".") }
         }
+        var states = parallelInDependencyOrder(
+            count: read.count, dependencies: graph.dependencies, priority: { read[$0].state.original.count },
+            workers: options.jobs, makeState: { PythonParser(grammar) },
+            finished: reporting(.analysing, of: files.count)
+        ) { parser, index, analysed in
+            let facts = mergedFacts(graph.dependencies[index].map(analysed))
+            return analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state
+        }
+        finished("analyse")
         for index in discovery.files.count..<states.count { states[index].isContext = true }
-        markScripts(&states, grammar: grammar)
-        let (facts, reanalysed) = propagateFacts(&states, grammar: grammar)
+        // What the files the prefilter skipped spell and import, read once for both stages.
+        let skipped = states.indices.filter { states[$0].skippedByPrefilter }
+        let skippedWords = parallelMap(skipped, workers: options.jobs, makeState: {}) { _, index in SpelledWords(states[index].original) }
+        var skippedFiles: [Int: SkippedFile] = [:]
+        for (index, words) in zip(skipped, skippedWords) { skippedFiles[index] = SkippedFile(words: words, imports: read[index].imports) }
+        markScripts(&states, grammar: grammar, skippedFiles: skippedFiles)
+        finished("scripts")
+        let (facts, reanalysed) = propagateFacts(&states, grammar: grammar, skippedFiles: skippedFiles)
+        finished("cross-file facts")
         guardAcrossFiles(&states, grammar: grammar)
+        finished("cross-file guard")
         screenSignatureChanges(&states)
-        return (states, discovery.diagnostics, facts, reanalysed)
+        finished("screening")
+        return Loaded(states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages)
     }
 
     /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
@@ -495,10 +550,12 @@ public struct Engine {
     }
 
     /// Cross-file key facts: each file exports what its functions do to keys and which of its
-    /// module-level names are keys; the files that call one of those functions, or spell one of
-    /// those names, are analysed again with the merged facts, including files the prefilter
-    /// skipped (a file can misuse a key without mentioning JAX, by calling a project helper
-    /// twice). Repeats for changed facts only, so a chain of helpers across files is followed.
+    /// module-level names are keys; the files that call one of those functions, or import one of
+    /// those keys, with facts other than those they were analysed with (the first analysis had
+    /// the facts of the files each imports) are analysed again with the merged facts, and so are
+    /// the files the prefilter skipped that spell such a name (a file can misuse a key without
+    /// mentioning JAX, by calling a project helper twice). Repeats for changed facts only, so a
+    /// chain of helpers across files is followed.
     ///
     /// Analysing a file again parses it again, but its key flow walks again only the functions
     /// whose facts changed (see ``KeyFlowHistory``). Keeping each file's tree and model between
@@ -506,39 +563,42 @@ public struct Engine {
     /// jax/flax/equinox/optax sources the rounds then peaked near 500 MB, where the run needs
     /// under 100 MB without them. Returns the merged facts and how many files each round
     /// analysed again.
-    private func propagateFacts(_ states: inout [FileState], grammar: LoadableGrammar) -> (facts: ProjectFacts, reanalysed: [Int]) {
+    private func propagateFacts(
+        _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile]
+    ) -> (facts: ProjectFacts, reanalysed: [Int]) {
         var merged = mergedFacts(states)
         var changed = merged
         var reanalysedPerRound: [Int] = []
-        // Files the prefilter skipped are matched against each round's names by their words.
-        let skipped = states.indices.filter { states[$0].skippedByPrefilter }
-        let words = parallelMap(skipped, workers: options.jobs, makeState: {}) { _, index in SpelledWords(states[index].original) }
-        var skippedWords = Dictionary(uniqueKeysWithValues: zip(skipped, words))
+        // Files the prefilter skipped are matched against each round's names by the modules they
+        // import and the words they spell: a call of `pkg.ops.noise` needs an import of `pkg`,
+        // `pkg.ops` or `pkg.ops.noise`, and the word `noise`.
+        var skippedFiles = skippedFiles
         // At most four rounds, so a chain of helpers is followed four files deep. Facts need not
         // settle sooner: they are not monotone (a callee that becomes known may consume less than
         // the unknown callee it was taken for, and its callers' summaries shrink in turn), and on
         // large projects (JAX itself) summaries still change in the fourth round. The findings are
         // those of these four rounds.
         for _ in 0..<4 where !changed.summaries.isEmpty || !changed.keys.isEmpty {
-            let calledNames = Set(changed.summaries.keys)
-            // By bytes: the name and its module's last component (for keys, and for files not parsed yet).
-            let cues = (calledNames.union(changed.keys)).map { name -> (name: [UInt8], module: [UInt8]) in
+            // Each changed name's last component, under every dotted prefix of the name.
+            var namesUnder: [String: Set<String>] = [:]
+            for name in Set(changed.summaries.keys).union(changed.keys) {
                 let parts = name.split(separator: ".")
-                return (Array(String(parts.last ?? "").utf8), Array((parts.dropLast().last.map(String.init) ?? "").utf8))
+                guard let last = parts.last.map(String.init) else { continue }
+                for length in 1...parts.count { namesUnder[parts.prefix(length).joined(separator: "."), default: []].insert(last) }
             }
-            let keyCues = cues.filter { cue in changed.keys.contains { Array(($0.split(separator: ".").last ?? "").utf8) == cue.name } }
-            func spells(_ cue: (name: [UInt8], module: [UInt8]), in words: SpelledWords) -> Bool {
-                words.contains(cue.name) && (cue.module.isEmpty || words.contains(cue.module))
-            }
-            // Largest first, so the round does not end waiting on one worker's last large file.
+            // A file analysed before is analysed again when a name it calls, or a key it imports,
+            // has facts other than those it was analysed with; a file not parsed yet, when it
+            // may call or import a name whose facts changed. Largest first, so the round does not end waiting
+            // on one worker's last large file.
             let candidates = states.indices.filter { index in
                 let state = states[index]
-                if let words = skippedWords[index] { return cues.contains { spells($0, in: words) } }
-                guard let current = state.current else { return false }
-                if !state.calledNames.isDisjoint(with: calledNames) { return true }
-                guard !keyCues.isEmpty else { return false }
-                let words = SpelledWords(current.bytes)
-                return keyCues.contains { spells($0, in: words) }
+                if let file = skippedFiles[index] {
+                    return file.imports.contains { namesUnder[$0]?.contains { file.words.contains(Array($0.utf8)) } ?? false }
+                }
+                guard state.current != nil else { return false }
+                let seen = state.factsSeen
+                return state.calledNames.contains { merged.summaries[$0] != seen.summaries[$0] }
+                    || state.importedModules.contains { merged.keys.contains($0) != seen.keys.contains($0) }
             }.sorted { states[$0].original.count > states[$1].original.count }
             guard !candidates.isEmpty else { break }
             reanalysedPerRound.append(candidates.count)
@@ -557,7 +617,7 @@ public struct Engine {
             }
             for (index, state) in zip(candidates, reanalysed) {
                 states[index] = state
-                if !state.skippedByPrefilter { skippedWords[index] = nil }
+                if !state.skippedByPrefilter { skippedFiles[index] = nil }
             }
             let next = mergedFacts(states)
             changed = ProjectFacts(
@@ -566,6 +626,13 @@ public struct Engine {
             merged = next
         }
         return (merged, reanalysedPerRound)
+    }
+
+    /// A file the prefilter skipped, as the cross-file stages match it: the identifiers it spells
+    /// and the modules it imports (read without parsing, see ``ImportScan``).
+    struct SkippedFile {
+        let words: SpelledWords
+        let imports: [String]
     }
 
     /// What tells ``Options/progress`` of each item done of `total` in `stage`.
@@ -579,27 +646,33 @@ public struct Engine {
         let context: FileContext
     }
 
-    /// Files that look like scripts and that no file of the project imports are analysed again as
-    /// scripts. A file rekey did not parse (no JAX cue) may still import one: its `import`/`from`
-    /// lines are read for it (see ``ScriptFiles/mayImport(_:module:)``).
-    private func markScripts(_ states: inout [FileState], grammar: LoadableGrammar) {
+    /// Files that look like scripts and that no file of the project imports are scripts, as their
+    /// imports parsed say; the first analysis guessed from imports read without parsing, and a
+    /// file guessed wrong is analysed again. A file rekey did not parse (no JAX cue) may still
+    /// import one: its `import`/`from` lines are read for it (see ``ScriptFiles/mayImport(_:module:)``).
+    private func markScripts(_ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile]) {
         let imported = Set(states.flatMap(\.importedModules))
-        let unparsed = states.filter(\.skippedByPrefilter)
-        let scripts = states.indices.filter { index in
-            let state = states[index]
+        let unparsed = skippedFiles.keys.sorted()
+        func isScript(_ state: FileState) -> Bool {
             guard state.looksLikeScript, !state.moduleName.isEmpty,
                 !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") })
             else { return false }
-            return !unparsed.contains { $0.path != state.path && ScriptFiles.mayImport($0.original, module: state.moduleName) }
+            let last = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
+            return !unparsed.contains { index in
+                states[index].path != state.path && skippedFiles[index]!.words.contains(last)
+                    && ScriptFiles.mayImport(states[index].original, module: state.moduleName)
+            }
         }
-        let reanalysed = parallelMap(scripts, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
+        let misjudged = states.indices.filter { states[$0].current != nil && states[$0].isScript != isScript(states[$0]) }
+        let reanalysed = parallelMap(misjudged, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
             var state = states[index]
-            state.isScript = true
-            return analyse(state, parser: &parser, facts: ProjectFacts()).state
+            state.isScript.toggle()
+            return analyse(state, parser: &parser, facts: state.factsSeen).state
         }
-        for (index, state) in zip(scripts, reanalysed) { states[index] = state }
+        for (index, state) in zip(misjudged, reanalysed) { states[index] = state }
     }
 
+    /// The facts `states` export; where two export one name, the first's.
     private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
         var summaries: [String: FunctionKeySummary] = [:]
         var keys = Set<String>()
@@ -616,29 +689,40 @@ public struct Engine {
         CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar).settle(&states, models: models)
     }
 
-    private func loadAndAnalyse(_ path: String, parser: inout PythonParser) -> FileState {
+    /// A file read and decoded, not parsed yet, with the modules it imports (see ``ImportScan``;
+    /// also for a file the prefilter skips, which may import a script);
+    /// a file that cannot be read or decoded has its diagnostic, and one without a JAX cue is
+    /// marked skipped by the prefilter.
+    private func readFile(_ path: String) -> (state: FileState, imports: [String]) {
         let bytes: [UInt8]
         do {
             bytes = try SourceLoader.readBytes(path)
         } catch {
-            return FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)])
+            return (
+                FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)]), []
+            )
         }
         // Before the prefilter, whose ASCII cues cannot match UTF-16 text.
         if let problem = SourceText.wideEncodingOrNul(in: bytes) {
-            return FileState(
-                path: path, original: bytes, current: nil,
-                diagnostics: [Diagnostic(path: path, message: "skipped: \(problem)")])
+            return (
+                FileState(path: path, original: bytes, current: nil, diagnostics: [Diagnostic(path: path, message: "skipped: \(problem)")]),
+                []
+            )
         }
+        let moduleName = ModuleImports.moduleName(forFile: path)
+        let imports = ImportScan.importedModules(bytes, package: ModuleImports.package(of: path, moduleName: moduleName))
         guard !options.prefilter || Prefilter.mayMatter(bytes) else {
-            return FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
+            return (FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true), imports)
         }
         do {
-            let source = try SourceText(path: path, bytes: bytes)
-            return analyse(FileState(path: path, original: bytes, current: source), parser: &parser, facts: ProjectFacts()).state
+            var state = FileState(path: path, original: bytes, current: try SourceText(path: path, bytes: bytes))
+            state.moduleName = moduleName
+            return (state, imports)
         } catch {
-            return FileState(
-                path: path, original: bytes, current: nil,
-                diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")])
+            return (
+                FileState(path: path, original: bytes, current: nil, diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")]),
+                []
+            )
         }
     }
 
@@ -650,9 +734,11 @@ public struct Engine {
 
     /// Parses the file's current text and runs every rule on it; returns the context too. The
     /// key flow reuses what its last analysis of the same text found (see ``KeyFlowHistory``).
+    /// `isImported`, on a first analysis: whether any file may import a module, to take a file
+    /// that looks like a script for one (see ``markScripts``); later analyses keep `isScript`.
     private func analyse(
         _ state: FileState, parser: inout PythonParser,
-        facts: ProjectFacts
+        facts: ProjectFacts, isImported: ((String) -> Bool)? = nil
     ) -> (state: FileState, context: FileContext?) {
         var state = state
         state.findings = []
@@ -687,12 +773,13 @@ public struct Engine {
                 call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
                     .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
             })
+        state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
+        if let isImported { state.isScript = state.looksLikeScript && !state.moduleName.isEmpty && !isImported(state.moduleName) }
         let context = FileContext(
             path: state.path, model: model, moduleName: state.moduleName, facts: facts,
             settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
             keyFlowHistory: state.keyFlowHistory.source === source ? state.keyFlowHistory : KeyFlowHistory())
         state.importedModules = ModuleImports(path: state.path, tree: tree).imported
-        state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(
@@ -703,6 +790,7 @@ public struct Engine {
         state.exports = context.keyFlow.exports
         state.exportedKeys = context.exportedKeys
         state.keyFlowHistory = context.keyFlow.history
+        state.factsSeen = facts
         return (state, context)
     }
 }

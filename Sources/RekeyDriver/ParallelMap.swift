@@ -54,3 +54,80 @@ private final class IndexCounter: @unchecked Sendable {
         return finished
     }
 }
+
+/// Like ``parallelMap``, over the indices `0..<count`, but index `i` starts only once every
+/// index of `dependencies[i]` is done, and `transform` reads their outputs through the function
+/// it is given (valid for those indices only). `dependencies` must have no cycle. Among the
+/// indices ready, the one of highest `priority` goes first, so a large item does not start last.
+func parallelInDependencyOrder<State, Output>(
+    count: Int,
+    dependencies: [[Int]],
+    priority: (Int) -> Int,
+    workers requested: Int? = nil,
+    makeState: () -> State,
+    finished: ((Int) -> Void)? = nil,
+    _ transform: (inout State, Int, (Int) -> Output) -> Output
+) -> [Output] {
+    guard count > 0 else { return [] }
+    let workers = min(requested ?? ProcessInfo.processInfo.activeProcessorCount, count)
+    let results = UnsafeMutableBufferPointer<Output?>.allocate(capacity: count)
+    results.initialize(repeating: nil)
+    defer {
+        results.deinitialize()
+        results.deallocate()
+    }
+    let schedule = DependencySchedule(dependencies: dependencies, priorities: (0..<count).map(priority))
+    LargeStackThreads.perform(threads: workers) { _ in
+        var state = makeState()
+        while let index = schedule.next() {
+            // The dependencies finished before `index` was handed out, under the schedule's lock:
+            // their slots are written and no longer change.
+            results[index] = transform(&state, index) { results[$0]! }
+            let done = schedule.finish(index)
+            finished?(done)
+        }
+    }
+    return results.map { $0! }
+}
+
+/// Which index is ready next: one whose dependencies are all done, highest priority first. A
+/// worker waits while nothing is ready and work is still running.
+private final class DependencySchedule: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waitingOn: [Int]
+    private var dependents: [[Int]]
+    private var ready: [Int]
+    private let priorities: [Int]
+    private var handedOut = 0
+    private var done = 0
+
+    init(dependencies: [[Int]], priorities: [Int]) {
+        self.priorities = priorities
+        waitingOn = dependencies.map(\.count)
+        dependents = Array(repeating: [], count: dependencies.count)
+        for (index, needs) in dependencies.enumerated() { for need in needs { dependents[need].append(index) } }
+        ready = dependencies.indices.filter { dependencies[$0].isEmpty }
+    }
+
+    func next() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && handedOut < waitingOn.count { condition.wait() }
+        guard let best = ready.indices.max(by: { priorities[ready[$0]] < priorities[ready[$1]] }) else { return nil }
+        handedOut += 1
+        return ready.remove(at: best)
+    }
+
+    /// `index` is done; how many are.
+    func finish(_ index: Int) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        done += 1
+        for dependent in dependents[index] {
+            waitingOn[dependent] -= 1
+            if waitingOn[dependent] == 0 { ready.append(dependent) }
+        }
+        condition.broadcast()
+        return done
+    }
+}

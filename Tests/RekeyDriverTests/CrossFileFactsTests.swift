@@ -1,8 +1,9 @@
 import Foundation
-import RekeyDriver
 import RekeyRules
 import RekeyTestSupport
 import Testing
+
+@testable import RekeyDriver
 
 /// Facts one file gives another: a key made at import time in one module and read through an
 /// import in another is reported where it is read, and a helper consuming its key in one module
@@ -52,5 +53,86 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let report = Engine(options: .init(jobs: 1)).check(paths: [root.path])
         #expect(report.factRounds == [1])
+    }
+}
+
+/// The first analysis takes each file after the files it imports, with their facts: a chain of
+/// helpers is followed however deep, with no round of analysing files again, where rounds alone
+/// stop at four files.
+@Suite struct ImportOrderTests {
+    /// `pkg/h0.py` … `pkg/h5.py`: h5 only reads its key's data (`key_data` does not consume);
+    /// each other `hN(key)` hands it to h(N+1). Taken for unknown, any of them consumes the key
+    /// it is given; rounds alone, four of them, leave `h0` taken for a consumer.
+    static func chain() -> [String: String] {
+        var files = ["pkg/__init__.py": ""]
+        files["pkg/h5.py"] = "import jax.random\n\n\ndef h5(key):\n    return jax.random.key_data(key)\n"
+        for level in 0..<5 {
+            files["pkg/h\(level).py"] =
+                "import jax.random\n\nfrom pkg.h\(level + 1) import h\(level + 1)\n\n\ndef h\(level)(key):\n    return h\(level + 1)(key)\n"
+        }
+        files["pkg/use.py"] =
+            "import jax\n\nfrom pkg.h0 import h0\n\n\ndef run():\n    key = jax.random.PRNGKey(0)\n    h0(key)\n    return jax.random.normal(key)\n"
+        return files
+    }
+
+    @Test func aChainOfHelpersDeeperThanTheRoundsIsFollowed() throws {
+        let root = try TemporaryTree(Self.chain(), prefix: "rekey-chain").root
+        defer { try? FileManager.default.removeItem(at: root) }
+        for jobs in [1, 2] {
+            let report = Engine(options: .init(jobs: jobs)).check(paths: [root.path])
+            // `h0` only inspects the key, through five files: `run` draws from it once.
+            #expect(report.findings.filter { $0.code == "RK004" }.isEmpty, "\(report.findings.map(\.message))")
+            #expect(report.factRounds.isEmpty)
+        }
+    }
+
+    @Test func importsAreReadWithoutParsing() {
+        let source = """
+            import os, jax.random as jr
+            from . import ops
+            from ..models.mlp import (
+                MLP,  # a comment
+                init as make,
+            )
+            if True:
+                from pkg.util import *
+            x = 1  # import nothing
+            from a.b \\
+                import c
+            \"\"\"
+            import in_a_docstring
+            \"\"\"
+
+            """
+        let modules = ImportScan.importedModules(Array(source.utf8), package: "pkg.sub")
+        #expect(
+            modules == [
+                "os", "jax.random", "pkg.sub", "pkg.sub.ops", "pkg.models.mlp", "pkg.models.mlp.MLP", "pkg.models.mlp.init",
+                "pkg.util", "a.b", "a.b.c", "in_a_docstring",
+            ])
+    }
+
+    @Test func cyclesAreCutAndOtherEdgesKept() {
+        // a → b → c → b (a cycle of b and c), d → a and c, e alone; "x" and "a.f" are no files
+        // of the run, and a file importing itself is no edge.
+        let graph = ImportGraph(
+            modules: ["a", "b", "c", "d", "e"], imports: [["b", "x"], ["c"], ["b", "c"], ["a", "a.f", "c"], []])
+        #expect(graph.dependencies == [[1], [], [], [0, 2], []])
+    }
+
+    @Test func eachItemRunsAfterItsDependenciesAndSeesTheirOutputs() {
+        // Item i depends on every item below it that divides it: a deep, wide order.
+        let count = 200
+        let dependencies = (0..<count).map { item in (1..<max(item, 1)).filter { item % $0 == 0 } }
+        for workers in [1, 2, 4] {
+            let outputs = parallelInDependencyOrder(
+                count: count, dependencies: dependencies, priority: { $0 }, workers: workers, makeState: {}
+            ) { _, item, output in
+                // The sum of the dependencies' outputs plus one: wrong if any ran later.
+                dependencies[item].map(output).reduce(1, +)
+            }
+            let expected = (0..<count).reduce(into: [Int]()) { done, item in done.append(dependencies[item].map { done[$0] }.reduce(1, +)) }
+            #expect(outputs == expected)
+        }
     }
 }

@@ -79,6 +79,9 @@ public enum TextReport {
         if !report.factRounds.isEmpty {
             out += "; cross-file facts: files analysed again per round \(report.factRounds.map(String.init).joined(separator: ", "))"
         }
+        if !report.stages.isEmpty {
+            out += "; " + report.stages.map { "\($0.name) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+        }
         return out
     }
 

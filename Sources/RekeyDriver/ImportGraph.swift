@@ -1,0 +1,154 @@
+import RekeyAnalysis
+
+/// Which files of the run import which, read from their bytes before any file is parsed, so the
+/// first analysis can take each file after the files it imports and hand it their key facts
+/// (``parallelInDependencyOrder``). The order only saves work: the rounds of cross-file facts
+/// still analyse again every file whose facts changed, so a wrong or missing edge costs time,
+/// never a finding.
+struct ImportGraph {
+    /// For each file, the files it imports outside its own import cycle, in index order: no cycle
+    /// is left, so every file can be analysed after these.
+    let dependencies: [[Int]]
+
+    /// `modules[i]`: file i's dotted module name ("" when it has none); `imports[i]`: the absolute
+    /// module names it imports.
+    init(modules: [String], imports: [[String]]) {
+        var fileOf: [String: Int] = [:]
+        for (index, module) in modules.enumerated() where !module.isEmpty && fileOf[module] == nil { fileOf[module] = index }
+        let edges = imports.enumerated().map { index, names in
+            Set(names.compactMap { fileOf[$0] }).subtracting([index]).sorted()
+        }
+        let component = Self.stronglyConnectedComponents(edges)
+        dependencies = edges.enumerated().map { index, targets in targets.filter { component[$0] != component[index] } }
+    }
+
+    /// Tarjan's algorithm, iteratively (an import chain may be thousands of files long): the
+    /// component of each node.
+    static func stronglyConnectedComponents(_ edges: [[Int]]) -> [Int] {
+        let count = edges.count
+        var order = Array(repeating: -1, count: count)
+        var lowLink = Array(repeating: 0, count: count)
+        var onStack = Array(repeating: false, count: count)
+        var component = Array(repeating: -1, count: count)
+        var stack: [Int] = []
+        var visited = 0
+        var components = 0
+        for root in 0..<count where order[root] < 0 {
+            // (node, index of the next edge to follow)
+            var path: [(node: Int, next: Int)] = [(root, 0)]
+            order[root] = visited
+            lowLink[root] = visited
+            visited += 1
+            stack.append(root)
+            onStack[root] = true
+            while let (node, next) = path.last {
+                if next < edges[node].count {
+                    path[path.count - 1].next += 1
+                    let target = edges[node][next]
+                    if order[target] < 0 {
+                        order[target] = visited
+                        lowLink[target] = visited
+                        visited += 1
+                        stack.append(target)
+                        onStack[target] = true
+                        path.append((target, 0))
+                    } else if onStack[target] {
+                        lowLink[node] = min(lowLink[node], order[target])
+                    }
+                    continue
+                }
+                path.removeLast()
+                if let parent = path.last?.node { lowLink[parent] = min(lowLink[parent], lowLink[node]) }
+                guard lowLink[node] == order[node] else { continue }
+                while let member = stack.popLast() {
+                    onStack[member] = false
+                    component[member] = components
+                    if member == node { break }
+                }
+                components += 1
+            }
+        }
+        return component
+    }
+}
+
+/// The modules a file imports, read from its bytes without parsing: each `import` or `from …
+/// import` statement that starts a line (at any indentation), continued over brackets and
+/// backslashes, comments dropped. `from m import a` names both `m` and `m.a` (which may be a
+/// submodule); relative modules are resolved against `package`. A string line that starts with
+/// `import` is read too: it can only add an edge to ``ImportGraph``.
+enum ImportScan {
+    static func importedModules(_ bytes: [UInt8], package: String) -> [String] {
+        var modules: [String] = []
+        var position = 0
+        while position < bytes.count {
+            var start = position
+            while start < bytes.count, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+            let (statement, end) = statementText(bytes, from: start)
+            position = end
+            guard let statement else { continue }
+            let words = statement.split { ", \t\r\n()\\".contains($0) }.map(String.init)
+            guard words.count >= 2 else { continue }
+            if words[0] == "import" {
+                var index = 1
+                while index < words.count {
+                    if words[index] == "as" {
+                        index += 2
+                        continue
+                    }
+                    modules.append(words[index])
+                    index += 1
+                }
+            } else if words[0] == "from", words.count >= 4, words[2] == "import" {
+                let base = ModuleImports.resolve(words[1], package: package)
+                modules.append(base)
+                var index = 3
+                while index < words.count {
+                    if words[index] == "as" {
+                        index += 2
+                        continue
+                    }
+                    if words[index] != "*" { modules.append(base.isEmpty ? words[index] : base + "." + words[index]) }
+                    index += 1
+                }
+            }
+        }
+        return modules
+    }
+
+    /// The statement starting at `start` when it is an import (its text to the end of its logical
+    /// line, comments dropped), and where the next line starts.
+    private static func statementText(_ bytes: [UInt8], from start: Int) -> (String?, Int) {
+        func startsWithKeyword(_ keyword: String) -> Bool {
+            let word = Array(keyword.utf8)
+            guard start + word.count < bytes.count, bytes[start..<(start + word.count)].elementsEqual(word) else { return false }
+            let next = bytes[start + word.count]
+            return next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "(") || next == UInt8(ascii: "\\")
+        }
+        let isImport = startsWithKeyword("import") || startsWithKeyword("from")
+        var text: [UInt8] = []
+        var depth = 0
+        var position = start
+        var inComment = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            if byte == UInt8(ascii: "\n") {
+                inComment = false
+                let continued = text.last == UInt8(ascii: "\\")
+                if !isImport || (depth <= 0 && !continued) { break }
+                text.append(UInt8(ascii: " "))
+                continue
+            }
+            guard isImport, !inComment else { continue }
+            switch byte {
+            case UInt8(ascii: "#"): inComment = true
+            case UInt8(ascii: "("): depth += 1
+            case UInt8(ascii: ")"): depth -= 1
+            default: break
+            }
+            if !inComment { text.append(byte) }
+        }
+        return (isImport ? String(decoding: text, as: UTF8.self) : nil, position)
+    }
+}
