@@ -181,7 +181,10 @@ struct Check: ParsableCommand {
     @OptionGroup var exit: ExitZeroOption
     @OptionGroup var colour: ColourOption
 
-    @Option(help: "The report on standard output: text for people, json, sarif (SARIF 2.1.0) or github (Actions annotations).")
+    @Option(
+        help:
+            "The report on standard output: text for people, json, sarif (SARIF 2.1.0), github (Actions annotations) or gitlab (Code Quality)."
+    )
     var outputFormat: OutputFormat = .text
 
     // For tests and measurement: every file is parsed and checked, with or without a JAX cue.

@@ -25,7 +25,7 @@ rekey_path_or_skip()
 
 MY_LAYER = FIXTURES_ROOT / "RK001" / "my_layer" / "before.py"
 SHARED_KEY = FIXTURES_ROOT / "RK001" / "two_classes_shared_key" / "before.py"
-FORMATS = ["text", "json", "sarif", "github"]
+FORMATS = ["text", "json", "sarif", "github", "gitlab"]
 OASIS_SCHEMA_ID = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 CLEAN = '''\
@@ -428,6 +428,64 @@ def test_github_annotations_match_json(rekey: Path, tmp_path: Path):
     assert sorted(errors) == sorted(f"::error file={d['path']}::{d['message']}" for d in report["diagnostics"])
 
 
+# --- GitLab Code Quality --------------------------------------------------------------------------
+
+# GitLab's documented report format (docs.gitlab.com, "Code Quality report format"): an array of
+# issues with these members; GitLab's severities.
+GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
+
+
+def check_gitlab(rekey: Path, cwd: Path, *args: str, expect: int | None = None) -> list[dict]:
+    result = check(rekey, cwd, *args, fmt="gitlab", expect=expect)
+    issues = json.loads(result.stdout)
+    assert isinstance(issues, list), result.stdout[:200]
+    for issue in issues:
+        assert isinstance(issue["description"], str) and issue["description"]
+        assert re.fullmatch(r"rekey/(RK\d{3}|error|warning)", issue["check_name"]), issue
+        assert isinstance(issue["fingerprint"], str) and issue["fingerprint"]
+        assert issue["severity"] in GITLAB_SEVERITIES
+        path = issue["location"]["path"]
+        assert isinstance(path, str) and not path.startswith(("/", "./")), path
+        begin = issue["location"].get("positions", {}).get("begin", {}).get("line") or issue["location"]["lines"]["begin"]
+        assert isinstance(begin, int) and begin >= 1
+    fingerprints = [issue["fingerprint"] for issue in issues]
+    assert len(set(fingerprints)) == len(fingerprints), "GitLab shows one issue per fingerprint"
+    return issues
+
+
+def test_gitlab_code_quality_matches_json(rekey: Path, tmp_path: Path):
+    tree = fixture_tree(tmp_path)
+    report = check_json(rekey, tree, ".", expect=2)
+    issues = check_gitlab(rekey, tree, ".", expect=2)
+    findings = [issue for issue in issues if re.fullmatch(r"rekey/RK\d{3}", issue["check_name"])]
+    assert len(findings) == len(report["findings"]) > 100
+    for issue, finding in zip(findings, report["findings"]):
+        assert issue["check_name"] == f"rekey/{finding['code']}"
+        assert issue["location"]["path"] == finding["path"].removeprefix("./")
+        positions = issue["location"]["positions"]
+        assert (positions["begin"]["line"], positions["begin"]["column"], positions["end"]["line"], positions["end"]["column"]) == (
+            finding["start"]["line"], finding["start"]["column"], finding["end"]["line"], finding["end"]["column"])
+        assert issue["description"].startswith(finding["message"] + "\n")
+    problems = [issue for issue in issues if issue["check_name"] in {"rekey/error", "rekey/warning"}]
+    assert sorted(p["location"]["path"] for p in problems) == sorted(d["path"] for d in report["diagnostics"])
+    assert any(p["severity"] == "critical" and p["location"]["path"] == "broken.py" for p in problems)
+
+    # Stable across runs and line shifts: GitLab compares fingerprints between a merge request's
+    # base and head.
+    target = tree / "clean.py"
+    target.write_text("# a line above everything\n" + target.read_text(encoding="utf-8"), encoding="utf-8")
+    for shifted in (tree / "fixtures").glob("*.py"):
+        shifted.write_bytes(b"\n\n" + shifted.read_bytes())
+    again = check_gitlab(rekey, tree, ".", expect=2)
+    assert sorted(i["fingerprint"] for i in again) == sorted(i["fingerprint"] for i in issues)
+
+
+def test_gitlab_paths_are_relative_to_the_working_directory(rekey: Path, tmp_path: Path):
+    copy_as(MY_LAYER, tmp_path / "src", "layer.py")
+    issues = check_gitlab(rekey, tmp_path, str(tmp_path / "src"), "./src/layer.py", expect=1)
+    assert {issue["location"]["path"] for issue in issues} == {"src/layer.py"}
+
+
 # --- exit codes and usage ----------------------------------------------------------------------
 
 
@@ -442,7 +500,7 @@ def test_exit_codes_in_every_format(fmt: str, rekey: Path, tmp_path: Path):
     assert "RK001" in found.stdout
     missing = check(rekey, tmp_path, "my_layer.py", "missing.py", fmt=fmt, expect=2)
     assert "missing.py" in missing.stderr, "diagnostics still go to standard error"
-    if fmt in {"json", "sarif"}:
+    if fmt in {"json", "sarif", "gitlab"}:
         json.loads(missing.stdout)
 
 

@@ -16,7 +16,7 @@ public enum FindingFingerprint {
             let occurrence = seen[key, default: 0]
             seen[key] = occurrence + 1
             var fingerprinted = finding
-            fingerprinted.fingerprint = hex(fnv1a(Array("\(key)\u{0}\(occurrence)".utf8)))
+            fingerprinted.fingerprint = hash("\(key)\u{0}\(occurrence)")
             return fingerprinted
         }
     }
@@ -31,6 +31,9 @@ public enum FindingFingerprint {
         let line = String(decoding: bytes[start..<end], as: UTF8.self)
         return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
+
+    /// FNV-1a of `text`'s UTF-8 bytes, as 16 hex digits.
+    static func hash(_ text: String) -> String { hex(fnv1a(Array(text.utf8))) }
 
     private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

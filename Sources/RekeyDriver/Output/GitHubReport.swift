@@ -69,6 +69,16 @@ public enum GitHubReport {
 
 /// Wording shared by the machine-facing writers.
 enum ReportText {
+    /// `path` as a path under the working directory `root` (which ends in `/`): leading `./`
+    /// dropped, an absolute path inside `root` made relative; nil for an absolute path outside it.
+    static func relativePath(_ path: String, root: String) -> String? {
+        var path = path
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        guard path.hasPrefix("/") else { return path }
+        guard path.hasPrefix(root) else { return nil }
+        return String(path.dropFirst(root.count))
+    }
+
     /// What to do about a finding, in one line.
     static func remedyLine(_ finding: Finding) -> String {
         switch finding.remedy {

@@ -12,6 +12,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case sarif
     /// GitHub Actions annotations (``GitHubReport``).
     case github
+    /// A GitLab Code Quality report (``GitLabReport``).
+    case gitlab
 
     /// What goes to standard output; `summary`: the text format's counts per rule (`--quiet`
     /// leaves them out).
@@ -24,6 +26,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .json: return JSONReport.render(findings: findings, diagnostics: diagnostics)
         case .sarif: return SARIFReport.render(findings: findings, diagnostics: diagnostics, workingDirectory: workingDirectory)
         case .github: return GitHubReport.render(findings: findings, diagnostics: diagnostics)
+        case .gitlab: return GitLabReport.render(findings: findings, diagnostics: diagnostics, workingDirectory: workingDirectory)
         }
     }
 }

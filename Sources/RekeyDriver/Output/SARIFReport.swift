@@ -144,13 +144,8 @@ public enum SARIFReport {
     /// A relative path as a URI reference under `%SRCROOT%`; an absolute one relative to the
     /// working directory `root` (which ends in `/`) when inside it, else as a `file://` URI.
     static func artifactLocation(_ path: String, root: String) -> JSONValue {
-        var path = path
-        while path.hasPrefix("./") { path.removeFirst(2) }
-        if path.hasPrefix("/") {
-            guard path.hasPrefix(root) else { return ["uri": .string("file://" + percentEncode(path))] }
-            path.removeFirst(root.count)
-        }
-        return ["uri": .string(percentEncode(path)), "uriBaseId": .string(sourceRoot)]
+        guard let relative = ReportText.relativePath(path, root: root) else { return ["uri": .string("file://" + percentEncode(path))] }
+        return ["uri": .string(percentEncode(relative)), "uriBaseId": .string(sourceRoot)]
     }
 
     /// RFC 3986: every byte but the unreserved characters and `/` is percent-encoded, so spaces,
