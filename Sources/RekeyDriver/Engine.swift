@@ -481,6 +481,8 @@ public struct Engine {
             workers: options.jobs, makeState: { PythonParser(grammar) },
             finished: reporting(.analysing, of: files.count)
         ) { parser, index, analysed in
+            // A file that could not be read or decoded keeps its diagnostic.
+            guard read[index].state.current != nil else { return read[index].state }
             let facts = mergedFacts(graph.dependencies[index].map(analysed))
             return analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state
         }
