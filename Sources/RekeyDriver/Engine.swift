@@ -589,9 +589,9 @@ public struct Engine {
                 for length in 1...parts.count { namesUnder[parts.prefix(length).joined(separator: "."), default: []].insert(last) }
             }
             // A file analysed before is analysed again when a name it calls, or a key it imports,
-            // has facts other than those it was analysed with; a file not parsed yet, when it
-            // may call or import a name whose facts changed. Largest first, so the round does not end waiting
-            // on one worker's last large file.
+            // has facts other than those it was analysed with; a file not parsed yet, when it may
+            // call or import a name whose facts changed. Largest first, so the round does not end
+            // waiting on one worker's last large file.
             let candidates = states.indices.filter { index in
                 let state = states[index]
                 if let file = skippedFiles[index] {
