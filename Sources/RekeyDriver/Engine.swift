@@ -98,6 +98,10 @@ public struct Engine {
         public let path: String
         public let original: [UInt8]
         public let updated: [UInt8]
+        /// The texts the findings' positions are in: `original` and `updated`, except for a
+        /// notebook, whose findings are in the program of its code cells (see ``Notebook``).
+        public let analysedOriginal: [UInt8]
+        public let analysedUpdated: [UInt8]
     }
 
     public struct FixReport: EngineReport {
@@ -192,6 +196,9 @@ public struct Engine {
         /// Not among the files given, but in their project (see ``ProjectRoot``): read for
         /// callers and facts, never reported on or written.
         var isContext = false
+        /// A Jupyter notebook as read: `original` and `current` are then the program of its code
+        /// cells, and what is written is this put back into the cells (see ``Notebook``).
+        var notebook: Notebook?
         /// The absolute names of the modules it imports.
         var importedModules: Set<String> = []
         /// It looks like a script (see ``ScriptFiles``); it is one if nothing imports it.
@@ -243,7 +250,8 @@ public struct Engine {
         report.stages = loaded.stages
         let states = loaded.states
         for state in states where !state.isContext {
-            report.findings += FindingFingerprint.assign(to: state.findings, in: state.current?.bytes ?? state.original)
+            report.findings += FindingFingerprint.assign(
+                to: Self.placed(state.findings, in: state.notebook), in: state.current?.bytes ?? state.original)
             report.diagnostics += state.diagnostics
             report.filesParsed += state.parsed ? 1 : 0
             report.bytesSeen += state.original.count
@@ -267,6 +275,7 @@ public struct Engine {
 
         let signatureGuard = SignatureGuard(parser: parser)
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
+        let notebooks = Dictionary(states.compactMap { state in state.notebook.map { (state.path, $0) } }) { first, _ in first }
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
         var refused = Set<RefusedFinding>()
         while report.rounds < options.maximumRounds {
@@ -300,13 +309,23 @@ public struct Engine {
             // Fixes that would leave a call unbound or binding differently are refused, and the
             // rest applied again without them, until every call binds.
             var broken: [Int: String] = [:]
+            // Fixes whose edits cannot be put back into a notebook's cells (see ``notebookConflicts``).
+            var unwritable: [Int: String] = [:]
+            var deferred = Set<Int>()
             while true {
                 let violations = signatureGuard.violations(
                     fixes: fixes, applied: application.applied, before: sources, after: application.changed,
                     project: projectTexts(states, sources: sources, changed: application.changed))
-                guard !violations.isEmpty else { break }
-                broken.merge(violations) { first, _ in first }
-                application = FixApplier.apply(fixes, to: sources, parser: parser, excluding: Set(broken.keys))
+                if !violations.isEmpty {
+                    broken.merge(violations) { first, _ in first }
+                } else {
+                    let conflicts = notebookConflicts(fixes, application, sources: sources, notebooks: notebooks, parser: parser)
+                    guard !conflicts.refused.isEmpty || !conflicts.deferred.isEmpty else { break }
+                    unwritable.merge(conflicts.refused) { first, _ in first }
+                    deferred.formUnion(conflicts.deferred)
+                }
+                application = FixApplier.apply(
+                    fixes, to: sources, parser: parser, excluding: Set(broken.keys).union(unwritable.keys).union(deferred))
             }
             // The guard matches a call's arguments before and after the round by their text, so a
             // fix can be blamed for a call another fix of the round rewrote (a split's new key
@@ -324,6 +343,7 @@ public struct Engine {
             }
             var refusals = application.refused.filter { !isRetryable($0.reason) }.map { ($0.fixIndex, $0.reason.description) }
             refusals += broken.sorted { $0.key < $1.key }.map { ($0.key, "it would break a call: \($0.value)") }
+            refusals += unwritable.sorted { $0.key < $1.key }.map { ($0.key, "it cannot be written into the notebook: \($0.value)") }
             for (fixIndex, reason) in refusals {
                 let finding = candidates[fixIndex]
                 report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
@@ -380,7 +400,9 @@ public struct Engine {
             let result = FixTidying.tidy(
                 original: original, updated: current, parser: parser,
                 lineLength: settingsCache.settings(forFile: current.path).lineLength)
+            // A notebook keeps its fixed program untidied when the tidied one cannot go back into its cells.
             guard result.bytes != current.bytes else { continue }
+            if let notebook = states[index].notebook, (try? notebook.writingBack(result.bytes)) == nil { continue }
             states[index].current = result
             tidied.append(index)
         }
@@ -388,14 +410,34 @@ public struct Engine {
             analyse(states[index], parser: &parser, facts: facts).state
         }
         for (index, state) in zip(tidied, retidied) { states[index] = state }
+        var rewrittenNotebooks: [String: Notebook] = [:]
         for index in changed.sorted() {
             let state = states[index]
             guard let current = state.current, current.bytes != state.original else { continue }
-            report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
+            guard let notebook = state.notebook else {
+                report.changes.append(
+                    FileChange(
+                        path: state.path, original: state.original, updated: current.bytes, analysedOriginal: state.original,
+                        analysedUpdated: current.bytes))
+                continue
+            }
+            // Every round's program was checked to go back into the cells, so this is a safety net.
+            let rewritten: Notebook
+            do {
+                rewritten = try notebook.writingBack(current.bytes)
+            } catch {
+                report.diagnostics.append(Diagnostic(path: state.path, message: "not written: \(error)"))
+                continue
+            }
+            rewrittenNotebooks[state.path] = rewritten
+            report.changes.append(
+                FileChange(
+                    path: state.path, original: notebook.bytes, updated: rewritten.bytes, analysedOriginal: state.original,
+                    analysedUpdated: current.bytes))
         }
         for state in states where !state.isContext {
-            report.findingsAsRead[state.path] = findingsAsRead[state.path] ?? []
-            report.remaining += state.findings
+            report.findingsAsRead[state.path] = Self.placed(findingsAsRead[state.path] ?? [], in: state.notebook)
+            report.remaining += Self.placed(state.findings, in: rewrittenNotebooks[state.path] ?? state.notebook)
             report.diagnostics += state.diagnostics
         }
         report.remaining.sort { ($0.path, $0.range) < ($1.path, $1.range) }
@@ -425,6 +467,34 @@ public struct Engine {
             changed[state.path] ?? sources[state.path] ?? state.current
                 ?? (state.skippedByPrefilter ? try? SourceText(path: state.path, bytes: state.original) : nil)
         }
+    }
+
+    /// The fixes of a round whose edits cannot be put back into a notebook's cells (see
+    /// ``Notebook/writingBack(_:)``). For each notebook whose new program cannot be, each applied
+    /// fix that edits it is tried alone: one that fails alone is refused with the reason; when
+    /// every one passes alone (only together do their edits cross cells), all but the first wait
+    /// for the next round.
+    private func notebookConflicts(
+        _ fixes: [Fix], _ application: FixApplication, sources: [String: SourceText], notebooks: [String: Notebook],
+        parser: PythonParser
+    ) -> (refused: [Int: String], deferred: Set<Int>) {
+        var refused: [Int: String] = [:]
+        var deferred = Set<Int>()
+        for (path, text) in application.changed.sorted(by: { $0.key < $1.key }) {
+            guard let notebook = notebooks[path], (try? notebook.writingBack(text.bytes)) == nil else { continue }
+            let editing = application.applied.filter { fixes[$0].edits[path] != nil }
+            for index in editing {
+                let alone = FixApplier.apply([fixes[index]], to: sources, parser: parser)
+                guard let program = alone.changed[path] else { continue }
+                do {
+                    _ = try notebook.writingBack(program.bytes)
+                } catch {
+                    refused[index] = error.description
+                }
+            }
+            if !editing.contains(where: { refused[$0] != nil }) { deferred.formUnion(editing.dropFirst()) }
+        }
+        return (refused, deferred)
     }
 
     /// `fix` applied by itself to this round's `sources` breaks no call.
@@ -665,7 +735,9 @@ public struct Engine {
                     && ScriptFiles.mayImport(states[index].original, module: state.moduleName)
             }
         }
-        let misjudged = states.indices.filter { states[$0].current != nil && states[$0].isScript != isScript(states[$0]) }
+        let misjudged = states.indices.filter {
+            states[$0].current != nil && states[$0].notebook == nil && states[$0].isScript != isScript(states[$0])
+        }
         let reanalysed = parallelMap(misjudged, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
             var state = states[index]
             state.isScript.toggle()
@@ -696,7 +768,7 @@ public struct Engine {
     /// a file that cannot be read or decoded has its diagnostic, and one without a JAX cue is
     /// marked skipped by the prefilter.
     private func readFile(_ path: String) -> (state: FileState, imports: [String]) {
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         do {
             bytes = try SourceLoader.readBytes(path)
         } catch {
@@ -711,20 +783,52 @@ public struct Engine {
                 []
             )
         }
-        let moduleName = ModuleImports.moduleName(forFile: path)
+        // A notebook is read as the program of its code cells from here on. It is no module: no
+        // file imports it, so it has no module name.
+        var notebook: Notebook?
+        if Notebook.isNotebookPath(path) {
+            do {
+                notebook = try Notebook(bytes: bytes)
+            } catch {
+                return (
+                    FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")]), []
+                )
+            }
+            bytes = notebook!.program
+        }
+        let moduleName = notebook == nil ? ModuleImports.moduleName(forFile: path) : ""
         let imports = ImportScan.importedModules(bytes, package: ModuleImports.package(of: path, moduleName: moduleName))
         guard !options.prefilter || Prefilter.mayMatter(bytes) else {
-            return (FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true), imports)
+            var state = FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
+            state.notebook = notebook
+            return (state, imports)
         }
         do {
             var state = FileState(path: path, original: bytes, current: try SourceText(path: path, bytes: bytes))
             state.moduleName = moduleName
+            state.notebook = notebook
             return (state, imports)
         } catch {
             return (
                 FileState(path: path, original: bytes, current: nil, diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")]),
                 []
             )
+        }
+    }
+
+    /// `findings` with their places in `notebook` when the file is one, and the program's line
+    /// numbers in their messages said as cells and lines.
+    private static func placed(_ findings: [Finding], in notebook: Notebook?) -> [Finding] {
+        guard let notebook else { return findings }
+        return findings.map { finding in
+            var remedy = finding.remedy
+            if case .manual(let reason) = remedy { remedy = .manual(reason: notebook.describingLines(in: reason)) }
+            var placed = Finding(
+                code: finding.code, range: finding.range, start: finding.start, end: finding.end, path: finding.path,
+                message: notebook.describingLines(in: finding.message), remedy: remedy, touchedSymbols: finding.touchedSymbols)
+            placed.fingerprint = finding.fingerprint
+            placed.notebookPlace = notebook.place(of: finding)
+            return placed
         }
     }
 
@@ -767,7 +871,7 @@ public struct Engine {
             return skipped("\(error)")
         }
         state.parsed = true
-        if state.moduleName.isEmpty { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
+        if state.moduleName.isEmpty, state.notebook == nil { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
         let model = SemanticModel(tree: tree)
         let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
         state.calledNames = Set(
@@ -776,7 +880,12 @@ public struct Engine {
                     .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
             })
         state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
-        if let isImported { state.isScript = state.looksLikeScript && !state.moduleName.isEmpty && !isImported(state.moduleName) }
+        // A notebook's top level is a run, like a script's: a key made there is the run's own.
+        if state.notebook != nil {
+            state.isScript = true
+        } else if let isImported {
+            state.isScript = state.looksLikeScript && !state.moduleName.isEmpty && !isImported(state.moduleName)
+        }
         let context = FileContext(
             path: state.path, model: model, moduleName: state.moduleName, facts: facts,
             settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
@@ -789,7 +898,8 @@ public struct Engine {
             selection: options.selection.forFile(state.path, perFileIgnores: options.perFileIgnores),
             ruleCodes: ruleCodes, reportUnused: options.reportUnusedSuppressions)
         if state.findings.contains(where: { $0.fix != nil }) { state.signatureHeaders = SignatureGuard.headerRanges(in: tree) }
-        state.exports = context.keyFlow.exports
+        // A notebook's functions cannot be imported, so other files learn nothing from them.
+        state.exports = state.notebook == nil ? context.keyFlow.exports : [:]
         state.exportedKeys = context.exportedKeys
         state.keyFlowHistory = context.keyFlow.history
         state.factsSeen = facts

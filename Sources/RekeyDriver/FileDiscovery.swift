@@ -2,7 +2,7 @@ import Foundation
 
 /// Expands the command line's PATHs into the Python files to read.
 ///
-/// Directories are walked recursively for `*.py`, skipping hidden entries, virtual environments,
+/// Directories are walked recursively for `*.py` and `*.ipynb`, skipping hidden entries, virtual environments,
 /// what ``Options/exclude`` names (`build` and `__pycache__` unless configured otherwise) and,
 /// inside a git work tree, what git ignores (see ``GitVisibleFiles``). A PATH named on the command
 /// line is taken as the user names it (unless ``Options/forceExclude`` is set): a symbolic link
@@ -129,7 +129,7 @@ public struct FileDiscovery {
                 continue
             }
             guard let name = entry.name else {
-                if entry.rawName.ends(with: Array(".py".utf8)) || entry.kind == Int(DT_DIR) {
+                if sourceExtensions.contains(where: { entry.rawName.ends(with: Array($0.utf8)) }) || entry.kind == Int(DT_DIR) {
                     let shown = (directory as NSString).appendingPathComponent(DirectoryEntry.escaped(entry.rawName))
                     result.diagnostics.append(
                         Diagnostic(
@@ -149,7 +149,7 @@ public struct FileDiscovery {
             }
             switch kind {
             case Int(DT_LNK):
-                if name.hasSuffix(".py"), place.visible?.shows(file: entryPlace.relative) ?? true {
+                if isSource(name), place.visible?.shows(file: entryPlace.relative) ?? true {
                     checkSymlink(path, root: root, into: &result)
                 }
             case Int(DT_DIR):
@@ -162,13 +162,13 @@ public struct FileDiscovery {
                 }
                 walk(entryPlace, root: root, options: options, into: &result, seen: &seen)
             case Int(DT_REG):
-                if name.hasSuffix(".py"), place.visible?.shows(file: entryPlace.relative) ?? true,
+                if isSource(name), place.visible?.shows(file: entryPlace.relative) ?? true,
                     seen.insert(realPath(path)).inserted
                 {
                     result.files.append(path)
                 }
             default:
-                if name.hasSuffix(".py") {
+                if isSource(name) {
                     let what = kind == Int(DT_FIFO) ? "a FIFO" : kind == Int(DT_SOCK) ? "a socket" : "a device"
                     result.diagnostics.append(
                         Diagnostic(
@@ -176,6 +176,14 @@ public struct FileDiscovery {
                 }
             }
         }
+    }
+
+    /// What a walk reads: Python files and Jupyter notebooks (read as the program of their code
+    /// cells, see ``Notebook``).
+    static let sourceExtensions = [".py", ".ipynb"]
+
+    static func isSource(_ name: String) -> Bool {
+        sourceExtensions.contains { name.hasSuffix($0) }
     }
 
     /// A `*.py` link met in a walk: reported if it leads out of the tree, dangles or loops;

@@ -3,19 +3,19 @@
 /// Algorithm and Its Variations", 1986, section 4b), the one GNU diff and git's xdiff build on.
 /// Linear space matters because a whole-file rewrite has D close to N, and the plain variant
 /// keeps O(D²) of history.
-struct ShortestEditScript {
+public struct ShortestEditScript: Sendable {
     /// `deleted[i]`: old element `i` is not part of the longest common subsequence.
     private(set) var deleted: [Bool]
     /// `inserted[j]`: new element `j` is not part of the longest common subsequence.
     private(set) var inserted: [Bool]
 
     /// A maximal run of deletions and insertions between two common elements.
-    struct Change: Equatable {
-        var old: Range<Int>
-        var new: Range<Int>
+    public struct Change: Equatable, Sendable {
+        public var old: Range<Int>
+        public var new: Range<Int>
     }
 
-    init(old: [Int], new: [Int]) {
+    public init(old: [Int], new: [Int]) {
         deleted = Array(repeating: false, count: old.count)
         inserted = Array(repeating: false, count: new.count)
         var box = Box(old: old, new: new, x: 0..<old.count, y: 0..<new.count)
@@ -23,7 +23,7 @@ struct ShortestEditScript {
     }
 
     /// The changes in order; the elements between two changes are common and pair up one to one.
-    var changes: [Change] {
+    public var changes: [Change] {
         var result: [Change] = []
         var i = 0
         var j = 0

@@ -115,7 +115,7 @@ public struct FixOutcome: Sendable {
             }
             let matches = FindingLedger.match(
                 asRead: asRead, after: after,
-                correspondence: written ? changes[path].map { LineCorrespondence(old: $0.original, new: $0.updated) } : nil)
+                correspondence: written ? changes[path].map { LineCorrespondence(old: $0.analysedOriginal, new: $0.analysedUpdated) } : nil)
             accounting.findings += asRead.count
             for (index, finding) in asRead.enumerated() {
                 if let siteIndex = matches[index] {

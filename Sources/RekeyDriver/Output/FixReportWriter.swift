@@ -46,7 +46,8 @@ import RekeyRules
 ///       "name": "key-reused",
 ///       "message": "...",
 ///       "path": "src/m.py",
-///       "start": { "line": 6, "column": 9 },  // 1-based; columns in Unicode code points
+///       "cell": 3,                        // only in a notebook: the cell (1-based, every cell counted)
+///       "start": { "line": 6, "column": 9 },  // 1-based (in a notebook, within the cell); columns in Unicode code points
 ///       "end":   { "line": 6, "column": 38 }, // exclusive
 ///       "kind": "hand-migration" | "unsafe-fix" | "fix-not-applied",
 ///       "reason": "...",                  // the manual reason, or why the fix was not applied
@@ -165,18 +166,22 @@ public enum FixReportWriter {
 
     static func site(_ site: FixOutcome.Site) -> JSONValue {
         let finding = site.finding
-        return [
-            "code": .string(finding.code.rawValue),
-            "name": .string(RuleCatalog.name(of: finding.code)),
-            "message": .string(finding.message),
-            "path": .string(finding.path),
-            "start": JSONReport.position(finding.start),
-            "end": JSONReport.position(finding.end),
-            "kind": .string(site.kind.rawValue),
-            "reason": .string(site.reason),
-            "fix_available": .string(site.fixAvailable?.description),
-            "new": .bool(site.isNew),
+        var members: [JSONValue.Member] = [
+            .init("code", .string(finding.code.rawValue)),
+            .init("name", .string(RuleCatalog.name(of: finding.code))),
+            .init("message", .string(finding.message)),
+            .init("path", .string(finding.path)),
         ]
+        if let place = finding.notebookPlace { members.append(.init("cell", .number(place.cell))) }
+        members += [
+            .init("start", JSONReport.position(finding.shownStart)),
+            .init("end", JSONReport.position(finding.shownEnd)),
+            .init("kind", .string(site.kind.rawValue)),
+            .init("reason", .string(site.reason)),
+            .init("fix_available", .string(site.fixAvailable?.description)),
+            .init("new", .bool(site.isNew)),
+        ]
+        return .object(members)
     }
 
     static func byCode(_ counts: [(code: RuleCode, count: Int)]) -> JSONValue {
@@ -246,7 +251,7 @@ public enum FixReportWriter {
             for site in sites {
                 let finding = site.finding
                 out +=
-                    "| \(finding.start.line):\(finding.start.column) | \(finding.code) | "
+                    "| \(finding.cellLabel)\(finding.shownStart.line):\(finding.shownStart.column) | \(finding.code) | "
                     + "\(escapeCell(finding.message)) | \(escapeCell(site.reason)) |\n"
             }
             out += "\n"

@@ -14,20 +14,21 @@ import RekeyRules
 /// become `%25`, `%0D`, `%0A`; in property values `:` and `,` also become `%3A` and `%2C`. The
 /// message's second line says what to do: the fix and the command that applies it, or the reason
 /// the code must be migrated by hand. Columns are 1-based, in Unicode code points; `endColumn` is
-/// the column just after the code.
+/// the column just after the code. In a notebook the position is in the `.ipynb` file's text and
+/// the message starts with the cell, line and column (see ``Notebook``).
 public enum GitHubReport {
     public static func render(findings: [Finding], diagnostics: [Diagnostic]) -> String {
         var out = ""
         for finding in findings {
             let properties = [
                 ("file", finding.path),
-                ("line", String(finding.start.line)),
-                ("col", String(finding.start.column)),
-                ("endLine", String(finding.end.line)),
-                ("endColumn", String(finding.end.column)),
+                ("line", String(finding.fileStart.line)),
+                ("col", String(finding.fileStart.column)),
+                ("endLine", String(finding.fileEnd.line)),
+                ("endColumn", String(finding.fileEnd.column)),
                 ("title", "rekey (\(finding.code))"),
             ]
-            out += command("warning", properties, message: finding.message + "\n" + ReportText.remedyLine(finding))
+            out += command("warning", properties, message: finding.messageWithCell + "\n" + ReportText.remedyLine(finding))
         }
         for diagnostic in diagnostics.sorted() {
             out += command(

@@ -8,7 +8,8 @@ import RekeyRules
 /// runs and line shifts, see ``FindingFingerprint``: GitLab shows one issue per fingerprint and
 /// compares them between the base and the head of a merge request), `severity` (`major` for a
 /// finding), and `location` (`path` relative to the working directory, as the job runs at the
-/// repository's root, and `positions.begin`/`end` with 1-based lines and columns). A file rekey
+/// repository's root, and `positions.begin`/`end` with 1-based lines and columns; in a notebook,
+/// in the `.ipynb` file's text, the cell named in the description, see ``Notebook``). A file rekey
 /// could not check is an issue too (`rekey/error`, `critical`; a warning is `minor`), so a merge
 /// request that breaks a file's syntax does not pass quietly.
 public enum GitLabReport {
@@ -20,15 +21,15 @@ public enum GitLabReport {
         let root = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
         let issues: [JSONValue] = findings.map { finding in
             [
-                "description": .string("\(finding.message)\n\(ReportText.remedyLine(finding))"),
+                "description": .string("\(finding.messageWithCell)\n\(ReportText.remedyLine(finding))"),
                 "check_name": .string("rekey/\(finding.code)"),
                 "fingerprint": .string(finding.fingerprint),
                 "severity": "major",
                 "location": [
                     "path": .string(ReportText.relativePath(finding.path, root: root) ?? finding.path),
                     "positions": [
-                        "begin": ["line": .number(finding.start.line), "column": .number(finding.start.column)],
-                        "end": ["line": .number(finding.end.line), "column": .number(finding.end.column)],
+                        "begin": ["line": .number(finding.fileStart.line), "column": .number(finding.fileStart.column)],
+                        "end": ["line": .number(finding.fileEnd.line), "column": .number(finding.fileEnd.column)],
                     ],
                 ],
             ]

@@ -17,12 +17,13 @@ import RekeySyntax
 ///       "name": "key-reused",             // the rule's kebab-case name ("" if none)
 ///       "message": "...",
 ///       "path": "src/model.py",           // as given on the command line (or found under it)
-///       "start": { "line": 12, "column": 5 },   // 1-based; columns in Unicode code points
+///       "cell": 3,                        // only in a notebook: the cell (1-based, every cell counted)
+///       "start": { "line": 12, "column": 5 },   // 1-based (in a notebook, within the cell); columns in Unicode code points
 ///       "end":   { "line": 12, "column": 31 },  // exclusive: the position just after the code
 ///       "fix": null | {
 ///         "applicability": "safe" | "unsafe" | "display-only",
 ///         "title": "...",
-///         "edits": [                      // by path, then in the order they apply
+///         "edits": [                      // by path, then in the order they apply; [] when it edits a notebook
 ///           { "path": "src/model.py",
 ///             "start_byte": 120, "end_byte": 146,   // half-open UTF-8 byte range of the original file
 ///             "replacement": "..." }
@@ -90,16 +91,20 @@ public enum JSONReport {
         case .manual(let reason):
             manualReason = .string(reason)
         }
-        return [
-            "code": .string(finding.code.rawValue),
-            "name": .string(RuleCatalog.name(of: finding.code)),
-            "message": .string(finding.message),
-            "path": .string(finding.path),
-            "start": position(finding.start),
-            "end": position(finding.end),
-            "fix": fix,
-            "manual_reason": manualReason,
+        var members: [JSONValue.Member] = [
+            .init("code", .string(finding.code.rawValue)),
+            .init("name", .string(RuleCatalog.name(of: finding.code))),
+            .init("message", .string(finding.message)),
+            .init("path", .string(finding.path)),
         ]
+        if let place = finding.notebookPlace { members.append(.init("cell", .number(place.cell))) }
+        members += [
+            .init("start", position(finding.shownStart)),
+            .init("end", position(finding.shownEnd)),
+            .init("fix", fix),
+            .init("manual_reason", manualReason),
+        ]
+        return .object(members)
     }
 
     static func position(_ position: SourcePosition) -> JSONValue {
@@ -108,7 +113,11 @@ public enum JSONReport {
 
     /// A fix's edits by path (sorted), each file's in the order given: insertions at one offset
     /// apply in that order, so it is kept.
+    /// None for a fix that edits a notebook: its offsets there are in the program of the code
+    /// cells, not in the file (see ``Notebook``), and the other files' edits alone would break
+    /// the calls the notebook's edits update.
     static func orderedEdits(_ fix: Fix) -> [(path: String, edit: Edit)] {
-        fix.edits.sorted { $0.key < $1.key }.flatMap { path, edits in edits.map { (path, $0) } }
+        guard !fix.editsNotebook else { return [] }
+        return fix.edits.sorted { $0.key < $1.key }.flatMap { path, edits in edits.map { (path, $0) } }
     }
 }

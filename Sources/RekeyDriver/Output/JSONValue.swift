@@ -68,8 +68,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// RFC 8259 escaping: quote, backslash and every control character below U+0020.
-    static func writeString(_ value: String, to out: inout String) {
+    /// RFC 8259 escaping: quote, backslash and every control character below U+0020; with
+    /// `escapingNonASCII`, every character past ASCII too (`\u00e9`, astral ones as surrogate pairs).
+    static func writeString(_ value: String, to out: inout String, escapingNonASCII: Bool = false) {
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -80,9 +81,11 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\t": out += "\\t"
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16, uppercase: false)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where scalar.value < 0x20 || (escapingNonASCII && scalar.value >= 0x80):
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16, uppercase: false)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -16,6 +16,9 @@ import RekeySyntax
 ///   see ``FindingFingerprint``), and `fixes[]` when the finding has a fix. A fix's replacements use byte
 ///   regions of the original file (`deletedRegion.byteOffset`/`byteLength`, `insertedContent.text`)
 ///   and carry `properties.applicability` (safe, unsafe, display-only): SARIF has no notion of it.
+/// - Notebooks: SARIF has no cells, so the region is where the code is in the `.ipynb` file's own
+///   text (inside the JSON string holding the line), the message starts with the cell, line and
+///   column within the cell, and a fix that edits a notebook has no `fixes` entry.
 /// - Paths: relative paths are URIs relative to `%SRCROOT%` (forward slashes, percent-encoded,
 ///   leading `./` dropped); `originalUriBaseIds` gives `%SRCROOT%` as the working directory. An
 ///   absolute path inside the working directory is made relative to it; one outside becomes a
@@ -87,7 +90,7 @@ public enum SARIFReport {
         if let ruleIndex { members.append(.init("ruleIndex", .number(ruleIndex))) }
         members += [
             .init("level", "warning"),
-            .init("message", ["text": .string(finding.message + "\n" + ReportText.remedyLine(finding))]),
+            .init("message", ["text": .string(finding.messageWithCell + "\n" + ReportText.remedyLine(finding))]),
             .init(
                 "locations",
                 [
@@ -95,10 +98,10 @@ public enum SARIFReport {
                         "physicalLocation": [
                             "artifactLocation": artifactLocation(finding.path, root: root),
                             "region": [
-                                "startLine": .number(finding.start.line),
-                                "startColumn": .number(finding.start.column),
-                                "endLine": .number(finding.end.line),
-                                "endColumn": .number(finding.end.column),
+                                "startLine": .number(finding.fileStart.line),
+                                "startColumn": .number(finding.fileStart.column),
+                                "endLine": .number(finding.fileEnd.line),
+                                "endColumn": .number(finding.fileEnd.column),
                             ],
                         ]
                     ]
@@ -113,8 +116,10 @@ public enum SARIFReport {
         return .object(members)
     }
 
-    /// Nil when the fix has no edit (SARIF requires at least one change).
+    /// Nil when the fix has no edit (SARIF requires at least one change), or edits a notebook
+    /// (see ``Notebook``: its offsets are not the file's).
     static func fix(_ fix: Fix, root: String) -> JSONValue? {
+        guard !fix.editsNotebook else { return nil }
         let changes: [JSONValue] = fix.edits.sorted { $0.key < $1.key }.compactMap { path, edits in
             guard !edits.isEmpty else { return nil }
             return [

@@ -2,12 +2,13 @@ import Foundation
 import RekeyEdits
 import RekeyRules
 
-/// The human-readable report: `path:line:col: CODE message`, then a summary per rule.
+/// The human-readable report: `path:line:col: CODE message` (`path:cell N:line:col:` in a
+/// notebook, see ``Notebook``), then a summary per rule.
 public enum TextReport {
     public static func findings(_ findings: [Finding], unsafeFixesEnabled: Bool, summary withSummary: Bool = true) -> String {
         var out = ""
         for finding in findings {
-            out += "\(finding.path):\(finding.start.line):\(finding.start.column): \(finding.code) \(finding.message)"
+            out += "\(finding.path):\(finding.cellLabel)\(finding.shownStart.line):\(finding.shownStart.column): \(finding.code) \(finding.message)"
             switch finding.remedy {
             case .fix(let fix):
                 out +=

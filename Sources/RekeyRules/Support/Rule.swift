@@ -140,6 +140,9 @@ public struct Finding: Sendable {
     /// Names this finding across runs and edits elsewhere in its file (SARIF's
     /// `partialFingerprints`): set by the engine from the file's text (see ``FindingFingerprint``).
     public var fingerprint = ""
+    /// Set by the engine when the file is a Jupyter notebook: `range`, `start` and `end` are then
+    /// in the program of its code cells, and this says where that is in the notebook.
+    public var notebookPlace: NotebookPlace?
     /// Module-level names whose meaning the fix changes (a removed global, a function that gains
     /// a parameter). Another file using one of them would break, so the engine checks them
     /// across the project before offering the fix.
@@ -185,6 +188,25 @@ public struct Finding: Sendable {
     public var fix: Fix? {
         if case .fix(let fix) = remedy { return fix }
         return nil
+    }
+}
+
+/// Where a finding in a notebook is: its cell (1-based, every cell counted, as in the file's
+/// `cells` array), the line and column within that cell's source, and the line and column in the
+/// `.ipynb` file's text, inside the JSON string that holds the code.
+public struct NotebookPlace: Sendable, Equatable {
+    public let cell: Int
+    public let start: SourcePosition
+    public let end: SourcePosition
+    public let fileStart: SourcePosition
+    public let fileEnd: SourcePosition
+
+    public init(cell: Int, start: SourcePosition, end: SourcePosition, fileStart: SourcePosition, fileEnd: SourcePosition) {
+        self.cell = cell
+        self.start = start
+        self.end = end
+        self.fileStart = fileStart
+        self.fileEnd = fileEnd
     }
 }
 

@@ -1,0 +1,141 @@
+import RekeySyntax
+
+/// A Jupyter notebook (nbformat 4) as rekey reads it: its code cells, in order, as one Python
+/// program (the kernel runs them as one session, so a key made in one cell and reused in another
+/// is a reuse), and where each cell's source is in the file's own text.
+///
+/// Markdown and raw cells, and code cells that start with a cell magic (`%%bash`), are not part
+/// of the program. Every other code cell's source is, line for line, with IPython's own syntax
+/// replaced by same-length placeholders (see ``IPythonSyntax``) and a newline after a cell whose
+/// source does not end with one. Positions in the program are mapped back to a cell and a line
+/// within it (``place(of:)``), and a rewritten program back into the cells' `source` values
+/// (``NotebookWriteBack``).
+public struct Notebook: Sendable {
+    /// The `.ipynb` file's bytes.
+    public let bytes: [UInt8]
+    /// The program rekey analyses.
+    public let program: [UInt8]
+    let cells: [Cell]
+    /// Whether the file is ASCII only: its strings then escape any other character (`\u00e9`),
+    /// and a rewritten source does too.
+    let isASCII: Bool
+
+    /// A code cell of the program.
+    struct Cell: Sendable {
+        /// 1-based, counting every cell of the notebook (markdown ones too), as `cells[n - 1]`.
+        let number: Int
+        /// The `source` value in the file (a string, or an array of strings).
+        let sourceSpan: ByteRange
+        /// The strings of the `source` value, in order: their spans and decoded text.
+        let pieces: [Piece]
+        let isList: Bool
+        /// The cell's source, decoded.
+        let text: [UInt8]
+        /// Where the cell is in the program.
+        let programRange: ByteRange
+        /// 1-based program line of the cell's first line.
+        let firstLine: Int
+        /// The program added a newline after the cell's last line.
+        let addedNewline: Bool
+        /// The cell's lines that are IPython syntax, by 0-based line index in the cell: the
+        /// program has a placeholder there, and no fix may change it.
+        let ipythonLines: Set<Int>
+    }
+
+    struct Piece: Sendable {
+        let span: ByteRange
+        let text: [UInt8]
+        /// For each byte of `text`, where in the file it was read (see ``SpannedJSON/decodedString(in:span:)``).
+        let sourceOffsets: [Int]
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notJSON(String)
+        case notUTF8
+        case notNotebook(String)
+
+        public var description: String {
+            switch self {
+            case .notJSON(let problem): return "not a notebook: \(problem)"
+            case .notUTF8: return "not a notebook: not valid UTF-8"
+            case .notNotebook(let reason): return "not a notebook rekey reads: \(reason)"
+            }
+        }
+    }
+
+    /// Notebooks are the files with this extension (as Jupyter and ruff name them).
+    public static func isNotebookPath(_ path: String) -> Bool { path.hasSuffix(".ipynb") }
+
+    public init(bytes: [UInt8]) throws(Failure) {
+        guard (try? SourceText(path: "", bytes: bytes)) != nil else { throw .notUTF8 }
+        let document: SpannedJSON
+        do {
+            document = try SpannedJSON.parse(bytes)
+        } catch {
+            throw .notJSON(error.description)
+        }
+        guard case .literal("4", _) = document["nbformat"] else {
+            throw .notNotebook("no \"nbformat\": 4 (rekey reads nbformat 4, the format Jupyter has written since 2015)")
+        }
+        guard case .array(let cellValues, _) = document["cells"] else { throw .notNotebook("no \"cells\" array") }
+        var cells: [Cell] = []
+        var program: [UInt8] = []
+        var line = 1
+        for (index, cell) in cellValues.enumerated() {
+            guard cell["cell_type"]?.stringValue == "code" else { continue }
+            guard let source = cell["source"] else { throw .notNotebook("cell \(index + 1) has no \"source\"") }
+            let strings: [SpannedJSON]
+            let isList: Bool
+            switch source {
+            case .string: (strings, isList) = ([source], false)
+            case .array(let items, _) where items.allSatisfy({ $0.stringValue != nil }): (strings, isList) = (items, true)
+            default: throw .notNotebook("cell \(index + 1)'s \"source\" is neither a string nor a list of strings")
+            }
+            let pieces = strings.map { string in
+                let decoded = SpannedJSON.decodedString(in: bytes, span: string.span)
+                return Piece(span: string.span, text: decoded.text, sourceOffsets: decoded.sourceOffsets)
+            }
+            let text = pieces.flatMap(\.text)
+            if IPythonSyntax.startsWithCellMagic(text) { continue }
+            var ipythonLines = Set<Int>()
+            var cellProgram: [UInt8] = []
+            for (lineIndex, sourceLine) in Self.lines(of: text).enumerated() {
+                let body = sourceLine.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+                let python = IPythonSyntax.pythonLine(body)
+                if python != body { ipythonLines.insert(lineIndex) }
+                cellProgram += python + sourceLine[body.endIndex...]
+            }
+            let addedNewline = !(cellProgram.last.map { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") } ?? true)
+            if addedNewline { cellProgram.append(UInt8(ascii: "\n")) }
+            let start = program.count
+            program += cellProgram
+            cells.append(
+                Cell(
+                    number: index + 1, sourceSpan: source.span, pieces: pieces, isList: isList, text: text,
+                    programRange: ByteRange(start, program.count), firstLine: line, addedNewline: addedNewline,
+                    ipythonLines: ipythonLines))
+            line += Self.lines(of: cellProgram).count
+        }
+        self.bytes = bytes
+        self.program = program
+        self.cells = cells
+        isASCII = bytes.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Lines as Python ends them ("\n", "\r\n" or a lone "\r"), each keeping its terminator.
+    static func lines(of text: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            index += 1
+            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else { continue }
+            if byte == UInt8(ascii: "\r"), index < text.count, text[index] == UInt8(ascii: "\n") { index += 1 }
+            lines.append(text[start..<index])
+            start = index
+        }
+        if start < text.count { lines.append(text[start...]) }
+        return lines
+    }
+}
