@@ -102,6 +102,14 @@ public struct Engine {
         /// notebook, whose findings are in the program of its code cells (see ``Notebook``).
         public let analysedOriginal: [UInt8]
         public let analysedUpdated: [UInt8]
+
+        /// `analysed`: the notebook's program before and after, for a notebook.
+        init(path: String, original: [UInt8], updated: [UInt8], analysed: (original: [UInt8], updated: [UInt8])? = nil) {
+            self.path = path
+            self.original = original
+            self.updated = updated
+            (analysedOriginal, analysedUpdated) = analysed ?? (original, updated)
+        }
     }
 
     public struct FixReport: EngineReport {
@@ -415,10 +423,7 @@ public struct Engine {
             let state = states[index]
             guard let current = state.current, current.bytes != state.original else { continue }
             guard let notebook = state.notebook else {
-                report.changes.append(
-                    FileChange(
-                        path: state.path, original: state.original, updated: current.bytes, analysedOriginal: state.original,
-                        analysedUpdated: current.bytes))
+                report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
                 continue
             }
             // Every round's program was checked to go back into the cells, so this is a safety net.
@@ -432,8 +437,7 @@ public struct Engine {
             rewrittenNotebooks[state.path] = rewritten
             report.changes.append(
                 FileChange(
-                    path: state.path, original: notebook.bytes, updated: rewritten.bytes, analysedOriginal: state.original,
-                    analysedUpdated: current.bytes))
+                    path: state.path, original: notebook.bytes, updated: rewritten.bytes, analysed: (state.original, current.bytes)))
         }
         for state in states where !state.isContext {
             report.findingsAsRead[state.path] = Self.placed(findingsAsRead[state.path] ?? [], in: state.notebook)
@@ -791,7 +795,8 @@ public struct Engine {
                 notebook = try Notebook(bytes: bytes)
             } catch {
                 return (
-                    FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")]), []
+                    FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")]),
+                    []
                 )
             }
             bytes = notebook!.program

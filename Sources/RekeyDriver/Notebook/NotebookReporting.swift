@@ -45,7 +45,8 @@ extension Notebook {
         while let match = rest.firstMatch(of: /line (\d+)/) {
             let before = rest[..<match.range.lowerBound]
             out += before
-            let namesAnotherFile = before.split(separator: " ").last.map { $0.contains(".py") || $0.contains("/") } ?? false
+            let namesAnotherFile =
+                before.split(separator: " ").last.map { $0.contains(".py") || $0.contains("/") } ?? false
                 || before.hasSuffix(" at ") && before.dropLast(4).split(separator: " ").last.map { $0.contains(".py") } == true
             if !namesAnotherFile, let line = Int(match.output.1), let cell = cells.last(where: { $0.firstLine <= line }) {
                 out += "cell \(cell.number), line \(line - cell.firstLine + 1)"

@@ -91,7 +91,8 @@ extension Notebook {
             }
             let touchedCells = Set(touched.map { $0.cell }).sorted()
             if touchedCells.count <= 1 {
-                let target = touchedCells.first ?? (change.old.upperBound < owners.count ? owners[change.old.upperBound].cell : cells.count - 1)
+                let target =
+                    touchedCells.first ?? (change.old.upperBound < owners.count ? owners[change.old.upperBound].cell : cells.count - 1)
                 for line in change.new { texts[target] += newLines[line] }
             } else if change.old.count == change.new.count {
                 for (oldLine, newLine) in zip(change.old, change.new) { texts[owners[oldLine].cell] += newLines[newLine] }

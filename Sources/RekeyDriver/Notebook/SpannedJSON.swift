@@ -193,7 +193,9 @@ indirect enum SpannedJSON: Sendable {
                     }
                 }
                 // A lone surrogate has no UTF-8 form; Python's json reads it, but it cannot be Python source.
-                guard let scalar = Unicode.Scalar(high) else { throw SyntaxError(byteOffset: start, expected: "a character, not a lone surrogate") }
+                guard let scalar = Unicode.Scalar(high) else {
+                    throw SyntaxError(byteOffset: start, expected: "a character, not a lone surrogate")
+                }
                 return scalar
             default:
                 throw SyntaxError(byteOffset: start, expected: "a valid escape")

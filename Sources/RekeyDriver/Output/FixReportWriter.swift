@@ -165,23 +165,13 @@ public enum FixReportWriter {
     }
 
     static func site(_ site: FixOutcome.Site) -> JSONValue {
-        let finding = site.finding
-        var members: [JSONValue.Member] = [
-            .init("code", .string(finding.code.rawValue)),
-            .init("name", .string(RuleCatalog.name(of: finding.code))),
-            .init("message", .string(finding.message)),
-            .init("path", .string(finding.path)),
-        ]
-        if let place = finding.notebookPlace { members.append(.init("cell", .number(place.cell))) }
-        members += [
-            .init("start", JSONReport.position(finding.shownStart)),
-            .init("end", JSONReport.position(finding.shownEnd)),
-            .init("kind", .string(site.kind.rawValue)),
-            .init("reason", .string(site.reason)),
-            .init("fix_available", .string(site.fixAvailable?.description)),
-            .init("new", .bool(site.isNew)),
-        ]
-        return .object(members)
+        .object(
+            JSONReport.identity(of: site.finding) + [
+                .init("kind", .string(site.kind.rawValue)),
+                .init("reason", .string(site.reason)),
+                .init("fix_available", .string(site.fixAvailable?.description)),
+                .init("new", .bool(site.isNew)),
+            ])
     }
 
     static func byCode(_ counts: [(code: RuleCode, count: Int)]) -> JSONValue {

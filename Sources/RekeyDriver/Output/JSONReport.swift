@@ -91,6 +91,12 @@ public enum JSONReport {
         case .manual(let reason):
             manualReason = .string(reason)
         }
+        return .object(identity(of: finding) + [.init("fix", fix), .init("manual_reason", manualReason)])
+    }
+
+    /// What names a finding in both JSON documents: code, name, message, path, the cell in a
+    /// notebook, start and end.
+    static func identity(of finding: Finding) -> [JSONValue.Member] {
         var members: [JSONValue.Member] = [
             .init("code", .string(finding.code.rawValue)),
             .init("name", .string(RuleCatalog.name(of: finding.code))),
@@ -98,13 +104,7 @@ public enum JSONReport {
             .init("path", .string(finding.path)),
         ]
         if let place = finding.notebookPlace { members.append(.init("cell", .number(place.cell))) }
-        members += [
-            .init("start", position(finding.shownStart)),
-            .init("end", position(finding.shownEnd)),
-            .init("fix", fix),
-            .init("manual_reason", manualReason),
-        ]
-        return .object(members)
+        return members + [.init("start", position(finding.shownStart)), .init("end", position(finding.shownEnd))]
     }
 
     static func position(_ position: SourcePosition) -> JSONValue {

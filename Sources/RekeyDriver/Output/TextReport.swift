@@ -8,7 +8,8 @@ public enum TextReport {
     public static func findings(_ findings: [Finding], unsafeFixesEnabled: Bool, summary withSummary: Bool = true) -> String {
         var out = ""
         for finding in findings {
-            out += "\(finding.path):\(finding.cellLabel)\(finding.shownStart.line):\(finding.shownStart.column): \(finding.code) \(finding.message)"
+            out +=
+                "\(finding.path):\(finding.cellLabel)\(finding.shownStart.line):\(finding.shownStart.column): \(finding.code) \(finding.message)"
             switch finding.remedy {
             case .fix(let fix):
                 out +=
