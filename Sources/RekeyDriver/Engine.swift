@@ -257,9 +257,10 @@ public struct Engine {
         report.factRounds = loaded.factRounds
         report.stages = loaded.stages
         let states = loaded.states
+        let notebookLines = NotebookLines(notebooks: Self.notebooks(states))
         for state in states where !state.isContext {
             report.findings += FindingFingerprint.assign(
-                to: Self.placed(state.findings, in: state.notebook), in: state.current?.bytes ?? state.original)
+                to: notebookLines.placed(state.findings, path: state.path), in: state.current?.bytes ?? state.original)
             report.diagnostics += state.diagnostics
             report.filesParsed += state.parsed ? 1 : 0
             report.bytesSeen += state.original.count
@@ -283,7 +284,7 @@ public struct Engine {
 
         let signatureGuard = SignatureGuard(parser: parser)
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
-        let notebooks = Dictionary(states.compactMap { state in state.notebook.map { (state.path, $0) } }) { first, _ in first }
+        let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
         var refused = Set<RefusedFinding>()
         while report.rounds < options.maximumRounds {
@@ -439,9 +440,12 @@ public struct Engine {
                 FileChange(
                     path: state.path, original: notebook.bytes, updated: rewritten.bytes, analysed: (state.original, current.bytes)))
         }
+        // Findings as read are placed in the notebooks as read; those left, in the notebooks as rewritten.
+        let linesAsRead = NotebookLines(notebooks: notebooks)
+        let linesLeft = NotebookLines(notebooks: notebooks.merging(rewrittenNotebooks) { _, rewritten in rewritten })
         for state in states where !state.isContext {
-            report.findingsAsRead[state.path] = Self.placed(findingsAsRead[state.path] ?? [], in: state.notebook)
-            report.remaining += Self.placed(state.findings, in: rewrittenNotebooks[state.path] ?? state.notebook)
+            report.findingsAsRead[state.path] = linesAsRead.placed(findingsAsRead[state.path] ?? [], path: state.path)
+            report.remaining += linesLeft.placed(state.findings, path: state.path)
             report.diagnostics += state.diagnostics
         }
         report.remaining.sort { ($0.path, $0.range) < ($1.path, $1.range) }
@@ -821,20 +825,9 @@ public struct Engine {
         }
     }
 
-    /// `findings` with their places in `notebook` when the file is one, and the program's line
-    /// numbers in their messages said as cells and lines.
-    private static func placed(_ findings: [Finding], in notebook: Notebook?) -> [Finding] {
-        guard let notebook else { return findings }
-        return findings.map { finding in
-            var remedy = finding.remedy
-            if case .manual(let reason) = remedy { remedy = .manual(reason: notebook.describingLines(in: reason)) }
-            var placed = Finding(
-                code: finding.code, range: finding.range, start: finding.start, end: finding.end, path: finding.path,
-                message: notebook.describingLines(in: finding.message), remedy: remedy, touchedSymbols: finding.touchedSymbols)
-            placed.fingerprint = finding.fingerprint
-            placed.notebookPlace = notebook.place(of: finding)
-            return placed
-        }
+    /// The notebooks among `states`, by path.
+    private static func notebooks(_ states: [FileState]) -> [String: Notebook] {
+        Dictionary(states.compactMap { state in state.notebook.map { (state.path, $0) } }) { first, _ in first }
     }
 
     /// `123.4 MB`.

@@ -145,10 +145,13 @@ struct NotebookTests {
     }
 
     @Test func programLinesInMessagesAreSaidAsCells() throws {
-        let notebook = try Self.notebook(Self.jupyterLayout)
+        let lines = NotebookLines(notebooks: ["nb.ipynb": try Self.notebook(Self.jupyterLayout)])
+        let message = "at line 4 and again at line 5 (line 2), in model.py at line 4, model.py line 9, nb.ipynb line 5; newline 4"
         #expect(
-            notebook.describingLines(in: "consumed at line 4 and again at line 5 (line 2), in model.py at line 4, model.py line 9")
-                == "consumed at cell 3, line 1 and again at cell 3, line 2 (cell 2, line 2), in model.py at line 4, model.py line 9")
+            lines.describing(message, in: "nb.ipynb")
+                == "at cell 3, line 1 and again at cell 3, line 2 (cell 2, line 2), in model.py at line 4, model.py line 9, "
+                + "nb.ipynb cell 3, line 2; newline 4")
+        #expect(lines.describing("called at nb.ipynb line 4; (line 4)", in: "model.py") == "called at nb.ipynb cell 3, line 1; (line 4)")
     }
 
     @Test func theSameProgramWritesTheSameBytes() throws {

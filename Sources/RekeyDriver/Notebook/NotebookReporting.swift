@@ -35,20 +35,26 @@ extension Fix {
     var editsNotebook: Bool { edits.keys.contains(where: Notebook.isNotebookPath) }
 }
 
-extension Notebook {
-    /// `text` (a message, a reason) with each `line N` of this notebook's program said as the
-    /// cell and the line within it (`cell 3, line 2`). A line of another file (`model.py line 4`,
-    /// `in model.py at line 4`) is left as it is.
-    func describingLines(in text: String) -> String {
+/// The notebooks of a run by path, to say their program's line numbers in messages as cells.
+struct NotebookLines {
+    let notebooks: [String: Notebook]
+
+    /// `text` (a message, a reason) of a finding in `path` with each `line N` of a notebook's
+    /// program said as its cell and the line within it: an unqualified `line N` when `path` is a
+    /// notebook (`at cell 3, line 2`), and `nb.ipynb line N` or `nb.ipynb at line N` for any
+    /// notebook. A line of a Python file (`model.py line 4`) is left as it is.
+    func describing(_ text: String, in path: String) -> String {
         var out = ""
         var rest = Substring(text)
-        while let match = rest.firstMatch(of: /line (\d+)/) {
+        while let match = rest.firstMatch(of: /\bline (\d+)/) {
             let before = rest[..<match.range.lowerBound]
             out += before
-            let namesAnotherFile =
-                before.split(separator: " ").last.map { $0.contains(".py") || $0.contains("/") } ?? false
-                || before.hasSuffix(" at ") && before.dropLast(4).split(separator: " ").last.map { $0.contains(".py") } == true
-            if !namesAnotherFile, let line = Int(match.output.1), let cell = cells.last(where: { $0.firstLine <= line }) {
+            let words = before.split(separator: " ")
+            let named = words.last == "at" ? words.dropLast().last : words.last
+            let file = named.map(String.init).flatMap { $0.contains(".") || $0.contains("/") ? $0 : nil }
+            if let notebook = notebooks[file ?? path], let line = Int(match.output.1),
+                let cell = notebook.cells.last(where: { $0.firstLine <= line })
+            {
                 out += "cell \(cell.number), line \(line - cell.firstLine + 1)"
             } else {
                 out += match.output.0
@@ -56,5 +62,21 @@ extension Notebook {
             rest = rest[match.range.upperBound...]
         }
         return out + rest
+    }
+
+    /// `findings` of the file at `path`, placed in its cells when it is a notebook, their
+    /// messages and reasons saying notebook lines as cells.
+    func placed(_ findings: [Finding], path: String) -> [Finding] {
+        guard !notebooks.isEmpty else { return findings }
+        return findings.map { finding in
+            var remedy = finding.remedy
+            if case .manual(let reason) = remedy { remedy = .manual(reason: describing(reason, in: path)) }
+            var placed = Finding(
+                code: finding.code, range: finding.range, start: finding.start, end: finding.end, path: finding.path,
+                message: describing(finding.message, in: path), remedy: remedy, touchedSymbols: finding.touchedSymbols)
+            placed.fingerprint = finding.fingerprint
+            placed.notebookPlace = notebooks[path]?.place(of: finding)
+            return placed
+        }
     }
 }
