@@ -1,8 +1,9 @@
 import RekeyEdits
 
 /// A rewritten program put back into the notebook it came from: each line of the new program
-/// goes to the cell its old line was in (found by a line diff of the two programs), a line a fix
-/// inserted goes to the cell of the line it was inserted before (fixes insert before the
+/// goes to the cell its old line was in (found by a line diff of the two programs; a changed run
+/// across cells is split where its characters align), a line a fix inserted goes to the cell of
+/// the line it was inserted before (fixes insert before the
 /// statement they prepare), and only the `source` values of the cells whose text changed are
 /// replaced, in the notebook's own layout (a list of lines or one string, its indentation and
 /// line breaks) and escaping (a line unchanged keeps its JSON text byte for byte; a new line is
@@ -12,9 +13,6 @@ extension Notebook {
     public enum WriteBackFailure: Error, CustomStringConvertible {
         /// A fix would change or remove a line of IPython syntax (a magic, a shell escape).
         case changesIPythonLine(cell: Int, line: Int)
-        /// A run of changed lines crosses from one cell into the next with a different number of
-        /// lines, so which new line belongs to which cell cannot be told.
-        case crossesCells(Int, Int)
         /// Read again, the rewritten notebook is not the rewritten program (a safety net).
         case notReproduced
 
@@ -22,8 +20,6 @@ extension Notebook {
             switch self {
             case .changesIPythonLine(let cell, let line):
                 return "it would change the IPython line \(line) of cell \(cell) (magics and shell escapes are left alone)"
-            case .crossesCells(let first, let second):
-                return "its edits cross from cell \(first) into cell \(second), which cannot be put back into the cells"
             case .notReproduced:
                 return "the notebook written back does not read as the fixed program"
             }
@@ -57,7 +53,7 @@ extension Notebook {
         let newLines = Self.lines(of: newProgram)
         guard !cells.isEmpty else {
             if newLines.isEmpty { return [] }
-            throw .crossesCells(0, 0)
+            throw .notReproduced
         }
         var ids: [ArraySlice<UInt8>: Int] = [:]
         func id(_ line: ArraySlice<UInt8>) -> Int {
@@ -89,15 +85,14 @@ extension Notebook {
             if let ipython = touched.first(where: { cells[$0.cell].ipythonLines.contains($0.line) }) {
                 throw .changesIPythonLine(cell: cells[ipython.cell].number, line: ipython.line + 1)
             }
-            let touchedCells = Set(touched.map { $0.cell }).sorted()
-            if touchedCells.count <= 1 {
+            if Set(touched.map { $0.cell }).count <= 1 {
                 let target =
-                    touchedCells.first ?? (change.old.upperBound < owners.count ? owners[change.old.upperBound].cell : cells.count - 1)
+                    touched.first?.cell ?? (change.old.upperBound < owners.count ? owners[change.old.upperBound].cell : cells.count - 1)
                 for line in change.new { texts[target] += newLines[line] }
-            } else if change.old.count == change.new.count {
-                for (oldLine, newLine) in zip(change.old, change.new) { texts[owners[oldLine].cell] += newLines[newLine] }
             } else {
-                throw .crossesCells(cells[touchedCells[0]].number, cells[touchedCells[1]].number)
+                let cellOfNewLine = Self.cellsAcrossBoundaries(
+                    old: change.old.map { (oldLines[$0], owners[$0].cell) }, new: change.new.map { newLines[$0] })
+                for (line, cell) in zip(change.new, cellOfNewLine) { texts[cell] += newLines[line] }
             }
             (old, new) = (change.old.upperBound, change.new.upperBound)
         }
@@ -106,6 +101,43 @@ extension Notebook {
             texts[index].removeLast()
         }
         return texts
+    }
+
+    /// The cell of each new line of a changed run whose old lines span cells (a fix that edits
+    /// the last line of one cell and the first of the next): the two runs are aligned character
+    /// by character, and each old line that starts a cell starts it at the new line where its
+    /// first surviving character went (`weights = normal(key)` / `noise = normal(key)` becoming
+    /// `k1, k2 = split(key)` / `weights = normal(k1)` / `noise = normal(k2)` keeps `noise` in the
+    /// second cell, the new `split` line in the first).
+    private static func cellsAcrossBoundaries(old: [(line: ArraySlice<UInt8>, cell: Int)], new: [ArraySlice<UInt8>]) -> [Int] {
+        let oldBytes = old.flatMap(\.line)
+        let newBytes = new.flatMap { $0 }
+        // For each old byte, the new byte it became or, deleted, the next one that survived.
+        var newOffset = Array(repeating: newBytes.count, count: oldBytes.count + 1)
+        var (oldIndex, newIndex) = (0, 0)
+        func keepCommon(upTo end: Int) {
+            for step in 0..<(end - oldIndex) { newOffset[oldIndex + step] = newIndex + step }
+        }
+        for change in ShortestEditScript(old: oldBytes.map(Int.init), new: newBytes.map(Int.init)).changes {
+            keepCommon(upTo: change.old.lowerBound)
+            for deleted in change.old { newOffset[deleted] = change.new.upperBound }
+            (oldIndex, newIndex) = (change.old.upperBound, change.new.upperBound)
+        }
+        keepCommon(upTo: oldBytes.count)
+        var cells: [Int] = []
+        var newLineStart = 0
+        var oldLine = 0
+        var oldLineStart = 0
+        for line in new {
+            // The old lines whose first character lands in or before this new line take it to their cell.
+            while oldLine + 1 < old.count, newOffset[oldLineStart + old[oldLine].line.count] < newLineStart + line.count {
+                oldLineStart += old[oldLine].line.count
+                oldLine += 1
+            }
+            cells.append(old[oldLine].cell)
+            newLineStart += line.count
+        }
+        return cells
     }
 
     /// A line without its terminator.
