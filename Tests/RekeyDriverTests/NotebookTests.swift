@@ -97,13 +97,17 @@ struct NotebookTests {
     }
 
     @Test func emptyCellsAddNothing() throws {
-        let notebook = try Self.notebook(
+        let text =
             #"{"nbformat": 4, "cells": [{"cell_type": "code", "source": []}, {"cell_type": "code", "source": ""}, "#
-                + #"{"cell_type": "code", "source": "x = 1"}]}"#)
+            + #"{"cell_type": "code", "source": "x = 1"}, {"cell_type": "code", "source": []}]}"#
+        let notebook = try Self.notebook(text)
         #expect(Self.text(notebook.program) == "x = 1\n")
-        #expect(notebook.cells.map(\.firstLine) == [1, 1, 1])
-        let finding = Self.finding(at: 0..<1, line: 1, column: 1, endColumn: 2)
-        #expect(notebook.place(of: finding)?.cell == 3)
+        #expect(notebook.cells.map(\.firstLine) == [1, 1, 1, 2])
+        let place = notebook.place(of: Self.finding(at: 0..<6, line: 1, column: 1, endColumn: 6))
+        #expect(place?.cell == 3)
+        // The end, after the newline the program added, is the closing quote of cell 3's source.
+        let closingQuote = try #require(text.range(of: #""x = 1""#)).upperBound
+        #expect(place?.fileEnd.column == text.distance(from: text.startIndex, to: closingQuote))
     }
 
     @Test(arguments: [

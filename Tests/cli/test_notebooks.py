@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -173,6 +174,22 @@ def test_notebooks_are_found_in_folders_like_python_files(rekey: Path, notebook_
     assert [finding["path"] for finding in json.loads(result.stdout)["findings"]] == ["nb.ipynb"]
 
 
+def test_gitignored_notebooks_are_not_walked(rekey: Path, notebook_dir: Path):
+    subprocess.run(["git", "init", "-q", str(notebook_dir)], check=True)
+    (notebook_dir / "ignored.ipynb").write_text(jupyter_text(build_notebook()), encoding="utf-8")
+    (notebook_dir / ".gitignore").write_text("ignored.ipynb\n", encoding="utf-8")
+    result = run_rekey(rekey, ["check", "--output-format", "json", "."], notebook_dir)
+    assert [finding["path"] for finding in json.loads(result.stdout)["findings"]] == ["nb.ipynb"], result.describe()
+
+
+def test_a_suppression_comment_in_a_cell_silences_the_finding(rekey: Path, tmp_path: Path):
+    notebook = build_notebook()
+    notebook["cells"][2]["source"] = notebook["cells"][2]["source"].replace("(2,))\n", "(2,))  # noqa: RK004\n", 1)
+    (tmp_path / "nb.ipynb").write_text(jupyter_text(notebook), encoding="utf-8")
+    result = run_rekey(rekey, ["check", "nb.ipynb"], tmp_path)
+    assert (result.returncode, result.stdout) == (0, ""), result.describe()
+
+
 def fixed(rekey: Path, directory: Path) -> str:
     result = run_rekey(rekey, ["fix", "--unsafe-fixes", "nb.ipynb"], directory)
     assert result.returncode == 0, result.describe()
@@ -244,6 +261,11 @@ def test_a_notebook_that_is_not_json_is_skipped_with_a_diagnostic(rekey: Path, t
         assert "nb.ipynb: error: skipped: not a notebook: invalid JSON at byte" in result.stderr, result.describe()
         assert "old.ipynb: error: skipped: not a notebook rekey reads: no \"nbformat\": 4" in result.stderr
     assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == broken
+    # "Café" in Latin-1.
+    (tmp_path / "latin1.ipynb").write_bytes(jupyter_text(build_notebook()).encode("utf-8").replace("é".encode("utf-8"), b"\xe9"))
+    result = run_rekey(rekey, ["check", "latin1.ipynb"], tmp_path)
+    assert result.returncode == 2, result.describe()
+    assert "latin1.ipynb: error: skipped: not a notebook: not valid UTF-8" in result.stderr, result.describe()
 
 
 def test_a_notebook_without_jax_reports_nothing(rekey: Path, tmp_path: Path):

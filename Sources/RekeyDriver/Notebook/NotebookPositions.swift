@@ -27,7 +27,8 @@ extension Notebook {
     }
 
     private func fileOffset(ofProgramOffset offset: Int) -> Int {
-        guard let cell = cells.last(where: { $0.programRange.start <= offset }) else { return 0 }
+        // An empty cell holds no offset, not even the program's end.
+        guard let cell = cells.last(where: { $0.programRange.start <= offset && !$0.programRange.isEmpty }) else { return 0 }
         var remaining = offset - cell.programRange.start
         for piece in cell.pieces {
             if remaining < piece.text.count { return piece.sourceOffsets[remaining] }
