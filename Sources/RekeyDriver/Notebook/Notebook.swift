@@ -19,6 +19,8 @@ public struct Notebook: Sendable {
     /// Whether the file is ASCII only: its strings then escape any other character (`\u00e9`),
     /// and a rewritten source does too.
     let isASCII: Bool
+    /// The offset of every line of the file after the first, for positions in its text.
+    let fileLineStarts: [Int]
 
     /// A code cell of the program.
     struct Cell: Sendable {
@@ -120,6 +122,24 @@ public struct Notebook: Sendable {
         self.program = program
         self.cells = cells
         isASCII = bytes.allSatisfy { $0 < 0x80 }
+        fileLineStarts = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
+    }
+
+    /// The last cell for which `isAtOrBefore` holds, which holds for a prefix of the cells (they
+    /// are in program order): a binary search, as every finding looks its cell up.
+    func lastCell(where isAtOrBefore: (Cell) -> Bool) -> Int? {
+        let count = Self.prefixLength(of: cells, where: isAtOrBefore)
+        return count == 0 ? nil : count - 1
+    }
+
+    /// How many first elements of `elements` satisfy `predicate`, which holds for a prefix of them.
+    static func prefixLength<Element>(of elements: [Element], where predicate: (Element) -> Bool) -> Int {
+        var (low, high) = (0, elements.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(elements[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Lines as Python ends them ("\n", "\r\n" or a lone "\r"), each keeping its terminator.

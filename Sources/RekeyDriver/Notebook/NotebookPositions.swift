@@ -6,7 +6,8 @@ import RekeySyntax
 /// text (what an editor or a code-review annotation opening the file shows).
 extension Notebook {
     public func place(of finding: Finding) -> NotebookPlace? {
-        guard let cell = cells.last(where: { $0.firstLine <= finding.start.line }) else { return nil }
+        guard let index = lastCell(where: { $0.firstLine <= finding.start.line }) else { return nil }
+        let cell = cells[index]
         func inCell(_ position: SourcePosition) -> SourcePosition {
             SourcePosition(line: position.line - cell.firstLine + 1, column: position.column)
         }
@@ -20,15 +21,17 @@ extension Notebook {
     /// program has at `offset`, inside the JSON string it was decoded from.
     func filePosition(ofProgramOffset offset: Int) -> SourcePosition {
         let fileOffset = self.fileOffset(ofProgramOffset: offset)
-        let lineStart = (bytes[..<fileOffset].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        let line = bytes[..<lineStart].count { $0 == UInt8(ascii: "\n") } + 1
+        let line = Self.prefixLength(of: fileLineStarts) { $0 <= fileOffset } + 1
+        let lineStart = line == 1 ? 0 : fileLineStarts[line - 2]
         let column = bytes[lineStart..<fileOffset].count { $0 & 0xC0 != 0x80 } + 1
         return SourcePosition(line: line, column: column)
     }
 
     private func fileOffset(ofProgramOffset offset: Int) -> Int {
+        guard var index = lastCell(where: { $0.programRange.start <= offset }) else { return 0 }
         // An empty cell holds no offset, not even the program's end.
-        guard let cell = cells.last(where: { $0.programRange.start <= offset && !$0.programRange.isEmpty }) else { return 0 }
+        while index > 0, cells[index].programRange.isEmpty { index -= 1 }
+        let cell = cells[index]
         var remaining = offset - cell.programRange.start
         for piece in cell.pieces {
             if remaining < piece.text.count { return piece.sourceOffsets[remaining] }

@@ -53,7 +53,7 @@ struct NotebookLines {
             let named = words.last == "at" ? words.dropLast().last : words.last
             let file = named.map(String.init).flatMap { $0.contains(".") || $0.contains("/") ? $0 : nil }
             if let notebook = notebooks[file ?? path], let line = Int(match.output.1),
-                let cell = notebook.cells.last(where: { $0.firstLine <= line })
+                let cell = notebook.lastCell(where: { $0.firstLine <= line }).map({ notebook.cells[$0] })
             {
                 out += "cell \(cell.number), line \(line - cell.firstLine + 1)"
             } else {
