@@ -162,7 +162,8 @@ struct Check: ParsableCommand {
         abstract: "Report legacy PRNG-key patterns.",
         discussion: """
             Prints one line per finding (path:line:col: CODE message) and a summary, or with \
-            --output-format a JSON document, a SARIF 2.1.0 log, or GitHub Actions annotations. \
+            --output-format a JSON document, a SARIF 2.1.0 log, GitHub Actions annotations, \
+            a GitLab Code Quality report or reviewdog diagnostics (rdjson). \
             Findings on a line with `# rekey: ignore`, `# rekey: ignore[RK004]` or \
             `# noqa: RK004` are not reported. With no path, the current directory is checked; \
             files git ignores or [tool.rekey] excludes are left out of a walk. \
@@ -183,7 +184,7 @@ struct Check: ParsableCommand {
 
     @Option(
         help:
-            "The report on standard output: text for people, json, sarif (SARIF 2.1.0), github (Actions annotations) or gitlab (Code Quality)."
+            "The report on standard output: text for people, json, sarif (SARIF 2.1.0), github (Actions annotations), gitlab (Code Quality) or rdjson (reviewdog, fixes as suggested changes)."
     )
     var outputFormat: OutputFormat = .text
 
