@@ -166,7 +166,9 @@ struct Check: ParsableCommand {
             a GitLab Code Quality report or reviewdog diagnostics (rdjson). \
             Findings on a line with `# rekey: ignore`, `# rekey: ignore[RK004]` or \
             `# noqa: RK004` are not reported. With no path, the current directory is checked; \
-            files git ignores or [tool.rekey] excludes are left out of a walk. \
+            files git ignores or [tool.rekey] excludes are left out of a walk. The report is \
+            kept in .rekey_cache (in the project of the first path): a re-run over unchanged \
+            files, settings and rekey prints it again without parsing (--no-cache: never). \
             Exit status: 0 no findings, 1 findings (0 with --exit-zero), 2 usage or I/O \
             error (an unknown key or a wrong value in [tool.rekey] too).
 
@@ -188,15 +190,29 @@ struct Check: ParsableCommand {
     )
     var outputFormat: OutputFormat = .text
 
+    @Flag(help: "Neither read nor write the cache: check every file afresh.")
+    var noCache = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Keep the cache in this folder (default: .rekey_cache in the project of the first path, else here).",
+            valueName: "DIR"))
+    var cacheDir: String?
+
     // For tests and measurement: every file is parsed and checked, with or without a JAX cue.
     @Flag(name: .customLong("no-prefilter"), help: .hidden)
     var noPrefilter = false
+
+    func validate() throws {
+        if noCache, cacheDir != nil { throw ValidationError("--no-cache and --cache-dir exclude each other") }
+    }
 
     func run() throws {
         let start = Date()
         var options = try settings.engineOptions()
         options.prefilter = !noPrefilter
         let paths = settings.paths.paths
+        if !noCache { options.cache = CheckCache(directory: cacheDir ?? CheckCache.defaultDirectory(for: paths)) }
         let report = Engine(options: options).check(paths: paths)
         let diagnostics = interruptedCommits(near: paths, options: options.discovery) + report.diagnostics
         let rendered = outputFormat.render(
