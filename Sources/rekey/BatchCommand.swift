@@ -47,8 +47,8 @@ struct BatchRun: ParsableCommand {
     @Argument(help: ArgumentHelp("The list of repositories, one a line.", valueName: "manifest"))
     var manifest: String
 
-    @Option(help: ArgumentHelp("The folder for the clones, patches, reports and summary.", valueName: "DIR"))
-    var out: String
+    @Option(help: ArgumentHelp("The folder for the clones, patches, reports and summary (required unless --list).", valueName: "DIR"))
+    var out: String?
 
     @Option(help: "The branch the migration is committed on, in each clone.")
     var branch = "rekey/explicit-keys"
@@ -59,10 +59,14 @@ struct BatchRun: ParsableCommand {
     @Option(help: ArgumentHelp("Only shard I of N (0 <= I < N) of the manifest.", valueName: "I/N"))
     var shard: BatchShard?
 
+    @Flag(help: "Print the name and source of each repository the run would take (with --shard, its share), and stop.")
+    var list = false
+
     @OptionGroup var fixOptions: FixOptions
     @OptionGroup var selectionOptions: SelectionOptions
 
     func validate() throws {
+        if out == nil, !list { throw ValidationError("--out DIR is required: where the clones, patches and reports go") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if branch.isEmpty || branch.hasPrefix("-") { throw ValidationError("--branch needs a branch name") }
     }
@@ -74,6 +78,10 @@ struct BatchRun: ParsableCommand {
             entries = shard.map { shard in all.filter(shard.contains) } ?? all
         } catch {
             try stop("\(manifest): \(error)")
+        }
+        guard let out, !list else {
+            Console.write(entries.map { "\($0.name)\t\($0.source)\n" }.joined(), to: .output)
+            return try finish(diagnostics: [], findings: false)
         }
         let selection = try selectionOptions.selection()
         var commandLine = RekeyConfiguration()

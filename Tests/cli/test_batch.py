@@ -112,11 +112,14 @@ def by_name(out: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def run(rekey: Path, tmp_path_factory):
-    """One batch over every repository, with the originals' state before it."""
+    """One batch over every repository, with the originals' state before it. DIR is in a folder
+    whose pyproject.toml selects only RK002: a clone's settings are its own, never those above."""
     root = tmp_path_factory.mktemp("batch")
     manifest = build(root)
     before = {name: snapshot(root / "repos" / name) for name in REPOSITORIES}
-    out = root / "out"
+    (root / "work").mkdir()
+    (root / "work" / "pyproject.toml").write_text('[tool.rekey]\nselect = ["RK002"]\n')
+    out = root / "work" / "out"
     result = batch(rekey, manifest, out)
     return root, manifest, out, result, before
 
@@ -292,6 +295,27 @@ def test_merge_refuses_an_incomplete_set_of_shards(rekey, run, tmp_path):
     assert "missing shards: 1/3, 2/3" in result.stderr
     repeated = run_rekey(rekey, ["batch", "merge", str(shard_out), str(shard_out), "--out", str(tmp_path / "m")], cwd=tmp_path)
     assert repeated.returncode == 2 and "shards given twice: 0/3" in repeated.stderr, repeated.describe()
+
+
+def test_list_prints_the_share_of_a_shard_and_clones_nothing(rekey, run, tmp_path):
+    _, manifest, out, _, _ = run
+    names = []
+    for index in range(3):
+        listed = run_rekey(rekey, ["batch", str(manifest), "--list", "--shard", f"{index}/3"], cwd=tmp_path)
+        assert listed.returncode == 0, listed.describe()
+        names += [line.split("\t")[0] for line in listed.stdout.splitlines()]
+    assert sorted(names) == sorted(by_name(out))
+    everything = run_rekey(rekey, ["batch", str(manifest), "--list"], cwd=tmp_path)
+    assert [line.split("\t") for line in everything.stdout.splitlines()] == [
+        [name, f"repos/{name}"] for name in [*REPOSITORIES, MISSING]
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_is_required_to_run(rekey, run, tmp_path):
+    _, manifest, _, _, _ = run
+    result = run_rekey(rekey, ["batch", str(manifest)], cwd=tmp_path)
+    assert result.returncode == 2 and "--out DIR is required" in result.stderr, result.describe()
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,17 @@ public struct BatchRepositoryResult: Codable, Sendable, Equatable {
     public var commit: String?
     public var counts = BatchCounts()
 
+    public init(
+        name: String, source: String, status: Status, reason: String? = nil, commit: String? = nil, counts: BatchCounts = BatchCounts()
+    ) {
+        self.name = name
+        self.source = source
+        self.status = status
+        self.reason = reason
+        self.commit = commit
+        self.counts = counts
+    }
+
     static func failed(_ entry: BatchManifest.Entry, commit: String?, reason: String) -> BatchRepositoryResult {
         BatchRepositoryResult(name: entry.name, source: entry.source, status: .failed, reason: reason, commit: commit)
     }
@@ -150,9 +161,8 @@ public struct BatchSummary: Codable, Sendable, Equatable {
         guard indices.sorted() == Array(0..<count) else {
             let missing = Set(0..<count).subtracting(indices).sorted().map { "\($0)/\(count)" }
             let repeated = Set(indices.filter { index in indices.count { $0 == index } > 1 }).sorted().map { "\($0)/\(count)" }
-            throw MergeProblem(
-                description: (missing.isEmpty ? "" : "missing shards: \(missing.joined(separator: ", ")) ")
-                    + (repeated.isEmpty ? "" : "shards given twice: \(repeated.joined(separator: ", "))"))
+            let problems = [("missing shards", missing), ("shards given twice", repeated)].filter { !$0.1.isEmpty }
+            throw MergeProblem(description: problems.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; "))
         }
         let repositories = shards.flatMap(\.repositories)
         if let twice = Dictionary(grouping: repositories, by: \.name).first(where: { $0.value.count > 1 })?.key {
