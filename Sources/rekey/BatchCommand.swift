@@ -92,6 +92,9 @@ struct BatchRun: ParsableCommand {
             branch: branch, unsafeFixes: fixOptions.unsafeFixes, selection: selection,
             reportUnusedSuppressions: selectionOptions.reportUnusedSuppressions)
         let runner = BatchRunner(outputDirectory: out, options: options, commandLine: commandLine)
+        if let repository = runner.repositoryHoldingOutput(of: entries) {
+            try stop("--out \(out) is inside the repository \(repository.source): rekey never writes into a repository it is given")
+        }
         let console = NSLock()
         let results: [BatchRepositoryResult]
         do {

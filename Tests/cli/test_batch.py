@@ -312,6 +312,26 @@ def test_list_prints_the_share_of_a_shard_and_clones_nothing(rekey, run, tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
+def test_out_inside_a_local_repository_is_refused(rekey, tmp_path):
+    manifest = build(tmp_path, names=("tidy",), missing=False)
+    before = snapshot(tmp_path / "repos" / "tidy")
+    result = batch(rekey, manifest, tmp_path / "repos" / "tidy" / "migration")
+    assert result.returncode == 2 and "is inside the repository repos/tidy" in result.stderr, result.describe()
+    assert snapshot(tmp_path / "repos" / "tidy") == before
+
+
+def test_a_deleted_patch_is_made_again(rekey, tmp_path):
+    manifest = build(tmp_path, names=("models",), missing=False)
+    out = tmp_path / "out"
+    assert batch(rekey, manifest, out).returncode == 0
+    patch = (out / "models.patch").read_text()
+    (out / "models.patch").unlink()
+    again = batch(rekey, manifest, out)
+    assert "models: changed" in again.stderr, again.describe()
+    # The same change, in a commit made at another time.
+    assert (out / "models.patch").read_text().split("\n---\n", 1)[1] == patch.split("\n---\n", 1)[1]
+
+
 def test_out_is_required_to_run(rekey, run, tmp_path):
     _, manifest, _, _, _ = run
     result = run_rekey(rekey, ["batch", str(manifest)], cwd=tmp_path)

@@ -32,6 +32,11 @@ public struct BatchRunner: Sendable {
         let result: BatchRepositoryResult
     }
 
+    /// The first local repository `outputDirectory` is in (or is): writing there would write into it.
+    public func repositoryHoldingOutput(of entries: [BatchManifest.Entry]) -> BatchManifest.Entry? {
+        entries.first { $0.isLocal && (outputDirectory == $0.location || outputDirectory.hasPrefix($0.location + "/")) }
+    }
+
     /// Every entry, `jobs` at a time; `finished` hears each result as it comes, with whether an
     /// earlier run's was reused. Results are in the entries' order.
     public func run(
@@ -65,7 +70,8 @@ public struct BatchRunner: Sendable {
         if let data = FileManager.default.contents(atPath: recordPath),
             let record = try? BatchSummary.decoded(Record.self, from: data),
             record.rekeyVersion == RekeyTool.version, record.options == options, record.result.commit == head,
-            record.result.source == entry.source, record.result.status != .failed
+            record.result.source == entry.source, record.result.status != .failed,
+            record.result.status == .clean || FileManager.default.fileExists(atPath: path("\(entry.name).patch"))
         {
             return (record.result, true)
         }
