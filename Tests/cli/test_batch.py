@@ -332,6 +332,21 @@ def test_a_deleted_patch_is_made_again(rekey, tmp_path):
     assert (out / "models.patch").read_text().split("\n---\n", 1)[1] == patch.split("\n---\n", 1)[1]
 
 
+def test_a_broken_configuration_fails_its_repository_only(rekey, tmp_path):
+    manifest = build(tmp_path, names=("tidy",), missing=False)
+    make_repository(tmp_path / "repos" / "broken", [
+        ("noise.py", FIXTURES / "RK001/alias_jr/before.py"), ("pyproject.toml", "[tool.rekey]\nselekt = []\n"),
+    ])
+    manifest.write_text(manifest.read_text() + "repos/broken\n")
+    out = tmp_path / "out"
+    result = batch(rekey, manifest, out)
+    assert result.returncode == 1, result.describe()
+    broken = by_name(out)["broken"]
+    assert broken["status"] == "failed" and "unknown key 'selekt'" in broken["reason"], broken
+    assert by_name(out)["tidy"]["status"] == "clean"
+    assert git("rev-list", "--count", BRANCH, cwd=out / "clones" / "broken").strip() == "1"
+
+
 def test_out_is_required_to_run(rekey, run, tmp_path):
     _, manifest, _, _, _ = run
     result = run_rekey(rekey, ["batch", str(manifest)], cwd=tmp_path)
