@@ -29,7 +29,7 @@ struct Rekey: ParsableCommand {
             leaving out what git ignores.
             """,
         version: RekeyTool.version,
-        subcommands: [Check.self, Diff.self, Fix.self, RuleCommand.self, SyntaxCommand.self])
+        subcommands: [Check.self, Diff.self, Fix.self, Batch.self, RuleCommand.self, SyntaxCommand.self])
 }
 
 struct PathArguments: ParsableArguments {
@@ -313,22 +313,9 @@ struct Fix: ParsableCommand {
             near: paths, walked: FileDiscovery.pythonFiles(in: paths, options: engine.options.discovery).journals)
         let recovered = journals.flatMap(TransactionJournal.recover)
         let report = engine.fix(paths: paths)
-        var diagnostics = recovered + report.diagnostics
-        var unwritten: [String] = []
-        // Files a fix edits together are written together: all of them, or none.
-        for unit in report.writeUnits {
-            do {
-                try FileTransaction.commit(unit.map { FileTransaction.Change(path: $0.path, expected: $0.original, contents: $0.updated) })
-            } catch {
-                diagnostics.append(Diagnostic(path: error.path, message: "not written: \(error)"))
-                for change in unit where change.path != error.path {
-                    diagnostics.append(
-                        Diagnostic(
-                            path: change.path, message: "not written: a fix also edits \(error.path), which could not be written"))
-                }
-                unwritten += unit.map(\.path)
-            }
-        }
+        let written = WrittenChanges(writing: report)
+        let unwritten = written.unwrittenFiles
+        var diagnostics = recovered + report.diagnostics + written.diagnostics
         let outcome = FixOutcome(
             report: report, options: engine.options, wrote: true,
             diagnostics: diagnostics, unwrittenFiles: unwritten)
