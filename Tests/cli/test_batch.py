@@ -171,7 +171,7 @@ def test_the_summary_counts_what_rekey_check_finds(rekey, run):
     root, _, out, _, _ = run
     repositories = by_name(out)
     for name in REPOSITORIES:
-        check = run_rekey(rekey, ["check", "--output-format", "json"], cwd=root / "repos" / name)
+        check = run_rekey(rekey, ["check", "--no-cache", "--output-format", "json"], cwd=root / "repos" / name)
         counts = repositories[name]["counts"]
         assert counts["findings"] == len(json.loads(check.stdout)["findings"]), name
         assert counts["findings"] == counts["fixed_safe"] + counts["fixed_unsafe"] + counts["fixed_by_other_fixes"] + counts["left"]

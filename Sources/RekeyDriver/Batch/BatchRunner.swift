@@ -83,10 +83,12 @@ public struct BatchRunner: Sendable {
         }
         let record = Record(rekeyVersion: RekeyTool.version, options: options, result: result)
         do {
-            try BatchSummary.encoded(record).write(to: URL(fileURLWithPath: recordPath), options: .atomic)
+            try FileTransaction.commit([
+                FileTransaction.Change(path: recordPath, expected: nil, contents: Array(BatchSummary.encoded(record)))
+            ])
         } catch {
             // Without its record the repository is only done again next time.
-            return (.failed(entry, commit: result.commit, reason: "cannot write \(recordPath): \(error.localizedDescription)"), false)
+            return (.failed(entry, commit: result.commit, reason: "cannot write \(recordPath): \(error)"), false)
         }
         return (result, false)
     }
@@ -136,7 +138,7 @@ public struct BatchRunner: Sendable {
         try git.run(
             identity + ["commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", BatchCommitMessage.text(outcome, options: options)])
         let patch = try git.run(["format-patch", "-1", "--stdout", "HEAD"])
-        try Data(patch.utf8).write(to: URL(fileURLWithPath: path("\(entry.name).patch")), options: .atomic)
+        try FileTransaction.commit([FileTransaction.Change(path: path("\(entry.name).patch"), expected: nil, contents: Array(patch.utf8))])
         result.status = .changed
         return result
     }

@@ -25,14 +25,9 @@ public struct BatchShard: Sendable, Equatable, CustomStringConvertible {
         Int(Self.stableHash(entry.source) % UInt64(count)) == index
     }
 
-    /// 64-bit FNV-1a of the UTF-8 bytes: the same on every machine and run (Swift's `Hasher`
-    /// is seeded per process), so every shard of a CI matrix agrees on the split.
+    /// The same on every machine and run (Swift's `Hasher` is seeded per process), so every
+    /// shard of a CI matrix agrees on the split.
     static func stableHash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        StableHash.of(text.utf8)
     }
 }

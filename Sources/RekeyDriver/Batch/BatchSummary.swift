@@ -206,7 +206,9 @@ public struct BatchSummary: Codable, Sendable, Equatable {
     /// `summary.json` and `summary.md` in `directory`.
     public func write(to directory: String) throws {
         let base = (directory as NSString).appendingPathComponent(Self.fileName)
-        try Self.encoded(self).write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
-        try Data(BatchSummaryMarkdown.render(self).utf8).write(to: URL(fileURLWithPath: base + ".md"), options: .atomic)
+        try FileTransaction.commit([
+            FileTransaction.Change(path: base + ".json", expected: nil, contents: Array(Self.encoded(self))),
+            FileTransaction.Change(path: base + ".md", expected: nil, contents: Array(BatchSummaryMarkdown.render(self).utf8)),
+        ])
     }
 }
