@@ -141,28 +141,50 @@ def test_json_gives_the_cell_and_positions_within_it(rekey: Path, notebook_dir: 
     assert finding["fix"]["edits"] == []
 
 
-@pytest.mark.parametrize("fmt", ["github", "gitlab", "sarif"])
-def test_annotations_point_into_the_files_text(rekey: Path, notebook_dir: Path, fmt: str):
-    result = run_rekey(rekey, ["check", "--output-format", fmt, "nb.ipynb"], notebook_dir)
-    assert result.returncode == 1, result.describe()
+def annotation(fmt: str, output: str) -> tuple[int, int, int, str]:
+    """Line, column and end column of the one finding in a report of `fmt`, and its message."""
     if fmt == "github":
-        match = re.search(r"line=(\d+),col=(\d+),endLine=\d+,endColumn=(\d+)", result.stdout)
-        line, column, end = map(int, match.groups())
-        message = result.stdout.split("::", 2)[2]
-    elif fmt == "gitlab":
-        [issue] = json.loads(result.stdout)
+        match = re.search(r"line=(\d+),col=(\d+),endLine=\d+,endColumn=(\d+)", output)
+        return (*map(int, match.groups()), output.split("::", 2)[2])
+    if fmt == "gitlab":
+        [issue] = json.loads(output)
         positions = issue["location"]["positions"]
-        line, column, end = positions["begin"]["line"], positions["begin"]["column"], positions["end"]["column"]
-        message = issue["description"]
-    else:
-        [sarif_result] = json.loads(result.stdout)["runs"][0]["results"]
-        region = sarif_result["locations"][0]["physicalLocation"]["region"]
-        line, column, end = region["startLine"], region["startColumn"], region["endColumn"]
-        message = sarif_result["message"]["text"]
-        assert "fixes" not in sarif_result
+        return positions["begin"]["line"], positions["begin"]["column"], positions["end"]["column"], issue["description"]
+    if fmt == "rdjson":
+        [diagnostic] = json.loads(output)["diagnostics"]
+        assert "suggestions" not in diagnostic, "a notebook's fix is in its program, not in the file"
+        where = diagnostic["location"]["range"]
+        return where["start"]["line"], where["start"]["column"], where["end"]["column"], diagnostic["message"]
+    [sarif_result] = json.loads(output)["runs"][0]["results"]
+    assert "fixes" not in sarif_result, "a notebook's fix is in its program, not in the file"
+    region = sarif_result["locations"][0]["physicalLocation"]["region"]
+    return region["startLine"], region["startColumn"], region["endColumn"], sarif_result["message"]["text"]
+
+
+@pytest.mark.parametrize("fmt", ["github", "gitlab", "sarif", "rdjson"])
+def test_annotations_point_into_the_files_text(rekey: Path, notebook_dir: Path, fmt: str):
+    result = run_rekey(rekey, ["check", "--unsafe-fixes", "--output-format", fmt, "nb.ipynb"], notebook_dir)
+    assert result.returncode == 1, result.describe()
+    # The line holding the code is ASCII up to it: rdjson's byte columns are its characters too.
+    line, column, end, message = annotation(fmt, result.stdout)
     text_line = (notebook_dir / "nb.ipynb").read_text(encoding="utf-8").split("\n")[line - 1]
     assert text_line[column - 1 : end - 1] == "jax.random.normal(key, (2,))", text_line
     assert message.startswith("cell 3, line 1, column 9: `key` is consumed")
+
+
+def test_a_cached_check_keeps_the_cells_and_follows_the_file(rekey: Path, notebook_dir: Path):
+    first = run_rekey(rekey, ["check", "--output-format", "sarif", "nb.ipynb"], notebook_dir)
+    again = run_rekey(rekey, ["check", "--output-format", "sarif", "nb.ipynb"], notebook_dir)
+    assert (notebook_dir / ".rekey_cache").is_dir()
+    assert again.stdout == first.stdout
+    text = run_rekey(rekey, ["check", "nb.ipynb"], notebook_dir)
+    assert text.stdout.startswith("nb.ipynb:cell 3:1:9: RK004"), text.describe()
+    # New outputs above the code move it in the file, not in the program.
+    notebook = build_notebook()
+    notebook["cells"][2]["outputs"][0]["text"] += ["more\n", "output\n"]
+    (notebook_dir / "nb.ipynb").write_text(jupyter_text(notebook), encoding="utf-8")
+    moved = run_rekey(rekey, ["check", "--output-format", "sarif", "nb.ipynb"], notebook_dir)
+    assert annotation("sarif", moved.stdout)[0] == annotation("sarif", first.stdout)[0] + 2
 
 
 def test_notebooks_are_found_in_folders_like_python_files(rekey: Path, notebook_dir: Path):

@@ -11,23 +11,28 @@ extension Notebook {
         func inCell(_ position: SourcePosition) -> SourcePosition {
             SourcePosition(line: position.line - cell.firstLine + 1, column: position.column)
         }
+        let fileRange = ByteRange(fileOffset(ofProgramOffset: finding.range.start), fileOffset(ofProgramOffset: finding.range.end))
         return NotebookPlace(
             cell: cell.number, start: inCell(finding.start), end: inCell(finding.end),
-            fileStart: filePosition(ofProgramOffset: finding.range.start),
-            fileEnd: filePosition(ofProgramOffset: finding.range.end))
+            fileStart: filePosition(ofFileOffset: fileRange.start), fileEnd: filePosition(ofFileOffset: fileRange.end), fileRange: fileRange
+        )
     }
 
     /// The line and column (in characters, 1-based) in the `.ipynb` text of the character the
     /// program has at `offset`, inside the JSON string it was decoded from.
     func filePosition(ofProgramOffset offset: Int) -> SourcePosition {
-        let fileOffset = self.fileOffset(ofProgramOffset: offset)
+        filePosition(ofFileOffset: fileOffset(ofProgramOffset: offset))
+    }
+
+    private func filePosition(ofFileOffset fileOffset: Int) -> SourcePosition {
         let line = Self.prefixLength(of: fileLineStarts) { $0 <= fileOffset } + 1
         let lineStart = line == 1 ? 0 : fileLineStarts[line - 2]
         let column = bytes[lineStart..<fileOffset].count { $0 & 0xC0 != 0x80 } + 1
         return SourcePosition(line: line, column: column)
     }
 
-    private func fileOffset(ofProgramOffset offset: Int) -> Int {
+    /// Where in the `.ipynb` text the program's byte at `offset` was read.
+    func fileOffset(ofProgramOffset offset: Int) -> Int {
         guard var index = lastCell(where: { $0.programRange.start <= offset }) else { return 0 }
         // An empty cell holds no offset, not even the program's end.
         while index > 0, cells[index].programRange.isEmpty { index -= 1 }

@@ -4,20 +4,21 @@ import RekeySyntax
 
 /// How the reports show a finding in a notebook. Text and JSON, read by people and by tools that
 /// know notebooks, give the cell and the line and column within it, as ruff does
-/// (`nb.ipynb:cell 3:2:5:`). SARIF, GitHub and GitLab annotate the file's own text, which is
+/// (`nb.ipynb:cell 3:2:5:`). SARIF, GitHub, GitLab and rdjson annotate the file's own text, which is
 /// JSON: there the position is where the code is in that text (inside the string holding the
 /// line), so an annotation lands on the right characters of the `.ipynb` file, and the message
 /// starts with the cell, line and column a reader finds in Jupyter. A fix's byte edits are in
-/// the program of the code cells, not in the file: reports that list edits leave those of a
+/// the program of the code cells, not in the file: reports that list edits (or suggest them) leave those of a
 /// notebook out (and the other files' edits of such a fix with them); `rekey diff` and `rekey fix` apply them.
 extension Finding {
     /// The start and end a reader looks for: within the cell for a notebook.
     var shownStart: SourcePosition { notebookPlace?.start ?? start }
     var shownEnd: SourcePosition { notebookPlace?.end ?? end }
 
-    /// The start and end in the file's own text.
+    /// The start and end in the file's own text, and its bytes there.
     var fileStart: SourcePosition { notebookPlace?.fileStart ?? start }
     var fileEnd: SourcePosition { notebookPlace?.fileEnd ?? end }
+    var fileRange: ByteRange { notebookPlace?.fileRange ?? range }
 
     /// `cell 3:` before the line and column in a text report; "" outside notebooks.
     var cellLabel: String { notebookPlace.map { "cell \($0.cell):" } ?? "" }

@@ -91,17 +91,17 @@ public enum JSONReport {
         case .manual(let reason):
             manualReason = .string(reason)
         }
-        return .object(identity(of: finding) + [.init("fix", fix), .init("manual_reason", manualReason)])
+        return .object(identity(of: finding, path: finding.path) + [.init("fix", fix), .init("manual_reason", manualReason)])
     }
 
-    /// What names a finding in both JSON documents: code, name, message, path, the cell in a
-    /// notebook, start and end.
-    static func identity(of finding: Finding) -> [JSONValue.Member] {
+    /// What names a finding in both JSON documents: code, name, message, its path as shown, the
+    /// cell in a notebook, start and end.
+    static func identity(of finding: Finding, path: String) -> [JSONValue.Member] {
         var members: [JSONValue.Member] = [
             .init("code", .string(finding.code.rawValue)),
             .init("name", .string(RuleCatalog.name(of: finding.code))),
             .init("message", .string(finding.message)),
-            .init("path", .string(finding.path)),
+            .init("path", .string(path)),
         ]
         if let place = finding.notebookPlace { members.append(.init("cell", .number(place.cell))) }
         return members + [.init("start", position(finding.shownStart)), .init("end", position(finding.shownEnd))]

@@ -193,20 +193,24 @@ public struct Finding: Sendable {
 
 /// Where a finding in a notebook is: its cell (1-based, every cell counted, as in the file's
 /// `cells` array), the line and column within that cell's source, and the line and column in the
-/// `.ipynb` file's text, inside the JSON string that holds the code.
+/// `.ipynb` file's text, inside the JSON string that holds the code (and the bytes there).
 public struct NotebookPlace: Sendable, Equatable {
     public let cell: Int
     public let start: SourcePosition
     public let end: SourcePosition
     public let fileStart: SourcePosition
     public let fileEnd: SourcePosition
+    public let fileRange: ByteRange
 
-    public init(cell: Int, start: SourcePosition, end: SourcePosition, fileStart: SourcePosition, fileEnd: SourcePosition) {
+    public init(
+        cell: Int, start: SourcePosition, end: SourcePosition, fileStart: SourcePosition, fileEnd: SourcePosition, fileRange: ByteRange
+    ) {
         self.cell = cell
         self.start = start
         self.end = end
         self.fileStart = fileStart
         self.fileEnd = fileEnd
+        self.fileRange = fileRange
     }
 }
 
