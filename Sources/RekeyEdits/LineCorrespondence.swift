@@ -1,13 +1,18 @@
 /// Two texts compared line by line, as `diff` compares them: each line keeps its terminator, so
 /// CRLF and LF lines differ, and equal lines get equal small integers before the edit script runs.
-struct LineDiff {
-    let oldLines: [ArraySlice<UInt8>]
-    let newLines: [ArraySlice<UInt8>]
-    let script: ShortestEditScript
+public struct LineDiff {
+    public let oldLines: [ArraySlice<UInt8>]
+    public let newLines: [ArraySlice<UInt8>]
+    public let script: ShortestEditScript
 
     init(old: [UInt8], new: [UInt8]) {
-        oldLines = Self.lines(of: old)
-        newLines = Self.lines(of: new)
+        self.init(oldLines: Self.lines(of: old), newLines: Self.lines(of: new))
+    }
+
+    /// Texts already cut into lines (a notebook's program cuts them as Python does).
+    public init(oldLines: [ArraySlice<UInt8>], newLines: [ArraySlice<UInt8>]) {
+        self.oldLines = oldLines
+        self.newLines = newLines
         var ids: [ArraySlice<UInt8>: Int] = [:]
         func id(_ line: ArraySlice<UInt8>) -> Int {
             if let known = ids[line] { return known }

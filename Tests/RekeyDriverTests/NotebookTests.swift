@@ -85,8 +85,19 @@ struct NotebookTests {
         ("x == !y", "x == !y"),
         ("print(x)  # done?", "print(x)  # done?"),
     ])
-    func ipythonLinesBecomeSameLengthPython(_ line: String, _ python: String) {
-        #expect(Self.text(Array(IPythonSyntax.pythonLine(ArraySlice(line.utf8)))) == python)
+    func ipythonLinesBecomeSameLengthPython(_ line: String, _ python: String) throws {
+        let document: JSONValue = ["nbformat": 4, "cells": [["cell_type": "code", "source": .string(line)]]]
+        let notebook = try Notebook(bytes: Array(document.rendered().utf8))
+        #expect(Self.text(notebook.program) == python + "\n")
+    }
+
+    @Test func onlyLinesThatStartALogicalLineAreIPython() throws {
+        let cell = [
+            "total = (a\n", "  % b)\n", "doc = \"\"\"\n", "%d items\n", "!not a shell escape\n", "\"\"\"\n",
+            "s = 'it''s (' + \"#\" \\\n", "  % 2\n", "%time f()  # (\n", "!ls\n",
+        ]
+        let indices = IPythonSyntax.ipythonLineIndices(cell.map { ArraySlice($0.utf8) })
+        #expect(indices == [8, 9])
     }
 
     @Test func aMagicInsideABlockLeavesTheBlockValid() throws {
@@ -253,8 +264,11 @@ struct NotebookTests {
         let notebook = try Self.notebook(text)
         #expect(Self.text(notebook.program) == "s = '🎲🎲é'; key = 1\n")
         let offset = Self.text(notebook.program).utf8.count - "key = 1\n".utf8.count
-        let position = notebook.filePosition(ofProgramOffset: offset)
+        let place = try #require(notebook.place(of: Self.finding(at: offset..<(offset + 3), line: 1, column: 13, endColumn: 16)))
         let column = text.unicodeScalars.count - #"key = 1\n"}]}"#.unicodeScalars.count + 1
-        #expect(position == SourcePosition(line: 1, column: column))
+        #expect(place.fileStart == SourcePosition(line: 1, column: column))
+        #expect(place.fileEnd == SourcePosition(line: 1, column: column + 3))
+        // And its byte offset in the file, past the escaped surrogate pair.
+        #expect(place.fileRange.start == text.utf8.count - #"key = 1\n"}]}"#.utf8.count)
     }
 }

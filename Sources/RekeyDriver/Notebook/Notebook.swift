@@ -99,13 +99,16 @@ public struct Notebook: Sendable {
             }
             let text = pieces.flatMap(\.text)
             if IPythonSyntax.startsWithCellMagic(text) { continue }
-            var ipythonLines = Set<Int>()
+            let cellLines = Self.lines(of: text)
+            let ipythonLines = IPythonSyntax.ipythonLineIndices(cellLines)
             var cellProgram: [UInt8] = []
-            for (lineIndex, sourceLine) in Self.lines(of: text).enumerated() {
+            for (lineIndex, sourceLine) in cellLines.enumerated() {
+                guard ipythonLines.contains(lineIndex) else {
+                    cellProgram += sourceLine
+                    continue
+                }
                 let body = sourceLine.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
-                let python = IPythonSyntax.pythonLine(body)
-                if python != body { ipythonLines.insert(lineIndex) }
-                cellProgram += python + sourceLine[body.endIndex...]
+                cellProgram += IPythonSyntax.placeholder(for: body) + sourceLine[body.endIndex...]
             }
             let addedNewline = !(cellProgram.last.map { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") } ?? true)
             if addedNewline { cellProgram.append(UInt8(ascii: "\n")) }

@@ -18,12 +18,7 @@ extension Notebook {
         )
     }
 
-    /// The line and column (in characters, 1-based) in the `.ipynb` text of the character the
-    /// program has at `offset`, inside the JSON string it was decoded from.
-    func filePosition(ofProgramOffset offset: Int) -> SourcePosition {
-        filePosition(ofFileOffset: fileOffset(ofProgramOffset: offset))
-    }
-
+    /// The line and column (in characters, 1-based) of `fileOffset` in the `.ipynb` text.
     private func filePosition(ofFileOffset fileOffset: Int) -> SourcePosition {
         let line = Self.prefixLength(of: fileLineStarts) { $0 <= fileOffset } + 1
         let lineStart = line == 1 ? 0 : fileLineStarts[line - 2]
@@ -31,8 +26,9 @@ extension Notebook {
         return SourcePosition(line: line, column: column)
     }
 
-    /// Where in the `.ipynb` text the program's byte at `offset` was read.
-    func fileOffset(ofProgramOffset offset: Int) -> Int {
+    /// Where in the `.ipynb` text the program's byte at `offset` was read (inside the JSON string
+    /// it was decoded from).
+    private func fileOffset(ofProgramOffset offset: Int) -> Int {
         guard var index = lastCell(where: { $0.programRange.start <= offset }) else { return 0 }
         // An empty cell holds no offset, not even the program's end.
         while index > 0, cells[index].programRange.isEmpty { index -= 1 }

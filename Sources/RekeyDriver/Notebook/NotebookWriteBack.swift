@@ -3,9 +3,8 @@ import RekeyEdits
 /// A rewritten program put back into the notebook it came from: each line of the new program
 /// goes to the cell its old line was in (found by a line diff of the two programs; a changed run
 /// across cells is split where its characters align), a line a fix inserted goes to the cell of
-/// the line it was inserted before (fixes insert before the
-/// statement they prepare), and only the `source` values of the cells whose text changed are
-/// replaced, in the notebook's own layout (a list of lines or one string, its indentation and
+/// the line it was inserted before (fixes insert before the statement they prepare), and only the
+/// `source` values of the cells whose text changed are replaced, in the notebook's own layout (a list of lines or one string, its indentation and
 /// line breaks) and escaping (a line unchanged keeps its JSON text byte for byte; a new line is
 /// escaped as the file escapes, `\u00e9` in an ASCII-only file). Outputs, metadata, execution
 /// counts and every other byte of the file stay as they were.
@@ -55,13 +54,7 @@ extension Notebook {
             if newLines.isEmpty { return [] }
             throw .notReproduced
         }
-        var ids: [ArraySlice<UInt8>: Int] = [:]
-        func id(_ line: ArraySlice<UInt8>) -> Int {
-            if let known = ids[line] { return known }
-            ids[line] = ids.count
-            return ids.count - 1
-        }
-        let script = ShortestEditScript(old: oldLines.map(id), new: newLines.map(id))
+        let script = LineDiff(oldLines: oldLines, newLines: newLines).script
         var texts = Array(repeating: [UInt8](), count: cells.count)
         var (old, new) = (0, 0)
         /// The lines both programs have, up to old line `end`, each to its cell.
