@@ -306,7 +306,7 @@ public struct Engine {
         for state in states where !state.isContext {
             report.findings += FindingFingerprint.assign(
                 to: notebookLines.placed(state.findings, path: state.path), in: state.current?.bytes ?? state.original)
-            report.diagnostics += state.diagnostics
+            report.diagnostics += notebookLines.placed(state.diagnostics, path: state.path)
             report.filesParsed += state.parsed ? 1 : 0
             report.bytesSeen += state.original.count
         }
@@ -546,7 +546,7 @@ public struct Engine {
         for state in states where !state.isContext {
             report.findingsAsRead[state.path] = linesAsRead.placed(findingsAsRead[state.path] ?? [], path: state.path)
             report.remaining += linesLeft.placed(state.findings, path: state.path)
-            report.diagnostics += state.diagnostics
+            report.diagnostics += linesLeft.placed(state.diagnostics, path: state.path)
         }
         report.remaining.sort { ($0.path, $0.range) < ($1.path, $1.range) }
         return report

@@ -290,6 +290,15 @@ def test_a_notebook_that_is_not_json_is_skipped_with_a_diagnostic(rekey: Path, t
     assert "latin1.ipynb: error: skipped: not a notebook: not valid UTF-8" in result.stderr, result.describe()
 
 
+def test_a_cell_that_does_not_parse_is_named_in_the_diagnostic(rekey: Path, tmp_path: Path):
+    notebook = build_notebook()
+    notebook["cells"][2]["source"] = "print(weights @ noise\n"
+    (tmp_path / "nb.ipynb").write_text(jupyter_text(notebook), encoding="utf-8")
+    result = run_rekey(rekey, ["check", "nb.ipynb"], tmp_path)
+    assert result.returncode == 2, result.describe()
+    assert "nb.ipynb: error: skipped: does not parse (syntax error at cell 3, line 1, column " in result.stderr, result.describe()
+
+
 def test_a_notebook_without_jax_reports_nothing(rekey: Path, tmp_path: Path):
     notebook = build_notebook()
     notebook["cells"][1]["source"] = MAGICS + ["import numpy as np\n", "x = np.random.normal(size=3)"]

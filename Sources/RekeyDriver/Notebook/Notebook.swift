@@ -10,11 +10,11 @@ import RekeySyntax
 /// source does not end with one. Positions in the program are mapped back to a cell and a line
 /// within it (``place(of:)``), and a rewritten program back into the cells' `source` values
 /// (``NotebookWriteBack``).
-public struct Notebook: Sendable {
+struct Notebook: Sendable {
     /// The `.ipynb` file's bytes.
-    public let bytes: [UInt8]
+    let bytes: [UInt8]
     /// The program rekey analyses.
-    public let program: [UInt8]
+    let program: [UInt8]
     let cells: [Cell]
     /// Whether the file is ASCII only: its strings then escape any other character (`\u00e9`),
     /// and a rewritten source does too.
@@ -51,12 +51,12 @@ public struct Notebook: Sendable {
         let sourceOffsets: [Int]
     }
 
-    public enum Failure: Error, CustomStringConvertible {
+    enum Failure: Error, CustomStringConvertible {
         case notJSON(String)
         case notUTF8
         case notNotebook(String)
 
-        public var description: String {
+        var description: String {
             switch self {
             case .notJSON(let problem): return "not a notebook: \(problem)"
             case .notUTF8: return "not a notebook: not valid UTF-8"
@@ -66,9 +66,9 @@ public struct Notebook: Sendable {
     }
 
     /// Notebooks are the files with this extension (as Jupyter and ruff name them).
-    public static func isNotebookPath(_ path: String) -> Bool { path.hasSuffix(".ipynb") }
+    static func isNotebookPath(_ path: String) -> Bool { path.hasSuffix(".ipynb") }
 
-    public init(bytes: [UInt8]) throws(Failure) {
+    init(bytes: [UInt8]) throws(Failure) {
         guard (try? SourceText(path: "", bytes: bytes)) != nil else { throw .notUTF8 }
         let document: SpannedJSON
         do {

@@ -5,7 +5,7 @@ import RekeySyntax
 /// within the cell's source (what Jupyter shows), and the same place in the `.ipynb` file's own
 /// text (what an editor or a code-review annotation opening the file shows).
 extension Notebook {
-    public func place(of finding: Finding) -> NotebookPlace? {
+    func place(of finding: Finding) -> NotebookPlace? {
         guard let index = lastCell(where: { $0.firstLine <= finding.start.line }) else { return nil }
         let cell = cells[index]
         func inCell(_ position: SourcePosition) -> SourcePosition {

@@ -4,12 +4,13 @@ import RekeySyntax
 
 /// How the reports show a finding in a notebook. Text and JSON, read by people and by tools that
 /// know notebooks, give the cell and the line and column within it, as ruff does
-/// (`nb.ipynb:cell 3:2:5:`). SARIF, GitHub, GitLab and rdjson annotate the file's own text, which is
-/// JSON: there the position is where the code is in that text (inside the string holding the
+/// (`nb.ipynb:cell 3:2:5:`). SARIF, GitHub, GitLab and rdjson annotate the file's own text, which
+/// is JSON: there the position is where the code is in that text (inside the string holding the
 /// line), so an annotation lands on the right characters of the `.ipynb` file, and the message
 /// starts with the cell, line and column a reader finds in Jupyter. A fix's byte edits are in
-/// the program of the code cells, not in the file: reports that list edits (or suggest them) leave those of a
-/// notebook out (and the other files' edits of such a fix with them); `rekey diff` and `rekey fix` apply them.
+/// the program of the code cells, not in the file: reports that list or suggest edits leave out a
+/// fix that edits a notebook (its other files' edits too, which alone would break the calls the
+/// notebook's edits update); `rekey diff` and `rekey fix` apply it.
 extension Finding {
     /// The start and end a reader looks for: within the cell for a notebook.
     var shownStart: SourcePosition { notebookPlace?.start ?? start }
@@ -63,6 +64,13 @@ struct NotebookLines {
             rest = rest[match.range.upperBound...]
         }
         return out + rest
+    }
+
+    /// `diagnostics` of the file at `path` (a cell that does not parse), their program's lines
+    /// said as cells.
+    func placed(_ diagnostics: [Diagnostic], path: String) -> [Diagnostic] {
+        guard notebooks[path] != nil else { return diagnostics }
+        return diagnostics.map { Diagnostic(path: $0.path, message: describing($0.message, in: path), severity: $0.severity) }
     }
 
     /// `findings` of the file at `path`, placed in its cells when it is a notebook, their

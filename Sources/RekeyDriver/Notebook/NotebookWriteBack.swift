@@ -9,13 +9,13 @@ import RekeyEdits
 /// escaped as the file escapes, `\u00e9` in an ASCII-only file). Outputs, metadata, execution
 /// counts and every other byte of the file stay as they were.
 extension Notebook {
-    public enum WriteBackFailure: Error, CustomStringConvertible {
+    enum WriteBackFailure: Error, CustomStringConvertible {
         /// A fix would change or remove a line of IPython syntax (a magic, a shell escape).
         case changesIPythonLine(cell: Int, line: Int)
         /// Read again, the rewritten notebook is not the rewritten program (a safety net).
         case notReproduced
 
-        public var description: String {
+        var description: String {
             switch self {
             case .changesIPythonLine(let cell, let line):
                 return "it would change the IPython line \(line) of cell \(cell) (magics and shell escapes are left alone)"
@@ -26,7 +26,7 @@ extension Notebook {
     }
 
     /// The notebook whose program is `newProgram`.
-    public func writingBack(_ newProgram: [UInt8]) throws(WriteBackFailure) -> Notebook {
+    func writingBack(_ newProgram: [UInt8]) throws(WriteBackFailure) -> Notebook {
         let newCellTexts = try cellTexts(of: newProgram)
         var output: [UInt8] = []
         var copied = 0

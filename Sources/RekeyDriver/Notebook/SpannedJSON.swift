@@ -71,7 +71,9 @@ indirect enum SpannedJSON: Sendable {
         }
 
         mutating func value(depth: Int) throws(SyntaxError) -> SpannedJSON {
-            guard depth < SpannedJSON.maximumDepth else { throw SyntaxError(byteOffset: offset, expected: "less nesting") }
+            guard depth < SpannedJSON.maximumDepth else {
+                throw SyntaxError(byteOffset: offset, expected: "at most \(SpannedJSON.maximumDepth) levels of nesting")
+            }
             skipWhiteSpace()
             let start = offset
             guard offset < bytes.count else { throw SyntaxError(byteOffset: offset, expected: "a value") }
