@@ -35,6 +35,9 @@ public struct Engine {
         /// ruff, black and pip (see ``ProjectConfiguration``).
         public var lineLength: Int?
         public var targetVersion: PythonVersion?
+        /// Where `check` keeps its report for an unchanged re-run (``CheckCache``); nil: no
+        /// cache. `diff` and `fix` never use it.
+        public var cache: CheckCache?
         /// Hears how far the run is, from whichever thread did the work (see ``RunProgress``).
         public var progress: (@Sendable (RunProgress) -> Void)?
         /// `fix --interactive`: asked about each fix where the loop would take it (see
@@ -67,6 +70,10 @@ public struct Engine {
         public var factRounds: [Int] = []
         /// How long each stage of the run took, in order (for `--verbose`).
         public var stages: [StageTime] = []
+        /// The findings and diagnostics are those the cache kept for these very inputs.
+        public var fromCache = false
+        /// Files whose first analysis the cache gave (their text and facts unchanged), not parsed for it.
+        public var analysesReused = 0
     }
 
     /// One stage of a run and its wall-clock time.
@@ -76,12 +83,32 @@ public struct Engine {
     }
 
     /// What ``load(_:grammar:)`` read and worked out, before any fix.
+    /// The files of a run, as read, before any parse.
+    private struct ReadProject {
+        let discovery: FileDiscovery.Result
+        let files: [String]
+        let read: [(state: FileState, imports: [String])]
+        /// How long discovery and reading took.
+        let seconds: Double
+
+        func isContext(_ index: Int) -> Bool { index >= discovery.files.count }
+    }
+
     private struct Loaded {
         var states: [FileState]
         let diagnostics: [Diagnostic]
         let facts: ProjectFacts
         let factRounds: [Int]
         let stages: [StageTime]
+        /// With the check cache: every file's first analysis, by path, for the next run.
+        var analyses: [String: CachedAnalysis] = [:]
+    }
+
+    /// What the check cache offers a run whose inputs changed: the last run's analyses, and this
+    /// run's content hash of every file read (in the order read).
+    private struct AnalysisReuse {
+        let kept: [String: CachedAnalysis]
+        let contentHashes: [UInt64]
     }
 
     /// A fix the engine did not apply, by the file and rule of its finding.
@@ -212,6 +239,10 @@ public struct Engine {
         /// The cross-file facts its last analysis was given: it needs another only when the facts
         /// of a name it calls or imports differ from these.
         var factsSeen = ProjectFacts()
+        /// With the check cache: its first analysis came from the cache, and what that analysis
+        /// tells importers, hashed (part of their cache keys).
+        var analysisFromCache = false
+        var exportsDigest: UInt64 = 0
     }
 
     // Both commands run on a thread with room for the recursive walks of the deepest tree
@@ -243,8 +274,22 @@ public struct Engine {
     }
 
     private func checkOnThisThread(paths: [String], grammar: LoadableGrammar) -> CheckReport {
-        let loaded = load(paths, grammar: grammar)
+        let project = readProject(paths)
+        var cacheKey: CheckCache.Key?
+        var reuse: AnalysisReuse?
+        if let cache = options.cache {
+            let (key, contentHashes) = checkCacheKey(paths: paths, project: project)
+            if var kept = cache.lookup(key) {
+                kept.fromCache = true
+                kept.stages = [StageTime(name: "read", seconds: project.seconds)]
+                return kept
+            }
+            cacheKey = key
+            reuse = AnalysisReuse(kept: cache.analyses(for: key), contentHashes: contentHashes)
+        }
+        let loaded = load(project, grammar: grammar, reuse: reuse)
         var report = CheckReport()
+        report.analysesReused = loaded.states.count(where: \.analysisFromCache)
         report.diagnostics = loaded.diagnostics
         report.factRounds = loaded.factRounds
         report.stages = loaded.stages
@@ -257,11 +302,65 @@ public struct Engine {
         }
         report.filesSeen = states.count { !$0.isContext }
         report.findings.sort { ($0.path, $0.range) < ($1.path, $1.range) }
+        if let cache = options.cache, let cacheKey { cache.store(report, analyses: loaded.analyses, for: cacheKey) }
         return report
     }
 
+    /// What a `check` over `paths` reports depends on: the build and options, the working
+    /// directory and the paths as given, then every file read (its contents, whether it was
+    /// given or context, its project's settings), and what discovery said.
+    private func checkCacheKey(paths: [String], project: ReadProject) -> (key: CheckCache.Key, contentHashes: [UInt64]) {
+        var invocation = StableHash()
+        for field in [CheckCache.buildIdentity, options.checkCacheIdentity, FileManager.default.currentDirectoryPath] + paths {
+            invocation.add(field: field)
+        }
+        invocation.add(field: rules.map(\.code.rawValue).joined(separator: ","))
+        let hashes = parallelMap(project.read.indices.map { $0 }, workers: options.jobs, makeState: {}) { _, index in
+            StableHash.of(project.read[index].state.original)
+        }
+        var inputs = StableHash()
+        for (index, (file, hash)) in zip(project.read, hashes).enumerated() {
+            let settings = settingsCache.settings(forFile: file.state.path)
+            inputs.add(field: "\(file.state.path) \(project.isContext(index)) \(file.state.original.count) \(hash)")
+            inputs.add(field: "\(settings.lineLength) \(settings.minimumPython.map(\.description) ?? "-")")
+            for diagnostic in file.state.diagnostics { inputs.add(field: diagnostic.description) }
+        }
+        for diagnostic in project.discovery.diagnostics { inputs.add(field: diagnostic.description) }
+        return (CheckCache.Key(invocation: invocation.hex, inputs: inputs.hex), hashes)
+    }
+
+    /// What an analysis of a file depends on besides the invocation: its path and text, its
+    /// project's settings, and `given`: for a first analysis, whether any file imports its module
+    /// (a script's test) and the digest of what each file it imports tells it, in order; in a
+    /// round of cross-file facts, whether it is a script and the digest of the round's facts.
+    private func analysisCacheKey(_ state: FileState, contentHash: UInt64, given: [String]) -> String {
+        var hash = StableHash()
+        let settings = settingsCache.settings(forFile: state.path)
+        hash.add(field: "\(state.path) \(contentHash)")
+        hash.add(field: "\(settings.lineLength) \(settings.minimumPython.map(\.description) ?? "-")")
+        for part in given { hash.add(field: part) }
+        return hash.hex
+    }
+
+    /// A first analysis's key (see ``analysisCacheKey(_:contentHash:given:)``).
+    private func firstAnalysisCacheKey(
+        _ state: FileState, contentHash: UInt64, isImported: Bool, dependencies: [FileState]
+    ) -> String {
+        analysisCacheKey(
+            state, contentHash: contentHash,
+            given: ["first, imported: \(isImported)"] + dependencies.map { "\($0.path) \($0.exportsDigest)" })
+    }
+
+    /// `state` with the analysis the cache kept under `key`, or nil.
+    private func reusedAnalysis(_ state: FileState, key: String, reuse: AnalysisReuse?, facts: ProjectFacts) -> FileState? {
+        guard var restored = reuse?.kept[key]?.restored(into: state) else { return nil }
+        restored.factsSeen = facts
+        restored.analysisFromCache = true
+        return restored
+    }
+
     private func fixOnThisThread(paths: [String], grammar: LoadableGrammar) -> FixReport {
-        let loaded = load(paths, grammar: grammar)
+        let loaded = load(readProject(paths), grammar: grammar)
         var states = loaded.states
         let (discovery, facts) = (loaded.diagnostics, loaded.facts)
         let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
@@ -469,19 +568,25 @@ public struct Engine {
 
     // MARK: Per file
 
-    private func load(_ paths: [String], grammar: LoadableGrammar) -> Loaded {
-        var stages: [StageTime] = []
+    /// Discovery (the given files, then their projects' other files as context) and every file's bytes.
+    private func readProject(_ paths: [String]) -> ReadProject {
+        let start = Date()
+        let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
+        let context = ProjectRoot.contextFiles(for: paths, given: discovery.files, options: options.discovery)
+        let files = discovery.files + context
+        let read = parallelMap(files, workers: options.jobs, makeState: {}) { _, path in readFile(path) }
+        return ReadProject(discovery: discovery, files: files, read: read, seconds: Date().timeIntervalSince(start))
+    }
+
+    private func load(_ project: ReadProject, grammar: LoadableGrammar, reuse: AnalysisReuse? = nil) -> Loaded {
+        var stages = [StageTime(name: "read", seconds: project.seconds)]
         var stageStart = Date()
         func finished(_ stage: String) {
             let now = Date()
             stages.append(StageTime(name: stage, seconds: now.timeIntervalSince(stageStart)))
             stageStart = now
         }
-        let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
-        let context = ProjectRoot.contextFiles(for: paths, given: discovery.files, options: options.discovery)
-        let files = discovery.files + context
-        let read = parallelMap(files, workers: options.jobs, makeState: {}) { _, path in readFile(path) }
-        finished("read")
+        let (discovery, files, read) = (project.discovery, project.files, project.read)
         // Each file after the files it imports, with their facts: most files then need no
         // second analysis when the rounds of cross-file facts begin.
         let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))
@@ -495,13 +600,31 @@ public struct Engine {
             count: read.count, dependencies: graph.dependencies, priority: { read[$0].state.original.count },
             workers: options.jobs, makeState: { PythonParser(grammar) },
             finished: reporting(.analysing, of: files.count)
-        ) { parser, index, analysed in
+        ) { (parser: inout PythonParser, index: Int, analysed: (Int) -> FileState) -> FileState in
             // A file that could not be read or decoded keeps its diagnostic.
             guard read[index].state.current != nil else { return read[index].state }
-            let facts = mergedFacts(graph.dependencies[index].map(analysed))
-            return analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state
+            let dependencies = graph.dependencies[index].map(analysed)
+            let facts = mergedFacts(dependencies)
+            guard let reuse else { return analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state }
+            let key = firstAnalysisCacheKey(
+                read[index].state, contentHash: reuse.contentHashes[index], isImported: isImported(read[index].state.moduleName),
+                dependencies: dependencies)
+            var state =
+                reusedAnalysis(read[index].state, key: key, reuse: reuse, facts: facts)
+                ?? analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state
+            state.exportsDigest = CachedAnalysis.digest(summaries: state.exports, keys: state.exportedKeys)
+            return state
         }
         finished("analyse")
+        var analyses: [String: CachedAnalysis] = [:]
+        if let reuse {
+            for index in states.indices where Self.isWholeAnalysis(states[index]) {
+                let key = firstAnalysisCacheKey(
+                    read[index].state, contentHash: reuse.contentHashes[index], isImported: isImported(read[index].state.moduleName),
+                    dependencies: graph.dependencies[index].map { states[$0] })
+                analyses[key] = CachedAnalysis(states[index])
+            }
+        }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
         // What the files the prefilter skipped spell and import, read once for both stages.
         let skipped = states.indices.filter { states[$0].skippedByPrefilter }
@@ -510,13 +633,15 @@ public struct Engine {
         for (index, words) in zip(skipped, skippedWords) { skippedFiles[index] = SkippedFile(words: words, imports: read[index].imports) }
         markScripts(&states, grammar: grammar, skippedFiles: skippedFiles)
         finished("scripts")
-        let (facts, reanalysed) = propagateFacts(&states, grammar: grammar, skippedFiles: skippedFiles)
+        let (facts, reanalysed) = propagateFacts(
+            &states, grammar: grammar, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses)
         finished("cross-file facts")
         guardAcrossFiles(&states, grammar: grammar)
         finished("cross-file guard")
         screenSignatureChanges(&states)
         finished("screening")
-        return Loaded(states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages)
+        return Loaded(
+            states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages, analyses: analyses)
     }
 
     /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
@@ -580,8 +705,11 @@ public struct Engine {
     /// jax/flax/equinox/optax sources the rounds then peaked near 500 MB, where the run needs
     /// under 100 MB without them. Returns the merged facts and how many files each round
     /// analysed again.
+    /// With the check cache (`reuse`), an analysis whose key the last run kept is taken from
+    /// it, and every analysis made is added to `analyses` for the next run.
     private func propagateFacts(
-        _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile]
+        _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile],
+        reuse: AnalysisReuse? = nil, analyses: inout [String: CachedAnalysis]
     ) -> (facts: ProjectFacts, reanalysed: [Int]) {
         var merged = mergedFacts(states)
         var changed = merged
@@ -620,21 +748,28 @@ public struct Engine {
             guard !candidates.isEmpty else { break }
             reanalysedPerRound.append(candidates.count)
             let facts = merged
+            let factsDigest = reuse.map { _ in String(CachedAnalysis.digest(summaries: facts.summaries, keys: facts.keys)) }
             let reanalysed = parallelMap(
                 candidates, workers: options.jobs, makeState: { PythonParser(grammar) },
                 finished: reporting(.crossFileFacts(round: reanalysedPerRound.count), of: candidates.count)
-            ) { parser, index in
+            ) { parser, index -> (state: FileState, cacheKey: String?) in
                 var state = states[index]
                 if state.skippedByPrefilter {
-                    guard let source = try? SourceText(path: state.path, bytes: state.original) else { return state }
+                    guard let source = try? SourceText(path: state.path, bytes: state.original) else { return (state, nil) }
                     state.current = source
                     state.skippedByPrefilter = false
                 }
-                return analyse(state, parser: &parser, facts: facts).state
+                guard let reuse, let factsDigest else { return (analyse(state, parser: &parser, facts: facts).state, nil) }
+                let key = analysisCacheKey(
+                    state, contentHash: reuse.contentHashes[index], given: ["round, script: \(state.isScript)", factsDigest])
+                return (
+                    reusedAnalysis(state, key: key, reuse: reuse, facts: facts) ?? analyse(state, parser: &parser, facts: facts).state, key
+                )
             }
-            for (index, state) in zip(candidates, reanalysed) {
+            for (index, (state, cacheKey)) in zip(candidates, reanalysed) {
                 states[index] = state
                 if !state.skippedByPrefilter { skippedFiles[index] = nil }
+                if let cacheKey, Self.isWholeAnalysis(state) { analyses[cacheKey] = CachedAnalysis(state) }
             }
             let next = mergedFacts(states)
             changed = ProjectFacts(
@@ -643,6 +778,11 @@ public struct Engine {
             merged = next
         }
         return (merged, reanalysedPerRound)
+    }
+
+    /// An analysis the check cache keeps: a file skipped with a diagnostic is judged again.
+    private static func isWholeAnalysis(_ state: FileState) -> Bool {
+        state.current != nil && state.parsed && state.diagnostics.isEmpty
     }
 
     /// A file the prefilter skipped, as the cross-file stages match it: the identifiers it spells
@@ -761,6 +901,7 @@ public struct Engine {
         state.findings = []
         state.diagnostics = []
         state.signatureHeaders = nil
+        state.analysisFromCache = false
         guard let source = state.current else { return (state, nil) }
         func skipped(_ reason: String) -> (state: FileState, context: FileContext?) {
             state.current = nil

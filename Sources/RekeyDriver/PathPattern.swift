@@ -21,6 +21,10 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
         glob = matchesNames || trimmed.hasPrefix("/") ? trimmed : PathPattern.absolute(trimmed, base: base)
     }
 
+    /// What it matches, for the check cache's key: the same text written under another folder
+    /// is another pattern.
+    var identity: String { "\(matchesNames ? "name" : "path"):\(glob)" }
+
     /// Whether the file or folder at `path` (absolute, see ``absolute(_:base:)``) matches.
     public func matches(_ path: String) -> Bool {
         let subject = matchesNames ? (path as NSString).lastPathComponent : path

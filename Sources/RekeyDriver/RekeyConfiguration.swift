@@ -63,8 +63,9 @@ public struct RekeyConfiguration: Sendable, Equatable {
 
     /// The settings of the nearest pyproject.toml with a `[tool.rekey]` table in the folder of
     /// `path` or above it; empty settings when there is none. A pyproject.toml that does not
-    /// mention rekey is not parsed: other tools report their own broken files.
-    public static func nearest(from path: String) throws(Problem) -> RekeyConfiguration {
+    /// mention rekey is not parsed: other tools report their own broken files. With `root` (an
+    /// absolute, standardized folder), no folder above it is searched.
+    public static func nearest(from path: String, within root: String? = nil) throws(Problem) -> RekeyConfiguration {
         var directory = PathPattern.absolute(path, base: FileManager.default.currentDirectoryPath)
         var isDirectory: ObjCBool = false
         if !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
@@ -79,7 +80,7 @@ public struct RekeyConfiguration: Sendable, Equatable {
                 }
             }
             let parent = (directory as NSString).deletingLastPathComponent
-            if parent == directory || parent.isEmpty { return RekeyConfiguration() }
+            if parent == directory || parent.isEmpty || directory == root { return RekeyConfiguration() }
             directory = parent
         }
     }

@@ -484,7 +484,8 @@ extension ByteRange {
 /// Byte ranges asked "does this edit touch any of you" once per edit: merged and sorted, so each
 /// question is a binary search (a file with thousands of functions has thousands of headers).
 struct TouchableRanges {
-    private var merged: [ByteRange] = []
+    /// Sorted, none touching another.
+    private(set) var merged: [ByteRange] = []
 
     init(_ ranges: [ByteRange]) {
         for range in ranges.sorted(by: { $0.start < $1.start }) {

@@ -29,7 +29,7 @@ struct Rekey: ParsableCommand {
             leaving out what git ignores.
             """,
         version: RekeyTool.version,
-        subcommands: [Check.self, Diff.self, Fix.self, RuleCommand.self, SyntaxCommand.self])
+        subcommands: [Check.self, Diff.self, Fix.self, Batch.self, RuleCommand.self, SyntaxCommand.self])
 }
 
 struct PathArguments: ParsableArguments {
@@ -162,10 +162,13 @@ struct Check: ParsableCommand {
         abstract: "Report legacy PRNG-key patterns.",
         discussion: """
             Prints one line per finding (path:line:col: CODE message) and a summary, or with \
-            --output-format a JSON document, a SARIF 2.1.0 log, or GitHub Actions annotations. \
+            --output-format a JSON document, a SARIF 2.1.0 log, GitHub Actions annotations, \
+            a GitLab Code Quality report or reviewdog diagnostics (rdjson). \
             Findings on a line with `# rekey: ignore`, `# rekey: ignore[RK004]` or \
             `# noqa: RK004` are not reported. With no path, the current directory is checked; \
-            files git ignores or [tool.rekey] excludes are left out of a walk. \
+            files git ignores or [tool.rekey] excludes are left out of a walk. The report is \
+            kept in .rekey_cache (in the project of the first path): a re-run over unchanged \
+            files, settings and rekey prints it again without parsing (--no-cache: never). \
             Exit status: 0 no findings, 1 findings (0 with --exit-zero), 2 usage or I/O \
             error (an unknown key or a wrong value in [tool.rekey] too).
 
@@ -183,19 +186,33 @@ struct Check: ParsableCommand {
 
     @Option(
         help:
-            "The report on standard output: text for people, json, sarif (SARIF 2.1.0), github (Actions annotations) or gitlab (Code Quality)."
+            "The report on standard output: text for people, json, sarif (SARIF 2.1.0), github (Actions annotations), gitlab (Code Quality) or rdjson (reviewdog, fixes as suggested changes)."
     )
     var outputFormat: OutputFormat = .text
+
+    @Flag(help: "Neither read nor write the cache: check every file afresh.")
+    var noCache = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Keep the cache in this folder (default: .rekey_cache in the project of the first path, else here).",
+            valueName: "DIR"))
+    var cacheDir: String?
 
     // For tests and measurement: every file is parsed and checked, with or without a JAX cue.
     @Flag(name: .customLong("no-prefilter"), help: .hidden)
     var noPrefilter = false
+
+    func validate() throws {
+        if noCache, cacheDir != nil { throw ValidationError("--no-cache and --cache-dir exclude each other") }
+    }
 
     func run() throws {
         let start = Date()
         var options = try settings.engineOptions()
         options.prefilter = !noPrefilter
         let paths = settings.paths.paths
+        if !noCache { options.cache = CheckCache(directory: cacheDir ?? CheckCache.defaultDirectory(for: paths)) }
         let report = Engine(options: options).check(paths: paths)
         let diagnostics = interruptedCommits(near: paths, options: options.discovery) + report.diagnostics
         let rendered = outputFormat.render(
@@ -315,22 +332,9 @@ struct Fix: ParsableCommand {
             near: paths, walked: FileDiscovery.pythonFiles(in: paths, options: engine.options.discovery).journals)
         let recovered = journals.flatMap(TransactionJournal.recover)
         let report = engine.fix(paths: paths)
-        var diagnostics = recovered + report.diagnostics
-        var unwritten: [String] = []
-        // Files a fix edits together are written together: all of them, or none.
-        for unit in report.writeUnits {
-            do {
-                try FileTransaction.commit(unit.map { FileTransaction.Change(path: $0.path, expected: $0.original, contents: $0.updated) })
-            } catch {
-                diagnostics.append(Diagnostic(path: error.path, message: "not written: \(error)"))
-                for change in unit where change.path != error.path {
-                    diagnostics.append(
-                        Diagnostic(
-                            path: change.path, message: "not written: a fix also edits \(error.path), which could not be written"))
-                }
-                unwritten += unit.map(\.path)
-            }
-        }
+        let written = WrittenChanges(writing: report)
+        let unwritten = written.unwrittenFiles
+        var diagnostics = recovered + report.diagnostics + written.diagnostics
         let outcome = FixOutcome(
             report: report, options: engine.options, wrote: true,
             diagnostics: diagnostics, unwrittenFiles: unwritten)

@@ -52,6 +52,42 @@ struct SARIFReportTests {
         #expect(try invocation.array("toolExecutionNotifications").isEmpty)
     }
 
+    /// With a home, each rule links to its section of MIGRATION.md: the fragment GitHub derives
+    /// from the section's heading there.
+    @Test func helpUriLinksEachRuleToItsSectionOfTheGuide() throws {
+        let base = "https://forge.example/rekey"
+        let log = try #require(
+            try parseJSON(SARIFReport.document(findings: [], diagnostics: [], workingDirectory: "/w", documentationBase: base).rendered())
+                as? [String: Any])
+        let driver = try objects(log.array("runs"))[0].object("tool").object("driver")
+        #expect(try driver.string("informationUri") == base)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let guide = try String(contentsOf: root.appendingPathComponent("MIGRATION.md"), encoding: .utf8)
+        let headings = guide.split(separator: "\n").filter { $0.hasPrefix("## RK") }.map { $0.dropFirst(3) }
+        var fragments: Set<String> = []
+        for rule in try objects(driver.array("rules")) {
+            let id = try rule.string("id")
+            let uri = try rule.string("helpUri")
+            let prefix = base + "/blob/main/MIGRATION.md#"
+            #expect(uri.hasPrefix(prefix))
+            let fragment = String(uri.dropFirst(prefix.count))
+            let heading = try #require(headings.first { $0.hasPrefix(id + " ") })
+            let words = heading.lowercased().split(separator: " ").map {
+                $0.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+            }
+            #expect(fragment == words.joined(separator: "-"))
+            fragments.insert(fragment)
+        }
+        #expect(fragments.contains("rk001-import-time-key-prng-key-created-at-import-time"))
+        #expect(fragments.count == (try driver.array("rules")).count)
+
+        let homeless = try #require(
+            try parseJSON(SARIFReport.document(findings: [], diagnostics: [], workingDirectory: "/w", documentationBase: nil).rendered())
+                as? [String: Any])
+        let rules = try objects(objects(homeless.array("runs"))[0].object("tool").object("driver").array("rules"))
+        #expect(rules.allSatisfy { $0["helpUri"] == nil })
+    }
+
     @Test func resultWithRegionRuleIndexAndFix() throws {
         let sample = try Sample(Self.source)
         let keyNode = try sample.node("key = jax.random.PRNGKey(0)")

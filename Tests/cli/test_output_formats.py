@@ -25,7 +25,7 @@ rekey_path_or_skip()
 
 MY_LAYER = FIXTURES_ROOT / "RK001" / "my_layer" / "before.py"
 SHARED_KEY = FIXTURES_ROOT / "RK001" / "two_classes_shared_key" / "before.py"
-FORMATS = ["text", "json", "sarif", "github", "gitlab"]
+FORMATS = ["text", "json", "sarif", "github", "gitlab", "rdjson"]
 
 CLEAN = '''\
 import jax
@@ -473,6 +473,106 @@ def test_gitlab_paths_are_relative_to_the_working_directory(rekey: Path, tmp_pat
     assert {issue["location"]["path"] for issue in issues} == {"src/layer.py"}
 
 
+# --- reviewdog (rdjson) ----------------------------------------------------------------------------
+
+# reviewdog's DiagnosticResult (proto/rdf/jsonschema/DiagnosticResult.jsonschema of
+# reviewdog/reviewdog, not committed here): the members and types it defines, checked one by one.
+
+
+def assert_rdjson_position(position: dict) -> None:
+    assert set(position) <= {"line", "column"} and isinstance(position["line"], int) and position["line"] >= 1
+    assert isinstance(position.get("column", 1), int) and position.get("column", 1) >= 1
+
+
+def assert_rdjson_range(range_: dict) -> None:
+    assert set(range_) <= {"start", "end"}
+    assert_rdjson_position(range_["start"])
+    if "end" in range_:
+        assert_rdjson_position(range_["end"])
+
+
+def check_rdjson(rekey: Path, cwd: Path, *args: str, expect: int | None = None) -> dict:
+    result = check(rekey, cwd, *args, fmt="rdjson", expect=expect)
+    result_document = json.loads(result.stdout)
+    assert set(result_document) <= {"source", "severity", "diagnostics"}
+    assert result_document["source"]["name"] == "rekey"
+    assert isinstance(result_document["severity"], (str, int))
+    for diagnostic in result_document["diagnostics"]:
+        assert set(diagnostic) <= {"message", "location", "severity", "source", "code", "suggestions", "original_output"}
+        assert isinstance(diagnostic["message"], str) and diagnostic["message"]
+        location = diagnostic["location"]
+        assert isinstance(location["path"], str) and not location["path"].startswith(("/", "./"))
+        if "range" in location:
+            assert_rdjson_range(location["range"])
+        assert diagnostic["severity"] in {"ERROR", "WARNING", "INFO"}
+        if "code" in diagnostic:
+            assert re.fullmatch(r"RK\d{3}", diagnostic["code"]["value"])
+        for suggestion in diagnostic.get("suggestions", []):
+            assert_rdjson_range(suggestion["range"])
+            assert isinstance(suggestion["text"], str)
+    return result_document
+
+
+def byte_offset(text: bytes, position: dict) -> int:
+    """An rdjson position (1-based line, 1-based column in UTF-8 bytes) as a byte offset."""
+    lines = text.splitlines(keepends=True)
+    return sum(len(line) for line in lines[:position["line"] - 1]) + position["column"] - 1
+
+
+def code_point_column_as_bytes(text: bytes, line: int, column: int) -> int:
+    return len(text.splitlines(keepends=True)[line - 1].decode("utf-8")[:column - 1].encode("utf-8")) + 1
+
+
+def test_rdjson_matches_json_and_its_suggestions_are_the_fixes(rekey: Path, tmp_path: Path):
+    tree = fixture_tree(tmp_path)
+    report = check_json(rekey, tree, ".", "--unsafe-fixes", expect=2)
+    document = check_rdjson(rekey, tree, ".", "--unsafe-fixes", expect=2)
+    diagnostics = [d for d in document["diagnostics"] if "code" in d]
+    assert len(diagnostics) == len(report["findings"]) > 100
+    suggested = 0
+    for diagnostic, finding in zip(diagnostics, report["findings"]):
+        path = finding["path"].removeprefix("./")
+        assert (diagnostic["code"]["value"], diagnostic["location"]["path"]) == (finding["code"], path)
+        assert diagnostic["message"].startswith(finding["message"] + "\n")
+        text = (tree / path).read_bytes()
+        range_ = diagnostic["location"]["range"]
+        for end in ("start", "end"):
+            assert range_[end]["line"] == finding[end]["line"]
+            assert range_[end]["column"] == code_point_column_as_bytes(text, finding[end]["line"], finding[end]["column"])
+        fix = finding["fix"]
+        single_file = fix is not None and {edit["path"] for edit in fix["edits"]} == {finding["path"]}
+        if not single_file or fix["applicability"] == "display-only":
+            assert "suggestions" not in diagnostic, diagnostic
+            if fix is not None and not single_file:
+                assert "so `rekey fix` makes it)" in diagnostic["message"]
+            continue
+        # One suggestion, and accepting it alone is exactly the finding's fix.
+        [suggestion] = diagnostic["suggestions"]
+        start, end = byte_offset(text, suggestion["range"]["start"]), byte_offset(text, suggestion["range"]["end"])
+        accepted = text[:start] + suggestion["text"].encode("utf-8") + text[end:]
+        assert accepted == apply_edits(text, fix["edits"]), f"{path}: {diagnostic}"
+        suggested += 1
+    assert suggested > 20
+    problems = [d for d in document["diagnostics"] if "code" not in d]
+    assert sorted(p["location"]["path"] for p in problems) == sorted(d["path"] for d in report["diagnostics"])
+    assert any(p["severity"] == "ERROR" and p["location"]["path"] == "broken.py" for p in problems)
+
+
+def test_rdjson_suggests_unsafe_fixes_only_when_enabled(rekey: Path, tmp_path: Path):
+    tree = fixture_tree(tmp_path)
+    report = check_json(rekey, tree, ".", expect=2)
+    unsafe = {(f["path"].removeprefix("./"), f["start"]["line"], f["code"]) for f in report["findings"]
+              if f["fix"] and f["fix"]["applicability"] == "unsafe" and {e["path"] for e in f["fix"]["edits"]} == {f["path"]}}
+    assert unsafe
+    for enabled, args in ((False, ()), (True, ("--unsafe-fixes",))):
+        document = check_rdjson(rekey, tree, ".", *args, expect=2)
+        for diagnostic in document["diagnostics"]:
+            site = (diagnostic["location"]["path"], diagnostic["location"].get("range", {}).get("start", {}).get("line"),
+                    diagnostic.get("code", {}).get("value"))
+            if site in unsafe:
+                assert ("suggestions" in diagnostic) == enabled, diagnostic
+
+
 # --- exit codes and usage ----------------------------------------------------------------------
 
 
@@ -487,7 +587,7 @@ def test_exit_codes_in_every_format(fmt: str, rekey: Path, tmp_path: Path):
     assert "RK001" in found.stdout
     missing = check(rekey, tmp_path, "my_layer.py", "missing.py", fmt=fmt, expect=2)
     assert "missing.py" in missing.stderr, "diagnostics still go to standard error"
-    if fmt in {"json", "sarif", "gitlab"}:
+    if fmt in {"json", "sarif", "gitlab", "rdjson"}:
         json.loads(missing.stdout)
 
 

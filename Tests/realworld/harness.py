@@ -236,8 +236,8 @@ def run_rekey(rekey: Path, args: list[str], cwd: Path) -> RekeyRun:
 
 def check_findings(rekey: Path, tree: Path) -> tuple[RekeyRun, dict]:
     """`rekey check --output-format json .` in `tree`; exit 0 or 1 is a result, anything else
-    (2: usage or I/O error, a crash) is raised."""
-    run = run_rekey(rekey, ["check", "--output-format", "json", "."], tree)
+    (2: usage or I/O error, a crash) is raised. Without the cache: its time is a cold check's."""
+    run = run_rekey(rekey, ["check", "--no-cache", "--output-format", "json", "."], tree)
     if run.returncode not in (0, 1):
         raise RuntimeError(f"rekey check crashed or failed in {tree}:\n{run.describe()}")
     return run, json.loads(run.stdout)

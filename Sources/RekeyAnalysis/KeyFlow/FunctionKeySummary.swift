@@ -1,7 +1,7 @@
 import RekeySyntax
 
 /// What a function does to keys, as its callers need to know.
-public struct FunctionKeySummary: Equatable, Sendable {
+public struct FunctionKeySummary: Equatable, Sendable, Codable {
     /// Parameters (by position, counting `self`) whose key the function may consume.
     public var consumedPositions: Set<Int> = []
     /// The same parameters by name, for keyword arguments.

@@ -4,8 +4,7 @@ import RekeyRules
 /// scanning reads SARIF's `partialFingerprints`): the same while the finding's own line is the
 /// same, wherever lines above it move. It hashes the rule code, the path, the text of the line the
 /// finding starts on (whitespace runs collapsed), and how many earlier findings of that file share
-/// the three, so two identical lines stay apart. FNV-1a over the bytes: the same on every run and
-/// machine, unlike Swift's seeded `Hasher`.
+/// the three, so two identical lines stay apart (``StableHash``).
 public enum FindingFingerprint {
     /// `findings` of one file, in any order, with `fingerprint` set, in the order given (the fix
     /// loop's order is its priority); `bytes` is the text they were found in.
@@ -35,19 +34,9 @@ public enum FindingFingerprint {
     }
 
     /// FNV-1a of `text`'s UTF-8 bytes, as 16 hex digits.
-    static func hash(_ text: String) -> String { hex(fnv1a(Array(text.utf8))) }
-
-    private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    static func hash(_ text: String) -> String {
+        var hash = StableHash()
+        hash.add(text.utf8)
+        return hash.hex
     }
 }

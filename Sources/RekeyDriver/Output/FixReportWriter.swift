@@ -99,23 +99,36 @@ public enum FixReportWriter {
         }
     }
 
-    public static func render(_ outcome: FixOutcome, as format: Format) -> String {
+    /// With `root` (an absolute folder), the files inside it are named relative to it, as
+    /// `rekey batch` names a repository's files relative to its clone.
+    public static func render(_ outcome: FixOutcome, as format: Format, root: String? = nil) -> String {
         switch format {
-        case .json: return json(outcome).rendered()
-        case .markdown: return markdown(outcome)
+        case .json: return json(outcome, root: root).rendered()
+        case .markdown: return markdown(outcome, root: root)
         }
     }
 
     /// Renders in the format `path` names and replaces `path` atomically.
-    public static func write(_ outcome: FixOutcome, to path: String) throws(Failure) {
+    public static func write(_ outcome: FixOutcome, to path: String, root: String? = nil) throws(Failure) {
         guard let format = Format(path: path) else { throw .unsupportedExtension(path) }
-        try writeAtomically(Array(render(outcome, as: format).utf8), to: path)
+        try writeAtomically(Array(render(outcome, as: format, root: root).utf8), to: path)
+    }
+
+    /// A file's name in the report.
+    struct ShownPath {
+        let root: String?
+
+        func callAsFunction(_ path: String) -> String {
+            guard let root else { return path }
+            return ReportText.relativePath(path, root: root.hasSuffix("/") ? root : root + "/") ?? path
+        }
     }
 
     // MARK: JSON
 
-    public static func json(_ outcome: FixOutcome) -> JSONValue {
-        [
+    public static func json(_ outcome: FixOutcome, root: String? = nil) -> JSONValue {
+        let shown = ShownPath(root: root)
+        return [
             "version": .string(schemaVersion),
             "tool": ["name": .string(RekeyTool.name), "version": .string(RekeyTool.version)],
             "command": .string(outcome.wrote ? "fix" : "diff"),
@@ -140,25 +153,25 @@ public enum FixReportWriter {
                 "rounds": .number(outcome.rounds),
                 "fixed_point": .bool(!(outcome.reachedRoundLimit && outcome.count(.fixNotApplied) > 0)),
             ],
-            "changed_files": .array(outcome.changedFiles.map { .string($0) }),
+            "changed_files": .array(outcome.changedFiles.map { .string(shown($0)) }),
             "public_api_changed": .array(outcome.publicAPIChanges.map { .string($0) }),
-            "unwritten_files": .array(outcome.unwrittenFiles.map { .string($0) }),
+            "unwritten_files": .array(outcome.unwrittenFiles.map { .string(shown($0)) }),
             "fixes": .array(
                 outcome.fixes.map { fix in
                     [
                         "code": .string(fix.code.rawValue),
                         "name": .string(RuleCatalog.name(of: fix.code)),
-                        "path": .string(fix.path),
+                        "path": .string(shown(fix.path)),
                         "title": .string(fix.title),
                         "applicability": .string(fix.applicability.description),
-                        "files": .array(fix.paths.map { .string($0) }),
+                        "files": .array(fix.paths.map { .string(shown($0)) }),
                     ]
                 }),
-            "sites": .array(outcome.sites.map(site)),
+            "sites": .array(outcome.sites.map { site($0, shown) }),
             "diagnostics": .array(
                 outcome.diagnostics.map { diagnostic in
                     [
-                        "path": .string(diagnostic.path),
+                        "path": .string(shown(diagnostic.path)),
                         "severity": .string(diagnostic.severity == .error ? "error" : "warning"),
                         "message": .string(diagnostic.message),
                     ]
@@ -166,13 +179,13 @@ public enum FixReportWriter {
         ]
     }
 
-    static func site(_ site: FixOutcome.Site) -> JSONValue {
+    static func site(_ site: FixOutcome.Site, _ shown: ShownPath) -> JSONValue {
         let finding = site.finding
         return [
             "code": .string(finding.code.rawValue),
             "name": .string(RuleCatalog.name(of: finding.code)),
             "message": .string(finding.message),
-            "path": .string(finding.path),
+            "path": .string(shown(finding.path)),
             "start": JSONReport.position(finding.start),
             "end": JSONReport.position(finding.end),
             "kind": .string(site.kind.rawValue),
@@ -188,7 +201,8 @@ public enum FixReportWriter {
 
     // MARK: Markdown
 
-    public static func markdown(_ outcome: FixOutcome) -> String {
+    public static func markdown(_ outcome: FixOutcome, root: String? = nil) -> String {
+        let shown = ShownPath(root: root)
         var out = "# rekey \(outcome.wrote ? "fix" : "diff") report\n\n"
         out += "`rekey \(outcome.wrote ? "fix" : "diff")`"
         out += outcome.unsafeFixesEnabled ? " with `--unsafe-fixes`" : " (safe fixes only)"
@@ -238,7 +252,7 @@ public enum FixReportWriter {
             for (path, fixes) in TextReport.groupedByPath(outcome.fixes) {
                 for (fix, count) in TextReport.countedByRuleAndTitle(fixes) {
                     out +=
-                        "| \(codeSpan(path)) | \(fix.code) \(escapeText(RuleCatalog.name(of: fix.code))) "
+                        "| \(codeSpan(shown(path))) | \(fix.code) \(escapeText(RuleCatalog.name(of: fix.code))) "
                         + "| \(escapeCell(fix.title)) | \(fix.applicability) | \(count) |\n"
                 }
             }
@@ -246,7 +260,7 @@ public enum FixReportWriter {
         out += "\n## Sites left\n\n"
         if byPath.isEmpty { out += "None: every finding was fixed.\n" }
         for (path, sites) in byPath {
-            out += "### \(codeSpan(path))\n\n| line:col | code | message | reason |\n|---|---|---|---|\n"
+            out += "### \(codeSpan(shown(path)))\n\n| line:col | code | message | reason |\n|---|---|---|---|\n"
             for site in sites {
                 let finding = site.finding
                 out +=
@@ -259,7 +273,7 @@ public enum FixReportWriter {
             out += "## Diagnostics\n\n"
             for diagnostic in outcome.diagnostics {
                 out +=
-                    "- \(codeSpan(diagnostic.path)): \(diagnostic.severity == .error ? "error" : "warning"): "
+                    "- \(codeSpan(shown(diagnostic.path))): \(diagnostic.severity == .error ? "error" : "warning"): "
                     + "\(escapeCell(diagnostic.message))\n"
             }
         }

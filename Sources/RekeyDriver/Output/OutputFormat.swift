@@ -14,6 +14,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case github
     /// A GitLab Code Quality report (``GitLabReport``).
     case gitlab
+    /// reviewdog's diagnostic format, fixes as suggested changes (``RDJSONReport``).
+    case rdjson
 
     /// What goes to standard output; `summary`: the text format's counts per rule (`--quiet`
     /// leaves them out).
@@ -27,6 +29,11 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .sarif: return SARIFReport.render(findings: findings, diagnostics: diagnostics, workingDirectory: workingDirectory)
         case .github: return GitHubReport.render(findings: findings, diagnostics: diagnostics)
         case .gitlab: return GitLabReport.render(findings: findings, diagnostics: diagnostics, workingDirectory: workingDirectory)
+        case .rdjson:
+            // The files as they are now: `check` wrote nothing since reading them.
+            return RDJSONReport.render(
+                findings: findings, diagnostics: diagnostics, unsafeFixesEnabled: unsafeFixesEnabled,
+                workingDirectory: workingDirectory, source: { try? SourceLoader.load($0) })
         }
     }
 }

@@ -12,6 +12,8 @@ public struct RuleInfo: Sendable {
     public let fullDescription: String
     /// The rule's documentation in markdown (what `rekey rule CODE --format markdown` prints).
     public let helpMarkdown: String
+    /// The fragment of the rule's section in MIGRATION.md.
+    public let anchor: String
 }
 
 public enum RuleCatalog {
@@ -25,7 +27,8 @@ public enum RuleCatalog {
             infos.append(
                 RuleInfo(
                     code: description.code, name: description.name, summary: description.summary,
-                    fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.section(description)))
+                    fullDescription: description.whatItDoes, helpMarkdown: MigrationGuide.section(description),
+                    anchor: MigrationGuide.anchor(description)))
         }
         return infos.sorted { $0.code < $1.code }
     }

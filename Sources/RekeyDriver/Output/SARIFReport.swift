@@ -8,7 +8,8 @@ import RekeySyntax
 /// - `tool.driver`: name, version, `informationUri` (when rekey has a public home: see
 ///   ``RekeyTool/informationURI``), and `rules[]`: every code rekey can report (the registry's
 ///   rules and RK100), each with `id`, `name`, `shortDescription`, `fullDescription`, `help` (the
-///   rule's documentation as text and markdown) and `defaultConfiguration.level` "warning".
+///   rule's documentation as text and markdown), `helpUri` (its section of MIGRATION.md at that
+///   home) and `defaultConfiguration.level` "warning".
 /// - `results[]`: `ruleId`, `ruleIndex` (into `rules`), `level` "warning", `message.text` (the
 ///   finding's message, then what to do: the fix or the reason to migrate by hand), one location
 ///   with a region in 1-based lines and columns (`columnKind` is "unicodeCodePoints"; `endColumn`
@@ -34,16 +35,20 @@ public enum SARIFReport {
         document(findings: findings, diagnostics: diagnostics, workingDirectory: workingDirectory).rendered()
     }
 
-    public static func document(findings: [Finding], diagnostics: [Diagnostic], workingDirectory: String) -> JSONValue {
+    /// `documentationBase`: rekey's home, for each rule's `helpUri` (see ``RekeyTool/documentationURI(of:base:)``).
+    public static func document(
+        findings: [Finding], diagnostics: [Diagnostic], workingDirectory: String,
+        documentationBase: String? = RekeyTool.informationURI
+    ) -> JSONValue {
         let rules = RuleCatalog.all
         var ruleIndex: [RuleCode: Int] = [:]
         for (index, rule) in rules.enumerated() { ruleIndex[rule.code] = index }
         let root = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
 
         var driver: [JSONValue.Member] = [.init("name", .string(RekeyTool.name))]
-        if let uri = RekeyTool.informationURI { driver.append(.init("informationUri", .string(uri))) }
+        if let uri = documentationBase { driver.append(.init("informationUri", .string(uri))) }
         driver.append(.init("version", .string(RekeyTool.version)))
-        driver.append(.init("rules", .array(rules.map(ruleDescriptor))))
+        driver.append(.init("rules", .array(rules.map { ruleDescriptor($0, documentationBase: documentationBase) })))
 
         let notifications: [JSONValue] = diagnostics.sorted().map { diagnostic in
             [
@@ -71,15 +76,17 @@ public enum SARIFReport {
         ]
     }
 
-    static func ruleDescriptor(_ rule: RuleInfo) -> JSONValue {
-        [
-            "id": .string(rule.code.rawValue),
-            "name": .string(rule.name),
-            "shortDescription": ["text": .string(rule.summary)],
-            "fullDescription": ["text": .string(rule.fullDescription)],
-            "help": ["text": .string(rule.helpMarkdown), "markdown": .string(rule.helpMarkdown)],
-            "defaultConfiguration": ["level": "warning"],
+    static func ruleDescriptor(_ rule: RuleInfo, documentationBase: String?) -> JSONValue {
+        var members: [JSONValue.Member] = [
+            .init("id", .string(rule.code.rawValue)),
+            .init("name", .string(rule.name)),
+            .init("shortDescription", ["text": .string(rule.summary)]),
+            .init("fullDescription", ["text": .string(rule.fullDescription)]),
+            .init("help", ["text": .string(rule.helpMarkdown), "markdown": .string(rule.helpMarkdown)]),
         ]
+        if let uri = RekeyTool.documentationURI(of: rule, base: documentationBase) { members.append(.init("helpUri", .string(uri))) }
+        members.append(.init("defaultConfiguration", ["level": "warning"]))
+        return .object(members)
     }
 
     static func result(_ finding: Finding, ruleIndex: Int?, root: String) -> JSONValue {

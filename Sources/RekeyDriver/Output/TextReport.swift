@@ -71,10 +71,17 @@ public enum TextReport {
 
     /// What `check` read, for `--verbose`: files, parsed files, bytes, and the rounds of
     /// cross-file facts.
+    /// How many files the run parsed, or took from the cache.
+    private static func parsing(_ report: Engine.CheckReport) -> String {
+        if report.fromCache { return "unchanged: the cached report" }
+        let reused = report.analysesReused > 0 ? ", \(report.analysesReused) of them analysed before (the cache)" : ""
+        return "\(report.filesParsed) parsed\(reused)"
+    }
+
     public static func readStatistics(_ report: Engine.CheckReport) -> String {
         let megabytes = String(format: "%.1f", Double(report.bytesSeen) / 1_000_000)
         var out =
-            "checked \(plural(report.filesSeen, "file")) (\(report.filesParsed) parsed, \(megabytes) MB), "
+            "checked \(plural(report.filesSeen, "file")) (\(parsing(report)), \(megabytes) MB), "
             + "\(plural(report.findings.count, "finding"))"
         if !report.factRounds.isEmpty {
             out += "; cross-file facts: files analysed again per round \(report.factRounds.map(String.init).joined(separator: ", "))"

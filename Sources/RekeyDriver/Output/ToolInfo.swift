@@ -6,4 +6,10 @@ public enum RekeyTool {
     /// Where the tool is documented, for SARIF's `tool.driver.informationUri`. Nil until rekey has
     /// a public home: an invented address would send readers nowhere, so the field is left out.
     public static let informationURI: String? = nil
+
+    /// The address of a rule's section in MIGRATION.md under the home `base` (a GitHub
+    /// repository's layout), for SARIF's `helpUri` and rdjson's `code.url`; nil without a home.
+    public static func documentationURI(of rule: RuleInfo, base: String?) -> String? {
+        base.map { $0 + "/blob/main/MIGRATION.md#" + rule.anchor }
+    }
 }

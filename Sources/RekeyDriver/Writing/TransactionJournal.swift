@@ -22,13 +22,8 @@ public struct TransactionJournal: Codable {
         let fnv1a64: String
 
         init(_ bytes: [UInt8]) {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
             size = bytes.count
-            fnv1a64 = String(hash, radix: 16)
+            fnv1a64 = String(StableHash.of(bytes), radix: 16)
         }
     }
 

@@ -41,9 +41,25 @@ public enum MigrationGuide {
         }.joined()
     }
 
+    /// The rule's section title, as `section` writes it after `## `.
+    static func heading(_ rule: RuleDescription) -> String {
+        "\(rule.code) \(rule.name): \(rule.summary)"
+    }
+
+    /// The fragment that links to the rule's section, as GitHub and GitLab derive it from the
+    /// heading: lower case, punctuation other than `-` and `_` dropped, spaces as `-`.
+    public static func anchor(_ rule: RuleDescription) -> String {
+        String(
+            heading(rule).lowercased().unicodeScalars.compactMap { scalar -> Character? in
+                if scalar == " " { return "-" }
+                let kept = scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "-" || scalar == "_"
+                return kept ? Character(scalar) : nil
+            })
+    }
+
     public static func section(_ rule: RuleDescription) -> String {
         var out = """
-            ## \(rule.code) \(rule.name): \(rule.summary)
+            ## \(heading(rule))
 
             **What it does.** \(rule.whatItDoes)
 

@@ -1,0 +1,54 @@
+import Foundation
+
+/// `git` run as a child process for `rekey batch`: clone, branch, commit, format-patch. A failure
+/// carries git's own last line of complaint, which says what went wrong better than a status.
+struct GitCommand {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The work tree git runs in (`git -C`); nil for commands that need none (`ls-remote`, `clone`).
+    let directory: String?
+
+    /// git's standard output.
+    @discardableResult
+    func run(_ arguments: [String]) throws(Failure) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + (directory.map { ["-C", $0] } ?? []) + arguments
+        // Never wait for a password prompt: a repository that needs credentials git does not
+        // already have fails, and the batch goes on.
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw Failure(description: "cannot run git: \(error.localizedDescription)")
+        }
+        // Both pipes are drained at once, so neither fills up while git waits on the other.
+        nonisolated(unsafe) var errorData = Data()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errorData = errors.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            // git's first fatal line says what failed; the lines after it give advice.
+            let lines = String(decoding: errorData, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+            let complaint =
+                lines.first { $0.hasPrefix("fatal: ") || $0.hasPrefix("error: ") } ?? lines.last
+                ?? "exit status \(process.terminationStatus)"
+            throw Failure(description: "git \(arguments[0]): \(complaint)")
+        }
+        return String(decoding: outputData, as: UTF8.self)
+    }
+}
