@@ -7,13 +7,16 @@ be a terminal. Accepting every fix writes what `rekey fix` writes.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import re
 import select
 import shutil
+import signal
 import subprocess
+import termios
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,7 @@ rekey_path_or_skip()
 PROMPT = re.compile(r"Apply this fix\? \[y\]es, \[n\]o, \[a\]ll of (RK\d+), \[q\]uit: ")
 ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 END_OF_INPUT = b"\x04"  # Ctrl-D at the start of a line: the terminal's reader sees the end of input
+INTERRUPT = "\x03"  # Ctrl-C: the terminal sends SIGINT
 
 # A module-level key read by a function (RK001, a safe fix; RK003, by hand) and two keys in
 # defaults (RK007, a safe fix each).
@@ -78,9 +82,12 @@ def converse(rekey: Path, args: list[str], cwd: Path, answers: list[str], **envi
     env.update(environment)
     env = {key: value for key, value in env.items() if value}
     controller, terminal = pty.openpty()
+    # As a shell starts it: in a session of its own whose controlling terminal is the pty, so
+    # Ctrl-C there sends SIGINT.
     process = subprocess.Popen(
         [str(rekey), "fix", "--interactive", *args], cwd=cwd, env=env,
-        stdin=terminal, stderr=terminal, stdout=subprocess.PIPE)
+        stdin=terminal, stderr=terminal, stdout=subprocess.PIPE,
+        start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
     os.close(terminal)
     shown, answered, pending = b"", 0, list(answers)
     while True:
@@ -207,6 +214,13 @@ def test_end_of_input_is_quit(rekey: Path, tmp_path: Path):
     report = json.loads((root / "report.json").read_text(encoding="utf-8"))
     reasons = [site["reason"] for site in report["sites"] if site["kind"] == "declined"]
     assert len(reasons) == 3 and sum("not asked: the review was stopped" in reason for reason in reasons) == 3
+
+
+def test_interrupting_at_a_question_writes_nothing(rekey: Path, tmp_path: Path):
+    root = snippet(tmp_path)
+    dialogue = converse(rekey, ["m.py"], root, ["y", INTERRUPT])
+    assert dialogue.status == -signal.SIGINT and dialogue.codes == ["RK001", "RK007"], dialogue.describe()
+    assert (root / "m.py").read_text(encoding="utf-8") == SNIPPET, "the accepted fix was not written either"
 
 
 def test_an_unknown_answer_is_asked_again(rekey: Path, tmp_path: Path):
