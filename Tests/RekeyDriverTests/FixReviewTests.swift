@@ -86,6 +86,7 @@ struct FixReviewTests {
         #expect(account.left[.declined] == 1)
         #expect(account.findings == account.fixed + account.leftTotal)
         #expect(TextReport.fixSummary(outcome).contains("1 fix declined (--interactive)"))
+        #expect(FixReportWriter.markdown(outcome).contains("- fixes declined (`--interactive`): 1\n"))
     }
 
     @Test func eachQuestionShowsTheFixAppliedAloneToEveryFileItEdits() throws {
