@@ -149,7 +149,7 @@ public struct Engine {
         public var findingsAsRead: [String: [Finding]] = [:]
         /// Findings whose fix ``Options/review`` declined, as the round that asked found them.
         public var declined: [Finding] = []
-        /// The review said stop: the fixes it was not asked about were not applied.
+        /// The review said stop: no fix it had not accepted by then was applied.
         public var reviewStopped = false
 
         /// The changed files in groups that must be written together: two files are in one group

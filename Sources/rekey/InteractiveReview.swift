@@ -7,10 +7,10 @@ import RekeyRules
 /// tier, on standard error (where the summary goes, so standard output stays empty as in `fix`),
 /// answered with a line on standard input, as ast-grep's interactive mode asks: `y` applies it,
 /// `n` skips it, `a` applies it and every later fix of its rule without asking, `q` applies
-/// nothing more. The end of the input counts as `q`, so closing the terminal applies no fix
-/// that was not accepted.
+/// nothing more; so does the end of the input (Ctrl-D).
+///
+/// Unchecked Sendable: the fix loop asks from one thread, one question at a time.
 final class InteractiveReview: @unchecked Sendable {
-    // Unchecked: the fix loop asks from one thread, one question at a time.
     private var rulesAccepted: Set<RuleCode> = []
     private let coloured: Bool
 

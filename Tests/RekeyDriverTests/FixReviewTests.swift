@@ -112,7 +112,7 @@ struct FixReviewTests {
         // Every enabled fix is left as declined: the one asked, and those the stop left unasked.
         let enabled = outcome.sites.filter { $0.fixAvailable == .safe }
         #expect(enabled.count >= 2 && enabled.allSatisfy { $0.kind == .declined })
-        #expect(enabled.allSatisfy { $0.reason.contains("not asked: the review was stopped") })
+        #expect(enabled.allSatisfy { $0.reason.contains("the review was stopped (q) before it was accepted") })
         #expect(outcome.accounting.findings == outcome.accounting.leftTotal)
     }
 

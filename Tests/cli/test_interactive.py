@@ -213,7 +213,7 @@ def test_end_of_input_is_quit(rekey: Path, tmp_path: Path):
     assert (root / "m.py").read_text(encoding="utf-8") == SNIPPET
     report = json.loads((root / "report.json").read_text(encoding="utf-8"))
     reasons = [site["reason"] for site in report["sites"] if site["kind"] == "declined"]
-    assert len(reasons) == 3 and sum("not asked: the review was stopped" in reason for reason in reasons) == 3
+    assert len(reasons) == 3 and sum("the review was stopped (q) before it was accepted" in reason for reason in reasons) == 3
 
 
 def test_interrupting_at_a_question_writes_nothing(rekey: Path, tmp_path: Path):

@@ -14,8 +14,8 @@ public struct FixOutcome: Sendable {
             /// An enabled fix the fix loop did not apply: refused (overlap, syntax error), or the
             /// loop stopped at its round limit before reaching a fixed point.
             case fixNotApplied = "fix-not-applied"
-            /// An enabled fix `fix --interactive` did not apply: declined at its question, or not
-            /// asked because the review was stopped (`q`, or the end of the terminal's input).
+            /// An enabled fix `fix --interactive` did not apply: declined at its question, or left
+            /// when the review was stopped (`q`, or the end of the terminal's input).
             case declined = "declined"
         }
 
@@ -168,7 +168,7 @@ public struct FixOutcome: Sendable {
     /// What `fix --interactive` said about a finding's rule in its file.
     enum ReviewAnswer {
         case declined
-        /// The review was stopped before the fix was asked about.
+        /// The review was stopped (at this fix's question, or before it).
         case stopped
     }
 
@@ -228,7 +228,7 @@ public struct FixOutcome: Sendable {
         static let loopStopped = "the fix loop stopped before applying it"
         static let notWritten = "the file was not written; see the errors"
         static let declined = "declined at the prompt"
-        static let reviewStopped = "not asked: the review was stopped"
+        static let reviewStopped = "the review was stopped (q) before it was accepted"
         static func noFixedPoint(_ rounds: Int) -> String { "no fixed point within \(rounds) rounds" }
     }
 }
