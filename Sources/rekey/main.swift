@@ -294,7 +294,7 @@ struct Fix: ParsableCommand {
             A summary goes to standard error; --report FILE (.json or .md) also lists every site \
             left unconverted, with its reason. \
             With --interactive, each fix is shown as a patch on standard error and applied \
-            only if answered y (yes), a (this and every later fix of its rule) on standard \
+            only if answered y (yes) or a (this and every later fix of its rule) on standard \
             input, which must be a terminal; n skips it, q (or the end of the input) applies \
             nothing more. The files are written once every question is answered. \
             Exit status: 0 (with --exit-non-zero-on-fix, 1 when a file was changed), or 2 on \
