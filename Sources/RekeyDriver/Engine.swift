@@ -40,6 +40,9 @@ public struct Engine {
         public var cache: CheckCache?
         /// Hears how far the run is, from whichever thread did the work (see ``RunProgress``).
         public var progress: (@Sendable (RunProgress) -> Void)?
+        /// `fix --interactive`: asked about each fix where the loop would take it (see
+        /// ``FixReview``); nil applies every enabled fix.
+        public var review: (@Sendable (FixProposal) -> FixDecision)?
 
         public static let defaultMaximumFileBytes = 100_000_000
 
@@ -144,6 +147,10 @@ public struct Engine {
         /// The findings of each file given as read, before any fix: what `check` reports, what
         /// the summary accounts for, and what is left in a file `fix` cannot write.
         public var findingsAsRead: [String: [Finding]] = [:]
+        /// Findings whose fix ``Options/review`` declined, as the round that asked found them.
+        public var declined: [Finding] = []
+        /// The review said stop: no fix it had not accepted by then was applied.
+        public var reviewStopped = false
 
         /// The changed files in groups that must be written together: two files are in one group
         /// when a fix applied edits both (directly, or through other files of the group).
@@ -368,9 +375,13 @@ public struct Engine {
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
         var refused = Set<RefusedFinding>()
-        while report.rounds < options.maximumRounds {
-            var candidates = states.filter { !$0.isContext }.flatMap(\.findings).filter {
-                ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0))
+        var review = options.review.map(FixReview.init)
+        while report.rounds < options.maximumRounds, !(review?.stopped ?? false) {
+            // Fingerprinted, so a finding whose fix the review declined is known in later rounds.
+            var candidates = states.filter { !$0.isContext }.flatMap { state in
+                FindingFingerprint.assign(to: state.findings, in: state.current?.bytes ?? state.original)
+            }.filter {
+                ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0)) && !(review?.wasDeclined($0) ?? false)
             }
             // A fix reaching a file that was not given would change it behind the user's back.
             candidates.removeAll { finding in
@@ -395,7 +406,9 @@ public struct Engine {
                 }
             }
             let fixes = candidates.map { $0.fix! }
-            var application = FixApplier.apply(fixes, to: sources, parser: parser)
+            review?.startRound()
+            let admits = { (index: Int) in review?.admits(candidates[index], index: index, sources: sources) ?? true }
+            var application = FixApplier.apply(fixes, to: sources, parser: parser, admits: admits)
             // Fixes that would leave a call unbound or binding differently are refused, and the
             // rest applied again without them, until every call binds.
             var broken: [Int: String] = [:]
@@ -405,7 +418,7 @@ public struct Engine {
                     project: projectTexts(states, sources: sources, changed: application.changed))
                 guard !violations.isEmpty else { break }
                 broken.merge(violations) { first, _ in first }
-                application = FixApplier.apply(fixes, to: sources, parser: parser, excluding: Set(broken.keys))
+                application = FixApplier.apply(fixes, to: sources, parser: parser, excluding: Set(broken.keys), admits: admits)
             }
             // The guard matches a call's arguments before and after the round by their text, so a
             // fix can be blamed for a call another fix of the round rewrote (a split's new key
@@ -492,6 +505,8 @@ public struct Engine {
             guard let current = state.current, current.bytes != state.original else { continue }
             report.changes.append(FileChange(path: state.path, original: state.original, updated: current.bytes))
         }
+        report.declined = review?.declined ?? []
+        report.reviewStopped = review?.stopped ?? false
         for state in states where !state.isContext {
             report.findingsAsRead[state.path] = findingsAsRead[state.path] ?? []
             report.remaining += state.findings
