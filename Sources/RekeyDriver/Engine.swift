@@ -377,9 +377,9 @@ public struct Engine {
         var refused = Set<RefusedFinding>()
         var review = options.review.map(FixReview.init)
         while report.rounds < options.maximumRounds, !(review?.stopped ?? false) {
-            // Fingerprinted, so a finding whose fix the review declined is known in later rounds.
+            // Under review, fingerprinted, so a finding whose fix was declined is known in later rounds.
             var candidates = states.filter { !$0.isContext }.flatMap { state in
-                FindingFingerprint.assign(to: state.findings, in: state.current?.bytes ?? state.original)
+                review == nil ? state.findings : FindingFingerprint.assign(to: state.findings, in: state.current?.bytes ?? state.original)
             }.filter {
                 ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0)) && !(review?.wasDeclined($0) ?? false)
             }
