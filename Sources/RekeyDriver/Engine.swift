@@ -40,6 +40,9 @@ public struct Engine {
         public var cache: CheckCache?
         /// Hears how far the run is, from whichever thread did the work (see ``RunProgress``).
         public var progress: (@Sendable (RunProgress) -> Void)?
+        /// `fix --interactive`: asked about each fix where the loop would take it (see
+        /// ``FixReview``); nil applies every enabled fix.
+        public var review: (@Sendable (FixProposal) -> FixDecision)?
 
         public static let defaultMaximumFileBytes = 100_000_000
 
@@ -156,6 +159,10 @@ public struct Engine {
         /// The findings of each file given as read, before any fix: what `check` reports, what
         /// the summary accounts for, and what is left in a file `fix` cannot write.
         public var findingsAsRead: [String: [Finding]] = [:]
+        /// Findings whose fix ``Options/review`` declined, as the round that asked found them.
+        public var declined: [Finding] = []
+        /// The review said stop: no fix it had not accepted by then was applied.
+        public var reviewStopped = false
 
         /// The changed files in groups that must be written together: two files are in one group
         /// when a fix applied edits both (directly, or through other files of the group).
@@ -387,9 +394,13 @@ public struct Engine {
         let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
         var refused = Set<RefusedFinding>()
-        while report.rounds < options.maximumRounds {
-            var candidates = states.filter { !$0.isContext }.flatMap(\.findings).filter {
-                ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0))
+        var review = options.review.map(FixReview.init)
+        while report.rounds < options.maximumRounds, !(review?.stopped ?? false) {
+            // Under review, fingerprinted, so a finding whose fix was declined is known in later rounds.
+            var candidates = states.filter { !$0.isContext }.flatMap { state in
+                review == nil ? state.findings : FindingFingerprint.assign(to: state.findings, in: state.current?.bytes ?? state.original)
+            }.filter {
+                ($0.fix.map(isEnabled) ?? false) && !refused.contains(RefusedFinding($0)) && !(review?.wasDeclined($0) ?? false)
             }
             // A fix reaching a file that was not given would change it behind the user's back.
             candidates.removeAll { finding in
@@ -414,7 +425,9 @@ public struct Engine {
                 }
             }
             let fixes = candidates.map { $0.fix! }
-            var application = FixApplier.apply(fixes, to: sources, parser: parser)
+            review?.startRound()
+            let admits = { (index: Int) in review?.admits(candidates[index], index: index, sources: sources) ?? true }
+            var application = FixApplier.apply(fixes, to: sources, parser: parser, admits: admits)
             // Fixes that would leave a call unbound or binding differently are refused, and the
             // rest applied again without them, until every call binds.
             var broken: [Int: String] = [:]
@@ -434,7 +447,8 @@ public struct Engine {
                     deferred.formUnion(conflicts.deferred)
                 }
                 application = FixApplier.apply(
-                    fixes, to: sources, parser: parser, excluding: Set(broken.keys).union(unwritable.keys).union(deferred))
+                    fixes, to: sources, parser: parser, excluding: Set(broken.keys).union(unwritable.keys).union(deferred),
+                    admits: admits)
             }
             // The guard matches a call's arguments before and after the round by their text, so a
             // fix can be blamed for a call another fix of the round rewrote (a split's new key
@@ -540,6 +554,8 @@ public struct Engine {
                 FileChange(
                     path: state.path, original: notebook.bytes, updated: rewritten.bytes, analysed: (state.original, current.bytes)))
         }
+        report.declined = review?.declined ?? []
+        report.reviewStopped = review?.stopped ?? false
         // Findings as read are placed in the notebooks as read; those left, in the notebooks as rewritten.
         let linesAsRead = NotebookLines(notebooks: notebooks)
         let linesLeft = NotebookLines(notebooks: notebooks.merging(rewrittenNotebooks) { _, rewritten in rewritten })
@@ -579,9 +595,9 @@ public struct Engine {
 
     /// The fixes of a round whose edits cannot be put back into a notebook's cells (see
     /// ``Notebook/writingBack(_:)``). For each notebook whose new program cannot be, each applied
-    /// fix that edits it is tried alone: one that fails alone is refused with the reason; when
-    /// every one passes alone (only together do their edits cross cells), all but the first wait
-    /// for the next round.
+    /// fix that edits it is tried alone: one that fails alone (it changes an IPython line) is
+    /// refused with the reason; when every one passes alone (only together do they fail), all but
+    /// the first wait for the next round.
     private func notebookConflicts(
         _ fixes: [Fix], _ application: FixApplication, sources: [String: SourceText], notebooks: [String: Notebook],
         parser: PythonParser

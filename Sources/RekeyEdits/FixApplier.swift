@@ -66,15 +66,19 @@ public enum FixApplier {
     /// input passed and the output does not, every fix touching that file is refused and application is recomputed
     /// without them (repeat until stable), so a multi-file fix is never half applied. A fix that
     /// lost to a refused one is reconsidered in the recomputed round.
-    /// Fixes in `excluded` are left out without being reported (the caller refused them).
+    /// Fixes in `excluded` are left out without being reported (the caller refused them), and so
+    /// are those `admits` turns down when the selection reaches them (`fix --interactive` asks
+    /// there, once a fix could be taken); it may be asked again about a fix while this
+    /// application is recomputed, and must answer the same.
     public static func apply(
         _ fixes: [Fix], to sources: [String: SourceText], parser: PythonParser,
-        excluding excluded: Set<Int> = []
+        excluding excluded: Set<Int> = [], admits: (Int) -> Bool = { _ in true }
     ) -> FixApplication {
         var verifier = OutputVerifier(sources: sources, parser: parser)
         var syntaxRefusals: [Int: RefusedFix.Reason] = [:]
         while true {
-            let selection = FixSelection(fixes, sources: sources, excluding: excluded.union(syntaxRefusals.keys))
+            let selection = FixSelection(
+                fixes, sources: sources, excluding: excluded.union(syntaxRefusals.keys), admits: admits)
             var changed: [String: SourceText] = [:]
             var newRefusals: [Int: RefusedFix.Reason] = [:]
             for path in selection.paths {

@@ -2,19 +2,22 @@ import RekeySyntax
 
 /// The fixes that can be applied together, taken greedily in array order: a fix is taken unless an
 /// edit of it is out of bounds, overlaps another of its own edits, or overlaps an edit of a fix
-/// already taken. Syntax is not judged here; `FixApplier` re-parses the result.
+/// already taken, or `admits` turns it down. Syntax is not judged here; `FixApplier` re-parses the result.
 struct FixSelection {
     private(set) var accepted: [Int] = []
     private(set) var refused: [RefusedFix] = []
     /// Taken edits per file, in the order taken, which `FixApplier.applying` keeps for ties.
     private var taken: [String: [(edit: Edit, fixIndex: Int)]] = [:]
 
-    init(_ fixes: [Fix], sources: [String: SourceText], excluding excluded: Set<Int>) {
+    /// `admits` is asked only about a fix that could be taken, so a fix it turns down leaves room
+    /// for the later fixes it would have blocked.
+    init(_ fixes: [Fix], sources: [String: SourceText], excluding excluded: Set<Int>, admits: (Int) -> Bool) {
         for (index, fix) in fixes.enumerated() where !excluded.contains(index) {
             if let reason = conflict(of: fix, sources: sources) {
                 refused.append(RefusedFix(fixIndex: index, reason: reason))
                 continue
             }
+            guard admits(index) else { continue }
             accepted.append(index)
             for (path, edits) in fix.edits where !edits.isEmpty {
                 taken[path, default: []] += edits.map { (edit: $0, fixIndex: index) }

@@ -234,8 +234,11 @@ struct MigrationArguments: ParsableArguments {
 
     var paths: [String] { settings.paths.paths }
 
-    func engine() throws -> Engine {
-        Engine(options: try settings.engineOptions())
+    /// `review`: `fix --interactive`'s questions.
+    func engine(review: InteractiveReview? = nil) throws -> Engine {
+        var options = try settings.engineOptions()
+        options.review = review.map { review in { @Sendable proposal in review.decide(proposal) } }
+        return Engine(options: options)
     }
 
     /// What goes to standard error after the patch or the writes: the fixes made
@@ -290,12 +293,17 @@ struct Fix: ParsableCommand {
             Suppressed findings and rules left out by --select/--ignore are not fixed. \
             A summary goes to standard error; --report FILE (.json or .md) also lists every site \
             left unconverted, with its reason. \
+            With --interactive, each fix is shown as a patch on standard error and applied \
+            only if answered y (yes) or a (this and every later fix of its rule) on standard \
+            input, which must be a terminal; n skips it, q (or the end of the input) applies \
+            nothing more. The files are written once every question is answered. \
             Exit status: 0 (with --exit-non-zero-on-fix, 1 when a file was changed), or 2 on \
             usage or I/O error (files that could not be written are named).
 
             Examples:
               rekey fix --unsafe-fixes src/models.py
               rekey fix --report rekey-report.json src/
+              rekey fix --interactive src/
             """)
 
     @OptionGroup var migration: MigrationArguments
@@ -303,9 +311,20 @@ struct Fix: ParsableCommand {
     @Flag(help: "Exit 1 when a file was changed (as pre-commit hooks report that they changed files).")
     var exitNonZeroOnFix = false
 
+    @Flag(help: "Ask before each fix, showing its patch: y applies it, n skips it, a applies every fix of its rule, q stops.")
+    var interactive = false
+
+    func validate() throws {
+        guard interactive else { return }
+        if migration.verbosity.quiet { throw ValidationError("--interactive and --quiet exclude each other") }
+        if isatty(STDIN_FILENO) != 1 {
+            throw ValidationError("--interactive reads its answers from the terminal, and standard input is not one")
+        }
+    }
+
     func run() throws {
         let start = Date()
-        let engine = try migration.engine()
+        let engine = try migration.engine(review: interactive ? InteractiveReview(coloured: migration.colour.colours(.error)) : nil)
         let paths = migration.paths
         // A commit an earlier run left unfinished (a crash, a kill) is finished or rolled back
         // first, so the files read here are whole.

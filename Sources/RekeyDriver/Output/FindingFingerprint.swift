@@ -6,18 +6,20 @@ import RekeyRules
 /// finding starts on (whitespace runs collapsed), and how many earlier findings of that file share
 /// the three, so two identical lines stay apart (``StableHash``).
 public enum FindingFingerprint {
-    /// `findings` of one file, in any order, with `fingerprint` set; `bytes` is the text they
-    /// were found in.
+    /// `findings` of one file, in any order, with `fingerprint` set, in the order given (the fix
+    /// loop's order is its priority); `bytes` is the text they were found in.
     public static func assign(to findings: [Finding], in bytes: [UInt8]) -> [Finding] {
         var seen: [String: Int] = [:]
-        return findings.sorted { $0.range < $1.range }.map { finding in
+        var fingerprinted = findings
+        // Occurrences count in position order, whatever the order given.
+        for index in findings.indices.sorted(by: { findings[$0].range < findings[$1].range }) {
+            let finding = findings[index]
             let key = "\(finding.code.rawValue)\u{0}\(finding.path)\u{0}\(lineText(at: finding.range.start, in: bytes))"
             let occurrence = seen[key, default: 0]
             seen[key] = occurrence + 1
-            var fingerprinted = finding
-            fingerprinted.fingerprint = hash("\(key)\u{0}\(occurrence)")
-            return fingerprinted
+            fingerprinted[index].fingerprint = hash("\(key)\u{0}\(occurrence)")
         }
+        return fingerprinted
     }
 
     /// The line holding byte `offset`, with runs of spaces and tabs made one space and its ends trimmed.

@@ -14,6 +14,9 @@ public struct FixOutcome: Sendable {
             /// An enabled fix the fix loop did not apply: refused (overlap, syntax error), or the
             /// loop stopped at its round limit before reaching a fixed point.
             case fixNotApplied = "fix-not-applied"
+            /// An enabled fix `fix --interactive` did not apply: declined at its question, or left
+            /// when the review was stopped (`q`, or the end of the terminal's input).
+            case declined = "declined"
         }
 
         public let finding: Finding
@@ -98,6 +101,11 @@ public struct FixOutcome: Sendable {
         self.maximumRounds = options.maximumRounds
         let reachedLimit = report.rounds >= options.maximumRounds
         let refusals = Self.refusalReasons(report.refusals)
+        let declined = Set(report.declined.map { RefusalKey(path: $0.path, code: $0.code) })
+        func reviewAnswer(_ finding: Finding) -> ReviewAnswer? {
+            if declined.contains(RefusalKey(path: finding.path, code: finding.code)) { return .declined }
+            return report.reviewStopped ? .stopped : nil
+        }
         let changes = Dictionary(report.changes.map { ($0.path, $0) }) { first, _ in first }
         let remaining = Dictionary(grouping: report.remaining, by: \.path)
         var sites: [Site] = []
@@ -111,7 +119,8 @@ public struct FixOutcome: Sendable {
                 Self.classify(
                     finding, unsafeFixesEnabled: options.unsafeFixes, reachedLimit: written && reachedLimit,
                     maximumRounds: options.maximumRounds,
-                    refusals: written ? refusals[RefusalKey(path: path, code: finding.code)] ?? [] : [Messages.notWritten])
+                    refusals: written ? refusals[RefusalKey(path: path, code: finding.code)] ?? [] : [Messages.notWritten],
+                    review: written ? reviewAnswer(finding) : nil)
             }
             let matches = FindingLedger.match(
                 asRead: asRead, after: after,
@@ -156,9 +165,16 @@ public struct FixOutcome: Sendable {
 
     // MARK: Classification
 
+    /// What `fix --interactive` said about a finding's rule in its file.
+    enum ReviewAnswer {
+        case declined
+        /// The review was stopped (at this fix's question, or before it).
+        case stopped
+    }
+
     static func classify(
         _ finding: Finding, unsafeFixesEnabled: Bool, reachedLimit: Bool,
-        maximumRounds: Int, refusals: [String]
+        maximumRounds: Int, refusals: [String], review: ReviewAnswer? = nil
     ) -> Site {
         switch finding.remedy {
         case .manual(let reason):
@@ -173,6 +189,10 @@ public struct FixOutcome: Sendable {
                 return Site(finding: finding, kind: .unsafeFix, reason: "\(Messages.unsafeNotEnabled): \(fix.title)")
             case .unsafe, .safe:
                 let why: String
+                if refusals.isEmpty, let review {
+                    let answer = review == .declined ? Messages.declined : Messages.reviewStopped
+                    return Site(finding: finding, kind: .declined, reason: "\(fix.applicability) fix not applied (\(answer)): \(fix.title)")
+                }
                 if !refusals.isEmpty {
                     why = "refused: " + refusals.joined(separator: "; ")
                 } else if reachedLimit {
@@ -207,6 +227,8 @@ public struct FixOutcome: Sendable {
         static let unsafeNotEnabled = "unsafe fix, not applied without --unsafe-fixes (it changes the random stream or rests on a guess)"
         static let loopStopped = "the fix loop stopped before applying it"
         static let notWritten = "the file was not written; see the errors"
+        static let declined = "declined at the prompt"
+        static let reviewStopped = "the review was stopped (q) before it was accepted"
         static func noFixedPoint(_ rounds: Int) -> String { "no fixed point within \(rounds) rounds" }
     }
 }

@@ -30,6 +30,7 @@ import RekeyRules
 ///     "hand_migrations": 1,               // sites of kind "hand-migration"
 ///     "unsafe_fixes_not_applied": 1,      // kind "unsafe-fix" (always 0 with --unsafe-fixes)
 ///     "fixes_not_applied": 0,             // kind "fix-not-applied"
+///     "fixes_declined": 0,                // kind "declined" (fix --interactive)
 ///     "rounds": 1,                        // fix rounds run
 ///     "fixed_point": true                 // false: the round limit was reached with fixes left
 ///   },
@@ -49,7 +50,7 @@ import RekeyRules
 ///       "cell": 3,                        // only in a notebook: the cell (1-based, every cell counted)
 ///       "start": { "line": 6, "column": 9 },  // 1-based (in a notebook, within the cell); columns in Unicode code points
 ///       "end":   { "line": 6, "column": 38 }, // exclusive
-///       "kind": "hand-migration" | "unsafe-fix" | "fix-not-applied",
+///       "kind": "hand-migration" | "unsafe-fix" | "fix-not-applied" | "declined",
 ///       "reason": "...",                  // the manual reason, or why the fix was not applied
 ///       "fix_available": null | "unsafe" | "safe" | "display-only",  // null: no fix at all
 ///       "new": false                      // true: not a finding as read, the rewrite exposed it
@@ -61,7 +62,8 @@ import RekeyRules
 ///
 /// Without `--unsafe-fixes`, `fix_available` is `"unsafe"` (kind `unsafe-fix`), `"display-only"`
 /// (a suggestion, kind `hand-migration`) or null; `"safe"`, and `"unsafe"` with `--unsafe-fixes`,
-/// mean an enabled fix the loop refused or never reached (kind `fix-not-applied`).
+/// mean an enabled fix the loop refused or never reached (kind `fix-not-applied`), or one
+/// `fix --interactive` was told not to apply (kind `declined`).
 ///
 /// Markdown: a title, one line saying how the run was made, a summary table per rule (fixes
 /// applied, sites left) with a total row, the findings as read (fixed and left) and the sites by kind, then per file a table of
@@ -148,6 +150,7 @@ public enum FixReportWriter {
                 "hand_migrations": .number(outcome.count(.handMigration)),
                 "unsafe_fixes_not_applied": .number(outcome.count(.unsafeFix)),
                 "fixes_not_applied": .number(outcome.count(.fixNotApplied)),
+                "fixes_declined": .number(outcome.count(.declined)),
                 "rounds": .number(outcome.rounds),
                 "fixed_point": .bool(!(outcome.reachedRoundLimit && outcome.count(.fixNotApplied) > 0)),
             ],
@@ -229,6 +232,7 @@ public enum FixReportWriter {
             out += "- enabled fixes not applied: \(outcome.count(.fixNotApplied))"
             out += outcome.reachedRoundLimit ? " (no fixed point within \(outcome.maximumRounds) rounds)\n" : "\n"
         }
+        if outcome.count(.declined) > 0 { out += "- fixes declined (`--interactive`): \(outcome.count(.declined))\n" }
 
         var byPath: [(path: String, sites: [FixOutcome.Site])] = []
         for site in outcome.sites {

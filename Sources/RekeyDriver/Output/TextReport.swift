@@ -149,6 +149,9 @@ public enum TextReport {
                         : outcome.reachedRoundLimit ? "no fixed point within \(outcome.maximumRounds) rounds" : "refused; see the warnings")
                     + ")")
         }
+        if let declined = counts[.declined], declined > 0 {
+            parts.append("\(plural(declined, "fix", "fixes")) declined (--interactive)")
+        }
         return parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")
     }
 
