@@ -394,7 +394,7 @@ public struct Engine {
         let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
         var refused = Set<RefusedFinding>()
-        var review = options.review.map(FixReview.init)
+        var review = options.review.map { FixReview($0, notebooks: notebooks) }
         while report.rounds < options.maximumRounds, !(review?.stopped ?? false) {
             // Under review, fingerprinted, so a finding whose fix was declined is known in later rounds.
             var candidates = states.filter { !$0.isContext }.flatMap { state in

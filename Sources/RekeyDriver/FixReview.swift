@@ -31,9 +31,12 @@ struct FixReview {
     private var declinedFingerprints = Set<String>()
     private var answers: [Int: Bool] = [:]
     private(set) var stopped = false
+    /// The run's notebooks as read: a proposal shows a notebook's file and cells, not its program.
+    private let notebooks: [String: Notebook]
 
-    init(_ decide: @escaping @Sendable (FixProposal) -> FixDecision) {
+    init(_ decide: @escaping @Sendable (FixProposal) -> FixDecision, notebooks: [String: Notebook] = [:]) {
         self.decide = decide
+        self.notebooks = notebooks
     }
 
     /// Forgets the last round's answers, which were given by candidate index.
@@ -49,7 +52,7 @@ struct FixReview {
     /// the first time. `sources` are this round's texts of the files it edits.
     mutating func admits(_ finding: Finding, index: Int, sources: [String: SourceText]) -> Bool {
         if let answer = answers[index] { return answer }
-        let decision = stopped ? .stop : decide(Self.proposal(finding, sources: sources))
+        let decision = stopped ? .stop : decide(proposal(finding, sources: sources))
         switch decision {
         case .apply: break
         case .decline:
@@ -61,13 +64,21 @@ struct FixReview {
         return decision == .apply
     }
 
-    private static func proposal(_ finding: Finding, sources: [String: SourceText]) -> FixProposal {
+    /// A notebook's change is shown as its file before and after (its program when the fix cannot
+    /// be written into its cells, which the round then refuses), its finding placed in its cells.
+    private func proposal(_ finding: Finding, sources: [String: SourceText]) -> FixProposal {
         let fix = finding.fix!
-        let files = fix.edits.keys.sorted().compactMap { path in
-            sources[path].map { source in
-                Engine.FileChange(path: path, original: source.bytes, updated: FixApplier.applying(fix.edits[path]!, to: source))
-            }
+        var shownNotebooks: [String: Notebook] = [:]
+        let files = fix.edits.keys.sorted().compactMap { path -> Engine.FileChange? in
+            guard let source = sources[path] else { return nil }
+            let updated = FixApplier.applying(fix.edits[path]!, to: source)
+            guard let notebook = notebooks[path], let before = try? notebook.writingBack(source.bytes),
+                let after = try? notebook.writingBack(updated)
+            else { return Engine.FileChange(path: path, original: source.bytes, updated: updated) }
+            shownNotebooks[path] = before
+            return Engine.FileChange(path: path, original: before.bytes, updated: after.bytes, analysed: (source.bytes, updated))
         }
-        return FixProposal(finding: finding, fix: fix, files: files)
+        let shown = NotebookLines(notebooks: shownNotebooks).placed([finding], path: finding.path)[0]
+        return FixProposal(finding: shown, fix: fix, files: files)
     }
 }

@@ -27,12 +27,14 @@ import Testing
         }
     }
 
-    func fix(firstLine: String) throws -> Engine.FixReport {
+    func fix(firstLine: String, review: (@Sendable (FixProposal) -> FixDecision)? = nil) throws -> Engine.FixReport {
         let source: [JSONValue] = [.string(firstLine + "\n"), "import jax\n", "key = jax.random.PRNGKey(0)\n"]
         let notebook: JSONValue = ["nbformat": 4, "cells": [["cell_type": "code", "source": .array(source)]]]
         let tree = try TemporaryTree(["nb.ipynb": notebook.rendered()], prefix: "rekey-notebook-fix")
         defer { tree.remove() }
-        return Engine(options: .init(jobs: 1), rules: [RewritesTheFirstTwoBytes()]).fix(paths: [tree.path("nb.ipynb")])
+        var options = Engine.Options(jobs: 1)
+        options.review = review
+        return Engine(options: options, rules: [RewritesTheFirstTwoBytes()]).fix(paths: [tree.path("nb.ipynb")])
     }
 
     @Test func aFixChangingAMagicLineIsRefused() throws {
@@ -42,6 +44,30 @@ import Testing
             report.refusals.map(\.reason) == [
                 "it cannot be written into the notebook: it would change the IPython line 1 of cell 1 (magics and shell escapes are left alone)"
             ])
+    }
+
+    /// What the review was asked, kept across the engine's threads.
+    final class Proposals: @unchecked Sendable {
+        private let lock = NSLock()
+        private var kept: [FixProposal] = []
+
+        func add(_ proposal: FixProposal) { lock.withLock { kept.append(proposal) } }
+        var all: [FixProposal] { lock.withLock { kept } }
+    }
+
+    @Test func anInteractiveReviewIsShownTheNotebookAndTheCell() throws {
+        let proposals = Proposals()
+        let report = try fix(firstLine: "# setup") { proposal in
+            proposals.add(proposal)
+            return .decline
+        }
+        #expect(report.changes.isEmpty)
+        let proposal = try #require(proposals.all.first)
+        #expect(proposal.finding.notebookPlace?.cell == 1)
+        let file = try #require(proposal.files.first)
+        #expect(String(decoding: file.original, as: UTF8.self).hasPrefix("{"))
+        #expect(String(decoding: file.updated, as: UTF8.self).contains(#""1#setup\n""#))
+        #expect(String(decoding: file.analysedUpdated, as: UTF8.self).hasPrefix("1#setup\n"))
     }
 
     @Test func theSameFixOnAPythonLineIsWritten() throws {
