@@ -954,6 +954,9 @@ public struct Engine {
         if Notebook.isNotebookPath(path) {
             do {
                 notebook = try Notebook(bytes: bytes)
+            } catch .notPython {
+                // Not Python, like a `.R` file beside the code: left alone without a word.
+                return (FileState(path: path, original: [], current: nil, skippedByPrefilter: true), [])
             } catch {
                 return (
                     FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: "skipped: \(error)")]),

@@ -308,6 +308,22 @@ def test_a_notebook_without_jax_reports_nothing(rekey: Path, tmp_path: Path):
     assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), result.describe()
 
 
+@pytest.mark.parametrize("metadata", [
+    {"kernelspec": {"display_name": "R", "language": "R", "name": "ir"}, "language_info": {"name": "R"}},
+    {"kernelspec": {"display_name": "Julia 1.10", "language": "julia", "name": "julia-1.10"}},
+])
+def test_a_notebook_of_another_language_is_left_alone(metadata: dict, rekey: Path, tmp_path: Path):
+    notebook = build_notebook()
+    notebook["metadata"] = metadata
+    notebook["cells"][2]["source"] = "key <- 1; x = runif(3) # not Python\n"
+    (tmp_path / "nb.ipynb").write_text(jupyter_text(notebook), encoding="utf-8")
+    for command in (["check"], ["fix", "--unsafe-fixes"]):
+        result = run_rekey(rekey, [*command, "nb.ipynb"], tmp_path)
+        assert (result.returncode, result.stdout) == (0, ""), result.describe()
+        assert "nb.ipynb" not in result.stderr, result.describe()
+    assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == jupyter_text(notebook)
+
+
 FILTERS = FIXTURES_ROOT / "RK007" / "required_in_place_positional_caller" / "before.py"
 
 

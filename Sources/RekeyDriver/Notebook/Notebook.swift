@@ -55,12 +55,15 @@ struct Notebook: Sendable {
         case notJSON(String)
         case notUTF8
         case notNotebook(String)
+        /// Its kernel runs another language (R, Julia…): not a Python file, so not rekey's.
+        case notPython(language: String)
 
         var description: String {
             switch self {
             case .notJSON(let problem): return "not a notebook: \(problem)"
             case .notUTF8: return "not a notebook: not valid UTF-8"
             case .notNotebook(let reason): return "not a notebook rekey reads: \(reason)"
+            case .notPython(let language): return "a notebook in \(language), not Python"
             }
         }
     }
@@ -78,6 +81,13 @@ struct Notebook: Sendable {
         }
         guard case .literal("4", _) = document["nbformat"] else {
             throw .notNotebook("no \"nbformat\": 4 (rekey reads nbformat 4, the format Jupyter has written since 2015)")
+        }
+        // The language Jupyter records for the kernel; a notebook that names none is taken for Python.
+        let metadata = document["metadata"]
+        if let language = metadata?["language_info"]?["name"]?.stringValue ?? metadata?["kernelspec"]?["language"]?.stringValue,
+            language.lowercased() != "python"
+        {
+            throw .notPython(language: language)
         }
         guard case .array(let cellValues, _) = document["cells"] else { throw .notNotebook("no \"cells\" array") }
         var cells: [Cell] = []
