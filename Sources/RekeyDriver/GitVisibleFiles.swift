@@ -40,22 +40,7 @@ struct GitVisibleFiles {
 
     /// git's standard output, or nil when git is missing or fails (exit status other than 0).
     private static func git(_ arguments: [String]) -> Data? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
-        return data
+        try? GitCommand(directory: nil).output(arguments)
     }
 
     func shows(file relative: String) -> Bool { files.contains(relative) }

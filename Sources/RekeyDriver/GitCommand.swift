@@ -1,7 +1,8 @@
 import Foundation
 
-/// `git` run as a child process for `rekey batch`: clone, branch, commit, format-patch. A failure
-/// carries git's own last line of complaint, which says what went wrong better than a status.
+/// `git` run as a child process: file discovery's listing of what git ignores, and `rekey batch`'s
+/// clone, branch, commit, format-patch. A failure carries git's own last line of complaint, which
+/// says what went wrong better than a status.
 struct GitCommand {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -13,6 +14,11 @@ struct GitCommand {
     /// git's standard output.
     @discardableResult
     func run(_ arguments: [String]) throws(Failure) -> String {
+        String(decoding: try output(arguments), as: UTF8.self)
+    }
+
+    /// git's standard output as bytes (file names need not be UTF-8).
+    func output(_ arguments: [String]) throws(Failure) -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + (directory.map { ["-C", $0] } ?? []) + arguments
@@ -49,6 +55,6 @@ struct GitCommand {
                 ?? "exit status \(process.terminationStatus)"
             throw Failure(description: "git \(arguments[0]): \(complaint)")
         }
-        return String(decoding: outputData, as: UTF8.self)
+        return outputData
     }
 }
