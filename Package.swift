@@ -31,13 +31,17 @@ let package = Package(
             publicHeadersPath: "include",
             cSettings: [.headerSearchPath("grammar/src")]
         ),
+        // glibc's malloc tuned to the pipeline's threads (see `limitHeapsToCores()`).
+        .target(name: "CHeapArenas", path: "Sources/CHeapArenas"),
         .target(name: "RekeySyntax", dependencies: ["CTreeSitter", "TreeSitterPython"]),
         .target(name: "RekeyEdits", dependencies: ["RekeySyntax"]),
         .target(name: "RekeyAnalysis", dependencies: ["RekeySyntax"]),
         .target(name: "RekeyRules", dependencies: ["RekeySyntax", "RekeyAnalysis", "RekeyEdits"]),
         .target(
             name: "RekeyDriver",
-            dependencies: ["RekeySyntax", "RekeyAnalysis", "RekeyRules", "RekeyEdits", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "CHeapArenas", "RekeySyntax", "RekeyAnalysis", "RekeyRules", "RekeyEdits", .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .executableTarget(
             name: "rekey",

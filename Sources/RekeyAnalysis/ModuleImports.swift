@@ -82,3 +82,20 @@ public struct ModuleImports: Sendable {
         return (base + (rest.isEmpty ? [] : [String(rest)])).joined(separator: ".")
     }
 }
+
+/// ``ModuleImports/moduleName(forFile:)`` remembered per file, for a run that asks about the same
+/// files many times (each answer asks the file system about every directory up the tree), while
+/// the packages stay as they are. Safe to share between threads.
+public final class ModuleNames: @unchecked Sendable {
+    private let lock = NSLock()
+    private var names: [String: String] = [:]
+
+    public init() {}
+
+    public func of(_ path: String) -> String {
+        if let known = lock.withLock({ names[path] }) { return known }
+        let name = ModuleImports.moduleName(forFile: path)
+        lock.withLock { names[path] = name }
+        return name
+    }
+}

@@ -35,13 +35,18 @@ public final class SemanticModel {
 
     /// The scope a name read is evaluated in.
     public func scope(containingReference node: Node) -> Scope? {
-        if referenceScopes.isEmpty {
-            for reference in references { referenceScopes[reference.node.startByte] = reference.scope }
-        }
-        return referenceScopes[node.startByte]
+        referenceScopes[node.startByte]
     }
 
-    private var referenceScopes: [Int: Scope] = [:]
+    private lazy var referenceScopes = Dictionary(references.map { ($0.node.startByte, $0.scope) }) { _, last in last }
+
+    /// Builds now the lookups otherwise built on first use: from then on the model is only read,
+    /// so several threads may query it at once.
+    public func prepareForConcurrentReading() {
+        _ = callsByScope
+        _ = referencesByScope
+        _ = referenceScopes
+    }
 
     /// The scope a call's callee and arguments are evaluated in.
     public func scope(ofCall call: Node) -> Scope? { scopeByCallStart[call.startByte] }

@@ -84,9 +84,15 @@ final class ProjectFiles: ProjectView {
             importers[module]
             ?? {
                 let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
+                let imports = { (index: Int) in
+                    self.importedModules(of: index)?.contains { $0 == module || $0.hasPrefix(module + ".") } == true
+                }
+                // Both must hold; the cheaper question first: a file analysed knows its imports,
+                // any other would have to be parsed for them.
                 let indices = states.indices.filter { index in
-                    Prefilter.containsWord(bytes(of: index), word)
-                        && importedModules(of: index)?.contains { $0 == module || $0.hasPrefix(module + ".") } == true
+                    states[index].parsed && states[index].current != nil
+                        ? imports(index) && Prefilter.containsWord(bytes(of: index), word)
+                        : Prefilter.containsWord(bytes(of: index), word) && imports(index)
                 }
                 importers[module] = indices
                 return indices

@@ -718,56 +718,66 @@ public struct Engine {
         finished("cross-file facts")
         guardAcrossFiles(&states, grammar: grammar)
         finished("cross-file guard")
-        screenSignatureChanges(&states)
+        screenSignatureChanges(&states, grammar: grammar)
         finished("screening")
         return Loaded(
             states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages, analyses: analyses)
     }
 
     /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
-    /// fix (most fixes are checked against the same callers' files): some 30 times as much memory.
+    /// fix (most fixes are checked against the same callers' files): some 30 times as much
+    /// memory.
     static let screeningTextBudget = 4_000_000
 
     /// Each fix that changes a signature (an edit inside a `def`'s parameters or a class's
     /// fields), tried alone before anything is applied: one the signature guard refuses is offered
     /// as a hand migration naming the call it would break, so `check` and `fix` agree on what is
-    /// fixable. The fix loop guards the combination of fixes of each round again.
-    private func screenSignatureChanges(_ states: inout [FileState]) {
-        guard let parser = try? PythonParser() else { return }
-        let signatureGuard = SignatureGuard(parser: parser, unchanged: ParsedTexts(parser: parser, budget: Self.screeningTextBudget))
-        var project: [SourceText]?
+    /// fixable. The fix loop guards the combination of fixes of each round again. Each fix is
+    /// screened alone, so the fixes are shared among the workers.
+    private func screenSignatureChanges(_ states: inout [FileState], grammar: LoadableGrammar) {
         let screened = states.indices.filter { !states[$0].isContext }
-        let report = reporting(.screeningFixes, of: screened.count)
-        for (done, index) in screened.enumerated() {
-            report?(done + 1)
-            guard let source = states[index].current, let headers = states[index].signatureHeaders,
-                states[index].findings.contains(where: { $0.fix != nil })
-            else { continue }
-            for position in states[index].findings.indices {
-                guard let fix = states[index].findings[position].fix,
+        var fixes: [(index: Int, position: Int)] = []
+        for index in screened {
+            guard let source = states[index].current, let headers = states[index].signatureHeaders else { continue }
+            for (position, finding) in states[index].findings.enumerated() {
+                guard let fix = finding.fix,
                     fix.edits.contains(where: { path, edits in
                         path != source.path || edits.contains { headers.contains(touching: $0.range) }
                     })
                 else { continue }
-                var sources: [String: SourceText] = [:]
-                for path in fix.edits.keys {
-                    guard let other = states.first(where: { $0.path == path }),
-                        let text = other.current ?? (try? SourceText(path: path, bytes: other.original))
-                    else { continue }
-                    sources[path] = text
-                }
-                let application = FixApplier.apply([fix], to: sources, parser: parser)
-                guard !application.applied.isEmpty else { continue }
-                if project == nil { project = projectTexts(states, sources: [:], changed: [:]) }
-                let texts = project!.map { application.changed[$0.path] ?? $0 }
-                if let reason = signatureGuard.violations(
-                    fixes: [fix], applied: [0], before: sources, after: application.changed,
-                    project: texts)[0]
-                {
-                    states[index].findings[position] = states[index].findings[position]
-                        .withoutFix(because: "its fix would break a call: \(reason)")
-                }
+                fixes.append((index, position))
             }
+        }
+        guard !fixes.isEmpty else { return }
+        let project = projectTexts(states, sources: [:], changed: [:])
+        var indexOfPath: [String: Int] = [:]
+        for index in states.indices { indexOfPath[states[index].path] = indexOfPath[states[index].path] ?? index }
+        let unscreened = states
+        let unchanged = ParsedTexts(project, budget: Self.screeningTextBudget, workers: options.jobs)
+        let moduleNames = ModuleNames()
+        let report = reporting(.screeningFixes, of: fixes.count)
+        let reasons = parallelMap(
+            fixes, workers: options.jobs,
+            makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: unchanged, moduleNames: moduleNames) },
+            finished: report
+        ) { signatureGuard, item -> String? in
+            let fix = unscreened[item.index].findings[item.position].fix!
+            var sources: [String: SourceText] = [:]
+            for path in fix.edits.keys {
+                guard let other = indexOfPath[path].map({ unscreened[$0] }),
+                    let text = other.current ?? (try? SourceText(path: path, bytes: other.original))
+                else { continue }
+                sources[path] = text
+            }
+            let application = FixApplier.apply([fix], to: sources, parser: signatureGuard.parser)
+            guard !application.applied.isEmpty else { return nil }
+            let texts = project.map { application.changed[$0.path] ?? $0 }
+            return signatureGuard.violations(fixes: [fix], applied: [0], before: sources, after: application.changed, project: texts)[0]
+        }
+        for (item, reason) in zip(fixes, reasons) {
+            guard let reason else { continue }
+            states[item.index].findings[item.position] = states[item.index].findings[item.position]
+                .withoutFix(because: "its fix would break a call: \(reason)")
         }
     }
 

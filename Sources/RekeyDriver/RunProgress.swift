@@ -26,7 +26,7 @@ public struct RunProgress: Sendable, Equatable, CustomStringConvertible {
         switch stage {
         case .analysing: "analysing \(done)/\(total) files"
         case .crossFileFacts(let round): "cross-file facts, round \(round): \(done)/\(total) files"
-        case .screeningFixes: "screening fixes: \(done)/\(total) files"
+        case .screeningFixes: "screening \(done)/\(total) fixes that change a signature"
         case .applyingFixes(let round): "applying fixes, round \(round) (\(total) fixes)"
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import RekeyAnalysis
 import RekeyEdits
 import RekeySyntax
@@ -19,6 +20,8 @@ struct SignatureGuard {
     /// Texts several calls of ``violations(fixes:applied:before:after:project:)`` see unchanged
     /// (the project while each fix is screened alone), parsed once for all of them.
     var unchanged: ParsedTexts?
+    /// The module of each file asked about.
+    var moduleNames = ModuleNames()
 
     private struct ClassDefinition: Hashable {
         let path: String
@@ -67,7 +70,7 @@ struct SignatureGuard {
             guard let old = before[path], let oldModel = trees.model(old, key: "old:" + path),
                 let newModel = trees.model(new, key: path)
             else { continue }
-            let module = ModuleImports.moduleName(forFile: path)
+            let module = moduleNames.of(path)
             let oldCallables = callables(in: oldModel, path: path, module: module)
             for callable in callables(in: newModel, path: path, module: module) {
                 guard let previous = oldCallables[callable.key], previous.signature != callable.value.signature else { continue }
@@ -93,7 +96,7 @@ struct SignatureGuard {
             var callable = entry.callable
             if callable.isInitializer {
                 callable.classes = subclasses(of: callable, in: project, trees: &trees)
-                callable.fullNames = Set(callable.classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
+                callable.fullNames = Set(callable.classes.map { moduleNames.of($0.path) + "." + $0.name })
                 callable.calledAs = Set(callable.classes.map(\.name))
             } else {
                 callable.fullNames = [callable.module + "." + callable.scope.qualifiedName]
@@ -182,12 +185,12 @@ struct SignatureGuard {
         var classes: Set<ClassDefinition> = [ClassDefinition(path: callable.path, name: base)]
         var frontier = [base]
         while let parent = frontier.popLast() {
-            for source in project where Prefilter.containsWord(source.bytes, Array(parent.utf8)) {
+            for source in project where trees.spells(source, parent) {
                 guard let model = trees.model(source, key: source.path) else { continue }
                 for scope in model.scopes where scope.kind == .classBody && scope.parent?.kind == .module {
                     guard let name = scope.name, !classes.contains(ClassDefinition(path: source.path, name: name)),
                         let bases = scope.node.child(.superclasses), let owner = scope.parent,
-                        bases.namedChildren.contains(where: { Self.denotes($0, oneOf: classes, in: model, scope: owner) }),
+                        bases.namedChildren.contains(where: { denotes($0, oneOf: classes, in: model, scope: owner) }),
                         scope.initializer == nil
                     else { continue }
                     classes.insert(ClassDefinition(path: source.path, name: name))
@@ -206,7 +209,7 @@ struct SignatureGuard {
         of callable: Callable, old: Signature, before: [String: SourceText],
         project: [SourceText], trees: inout TreeCache
     ) -> String? {
-        for source in project where callable.calledAs.contains(where: { Prefilter.containsWord(source.bytes, Array($0.utf8)) }) {
+        for source in project where callable.calledAs.contains(where: { trees.spells(source, $0) }) {
             guard let model = trees.model(source, key: source.path) else { continue }
             let oldModel = before[source.path].flatMap { trees.model($0, key: "old:" + source.path) }
             let calls = candidateCalls(of: callable, in: model, sites: callable.sitesAfter)
@@ -255,7 +258,7 @@ struct SignatureGuard {
     /// in `model`, for calls in its own file.
     private func candidateCalls(of callable: Callable, in model: SemanticModel, sites: Set<ByteRange>) -> [Candidate] {
         let path = model.source.path
-        let module = ModuleImports.moduleName(forFile: path)
+        let module = moduleNames.of(path)
         var result: [Candidate] = []
         for (call, scope) in model.calls {
             guard let callee = call.child(.function) else { continue }
@@ -295,7 +298,7 @@ struct SignatureGuard {
                     let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
                     let bases = owner.node.child(.superclasses),
                     bases.namedChildren.contains(where: {
-                        Self.denotes($0, oneOf: callable.classes, in: model, scope: owner.parent ?? model.moduleScope)
+                        denotes($0, oneOf: callable.classes, in: model, scope: owner.parent ?? model.moduleScope)
                     })
                 {
                     // `super().__init__(…)` in a subclass (or the class itself) may run it.
@@ -309,21 +312,21 @@ struct SignatureGuard {
     }
 
     /// Whether a base-class expression names one of `classes` through the file's own classes or imports.
-    private static func denotes(
+    private func denotes(
         _ base: Node, oneOf classes: Set<ClassDefinition>, in model: SemanticModel,
         scope: Scope
     ) -> Bool {
         let path = model.source.path
-        let module = ModuleImports.moduleName(forFile: path)
-        let dotted = Set(classes.map { ModuleImports.moduleName(forFile: $0.path) + "." + $0.name })
+        let module = moduleNames.of(path)
+        let dotted = Set(classes.map { moduleNames.of($0.path) + "." + $0.name })
         if base.nodeKind == .identifier {
             return model.bindings(of: base.text, from: scope).contains { binding in
                 if binding.kind == .classDefinition { return classes.contains(ClassDefinition(path: path, name: binding.name)) }
-                return binding.importedName.map { reaches(absolute($0, path: path, module: module), dotted) } ?? false
+                return binding.importedName.map { Self.reaches(Self.absolute($0, path: path, module: module), dotted) } ?? false
             }
         }
         guard base.nodeKind == .attribute, let qualified = model.qualifiedName(of: base, in: scope) else { return false }
-        return reaches(absolute(qualified, path: path, module: module), dotted)
+        return Self.reaches(Self.absolute(qualified, path: path, module: module), dotted)
     }
 
     /// `name` is one of `targets`, or a package above one re-exports it (`pkg.f` for `pkg.sub.mod.f`).
@@ -436,37 +439,63 @@ private struct TreeCache {
     }
 
     mutating func model(_ source: SourceText, key: String) -> SemanticModel? {
-        if let unchanged, !changed.contains(ObjectIdentifier(source)) { return unchanged.model(source) }
+        if let unchanged, !changed.contains(ObjectIdentifier(source)) { return unchanged.model(source, parser: parser) }
         if let known = models[key] { return known }
         let model = ParsedTexts.parse(source, with: parser)
         models[key] = model
         return model
     }
+
+    /// Whether `source` spells `word` as a whole word (see ``Prefilter/containsWord(_:_:)``).
+    func spells(_ source: SourceText, _ word: String) -> Bool {
+        unchanged?.spells(source, word) ?? Prefilter.containsWord(source.bytes, Array(word.utf8))
+    }
 }
 
-/// Texts parsed once for several guard calls, by identity, while they hold fewer than
-/// `budget` bytes of source (a syntax tree takes some thirty times its text); past it a text
-/// is parsed each time it is asked for.
-final class ParsedTexts {
-    private let parser: PythonParser
+/// The project's texts as they stand for several guard calls, which may run on several threads:
+/// the words each text spells, gathered once, and each text's model, parsed once while the
+/// models held come from fewer than `budget` bytes of source (a syntax tree takes some thirty
+/// times its text); past it a text is parsed each time it is asked for. Texts are known by
+/// identity.
+final class ParsedTexts: @unchecked Sendable {
     private let budget: Int
+    private let lock = NSLock()
     private var held = 0
+    /// Each text is held beside what is kept of it, so its identity is not reused by another text.
     private var models: [ObjectIdentifier: (source: SourceText, model: SemanticModel?)] = [:]
+    private let words: [ObjectIdentifier: (source: SourceText, words: SpelledWords)]
 
-    init(parser: PythonParser, budget: Int) {
-        self.parser = parser
+    init(_ texts: [SourceText], budget: Int, workers: Int?) {
         self.budget = budget
+        let spelled = parallelMap(texts, workers: workers, makeState: {}) { _, text in SpelledWords(text.bytes) }
+        var words: [ObjectIdentifier: (source: SourceText, words: SpelledWords)] = [:]
+        for (text, spelt) in zip(texts, spelled) where words[ObjectIdentifier(text)] == nil {
+            words[ObjectIdentifier(text)] = (text, spelt)
+        }
+        self.words = words
     }
 
-    func model(_ source: SourceText) -> SemanticModel? {
-        if let known = models[ObjectIdentifier(source)] { return known.model }
+    /// Nil for a text not given at the start.
+    func spells(_ source: SourceText, _ word: String) -> Bool? {
+        guard let known = words[ObjectIdentifier(source)], known.source === source else { return nil }
+        return known.words.contains(Array(word.utf8))
+    }
+
+    func model(_ source: SourceText, parser: PythonParser) -> SemanticModel? {
+        let identity = ObjectIdentifier(source)
+        if let known = lock.withLock({ models[identity] }) { return known.model }
         let model = Self.parse(source, with: parser)
-        if held + source.bytes.count <= budget {
-            held += source.bytes.count
-            // The text is held too, so its identity is not reused by another text.
-            models[ObjectIdentifier(source)] = (source, model)
+        // Models held may be read by several threads at once.
+        model?.prepareForConcurrentReading()
+        return lock.withLock {
+            // Another thread may have parsed it meanwhile: one model per text.
+            if let known = models[identity] { return known.model }
+            if held + source.bytes.count <= budget {
+                held += source.bytes.count
+                models[identity] = (source, model)
+            }
+            return model
         }
-        return model
     }
 
     static func parse(_ source: SourceText, with parser: PythonParser) -> SemanticModel? {

@@ -302,4 +302,5 @@ enum ScalingShape: CaseIterable, CustomStringConvertible {
     }
 }
 
+limitHeapsToCores()
 Bench.main()

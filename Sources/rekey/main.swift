@@ -499,6 +499,7 @@ func pathTakenForFlags(in arguments: [String]) -> String? {
     return nil
 }
 
+limitHeapsToCores()
 StandardStream.secureDescriptors()
 if let argument = pathTakenForFlags(in: CommandLine.arguments) {
     Console.write(

@@ -54,6 +54,12 @@ import Testing
             let project = before.map { changed[$0.key] ?? $0.value }
             let found = SignatureGuard(parser: parser).violations(
                 fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
+            // Screening's guard reads the unchanged texts through a shared cache of their words
+            // and models: it must judge alike.
+            let unchanged = ParsedTexts(Array(before.values), budget: 1 << 20, workers: 2)
+            let screened = SignatureGuard(parser: parser, unchanged: unchanged).violations(
+                fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
+            #expect(screened == found)
             return found.mapValues { $0.replacingOccurrences(of: root.path + "/", with: "") }
         }
 
