@@ -1,3 +1,4 @@
+import Foundation
 import RekeySyntax
 
 /// What one file means, as far as rekey needs: its scopes, every binding and every name read,
@@ -31,21 +32,30 @@ public final class SemanticModel {
         ([scope] + scope.descendants).flatMap { callsByScope.positions(in: $0).map { calls[$0] } }
     }
 
-    private lazy var callsByScope = PositionsByScope(count: calls.count) { calls[$0].scope }
+    private var callsByScope: PositionsByScope {
+        lookup(\.builtCallsByScope) { PositionsByScope(count: calls.count) { calls[$0].scope } }
+    }
 
     /// The scope a name read is evaluated in.
     public func scope(containingReference node: Node) -> Scope? {
-        referenceScopes[node.startByte]
+        lookup(\.builtReferenceScopes) { Dictionary(references.map { ($0.node.startByte, $0.scope) }) { _, last in last } }[
+            node.startByte]
     }
 
-    private lazy var referenceScopes = Dictionary(references.map { ($0.node.startByte, $0.scope) }) { _, last in last }
+    // Lookups built on first use, under a lock: a model the signature guard shares between its
+    // workers is read by several threads at once.
+    private let lookupLock = NSLock()
+    private var builtCallsByScope: PositionsByScope?
+    private var builtReferencesByScope: PositionsByScope?
+    private var builtReferenceScopes: [Int: Scope]?
 
-    /// Builds now the lookups otherwise built on first use: from then on the model is only read,
-    /// so several threads may query it at once.
-    public func prepareForConcurrentReading() {
-        _ = callsByScope
-        _ = referencesByScope
-        _ = referenceScopes
+    private func lookup<Value>(_ built: ReferenceWritableKeyPath<SemanticModel, Value?>, _ build: () -> Value) -> Value {
+        lookupLock.withLock {
+            if let value = self[keyPath: built] { return value }
+            let value = build()
+            self[keyPath: built] = value
+            return value
+        }
     }
 
     /// The scope a call's callee and arguments are evaluated in.
@@ -134,7 +144,9 @@ public final class SemanticModel {
         ([scope] + scope.descendants).flatMap { referencesByScope.positions(in: $0).map { references[$0] } }
     }
 
-    private lazy var referencesByScope = PositionsByScope(count: references.count) { references[$0].scope }
+    private var referencesByScope: PositionsByScope {
+        lookup(\.builtReferencesByScope) { PositionsByScope(count: references.count) { references[$0].scope } }
+    }
 
     /// `TYPE_CHECKING` or `<module>.TYPE_CHECKING` (`typing`, `typing_extensions`, an alias).
     public static func isTypeCheckingCondition(_ condition: Node) -> Bool {

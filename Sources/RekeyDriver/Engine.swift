@@ -753,7 +753,7 @@ public struct Engine {
         var indexOfPath: [String: Int] = [:]
         for index in states.indices { indexOfPath[states[index].path] = indexOfPath[states[index].path] ?? index }
         let unscreened = states
-        let unchanged = ParsedTexts(project, budget: Self.screeningTextBudget, workers: options.jobs)
+        let unchanged = ParsedTexts(project, budget: Self.screeningTextBudget)
         let moduleNames = ModuleNames()
         let report = reporting(.screeningFixes, of: fixes.count)
         let reasons = parallelMap(

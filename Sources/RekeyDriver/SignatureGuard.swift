@@ -453,40 +453,45 @@ private struct TreeCache {
 }
 
 /// The project's texts as they stand for several guard calls, which may run on several threads:
-/// the words each text spells, gathered once, and each text's model, parsed once while the
-/// models held come from fewer than `budget` bytes of source (a syntax tree takes some thirty
-/// times its text); past it a text is parsed each time it is asked for. Texts are known by
-/// identity.
+/// which of them spell each word asked about, found once per word, and each text's model, parsed
+/// once while the models held come from fewer than `budget` bytes of source (a syntax tree takes
+/// some thirty times its text); past it a text is parsed each time it is asked for. Texts are
+/// known by identity.
 final class ParsedTexts: @unchecked Sendable {
+    private let texts: [SourceText]
+    private let positions: [ObjectIdentifier: Int]
     private let budget: Int
     private let lock = NSLock()
     private var held = 0
-    /// Each text is held beside what is kept of it, so its identity is not reused by another text.
+    /// Each text is held beside its model, so its identity is not reused by another text.
     private var models: [ObjectIdentifier: (source: SourceText, model: SemanticModel?)] = [:]
-    private let words: [ObjectIdentifier: (source: SourceText, words: SpelledWords)]
+    /// By word, whether each text (by position) spells it.
+    private var spelling: [String: [Bool]] = [:]
 
-    init(_ texts: [SourceText], budget: Int, workers: Int?) {
+    init(_ texts: [SourceText], budget: Int) {
+        self.texts = texts
         self.budget = budget
-        let spelled = parallelMap(texts, workers: workers, makeState: {}) { _, text in SpelledWords(text.bytes) }
-        var words: [ObjectIdentifier: (source: SourceText, words: SpelledWords)] = [:]
-        for (text, spelt) in zip(texts, spelled) where words[ObjectIdentifier(text)] == nil {
-            words[ObjectIdentifier(text)] = (text, spelt)
+        var positions: [ObjectIdentifier: Int] = [:]
+        for (position, text) in texts.enumerated() where positions[ObjectIdentifier(text)] == nil {
+            positions[ObjectIdentifier(text)] = position
         }
-        self.words = words
+        self.positions = positions
     }
 
     /// Nil for a text not given at the start.
     func spells(_ source: SourceText, _ word: String) -> Bool? {
-        guard let known = words[ObjectIdentifier(source)], known.source === source else { return nil }
-        return known.words.contains(Array(word.utf8))
+        guard let position = positions[ObjectIdentifier(source)] else { return nil }
+        if let known = lock.withLock({ spelling[word] }) { return known[position] }
+        let bytes = Array(word.utf8)
+        let found = texts.map { Prefilter.containsWord($0.bytes, bytes) }
+        lock.withLock { spelling[word] = found }
+        return found[position]
     }
 
     func model(_ source: SourceText, parser: PythonParser) -> SemanticModel? {
         let identity = ObjectIdentifier(source)
         if let known = lock.withLock({ models[identity] }) { return known.model }
         let model = Self.parse(source, with: parser)
-        // Models held may be read by several threads at once.
-        model?.prepareForConcurrentReading()
         return lock.withLock {
             // Another thread may have parsed it meanwhile: one model per text.
             if let known = models[identity] { return known.model }

@@ -56,7 +56,7 @@ import Testing
                 fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
             // Screening's guard reads the unchanged texts through a shared cache of their words
             // and models: it must judge alike.
-            let unchanged = ParsedTexts(Array(before.values), budget: 1 << 20, workers: 2)
+            let unchanged = ParsedTexts(Array(before.values), budget: 1 << 20)
             let screened = SignatureGuard(parser: parser, unchanged: unchanged).violations(
                 fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
             #expect(screened == found)
@@ -276,5 +276,23 @@ import Testing
         #expect(String(decoding: updated, as: UTF8.self).contains("def particle_filter(n, key):"))
         try Data(updated).write(to: URL(fileURLWithPath: project.path("test_pf.py")))
         #expect(project.fix("test_pf.py", unsafeFixes: true).changes.map(\.path) == [], "a second run changes the file")
+    }
+
+    /// Screening's workers share one ``ParsedTexts``: each text has one model, which both query.
+    @Test func sharedTextsKeepOneModelPerTextAcrossThreads() throws {
+        let texts = (0..<8).map { SourceText(path: "m\($0).py", text: "def f\($0)(key):\n    return g(key)\n") }
+        let shared = ParsedTexts(texts, budget: 1 << 20)
+        let grammar = try LoadableGrammar.check()
+        let models = parallelMap(Array(0..<64), workers: 2, makeState: { PythonParser(grammar) }) { parser, request in
+            let model = shared.model(texts[request % texts.count], parser: parser)
+            return model.map { (ObjectIdentifier($0), $0.calls(inside: $0.moduleScope).count) }
+        }
+        for (request, model) in models.enumerated() {
+            #expect(model?.1 == 1)
+            #expect(model?.0 == models[request % texts.count]?.0)
+        }
+        #expect(shared.spells(texts[3], "f3") == true)
+        #expect(shared.spells(texts[3], "f4") == false)
+        #expect(shared.spells(SourceText(path: "other.py", text: "f3"), "f3") == nil)
     }
 }

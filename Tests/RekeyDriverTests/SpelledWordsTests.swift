@@ -5,7 +5,7 @@ import Testing
 @testable import RekeyDriver
 
 /// ``SpelledWords`` answers from the words it gathered once what ``Prefilter/containsWord(_:_:)``
-/// answers by scanning, and ``ParsedTexts`` gives every thread the same model of a text.
+/// answers by scanning.
 @Suite struct SpelledWordsTests {
     static let text = """
         import jax.random as jr
@@ -28,21 +28,5 @@ import Testing
     @Test func aTextWithoutWordsSpellsNone() {
         #expect(!SpelledWords(Array("  ()\n".utf8)).contains(Array("a".utf8)))
         #expect(!SpelledWords([]).contains(Array("a".utf8)))
-    }
-
-    @Test func sharedTextsKeepOneModelPerTextAcrossThreads() throws {
-        let texts = (0..<8).map { SourceText(path: "m\($0).py", text: "def f\($0)(key):\n    return g(key)\n") }
-        let shared = ParsedTexts(texts, budget: 1 << 20, workers: 2)
-        let grammar = try LoadableGrammar.check()
-        let models = parallelMap(Array(0..<64), workers: 2, makeState: { PythonParser(grammar) }) { parser, request in
-            shared.model(texts[request % texts.count], parser: parser).map(ObjectIdentifier.init)
-        }
-        for (request, model) in models.enumerated() {
-            #expect(model != nil)
-            #expect(model == models[request % texts.count])
-        }
-        #expect(shared.spells(texts[3], "f3") == true)
-        #expect(shared.spells(texts[3], "f4") == false)
-        #expect(shared.spells(SourceText(path: "other.py", text: "f3"), "f3") == nil)
     }
 }
