@@ -55,6 +55,14 @@ public enum SourceLoader {
         }
     }
 
+    /// The Python program of the file at `path` as rekey reads it: a notebook's code cells (see
+    /// ``Notebook``), any other file's text. Nil for a notebook that is not Python or not readable.
+    public static func loadProgram(_ path: String) throws(Failure) -> SourceText? {
+        guard Notebook.isNotebookPath(path) else { return try load(path) }
+        guard let notebook = try? Notebook(bytes: readBytes(path)) else { return nil }
+        return try? SourceText(path: path, bytes: notebook.program)
+    }
+
     public static func load(_ path: String) throws(Failure) -> SourceText {
         let bytes = try readBytes(path)
         if let problem = SourceText.wideEncodingOrNul(in: bytes) { throw .notUTF8(problem) }
