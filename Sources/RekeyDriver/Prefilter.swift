@@ -55,9 +55,9 @@ public enum Prefilter {
 
 /// The identifiers a text spells, gathered in one pass, for asking about many words: each answer
 /// is ``Prefilter/containsWord(_:_:)``'s, without scanning the text again. The words are kept as
-/// sorted 64-bit hashes, 8 bytes a distinct word (on the sdist tree a quarter of the text's size,
-/// where a set of the words' slices took more than the text), so a word may be taken for spelt on
-/// a collision, one in 2⁶⁴: every user asks to find out whether a file is worth parsing, and
+/// sorted 64-bit hashes, 8 bytes a distinct word (on the sdist tree a quarter of the text's size;
+/// a set of the words' slices takes some 40 bytes a word), so a word may be taken for spelt on a
+/// collision, one in 2⁶⁴: every user asks to find out whether a file is worth parsing, and
 /// parsing it then settles the question.
 struct SpelledWords: Sendable {
     private let bytes: [UInt8]
