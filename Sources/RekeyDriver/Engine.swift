@@ -736,7 +736,7 @@ public struct Engine {
     /// screened alone, so the fixes are shared among the workers.
     private func screenSignatureChanges(_ states: inout [FileState], grammar: LoadableGrammar) {
         let screened = states.indices.filter { !states[$0].isContext }
-        var fixes: [(index: Int, position: Int)] = []
+        var fixes: [(index: Int, position: Int, fix: Fix)] = []
         for index in screened {
             guard let source = states[index].current, let headers = states[index].signatureHeaders else { continue }
             for (position, finding) in states[index].findings.enumerated() {
@@ -745,14 +745,12 @@ public struct Engine {
                         path != source.path || edits.contains { headers.contains(touching: $0.range) }
                     })
                 else { continue }
-                fixes.append((index, position))
+                fixes.append((index, position, fix))
             }
         }
         guard !fixes.isEmpty else { return }
         let project = projectTexts(states, sources: [:], changed: [:])
-        var indexOfPath: [String: Int] = [:]
-        for index in states.indices { indexOfPath[states[index].path] = indexOfPath[states[index].path] ?? index }
-        let unscreened = states
+        let projectText = Dictionary(project.map { ($0.path, $0) }) { first, _ in first }
         let unchanged = ParsedTexts(project, budget: Self.screeningTextBudget)
         let moduleNames = ModuleNames()
         let report = reporting(.screeningFixes, of: fixes.count)
@@ -761,18 +759,12 @@ public struct Engine {
             makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: unchanged, moduleNames: moduleNames) },
             finished: report
         ) { signatureGuard, item -> String? in
-            let fix = unscreened[item.index].findings[item.position].fix!
-            var sources: [String: SourceText] = [:]
-            for path in fix.edits.keys {
-                guard let other = indexOfPath[path].map({ unscreened[$0] }),
-                    let text = other.current ?? (try? SourceText(path: path, bytes: other.original))
-                else { continue }
-                sources[path] = text
-            }
-            let application = FixApplier.apply([fix], to: sources, parser: signatureGuard.parser)
+            let sources = Dictionary(uniqueKeysWithValues: item.fix.edits.keys.compactMap { path in projectText[path].map { (path, $0) } })
+            let application = FixApplier.apply([item.fix], to: sources, parser: signatureGuard.parser)
             guard !application.applied.isEmpty else { return nil }
             let texts = project.map { application.changed[$0.path] ?? $0 }
-            return signatureGuard.violations(fixes: [fix], applied: [0], before: sources, after: application.changed, project: texts)[0]
+            return signatureGuard.violations(
+                fixes: [item.fix], applied: [0], before: sources, after: application.changed, project: texts)[0]
         }
         for (item, reason) in zip(fixes, reasons) {
             guard let reason else { continue }
