@@ -10,9 +10,11 @@ public struct ModuleImports: Sendable {
     /// `from a.b import c` both `a.b` and `a.b.c` are listed (`c` may be a submodule).
     public let imported: Set<String>
 
-    public init(path: String, tree: SyntaxTree) {
-        moduleName = ModuleImports.moduleName(forFile: path)
-        imported = ModuleImports.collect(tree.root, package: ModuleImports.package(of: path, moduleName: moduleName))
+    /// `moduleName`: the file's, when the caller already knows it (finding it asks the file
+    /// system about every directory up the tree).
+    public init(path: String, tree: SyntaxTree, moduleName: String? = nil) {
+        self.moduleName = moduleName ?? ModuleImports.moduleName(forFile: path)
+        imported = ModuleImports.collect(tree.root, package: ModuleImports.package(of: path, moduleName: self.moduleName))
     }
 
     /// Whether this file imports `module` or something inside it.

@@ -15,9 +15,10 @@ struct CrossFileGuard {
     let settings: (String) -> ProjectSettings
     let grammar: LoadableGrammar
 
-    /// `models`: files already parsed from their current text, by index.
-    func settle(_ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:]) {
-        let project = ProjectFiles(states: states, settings: settings, grammar: grammar, models: models)
+    /// `models`: files already parsed from their current text, by index; `unchanged`: the texts
+    /// of `states` and the parses screening shares.
+    func settle(_ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject? = nil) {
+        let project = ProjectFiles(states: states, settings: settings, grammar: grammar, models: models, unchanged: unchanged)
         for index in states.indices {
             for (position, finding) in states[index].findings.enumerated() where finding.fix != nil && !finding.touchedSymbols.isEmpty {
                 guard let origin = project.context(of: index),
@@ -36,7 +37,8 @@ struct CrossFileGuard {
 }
 
 /// The run's files as a ``ProjectView``: each parsed and analysed on first need, from its text as
-/// it stands (rewritten by earlier fix rounds, or as read), unless the engine has its model.
+/// it stands (rewritten by earlier fix rounds, or as read), unless the engine has its model or
+/// the unchanged project's parses hold it.
 final class ProjectFiles: ProjectView {
     private let states: [Engine.FileState]
     private var contexts: [Int: FileContext] = [:]
@@ -49,6 +51,7 @@ final class ProjectFiles: ProjectView {
     private var trees: [Int: SyntaxTree] = [:]
     /// Models the engine made from the files' current texts.
     private let models: [Int: SemanticModel]
+    private let unchanged: Engine.UnchangedProject?
     private let parser: PythonParser
 
     /// Each file's project settings, as the engine read them.
@@ -56,12 +59,13 @@ final class ProjectFiles: ProjectView {
 
     init(
         states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
-        models: [Int: SemanticModel] = [:]
+        models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject? = nil
     ) {
         self.states = states
         parser = PythonParser(grammar)
         self.settings = settings
         self.models = models.filter { index, model in model.source === states[index].current }
+        self.unchanged = unchanged
     }
 
     func files(importing module: String, except path: String) -> [FileContext] {
@@ -106,7 +110,7 @@ final class ProjectFiles: ProjectView {
         guard let tree = tree(of: index), !tree.hasError else { return nil }
         let moduleName = state.moduleName.isEmpty ? ModuleImports.moduleName(forFile: state.path) : state.moduleName
         let context = FileContext(
-            path: state.path, model: models[index] ?? SemanticModel(tree: tree), moduleName: moduleName,
+            path: state.path, model: models[index] ?? sharedModel(of: index) ?? SemanticModel(tree: tree), moduleName: moduleName,
             settings: settings(state.path), isScript: state.isScript)
         contexts[index] = context
         return context
@@ -122,7 +126,14 @@ final class ProjectFiles: ProjectView {
         return trees[index]
     }
 
+    /// The unchanged project's model of the file, when it has one (it has none for a text with errors).
+    private func sharedModel(of index: Int) -> SemanticModel? {
+        guard let unchanged, let source = unchanged.texts[index] else { return nil }
+        return unchanged.parsed.model(source, parser: parser)
+    }
+
     private func parse(_ index: Int) -> SyntaxTree? {
+        if unchanged != nil { return sharedModel(of: index)?.tree }
         let state = states[index]
         guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)) else { return nil }
         return try? parser.parseWithinLimits(source)

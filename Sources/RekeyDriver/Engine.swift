@@ -716,25 +716,42 @@ public struct Engine {
         let (facts, reanalysed) = propagateFacts(
             &states, grammar: grammar, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses)
         finished("cross-file facts")
-        guardAcrossFiles(&states, grammar: grammar)
+        // The guard and screening look at the same callers' files: each is parsed once for both.
+        let unchanged = UnchangedProject(states)
+        guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged)
         finished("cross-file guard")
-        screenSignatureChanges(&states, grammar: grammar)
+        screenSignatureChanges(&states, grammar: grammar, unchanged: unchanged)
         finished("screening")
         return Loaded(
             states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages, analyses: analyses)
     }
 
-    /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
-    /// fix (most fixes are checked against the same callers' files): some 30 times as much
-    /// memory.
+    /// Source bytes of the unchanged project whose syntax trees the cross-file guard and
+    /// screening keep for the next fix (most fixes are checked against the same callers' files):
+    /// some 30 times as much memory.
     static let screeningTextBudget = 4_000_000
+
+    /// The project's texts as the analysis left them, by file (also those it skipped, decoded),
+    /// and their parses, shared by the cross-file guard and screening; made on first use, since
+    /// most runs change no signature.
+    final class UnchangedProject: @unchecked Sendable {
+        private let states: [FileState]
+        private(set) lazy var texts: [SourceText?] = states.map { state in
+            state.current ?? (try? SourceText(path: state.path, bytes: state.original))
+        }
+        private(set) lazy var parsed = ParsedTexts(texts.compactMap { $0 }, budget: Engine.screeningTextBudget)
+
+        init(_ states: [FileState]) {
+            self.states = states
+        }
+    }
 
     /// Each fix that changes a signature (an edit inside a `def`'s parameters or a class's
     /// fields), tried alone before anything is applied: one the signature guard refuses is offered
     /// as a hand migration naming the call it would break, so `check` and `fix` agree on what is
     /// fixable. The fix loop guards the combination of fixes of each round again. Each fix is
     /// screened alone, so the fixes are shared among the workers.
-    private func screenSignatureChanges(_ states: inout [FileState], grammar: LoadableGrammar) {
+    private func screenSignatureChanges(_ states: inout [FileState], grammar: LoadableGrammar, unchanged: UnchangedProject) {
         let screened = states.indices.filter { !states[$0].isContext }
         var fixes: [(index: Int, position: Int, fix: Fix)] = []
         for index in screened {
@@ -749,22 +766,29 @@ public struct Engine {
             }
         }
         guard !fixes.isEmpty else { return }
-        let project = projectTexts(states, sources: [:], changed: [:])
+        // Made here, before the workers share them. The texts are those of ``projectTexts``.
+        let project = zip(states, unchanged.texts).compactMap { state, text in
+            state.current != nil || state.skippedByPrefilter ? text : nil
+        }
+        let parsed = unchanged.parsed
         let projectText = Dictionary(project.map { ($0.path, $0) }) { first, _ in first }
-        let unchanged = ParsedTexts(project, budget: Self.screeningTextBudget)
+        // The analysis parsed these texts as they stand and found nothing CPython would refuse.
+        let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
         let moduleNames = ModuleNames()
         let report = reporting(.screeningFixes, of: fixes.count)
         let reasons = parallelMap(
             fixes, workers: options.jobs,
-            makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: unchanged, moduleNames: moduleNames) },
+            makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames) },
             finished: report
         ) { signatureGuard, item -> String? in
             let sources = Dictionary(uniqueKeysWithValues: item.fix.edits.keys.compactMap { path in projectText[path].map { (path, $0) } })
-            let application = FixApplier.apply([item.fix], to: sources, parser: signatureGuard.parser)
+            let application = FixApplier.apply(
+                [item.fix], to: sources, parser: signatureGuard.parser, cleanInputs: compiled, keepingTrees: true)
             guard !application.applied.isEmpty else { return nil }
             let texts = project.map { application.changed[$0.path] ?? $0 }
             return signatureGuard.violations(
-                fixes: [item.fix], applied: [0], before: sources, after: application.changed, project: texts)[0]
+                fixes: [item.fix], applied: [0], before: sources, after: application.changed, project: texts,
+                afterTrees: application.trees)[0]
         }
         for (item, reason) in zip(fixes, reasons) {
             guard let reason else { continue }
@@ -926,8 +950,11 @@ public struct Engine {
 
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
-    private func guardAcrossFiles(_ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:]) {
-        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar).settle(&states, models: models)
+    private func guardAcrossFiles(
+        _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil
+    ) {
+        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar)
+            .settle(&states, models: models, unchanged: unchanged)
     }
 
     /// A file read and decoded, not parsed yet, with the modules it imports (see ``ImportScan``;
@@ -1051,7 +1078,8 @@ public struct Engine {
             path: state.path, model: model, moduleName: state.moduleName, facts: facts,
             settings: settingsCache.settings(forFile: state.path), isScript: state.isScript,
             keyFlowHistory: state.keyFlowHistory.source === source ? state.keyFlowHistory : KeyFlowHistory())
-        state.importedModules = ModuleImports(path: state.path, tree: tree).imported
+        state.importedModules =
+            ModuleImports(path: state.path, tree: tree, moduleName: state.notebook == nil ? state.moduleName : nil).imported
         // Selection and suppression comments act here, before the fix loop picks candidates, so
         // a silenced finding's fix is never applied; re-analysis after each round re-reads them.
         state.findings = Suppressions.apply(

@@ -59,12 +59,13 @@ struct SignatureGuard {
 
     /// Fixes to refuse (by index into `fixes`), each with the reason.
     /// - `before`: the round's input texts of the files it changed; `after`: their new texts;
-    /// - `project`: every file of the project as it stands after the round.
+    /// - `project`: every file of the project as it stands after the round;
+    /// - `afterTrees`: trees of `after` texts already parsed (see ``FixApplication/trees``).
     func violations(
         fixes: [Fix], applied: [Int], before: [String: SourceText], after: [String: SourceText],
-        project: [SourceText]
+        project: [SourceText], afterTrees: [String: SyntaxTree] = [:]
     ) -> [Int: String] {
-        var trees = TreeCache(parser: parser, unchanged: unchanged, changed: Array(before.values) + Array(after.values))
+        var trees = TreeCache(parser: parser, unchanged: unchanged, after: after, parsed: afterTrees)
         var changed: [(callable: Callable, old: Signature)] = []
         for (path, new) in after.sorted(by: { $0.key < $1.key }) {
             guard let old = before[path], let oldModel = trees.model(old, key: "old:" + path),
@@ -423,19 +424,21 @@ struct SignatureGuard {
 
 }
 
-/// Parsed texts of one guard call, each parsed once; texts it did not change come from (and go
-/// to) `unchanged` when there is one.
+/// Parsed texts of one guard call, each parsed once; texts it did not change (the texts before
+/// the fixes among them) come from (and go to) `unchanged` when there is one.
 private struct TreeCache {
     let parser: PythonParser
     let unchanged: ParsedTexts?
-    /// The texts before and after the fixes, by identity: only this call sees them.
+    /// The texts after the fixes, by identity: only this call sees them.
     let changed: Set<ObjectIdentifier>
     private var models: [String: SemanticModel?] = [:]
 
-    init(parser: PythonParser, unchanged: ParsedTexts?, changed: [SourceText]) {
+    /// `parsed`: trees of `after`'s texts, by path, that need no second parse.
+    init(parser: PythonParser, unchanged: ParsedTexts?, after: [String: SourceText], parsed: [String: SyntaxTree]) {
         self.parser = parser
         self.unchanged = unchanged
-        self.changed = Set(changed.map(ObjectIdentifier.init))
+        changed = Set(after.values.map(ObjectIdentifier.init))
+        for (path, tree) in parsed where tree.source === after[path] { models[path] = SemanticModel(tree: tree) }
     }
 
     mutating func model(_ source: SourceText, key: String) -> SemanticModel? {

@@ -49,6 +49,9 @@ public struct FixApplication: Sendable {
     /// New contents of the files that changed, already re-parsed and checked: they have no syntax
     /// error, and nothing else CPython would refuse, that their input did not have.
     public let changed: [String: SourceText]
+    /// The tree of each changed file parsed to check it, when `apply` was asked to keep them (a
+    /// file whose input did not pass is not checked, so it has none).
+    public let trees: [String: SyntaxTree]
     /// Indices (into the input array) of the fixes applied, ascending.
     public let applied: [Int]
     /// Ascending by `fixIndex`.
@@ -70,23 +73,28 @@ public enum FixApplier {
     /// are those `admits` turns down when the selection reaches them (`fix --interactive` asks
     /// there, once a fix could be taken); it may be asked again about a fix while this
     /// application is recomputed, and must answer the same.
+    /// `cleanInputs` and `keepingTrees` save parses (see ``OutputVerifier``): the files the caller
+    /// knows compile, and whether to give the caller the checked outputs' trees.
     public static func apply(
         _ fixes: [Fix], to sources: [String: SourceText], parser: PythonParser,
-        excluding excluded: Set<Int> = [], admits: (Int) -> Bool = { _ in true }
+        excluding excluded: Set<Int> = [], admits: (Int) -> Bool = { _ in true },
+        cleanInputs: Set<String> = [], keepingTrees: Bool = false
     ) -> FixApplication {
-        var verifier = OutputVerifier(sources: sources, parser: parser)
+        var verifier = OutputVerifier(sources: sources, parser: parser, cleanInputs: cleanInputs, keepsTrees: keepingTrees)
         var syntaxRefusals: [Int: RefusedFix.Reason] = [:]
         while true {
             let selection = FixSelection(
                 fixes, sources: sources, excluding: excluded.union(syntaxRefusals.keys), admits: admits)
             var changed: [String: SourceText] = [:]
+            var trees: [String: SyntaxTree] = [:]
             var newRefusals: [Int: RefusedFix.Reason] = [:]
             for path in selection.paths {
                 switch verifier.verify(selection.edits(in: path), in: path) {
                 case .unchanged:
                     break
-                case .accepted(let output):
+                case .accepted(let output, let tree):
                     changed[path] = output
+                    trees[path] = tree
                 case .rejected(let problem):
                     let blamed = blame(selection.fixes(touching: path), of: fixes, for: problem, in: path, verifier: verifier)
                     // A fix refused for two files keeps the reason that blames it over the bystander one.
@@ -100,6 +108,7 @@ public enum FixApplier {
                 let refused = selection.refused + syntaxRefusals.map { RefusedFix(fixIndex: $0.key, reason: $0.value) }
                 return FixApplication(
                     changed: changed,
+                    trees: trees,
                     applied: selection.accepted,
                     refused: refused.sorted { $0.fixIndex < $1.fixIndex })
             }

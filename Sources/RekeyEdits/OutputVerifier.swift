@@ -9,24 +9,32 @@ import RekeySyntax
 struct OutputVerifier {
     enum Outcome {
         case unchanged
-        case accepted(SourceText)
+        /// The output, and its tree when the verifier keeps trees and the output was parsed (its
+        /// input passed).
+        case accepted(SourceText, SyntaxTree?)
         case rejected(SourceProblem)
     }
 
     private let sources: [String: SourceText]
     private let parser: PythonParser
+    private let keepsTrees: Bool
     private var inputIsClean: [String: Bool] = [:]
-    private var passed: [String: (edits: [Edit], output: SourceText)] = [:]
+    private var passed: [String: (edits: [Edit], output: SourceText, tree: SyntaxTree?)] = [:]
 
-    init(sources: [String: SourceText], parser: PythonParser) {
+    /// `cleanInputs`: files whose input the caller already parsed with
+    /// ``PythonParser/parseCompilable(_:)`` without a problem, so they need no second parse.
+    /// `keepsTrees`: each output's tree is kept and given with it.
+    init(sources: [String: SourceText], parser: PythonParser, cleanInputs: Set<String> = [], keepsTrees: Bool = false) {
         self.sources = sources
         self.parser = parser
+        self.keepsTrees = keepsTrees
+        for path in cleanInputs where sources[path] != nil { inputIsClean[path] = true }
     }
 
     /// `edits` must come from a `FixSelection`: in bounds, on character boundaries, not overlapping.
     mutating func verify(_ edits: [Edit], in path: String) -> Outcome {
         if let earlier = passed[path], earlier.edits == edits {
-            return .accepted(earlier.output)
+            return .accepted(earlier.output, earlier.tree)
         }
         let output: SourceText
         switch apply(edits, in: path) {
@@ -36,11 +44,15 @@ struct OutputVerifier {
         if output.bytes == source(path).bytes {
             return .unchanged
         }
-        if isInputClean(path), let problem = problem(in: output) {
-            return .rejected(problem)
+        var tree: SyntaxTree?
+        if isInputClean(path) {
+            switch parsed(output) {
+            case .success(let outputTree): tree = keepsTrees ? outputTree : nil
+            case .failure(let problem): return .rejected(problem)
+            }
         }
-        passed[path] = (edits, output)
-        return .accepted(output)
+        passed[path] = (edits, output, tree)
+        return .accepted(output, tree)
     }
 
     /// What is wrong with `path` after `edits` alone, or nil if the result passes.
@@ -76,11 +88,11 @@ struct OutputVerifier {
     }
 
     private func problem(in text: SourceText) -> SourceProblem? {
-        do {
-            _ = try parser.parseCompilable(text)
-            return nil
-        } catch {
-            return error
-        }
+        if case .failure(let problem) = parsed(text) { return problem }
+        return nil
+    }
+
+    private func parsed(_ text: SourceText) -> Result<SyntaxTree, SourceProblem> {
+        Result { () throws(SourceProblem) in try parser.parseCompilable(text) }
     }
 }
