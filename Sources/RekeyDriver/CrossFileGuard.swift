@@ -16,23 +16,40 @@ struct CrossFileGuard {
     let grammar: LoadableGrammar
 
     /// `models`: files already parsed from their current text, by index; `unchanged`: the texts
-    /// of `states` and the parses screening shares.
-    func settle(_ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject? = nil) {
-        let project = ProjectFiles(states: states, settings: settings, grammar: grammar, models: models, unchanged: unchanged)
-        for index in states.indices {
-            for (position, finding) in states[index].findings.enumerated() where finding.fix != nil && !finding.touchedSymbols.isEmpty {
+    /// of `states`, and the parses screening shares. The files whose findings are guarded are
+    /// shared among `jobs` workers, each with its own view of the project over the shared parses.
+    func settle(
+        _ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject, jobs: Int?
+    ) {
+        let guarded = states.indices.filter { index in states[index].findings.contains(where: Self.changesSharedNames) }
+        guard !guarded.isEmpty else { return }
+        // Made before the workers share them.
+        _ = unchanged.parsed
+        let snapshot = states
+        let settled = parallelMap(
+            guarded, workers: jobs,
+            makeState: { ProjectFiles(states: snapshot, settings: settings, grammar: grammar, models: models, unchanged: unchanged) }
+        ) { project, index -> [Finding] in
+            var findings = snapshot[index].findings
+            for (position, finding) in findings.enumerated() where Self.changesSharedNames(finding) {
                 guard let origin = project.context(of: index),
                     let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols)
                 else { continue }
                 let rule = rules.first { $0.code == finding.code }
-                states[index].findings[position] =
+                findings[position] =
                     rule?.replan(finding, in: origin, project: project)
                     ?? finding.withoutFix(
                         because:
                             "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
                             + "migrate the call sites across files by hand")
             }
+            return findings
         }
+        for (index, findings) in zip(guarded, settled) { states[index].findings = findings }
+    }
+
+    private static func changesSharedNames(_ finding: Finding) -> Bool {
+        finding.fix != nil && !finding.touchedSymbols.isEmpty
     }
 }
 
@@ -51,7 +68,7 @@ final class ProjectFiles: ProjectView {
     private var trees: [Int: SyntaxTree] = [:]
     /// Models the engine made from the files' current texts.
     private let models: [Int: SemanticModel]
-    private let unchanged: Engine.UnchangedProject?
+    private let unchanged: Engine.UnchangedProject
     private let parser: PythonParser
 
     /// Each file's project settings, as the engine read them.
@@ -59,7 +76,7 @@ final class ProjectFiles: ProjectView {
 
     init(
         states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
-        models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject? = nil
+        models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject
     ) {
         self.states = states
         parser = PythonParser(grammar)
@@ -122,21 +139,20 @@ final class ProjectFiles: ProjectView {
 
     private func tree(of index: Int) -> SyntaxTree? {
         if let known = trees[index] ?? models[index]?.tree { return known }
-        trees[index] = parse(index)
+        trees[index] = sharedModel(of: index)?.tree
         return trees[index]
     }
 
-    /// The unchanged project's model of the file, when it has one (it has none for a text with errors).
+    /// The unchanged project's model of the file, parsed and kept there if need be (nil for a
+    /// text with errors).
     private func sharedModel(of index: Int) -> SemanticModel? {
-        guard let unchanged, let source = unchanged.texts[index] else { return nil }
+        guard let source = unchanged.texts[index] else { return nil }
         return unchanged.parsed.model(source, parser: parser)
     }
 
+    /// A parse of the file that nothing keeps.
     private func parse(_ index: Int) -> SyntaxTree? {
-        if unchanged != nil { return sharedModel(of: index)?.tree }
-        let state = states[index]
-        guard let source = state.current ?? (try? SourceText(path: state.path, bytes: state.original)) else { return nil }
-        return try? parser.parseWithinLimits(source)
+        unchanged.texts[index].flatMap { try? parser.parseWithinLimits($0) }
     }
 
     /// The modules a file imports (``ModuleImports/imported``): as the engine's analysis of its
@@ -146,7 +162,9 @@ final class ProjectFiles: ProjectView {
         let state = states[index]
         if state.parsed, state.current != nil { return state.importedModules }
         if let known = imports[index] { return known }
-        guard let tree = trees[index] ?? models[index]?.tree ?? parse(index), !tree.hasError else { return nil }
+        // Most such files are asked nothing more: their trees are not kept.
+        let known = unchanged.texts[index].flatMap(unchanged.parsed.knownModel)
+        guard let tree = trees[index] ?? models[index]?.tree ?? known?.tree ?? parse(index), !tree.hasError else { return nil }
         imports[index] = ModuleImports(path: state.path, tree: tree).imported
         return imports[index]
     }

@@ -950,11 +950,12 @@ public struct Engine {
 
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
+    /// `unchanged`: the project as `states` hold it, when the caller shares its parses.
     private func guardAcrossFiles(
         _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil
     ) {
         CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar)
-            .settle(&states, models: models, unchanged: unchanged)
+            .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), jobs: options.jobs)
     }
 
     /// A file read and decoded, not parsed yet, with the modules it imports (see ``ImportScan``;

@@ -491,6 +491,11 @@ final class ParsedTexts: @unchecked Sendable {
         return found[position]
     }
 
+    /// The model of `source` if one is kept, without parsing.
+    func knownModel(_ source: SourceText) -> SemanticModel? {
+        lock.withLock { models[ObjectIdentifier(source)]?.model }
+    }
+
     func model(_ source: SourceText, parser: PythonParser) -> SemanticModel? {
         let identity = ObjectIdentifier(source)
         if let known = lock.withLock({ models[identity] }) { return known.model }
