@@ -325,6 +325,18 @@ def test_out_inside_a_local_repository_is_refused(rekey, tmp_path):
     assert snapshot(tmp_path / "repos" / "tidy") == before
 
 
+def test_out_inside_a_repository_given_by_a_file_url_is_refused(rekey, tmp_path):
+    repository = tmp_path / "repos" / "tidy"
+    make_repository(repository, REPOSITORIES["tidy"])
+    manifest = tmp_path / "manifest.txt"
+    manifest.write_text(f"{repository.as_uri()}\n")
+    before = snapshot(repository)
+    result = batch(rekey, manifest, repository / "migration")
+    assert result.returncode == 2, result.describe()
+    assert f"is inside the repository {repository.as_uri()}" in result.stderr, result.describe()
+    assert snapshot(repository) == before
+
+
 def test_a_deleted_patch_is_made_again(rekey, tmp_path):
     manifest = build(tmp_path, names=("models",), missing=False)
     out = tmp_path / "out"
