@@ -31,6 +31,13 @@ struct BatchManifestTests {
                 "https://github.com/example/models.git", "git@github.com:example/tools.git", "/work/checkouts/experiments",
                 "/srv/git/solver#2", "file:///srv/git/bare.git",
             ])
+        #expect(entries.map(\.localDirectory) == [nil, nil, "/work/checkouts/experiments", "/srv/git/solver#2", "/srv/git/bare.git"])
+    }
+
+    @Test func aFileURLIsAFolderOnThisMachine() throws {
+        let entries = try parse("file:///srv/git/my%20repo/\nfile:///srv/git/a/../b.git\ngit://127.0.0.1:9418/srv/git/c.git\n")
+        #expect(entries.map(\.isLocal) == [false, false, false])
+        #expect(entries.map(\.localDirectory) == ["/srv/git/my repo", "/srv/git/b.git", nil])
     }
 
     @Test func anEmptyManifestListsNothing() throws {

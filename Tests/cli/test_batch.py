@@ -1,6 +1,8 @@
 """`rekey batch MANIFEST --out DIR` and `rekey batch merge`, end to end with real git repositories
 built from Fixtures: branches, patches (applied with `git am`), reports, the summary against
-`rekey check`, a failing entry, re-runs, `--jobs`, options passed through, shards and their merge.
+`rekey check`, a failing entry, re-runs, `--jobs`, options passed through, shards and their merge;
+and git URLs, served by a `git daemon` of the test's own (git://) and by path (file://): cloned,
+re-run against the remote's HEAD, and an unreachable one failing alone.
 """
 
 from __future__ import annotations
@@ -8,7 +10,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -320,6 +325,18 @@ def test_out_inside_a_local_repository_is_refused(rekey, tmp_path):
     assert snapshot(tmp_path / "repos" / "tidy") == before
 
 
+def test_out_inside_a_repository_given_by_a_file_url_is_refused(rekey, tmp_path):
+    repository = tmp_path / "repos" / "tidy"
+    make_repository(repository, REPOSITORIES["tidy"])
+    manifest = tmp_path / "manifest.txt"
+    manifest.write_text(f"{repository.as_uri()}\n")
+    before = snapshot(repository)
+    result = batch(rekey, manifest, repository / "migration")
+    assert result.returncode == 2, result.describe()
+    assert f"is inside the repository {repository.as_uri()}" in result.stderr, result.describe()
+    assert snapshot(repository) == before
+
+
 def test_a_deleted_patch_is_made_again(rekey, tmp_path):
     manifest = build(tmp_path, names=("models",), missing=False)
     out = tmp_path / "out"
@@ -369,3 +386,190 @@ def test_usage_errors_exit_2(rekey, tmp_path, manifest_text, options, message):
     assert result.returncode == 2, result.describe()
     assert message in result.stderr, result.describe()
     assert not (tmp_path / "out").exists()
+
+
+# --- git URLs: repositories served by `git daemon` (git://) and by path (file://) -----------------
+
+
+@dataclass
+class Daemon:
+    """A `git daemon` serving the bare repositories under `base` at git://127.0.0.1:<port>/."""
+
+    base: Path
+    port: int
+    log: Path
+
+    def url(self, name: str) -> str:
+        return f"git://127.0.0.1:{self.port}/{name}.git"
+
+
+def serve(root: Path, base: Path, name: str, files) -> Path:
+    """`files` committed in root/work/<name> and served as the bare base/<name>.git; the work repository."""
+    work = root / "work" / name
+    make_repository(work, files)
+    git("clone", "--quiet", "--bare", str(work), str(base / f"{name}.git"), cwd=root)
+    return work
+
+
+def push_a_commit(work: Path, served: Path) -> str:
+    """A second RK001 file committed in `work` and pushed to `served`, the bare repository served from it."""
+    shutil.copyfile(FIXTURES / "RK001/alias_from_jax_import_random/before.py", work / "more.py")
+    git("add", "more.py", cwd=work)
+    git("commit", "--quiet", "-m", "more", cwd=work)
+    git("push", "--quiet", str(served), "main", cwd=work)
+    return git("rev-parse", "HEAD", cwd=work).strip()
+
+
+@pytest.fixture
+def daemon(tmp_path: Path):
+    base = tmp_path / "served"
+    base.mkdir()
+    with socket.socket() as probe:  # a free port, as the kernel hands them out
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "git-daemon.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            ["git", "daemon", "--reuseaddr", "--verbose", f"--base-path={base}", "--export-all",
+             "--listen=127.0.0.1", f"--port={port}", str(base)],
+            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, f"git daemon exited with {process.returncode}:\n{log.read_text()}"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, f"git daemon does not accept connections:\n{log.read_text()}"
+                time.sleep(0.1)
+        yield Daemon(base, port, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def url_manifest(tmp_path: Path, lines: list[str]) -> Path:
+    manifest = tmp_path / "manifest.txt"
+    manifest.write_text("# served repositories\n" + "".join(f"{line}\n" for line in lines))
+    return manifest
+
+
+def test_git_and_file_urls_are_cloned_with_git_and_migrated(rekey, daemon, tmp_path):
+    served = {name: serve(tmp_path, daemon.base, name, REPOSITORIES[name]) for name in ("models", "tidy")}
+    heads = {name: git("rev-parse", "HEAD", cwd=work).strip() for name, work in served.items()}
+    before = {name: git("show-ref", cwd=daemon.base / f"{name}.git") for name in served}
+    file_url = (daemon.base / "models.git").as_uri()
+    sources = {"models": daemon.url("models"), "tidy": daemon.url("tidy"), "models-file": file_url}
+    manifest = url_manifest(tmp_path, [daemon.url("models"), daemon.url("tidy"), f"{file_url}   models-file"])
+    out = tmp_path / "out"
+    result = batch(rekey, manifest, out)
+    assert result.returncode == 0, result.describe()
+
+    repositories = by_name(out)
+    assert {name: (r["source"], r["status"]) for name, r in repositories.items()} == {
+        "models": (sources["models"], "changed"), "tidy": (sources["tidy"], "clean"),
+        "models-file": (file_url, "changed"),
+    }
+    assert repositories["models"]["commit"] == repositories["models-file"]["commit"] == heads["models"]
+    assert repositories["tidy"]["commit"] == heads["tidy"]
+    # git fetched them from the daemon (ls-remote, then the clone); the file:// one never reached it.
+    requests = daemon.log.read_text()
+    assert requests.count("Request upload-pack for '/models.git'") == 2, requests
+    assert requests.count("Request upload-pack for '/tidy.git'") == 2, requests
+
+    for name, source in sources.items():
+        clone = out / "clones" / name
+        assert git("remote", "get-url", "origin", cwd=clone).strip() == source
+        assert git("rev-parse", "--is-shallow-repository", cwd=clone).strip() == "true", "a URL's clone has its last commit only"
+        assert git("rev-parse", "--abbrev-ref", "HEAD", cwd=clone).strip() == BRANCH
+        head = heads[name.removesuffix("-file")]
+        if name == "tidy":
+            assert git("rev-parse", BRANCH, cwd=clone).strip() == head
+            assert not (out / "tidy.patch").exists()
+            continue
+        assert git("rev-list", "--count", f"{head}..{BRANCH}", cwd=clone).strip() == "1", name
+        assert git("rev-parse", f"{BRANCH}~1", cwd=clone).strip() == head, name
+        assert git("log", "-1", "--format=%s", BRANCH, cwd=clone).startswith(SUBJECT)
+        report = json.loads((out / f"{name}.report.json").read_text())
+        assert report["command"] == "fix" and sorted(report["changed_files"]) == ["noise.py"], name
+        assert (out / f"{name}.report.md").read_text().startswith("# rekey fix report")
+
+        # The patch, applied with `git am` to a clone of the served repository, gives `rekey fix`'s files.
+        applied = tmp_path / f"applied-{name}"
+        git("clone", "--quiet", source, str(applied), cwd=tmp_path)
+        git("am", "--quiet", str(out / f"{name}.patch"), cwd=applied)
+        fixed = tmp_path / f"fixed-{name}"
+        shutil.copytree(served["models"], fixed)
+        assert run_rekey(rekey, ["fix"], cwd=fixed).returncode == 0
+        assert snapshot(applied)["files"] == snapshot(fixed)["files"] != snapshot(served["models"])["files"]
+
+    totals = summary(out)["totals"]
+    assert (totals["repositories"], totals["changed"], totals["clean"], totals["failed"]) == (3, 2, 1, 0)
+    after = {name: git("show-ref", cwd=daemon.base / f"{name}.git") for name in served}
+    assert after == before, "the served repositories are unchanged"
+
+
+def test_a_rerun_asks_the_remote_and_redoes_only_a_repository_with_a_new_commit(rekey, daemon, tmp_path):
+    served = {name: serve(tmp_path, daemon.base, name, REPOSITORIES[name]) for name in ("models", "tidy")}
+    manifest = url_manifest(tmp_path, [daemon.url("models"), daemon.url("tidy")])
+    out = tmp_path / "out"
+    assert batch(rekey, manifest, out).returncode == 0
+    first_summary = summary(out)
+    first_patch = (out / "models.patch").read_text()
+
+    again = batch(rekey, manifest, out)
+    assert again.returncode == 0, again.describe()
+    assert "models: already changed" in again.stderr and "tidy: already clean" in again.stderr, again.describe()
+    assert summary(out) == first_summary and (out / "models.patch").read_text() == first_patch
+    # The re-run only asked for each HEAD (ls-remote, one upload-pack each): nothing was cloned.
+    requests = daemon.log.read_text()
+    assert requests.count("Request upload-pack for '/models.git'") == 3, requests
+    assert requests.count("Request upload-pack for '/tidy.git'") == 3, requests
+
+    pushed = push_a_commit(served["models"], daemon.base / "models.git")
+    redone = batch(rekey, manifest, out)
+    assert redone.returncode == 0, redone.describe()
+    assert "models: changed" in redone.stderr and "tidy: already clean" in redone.stderr, redone.describe()
+    models = by_name(out)["models"]
+    assert models["commit"] == pushed and models["counts"]["files_changed"] == 2
+    assert "more.py" in (out / "models.patch").read_text()
+    clone = out / "clones" / "models"
+    assert git("rev-parse", f"{BRANCH}~1", cwd=clone).strip() == pushed
+    assert by_name(out)["tidy"] == next(r for r in first_summary["repositories"] if r["name"] == "tidy")
+
+
+def test_an_unreachable_url_fails_its_repository_only(rekey, daemon, tmp_path):
+    serve(tmp_path, daemon.base, "models", REPOSITORIES["models"])
+    serve(tmp_path, daemon.base, "tidy", REPOSITORIES["tidy"])
+    # A port held by a socket that does not listen: a connection to it is refused.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused = f"git://127.0.0.1:{closed.getsockname()[1]}/models.git"
+        missing_file = (tmp_path / "nowhere" / "gone.git").as_uri()
+        manifest = url_manifest(tmp_path, [
+            daemon.url("models"), f"{daemon.url('not-served')}   not-served", f"{refused}   refused",
+            f"{missing_file}   gone", (daemon.base / "tidy.git").as_uri(),
+        ])
+        out = tmp_path / "out"
+        result = batch(rekey, manifest, out)
+    assert result.returncode == 1, result.describe()
+    repositories = by_name(out)
+    assert {name: r["status"] for name, r in repositories.items()} == {
+        "models": "changed", "tidy": "clean", "not-served": "failed", "refused": "failed", "gone": "failed",
+    }
+    reasons = {name: repositories[name]["reason"] for name in ("not-served", "refused", "gone")}
+    assert "repository not exported: /not-served.git" in reasons["not-served"], reasons
+    assert "unable to connect to 127.0.0.1" in reasons["refused"], reasons
+    assert "does not appear to be a git repository" in reasons["gone"], reasons
+    for name, reason in reasons.items():
+        assert reason.startswith("git ls-remote: fatal: "), reasons
+        assert "commit" not in repositories[name] and repositories[name]["source"] in manifest.read_text()
+        assert f"{name}: failed: {reason}" in result.stderr, result.describe()
+        assert not (out / "clones" / name).exists() and not (out / f"{name}.report.json").exists()
+    totals = summary(out)["totals"]
+    assert (totals["repositories"], totals["changed"], totals["clean"], totals["failed"]) == (5, 1, 1, 3)
+    markdown = (out / "summary.md").read_text()
+    for name in reasons:
+        assert f"| {name} | failed |" in markdown

@@ -1,6 +1,7 @@
 """rekey without Swift: scripts/dist's binary loads only glibc, its wheel is tagged and recorded
-correctly, and `rekey` installed from it (or by `pip install .` through the in-tree build backend)
-runs with no Swift toolchain on PATH and no LD_LIBRARY_PATH, printing what the debug build prints.
+correctly, and `rekey` installed from it (or by `pip install .` through the in-tree build backend,
+or by the GitHub Action's install step) runs with no Swift toolchain on PATH and no
+LD_LIBRARY_PATH, printing what the debug build prints.
 
 scripts/dist builds in its own .build-dist: cold, a few minutes on two cores; after that, with the
 sources unchanged, SwiftPM links nothing and the script takes seconds, `pip install .` too.
@@ -12,6 +13,7 @@ import base64
 import csv
 import hashlib
 import io
+import json
 import os
 import platform
 import re
@@ -31,6 +33,13 @@ RUN_TIMEOUT = 300
 sys.path.insert(0, str(ROOT / "Packaging"))
 try:
     import rekey_build  # the wheel writer, whose list of what the binary may load this test holds it to
+finally:
+    sys.path.pop(0)
+sys.path.insert(0, str(ROOT / "Tests/cli"))
+try:
+    # The GitHub Action's steps as the runner runs them, and the SARIF check, of Tests/cli.
+    from action_runner import ACTION, STEPS, Runner
+    from sarif_schema import assert_valid_sarif, sarif_validator
 finally:
     sys.path.pop(0)
 
@@ -169,3 +178,45 @@ def test_sdist_holds_the_tracked_files(tmp_path: Path) -> None:
     present = {path for path in tracked.splitlines() if (ROOT / path).is_file()}
     assert members == present | {"PKG-INFO"}
     assert {"pyproject.toml", "Package.swift", "scripts/dist", "Packaging/rekey_build.py"} <= members
+
+
+def test_the_github_action_installs_the_wheel_with_pip_and_checks_without_swift(dist: Dist, tmp_path: Path) -> None:
+    """action.yml's steps with `install` the wheel's path: install.sh pip-installs it into a fresh
+    venv of the runner's python3 and adds it to GITHUB_PATH, and run.sh's check runs that rekey,
+    with no Swift toolchain on PATH and no LD_LIBRARY_PATH. PIP_NO_INDEX: whatever the wheel needed
+    from an index would fail the step here (there is no network), not hang on it."""
+    workspace = tmp_path / "workspace"
+    (workspace / "src").mkdir(parents=True)
+    shutil.copyfile(ROOT / "Fixtures/RK001/plain_function/before.py", workspace / "src/model.py")
+    system_path = without_swift()["PATH"]
+    assert shutil.which("rekey", path=system_path) is None and shutil.which("python3", path=system_path)
+    (tmp_path / "home").mkdir()
+    env = {"HOME": str(tmp_path / "home"), "PIP_NO_INDEX": "1"}
+    runner = Runner(tmp_path, workspace, system_path, env=env)
+    version = run(str(dist.binary), ["--version"]).stdout.strip()
+    inputs = {name: spec["default"] for name, spec in ACTION["inputs"].items()} | {"install": str(dist.wheel)}
+    assert inputs["mode"] == "check"
+
+    install = runner.run_step(STEPS[0], inputs)
+    assert install.status == 0, install.describe()
+    venv_bin = runner.temp / "rekey-venv" / "bin"
+    assert runner.github_path.read_text(encoding="utf-8") == f"{venv_bin}\n"
+    assert f"rekey action: {venv_bin / 'rekey'}: rekey {version}" in install.stderr, install.describe()
+    assert (venv_bin / "rekey").read_bytes() == dist.binary.read_bytes()
+    shown = subprocess.run(
+        [str(venv_bin / "python"), "-m", "pip", "show", "--disable-pip-version-check", "rekey-jax"],
+        capture_output=True, text=True, timeout=RUN_TIMEOUT, env={"PATH": system_path, **env})
+    assert f"Version: {version}\n" in shown.stdout, shown.stdout + shown.stderr
+
+    check = runner.run_step(STEPS[1], inputs)
+    assert check.status == 0, check.describe()
+    assert shutil.which("rekey", path=runner.last_path) == str(venv_bin / "rekey")
+    assert shutil.which("swift", path=runner.last_path) is None
+    sarif = runner.temp / "rekey.sarif"
+    assert check.outputs == {"sarif-file": str(sarif), "findings": "true"}
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    assert_valid_sarif(sarif_validator(), log)
+    assert log["runs"][0]["tool"]["driver"]["version"] == version
+    results = log["runs"][0]["results"]
+    assert sorted(r["ruleId"] for r in results) == ["RK001", "RK003"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {"src/model.py"}

@@ -24,6 +24,15 @@ public struct BatchManifest: Sendable, Equatable {
         public let isLocal: Bool
         public let name: String
         public let line: Int
+
+        /// The repository's folder on this machine: a local path's, or a `file://` URL's (git
+        /// clones that through its transport, as it would a remote, but it is as much a folder the
+        /// user gave); nil for a remote repository.
+        public var localDirectory: String? {
+            if isLocal { return location }
+            guard let url = URL(string: source), url.isFileURL, !url.path.isEmpty else { return nil }
+            return PathPattern.absolute(url.path, base: "/")
+        }
     }
 
     public struct Problem: Error, Equatable, CustomStringConvertible {

@@ -32,9 +32,13 @@ public struct BatchRunner: Sendable {
         let result: BatchRepositoryResult
     }
 
-    /// The first local repository `outputDirectory` is in (or is): writing there would write into it.
+    /// The first repository on this machine (a path or a `file://` URL) `outputDirectory` is in
+    /// (or is): writing there would write into it.
     public func repositoryHoldingOutput(of entries: [BatchManifest.Entry]) -> BatchManifest.Entry? {
-        entries.first { $0.isLocal && (outputDirectory == $0.location || outputDirectory.hasPrefix($0.location + "/")) }
+        entries.first { entry in
+            guard let directory = entry.localDirectory else { return false }
+            return outputDirectory == directory || outputDirectory.hasPrefix(directory + "/")
+        }
     }
 
     /// Every entry, `jobs` at a time; `finished` hears each result as it comes, with whether an
