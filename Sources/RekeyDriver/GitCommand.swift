@@ -48,11 +48,13 @@ struct GitCommand {
         drained.wait()
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            // git's first fatal line says what failed; the lines after it give advice.
+            // git's first fatal line says what failed; the lines after it give advice, except
+            // when it ends in a colon: then the next line gives the cause (`unable to connect to
+            // host:` and, below it, `errno=Connection refused`).
             let lines = String(decoding: errorData, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
-            let complaint =
-                lines.first { $0.hasPrefix("fatal: ") || $0.hasPrefix("error: ") } ?? lines.last
-                ?? "exit status \(process.terminationStatus)"
+            let fatal = lines.firstIndex { $0.hasPrefix("fatal: ") || $0.hasPrefix("error: ") }
+            var complaint = fatal.map { lines[$0] } ?? lines.last ?? "exit status \(process.terminationStatus)"
+            if let fatal, complaint.hasSuffix(":"), fatal + 1 < lines.count { complaint += " " + lines[fatal + 1] }
             throw Failure(description: "git \(arguments[0]): \(complaint)")
         }
         return outputData

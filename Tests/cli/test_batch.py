@@ -561,7 +561,8 @@ def test_an_unreachable_url_fails_its_repository_only(rekey, daemon, tmp_path):
     }
     reasons = {name: repositories[name]["reason"] for name in ("not-served", "refused", "gone")}
     assert "repository not exported: /not-served.git" in reasons["not-served"], reasons
-    assert "unable to connect to 127.0.0.1" in reasons["refused"], reasons
+    # git says why on the line after "unable to connect to HOST:"; the reason keeps it.
+    assert "unable to connect to 127.0.0.1" in reasons["refused"] and "Connection refused" in reasons["refused"], reasons
     assert "does not appear to be a git repository" in reasons["gone"], reasons
     for name, reason in reasons.items():
         assert reason.startswith("git ls-remote: fatal: "), reasons
