@@ -916,6 +916,14 @@ public struct Engine {
     private func markScripts(_ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile]) {
         let imported = Set(states.flatMap(\.importedModules))
         let unparsed = skippedFiles.keys.sorted()
+        // Each unparsed file's import lines are read once, when first asked about.
+        var importLines: [Int: ScriptFiles.ImportLines] = [:]
+        func lines(_ index: Int) -> ScriptFiles.ImportLines {
+            if let known = importLines[index] { return known }
+            let lines = ScriptFiles.ImportLines(states[index].original)
+            importLines[index] = lines
+            return lines
+        }
         func isScript(_ state: FileState) -> Bool {
             guard state.looksLikeScript, !state.moduleName.isEmpty,
                 !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") })
@@ -923,7 +931,7 @@ public struct Engine {
             let last = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
             return !unparsed.contains { index in
                 states[index].path != state.path && skippedFiles[index]!.words.contains(last)
-                    && ScriptFiles.mayImport(states[index].original, module: state.moduleName)
+                    && lines(index).mayImport(state.moduleName)
             }
         }
         let misjudged = states.indices.filter {

@@ -37,22 +37,46 @@ enum ScriptFiles {
     /// `from .… import …` naming its last component (relative imports are not resolved here, so
     /// any of them counts for a module inside a package).
     static func mayImport(_ bytes: [UInt8], module: String) -> Bool {
-        let last = module.split(separator: ".").last.map(String.init) ?? module
-        guard Prefilter.containsWord(bytes, Array(last.utf8)) else { return false }
-        for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
-            let words = line.split { $0 == " " || $0 == "\t" || $0 == "," || $0 == "(" || $0 == ")" }.map(String.init)
-            guard let keyword = words.first, keyword == "import" || keyword == "from", words.count >= 2 else { continue }
-            let source = words[1]
-            if keyword == "import" {
-                if words.dropFirst().contains(where: { $0 == module || $0.hasPrefix(module + ".") }) { return true }
-                continue
+        ImportLines(bytes).mayImport(module)
+    }
+
+    /// A file's `import` and `from` lines, each as its words, read once for the many modules a
+    /// run asks about (see ``ScriptFiles/mayImport(_:module:)``).
+    struct ImportLines {
+        private let bytes: [UInt8]
+        private let lines: [[String]]
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            let isSeparator = { (character: Character) in
+                character == " " || character == "\t" || character == "," || character == "(" || character == ")"
             }
-            let names = words.drop { $0 != "import" }.dropFirst()
-            if source == module || source.hasPrefix(module + ".") { return true }
-            if source + "." + last == module && names.contains(last) { return true }
-            if source.hasPrefix("."), module.contains("."), source.hasSuffix(last) || names.contains(last) { return true }
+            lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
+                // Most lines are neither: only those whose first word may be a keyword are split.
+                let start = line.drop(while: isSeparator)
+                guard start.hasPrefix("import") || start.hasPrefix("from") else { return nil }
+                let words = line.split(whereSeparator: isSeparator).map(String.init)
+                guard let keyword = words.first, keyword == "import" || keyword == "from", words.count >= 2 else { return nil }
+                return words
+            }
         }
-        return false
+
+        func mayImport(_ module: String) -> Bool {
+            let last = module.split(separator: ".").last.map(String.init) ?? module
+            guard Prefilter.containsWord(bytes, Array(last.utf8)) else { return false }
+            for words in lines {
+                let source = words[1]
+                if words[0] == "import" {
+                    if words.dropFirst().contains(where: { $0 == module || $0.hasPrefix(module + ".") }) { return true }
+                    continue
+                }
+                let names = words.drop { $0 != "import" }.dropFirst()
+                if source == module || source.hasPrefix(module + ".") { return true }
+                if source + "." + last == module && names.contains(last) { return true }
+                if source.hasPrefix("."), module.contains("."), source.hasSuffix(last) || names.contains(last) { return true }
+            }
+            return false
+        }
     }
 
     /// `# %%` or `# In[ ]:` at the start of a line: jupytext's percent format and nbconvert's script.
