@@ -225,6 +225,29 @@ import Testing
         #expect(result.changed["t.py"]?.string == "def f(:\n    pass\nx = 2\n")
     }
 
+    @Test func keptTreesAreTheParsesThatCheckedTheOutputs() throws {
+        let files = ["a.py": "x = 1\n", "broken.py": "def f(:\n    pass\nx = 1\n"]
+        let fixes = try files.map { path, text in fix([path: [.replacement(try range(of: "1", in: text), with: "2")]]) }
+        let kept = FixApplier.apply(fixes, to: sources(files), parser: parser, keepingTrees: true)
+        #expect(kept.changed.keys.sorted() == ["a.py", "broken.py"])
+        // A file whose input had errors is not checked, so it has no tree.
+        #expect(kept.trees.keys.sorted() == ["a.py"])
+        let tree = try #require(kept.trees["a.py"])
+        #expect(tree.source === kept.changed["a.py"])
+        #expect(tree.root.text == "x = 2\n" && !tree.hasError)
+        #expect(apply(fixes, to: files).trees.isEmpty)
+    }
+
+    @Test func anInputTheCallerKnowsCompilesIsNotParsedAgainAndItsOutputIsStillJudged() throws {
+        // The caller's word is taken: this input has errors, yet its output is judged as if it had none.
+        let text = "def f(:\n    pass\nx = 1\n"
+        let edit = fix(["t.py": [.replacement(try range(of: "1", in: text), with: "2")]])
+        let trusted = FixApplier.apply([edit], to: sources(["t.py": text]), parser: parser, cleanInputs: ["t.py"])
+        #expect(trusted.applied.isEmpty)
+        #expect(trusted.refused.map(\.fixIndex) == [0])
+        #expect(apply([edit], to: ["t.py": text]).applied == [0])
+    }
+
     @Test func aFixThatChangesNothingIsAppliedButChangesNoFile() throws {
         let text = "x = 1\n"
         let result = apply([fix(["t.py": [.replacement(try range(of: "1", in: text), with: "1")]])], to: ["t.py": text])
