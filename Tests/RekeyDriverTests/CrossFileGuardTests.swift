@@ -12,7 +12,10 @@ import Testing
     static let project: [String: String] = ["pkg/__init__.py": ""].merging(
         ["a", "b", "c", "d"].flatMap { module in
             [
-                ("pkg/\(module).py", "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef draw():\n    return jax.random.normal(KEY, (2,))\n"),
+                (
+                    "pkg/\(module).py",
+                    "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef draw():\n    return jax.random.normal(KEY, (2,))\n"
+                ),
                 ("pkg/use_\(module).py", "from pkg.\(module) import KEY, draw\n\n\ndef run():\n    return draw(), KEY\n"),
                 ("pkg/call_\(module).py", "from pkg.\(module) import draw\n\n\ndef main():\n    return draw()\n"),
             ]
