@@ -87,7 +87,7 @@ enum ImportScan {
             let (statement, end) = statementText(bytes, from: start)
             position = end
             guard let statement else { continue }
-            let words = statement.split { ", \t\r\n()\\".contains($0) }.map(String.init)
+            let words = statement.split(whereSeparator: isWordSeparator).map(String.init)
             guard words.count >= 2 else { continue }
             if words[0] == "import" {
                 var index = 1
@@ -116,16 +116,29 @@ enum ImportScan {
         return modules
     }
 
+    private static func isWordSeparator(_ character: Character) -> Bool {
+        switch character {
+        case ",", " ", "\t", "\r", "\n", "(", ")", "\\": return true
+        default: return false
+        }
+    }
+
+    private static let keywords = ["import", "from"].map { Array($0.utf8) }
+    private static let newline = [UInt8(ascii: "\n")]
+
     /// The statement starting at `start` when it is an import (its text to the end of its logical
     /// line, comments dropped), and where the next line starts.
     private static func statementText(_ bytes: [UInt8], from start: Int) -> (String?, Int) {
-        func startsWithKeyword(_ keyword: String) -> Bool {
-            let word = Array(keyword.utf8)
+        func startsWithKeyword(_ word: [UInt8]) -> Bool {
             guard start + word.count < bytes.count, bytes[start..<(start + word.count)].elementsEqual(word) else { return false }
             let next = bytes[start + word.count]
             return next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "(") || next == UInt8(ascii: "\\")
         }
-        let isImport = startsWithKeyword("import") || startsWithKeyword("from")
+        let isImport = keywords.contains(where: startsWithKeyword)
+        // Any other line is skipped to its end at once.
+        guard isImport else {
+            return (nil, Prefilter.firstOccurrence(of: newline, in: bytes, from: start).map { $0 + 1 } ?? bytes.count)
+        }
         var text: [UInt8] = []
         var depth = 0
         var position = start

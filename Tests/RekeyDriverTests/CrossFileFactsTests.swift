@@ -112,6 +112,11 @@ import Testing
             ])
     }
 
+    @Test func importsOfAFileWithWindowsLineEndingsEndAtTheLine() {
+        let source = "import os\r\nfrom pkg.models import (\r\n    mlp,\r\n)\r\nimport jax.random as jr\r\n"
+        #expect(ImportScan.importedModules(Array(source.utf8), package: "pkg") == ["os", "pkg.models", "pkg.models.mlp", "jax.random"])
+    }
+
     @Test func cyclesAreCutAndOtherEdgesKept() {
         // a → b → c → b (a cycle of b and c), d → a and c, e alone; "x" and "a.f" are no files
         // of the run, and a file importing itself is no edge.
