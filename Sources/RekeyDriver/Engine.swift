@@ -716,7 +716,7 @@ public struct Engine {
         let (facts, reanalysed) = propagateFacts(
             &states, grammar: grammar, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses)
         finished("cross-file facts")
-        // The guard and screening look at the same callers' files: each is parsed once for both.
+        // The guard and screening read the same texts, each stage keeping its own parses.
         let unchanged = UnchangedProject(states)
         guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged)
         finished("cross-file guard")
@@ -726,20 +726,26 @@ public struct Engine {
             states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages, analyses: analyses)
     }
 
-    /// Source bytes of the unchanged project whose syntax trees the cross-file guard and
-    /// screening keep for the next fix (most fixes are checked against the same callers' files):
-    /// some 30 times as much memory.
+    /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
+    /// fix (most fixes are checked against the same callers' files): some 30 to 50 times as much
+    /// memory. The cross-file guard keeps its own, only while it runs: shared, the two stages'
+    /// files did not fit in this budget together, and parsing them again cost more than sharing
+    /// saved (on the sdist tree, 50 MB parsed instead of 20 MB under a 2.5 MB budget).
     static let screeningTextBudget = 4_000_000
 
     /// The project's texts as the analysis left them, by file (also those it skipped, decoded),
-    /// and their parses, shared by the cross-file guard and screening; made on first use, since
-    /// most runs change no signature.
+    /// for the cross-file guard and screening; made on first use, since most runs change no
+    /// signature. Reading `texts` first on one thread makes it safe to share.
     final class UnchangedProject: @unchecked Sendable {
         private let states: [FileState]
         private(set) lazy var texts: [SourceText?] = states.map { state in
             state.current ?? (try? SourceText(path: state.path, bytes: state.original))
         }
-        private(set) lazy var parsed = ParsedTexts(texts.compactMap { $0 }, budget: Engine.screeningTextBudget)
+
+        /// A cache of parses of `texts` for one stage, holding models of up to `budget` bytes of source.
+        func parses(budget: Int) -> ParsedTexts {
+            ParsedTexts(texts.compactMap { $0 }, budget: budget)
+        }
 
         init(_ states: [FileState]) {
             self.states = states
@@ -770,7 +776,7 @@ public struct Engine {
         let project = zip(states, unchanged.texts).compactMap { state, text in
             state.current != nil || state.skippedByPrefilter ? text : nil
         }
-        let parsed = unchanged.parsed
+        let parsed = unchanged.parses(budget: Self.screeningTextBudget)
         let projectText = Dictionary(project.map { ($0.path, $0) }) { first, _ in first }
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
@@ -958,7 +964,7 @@ public struct Engine {
 
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
-    /// `unchanged`: the project as `states` hold it, when the caller shares its parses.
+    /// `unchanged`: the texts of `states`, when the caller shares them.
     private func guardAcrossFiles(
         _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil
     ) {
