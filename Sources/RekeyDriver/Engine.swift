@@ -728,9 +728,9 @@ public struct Engine {
 
     /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
     /// fix (most fixes are checked against the same callers' files): some 30 to 50 times as much
-    /// memory. The cross-file guard keeps its own, only while it runs: shared, the two stages'
-    /// files did not fit in this budget together, and parsing them again cost more than sharing
-    /// saved (on the sdist tree, 50 MB parsed instead of 20 MB under a 2.5 MB budget).
+    /// memory. The cross-file guard keeps its own, only while it runs: one cache for both stages
+    /// filled this budget and raised the peak (173 MB against 149 on the sdist tree, two
+    /// threads), and a smaller budget parsed far more (50 MB instead of 20 under 2.5 MB).
     static let screeningTextBudget = 4_000_000
 
     /// The project's texts as the analysis left them, by file (also those it skipped, decoded),

@@ -429,9 +429,9 @@ struct SignatureGuard {
 private struct TreeCache {
     let parser: PythonParser
     let unchanged: ParsedTexts?
-    /// The texts before and after the fixes, by identity: only this call sees them. (Kept in
-    /// `unchanged`, the texts before the fixes crowded callers' files out of its budget: the peak
-    /// memory of screening grew by a quarter for a few parses saved.)
+    /// The texts before and after the fixes, by identity: only this call sees them. (Keeping the
+    /// texts before the fixes in `unchanged` too filled its budget and raised the peak, see
+    /// `Engine.screeningTextBudget`.)
     let changed: Set<ObjectIdentifier>
     private var models: [String: SemanticModel?] = [:]
 
