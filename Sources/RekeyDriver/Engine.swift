@@ -918,7 +918,7 @@ public struct Engine {
     /// Files that look like scripts and that no file of the project imports are scripts, as their
     /// imports parsed say; the first analysis guessed from imports read without parsing, and a
     /// file guessed wrong is analysed again. A file rekey did not parse (no JAX cue) may still
-    /// import one: its `import`/`from` lines are read for it (see ``ScriptFiles/mayImport(_:module:)``).
+    /// import one: its `import`/`from` lines are read for it (see ``ScriptFiles/ImportLines/mayImport(_:)``).
     private func markScripts(_ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile]) {
         let imported = Set(states.flatMap(\.importedModules))
         let unparsed = skippedFiles.keys.sorted()

@@ -32,16 +32,8 @@ enum ScriptFiles {
         return !moduleName.contains(".") && runsCodeAtTopLevel(model)
     }
 
-    /// Whether a file rekey did not parse has an `import` or `from` line that may import `module`
-    /// (dotted): `import module`, `from module import …`, `from parent import last`, or a relative
-    /// `from .… import …` naming its last component (relative imports are not resolved here, so
-    /// any of them counts for a module inside a package).
-    static func mayImport(_ bytes: [UInt8], module: String) -> Bool {
-        ImportLines(bytes).mayImport(module)
-    }
-
-    /// A file's `import` and `from` lines, each as its words, read once for the many modules a
-    /// run asks about (see ``ScriptFiles/mayImport(_:module:)``).
+    /// The `import` and `from` lines of a file rekey did not parse, each as its words, read once
+    /// for the many modules a run asks about.
     struct ImportLines {
         private let bytes: [UInt8]
         private let lines: [[String]]
@@ -61,6 +53,10 @@ enum ScriptFiles {
             }
         }
 
+        /// Whether the file has a line that may import `module` (dotted): `import module`, `from
+        /// module import …`, `from parent import last`, or a relative `from .… import …` naming its
+        /// last component (relative imports are not resolved here, so any of them counts for a
+        /// module inside a package).
         func mayImport(_ module: String) -> Bool {
             let last = module.split(separator: ".").last.map(String.init) ?? module
             guard Prefilter.containsWord(bytes, Array(last.utf8)) else { return false }

@@ -70,6 +70,6 @@ import Testing
             ("x = 1  # train\n", "examples.train", false),
         ] as [(String, String, Bool)])
     func importLinesOfUnparsedFiles(_ text: String, _ module: String, _ imports: Bool) {
-        #expect(ScriptFiles.mayImport(Array(text.utf8), module: module) == imports)
+        #expect(ScriptFiles.ImportLines(Array(text.utf8)).mayImport(module) == imports)
     }
 }
