@@ -726,13 +726,6 @@ public struct Engine {
             states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages, analyses: analyses)
     }
 
-    /// Source bytes of the unchanged project whose syntax trees screening keeps for the next
-    /// fix (most fixes are checked against the same callers' files): some 30 to 50 times as much
-    /// memory. The cross-file guard keeps its own, only while it runs: one cache for both stages
-    /// filled this budget and raised the peak (173 MB against 149 on the sdist tree, two
-    /// threads), and a smaller budget parsed far more (50 MB instead of 20 under 2.5 MB).
-    static let screeningTextBudget = 4_000_000
-
     /// The project's texts as the analysis left them, by file (also those it skipped, decoded),
     /// for the cross-file guard and screening; made on first use, since most runs change no
     /// signature. Reading `texts` first on one thread makes it safe to share.
@@ -776,7 +769,9 @@ public struct Engine {
         let project = zip(states, unchanged.texts).compactMap { state, text in
             state.current != nil || state.skippedByPrefilter ? text : nil
         }
-        let parsed = unchanged.parses(budget: Self.screeningTextBudget)
+        // Call indices only: most fixes are checked against the same callers' files, and an index
+        // is a small part of a model.
+        let parsed = unchanged.parses(budget: 0)
         let projectText = Dictionary(project.map { ($0.path, $0) }) { first, _ in first }
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))

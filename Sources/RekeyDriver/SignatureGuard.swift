@@ -187,15 +187,15 @@ struct SignatureGuard {
         var frontier = [base]
         while let parent = frontier.popLast() {
             for source in project where trees.spells(source, parent) {
-                guard let model = trees.model(source, key: source.path) else { continue }
-                for scope in model.scopes where scope.kind == .classBody && scope.parent?.kind == .module {
-                    guard let name = scope.name, !classes.contains(ClassDefinition(path: source.path, name: name)),
-                        let bases = scope.node.child(.superclasses), let owner = scope.parent,
-                        bases.namedChildren.contains(where: { denotes($0, oneOf: classes, in: model, scope: owner) }),
-                        scope.initializer == nil
+                guard let index = trees.index(source, key: source.path) else { continue }
+                for definition in index.classes {
+                    guard !classes.contains(ClassDefinition(path: source.path, name: definition.name)),
+                        let bases = definition.bases,
+                        bases.contains(where: { denotes($0, oneOf: classes, path: source.path) }),
+                        !definition.definesInitializer
                     else { continue }
-                    classes.insert(ClassDefinition(path: source.path, name: name))
-                    frontier.append(name)
+                    classes.insert(ClassDefinition(path: source.path, name: definition.name))
+                    frontier.append(definition.name)
                 }
             }
         }
@@ -211,27 +211,23 @@ struct SignatureGuard {
         project: [SourceText], trees: inout TreeCache
     ) -> String? {
         for source in project where callable.calledAs.contains(where: { trees.spells(source, $0) }) {
-            guard let model = trees.model(source, key: source.path) else { continue }
-            let oldModel = before[source.path].flatMap { trees.model($0, key: "old:" + source.path) }
-            let calls = candidateCalls(of: callable, in: model, sites: callable.sitesAfter)
-            let oldCalls = oldModel.map { candidateCalls(of: callable, in: $0, sites: callable.sitesBefore) }
-            for (ordinal, candidate) in calls.enumerated() {
-                guard let arguments = CallArguments(call: candidate.call) else { continue }
+            guard let index = trees.index(source, key: source.path) else { continue }
+            let oldIndex = before[source.path].flatMap { trees.index($0, key: "old:" + source.path) }
+            let calls = candidateCalls(of: callable, in: index, sites: callable.sitesAfter)
+            let oldCalls = oldIndex.map { candidateCalls(of: callable, in: $0, sites: callable.sitesBefore) }
+            for (number, candidate) in calls.enumerated() {
+                guard let arguments = candidate.call.arguments else { continue }
                 // The same call before the round: the one at the same place among calls spelt alike.
-                let previous =
-                    oldCalls.map { list in
-                        list.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
-                    } ?? nil
-                let sameSpelling = calls.filter { $0.call.child(.function)?.text == candidate.call.child(.function)?.text }
-                let position = sameSpelling.firstIndex { $0.call == candidate.call } ?? ordinal
+                let previous = oldCalls.map { list in list.filter { $0.call.spelling == candidate.call.spelling } }
+                let position = calls[..<number].count { $0.call.spelling == candidate.call.spelling }
                 let oldArguments: CallArguments
                 if let previous {
-                    guard position < previous.count, let found = CallArguments(call: previous[position].call) else { continue }
+                    guard position < previous.count, let found = previous[position].call.arguments else { continue }
                     oldArguments = found
                 } else {
                     oldArguments = arguments
                 }
-                let place = "\(source.path):\(candidate.call.startPosition.line)"
+                let place = "\(source.path):\(candidate.call.line)"
                 let receiver = candidate.passesReceiver
                 let passed = receiver ? arguments.withReceiver() : arguments
                 let wasBound = old.bind(receiver ? oldArguments.withReceiver() : oldArguments)
@@ -248,32 +244,31 @@ struct SignatureGuard {
     }
 
     private struct Candidate {
-        let call: Node
+        let call: CallIndex.Call
         /// `obj.method(…)` and `Class(…)`: the function's first parameter is the receiver.
         let passesReceiver: Bool
     }
 
-    /// Calls in `model` that may run `callable`: those spelling one of its names that resolve to
+    /// Calls in `index` that may run `callable`: those spelling one of its names that resolve to
     /// it through the file's imports (or a package re-exporting it), or that rekey cannot resolve
     /// at all (`obj.method(…)` on an object of unknown type). `sites` are its definition's ranges
-    /// in `model`, for calls in its own file.
-    private func candidateCalls(of callable: Callable, in model: SemanticModel, sites: Set<ByteRange>) -> [Candidate] {
-        let path = model.source.path
+    /// in `index`'s text, for calls in its own file.
+    private func candidateCalls(of callable: Callable, in index: CallIndex, sites: Set<ByteRange>) -> [Candidate] {
+        let path = index.path
         let module = moduleNames.of(path)
         var result: [Candidate] = []
-        for (call, scope) in model.calls {
-            guard let callee = call.child(.function) else { continue }
-            switch callee.nodeKind {
-            case .identifier:
-                guard callable.calledAs.contains(callee.text) else { continue }
-                let bindings = model.bindings(of: callee.text, from: scope)
+        for call in index.calls {
+            guard let name = call.name else { continue }
+            switch call.callee {
+            case .name(let bindings):
+                guard callable.calledAs.contains(name) else { continue }
                 let reaches = bindings.contains { binding in
                     switch binding.kind {
-                    case .functionDefinition, .classDefinition:
+                    case .function, .class:
                         // Defined in this file: the function itself, or (for `__init__`) a subclass.
-                        return path == callable.path && sites.contains(binding.site.byteRange)
+                        return path == callable.path && sites.contains(binding.site)
                             || callable.classes.contains(ClassDefinition(path: path, name: binding.name))
-                    default:
+                    case .other:
                         guard let imported = binding.importedName else { return true }  // a variable: cannot tell
                         return Self.reaches(Self.absolute(imported, path: path, module: module), callable.fullNames)
                     }
@@ -282,52 +277,47 @@ struct SignatureGuard {
                 if reaches {
                     result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
                 }
-            case .attribute:
-                guard let attribute = callee.child(.attribute)?.text, let object = callee.child(.object) else { continue }
-                if callable.calledAs.contains(attribute) {
+            case .dotted(let qualified):
+                if callable.calledAs.contains(name) {
                     // `mod.f(…)`, `pkg.Model(…)`: resolved through imports, it must be this one.
-                    if let qualified = model.qualifiedName(of: callee, in: scope) {
+                    if let qualified {
                         guard Self.reaches(Self.absolute(qualified, path: path, module: module), callable.fullNames) else { continue }
                         result.append(Candidate(call: call, passesReceiver: callable.isInitializer))
                         continue
                     }
                     // `obj.method(…)` on an object rekey cannot type: any method of that name may run.
                     guard callable.isMethod, !callable.isInitializer else { continue }
-                    let throughClass = object.nodeKind == .identifier && object.text == callable.scope.parent?.name
+                    let throughClass = call.receiverName != nil && call.receiverName == callable.scope.parent?.name
                     result.append(Candidate(call: call, passesReceiver: !callable.isStatic && !throughClass))
-                } else if callable.isInitializer, attribute == "__init__", Self.isSuperCall(object),
-                    let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
-                    let bases = owner.node.child(.superclasses),
-                    bases.namedChildren.contains(where: {
-                        denotes($0, oneOf: callable.classes, in: model, scope: owner.parent ?? model.moduleScope)
-                    })
+                } else if callable.isInitializer, name == "__init__", let bases = call.superInitializerBases,
+                    bases.contains(where: { denotes($0, oneOf: callable.classes, path: path) })
                 {
                     // `super().__init__(…)` in a subclass (or the class itself) may run it.
                     result.append(Candidate(call: call, passesReceiver: true))
                 }
-            default:
+            case .other:
                 continue
             }
         }
         return result
     }
 
-    /// Whether a base-class expression names one of `classes` through the file's own classes or imports.
-    private func denotes(
-        _ base: Node, oneOf classes: Set<ClassDefinition>, in model: SemanticModel,
-        scope: Scope
-    ) -> Bool {
-        let path = model.source.path
+    /// Whether a base-class expression of the file at `path` names one of `classes` through the
+    /// file's own classes or imports.
+    private func denotes(_ base: CallIndex.Reference, oneOf classes: Set<ClassDefinition>, path: String) -> Bool {
         let module = moduleNames.of(path)
         let dotted = Set(classes.map { moduleNames.of($0.path) + "." + $0.name })
-        if base.nodeKind == .identifier {
-            return model.bindings(of: base.text, from: scope).contains { binding in
-                if binding.kind == .classDefinition { return classes.contains(ClassDefinition(path: path, name: binding.name)) }
+        switch base {
+        case .name(let bindings):
+            return bindings.contains { binding in
+                if binding.kind == .class { return classes.contains(ClassDefinition(path: path, name: binding.name)) }
                 return binding.importedName.map { Self.reaches(Self.absolute($0, path: path, module: module), dotted) } ?? false
             }
+        case .dotted(let qualified?):
+            return Self.reaches(Self.absolute(qualified, path: path, module: module), dotted)
+        default:
+            return false
         }
-        guard base.nodeKind == .attribute, let qualified = model.qualifiedName(of: base, in: scope) else { return false }
-        return Self.reaches(Self.absolute(qualified, path: path, module: module), dotted)
     }
 
     /// `name` is one of `targets`, or a package above one re-exports it (`pkg.f` for `pkg.sub.mod.f`).
@@ -418,10 +408,6 @@ struct SignatureGuard {
         return "`\(callable.scope.qualifiedName)` is run by \(launcher), \(consequence)"
     }
 
-    private static func isSuperCall(_ node: Node) -> Bool {
-        node.nodeKind == .call && node.child(.function)?.text == "super"
-    }
-
 }
 
 /// Parsed texts of one guard call, each parsed once; texts it did not change come from (and go
@@ -429,11 +415,11 @@ struct SignatureGuard {
 private struct TreeCache {
     let parser: PythonParser
     let unchanged: ParsedTexts?
-    /// The texts before and after the fixes, by identity: only this call sees them. (Keeping the
-    /// texts before the fixes in `unchanged` too filled its budget and raised the peak, see
-    /// `Engine.screeningTextBudget`.)
+    /// The texts before and after the fixes, by identity: only this call sees them, and it needs
+    /// their models, not only their call indices.
     let changed: Set<ObjectIdentifier>
     private var models: [String: SemanticModel?] = [:]
+    private var indices: [String: CallIndex?] = [:]
 
     /// `parsed`: trees of `after`'s texts, by path, that need no second parse.
     init(
@@ -454,6 +440,14 @@ private struct TreeCache {
         return model
     }
 
+    mutating func index(_ source: SourceText, key: String) -> CallIndex? {
+        if let unchanged, !changed.contains(ObjectIdentifier(source)) { return unchanged.callIndex(source, parser: parser) }
+        if let known = indices[key] { return known }
+        let index = model(source, key: key).map(CallIndex.init)
+        indices[key] = index
+        return index
+    }
+
     /// Whether `source` spells `word` as a whole word (see ``Prefilter/containsWord(_:_:)``).
     func spells(_ source: SourceText, _ word: String) -> Bool {
         unchanged?.spells(source, word) ?? Prefilter.containsWord(source.bytes, Array(word.utf8))
@@ -461,18 +455,19 @@ private struct TreeCache {
 }
 
 /// The project's texts as they stand for several guard calls, which may run on several threads:
-/// which of them spell each word asked about, found once per word, and each text's model, parsed
-/// once while the models held come from fewer than `budget` bytes of source (a syntax tree takes
-/// some thirty times its text); past it a text is parsed each time it is asked for. Texts are
-/// known by identity.
+/// which of them spell each word asked about, found once per word; each text's call index, made
+/// once; and each text's model, parsed once while the models held come from fewer than `budget`
+/// bytes of source (a syntax tree takes some thirty times its text); past it a text is parsed
+/// each time its model is asked for. Texts are known by identity.
 final class ParsedTexts: @unchecked Sendable {
     private let texts: [SourceText]
     private let positions: [ObjectIdentifier: Int]
     private let budget: Int
     private let lock = NSLock()
     private var held = 0
-    /// Each text is held beside its model, so its identity is not reused by another text.
+    /// Each text is held beside its model or index, so its identity is not reused by another text.
     private var models: [ObjectIdentifier: (source: SourceText, model: SemanticModel?)] = [:]
+    private var indices: [ObjectIdentifier: (source: SourceText, index: CallIndex?)] = [:]
     /// By word, whether each text (by position) spells it.
     private var spelling: [String: [Bool]] = [:]
 
@@ -513,6 +508,19 @@ final class ParsedTexts: @unchecked Sendable {
                 models[identity] = (source, model)
             }
             return model
+        }
+    }
+
+    /// Nil for a text with errors.
+    func callIndex(_ source: SourceText, parser: PythonParser) -> CallIndex? {
+        let identity = ObjectIdentifier(source)
+        if let known = lock.withLock({ indices[identity] }) { return known.index }
+        let index = model(source, parser: parser).map(CallIndex.init)
+        return lock.withLock {
+            // Another thread may have made it meanwhile: one index per text.
+            if let known = indices[identity] { return known.index }
+            indices[identity] = (source, index)
+            return index
         }
     }
 

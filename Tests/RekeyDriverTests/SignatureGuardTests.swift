@@ -1,4 +1,5 @@
 import Foundation
+import RekeyAnalysis
 import RekeyEdits
 import RekeySyntax
 import RekeyTestSupport
@@ -55,8 +56,8 @@ import Testing
             let found = SignatureGuard(parser: parser).violations(
                 fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
             // Screening's guard reads the unchanged texts through a shared cache of their words
-            // and models: it must judge alike.
-            let unchanged = ParsedTexts(Array(before.values), budget: 1 << 20)
+            // and call indices, keeping no model: it must judge alike.
+            let unchanged = ParsedTexts(Array(before.values), budget: 0)
             let screened = SignatureGuard(parser: parser, unchanged: unchanged).violations(
                 fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
             #expect(screened == found)
@@ -294,5 +295,29 @@ import Testing
         #expect(shared.spells(texts[3], "f3") == true)
         #expect(shared.spells(texts[3], "f4") == false)
         #expect(shared.spells(SourceText(path: "other.py", text: "f3"), "f3") == nil)
+    }
+
+    /// Screening's workers share one ``ParsedTexts`` that keeps no model, only call indices:
+    /// both threads read the same calls of each text, with what they resolve to.
+    @Test func sharedTextsKeepCallIndicesWithoutModels() throws {
+        let texts = (0..<8).map {
+            SourceText(path: "m\($0).py", text: "import ops\n\n\ndef f\($0)(key):\n    return ops.g(key, n=\($0))\n")
+        }
+        let shared = ParsedTexts(texts, budget: 0)
+        let grammar = try LoadableGrammar.check()
+        let calls = parallelMap(Array(0..<64), workers: 2, makeState: { PythonParser(grammar) }) { parser, request in
+            shared.callIndex(texts[request % texts.count], parser: parser)?.calls
+        }
+        for (request, found) in calls.enumerated() {
+            let call = try #require(found?.first)
+            #expect(found?.count == 1)
+            #expect(call.spelling == "ops.g" && call.name == "g" && call.receiverName == "ops" && call.line == 5)
+            guard case .dotted("ops.g") = call.callee else {
+                Issue.record("\(call.callee)")
+                continue
+            }
+            #expect(call.arguments == CallArguments(positional: ["key"], keywords: [("n", "\(request % texts.count)")]))
+        }
+        #expect(texts.allSatisfy { shared.knownModel($0) == nil })
     }
 }
