@@ -218,17 +218,17 @@ def test_the_validator_rejects_broken_sarif(rekey: Path, tmp_path: Path, sarif_v
     log = check_sarif(rekey, tmp_path, "my_layer.py", expect=1)
     assert_valid_sarif(sarif_validator, log)
     breakages = {
-        "no version": lambda l: l.pop("version"),
-        "wrong version": lambda l: l.update(version="2.0.0"),
-        "no driver name": lambda l: l["runs"][0]["tool"]["driver"].pop("name"),
-        "line 0": lambda l: l["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"].update(startLine=0),
-        "unknown level": lambda l: l["runs"][0]["results"][0].update(level="fatal"),
-        "message without text": lambda l: l["runs"][0]["results"][0].update(message={}),
-        "empty replacements": lambda l: first_change(l).update(replacements=[]),
+        "no version": lambda broken: broken.pop("version"),
+        "wrong version": lambda broken: broken.update(version="2.0.0"),
+        "no driver name": lambda broken: broken["runs"][0]["tool"]["driver"].pop("name"),
+        "line 0": lambda broken: broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"].update(startLine=0),
+        "unknown level": lambda broken: broken["runs"][0]["results"][0].update(level="fatal"),
+        "message without text": lambda broken: broken["runs"][0]["results"][0].update(message={}),
+        "empty replacements": lambda broken: first_change(broken).update(replacements=[]),
         # -1 is SARIF's "not given"; below it is invalid.
-        "negative byte offset": lambda l: first_change(l)["replacements"][0]["deletedRegion"].update(byteOffset=-2),
-        "fix without description text": lambda l: first_fix(l).update(description={"markdown": "x"}),
-        "bad column kind": lambda l: l["runs"][0].update(columnKind="bytes"),
+        "negative byte offset": lambda broken: first_change(broken)["replacements"][0]["deletedRegion"].update(byteOffset=-2),
+        "fix without description text": lambda broken: first_fix(broken).update(description={"markdown": "x"}),
+        "bad column kind": lambda broken: broken["runs"][0].update(columnKind="bytes"),
     }
     for name, breakage in breakages.items():
         broken = json.loads(json.dumps(log))
@@ -612,7 +612,7 @@ def test_usage_errors_exit_2(args: list[str], rekey: Path, tmp_path: Path):
 def test_suppression_comments(rekey: Path, tmp_path: Path):
     (tmp_path / "s.py").write_text(SUPPRESSED, encoding="utf-8")
     rk001 = [(f["start"]["line"], f["code"]) for f in check_json(rekey, tmp_path, "--select", "RK001", "s.py")["findings"]]
-    # Lines 3 and 4 are silenced; `# noqa: RK004` is another code; "# noqa" in a string is no comment.
+    # Lines 3 and 4 are silenced; line 5's noqa names another code (RK004); a noqa in a string is no comment.
     assert rk001 == [(5, "RK001"), (6, "RK001")]
     all_codes = check_json(rekey, tmp_path, "s.py")["findings"]
     assert not [f for f in all_codes if f["start"]["line"] in (3, 4)], all_codes

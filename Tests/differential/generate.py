@@ -707,7 +707,6 @@ class Fn:
         flag = self.branch_flag()
         outer = list(env)
         shape = self.rng.random()
-        branches = []
         out = []
         then_lines, ended, then_env = self.nested(env, depth, in_loop)
         cond = flag if self.rng.random() < 0.75 else f"not {flag}"
@@ -1052,7 +1051,6 @@ def make_helper(program: Program, index: int, earlier: list[Helper]) -> Helper:
         param.used = True
         env[k] = Val("key", used=True)  # the returned key: careful bodies leave it alone
         env[sub] = Val("key")
-        returned = env[k]
     # Helpers see no flag but their own `c`, on which they branch at most once.
     saved_flags = program.flags
     program.flags = []
