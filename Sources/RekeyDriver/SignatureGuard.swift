@@ -465,11 +465,25 @@ final class ParsedTexts: @unchecked Sendable {
     private let budget: Int
     private let lock = NSLock()
     private var held = 0
-    /// Each text is held beside its model or index, so its identity is not reused by another text.
-    private var models: [ObjectIdentifier: (source: SourceText, model: SemanticModel?)] = [:]
-    private var indices: [ObjectIdentifier: (source: SourceText, index: CallIndex?)] = [:]
+    private var slots: [ObjectIdentifier: Slot] = [:]
     /// By word, whether each text (by position) spells it.
     private var spelling: [String: [Bool]] = [:]
+
+    /// What is known of one text. A thread asking for what another is making waits for it, rather
+    /// than making it again: screening's workers take neighbouring fixes, which ask for the same
+    /// callers' files at the same time.
+    private final class Slot: @unchecked Sendable {
+        let lock = NSLock()
+        /// Held, so its identity is not reused by another text.
+        let source: SourceText
+        /// `.some(nil)` for a text with errors.
+        var model: SemanticModel??
+        var index: CallIndex??
+
+        init(_ source: SourceText) {
+            self.source = source
+        }
+    }
 
     init(_ texts: [SourceText], budget: Int) {
         self.texts = texts
@@ -493,35 +507,45 @@ final class ParsedTexts: @unchecked Sendable {
 
     /// The model of `source` if one is kept, without parsing.
     func knownModel(_ source: SourceText) -> SemanticModel? {
-        lock.withLock { models[ObjectIdentifier(source)]?.model }
+        lock.withLock { slots[ObjectIdentifier(source)] }.flatMap { slot in slot.lock.withLock { slot.model ?? nil } }
     }
 
     func model(_ source: SourceText, parser: PythonParser) -> SemanticModel? {
-        let identity = ObjectIdentifier(source)
-        if let known = lock.withLock({ models[identity] }) { return known.model }
-        let model = Self.parse(source, with: parser)
-        return lock.withLock {
-            // Another thread may have parsed it meanwhile: one model per text.
-            if let known = models[identity] { return known.model }
-            if held + source.bytes.count <= budget {
-                held += source.bytes.count
-                models[identity] = (source, model)
-            }
-            return model
-        }
+        let slot = slot(of: source)
+        return slot.lock.withLock { model(in: slot, parser: parser) }
     }
 
     /// Nil for a text with errors.
     func callIndex(_ source: SourceText, parser: PythonParser) -> CallIndex? {
-        let identity = ObjectIdentifier(source)
-        if let known = lock.withLock({ indices[identity] }) { return known.index }
-        let index = model(source, parser: parser).map(CallIndex.init)
-        return lock.withLock {
-            // Another thread may have made it meanwhile: one index per text.
-            if let known = indices[identity] { return known.index }
-            indices[identity] = (source, index)
+        let slot = slot(of: source)
+        return slot.lock.withLock {
+            if let known = slot.index { return known }
+            let index = model(in: slot, parser: parser).map(CallIndex.init)
+            slot.index = .some(index)
             return index
         }
+    }
+
+    private func slot(of source: SourceText) -> Slot {
+        lock.withLock {
+            if let known = slots[ObjectIdentifier(source)] { return known }
+            let slot = Slot(source)
+            slots[ObjectIdentifier(source)] = slot
+            return slot
+        }
+    }
+
+    /// With `slot.lock` held.
+    private func model(in slot: Slot, parser: PythonParser) -> SemanticModel? {
+        if let known = slot.model { return known }
+        let model = Self.parse(slot.source, with: parser)
+        let kept = lock.withLock {
+            guard held + slot.source.bytes.count <= budget else { return false }
+            held += slot.source.bytes.count
+            return true
+        }
+        if kept { slot.model = .some(model) }
+        return model
     }
 
     static func parse(_ source: SourceText, with parser: PythonParser) -> SemanticModel? {
