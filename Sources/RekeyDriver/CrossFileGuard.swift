@@ -65,12 +65,11 @@ struct CrossFileGuard {
 final class ProjectFiles: ProjectView {
     private let states: [Engine.FileState]
     private var contexts: [Int: FileContext] = [:]
-    /// What each file read only for its imports imports (see ``importedModules(of:)``).
-    private var imports: [Int: Set<String>] = [:]
     /// The files importing each module asked about, by index.
     private var importers: [String: [Int]] = [:]
     /// Trees of the files whose context was asked for. A file read only for its imports is not
-    /// kept: most are never asked for more, and a tree takes some thirty times its text.
+    /// kept (see ``ParsedTexts/importedModules(_:parser:)``): most are never asked for more, and
+    /// a tree takes some thirty times its text.
     private var trees: [Int: SyntaxTree] = [:]
     /// Models the engine made from the files' current texts.
     private let models: [Int: SemanticModel]
@@ -157,22 +156,12 @@ final class ProjectFiles: ProjectView {
         texts[index].flatMap { parsed.model($0, parser: parser) }
     }
 
-    /// A parse of the file that nothing keeps.
-    private func parse(_ index: Int) -> SyntaxTree? {
-        texts[index].flatMap { try? parser.parseWithinLimits($0) }
-    }
-
     /// The modules a file imports (``ModuleImports/imported``): as the engine's analysis of its
-    /// current text found them, or from a parse of a file it did not analyse. Nil for a file that
-    /// does not parse cleanly (it has no context either).
+    /// current text found them, or as the shared parses read them from a file it did not analyse.
+    /// Nil for a file that does not parse cleanly (it has no context either).
     private func importedModules(of index: Int) -> Set<String>? {
         let state = states[index]
         if state.parsed, state.current != nil { return state.importedModules }
-        if let known = imports[index] { return known }
-        // Most such files are asked nothing more: their trees are not kept.
-        let known = texts[index].flatMap(parsed.knownModel)
-        guard let tree = trees[index] ?? models[index]?.tree ?? known?.tree ?? parse(index), !tree.hasError else { return nil }
-        imports[index] = ModuleImports(path: state.path, tree: tree).imported
-        return imports[index]
+        return texts[index].flatMap { parsed.importedModules($0, parser: parser) }
     }
 }

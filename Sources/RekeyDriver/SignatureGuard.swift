@@ -455,8 +455,8 @@ private struct TreeCache {
 }
 
 /// The project's texts as they stand for several guard calls, which may run on several threads:
-/// which of them spell each word asked about, found once per word; each text's call index, made
-/// once; and each text's model, parsed once while the models held come from fewer than `budget`
+/// which of them spell each word asked about, found once per word; each text's call index and
+/// imported modules, each read once; and each text's model, parsed once while the models held come from fewer than `budget`
 /// bytes of source (a syntax tree takes some thirty times its text); past it a text is parsed
 /// each time its model is asked for. Texts are known by identity.
 final class ParsedTexts: @unchecked Sendable {
@@ -479,6 +479,8 @@ final class ParsedTexts: @unchecked Sendable {
         /// `.some(nil)` for a text with errors.
         var model: SemanticModel??
         var index: CallIndex??
+        /// `.some(nil)` for a text with errors.
+        var imports: Set<String>??
 
         init(_ source: SourceText) {
             self.source = source
@@ -505,11 +507,6 @@ final class ParsedTexts: @unchecked Sendable {
         return found[position]
     }
 
-    /// The model of `source` if one is kept, without parsing.
-    func knownModel(_ source: SourceText) -> SemanticModel? {
-        lock.withLock { slots[ObjectIdentifier(source)] }.flatMap { slot in slot.lock.withLock { slot.model ?? nil } }
-    }
-
     func model(_ source: SourceText, parser: PythonParser) -> SemanticModel? {
         let slot = slot(of: source)
         return slot.lock.withLock { model(in: slot, parser: parser) }
@@ -523,6 +520,19 @@ final class ParsedTexts: @unchecked Sendable {
             let index = model(in: slot, parser: parser).map(CallIndex.init)
             slot.index = .some(index)
             return index
+        }
+    }
+
+    /// The modules `source` imports (``ModuleImports/imported``), read once from its kept model or
+    /// from a parse nothing keeps; nil for a text with errors.
+    func importedModules(_ source: SourceText, parser: PythonParser) -> Set<String>? {
+        let slot = slot(of: source)
+        return slot.lock.withLock {
+            if let known = slot.imports { return known }
+            let tree = (slot.model ?? nil)?.tree ?? (try? parser.parseWithinLimits(source))
+            let imports = tree.flatMap { $0.hasError ? nil : ModuleImports(path: source.path, tree: $0).imported }
+            slot.imports = .some(imports)
+            return imports
         }
     }
 

@@ -8,7 +8,9 @@ import Testing
 /// workers: each worker replans with its own view of the project, so the findings must not depend
 /// on how many there are.
 @Suite struct CrossFileGuardTests {
-    /// Four modules, each with a key made at import time that another module reads and a third calls through a function.
+    /// Four modules, each with a key made at import time that another module reads and a third
+    /// calls through a function; a fourth imports it for its name only (no analysis reads it, so
+    /// the guard reads its imports itself).
     static let project: [String: String] = ["pkg/__init__.py": ""].merging(
         ["a", "b", "c", "d"].flatMap { module in
             [
@@ -18,6 +20,7 @@ import Testing
                 ),
                 ("pkg/use_\(module).py", "from pkg.\(module) import KEY, draw\n\n\ndef run():\n    return draw(), KEY\n"),
                 ("pkg/call_\(module).py", "from pkg.\(module) import draw\n\n\ndef main():\n    return draw()\n"),
+                ("pkg/name_\(module).py", "import pkg.\(module)\n\nNAME = pkg.\(module).__name__\n"),
             ]
         }
     ) { first, _ in first }
