@@ -456,9 +456,9 @@ private struct TreeCache {
 
 /// The project's texts as they stand for several guard calls, which may run on several threads:
 /// which of them spell each word asked about, found once per word; each text's call index and
-/// imported modules, each read once; and each text's model, parsed once while the models held come from fewer than `budget`
-/// bytes of source (a syntax tree takes some thirty times its text); past it a text is parsed
-/// each time its model is asked for. Texts are known by identity.
+/// imported modules, each read once; and each text's model, parsed once while the models held
+/// come from fewer than `budget` bytes of source (a syntax tree takes some thirty times its
+/// text); past it a text is parsed each time its model is asked for. Texts are known by identity.
 final class ParsedTexts: @unchecked Sendable {
     private let texts: [SourceText]
     private let positions: [ObjectIdentifier: Int]
