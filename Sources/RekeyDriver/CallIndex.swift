@@ -73,24 +73,21 @@ struct CallIndex: Sendable {
         var name: String?
         var receiverName: String?
         var superInitializerBases: [Reference]?
-        switch callee?.nodeKind {
-        case .identifier?:
-            name = callee?.text
-            reference = Self.reference(callee!, in: scope, model: model)
-        case .attribute?:
-            if let callee, let attribute = callee.child(.attribute)?.text, let object = callee.child(.object) {
-                name = attribute
-                reference = .dotted(model.qualifiedName(of: callee, in: scope))
-                if object.nodeKind == .identifier { receiverName = object.text }
-                if attribute == "__init__", object.nodeKind == .call, object.child(.function)?.text == "super",
-                    let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
-                    let bases = owner.node.child(.superclasses)
-                {
-                    superInitializerBases = references(bases, in: owner.parent ?? model.moduleScope, model: model)
-                }
+        if let callee, callee.nodeKind == .identifier {
+            name = callee.text
+            reference = Self.reference(callee, in: scope, model: model)
+        } else if let callee, callee.nodeKind == .attribute, let attribute = callee.child(.attribute)?.text,
+            let object = callee.child(.object)
+        {
+            name = attribute
+            reference = .dotted(model.qualifiedName(of: callee, in: scope))
+            if object.nodeKind == .identifier { receiverName = object.text }
+            if attribute == "__init__", object.nodeKind == .call, object.child(.function)?.text == "super",
+                let owner = scope.enclosingFunction?.parent, owner.kind == .classBody,
+                let bases = owner.node.child(.superclasses)
+            {
+                superInitializerBases = references(bases, in: owner.parent ?? model.moduleScope, model: model)
             }
-        default:
-            break
         }
         return Call(
             spelling: callee?.text, callee: reference, name: name, receiverName: receiverName,
