@@ -226,6 +226,20 @@ import Testing
         #expect(try round.violations() == [0: "the call at pkg/net.py:5 would no longer bind: it does not pass `key`"])
     }
 
+    /// A subclass in another file that defines its own `__init__` runs the base's through
+    /// `super().__init__(…)`: that call must still bind. (Its base is named through an import.)
+    @Test func aSuperInitCallInASubclassElsewhereIsACaller() throws {
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/base.py": "import jax\n\n\nclass Layer:\n    def __init__(self, n, key=jax.random.PRNGKey(0)):\n        self.n = n\n",
+                "pkg/dense.py":
+                    "from pkg import base\n\n\nclass Dense(base.Layer):\n    def __init__(self):\n        super().__init__(3)\n",
+            ], fixes: [[("pkg/base.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at pkg/dense.py:6 would no longer bind: it does not pass `key`"])
+    }
+
     /// End to end: a method reached through objects of unknown class may lose its key default in
     /// place only if every call passes the key; one that omits it keeps the fix from being applied.
     @Test func aMethodOneCallerCallsWithoutTheKeyKeepsItsDefault() throws {
