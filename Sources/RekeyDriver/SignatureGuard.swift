@@ -443,7 +443,10 @@ private struct TreeCache {
     mutating func index(_ source: SourceText, key: String) -> CallIndex? {
         if let unchanged, !changed.contains(ObjectIdentifier(source)) { return unchanged.callIndex(source, parser: parser) }
         if let known = indices[key] { return known }
-        let index = model(source, key: key).map(CallIndex.init)
+        // A model made already serves; another is dropped once its index is read (an index is
+        // a small part of it), so a round's callers are not all held as models at once.
+        let model = models[key] ?? ParsedTexts.parse(source, with: parser)
+        let index = model.map(CallIndex.init)
         indices[key] = index
         return index
     }
