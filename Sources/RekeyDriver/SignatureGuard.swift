@@ -432,8 +432,8 @@ private struct TreeCache {
         for (path, tree) in parsed where tree.source === after[path] { models[path] = SemanticModel(tree: tree) }
     }
 
+    /// Only for the texts before and after the fixes: the others are read through ``index(_:key:)``.
     mutating func model(_ source: SourceText, key: String) -> SemanticModel? {
-        if let unchanged, !changed.contains(ObjectIdentifier(source)) { return unchanged.model(source, parser: parser) }
         if let known = models[key] { return known }
         let model = ParsedTexts.parse(source, with: parser)
         models[key] = model
