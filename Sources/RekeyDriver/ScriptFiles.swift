@@ -40,17 +40,46 @@ enum ScriptFiles {
 
         init(_ bytes: [UInt8]) {
             self.bytes = bytes
-            let isSeparator = { (character: Character) in
-                character == " " || character == "\t" || character == "," || character == "(" || character == ")"
+            var lines: [[String]] = []
+            // Lines are screened on their bytes and only a candidate is decoded: most lines start
+            // with neither keyword. A line holding a byte that may begin another line break (`\r`,
+            // `\v`, `\f`, U+0085, U+2028, U+2029) is split as Python's text is, by Character.
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                let line = bytes[start..<end]
+                if line.contains(where: Self.mayBreakLine) {
+                    lines += String(decoding: line, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap(Self.importWords)
+                } else if Self.mayStartWithImport(line) {
+                    lines += Self.importWords(String(decoding: line, as: UTF8.self)[...]).map { [$0] } ?? []
+                }
+                start = end + 1
             }
-            lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
-                // Most lines are neither: only those whose first word may be a keyword are split.
-                let start = line.drop(while: isSeparator)
-                guard start.hasPrefix("import") || start.hasPrefix("from") else { return nil }
-                let words = line.split(whereSeparator: isSeparator).map(String.init)
-                guard let keyword = words.first, keyword == "import" || keyword == "from", words.count >= 2 else { return nil }
-                return words
-            }
+            self.lines = lines
+        }
+
+        private static func isSeparator(_ character: Character) -> Bool {
+            character == " " || character == "\t" || character == "," || character == "(" || character == ")"
+        }
+
+        private static func mayBreakLine(_ byte: UInt8) -> Bool {
+            byte == 0x0D || byte == 0x0B || byte == 0x0C || byte == 0xC2 || byte == 0xE2
+        }
+
+        /// Whether the line's first bytes after separators spell `import` or `from`: true for
+        /// every line ``importWords(_:)`` keeps.
+        private static func mayStartWithImport(_ line: ArraySlice<UInt8>) -> Bool {
+            let rest = line.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x2C || $0 == 0x28 || $0 == 0x29 }
+            return rest.starts(with: "import".utf8) || rest.starts(with: "from".utf8)
+        }
+
+        /// The line's words if it is an `import` or `from` statement's first line.
+        private static func importWords(_ line: Substring) -> [String]? {
+            let start = line.drop(while: isSeparator)
+            guard start.hasPrefix("import") || start.hasPrefix("from") else { return nil }
+            let words = line.split(whereSeparator: isSeparator).map(String.init)
+            guard let keyword = words.first, keyword == "import" || keyword == "from", words.count >= 2 else { return nil }
+            return words
         }
 
         /// Whether the file has a line that may import `module` (dotted): `import module`, `from

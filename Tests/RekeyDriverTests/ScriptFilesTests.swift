@@ -68,6 +68,13 @@ import Testing
             ("from . import train\n", "examples.train", true),
             ("from .train import main\n", "examples.train", true),
             ("x = 1  # train\n", "examples.train", false),
+            // Lines are found however they end, and wherever the statement is indented.
+            ("x = 1\r\nimport train\r\n", "train", true),
+            ("x = 1\rimport train\r", "train", true),
+            ("x = 1\u{2028}import train", "train", true),
+            ("x = 1\u{85}from train import fit", "train", true),
+            ("def f():\n    from train import fit\n", "train", true),
+            ("def f():\n    imported = train\n", "train", false),
         ] as [(String, String, Bool)])
     func importLinesOfUnparsedFiles(_ text: String, _ module: String, _ imports: Bool) {
         #expect(ScriptFiles.ImportLines(Array(text.utf8)).mayImport(module) == imports)

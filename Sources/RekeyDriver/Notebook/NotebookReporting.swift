@@ -46,6 +46,9 @@ struct NotebookLines {
     /// notebook (`at cell 3, line 2`), and `nb.ipynb line N` or `nb.ipynb at line N` for any
     /// notebook. A line of a Python file (`model.py line 4`) is left as it is.
     func describing(_ text: String, in path: String) -> String {
+        // Only a notebook's own text or one naming a notebook can change; most runs have findings
+        // by the hundred and a notebook or two.
+        guard notebooks[path] != nil || notebooks.keys.contains(where: text.contains) else { return text }
         var out = ""
         var rest = Substring(text)
         while let match = rest.firstMatch(of: /\bline (\d+)/) {
