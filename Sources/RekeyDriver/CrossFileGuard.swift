@@ -16,13 +16,21 @@ struct CrossFileGuard {
     let grammar: LoadableGrammar
 
     /// `models`: files already parsed from their current text, by index; `unchanged`: the texts
-    /// of `states`. The files whose findings are guarded are shared among `jobs` workers, each
-    /// with its own view of the project over one cache of parses, kept while the guard runs.
+    /// of `states`. The findings guarded are shared among `jobs` workers one by one (a file may
+    /// hold most of them), each worker with its own view of the project over one cache of
+    /// parses, kept while the guard runs.
     func settle(
         _ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject, jobs: Int?
     ) {
-        let guarded = states.indices.filter { index in states[index].findings.contains(where: Self.changesSharedNames) }
-        guard !guarded.isEmpty else { return }
+        let found = states.indices.flatMap { index in
+            states[index].findings.indices
+                .filter { Self.changesSharedNames(states[index].findings[$0]) }
+                .map { (index: index, position: $0) }
+        }
+        guard !found.isEmpty else { return }
+        // Findings of one file need the same files parsed: taken in turn from each file, the
+        // workers seldom wait on each other's parse.
+        let guarded = positionsInTurn(byGroup: found.map(\.index)).map { found[$0] }
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let settled = parallelMap(
@@ -31,27 +39,22 @@ struct CrossFileGuard {
                 ProjectFiles(
                     states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed)
             }
-        ) { project, index in settle(snapshot[index].findings, of: index, in: project) }
-        for (index, findings) in zip(guarded, settled) { states[index].findings = findings }
+        ) { project, item in settle(snapshot[item.index].findings[item.position], of: item.index, in: project) }
+        for (item, finding) in zip(guarded, settled) { states[item.index].findings[item.position] = finding }
     }
 
-    /// `findings` of the file at `index`, each fix that changes a name another file uses planned
+    /// `finding` of the file at `index`, a fix that changes a name another file uses, planned
     /// again with the project in view, or left for a hand migration naming that file.
-    private func settle(_ findings: [Finding], of index: Int, in project: ProjectFiles) -> [Finding] {
-        var findings = findings
-        for (position, finding) in findings.enumerated() where Self.changesSharedNames(finding) {
-            guard let origin = project.context(of: index),
-                let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols)
-            else { continue }
-            let rule = rules.first { $0.code == finding.code }
-            findings[position] =
-                rule?.replan(finding, in: origin, project: project)
-                ?? finding.withoutFix(
-                    because:
-                        "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
-                        + "migrate the call sites across files by hand")
-        }
-        return findings
+    private func settle(_ finding: Finding, of index: Int, in project: ProjectFiles) -> Finding {
+        guard let origin = project.context(of: index),
+            let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols)
+        else { return finding }
+        let rule = rules.first { $0.code == finding.code }
+        return rule?.replan(finding, in: origin, project: project)
+            ?? finding.withoutFix(
+                because:
+                    "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
+                    + "migrate the call sites across files by hand")
     }
 
     private static func changesSharedNames(_ finding: Finding) -> Bool {

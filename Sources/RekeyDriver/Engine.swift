@@ -223,6 +223,9 @@ public struct Engine {
         var findings: [Finding] = []
         var diagnostics: [Diagnostic] = []
         var parsed = false
+        /// The text whose parse last passed ``PythonParser/parseCompilable(_:)``: analysed again
+        /// (for new facts, or as a script), it is parsed without checking it again.
+        var compiledText: SourceText?
         /// Not parsed: its bytes have no JAX cue (it may still call a project function that
         /// consumes keys; ``propagateSummaries`` brings such files in).
         var skippedByPrefilter = false
@@ -777,8 +780,12 @@ public struct Engine {
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
         let moduleNames = ModuleNames()
         let report = reporting(.screeningFixes, of: fixes.count)
+        // Fixes of one file ask for the same callers' files in the same order: taken one after
+        // the other, one worker waits on each caller the other is parsing. Taken in turn from
+        // each file, the workers mostly ask for different files.
+        let scheduled = positionsInTurn(byGroup: fixes.map(\.index)).map { fixes[$0] }
         let reasons = parallelMap(
-            fixes, workers: options.jobs,
+            scheduled, workers: options.jobs,
             makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames) },
             finished: report
         ) { signatureGuard, item -> String? in
@@ -791,7 +798,7 @@ public struct Engine {
                 fixes: [item.fix], applied: [0], before: sources, after: application.changed, project: texts,
                 afterTrees: application.trees)[0]
         }
-        for (item, reason) in zip(fixes, reasons) {
+        for (item, reason) in zip(scheduled, reasons) {
             guard let reason else { continue }
             states[item.index].findings[item.position] = states[item.index].findings[item.position]
                 .withoutFix(because: "its fix would break a call: \(reason)")
@@ -1063,12 +1070,14 @@ public struct Engine {
         let tree: SyntaxTree
         do {
             // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
-            // the analysis can walk, is skipped here with the reason.
-            tree = try parser.parseCompilable(source)
+            // the analysis can walk, is skipped here with the reason. A text that passed is
+            // parsed again without the check (the same text gives the same tree).
+            tree = try state.compiledText === source ? parser.parse(source) : parser.parseCompilable(source)
         } catch {
             return skipped("\(error)")
         }
         state.parsed = true
+        state.compiledText = source
         if state.moduleName.isEmpty, state.notebook == nil { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
         let model = SemanticModel(tree: tree)
         let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)

@@ -43,6 +43,23 @@ public func parallelMap<Item, State, Output>(
     return results.map { $0! }
 }
 
+/// The positions of `groups` taken in turn from each group (the first of every group in order
+/// of first appearance, then the second of each, and so on), each group's in their order: an
+/// order to hand items to ``parallelMap`` in when items of one group ask for the same shared
+/// work, so that workers taking the next items seldom wait on each other.
+func positionsInTurn(byGroup groups: [Int]) -> [Int] {
+    var members: [Int: [Int]] = [:]
+    var firstSeen: [Int] = []
+    for (position, group) in groups.enumerated() {
+        if members[group] == nil { firstSeen.append(group) }
+        members[group, default: []].append(position)
+    }
+    let rounds = members.values.map(\.count).max() ?? 0
+    return (0..<rounds).flatMap { round in
+        firstSeen.compactMap { group in members[group].flatMap { round < $0.count ? $0[round] : nil } }
+    }
+}
+
 private final class IndexCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0

@@ -186,7 +186,9 @@ struct SignatureGuard {
         var classes: Set<ClassDefinition> = [ClassDefinition(path: callable.path, name: base)]
         var frontier = [base]
         while let parent = frontier.popLast() {
-            for source in project where trees.spells(source, parent) {
+            let spelling = project.filter { trees.spells($0, parent) }
+            trees.prepareIndices(spelling)
+            for source in spelling {
                 guard let index = trees.index(source, key: source.path) else { continue }
                 for definition in index.classes {
                     guard !classes.contains(ClassDefinition(path: source.path, name: definition.name)),
@@ -210,7 +212,9 @@ struct SignatureGuard {
         of callable: Callable, old: Signature, before: [String: SourceText],
         project: [SourceText], trees: inout TreeCache
     ) -> String? {
-        for source in project where callable.calledAs.contains(where: { trees.spells(source, $0) }) {
+        let callers = project.filter { source in callable.calledAs.contains { trees.spells(source, $0) } }
+        trees.prepareIndices(callers)
+        for source in callers {
             guard let index = trees.index(source, key: source.path) else { continue }
             let oldIndex = before[source.path].flatMap { trees.index($0, key: "old:" + source.path) }
             let calls = candidateCalls(of: callable, in: index, sites: callable.sitesAfter)
@@ -451,6 +455,12 @@ private struct TreeCache {
         return index
     }
 
+    /// Makes ahead the call indices of those of `sources` the workers share (see
+    /// ``ParsedTexts/prepareCallIndices(_:parser:)``).
+    func prepareIndices(_ sources: [SourceText]) {
+        unchanged?.prepareCallIndices(sources.filter { !changed.contains(ObjectIdentifier($0)) }, parser: parser)
+    }
+
     /// Whether `source` spells `word` as a whole word (see ``Prefilter/containsWord(_:_:)``).
     func spells(_ source: SourceText, _ word: String) -> Bool {
         unchanged?.spells(source, word) ?? Prefilter.containsWord(source.bytes, Array(word.utf8))
@@ -518,12 +528,33 @@ final class ParsedTexts: @unchecked Sendable {
     /// Nil for a text with errors.
     func callIndex(_ source: SourceText, parser: PythonParser) -> CallIndex? {
         let slot = slot(of: source)
-        return slot.lock.withLock {
-            if let known = slot.index { return known }
-            let index = model(in: slot, parser: parser).map(CallIndex.init)
-            slot.index = .some(index)
-            return index
+        return slot.lock.withLock { callIndex(in: slot, parser: parser) }
+    }
+
+    /// Makes the call indices of `sources` not made yet, for a scan that reads them in order.
+    /// A text another thread is busy with is passed over and waited for last: two workers
+    /// scanning the same callers in the same order then index different files instead of one
+    /// waiting on each file the other is parsing.
+    func prepareCallIndices(_ sources: [SourceText], parser: PythonParser) {
+        var busy: [SourceText] = []
+        for source in sources {
+            let slot = slot(of: source)
+            guard slot.lock.try() else {
+                busy.append(source)
+                continue
+            }
+            _ = callIndex(in: slot, parser: parser)
+            slot.lock.unlock()
         }
+        for source in busy { _ = callIndex(source, parser: parser) }
+    }
+
+    /// With `slot.lock` held.
+    private func callIndex(in slot: Slot, parser: PythonParser) -> CallIndex? {
+        if let known = slot.index { return known }
+        let index = model(in: slot, parser: parser).map(CallIndex.init)
+        slot.index = .some(index)
+        return index
     }
 
     /// The modules `source` imports (``ModuleImports/imported``), read once from its kept model or

@@ -1,6 +1,7 @@
 import Foundation
-import RekeyDriver
 import Testing
+
+@testable import RekeyDriver
 
 /// Found through the fuzzer's memory use (each run of the engine grew it): `parallelMap` freed its
 /// result buffer without releasing what it held, so every file state it produced leaked.
@@ -26,5 +27,16 @@ import Testing
             #expect(outputs.map(\.value) == Array(0..<100).map { $0 * 2 })
         }
         #expect(Counted.lock.withLock { Counted.alive } == before, "outputs outlived the array returned")
+    }
+
+    /// Screening and the cross-file guard hand their fixes to the workers in this order: in turn
+    /// from each file, so two workers seldom ask for one file's parse at once; every fix is taken
+    /// exactly once.
+    @Test func fixesAreTakenInTurnFromEachFile() {
+        let files = [7, 7, 7, 2, 9, 9, 2]
+        let order = positionsInTurn(byGroup: files)
+        #expect(order == [0, 3, 4, 1, 6, 5, 2])
+        #expect(order.sorted() == Array(files.indices))
+        #expect(positionsInTurn(byGroup: []).isEmpty)
     }
 }
