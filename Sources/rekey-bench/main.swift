@@ -11,7 +11,8 @@ import RekeySyntax
 /// node with a cursor. The check is the real pipeline (discover, read, prefilter, parse,
 /// analyse, run the rules), and the diff that pipeline plus the fix rounds. All run on the same number of threads; ratios are over
 /// bare-parse time. The speed-up from one thread to the most is given beside the bare parse's,
-/// which says how much of a second core the machine actually gave. Peak memory (the peak resident
+/// which says how much of a second core the machine actually gave, and each run's cores kept
+/// busy (processor time over wall time), which drifts less with the machine. Peak memory (the peak resident
 /// set size) is measured on one thread, each pipeline in a process of its own.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +51,7 @@ struct Bench: ParsableCommand {
         let bytes = files.reduce(0) { $0 + ((try? SourceLoader.readBytes($1).count) ?? 0) }
         let megabytes = Double(bytes) / 1_000_000
         print("files: \(files.count), \(String(format: "%.1f", megabytes)) MB")
-        print("threads  pipeline                       seconds    MB/s   ratio")
+        print("threads  pipeline                       seconds    MB/s   ratio   cores")
         var checkSeconds: [Int: Double] = [:]
         var bareSeconds: [Int: Double] = [:]
         var diffOverCheck: [Double] = []
@@ -65,14 +66,13 @@ struct Bench: ParsableCommand {
                 pipelines.append(
                     ("rekey check, no prefilter", { _ = Engine(options: .init(jobs: jobs, prefilter: false)).check(paths: paths) }))
             }
-            let seconds = fastest(pipelines.map(\.1))
-            let rows = zip(pipelines.map(\.0), seconds).map { ($0, $1) }
-            let (bare, check, diff) = (seconds[0], seconds[1], seconds[2])
-            for (name, seconds) in rows {
+            let timings = fastest(pipelines.map(\.1))
+            let (bare, check, diff) = (timings[0].seconds, timings[1].seconds, timings[2].seconds)
+            for (name, timing) in zip(pipelines.map(\.0), timings) {
                 print(
                     String(
-                        format: "%7d  %-28@ %8.3f %7.2f %7.2f", jobs, name as NSString,
-                        seconds, megabytes / seconds, seconds / bare))
+                        format: "%7d  %@ %8.3f %7.2f %7.2f %7.2f", jobs, name.padding(toLength: 28, withPad: " ", startingAt: 0),
+                        timing.seconds, megabytes / timing.seconds, timing.seconds / bare, timing.coresBusy))
             }
             checkSeconds[jobs] = check
             bareSeconds[jobs] = bare
@@ -84,6 +84,7 @@ struct Bench: ParsableCommand {
                     format: "speed-up, 1 → %d threads: rekey check %.2f×, bare parse %.2f×",
                     most, one / many, bareSeconds[1]! / bareSeconds[most]!))
         }
+        print("cores: processor time over wall time in that run, the cores kept busy on average")
         print(
             "diff / check: " + diffOverCheck.map { String(format: "%.2f", $0) }.joined(separator: ", ")
                 + " (by thread count, as above)")
@@ -116,9 +117,9 @@ struct Bench: ParsableCommand {
             for n in shape.sizes {
                 let path = directory.appendingPathComponent("\(shape)_\(n).py").path
                 try shape.source(n).write(toFile: path, atomically: true, encoding: .utf8)
-                let bare = fastest { bareParse([path], jobs: 1, grammar: grammar) }
+                let bare = fastest { bareParse([path], jobs: 1, grammar: grammar) }.seconds
                 var findings = 0
-                let check = fastest { findings = Engine(options: .init(jobs: 1)).check(paths: [path]).findings.count }
+                let check = fastest { findings = Engine(options: .init(jobs: 1)).check(paths: [path]).findings.count }.seconds
                 let bareMemory = try peakMemory(of: .bare, [path])
                 let checkMemory = try peakMemory(of: .check, [path])
                 let kilobytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { $0 / 1000 } ?? 0
@@ -159,23 +160,47 @@ struct Bench: ParsableCommand {
 
     private func inMegabytes(_ bytes: Int) -> Double { Double(bytes) / 1_000_000 }
 
-    private func fastest(_ body: () -> Void) -> Double {
+    /// A run's wall time, and the processor time it took over that: how many cores it kept busy
+    /// on average. On a machine whose speed drifts, the speed-up from one thread to two moves
+    /// with it from run to run; the cores one run keeps busy move much less.
+    private struct Timing {
+        var seconds = Double.infinity
+        var coresBusy = 0.0
+    }
+
+    private func fastest(_ body: () -> Void) -> Timing {
         withoutActuallyEscaping(body) { fastest([$0])[0] }
     }
 
     /// Each body's fastest of `runs` runs, the bodies taking turns: on a machine whose speed
     /// drifts (a shared virtual machine), every pipeline sees the same stretches of it, so their
     /// ratios hold even where their seconds do not.
-    private func fastest(_ bodies: [() -> Void]) -> [Double] {
-        var best = [Double](repeating: .infinity, count: bodies.count)
+    private func fastest(_ bodies: [() -> Void]) -> [Timing] {
+        var best = [Timing](repeating: Timing(), count: bodies.count)
         for _ in 0..<max(runs, 1) {
             for (index, body) in bodies.enumerated() {
                 let start = DispatchTime.now().uptimeNanoseconds
+                let processorStart = processorSeconds()
                 body()
-                best[index] = min(best[index], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if seconds < best[index].seconds {
+                    best[index] = Timing(seconds: seconds, coresBusy: (processorSeconds() - processorStart) / seconds)
+                }
             }
         }
         return best
+    }
+
+    /// User and system time this process has used, on all its threads.
+    private func processorSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     private func bareParse(_ files: [String], jobs: Int, grammar: LoadableGrammar) {
