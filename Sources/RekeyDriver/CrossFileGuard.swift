@@ -30,7 +30,7 @@ struct CrossFileGuard {
         guard !found.isEmpty else { return }
         // Findings of one file need the same files parsed: taken in turn from each file, the
         // workers seldom wait on each other's parse.
-        let guarded = positionsInTurn(byGroup: found.map(\.index)).map { found[$0] }
+        let guarded = inTurn(found, byGroup: \.index)
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let settled = parallelMap(

@@ -783,7 +783,7 @@ public struct Engine {
         // Fixes of one file ask for the same callers' files in the same order: taken one after
         // the other, one worker waits on each caller the other is parsing. Taken in turn from
         // each file, the workers mostly ask for different files.
-        let scheduled = positionsInTurn(byGroup: fixes.map(\.index)).map { fixes[$0] }
+        let scheduled = inTurn(fixes, byGroup: \.index)
         let reasons = parallelMap(
             scheduled, workers: options.jobs,
             makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames) },

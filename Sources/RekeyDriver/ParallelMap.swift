@@ -43,20 +43,21 @@ public func parallelMap<Item, State, Output>(
     return results.map { $0! }
 }
 
-/// The positions of `groups` taken in turn from each group (the first of every group in order
-/// of first appearance, then the second of each, and so on), each group's in their order: an
-/// order to hand items to ``parallelMap`` in when items of one group ask for the same shared
-/// work, so that workers taking the next items seldom wait on each other.
-func positionsInTurn(byGroup groups: [Int]) -> [Int] {
-    var members: [Int: [Int]] = [:]
+/// `items` taken in turn from each group (the first of every group in order of first
+/// appearance, then the second of each, and so on), each group's in their order: an order to
+/// hand items to ``parallelMap`` in when items of one group ask for the same shared work, so
+/// that workers taking the next items seldom wait on each other.
+func inTurn<Item>(_ items: [Item], byGroup group: (Item) -> Int) -> [Item] {
+    var members: [Int: [Item]] = [:]
     var firstSeen: [Int] = []
-    for (position, group) in groups.enumerated() {
-        if members[group] == nil { firstSeen.append(group) }
-        members[group, default: []].append(position)
+    for item in items {
+        let key = group(item)
+        if members[key] == nil { firstSeen.append(key) }
+        members[key, default: []].append(item)
     }
     let rounds = members.values.map(\.count).max() ?? 0
     return (0..<rounds).flatMap { round in
-        firstSeen.compactMap { group in members[group].flatMap { round < $0.count ? $0[round] : nil } }
+        firstSeen.compactMap { key in members[key].flatMap { round < $0.count ? $0[round] : nil } }
     }
 }
 

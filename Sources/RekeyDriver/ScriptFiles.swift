@@ -58,8 +58,11 @@ enum ScriptFiles {
             self.lines = lines
         }
 
+        /// What separates the words of an import line.
+        private static let separators = Array(" \t,()".utf8)
+
         private static func isSeparator(_ character: Character) -> Bool {
-            character == " " || character == "\t" || character == "," || character == "(" || character == ")"
+            character.asciiValue.map(separators.contains) ?? false
         }
 
         private static func mayBreakLine(_ byte: UInt8) -> Bool {
@@ -69,7 +72,7 @@ enum ScriptFiles {
         /// Whether the line's first bytes after separators spell `import` or `from`: true for
         /// every line ``importWords(_:)`` keeps.
         private static func mayStartWithImport(_ line: ArraySlice<UInt8>) -> Bool {
-            let rest = line.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x2C || $0 == 0x28 || $0 == 0x29 }
+            let rest = line.drop(while: separators.contains)
             return rest.starts(with: "import".utf8) || rest.starts(with: "from".utf8)
         }
 

@@ -34,9 +34,9 @@ import Testing
     /// exactly once.
     @Test func fixesAreTakenInTurnFromEachFile() {
         let files = [7, 7, 7, 2, 9, 9, 2]
-        let order = positionsInTurn(byGroup: files)
+        let order = inTurn(Array(files.indices), byGroup: { files[$0] })
         #expect(order == [0, 3, 4, 1, 6, 5, 2])
         #expect(order.sorted() == Array(files.indices))
-        #expect(positionsInTurn(byGroup: []).isEmpty)
+        #expect(inTurn([Int](), byGroup: { $0 }).isEmpty)
     }
 }
