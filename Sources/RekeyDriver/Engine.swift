@@ -74,6 +74,8 @@ public struct Engine {
         public var fromCache = false
         /// Files whose first analysis the cache gave (their text and facts unchanged), not parsed for it.
         public var analysesReused = 0
+        /// Journals of interrupted commits this run's walk met (see ``FileDiscovery/Result/journals``).
+        public var journalsWalked: [String] = []
     }
 
     /// One stage of a run and its wall-clock time.
@@ -82,18 +84,19 @@ public struct Engine {
         public let seconds: Double
     }
 
-    /// What ``load(_:grammar:)`` read and worked out, before any fix.
-    /// The files of a run, as read, before any parse.
+    /// The files of a run as read from disk, before anything is decoded: what the check cache
+    /// keys on, so an unchanged re-run decodes nothing.
     private struct ReadProject {
         let discovery: FileDiscovery.Result
         let files: [String]
-        let read: [(state: FileState, imports: [String])]
+        let bytes: [Result<[UInt8], SourceLoader.Failure>]
         /// How long discovery and reading took.
         let seconds: Double
 
         func isContext(_ index: Int) -> Bool { index >= discovery.files.count }
     }
 
+    /// What ``load(_:grammar:reuse:)`` read and worked out, before any fix.
     private struct Loaded {
         var states: [FileState]
         let diagnostics: [Diagnostic]
@@ -163,6 +166,8 @@ public struct Engine {
         public var declined: [Finding] = []
         /// The review said stop: no fix it had not accepted by then was applied.
         public var reviewStopped = false
+        /// Journals of interrupted commits this run's walk met (see ``FileDiscovery/Result/journals``).
+        public var journalsWalked: [String] = []
 
         /// The changed files in groups that must be written together: two files are in one group
         /// when a fix applied edits both (directly, or through other files of the group).
@@ -300,6 +305,7 @@ public struct Engine {
             if var kept = cache.lookup(key) {
                 kept.fromCache = true
                 kept.stages = [StageTime(name: "read", seconds: project.seconds)]
+                kept.journalsWalked = project.discovery.journals
                 return kept
             }
             cacheKey = key
@@ -307,6 +313,7 @@ public struct Engine {
         }
         let loaded = load(project, grammar: grammar, reuse: reuse)
         var report = CheckReport()
+        report.journalsWalked = project.discovery.journals
         report.analysesReused = loaded.states.count(where: \.analysisFromCache)
         report.diagnostics = loaded.diagnostics
         report.factRounds = loaded.factRounds
@@ -327,24 +334,27 @@ public struct Engine {
     }
 
     /// What a `check` over `paths` reports depends on: the build and options, the working
-    /// directory and the paths as given, then every file read (its contents, whether it was
-    /// given or context, its project's settings), and what discovery said.
+    /// directory and the paths as given, then every file read (its bytes, or why they could not
+    /// be read; whether it was given or context; its project's settings), and what discovery
+    /// said. All that decoding a file finds (its diagnostics, a notebook's cells) follows from
+    /// its path and bytes.
     private func checkCacheKey(paths: [String], project: ReadProject) -> (key: CheckCache.Key, contentHashes: [UInt64]) {
         var invocation = StableHash()
         for field in [CheckCache.buildIdentity, options.checkCacheIdentity, FileManager.default.currentDirectoryPath] + paths {
             invocation.add(field: field)
         }
         invocation.add(field: rules.map(\.code.rawValue).joined(separator: ","))
-        let hashes = parallelMap(project.read.indices.map { $0 }, workers: options.jobs, makeState: {}) { _, index in
-            // A notebook's file, not only its program: its findings' places in the file are in the report.
-            StableHash.of(project.read[index].state.notebook?.bytes ?? project.read[index].state.original)
+        let hashes = parallelMap(project.bytes, workers: options.jobs, makeState: {}) { _, read in
+            (try? read.get()).map { StableHash.of($0) } ?? 0
         }
         var inputs = StableHash()
-        for (index, (file, hash)) in zip(project.read, hashes).enumerated() {
-            let settings = settingsCache.settings(forFile: file.state.path)
-            inputs.add(field: "\(file.state.path) \(project.isContext(index)) \(file.state.original.count) \(hash)")
+        for (index, (path, read)) in zip(project.files, project.bytes).enumerated() {
+            let settings = settingsCache.settings(forFile: path)
+            switch read {
+            case .success(let bytes): inputs.add(field: "\(path) \(project.isContext(index)) \(bytes.count) \(hashes[index])")
+            case .failure(let failure): inputs.add(field: "\(path) \(project.isContext(index)) unread: \(failure)")
+            }
             inputs.add(field: "\(settings.lineLength) \(settings.minimumPython.map(\.description) ?? "-")")
-            for diagnostic in file.state.diagnostics { inputs.add(field: diagnostic.description) }
         }
         for diagnostic in project.discovery.diagnostics { inputs.add(field: diagnostic.description) }
         return (CheckCache.Key(invocation: invocation.hex, inputs: inputs.hex), hashes)
@@ -381,12 +391,14 @@ public struct Engine {
     }
 
     private func fixOnThisThread(paths: [String], grammar: LoadableGrammar) -> FixReport {
-        let loaded = load(readProject(paths), grammar: grammar)
+        let project = readProject(paths)
+        let loaded = load(project, grammar: grammar)
         var states = loaded.states
         let (discovery, facts) = (loaded.diagnostics, loaded.facts)
         let findingsAsRead = Dictionary(states.map { ($0.path, $0.findings) }) { first, _ in first }
         var report = FixReport()
         report.diagnostics = discovery
+        report.journalsWalked = project.discovery.journals
         let parser = PythonParser(grammar)
         var changed = Set<Int>()
         var indexByPath: [String: Int] = [:]
@@ -657,19 +669,25 @@ public struct Engine {
         let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
         let context = ProjectRoot.contextFiles(for: paths, given: discovery.files, options: options.discovery)
         let files = discovery.files + context
-        let read = parallelMap(files, workers: options.jobs, makeState: {}) { _, path in readFile(path) }
-        return ReadProject(discovery: discovery, files: files, read: read, seconds: Date().timeIntervalSince(start))
+        let bytes = parallelMap(files, workers: options.jobs, makeState: {}) { _, path in
+            Result { () throws(SourceLoader.Failure) in try SourceLoader.readBytes(path) }
+        }
+        return ReadProject(discovery: discovery, files: files, bytes: bytes, seconds: Date().timeIntervalSince(start))
     }
 
     private func load(_ project: ReadProject, grammar: LoadableGrammar, reuse: AnalysisReuse? = nil) -> Loaded {
-        var stages = [StageTime(name: "read", seconds: project.seconds)]
         var stageStart = Date()
+        let (discovery, files) = (project.discovery, project.files)
+        let read = parallelMap(Array(zip(files, project.bytes)), workers: options.jobs, makeState: {}) { _, file in
+            decoded(file.0, file.1)
+        }
+        var stages = [StageTime(name: "read", seconds: project.seconds + Date().timeIntervalSince(stageStart))]
+        stageStart = Date()
         func finished(_ stage: String) {
             let now = Date()
             stages.append(StageTime(name: stage, seconds: now.timeIntervalSince(stageStart)))
             stageStart = now
         }
-        let (discovery, files, read) = (project.discovery, project.files, project.read)
         // Each file after the files it imports, with their facts: most files then need no
         // second analysis when the rounds of cross-file facts begin.
         let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))
@@ -974,17 +992,19 @@ public struct Engine {
             .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), jobs: options.jobs)
     }
 
-    /// A file read and decoded, not parsed yet, with the modules it imports (see ``ImportScan``;
-    /// also for a file the prefilter skips, which may import a script);
-    /// a file that cannot be read or decoded has its diagnostic, and one without a JAX cue is
+    /// A file decoded from the bytes read, not parsed yet, with the modules it imports (see
+    /// ``ImportScan``; also for a file the prefilter skips, which may import a script);
+    /// a file that could not be read or decoded has its diagnostic, and one without a JAX cue is
     /// marked skipped by the prefilter.
-    private func readFile(_ path: String) -> (state: FileState, imports: [String]) {
+    private func decoded(_ path: String, _ read: Result<[UInt8], SourceLoader.Failure>) -> (state: FileState, imports: [String]) {
         var bytes: [UInt8]
-        do {
-            bytes = try SourceLoader.readBytes(path)
-        } catch {
+        switch read {
+        case .success(let read):
+            bytes = read
+        case .failure(let failure):
             return (
-                FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: error.description)]), []
+                FileState(path: path, original: [], current: nil, diagnostics: [Diagnostic(path: path, message: failure.description)]),
+                []
             )
         }
         // Before the prefilter, whose ASCII cues cannot match UTF-16 text.

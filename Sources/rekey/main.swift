@@ -214,7 +214,7 @@ struct Check: ParsableCommand {
         let paths = settings.paths.paths
         if !noCache { options.cache = CheckCache(directory: cacheDir ?? CheckCache.defaultDirectory(for: paths)) }
         let report = Engine(options: options).check(paths: paths)
-        let diagnostics = interruptedCommits(near: paths, options: options.discovery) + report.diagnostics
+        let diagnostics = interruptedCommits(near: paths, walked: report.journalsWalked) + report.diagnostics
         let rendered = outputFormat.render(
             findings: report.findings, diagnostics: diagnostics,
             unsafeFixesEnabled: options.unsafeFixes,
@@ -279,7 +279,7 @@ struct Diff: ParsableCommand {
         }
         let outcome = FixOutcome(report: report, options: engine.options, wrote: false)
         migration.summarise(outcome, since: start)
-        var diagnostics = interruptedCommits(near: migration.paths, options: engine.options.discovery) + report.diagnostics
+        var diagnostics = interruptedCommits(near: migration.paths, walked: report.journalsWalked) + report.diagnostics
         migration.reportOptions.write(outcome, diagnostics: &diagnostics)
         try finish(diagnostics: diagnostics, findings: !report.changes.isEmpty && !exit.exitZero)
     }
@@ -426,9 +426,10 @@ struct SyntaxCommand: ParsableCommand {
 
 /// `check` and `diff` change nothing, so they only warn about a commit an earlier `fix` left
 /// unfinished (its journal, in or above a given folder, or below one): the files it names may be
-/// half migrated until `rekey fix` finishes or rolls it back.
-func interruptedCommits(near paths: [String], options: FileDiscovery.Options) -> [Diagnostic] {
-    TransactionJournal.find(near: paths, walked: FileDiscovery.pythonFiles(in: paths, options: options).journals).map { journal in
+/// half migrated until `rekey fix` finishes or rolls it back. `walked`: those the run's own walk
+/// below the paths met.
+func interruptedCommits(near paths: [String], walked: [String]) -> [Diagnostic] {
+    TransactionJournal.find(near: paths, walked: walked).map { journal in
         Diagnostic(
             path: journal,
             message: "an interrupted `rekey fix` left this journal: the files it names may be half "
