@@ -68,16 +68,14 @@ struct SignatureGuard {
         var trees = TreeCache(parser: parser, unchanged: unchanged, before: before, after: after, parsed: afterTrees)
         var changed: [(callable: Callable, old: Signature)] = []
         for (path, new) in after.sorted(by: { $0.key < $1.key }) {
-            guard let old = before[path], let oldModel = trees.model(old, key: "old:" + path),
+            guard let old = before[path], let oldSignatures = signatures(of: old, path: path, trees: &trees),
                 let newModel = trees.model(new, key: path)
             else { continue }
-            let module = moduleNames.of(path)
-            let oldCallables = callables(in: oldModel, path: path, module: module)
-            for callable in callables(in: newModel, path: path, module: module) {
-                guard let previous = oldCallables[callable.key], previous.signature != callable.value.signature else { continue }
+            for callable in callables(in: newModel, path: path, module: moduleNames.of(path)) {
+                guard let previous = oldSignatures[callable.key], previous.signature != callable.value.signature else { continue }
                 var moved = callable.value
                 moved.header = previous.header
-                moved.sitesBefore = previous.sitesAfter
+                moved.sitesBefore = previous.sites
                 changed.append((moved, previous.signature))
             }
         }
@@ -148,6 +146,19 @@ struct SignatureGuard {
             stack.append(contentsOf: node.namedChildren)
         }
         return ranges
+    }
+
+    /// The signatures of `old`'s functions, by the key of ``callables(in:path:module:)``: made
+    /// once for a text `unchanged` holds (screening checks each fix of a file against the same
+    /// text before it), else from this call's parse; nil for a text with errors.
+    private func signatures(of old: SourceText, path: String, trees: inout TreeCache) -> [String: DefinedSignature]? {
+        let make = { (model: SemanticModel) in
+            callables(in: model, path: path, module: moduleNames.of(path)).mapValues {
+                DefinedSignature(signature: $0.signature, header: $0.header, sites: $0.sitesAfter)
+            }
+        }
+        if let unchanged, unchanged.holds(old) { return unchanged.signatures(old, parser: parser, make: make) }
+        return trees.model(old, key: "old:" + path).map(make)
     }
 
     /// The functions of a file by a key stable across the round (qualified name and ordinal).
@@ -414,13 +425,22 @@ struct SignatureGuard {
 
 }
 
+/// A function's signature in a text, and where it stands there (see `SignatureGuard.Callable`).
+struct DefinedSignature: Sendable {
+    let signature: Signature
+    /// The `parameters` node's range.
+    let header: ByteRange
+    /// Its `def` (and, for `__init__`, its class).
+    let sites: Set<ByteRange>
+}
+
 /// Parsed texts of one guard call, each parsed once; texts it did not change come from (and go
 /// to) `unchanged` when there is one.
 private struct TreeCache {
     let parser: PythonParser
     let unchanged: ParsedTexts?
-    /// The texts before and after the fixes, by identity: only this call sees them, and it needs
-    /// their models, not only their call indices.
+    /// The texts after the fixes, and those before them that `unchanged` does not hold, by
+    /// identity: only this call sees them, and it needs their models, not only their call indices.
     let changed: Set<ObjectIdentifier>
     private var models: [String: SemanticModel?] = [:]
     private var indices: [String: CallIndex?] = [:]
@@ -432,7 +452,8 @@ private struct TreeCache {
     ) {
         self.parser = parser
         self.unchanged = unchanged
-        changed = Set((Array(before.values) + Array(after.values)).map(ObjectIdentifier.init))
+        changed = Set(
+            (before.values.filter { unchanged?.holds($0) != true } + Array(after.values)).map(ObjectIdentifier.init))
         for (path, tree) in parsed where tree.source === after[path] { models[path] = SemanticModel(tree: tree) }
     }
 
@@ -494,6 +515,8 @@ final class ParsedTexts: @unchecked Sendable {
         var index: CallIndex??
         /// `.some(nil)` for a text with errors.
         var imports: Set<String>??
+        /// `.some(nil)` for a text with errors.
+        var signatures: [String: DefinedSignature]??
 
         init(_ source: SourceText) {
             self.source = source
@@ -508,6 +531,11 @@ final class ParsedTexts: @unchecked Sendable {
             positions[ObjectIdentifier(text)] = position
         }
         self.positions = positions
+    }
+
+    /// Whether `source` is one of the texts given at the start.
+    func holds(_ source: SourceText) -> Bool {
+        positions[ObjectIdentifier(source)] != nil
     }
 
     /// Nil for a text not given at the start.
@@ -529,6 +557,23 @@ final class ParsedTexts: @unchecked Sendable {
     func callIndex(_ source: SourceText, parser: PythonParser) -> CallIndex? {
         let slot = slot(of: source)
         return slot.lock.withLock { callIndex(in: slot, parser: parser) }
+    }
+
+    /// What `make` reads from `source`'s model, made once (see `SignatureGuard.signatures(of:path:trees:)`),
+    /// with its call index if not made yet; nil for a text with errors.
+    func signatures(
+        _ source: SourceText, parser: PythonParser, make: (SemanticModel) -> [String: DefinedSignature]
+    ) -> [String: DefinedSignature]? {
+        let slot = slot(of: source)
+        return slot.lock.withLock {
+            if let known = slot.signatures { return known }
+            let model = model(in: slot, parser: parser)
+            let signatures = model.map(make)
+            slot.signatures = .some(signatures)
+            // The same parse gives its call index, which the check of its own calls reads next.
+            if slot.index == nil { slot.index = .some(model.map(CallIndex.init)) }
+            return signatures
+        }
     }
 
     /// Makes the call indices of `sources` not made yet, for a scan that reads them in order.
