@@ -240,9 +240,9 @@ public struct Engine {
         var exportedKeys: Set<String> = []
         /// The file's dotted module name.
         var moduleName = ""
-        /// The absolute dotted names of every callee it reaches through an import
-        /// (`ops.sample(k)` after `from pkg import ops` → `pkg.ops.sample`).
-        var calledNames: Set<String> = []
+        /// What its key flow read of the cross-file facts it was given: it needs another analysis
+        /// only when new facts answer otherwise.
+        var factsRead = FactsRead()
         /// Not among the files given, but in their project (see ``ProjectRoot``): read for
         /// callers and facts, never reported on or written.
         var isContext = false
@@ -863,9 +863,10 @@ public struct Engine {
                 guard let last = parts.last.map(String.init) else { continue }
                 for length in 1...parts.count { namesUnder[parts.prefix(length).joined(separator: "."), default: []].insert(last) }
             }
-            // A file analysed before is analysed again when a name it calls, or a key it imports,
-            // has facts other than those it was analysed with; a file not parsed yet, when it may
-            // call or import a name whose facts changed. Largest first, so the round does not end
+            // A file analysed before is analysed again when the facts would answer its key flow
+            // otherwise (a summary it read, or which of the names it calls are summarised; see
+            // ``FactsRead``) or a key it imports changed; a file not parsed yet, when it may call
+            // or import a name whose facts changed. Largest first, so the round does not end
             // waiting on one worker's last large file.
             let candidates = states.indices.filter { index in
                 let state = states[index]
@@ -874,7 +875,7 @@ public struct Engine {
                 }
                 guard state.current != nil else { return false }
                 let seen = state.factsSeen
-                return state.calledNames.contains { merged.summaries[$0] != seen.summaries[$0] }
+                return !state.factsRead.hold(for: merged.external)
                     || state.importedModules.contains { merged.keys.contains($0) != seen.keys.contains($0) }
             }.sorted { states[$0].original.count > states[$1].original.count }
             guard !candidates.isEmpty else { break }
@@ -1100,12 +1101,6 @@ public struct Engine {
         state.compiledText = source
         if state.moduleName.isEmpty, state.notebook == nil { state.moduleName = ModuleImports.moduleName(forFile: state.path) }
         let model = SemanticModel(tree: tree)
-        let package = ModuleImports.package(of: state.path, moduleName: state.moduleName)
-        state.calledNames = Set(
-            model.calls.compactMap { call, scope in
-                call.child(.function).flatMap { model.qualifiedName(of: $0, in: scope) }
-                    .map { $0.hasPrefix(".") ? ModuleImports.resolve($0, package: package) : $0 }
-            })
         state.looksLikeScript = ScriptFiles.looksLikeScript(path: state.path, moduleName: state.moduleName, model: model)
         // A notebook's top level is a run, like a script's: a key made there is the run's own.
         if state.notebook != nil {
@@ -1130,6 +1125,7 @@ public struct Engine {
         state.exports = state.notebook == nil ? context.keyFlow.exports : [:]
         state.exportedKeys = context.exportedKeys
         state.keyFlowHistory = context.keyFlow.history
+        state.factsRead = context.keyFlow.factsRead
         state.factsSeen = facts
         return (state, context)
     }

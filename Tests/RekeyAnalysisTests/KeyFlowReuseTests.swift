@@ -65,4 +65,26 @@ import Testing
         #expect(again.exports["pkg.use.once"]?.consumedPositions == [0])
         #expect(again.reuses.map(\.use.startByte) == fresh.reuses.map(\.use.startByte))
     }
+
+    /// What a key flow read of other files' facts says which new facts could change it: a
+    /// summary it looked up, not a function elsewhere that merely shares a name with a call.
+    @Test func factsReadTellWhichNewFactsCouldChangeIt() throws {
+        let source = Self.source + "\n\n\ndef step(state, grads):\n    return state.update(grads)\n"
+        let model = try Analysis(source, path: "pkg/use.py").model
+        let flow = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(before))
+        #expect(flow.factsRead.summaries["pkg.ops.noise"] == .some(Self.consumesFirst))
+        #expect(flow.factsRead.hold(for: ExternalSummaries(before)))
+        var changed = before
+        changed["pkg.ops.clean"] = Self.consumesFirst
+        #expect(!flow.factsRead.hold(for: ExternalSummaries(changed)))
+        // `state.update` is not `pkg.optim.update`: `step` is walked under neither, and a key flow
+        // made afresh with it finds the same.
+        var unrelated = before
+        unrelated["pkg.optim.update"] = Self.consumesFirst
+        #expect(flow.factsRead.hold(for: ExternalSummaries(unrelated)))
+        let fresh = FileKeyFlow(model: model, moduleName: "pkg.use", external: ExternalSummaries(unrelated))
+        #expect(fresh.memo.walked == flow.memo.walked)
+        #expect(fresh.exports == flow.exports)
+        #expect(fresh.reuses.map(\.use.startByte) == flow.reuses.map(\.use.startByte))
+    }
 }

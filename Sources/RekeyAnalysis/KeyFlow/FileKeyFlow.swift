@@ -17,6 +17,8 @@ public final class FileKeyFlow {
     public private(set) var summaries: [Int: FunctionKeySummary] = [:]
     /// Every reuse found in the file, in source order.
     public private(set) var reuses: [KeyReuse] = []
+    /// What it read of other files' facts (see ``FactsRead``).
+    public private(set) var factsRead = FactsRead()
 
     /// Rounds of summary propagation; call chains deeper than this inside one file are rare,
     /// and each round only strengthens summaries (consumption only grows).
@@ -45,21 +47,27 @@ public final class FileKeyFlow {
             local: { [unowned self] definition in
                 self.summaries[definition.start] ?? (definition.kind == .functionDefinition ? FunctionKeySummary() : nil)
             },
-            external: { name in
-                external.byName[name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name]
+            external: { [unowned self] name in
+                let absolute = name.hasPrefix(".") ? ModuleImports.resolve(name, package: package) : name
+                let summary = external.byName[absolute]
+                self.factsRead.summaries[absolute] = summary
+                return summary
             })
         // Only functions that can touch a key are analysed: those calling `jax.random` or passing
-        // `key=`, those calling a function already known to consume or return keys, and those
-        // taking a key-named parameter (which may hand it to a library that consumes it). On real
-        // code most functions are none of these, and skipping them is most of the analysis' speed.
-        var summarised = external.calleeNames
+        // `key=`, those calling a function already known to consume or return keys (another
+        // file's, by the name its import gives it; this file's, by the name the call spells),
+        // and those taking a key-named parameter (which may hand it to a library that consumes
+        // it). On real code most functions are none of these, and skipping them is most of the
+        // analysis' speed.
+        let summarisedElsewhere = { (name: String) in lookup.external(name) != nil }
+        var summarised = Set<String>()
         var scopeFlows: [ScopeKeyFlow] = []
         for _ in 0..<Self.maximumRounds {
             var changed = false
             scopeFlows = []
             for function in functions
             where Self.takesKeyNamedParameter(function)
-                || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised)
+                || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised, orElsewhere: summarisedElsewhere)
             {
                 let flow = memo.keyFlow(of: function, model: model, summaries: lookup)
                 scopeFlows.append(flow)
@@ -74,7 +82,7 @@ public final class FileKeyFlow {
             }
             if !changed { break }
         }
-        if profiles[ObjectIdentifier(model.moduleScope)]!.mayTouchKeys(calling: summarised) {
+        if profiles[ObjectIdentifier(model.moduleScope)]!.mayTouchKeys(calling: summarised, orElsewhere: summarisedElsewhere) {
             scopeFlows.append(memo.keyFlow(of: model.moduleScope, model: model, summaries: lookup))
         }
         var seen = Set<Int>()
@@ -89,16 +97,23 @@ public final class FileKeyFlow {
     /// What a function's calls look like, enough to tell whether key flow can matter in it.
     private struct CallProfile {
         let touchesJaxRandom: Bool
+        /// The names its calls spell (`sample` for `self.sample(…)`), for this file's functions.
         let calleeNames: Set<String>
+        /// The dotted names its calls resolve to through imports, for other files' functions;
+        /// sorted, so the names asked about before one that has a summary are the same each run.
+        let qualifiedCallees: [String]
 
         init(scope: Scope, model: SemanticModel) {
             var touches = false
             var names = Set<String>()
+            var qualifiedNames = Set<String>()
             let calls = scope.kind == .module ? model.calls.filter { $0.scope === scope } : model.calls(inside: scope)
             for (call, callScope) in calls {
                 guard let callee = call.child(.function) else { continue }
                 if let name = callee.nodeKind == .attribute ? callee.child(.attribute)?.text : callee.text { names.insert(name) }
-                if !touches, let qualified = model.qualifiedName(of: callee, in: callScope), JaxRandomAPI.role(of: qualified) != nil {
+                let qualified = model.qualifiedName(of: callee, in: callScope)
+                if let qualified { qualifiedNames.insert(qualified) }
+                if !touches, let qualified, JaxRandomAPI.role(of: qualified) != nil {
                     touches = true
                 }
                 if !touches, let arguments = call.child(.arguments), arguments.nodeKind == .argumentList {
@@ -113,10 +128,13 @@ public final class FileKeyFlow {
             }
             touchesJaxRandom = touches
             calleeNames = names
+            qualifiedCallees = qualifiedNames.sorted()
         }
 
-        func mayTouchKeys(calling summarised: Set<String>) -> Bool {
-            touchesJaxRandom || !calleeNames.isDisjoint(with: summarised)
+        /// `summarised`: names of this file's functions whose summaries say something;
+        /// `summarisedElsewhere`: whether another file's function of that dotted name has one.
+        func mayTouchKeys(calling summarised: Set<String>, orElsewhere summarisedElsewhere: (String) -> Bool) -> Bool {
+            touchesJaxRandom || !calleeNames.isDisjoint(with: summarised) || qualifiedCallees.contains(where: summarisedElsewhere)
         }
     }
 
@@ -159,16 +177,27 @@ public final class FileKeyFlow {
     }
 }
 
-/// What the functions of other files do to keys, by qualified name, with the names calls spell
-/// them by gathered once: every file analysed with these summaries asks which of its functions
-/// call one of them.
+/// What a file's key flow read of the facts of other files: the summary of each name it looked
+/// up, to choose the functions it walks and in them. Given the same answers, the same text's
+/// key flow walks the same functions and finds the same, so new facts that answer alike need
+/// no second analysis.
+public struct FactsRead: Sendable, Equatable, Codable {
+    /// Each dotted name looked up, with the summary it had; nil: none.
+    public var summaries: [String: FunctionKeySummary?] = [:]
+
+    public init() {}
+
+    /// Whether `external` gives every answer read.
+    public func hold(for external: ExternalSummaries) -> Bool {
+        summaries.allSatisfy { external.byName[$0.key] == $0.value }
+    }
+}
+
+/// What the functions of other files do to keys, by qualified name.
 public struct ExternalSummaries: Sendable, Equatable {
     public let byName: [String: FunctionKeySummary]
-    /// The last component of each qualified name (`noise` for `pkg.ops.noise`).
-    let calleeNames: Set<String>
 
     public init(_ byName: [String: FunctionKeySummary] = [:]) {
         self.byName = byName
-        calleeNames = Set(byName.keys.compactMap { $0.split(separator: ".").last.map(String.init) })
     }
 }

@@ -11,7 +11,7 @@ import RekeySyntax
 struct CachedAnalysis: Codable {
     let findings: [CachedCheckReport.CachedFinding]
     let moduleName: String
-    let calledNames: [String]
+    let factsRead: FactsRead
     let looksLikeScript: Bool
     let isScript: Bool
     let importedModules: [String]
@@ -23,7 +23,7 @@ struct CachedAnalysis: Codable {
     init(_ state: Engine.FileState) {
         findings = state.findings.map(CachedCheckReport.CachedFinding.init)
         moduleName = state.moduleName
-        calledNames = state.calledNames.sorted()
+        factsRead = state.factsRead
         looksLikeScript = state.looksLikeScript
         isScript = state.isScript
         importedModules = state.importedModules.sorted()
@@ -51,7 +51,7 @@ struct CachedAnalysis: Codable {
         state.findings = restored
         state.parsed = true
         state.moduleName = moduleName
-        state.calledNames = Set(calledNames)
+        state.factsRead = factsRead
         state.looksLikeScript = looksLikeScript
         state.isScript = isScript
         state.importedModules = Set(importedModules)
