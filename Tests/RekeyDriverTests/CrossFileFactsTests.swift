@@ -40,6 +40,28 @@ import Testing
         #expect(reuse.first?.path.hasSuffix("pkg/use.py") == true)
     }
 
+    /// `seeds.KEY` in another file reads the global RK001's fix would remove: the fix is left
+    /// for a hand migration naming that read, and nothing is rewritten.
+    @Test func keyReadAsAModuleAttributeElsewhereIsMigratedByHand() throws {
+        let root = try package([
+            "pkg/__init__.py": "",
+            "pkg/seeds.py":
+                "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef test_a():\n    assert jax.random.normal(KEY, (1,)).shape == (1,)\n",
+            "pkg/test_b.py":
+                "import jax\n\nfrom pkg import seeds\n\n\ndef test_b():\n    assert jax.random.normal(seeds.KEY, (1,)).shape == (1,)\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
+        #expect(report.changes.isEmpty)
+        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
+        guard case .manual(let reason) = rk001.remedy else {
+            Issue.record("expected a hand migration: \(rk001.message)")
+            return
+        }
+        #expect(reason.contains("`KEY` is read as `seeds.KEY` in"), "\(reason)")
+        #expect(reason.contains("pkg/test_b.py at line 7"), "\(reason)")
+    }
+
     /// Facts rounds analyse again only the files that call a function whose facts changed: here
     /// `use.py` once (it calls `noise`), and then nothing, since no file calls `twice`; `other.py`,
     /// which calls no project function, is never analysed again.

@@ -1209,6 +1209,46 @@ struct ImportTimeKeyTests {
             """, because: "`SEED` means something else where the key would be created")
     }
 
+    /// The key was made from the seed's value at that point of the import; made later at the
+    /// entry point, it would read whatever the name holds by then.
+    @Test func seedBoundAgainAfterTheKeyIsMigratedByHand() throws {
+        for rebinding in ["SEED = 1", "SEED += 1"] {
+            try expectManual(
+                """
+                import jax
+
+                SEED = 0
+                key = jax.random.PRNGKey(SEED)
+                \(rebinding)
+
+
+                def test_noise():
+                    assert jax.random.normal(key, (2,)).shape == (2,)
+
+                """, because: "the seed reads `SEED`, which is bound again at line 5")
+        }
+    }
+
+    @Test func seedDeclaredGlobalByAFunctionIsMigratedByHand() throws {
+        try expectManual(
+            """
+            import jax
+
+            SEED = 0
+            key = jax.random.PRNGKey(SEED)
+
+
+            def reseed(value):
+                global SEED
+                SEED = value
+
+
+            def test_noise():
+                assert jax.random.normal(key, (2,)).shape == (2,)
+
+            """, because: "the seed reads `SEED`, which is bound again")
+    }
+
     @Test func computedSeedIsMigratedByHand() throws {
         try expectManual(
             """

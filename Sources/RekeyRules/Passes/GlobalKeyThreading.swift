@@ -54,6 +54,12 @@ struct GlobalKeyThreading: FixPass {
                     }
                 }
             }
+            // `seeds.KEY` in another file would outlive the global it reads.
+            for (node, reader) in ProjectUses(project: project).attributeReads(of: name, in: file) {
+                start.blockers.append(
+                    "`\(name)` is read as `\(node.text)` in \(reader.path) at line \(node.startPosition.line), which rekey does not rewrite"
+                )
+            }
         }
         switch KeyThreading(file: file, project: project, seedCall: seedCall, start: start).plan() {
         case .blocked(let reason, let readers):

@@ -22,6 +22,19 @@ struct ProjectUses {
         }
     }
 
+    /// Reads of `name` as an attribute of `file`'s module in other files (`seeds.KEY` after
+    /// `from pkg import seeds`, or `pkg.seeds.KEY` after `import pkg.seeds`).
+    func attributeReads(of name: String, in file: FileContext) -> [(node: Node, file: FileContext)] {
+        let qualified = file.moduleName + "." + name
+        return project.files(importing: file.moduleName, except: file.path).flatMap { other in
+            other.model.attributes.compactMap { attribute, scope in
+                guard let resolved = other.model.qualifiedName(of: attribute, in: scope), other.absolute(resolved) == qualified
+                else { return nil }
+                return (attribute, other)
+            }
+        }
+    }
+
     /// Calls of `function` from other files: a module-level function by its name, a module-level
     /// class's `__init__` (or, given the class itself, its generated one) by the class's name,
     /// however the file imports it. A method other than `__init__` is reached through objects of

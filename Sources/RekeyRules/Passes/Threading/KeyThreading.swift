@@ -542,6 +542,7 @@ struct KeyThreading: FixPass {
             guard !file.moduleName.isEmpty, here.count == 1 else {
                 return .failure(.unmovableSeed("the seed `\(name.text)` is not a constant of \(file.path) another module can import"))
             }
+            if let change = laterValue(of: name.text) { return .failure(.unmovableSeed(change)) }
             if let existing = other.model.scopeBinding(name.text, from: scope) {
                 let binding = existing.bindings[name.text]?.first
                 guard existing === other.model.moduleScope, binding?.importedName.map(other.absolute) == file.moduleName + "." + name.text
@@ -587,6 +588,8 @@ struct KeyThreading: FixPass {
                 let original = model.scopeBinding(node.text, from: model.moduleScope)
                 if bound !== original {
                     problem = "`\(node.text)` means something else where the key would be created"
+                } else if bound === model.moduleScope, let change = laterValue(of: node.text) {
+                    problem = change
                 } else if bound === model.moduleScope && scope === model.moduleScope,
                     let late = model.moduleScope.bindings[node.text]?.first(where: { $0.site.startByte >= anchor.startByte })
                 {
@@ -613,6 +616,22 @@ struct KeyThreading: FixPass {
         }
         if let problem { return .failure(.unmovableSeed(problem)) }
         return .success(stable)
+    }
+
+    /// Why the module-level `name` a seed reads may hold another value when the key is created
+    /// later than at import time (bound twice, or declared `global` by a function); nil when it
+    /// is bound once and nothing rebinds it.
+    private func laterValue(of name: String) -> String? {
+        let bindings = model.moduleScope.bindings[name] ?? []
+        if bindings.count > 1, let second = bindings.dropFirst().first {
+            return "the seed reads `\(name)`, which is bound again at line \(second.nameNode.startPosition.line): "
+                + "the key would be created from another value"
+        }
+        if let rebinder = model.scopes.first(where: { $0.globalNames.contains(name) }) {
+            return "the seed reads `\(name)`, which `\(rebinder.qualifiedName)` declares `global`: "
+                + "the key would be created from another value"
+        }
+        return nil
     }
 
     private func unique(_ items: [String]) -> [String] {
