@@ -39,7 +39,10 @@ struct CrossFileGuard {
                 ProjectFiles(
                     states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed)
             }
-        ) { project, item in settle(snapshot[item.index].findings[item.position], of: item.index, in: project) }
+        ) { project, item in
+            let (finding, folder) = (snapshot[item.index].findings[item.position], snapshot[item.index].unreadProjectFolder)
+            return folder.map { Self.withoutFix(finding, usedIn: $0) } ?? settle(finding, of: item.index, in: project)
+        }
         for (item, finding) in zip(guarded, settled) { states[item.index].findings[item.position] = finding }
     }
 
@@ -55,6 +58,17 @@ struct CrossFileGuard {
                 because:
                     "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
                     + "migrate the call sites across files by hand")
+    }
+
+    /// `finding` left for a hand migration: its file is in `folder`, which has no project marker
+    /// and too many files to read for those using the names the fix changes.
+    private static func withoutFix(_ finding: Finding, usedIn folder: String) -> Finding {
+        let names = finding.touchedSymbols.sorted().map { "`\($0)`" }.joined(separator: ", ")
+        return finding.withoutFix(
+            because:
+                "no project marker (\(ProjectRoot.markers.joined(separator: ", "))) is above this file, and \(folder) holds "
+                + "over \(ProjectRoot.looseFolderLimit) Python files, too many to read for those using \(names); "
+                + "add a marker at the project's top folder, or migrate the call sites by hand")
     }
 
     private static func changesSharedNames(_ finding: Finding) -> Bool {

@@ -90,6 +90,8 @@ public struct Engine {
         let discovery: FileDiscovery.Result
         let files: [String]
         let bytes: [Result<[UInt8], SourceLoader.Failure>]
+        /// Folders of given files too large to read as their project (see ``ProjectRoot``).
+        let unreadFolders: [String]
         /// How long discovery and reading took.
         let seconds: Double
 
@@ -246,6 +248,9 @@ public struct Engine {
         /// Not among the files given, but in their project (see ``ProjectRoot``): read for
         /// callers and facts, never reported on or written.
         var isContext = false
+        /// Given, in this folder without a project marker, too large to read (see ``ProjectRoot``):
+        /// files rekey did not read may use its names.
+        var unreadProjectFolder: String?
         /// A Jupyter notebook as read: `original` and `current` are then the program of its code
         /// cells, and what is written is this put back into the cells (see ``Notebook``).
         var notebook: Notebook?
@@ -357,6 +362,7 @@ public struct Engine {
             inputs.add(field: "\(settings.lineLength) \(settings.minimumPython.map(\.description) ?? "-")")
         }
         for diagnostic in project.discovery.diagnostics { inputs.add(field: diagnostic.description) }
+        for folder in project.unreadFolders { inputs.add(field: "unread \(folder)") }
         return (CheckCache.Key(invocation: invocation.hex, inputs: inputs.hex), hashes)
     }
 
@@ -667,12 +673,14 @@ public struct Engine {
     private func readProject(_ paths: [String]) -> ReadProject {
         let start = Date()
         let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
-        let context = ProjectRoot.contextFiles(for: paths, given: discovery.files, options: options.discovery)
-        let files = discovery.files + context
+        let context = ProjectRoot.context(for: paths, given: discovery.files, options: options.discovery)
+        let files = discovery.files + context.files
         let bytes = parallelMap(files, workers: options.jobs, makeState: {}) { _, path in
             Result { () throws(SourceLoader.Failure) in try SourceLoader.readBytes(path) }
         }
-        return ReadProject(discovery: discovery, files: files, bytes: bytes, seconds: Date().timeIntervalSince(start))
+        return ReadProject(
+            discovery: discovery, files: files, bytes: bytes, unreadFolders: context.unreadFolders,
+            seconds: Date().timeIntervalSince(start))
     }
 
     private func load(_ project: ReadProject, grammar: LoadableGrammar, reuse: AnalysisReuse? = nil) -> Loaded {
@@ -727,6 +735,11 @@ public struct Engine {
             }
         }
         for index in discovery.files.count..<states.count { states[index].isContext = true }
+        if !project.unreadFolders.isEmpty {
+            for index in discovery.files.indices {
+                states[index].unreadProjectFolder = ProjectRoot.folder(holding: states[index].path, among: project.unreadFolders)
+            }
+        }
         // What the files the prefilter skipped spell and import, read once for both stages.
         let skipped = states.indices.filter { states[$0].skippedByPrefilter }
         let skippedWords = parallelMap(skipped, workers: options.jobs, makeState: {}) { _, index in SpelledWords(states[index].original) }

@@ -20,6 +20,8 @@ public struct FileDiscovery {
         public var diagnostics: [Diagnostic] = []
         /// Journals of interrupted commits met in the walk (see `TransactionJournal`).
         public var journals: [String] = []
+        /// The walk stopped when it had found more files than its limit.
+        public var reachedLimit = false
     }
 
     /// What a walk leaves out, as `exclude`, `extend-exclude`, `force-exclude` and
@@ -45,7 +47,8 @@ public struct FileDiscovery {
 
     public static let defaultExclude = ["__pycache__", "build", "venv", "site-packages-build"].map { PathPattern($0, base: "/") }
 
-    public static func pythonFiles(in paths: [String], options: Options = Options()) -> Result {
+    /// `limit`: the walk stops (``Result/reachedLimit``) once it has found more files than this.
+    public static func pythonFiles(in paths: [String], options: Options = Options(), limit: Int = .max) -> Result {
         var result = Result()
         var seen = Set<String>()
         let workingDirectory = FileManager.default.currentDirectoryPath
@@ -66,7 +69,7 @@ public struct FileDiscovery {
                     path: path, absolute: absolute, relative: "",
                     visible: options.respectGitignore && !GitVisibleFiles.ignoresWhole(path)
                         ? GitVisibleFiles.listing(path) : nil)
-                walk(place, root: realPath(path), options: options, into: &result, seen: &seen)
+                walk(place, root: realPath(path), options: options, limit: limit, into: &result, seen: &seen)
             } else if seen.insert(realPath(path)).inserted {
                 // Any file named explicitly is read, whatever its name; a FIFO or device is
                 // reported when it is opened (``SourceLoader/readBytes(_:)``), never waited on.
@@ -112,7 +115,9 @@ public struct FileDiscovery {
         }
     }
 
-    private static func walk(_ place: WalkPlace, root: String, options: Options, into result: inout Result, seen: inout Set<String>) {
+    private static func walk(
+        _ place: WalkPlace, root: String, options: Options, limit: Int, into result: inout Result, seen: inout Set<String>
+    ) {
         let directory = place.path
         let entries: [DirectoryEntry]
         do {
@@ -122,6 +127,10 @@ public struct FileDiscovery {
             return
         }
         for entry in entries {
+            if result.files.count > limit {
+                result.reachedLimit = true
+                return
+            }
             if entry.rawName.first == UInt8(ascii: ".") {
                 if let name = entry.name, TransactionJournal.isJournalName(name) {
                     result.journals.append((directory as NSString).appendingPathComponent(name))
@@ -157,10 +166,10 @@ public struct FileDiscovery {
                 if let visible = place.visible, !visible.shows(folder: entryPlace.relative) {
                     guard visible.isNestedRepository(entryPlace.relative) else { continue }
                     let nested = WalkPlace(path: path, absolute: entryPlace.absolute, relative: "", visible: GitVisibleFiles.listing(path))
-                    walk(nested, root: root, options: options, into: &result, seen: &seen)
+                    walk(nested, root: root, options: options, limit: limit, into: &result, seen: &seen)
                     continue
                 }
-                walk(entryPlace, root: root, options: options, into: &result, seen: &seen)
+                walk(entryPlace, root: root, options: options, limit: limit, into: &result, seen: &seen)
             case Int(DT_REG):
                 if isSource(name), place.visible?.shows(file: entryPlace.relative) ?? true,
                     seen.insert(realPath(path)).inserted

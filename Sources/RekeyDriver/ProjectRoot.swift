@@ -10,48 +10,111 @@ import Foundation
 /// context: analysed for callers and cross-file facts, never reported on, never written. A fix
 /// that would have to edit one is refused with the reason, so `rekey fix a.py` changes `a.py`
 /// only when every caller elsewhere keeps working.
-enum ProjectRoot {
+/// With no marker above a file, its project is taken to be the folder Python imports it from
+/// (``looseFolder(of:)``), read only when it holds at most ``looseFolderLimit`` Python files;
+/// in a larger one (a home folder) which files use a name cannot be known, so fixes that change
+/// a name another file may use are left to a hand migration (``Context/unreadFolders``).
+public enum ProjectRoot {
     static let markers = ["pyproject.toml", "setup.py", "setup.cfg", ".git"]
+    public static let looseFolderLimit = 5_000
 
     /// The project folder holding `path` (a file or folder), or nil when no folder above it has a marker.
     static func root(of path: String) -> String? {
+        if case .project(let root) = place(of: path) { return root }
+        return nil
+    }
+
+    private enum Place {
+        case project(String)
+        /// Installed code belongs to no project around the environment it is installed in.
+        case installed
+        case noMarker(folder: URL)
+    }
+
+    private static func place(of path: String) -> Place {
+        let start = folder(of: path)
+        var directory = start
+        while true {
+            if ["site-packages", "dist-packages"].contains(directory.lastPathComponent)
+                || FileManager.default.fileExists(atPath: directory.appendingPathComponent("pyvenv.cfg").path)
+            {
+                return .installed
+            }
+            if markers.contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
+                return .project(directory.path)
+            }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { return .noMarker(folder: start) }
+            directory = parent
+        }
+    }
+
+    /// `path` itself when it is a folder, else the folder holding it.
+    private static func folder(of path: String) -> URL {
         var directory = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         if !(FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue) {
             directory.deleteLastPathComponent()
         }
-        while true {
-            // Installed code belongs to no project around the environment it is installed in.
-            if ["site-packages", "dist-packages"].contains(directory.lastPathComponent)
-                || FileManager.default.fileExists(atPath: directory.appendingPathComponent("pyvenv.cfg").path)
-            {
-                return nil
-            }
-            if markers.contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
-                return directory.path
-            }
+        return directory
+    }
+
+    /// The folder Python imports a file outside any project from: the one above its outermost
+    /// package (the folders around it holding `__init__.py`), which running a script there,
+    /// `python -m` and pytest's default import mode put on the import path.
+    private static func looseFolder(of folder: URL) -> String {
+        var directory = folder
+        while FileManager.default.fileExists(atPath: directory.appendingPathComponent("__init__.py").path) {
             let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { return nil }
+            if parent.path == directory.path { break }
             directory = parent
         }
+        return directory.path
+    }
+
+    /// The files read as context for a run, and the folders that could not be.
+    struct Context {
+        /// The Python files of the given paths' projects that are not among the files given.
+        var files: [String] = []
+        /// Folders without a project marker that hold more than ``looseFolderLimit`` Python
+        /// files: given files under them may be used by files rekey did not read.
+        var unreadFolders: [String] = []
+    }
+
+    /// The one of `folders` (absolute) that holds the file at `path` (as spelt in results), if any.
+    static func folder(holding path: String, among folders: [String]) -> String? {
+        let absolute = PathPattern.absolute(path, base: FileManager.default.currentDirectoryPath)
+        return folders.first { absolute.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
     }
 
     /// The Python files of the projects the given paths belong to that are not among `given`,
     /// spelt relative to the working directory when they are under it (as the given ones are).
-    static func contextFiles(for paths: [String], given: [String], options: FileDiscovery.Options) -> [String] {
+    /// A folder already given whole is not walked again.
+    static func context(for paths: [String], given: [String], options: FileDiscovery.Options) -> Context {
         let givenReal = Set(given.map(FileDiscovery.realPath))
-        let roots = Set(paths.compactMap(root(of:)))
         let workingDirectory = FileManager.default.currentDirectoryPath
-        var result: [String] = []
-        for root in roots.sorted() {
+        let givenPaths = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        var roots: [String: Bool] = [:]  // folder: whether it has a project marker
+        for path in paths {
+            switch place(of: path) {
+            case .project(let root): roots[root] = true
+            case .installed: continue
+            case .noMarker(let folder): roots[looseFolder(of: folder)] = false
+            }
+        }
+        var result = Context()
+        for (root, hasMarker) in roots.sorted(by: { $0.key < $1.key })
+        where !givenPaths.contains(where: { root == $0 || root.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) {
             let relative =
                 root == workingDirectory
                 ? "."
                 : root.hasPrefix(workingDirectory + "/") ? String(root.dropFirst(workingDirectory.count + 1)) : root
-            for file in FileDiscovery.pythonFiles(in: [relative], options: options).files
-            where !givenReal.contains(FileDiscovery.realPath(file)) {
-                result.append(file)
+            let walked = FileDiscovery.pythonFiles(in: [relative], options: options, limit: hasMarker ? .max : looseFolderLimit)
+            if walked.reachedLimit {
+                result.unreadFolders.append(root)
+                continue
             }
+            result.files += walked.files.filter { !givenReal.contains(FileDiscovery.realPath($0)) }
         }
         return result
     }

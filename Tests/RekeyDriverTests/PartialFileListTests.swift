@@ -89,4 +89,58 @@ import Testing
         let change = try #require(report.changes.first)
         #expect(String(decoding: change.updated, as: UTF8.self).contains("def f(x, key):"))
     }
+
+    // Without a marker, the project is the folder Python imports the file from.
+
+    let testModuleKey = "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef test_a():\n    assert jax.random.normal(KEY).shape == ()\n"
+    let importsTheKey = "import jax\nfrom test_a import KEY\n\n\ndef test_b():\n    assert jax.random.uniform(KEY).shape == ()\n"
+
+    @Test func withoutAMarkerTheFilesFolderIsItsProject() throws {
+        try TemporaryTree.with(["tests/test_a.py": testModuleKey, "tests/test_b.py": importsTheKey]) { tree in
+            let report = Engine(options: .init(jobs: 1)).fix(paths: [tree.path("tests/test_a.py")])
+            #expect(report.changes.isEmpty)
+            let refusal = try #require(report.refusals.first)
+            #expect(refusal.reason.contains("tests/test_b.py, which is not among the files given"))
+        }
+    }
+
+    @Test func withoutAMarkerThePackagesParentFolderIsItsProject() throws {
+        let files = [
+            "pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/a.py": moduleKey,
+            "test_a.py": caller.replacing("pkg.a", with: "pkg.sub.a"),
+        ]
+        try TemporaryTree.with(files) { tree in
+            let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [tree.path("pkg/sub/a.py")])
+            #expect(report.changes.isEmpty)
+            let refusal = try #require(report.refusals.first)
+            #expect(refusal.reason.contains("test_a.py, which is not among the files given"))
+        }
+    }
+
+    @Test func withoutAMarkerAFixNoOtherFileNeedsIsApplied() throws {
+        let unrelated = "import jax\n\n\ndef test_c():\n    assert jax.random.normal(jax.random.PRNGKey(1)).shape == ()\n"
+        try TemporaryTree.with(["tests/test_a.py": testModuleKey, "tests/test_c.py": unrelated]) { tree in
+            let report = Engine(options: .init(jobs: 1)).fix(paths: [tree.path("tests/test_a.py")])
+            #expect(report.refusals.isEmpty)
+            #expect(report.changes.map(\.path) == [tree.path("tests/test_a.py")])
+        }
+    }
+
+    /// A folder without a marker holding more files than rekey reads for a loose file (a home
+    /// folder): a fix changing a name other files may use is left for a hand migration.
+    @Test func withoutAMarkerAFolderTooLargeToReadLeavesSharedNamesToHand() throws {
+        var files = ["test_a.py": testModuleKey]
+        for index in 0...ProjectRoot.looseFolderLimit { files["other/m\(index).py"] = "" }
+        try TemporaryTree.with(files) { tree in
+            let report = Engine(options: .init(jobs: 1)).fix(paths: [tree.path("test_a.py")])
+            #expect(report.changes.isEmpty)
+            let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
+            guard case .manual(let reason) = rk001.remedy else {
+                Issue.record("RK001 kept its fix")
+                return
+            }
+            #expect(reason.contains("no project marker"))
+            #expect(reason.contains("`KEY`"))
+        }
+    }
 }
