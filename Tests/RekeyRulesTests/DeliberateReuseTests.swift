@@ -69,6 +69,72 @@ struct DeliberateReuseTests {
             """)
     }
 
+    /// An equality assertion mapped over the two draws' trees compares them leaf by leaf, whether
+    /// the map is given the assertion's name, a `partial` of it, or a name the test or the module
+    /// binds to such a partial.
+    @Test(arguments: [
+        "jax.tree.map(np.testing.assert_allclose, a, b)",
+        "jax.tree_util.tree_map(np.testing.assert_allclose, a, b)",
+        "jtu.tree_map(assert_allclose, a, b)",
+        "tree.map_structure(np.testing.assert_allclose, a, b)",
+        "tree_map(assert_allclose, a, b)",
+        "jax.tree_map(self.assertAllClose, a, b)",
+        "jax.tree_multimap(np.testing.assert_array_equal, a, b)",
+        "jax.tree.map(functools.partial(np.testing.assert_allclose, rtol=1e-5), a, b)",
+        "jax.tree.map(partial(np.testing.assert_allclose, rtol=1e-5), a, b)",
+        "check = functools.partial(np.testing.assert_allclose, atol=1e-6)\n        jax.tree.map(check, a, b)",
+        "jax.tree.map(close, a, b)",
+    ])
+    func equalityAssertionMappedOverTheDrawsIsDeliberate(_ comparison: String) throws {
+        try expectDeliberate(
+            """
+            import functools
+            import unittest
+            from functools import partial
+
+            import jax
+            import jax.tree_util as jtu
+            import numpy as np
+            import tree
+            from jax.tree_util import tree_map
+            from numpy.testing import assert_allclose
+
+            close = functools.partial(np.testing.assert_allclose, atol=1e-6)
+
+
+            class TestModel(unittest.TestCase):
+                def test_init(self):
+                    key = jax.random.PRNGKey(0)
+                    a = self.model.init(key, self.x)
+                    b = self.model.init(key, self.x)
+                    \(comparison)
+
+            """)
+    }
+
+    /// The name of a method that draws is no use of a variable spelled the same: `d.sample(key)`
+    /// is a second draw, not the first one's `sample` again. The variable as an attribute's object
+    /// (`sample.mean()`) still carries its draw.
+    @Test(arguments: [
+        "sample = d.sample(key)\n    np.testing.assert_allclose(sample, d.sample(key))",
+        "draw = d.draw(key)\n    np.testing.assert_allclose(draw, d.draw(key))",
+        "gen = g.gen(key)\n    np.testing.assert_allclose(gen, g.gen(key))",
+        "sample = d.sample(key)\n    np.testing.assert_allclose(sample.mean(), d.sample(key).mean())",
+    ])
+    func variableNamedLikeTheDrawingMethodIsDeliberate(_ draws: String) throws {
+        try expectDeliberate(
+            """
+            import jax
+            import numpy as np
+
+
+            def test_sample(d, g):
+                key = jax.random.PRNGKey(0)
+                \(draws)
+
+            """)
+    }
+
     @Test(arguments: ["test_same_seed_gives_same_noise", "test_deterministic_init", "test_is_reproducible"])
     func testNamedForTheSameNumbers(_ name: String) throws {
         try expectDeliberate(
@@ -95,6 +161,8 @@ struct DeliberateReuseTests {
         ("test_draws", "assert not jnp.allclose(a, b)"),
         ("test_draws", "np.testing.assert_allclose(jnp.dot(a, b), jnp.dot(b, a))"),
         ("test_draws", "assert jnp.abs(a - b).max() > 0.1"),
+        ("test_draws", "jax.tree.map(jnp.add, a, b)"),
+        ("test_draws", "jax.tree.map(np.testing.assert_allclose, a, expected)"),
         ("check_draws", "np.testing.assert_allclose(a, b)"),
     ])
     func otherComparisonsAreNoEvidence(function: String, comparison: String) throws {

@@ -46,7 +46,7 @@ enum DeliberateReuse {
         var compared = Set<Int>()
         visit(body) { node in
             var draws = Set<Int>()
-            if let expressions = comparedExpressions(node) {
+            if let expressions = comparedExpressions(node, in: model) {
                 let sides = expressions.map(drawsIn)
                 if sidesDiffer(sides[0], sides[1]) { draws = sides[0].symmetricDifference(sides[1]) }
             }
@@ -123,27 +123,64 @@ enum DeliberateReuse {
         return nil
     }
 
-    /// The expressions a node compares for equality: the operands of `==`, or the first two
-    /// arguments of an equality call (through `jax.tree.map(lambda a, b: assert_allclose(a, b),
-    /// x, y)`: then `x` and `y`).
-    private static func comparedExpressions(_ node: Node) -> [Node]? {
+    /// The expressions a node compares for equality: the operands of `==`, the first two
+    /// arguments of an equality call, or the two trees a tree map applies one to
+    /// (`jax.tree.map(np.testing.assert_allclose, x, y)`: then `x` and `y`).
+    private static func comparedExpressions(_ node: Node, in model: SemanticModel) -> [Node]? {
         if node.nodeKind == .comparisonOperator, node.children.contains(where: { $0.kind == "==" }) {
             let operands = node.namedChildren
             return operands.count == 2 && isAsserted(node) ? operands : nil
         }
-        guard node.nodeKind == .call, let name = calleeName(node),
-            equalityAssertions.contains(name) || (equalityPredicates.contains(name) && isAsserted(node)),
-            let arguments = node.child(.arguments)
-        else { return nil }
-        let positional = arguments.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment }
-        guard positional.count >= 2 else { return nil }
-        if let lambda = node.parent?.nodeKind == .lambda ? node.parent : nil,
-            let mapped = lambda.parent, mapped.nodeKind == .argumentList
+        guard node.nodeKind == .call, let name = calleeName(node) else { return nil }
+        let positional = positionalArguments(of: node)
+        if isTreeMap(node), positional.count >= 3, let scope = model.scope(ofCall: node),
+            mapsEquality(positional[0], in: model, from: scope)
         {
-            let outer = mapped.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment && $0 != lambda }
-            if outer.count >= 2 { return Array(outer.prefix(2)) }
+            return Array(positional[1...2])
         }
+        guard equalityAssertions.contains(name) || (equalityPredicates.contains(name) && isAsserted(node)),
+            positional.count >= 2
+        else { return nil }
         return Array(positional.prefix(2))
+    }
+
+    /// Calls that apply their function to the leaves of the trees after it, leaf by leaf:
+    /// `jax.tree.map`, `jax.tree_util.tree_map` (`jax.tree_map`, `jax.tree_multimap` in older
+    /// JAX), dm-tree's `tree.map_structure`.
+    private static func isTreeMap(_ call: Node) -> Bool {
+        guard let callee = call.child(.function), let name = lastName(of: callee) else { return false }
+        return ["tree_map", "tree_multimap", "map_structure"].contains(name)
+            || (name == "map" && callee.child(.object).flatMap(lastName) == "tree")
+    }
+
+    /// Whether a tree map's function asserts its arguments equal: it is such a function, or a
+    /// name the test or the module binds only to such functions (`check = partial(…)`).
+    private static func mapsEquality(_ function: Node, in model: SemanticModel, from scope: Scope) -> Bool {
+        if isEqualityFunction(function) { return true }
+        guard function.nodeKind == .identifier else { return false }
+        let values = model.bindings(of: function.text, from: scope).map(\.value)
+        return !values.isEmpty && values.allSatisfy { $0.map(isEqualityFunction) == true }
+    }
+
+    /// An equality assertion as a function: by name (`np.testing.assert_allclose`,
+    /// `self.assertAllClose`), with arguments bound (`functools.partial(assert_allclose, rtol=…)`),
+    /// or called by a lambda (`lambda a, b: assert_allclose(a, b)`).
+    private static func isEqualityFunction(_ function: Node) -> Bool {
+        switch function.nodeKind {
+        case .identifier, .attribute:
+            return lastName(of: function).map(equalityAssertions.contains) == true
+        case .call:
+            return calleeName(function) == "partial" && positionalArguments(of: function).first.map(isEqualityFunction) == true
+        case .lambda:
+            guard let body = function.child(.body), body.nodeKind == .call, let callee = body.child(.function) else { return false }
+            return isEqualityFunction(callee)
+        default:
+            return false
+        }
+    }
+
+    private static func positionalArguments(of call: Node) -> [Node] {
+        call.child(.arguments)?.namedChildren.filter { $0.nodeKind != .keywordArgument && $0.nodeKind != .comment } ?? []
     }
 
     /// Whether a test of equality is what the test asserts: directly in `assert` or
@@ -176,25 +213,40 @@ enum DeliberateReuse {
 
     /// The last name of a call's callee: `assert_allclose` for `np.testing.assert_allclose(…)`.
     private static func calleeName(_ call: Node) -> String? {
-        guard let callee = call.child(.function) else { return nil }
-        return callee.nodeKind == .attribute ? callee.child(.attribute)?.text : callee.nodeKind == .identifier ? callee.text : nil
+        call.child(.function).flatMap(lastName)
+    }
+
+    /// The last name of a dotted name: `assert_allclose` for `np.testing.assert_allclose`.
+    private static func lastName(of expression: Node) -> String? {
+        switch expression.nodeKind {
+        case .attribute: expression.child(.attribute)?.text
+        case .identifier: expression.text
+        default: nil
+        }
     }
 
     /// Whether `expression` stands for the value of a draw: it is (or contains) the call itself,
-    /// or mentions a name its result was bound to, other than through its shape or type.
+    /// or reads a name its result was bound to, other than through its shape or type.
     private static func carriesValue(of names: Set<String>, _ call: Node, in expression: Node) -> Bool {
         if expression.byteRange.contains(call.byteRange) { return true }
         let text = expression.text
         if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: text.contains) { return false }
         var found = false
         visit(expression) { node in
-            if node.nodeKind == .identifier, names.contains(node.text),
-                node.parent?.nodeKind != .keywordArgument || node.parent?.child(.name) != node
-            {
-                found = true
-            }
+            if node.nodeKind == .identifier, names.contains(node.text), isRead(node) { found = true }
         }
         return found
+    }
+
+    /// Whether an identifier reads a variable: not when it names an attribute (`sample` in
+    /// `d.sample(key)`) or a keyword argument (`sample=…`), which only share the variable's spelling.
+    private static func isRead(_ identifier: Node) -> Bool {
+        guard let parent = identifier.parent else { return true }
+        switch parent.nodeKind {
+        case .attribute: return parent.child(.attribute) != identifier
+        case .keywordArgument: return parent.child(.name) != identifier
+        default: return true
+        }
     }
 
     private static func visit(_ node: Node, _ body: (Node) -> Void) {
