@@ -71,7 +71,8 @@ public final class SourceText: Sendable {
     let bytesWithLoneCarriageReturnsAsNewlines: [UInt8]?
 
     public enum DecodingError: Error, Equatable, CustomStringConvertible {
-        case invalidUTF8(byteOffset: Int)
+        /// `declared`: the encoding a PEP 263 coding comment names, if any (`latin-1`).
+        case invalidUTF8(byteOffset: Int, declared: String? = nil)
         /// UTF-16 or UTF-32 text: with a byte-order mark, or recognised by its zero bytes.
         case wideEncoding(name: String, byteOrderMark: Bool)
         /// A NUL byte in text that is otherwise no wide encoding; CPython refuses it too.
@@ -79,8 +80,11 @@ public final class SourceText: Sendable {
 
         public var description: String {
             switch self {
-            case .invalidUTF8(let offset):
-                return "not valid UTF-8 (first bad byte at offset \(offset))"
+            case .invalidUTF8(let offset, let declared):
+                let found = "not valid UTF-8 (first bad byte at offset \(offset))"
+                guard let declared else { return found }
+                return found + "; its coding comment declares \(declared), and rekey reads UTF-8 only: "
+                    + "convert it (`iconv -f \(declared) -t utf-8`) and drop the comment to migrate it"
             case .wideEncoding(let name, let byteOrderMark):
                 return "not valid UTF-8: it is \(name), \(byteOrderMark ? "with" : "without") a byte-order mark; "
                     + "rekey reads UTF-8 only, as CPython does without a coding declaration"
@@ -124,9 +128,21 @@ public final class SourceText: Sendable {
 
     public convenience init(path: String, bytes: [UInt8]) throws(DecodingError) {
         if let bad = SourceText.firstInvalidUTF8Offset(bytes) {
-            throw .invalidUTF8(byteOffset: bad)
+            throw .invalidUTF8(byteOffset: bad, declared: SourceText.declaredEncoding(bytes))
         }
         self.init(path: path, validUTF8: bytes)
+    }
+
+    /// The encoding a PEP 263 coding comment on the first or second line names
+    /// (`# -*- coding: latin-1 -*-`, `# vim: set fileencoding=cp1252 :`).
+    static func declaredEncoding(_ bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(512), as: UTF8.self)
+        for line in head.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }).prefix(2) {
+            let text = line.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
+            guard text.hasPrefix("#"), let match = text.firstMatch(of: /coding[:=][ \t]*([-\w.]+)/) else { continue }
+            return String(match.1)
+        }
+        return nil
     }
 
     public convenience init(path: String, text: String) {

@@ -69,6 +69,21 @@ import Testing
         }
     }
 
+    /// CPython reads a file in the encoding its coding comment declares; rekey reads UTF-8 only,
+    /// and says so with the encoding declared.
+    @Test func invalidUTF8NamesTheEncodingItsCodingCommentDeclares() {
+        let latin1 = Array("#!/usr/bin/env python\n# -*- coding: latin-1 -*-\n# caf".utf8) + [0xE9, 0x0A]
+        #expect(throws: SourceText.DecodingError.invalidUTF8(byteOffset: 53, declared: "latin-1")) {
+            try SourceText(path: "t.py", bytes: latin1)
+        }
+        let description = SourceText.DecodingError.invalidUTF8(byteOffset: 53, declared: "latin-1").description
+        #expect(description.contains("declares latin-1") && description.contains("iconv -f latin-1 -t utf-8"))
+        // A coding comment below the second line declares nothing.
+        #expect(throws: SourceText.DecodingError.invalidUTF8(byteOffset: 12, declared: nil)) {
+            try SourceText(path: "t.py", bytes: Array("x = 1\ny = 2\n".utf8) + [0xE9] + Array("\n# coding: latin-1\n".utf8))
+        }
+    }
+
     @Test func walkVisitsEveryNode() throws {
         let tree = try parse("x = f(1, 2)\n")
         // module, expression_statement, assignment, identifier, =, call, identifier,
