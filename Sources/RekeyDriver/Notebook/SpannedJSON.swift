@@ -57,9 +57,9 @@ indirect enum SpannedJSON: Sendable {
     static func decodedString(in bytes: [UInt8], span: ByteRange) -> (text: [UInt8], sourceOffsets: [Int]) {
         var reader = Reader(bytes: bytes)
         reader.offset = span.start
-        var offsets: [Int] = []
+        var offsets: [Int]? = []
         let text = (try? reader.stringBytes(sourceOffsets: &offsets)) ?? []
-        return (text, offsets + [span.end - 1])
+        return (text, (offsets ?? []) + [span.end - 1])
     }
 
     private struct Reader {
@@ -67,7 +67,9 @@ indirect enum SpannedJSON: Sendable {
         var offset = 0
 
         mutating func skipWhiteSpace() {
-            while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+            while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x09 || bytes[offset] == 0x0D {
+                offset += 1
+            }
         }
 
         mutating func value(depth: Int) throws(SyntaxError) -> SpannedJSON {
@@ -86,8 +88,7 @@ indirect enum SpannedJSON: Sendable {
                     guard reader.offset < reader.bytes.count, reader.bytes[reader.offset] == UInt8(ascii: "\"") else {
                         throw SyntaxError(byteOffset: reader.offset, expected: "a member name")
                     }
-                    var ignored: [Int] = []
-                    let key = String(decoding: try reader.stringBytes(sourceOffsets: &ignored), as: UTF8.self)
+                    let key = String(decoding: try reader.stringBytes(), as: UTF8.self)
                     reader.skipWhiteSpace()
                     try reader.expect(":")
                     members.append(Member(key: key, value: try reader.value(depth: depth + 1)))
@@ -99,8 +100,7 @@ indirect enum SpannedJSON: Sendable {
                 try list(closing: "]") { reader throws(SyntaxError) in items.append(try reader.value(depth: depth + 1)) }
                 return .array(items, span: ByteRange(start, offset))
             case UInt8(ascii: "\""):
-                var ignored: [Int] = []
-                let text = String(decoding: try stringBytes(sourceOffsets: &ignored), as: UTF8.self)
+                let text = String(decoding: try stringBytes(), as: UTF8.self)
                 return .string(text, span: ByteRange(start, offset))
             default:
                 while offset < bytes.count, Self.isLiteralByte(bytes[offset]) { offset += 1 }
@@ -143,30 +143,42 @@ indirect enum SpannedJSON: Sendable {
             }
         }
 
-        /// The UTF-8 bytes of the string literal starting at `offset` (its opening quote).
-        mutating func stringBytes(sourceOffsets: inout [Int]) throws(SyntaxError) -> [UInt8] {
+        /// The UTF-8 bytes of the string literal starting at `offset` (its opening quote), with
+        /// the source offset of each when `sourceOffsets` is given. Runs of plain bytes are copied
+        /// at once: a notebook's outputs hold megabytes of them (images in base64).
+        mutating func stringBytes(sourceOffsets: inout [Int]?) throws(SyntaxError) -> [UInt8] {
             offset += 1
             var text: [UInt8] = []
             while offset < bytes.count {
                 let start = offset
-                let byte = bytes[offset]
-                if byte == UInt8(ascii: "\"") {
+                while offset < bytes.count, bytes[offset] >= 0x20, bytes[offset] != UInt8(ascii: "\""),
+                    bytes[offset] != UInt8(ascii: "\\")
+                {
+                    offset += 1
+                }
+                text.append(contentsOf: bytes[start..<offset])
+                sourceOffsets?.append(contentsOf: start..<offset)
+                guard offset < bytes.count else { break }
+                switch bytes[offset] {
+                case UInt8(ascii: "\""):
                     offset += 1
                     return text
+                case UInt8(ascii: "\\"):
+                    let escape = offset
+                    let encoded = Array(String(Character(try escapedScalar())).utf8)
+                    text += encoded
+                    sourceOffsets?.append(contentsOf: repeatElement(escape, count: encoded.count))
+                default:
+                    throw SyntaxError(byteOffset: offset, expected: "an escaped control character")
                 }
-                guard byte >= 0x20 else { throw SyntaxError(byteOffset: offset, expected: "an escaped control character") }
-                guard byte == UInt8(ascii: "\\") else {
-                    text.append(byte)
-                    sourceOffsets.append(offset)
-                    offset += 1
-                    continue
-                }
-                let scalar = try escapedScalar()
-                let encoded = Array(String(Character(scalar)).utf8)
-                text += encoded
-                sourceOffsets += Array(repeating: start, count: encoded.count)
             }
             throw SyntaxError(byteOffset: offset, expected: "a closing quote")
+        }
+
+        /// The UTF-8 bytes of the string literal starting at `offset`, without their offsets.
+        mutating func stringBytes() throws(SyntaxError) -> [UInt8] {
+            var noOffsets: [Int]? = nil
+            return try stringBytes(sourceOffsets: &noOffsets)
         }
 
         /// The character of the escape at `offset` (a backslash), a surrogate pair as one.
