@@ -110,8 +110,9 @@ final class ProjectFiles: ProjectView {
         self.parsed = parsed
     }
 
-    func files(importing module: String, except path: String) -> [FileContext] {
-        importerIndices(of: module, except: path).compactMap(context(of:))
+    func files(importing module: String, spelling name: String, except path: String) -> [FileContext] {
+        let word = Array(name.utf8)
+        return importerIndices(of: module, except: path).filter { Prefilter.containsWord(bytes(of: $0), word) }.compactMap(context(of:))
     }
 
     /// The first other file that imports `origin`'s module and spells one of `symbols`.
@@ -130,21 +131,42 @@ final class ProjectFiles: ProjectView {
             importers[module]
             ?? {
                 let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
-                let imports = { (index: Int) in
-                    self.importedModules(of: index)?.contains { $0 == module || $0.hasPrefix(module + ".") } == true
-                }
+                let prefix = module + "."
                 // Both must hold; the cheaper question first: a file analysed knows its imports,
                 // any other would have to be parsed for them.
-                let indices = states.indices.filter { index in
-                    states[index].parsed && states[index].current != nil
-                        ? imports(index) && Prefilter.containsWord(bytes(of: index), word)
-                        : Prefilter.containsWord(bytes(of: index), word) && imports(index)
+                let analysed = (analysedImporters[module] ?? []).filter { Prefilter.containsWord(bytes(of: $0), word) }
+                let others = states.indices.filter { index in
+                    !isAnalysed(index) && Prefilter.containsWord(bytes(of: index), word)
+                        && importedModules(of: index)?.contains { $0 == module || $0.hasPrefix(prefix) } == true
                 }
+                let indices = (analysed + others).sorted()
                 importers[module] = indices
                 return indices
             }()
         return found.filter { states[$0].path != path }
     }
+
+    private func isAnalysed(_ index: Int) -> Bool {
+        states[index].parsed && states[index].current != nil
+    }
+
+    /// The files the engine analysed, by each module they import and each package above it.
+    private lazy var analysedImporters: [String: [Int]] = {
+        var result: [String: [Int]] = [:]
+        for index in states.indices where isAnalysed(index) {
+            var names = Set<Substring>()
+            for module in states[index].importedModules {
+                var name = Substring(module)
+                names.insert(name)
+                while let dot = name.lastIndex(of: ".") {
+                    name = name[..<dot]
+                    names.insert(name)
+                }
+            }
+            for name in names { result[String(name), default: []].append(index) }
+        }
+        return result
+    }()
 
     func context(of index: Int) -> FileContext? {
         if let known = contexts[index] { return known }
@@ -177,8 +199,8 @@ final class ProjectFiles: ProjectView {
     /// current text found them, or as the shared parses read them from a file it did not analyse.
     /// Nil for a file that does not parse cleanly (it has no context either).
     private func importedModules(of index: Int) -> Set<String>? {
-        let state = states[index]
-        if state.parsed, state.current != nil { return state.importedModules }
+        // Fields read in place: a copy of the state would retain every reference it holds.
+        if isAnalysed(index) { return states[index].importedModules }
         return texts[index].flatMap { parsed.importedModules($0, parser: parser) }
     }
 }

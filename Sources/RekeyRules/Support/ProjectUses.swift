@@ -15,7 +15,7 @@ struct ProjectUses {
     /// Files that import `name` itself (`from pkg.seeds import KEY`) from `file`'s module.
     func importers(of name: String, in file: FileContext) -> [FileContext] {
         let qualified = file.moduleName + "." + name
-        return project.files(importing: file.moduleName, except: file.path).filter { other in
+        return project.files(importing: file.moduleName, spelling: name, except: file.path).filter { other in
             other.model.scopes.contains { scope in
                 scope.bindings.values.joined().contains { $0.importedName.map(other.absolute) == qualified }
             }
@@ -26,7 +26,7 @@ struct ProjectUses {
     /// `from pkg import seeds`, or `pkg.seeds.KEY` after `import pkg.seeds`).
     func attributeReads(of name: String, in file: FileContext) -> [(node: Node, file: FileContext)] {
         let qualified = file.moduleName + "." + name
-        return project.files(importing: file.moduleName, except: file.path).flatMap { other in
+        return project.files(importing: file.moduleName, spelling: name, except: file.path).flatMap { other in
             other.model.attributes.compactMap { attribute, scope in
                 guard let resolved = other.model.qualifiedName(of: attribute, in: scope), other.absolute(resolved) == qualified
                 else { return nil }
@@ -45,7 +45,6 @@ struct ProjectUses {
         guard !file.moduleName.isEmpty, let owner = function.parent, let functionName = function.name else {
             return .success([])
         }
-        let others = project.files(importing: file.moduleName, except: file.path)
         let name: String
         switch owner.kind {
         case .module:
@@ -53,6 +52,7 @@ struct ProjectUses {
         case .classBody where owner.parent?.kind == .module && functionName == "__init__":
             name = owner.name ?? functionName
         case .classBody where owner.parent?.kind == .module:
+            let others = project.files(importing: file.moduleName, spelling: functionName, except: file.path)
             if let other = others.first(where: { other in
                 other.model.attributes.contains { $0.attribute.child(.attribute)?.text == functionName }
             }) {
@@ -76,7 +76,7 @@ struct ProjectUses {
         while next < spellings.count {
             let (qualified, module) = spellings[next]
             next += 1
-            for other in project.files(importing: module, except: file.path) {
+            for other in project.files(importing: module, spelling: name, except: file.path) {
                 let model = other.model
                 var callees = Set<Int>()
                 for (call, scope) in model.calls {
