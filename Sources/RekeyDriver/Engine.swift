@@ -325,9 +325,14 @@ public struct Engine {
         report.stages = loaded.stages
         let states = loaded.states
         let notebookLines = NotebookLines(notebooks: Self.notebooks(states))
+        let contextPaths = Set(states.filter(\.isContext).map(\.path))
         for state in states where !state.isContext {
+            // As `fix` would refuse it: a fix reaching a file that was not given is no fix here.
+            let findings = state.findings.map { finding in
+                Self.editsFileNotGiven(finding, contextPaths: contextPaths).map(finding.withoutFix(because:)) ?? finding
+            }
             report.findings += FindingFingerprint.assign(
-                to: notebookLines.placed(state.findings, path: state.path), in: state.current?.bytes ?? state.original)
+                to: notebookLines.placed(findings, path: state.path), in: state.current?.bytes ?? state.original)
             report.diagnostics += notebookLines.placed(state.diagnostics, path: state.path)
             report.filesParsed += state.parsed ? 1 : 0
             report.bytesSeen += state.original.count
@@ -425,8 +430,7 @@ public struct Engine {
             }
             // A fix reaching a file that was not given would change it behind the user's back.
             candidates.removeAll { finding in
-                guard let outside = finding.fix!.edits.keys.sorted().first(where: { contextPaths.contains($0) }) else { return false }
-                let reason = "it would also edit \(outside), which is not among the files given; run rekey on the whole project"
+                guard let reason = Self.editsFileNotGiven(finding, contextPaths: contextPaths) else { return false }
                 report.refusals.append(FixRefusal(path: finding.path, code: finding.code, reason: reason))
                 report.diagnostics.append(
                     Diagnostic(
@@ -657,6 +661,15 @@ public struct Engine {
 
     private func isEnabled(_ fix: Fix) -> Bool {
         fix.applicability == .safe || (fix.applicability == .unsafe && options.unsafeFixes)
+    }
+
+    /// Why `finding`'s fix may not be applied when it edits one of `contextPaths`, files read
+    /// as context but not given: it would change them behind the user's back.
+    private static func editsFileNotGiven(_ finding: Finding, contextPaths: Set<String>) -> String? {
+        guard !contextPaths.isEmpty, let fix = finding.fix,
+            let outside = fix.edits.keys.sorted().first(where: { contextPaths.contains($0) })
+        else { return nil }
+        return "it would also edit \(outside), which is not among the files given; run rekey on the whole project"
     }
 
     /// Overlaps are settled by the next round, which re-analyses the rewritten file.

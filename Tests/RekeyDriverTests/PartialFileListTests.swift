@@ -44,6 +44,24 @@ import Testing
         #expect(report.remaining.allSatisfy { $0.path == given })
     }
 
+    /// `check` says what `fix` would do: a fix that would have to edit another file is no fix here.
+    @Test func checkLeavesAFixNeedingAFileNotGivenToHand() throws {
+        let root = try project(["pkg/__init__.py": "", "pkg/a.py": moduleKey, "tests/test_a.py": caller])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).check(paths: [root.appendingPathComponent("pkg/a.py").path])
+        let rk001 = try #require(report.findings.first { $0.code == "RK001" })
+        guard case .manual(let reason) = rk001.remedy else {
+            Issue.record("RK001 kept its fix")
+            return
+        }
+        #expect(reason.contains("tests/test_a.py, which is not among the files given"))
+        // Given the whole project, the fix is offered.
+        #expect(
+            Engine(options: .init(unsafeFixes: true, jobs: 1)).check(paths: [root.path]).findings.contains {
+                $0.code == "RK001" && $0.fix != nil
+            })
+    }
+
     @Test func theWholeProjectGivenIsFixed() throws {
         let root = try project(["pkg/__init__.py": "", "pkg/a.py": moduleKey, "tests/test_a.py": caller])
         defer { try? FileManager.default.removeItem(at: root) }
