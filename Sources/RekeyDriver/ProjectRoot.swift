@@ -10,6 +10,7 @@ import Foundation
 /// context: analysed for callers and cross-file facts, never reported on, never written. A fix
 /// that would have to edit one is refused with the reason, so `rekey fix a.py` changes `a.py`
 /// only when every caller elsewhere keeps working.
+///
 /// With no marker above a file, its project is taken to be the folder Python imports it from
 /// (``looseFolder(of:)``), read only when it holds at most ``looseFolderLimit`` Python files;
 /// in a larger one (a home folder) which files use a name cannot be known, so fixes that change
