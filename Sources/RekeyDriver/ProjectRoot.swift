@@ -90,8 +90,13 @@ public enum ProjectRoot {
 
     /// The Python files of the projects the given paths belong to that are not among `given`,
     /// spelt relative to the working directory when they are under it (as the given ones are).
-    /// A folder already given whole is not walked again.
+    /// Files the configuration excludes are among them: they are still the project's, and may
+    /// call what a fix changes (only rekey's own exclusions, and what git ignores, are left out).
+    /// A folder already given whole, under those same exclusions, is not walked again.
     static func context(for paths: [String], given: [String], options: FileDiscovery.Options) -> Context {
+        var walkOptions = options
+        walkOptions.exclude = FileDiscovery.defaultExclude
+        let givenWhole = options.exclude == walkOptions.exclude
         let givenReal = Set(given.map(FileDiscovery.realPath))
         let workingDirectory = FileManager.default.currentDirectoryPath
         let givenPaths = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
@@ -105,12 +110,12 @@ public enum ProjectRoot {
         }
         var result = Context()
         for (root, hasMarker) in roots.sorted(by: { $0.key < $1.key })
-        where !givenPaths.contains(where: { root == $0 || root.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) {
+        where !(givenWhole && givenPaths.contains(where: { root == $0 || root.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") })) {
             let relative =
                 root == workingDirectory
                 ? "."
                 : root.hasPrefix(workingDirectory + "/") ? String(root.dropFirst(workingDirectory.count + 1)) : root
-            let walked = FileDiscovery.pythonFiles(in: [relative], options: options, limit: hasMarker ? .max : looseFolderLimit)
+            let walked = FileDiscovery.pythonFiles(in: [relative], options: walkOptions, limit: hasMarker ? .max : looseFolderLimit)
             if walked.reachedLimit {
                 result.unreadFolders.append(root)
                 continue

@@ -62,6 +62,20 @@ import Testing
             })
     }
 
+    /// Files the configuration excludes are not checked, but they are still the project's: a fix
+    /// that would break a call there is refused, not applied behind their back.
+    @Test func excludedFilesAreReadForCallers() throws {
+        let script = "from pkg.a import f\n\n\ndef main():\n    print(f(1.0))\n"
+        let root = try project(["pkg/__init__.py": "", "pkg/a.py": moduleKey, "scripts/run.py": script])
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = Engine.Options(unsafeFixes: true, jobs: 1)
+        options.discovery.exclude += [PathPattern("scripts", base: root.path)]
+        let report = Engine(options: options).fix(paths: [root.path])
+        #expect(report.changes.isEmpty)
+        let refusal = try #require(report.refusals.first)
+        #expect(refusal.reason.contains("scripts/run.py, which is not among the files given"))
+    }
+
     @Test func theWholeProjectGivenIsFixed() throws {
         let root = try project(["pkg/__init__.py": "", "pkg/a.py": moduleKey, "tests/test_a.py": caller])
         defer { try? FileManager.default.removeItem(at: root) }
