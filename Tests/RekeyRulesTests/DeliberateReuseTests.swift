@@ -84,6 +84,9 @@ struct DeliberateReuseTests {
         "jax.tree.map(partial(np.testing.assert_allclose, rtol=1e-5), a, b)",
         "check = functools.partial(np.testing.assert_allclose, atol=1e-6)\n        jax.tree.map(check, a, b)",
         "jax.tree.map(close, a, b)",
+        "jax.tree_util.tree_map_with_path(lambda path, x, y: np.testing.assert_allclose(x, y), a, b)",
+        "jax.tree.map_with_path(lambda path, x, y: assert_allclose(x, y, err_msg=str(path)), a, b)",
+        "tree.map_structure_with_path(lambda path, x, y: assert_allclose(x, y), a, b)",
     ])
     func equalityAssertionMappedOverTheDrawsIsDeliberate(_ comparison: String) throws {
         try expectDeliberate(

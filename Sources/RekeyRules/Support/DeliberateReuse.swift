@@ -146,11 +146,13 @@ enum DeliberateReuse {
 
     /// Calls that apply their function to the leaves of the trees after it, leaf by leaf:
     /// `jax.tree.map`, `jax.tree_util.tree_map` (`jax.tree_map`, `jax.tree_multimap` in older
-    /// JAX), dm-tree's `tree.map_structure`.
+    /// JAX), dm-tree's `tree.map_structure`, and their `…_with_path` forms (whose function takes
+    /// each leaf's path first: `lambda path, a, b: assert_allclose(a, b)`).
     private static func isTreeMap(_ call: Node) -> Bool {
         guard let callee = call.child(.function), let name = lastName(of: callee) else { return false }
-        return ["tree_map", "tree_multimap", "map_structure"].contains(name)
-            || (name == "map" && callee.child(.object).flatMap(lastName) == "tree")
+        let map = name.hasSuffix("_with_path") ? String(name.dropLast("_with_path".count)) : name
+        return ["tree_map", "tree_multimap", "map_structure", "map"].contains(map)
+            && (map != "map" || callee.child(.object).flatMap(lastName) == "tree")
     }
 
     /// Whether a tree map's function asserts its arguments equal: it is such a function, or a
