@@ -1,3 +1,5 @@
+import RekeySyntax
+
 /// What `jax.random` functions do to the key they are given, following JAX's own table
 /// (verified with jax 0.10.2 under `jax_debug_key_reuse`): samplers and `split` consume their
 /// key; `fold_in`, `clone` and `key_data` do not. Also the calls outside `jax.random` that are
@@ -86,6 +88,20 @@ public enum JaxRandomAPI {
     ]
     /// Of those, the ones that map over a leading axis: what they are handed is a batch.
     static let batchingTransforms: Set<String> = ["jax.vmap", "jax.pmap", "equinox.filter_vmap", "equinox.filter_pmap"]
+
+    /// The functions a call of JAX's control flow runs one of, there and then: `jax.lax.cond`'s
+    /// two branches after the predicate, `jax.lax.switch`'s list of branches after the index.
+    /// Nil for any other callee.
+    static func branches(of qualifiedName: String, positional arguments: [Node]) -> [Node]? {
+        switch qualifiedName {
+        case "jax.lax.cond" where arguments.count >= 3:
+            return [arguments[1], arguments[2]]
+        case "jax.lax.switch" where arguments.count >= 2 && [.list, .tuple].contains(arguments[1].nodeKind):
+            return arguments[1].namedChildren.filter { $0.nodeKind != .comment }
+        default:
+            return nil
+        }
+    }
 
     /// Whether a call of this (qualified) callee leaves the keys it is given unconsumed: an
     /// inspection, a move, or abstract evaluation.

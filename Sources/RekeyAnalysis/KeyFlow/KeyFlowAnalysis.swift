@@ -893,6 +893,16 @@ public final class KeyFlowAnalysis {
             }
             return result
         }
+        // `jax.lax.cond(p, lambda: f(k), …)`: one branch runs, at the call, so what any branch
+        // consumes of this function's keys is consumed here, once.
+        if let qualified, let branches = JaxRandomAPI.branches(of: qualified, positional: positional.map(\.node)) {
+            let consumedByABranch = Set(branches.flatMap { callees.resolveProjectFunction($0, in: callScope)?.freeConsumed ?? [] })
+            for name in consumedByABranch.sorted() {
+                if let values = state.names[name] {
+                    consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
+                }
+            }
+        }
         // A callee rekey cannot see into consumes the keys handed to it: known keys positionally,
         // anything passed under a key's parameter name (`eqx.nn.Linear(..., key=k)`).
         for argument in positional {

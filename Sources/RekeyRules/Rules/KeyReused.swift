@@ -13,7 +13,8 @@ struct KeyReused: Rule {
             or key-consuming call that receives a key some earlier call on the same path already \
             consumed, including through aliases (`k2 = k`), helper functions that consume their \
             key parameter (or hand it to a library), closures called twice, steps called through \
-            `jax.jit`/`vmap`/`pmap`, and keys stored on `self` that a method consumes without \
+            `jax.jit`/`vmap`/`pmap`, branches of `jax.lax.cond`/`switch` (one of which runs at the \
+            call), and keys stored on `self` that a method consumes without \
             replacing. Looking at a key is not using it: checks of its type, shape or dtype \
             (`isinstance`, `hasattr`, `key.shape`, `jnp.ndim`, a project's `is_prng_key`, \
             `chex.assert_*`) and abstract evaluation (`jax.eval_shape`, `jax.make_jaxpr(f)(key)`, \
