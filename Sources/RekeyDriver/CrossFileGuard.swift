@@ -33,11 +33,13 @@ struct CrossFileGuard {
         let guarded = inTurn(found, byGroup: \.index)
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
+        let importers = ProjectFiles.analysedImporters(of: snapshot)
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
                 ProjectFiles(
-                    states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed)
+                    states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed,
+                    analysedImporters: importers)
             }
         ) { project, item in
             let (finding, folder) = (snapshot[item.index].findings[item.position], snapshot[item.index].unreadProjectFolder)
@@ -84,6 +86,8 @@ final class ProjectFiles: ProjectView {
     private var contexts: [Int: FileContext] = [:]
     /// The files importing each module asked about, by index.
     private var importers: [String: [Int]] = [:]
+    /// See ``analysedImporters(of:)``.
+    private let analysedImporters: [String: [Int]]
     /// Trees of the files whose context was asked for. A file read only for its imports is not
     /// kept (see ``ParsedTexts/importedModules(_:parser:)``): most are never asked for more, and
     /// a tree takes some thirty times its text.
@@ -100,9 +104,10 @@ final class ProjectFiles: ProjectView {
 
     init(
         states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
-        models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts
+        models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts, analysedImporters: [String: [Int]]
     ) {
         self.states = states
+        self.analysedImporters = analysedImporters
         parser = PythonParser(grammar)
         self.settings = settings
         self.models = models.filter { index, model in model.source === states[index].current }
@@ -147,15 +152,20 @@ final class ProjectFiles: ProjectView {
     }
 
     private func isAnalysed(_ index: Int) -> Bool {
-        states[index].parsed && states[index].current != nil
+        Self.isAnalysed(states[index])
     }
 
-    /// The files the engine analysed, by each module they import and each package above it.
-    private lazy var analysedImporters: [String: [Int]] = {
+    private static func isAnalysed(_ state: Engine.FileState) -> Bool {
+        state.parsed && state.current != nil
+    }
+
+    /// The files the engine analysed (by index in `states`), by each module they import and
+    /// each package above it: made once for all the guard's workers.
+    static func analysedImporters(of states: [Engine.FileState]) -> [String: [Int]] {
         var result: [String: [Int]] = [:]
-        for index in states.indices where isAnalysed(index) {
+        for (index, state) in states.enumerated() where isAnalysed(state) {
             var names = Set<Substring>()
-            for module in states[index].importedModules {
+            for module in state.importedModules {
                 var name = Substring(module)
                 names.insert(name)
                 while let dot = name.lastIndex(of: ".") {
@@ -166,7 +176,7 @@ final class ProjectFiles: ProjectView {
             for name in names { result[String(name), default: []].append(index) }
         }
         return result
-    }()
+    }
 
     func context(of index: Int) -> FileContext? {
         if let known = contexts[index] { return known }

@@ -200,7 +200,7 @@ public struct FileDiscovery {
     private static func checkSymlink(_ path: String, root: String, into result: inout Result) {
         guard followedLink(path, into: &result, severity: .warning) != nil else { return }
         let target = realPath(path)
-        if !(target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/")) {
+        if !target.isSame(orInside: root) {
             result.diagnostics.append(
                 Diagnostic(
                     path: path, message: "skipped: symbolic link to \(target), outside \(root)"))
@@ -261,6 +261,11 @@ struct DirectoryEntry {
 
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
+
+    /// Whether this absolute path is `folder` (absolute) or inside it.
+    func isSame(orInside folder: String) -> Bool {
+        self == folder || hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
 }
 
 extension Array where Element == UInt8 {

@@ -85,7 +85,7 @@ public enum ProjectRoot {
     /// The one of `folders` (absolute) that holds the file at `path` (as spelt in results), if any.
     static func folder(holding path: String, among folders: [String]) -> String? {
         let absolute = PathPattern.absolute(path, base: FileManager.default.currentDirectoryPath)
-        return folders.first { absolute.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+        return folders.first { absolute.isSame(orInside: $0) }
     }
 
     /// The Python files of the projects the given paths belong to that are not among `given`,
@@ -110,7 +110,7 @@ public enum ProjectRoot {
         }
         var result = Context()
         for (root, hasMarker) in roots.sorted(by: { $0.key < $1.key })
-        where !(givenWhole && givenPaths.contains(where: { root == $0 || root.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") })) {
+        where !(givenWhole && givenPaths.contains(where: root.isSame(orInside:))) {
             let relative =
                 root == workingDirectory
                 ? "."
