@@ -118,90 +118,71 @@ private struct Walker {
         var atModuleLevel = true
     }
 
-    /// One node on the path from the root to the cursor: raw (no reference counting on the hot
-    /// path), with its kind and context.
-    struct Step {
-        let raw: TSNode
-        let kind: UInt16
-        let context: Context
-    }
-
     func run() -> SourceProblem? {
         var blockStarts = Set<Int>()
-        let root = ts_tree_root_node(tree.raw)
-        var cursor = ts_tree_cursor_new(root)
-        defer { ts_tree_cursor_delete(&cursor) }
-        // The path from the root to the cursor: each node's parent is at hand without
-        // `ts_node_parent`, which walks down from the root every time.
-        var path = [Step(raw: root, kind: canonicalKind[Int(ts_node_symbol(root))], context: Context())]
-        while true {
-            let step = path[path.count - 1]
-            if path.count > PythonParser.maximumNestingDepth + 1 {  // the root is level 0
-                return SourceProblem(.nestedTooDeeply, at: Node(raw: step.raw, tree: tree).startPosition)
+        let nodes = tree.nodes
+        // Document order puts every parent before its children, so one pass over the table
+        // knows each node's depth and context from its parent's.
+        var depths = [Int32](repeating: 0, count: nodes.count)
+        var contexts = [Context](repeating: Context(), count: nodes.count)
+        for index in 0..<Int32(nodes.count) {
+            let record = nodes[index]
+            var parentKind: UInt16?
+            if record.parent >= 0 {
+                let parent = Int(record.parent)
+                let kind = nodes[record.parent].kind
+                parentKind = kind
+                depths[Int(index)] = depths[parent] + 1
+                contexts[Int(index)] =
+                    opensBody[Int(kind)]
+                    ? context(field: record.field, parentKind: kind, parentContext: contexts[parent]) : contexts[parent]
             }
-            if interesting[Int(step.kind)], ts_node_is_named(step.raw),
-                let problem = check(step, parentKind: path.count >= 2 ? path[path.count - 2].kind : nil, blockStarts: &blockStarts)
+            if depths[Int(index)] > PythonParser.maximumNestingDepth {
+                return SourceProblem(.nestedTooDeeply, at: Node(index: index, tree: tree).startPosition)
+            }
+            if interesting[Int(record.kind)], record.flags.contains(.named),
+                let problem = check(
+                    Node(index: index, tree: tree), context: contexts[Int(index)], parentKind: parentKind,
+                    blockStarts: &blockStarts)
             {
                 return problem
             }
-            if ts_tree_cursor_goto_first_child(&cursor) {
-                path.append(entered(&cursor, parent: step))
-                continue
-            }
-            while !ts_tree_cursor_goto_next_sibling(&cursor) {
-                guard ts_tree_cursor_goto_parent(&cursor) else {
-                    return unexpectedIndent(blockStarts: blockStarts)
-                }
-                path.removeLast()
-            }
-            path[path.count - 1] = entered(&cursor, parent: path[path.count - 2])
         }
-    }
-
-    func entered(_ cursor: inout TSTreeCursor, parent: Step) -> Step {
-        let raw = ts_tree_cursor_current_node(&cursor)
-        // The field id costs a lookup in tree-sitter: asked only where it can matter.
-        let context =
-            opensBody[Int(parent.kind)]
-            ? context(field: ts_tree_cursor_current_field_id(&cursor), parent: parent) : parent.context
-        return Step(raw: raw, kind: canonicalKind[Int(ts_node_symbol(raw))], context: context)
+        return unexpectedIndent(blockStarts: blockStarts)
     }
 
     /// A child's context: a function's body opens a function, a class body leaves it, a loop's
     /// body (not its `else`) is in the loop; everything else inherits.
-    func context(field: TSFieldId, parent: Step) -> Context {
-        guard field == FieldName.body.id else { return parent.context }
-        switch NodeKind(id: parent.kind) {
+    func context(field: TSFieldId, parentKind: UInt16, parentContext: Context) -> Context {
+        guard field == FieldName.body.id else { return parentContext }
+        switch NodeKind(id: parentKind) {
         case Kinds.functionDefinition, Kinds.lambda:
             return Context(inFunction: true, inLoop: false, atModuleLevel: false)
         case Kinds.classDefinition:
             return Context(inFunction: false, inLoop: false, atModuleLevel: false)
         case Kinds.forStatement, Kinds.whileStatement:
-            var context = parent.context
+            var context = parentContext
             context.inLoop = true
             return context
         default:
-            return parent.context
+            return parentContext
         }
     }
 
     /// Whether the identifier's bytes spell a hard keyword, without making a string.
-    func isHardKeyword(_ raw: TSNode) -> Bool {
-        let start = Int(ts_node_start_byte(raw))
-        let end = Int(ts_node_end_byte(raw))
+    func isHardKeyword(_ node: Node) -> Bool {
+        let start = node.startByte
+        let end = node.endByte
         guard end - start < hardKeywordsByLength.count else { return false }
         return hardKeywordsByLength[end - start].contains { $0.elementsEqual(bytes[start..<end]) }
     }
 
-    func check(_ step: Step, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
-        let context = step.context
-        let kind = NodeKind(id: step.kind)
+    func check(_ node: Node, context: Context, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
+        let kind = node.nodeKind
         if kind == Kinds.identifier {
-            guard isHardKeyword(step.raw) else { return nil }
-            let node = Node(raw: step.raw, tree: tree)
+            guard isHardKeyword(node) else { return nil }
             return refuse(at: node, "invalid syntax ('\(node.text)' is a keyword)")
         }
-        let node = Node(raw: step.raw, tree: tree)
         switch kind {
         case Kinds.module:
             return statementsSharingALine(in: node)
@@ -269,7 +250,7 @@ private struct Walker {
     /// Simple statements share a line only when a `;` separates them; the grammar also takes
     /// `import a b` or `global x return y` as two statements.
     func statementsSharingALine(in body: Node) -> SourceProblem? {
-        var previousEndRow: UInt32?
+        var previousEndRow: Int?
         var separated = false
         var problem: SourceProblem?
         body.forEachChild { child, _ in
@@ -280,11 +261,11 @@ private struct Walker {
             }
             // A comment, or a `\` line the grammar keeps as a node of its own, is no statement.
             if child.nodeKind == Kinds.comment || child.nodeKind == Kinds.lineContinuation { return }
-            if let previousEndRow, !separated, ts_node_start_point(child.raw).row == previousEndRow {
+            if let previousEndRow, !separated, tree.source.lineIndex(at: child.startByte) == previousEndRow {
                 problem = refuse(at: child, "invalid syntax (two statements on one line without `;`)")
                 return
             }
-            previousEndRow = ts_node_end_point(child.raw).row
+            previousEndRow = tree.source.lineIndex(at: child.endByte)
             separated = false
         }
         return problem

@@ -1,49 +1,65 @@
 import CTreeSitter
 
-/// A syntax node: a value that keeps its tree alive.
-public struct Node: @unchecked Sendable {
-    // A `TSNode` without its tree pointer, which `tree` holds already: 32 bytes rather than 40,
-    // in every table of nodes the analysis keeps.
-    private let context: (UInt32, UInt32, UInt32, UInt32)
-    private let id: UnsafeRawPointer?
+/// A syntax node: a value that keeps its tree alive. Reads the tree's ``NodeTable``, so every
+/// question about a node is an array lookup.
+public struct Node: Sendable {
     public let tree: SyntaxTree
+    let index: Int32
 
-    init(raw: TSNode, tree: SyntaxTree) {
-        assert(raw.tree == tree.raw, "a node wrapped with another tree than its own")
-        context = raw.context
-        id = raw.id
+    init(index: Int32, tree: SyntaxTree) {
+        self.index = index
         self.tree = tree
     }
 
-    var raw: TSNode { TSNode(context: context, id: id, tree: tree.raw) }
+    private var record: NodeTable.Record { tree.nodes[index] }
 
-    public var kind: String { PythonGrammar.shared.kindBySymbol[Int(ts_node_symbol(raw))] }
-    public var isNamed: Bool { ts_node_is_named(raw) }
-    // 0.20.7 has no ts_node_is_error; ERROR nodes carry the builtin symbol `(TSSymbol)-1`.
-    public var isError: Bool { ts_node_symbol(raw) == TSSymbol.max }
-    public var isMissing: Bool { ts_node_is_missing(raw) }
-    public var hasError: Bool { ts_node_has_error(raw) }
+    public var kind: String { PythonGrammar.shared.kindBySymbol[Int(record.kind)] }
+    public var nodeKind: NodeKind { NodeKind(id: record.kind) }
+    public var isNamed: Bool { record.flags.contains(.named) }
+    // ERROR nodes carry the builtin symbol `(TSSymbol)-1`, its own canonical kind.
+    public var isError: Bool { record.kind == TSSymbol.max }
+    public var isMissing: Bool { record.flags.contains(.missing) }
+    public var hasError: Bool { record.flags.contains(.hasError) }
 
     public var byteRange: ByteRange {
-        ByteRange(Int(ts_node_start_byte(raw)), Int(ts_node_end_byte(raw)))
+        let record = record
+        return ByteRange(Int(record.startByte), Int(record.endByte))
     }
-    public var startByte: Int { Int(ts_node_start_byte(raw)) }
-    public var endByte: Int { Int(ts_node_end_byte(raw)) }
+    public var startByte: Int { Int(record.startByte) }
+    public var endByte: Int { Int(record.endByte) }
 
     public var source: SourceText { tree.source }
     public var text: String { tree.source.text(in: byteRange) }
     public var startPosition: SourcePosition { tree.source.position(at: startByte) }
     public var endPosition: SourcePosition { tree.source.position(at: endByte) }
 
-    public var parent: Node? { wrap(tree.parent(of: raw)) }
+    public var parent: Node? { wrap(record.parent) }
 
-    public var childCount: Int { Int(ts_node_child_count(raw)) }
-    public var namedChildCount: Int { Int(ts_node_named_child_count(raw)) }
+    public var childCount: Int {
+        var count = 0
+        forEachChild { _, _ in count += 1 }
+        return count
+    }
+    public var namedChildCount: Int {
+        var count = 0
+        forEachChild { child, _ in if child.isNamed { count += 1 } }
+        return count
+    }
 
-    /// All children, in order. Walks with a cursor: indexed child access is linear per call in
-    /// this tree-sitter runtime, which makes index loops quadratic.
+    /// All children, in order.
     public var children: [Node] { collectChildren(namedOnly: false) }
     public var namedChildren: [Node] { collectChildren(namedOnly: true) }
+
+    /// The first child stored under `field`.
+    public func child(_ field: FieldName) -> Node? {
+        let nodes = tree.nodes
+        var child = nodes.firstChild(of: index)
+        while child >= 0 {
+            if nodes[child].field == field.id { return Node(index: child, tree: tree) }
+            child = nodes[child].nextSibling
+        }
+        return nil
+    }
 
     /// Every child stored under `field` (e.g. the several `name` children of an import).
     public func children(_ field: FieldName) -> [Node] {
@@ -55,9 +71,13 @@ public struct Node: @unchecked Sendable {
         return result
     }
 
-    public var nextSibling: Node? { wrap(ts_node_next_sibling(raw)) }
-    public var previousSibling: Node? { wrap(ts_node_prev_sibling(raw)) }
-    public var nextNamedSibling: Node? { wrap(ts_node_next_named_sibling(raw)) }
+    public var nextSibling: Node? { wrap(record.nextSibling) }
+    public var previousSibling: Node? { wrap(record.previousSibling) }
+    public var nextNamedSibling: Node? {
+        var sibling = record.nextSibling
+        while sibling >= 0, !tree.nodes[sibling].flags.contains(.named) { sibling = tree.nodes[sibling].nextSibling }
+        return wrap(sibling)
+    }
 
     /// The first ERROR or MISSING node below (or at) this node. Descends without recursion: the
     /// path to an error can be as deep as the tree.
@@ -74,9 +94,28 @@ public struct Node: @unchecked Sendable {
         }
     }
 
-    /// The smallest named node spanning `range`.
+    /// The smallest named node spanning `range`, as tree-sitter's
+    /// `ts_node_named_descendant_for_byte_range` finds it: the first child reaching past the
+    /// range's start and to its end, and from there down.
     public func namedDescendant(for range: ByteRange) -> Node? {
-        wrap(ts_node_named_descendant_for_byte_range(raw, UInt32(range.start), UInt32(range.end)))
+        let nodes = tree.nodes
+        var named = index
+        var node = index
+        descending: while true {
+            var child = nodes.firstChild(of: node)
+            while child >= 0 {
+                let record = nodes[child]
+                if Int(record.endByte) < range.end || Int(record.endByte) <= range.start {
+                    child = record.nextSibling
+                    continue
+                }
+                if range.start < Int(record.startByte) { break }
+                node = child
+                if record.flags.contains(.named) { named = child }
+                continue descending
+            }
+            return Node(index: named, tree: tree)
+        }
     }
 
     /// Nearest ancestor (not self) satisfying `predicate`.
@@ -91,39 +130,35 @@ public struct Node: @unchecked Sendable {
 
     /// Calls `body` for every child with its field id (0 when the child has no field).
     func forEachChild(_ body: (Node, TSFieldId) -> Void) {
-        var cursor = ts_tree_cursor_new(raw)
-        defer { ts_tree_cursor_delete(&cursor) }
-        guard ts_tree_cursor_goto_first_child(&cursor) else { return }
-        repeat {
-            body(
-                Node(raw: ts_tree_cursor_current_node(&cursor), tree: tree),
-                ts_tree_cursor_current_field_id(&cursor))
-        } while ts_tree_cursor_goto_next_sibling(&cursor)
+        let nodes = tree.nodes
+        var child = nodes.firstChild(of: index)
+        while child >= 0 {
+            let record = nodes[child]
+            body(Node(index: child, tree: tree), record.field)
+            child = record.nextSibling
+        }
     }
 
     private func collectChildren(namedOnly: Bool) -> [Node] {
         var result: [Node] = []
-        result.reserveCapacity(namedOnly ? namedChildCount : childCount)
         forEachChild { child, _ in
             if !namedOnly || child.isNamed { result.append(child) }
         }
         return result
     }
 
-    private func wrap(_ node: TSNode) -> Node? {
-        ts_node_is_null(node) ? nil : Node(raw: node, tree: tree)
+    private func wrap(_ index: Int32) -> Node? {
+        index < 0 ? nil : Node(index: index, tree: tree)
     }
 }
 
 extension Node: Equatable, Hashable {
     public static func == (lhs: Node, rhs: Node) -> Bool {
-        lhs.tree === rhs.tree && ts_node_eq(lhs.raw, rhs.raw)
+        lhs.tree === rhs.tree && lhs.index == rhs.index
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(startByte)
-        hasher.combine(endByte)
-        hasher.combine(ts_node_symbol(raw))
+        hasher.combine(index)
     }
 }
 
@@ -132,31 +167,35 @@ extension Node: CustomStringConvertible {
 }
 
 extension Node {
-    /// The S-expression indented one node per line, with each node's text for leaves. Built with a
-    /// cursor rather than recursion, so a tree of any depth prints.
+    /// The S-expression indented one node per line, with each node's text for leaves. Built
+    /// without recursion, so a tree of any depth prints.
     public var prettySExpression: String {
+        let nodes = tree.nodes
+        // The subtree is the run of records up to the next node that is not a descendant.
+        var ancestor = index
+        while ancestor >= 0, nodes[ancestor].nextSibling < 0 { ancestor = nodes[ancestor].parent }
+        let end = ancestor < 0 ? Int32(nodes.count) : nodes[ancestor].nextSibling
+        // Depth of each printed node, by offset from this one; unnamed nodes are not entered,
+        // since they have no named descendants worth printing.
+        var depths = [Int](repeating: -1, count: Int(end - index))
         var out = ""
-        var cursor = ts_tree_cursor_new(raw)
-        defer { ts_tree_cursor_delete(&cursor) }
-        var depth = 0
-        while true {
-            let node = Node(raw: ts_tree_cursor_current_node(&cursor), tree: tree)
-            if node.isNamed {
-                let field = ts_tree_cursor_current_field_name(&cursor).map { String(cString: $0) + ": " } ?? ""
-                out += String(repeating: "  ", count: depth) + field + node.kind
-                out += " [\(node.startPosition)-\(node.endPosition)]"
-                if node.namedChildCount == 0 { out += " " + node.text.debugDescription }
-                out += "\n"
+        for current in index..<end {
+            let record = nodes[current]
+            guard record.flags.contains(.named) else { continue }
+            var depth = 0
+            if current != index {
+                let parentDepth = depths[Int(record.parent - index)]
+                guard parentDepth >= 0 else { continue }
+                depth = parentDepth + 1
             }
-            // Unnamed nodes have no named descendants worth printing, so only named ones are entered.
-            if node.isNamed, ts_tree_cursor_goto_first_child(&cursor) {
-                depth += 1
-                continue
-            }
-            while !ts_tree_cursor_goto_next_sibling(&cursor) {
-                guard depth > 0, ts_tree_cursor_goto_parent(&cursor) else { return out }
-                depth -= 1
-            }
+            depths[Int(current - index)] = depth
+            let node = Node(index: current, tree: tree)
+            let field = record.field == 0 ? "" : PythonGrammar.shared.fieldName(record.field) + ": "
+            out += String(repeating: "  ", count: depth) + field + node.kind
+            out += " [\(node.startPosition)-\(node.endPosition)]"
+            if node.namedChildCount == 0 { out += " " + node.text.debugDescription }
+            out += "\n"
         }
+        return out
     }
 }

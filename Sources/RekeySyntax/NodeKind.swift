@@ -151,13 +151,6 @@ public struct FieldName: Sendable {
 }
 
 extension Node {
-    public var nodeKind: NodeKind { NodeKind(id: PythonGrammar.shared.canonicalKind[Int(ts_node_symbol(raw))]) }
-
-    public func child(_ field: FieldName) -> Node? {
-        let node = ts_node_child_by_field_id(raw, field.id)
-        return ts_node_is_null(node) ? nil : Node(raw: node, tree: tree)
-    }
-
     /// The name a parameter of a `def` or `lambda` binds (`key` in `key`, `key=None`,
     /// `key: Array`, `*keys`, `**options`); nil for `*`, `/` and comments.
     public var parameterName: Node? {

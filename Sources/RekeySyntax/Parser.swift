@@ -1,5 +1,4 @@
 import CTreeSitter
-import Foundation
 
 /// Owns one `TSParser`. A parser is not thread-safe: use one per thread.
 public final class PythonParser {
@@ -89,6 +88,33 @@ public final class PythonParser {
     }
 
     public func parse(_ source: SourceText) throws(Failure) -> SyntaxTree {
+        let raw = try parseRaw(source)
+        defer { ts_tree_delete(raw) }
+        return SyntaxTree(nodes: NodeTable(raw), source: source)
+    }
+
+    /// What tree-sitter alone costs on `source`, the floor rekey is measured against: parses it,
+    /// visits every node with a single cursor (the cheapest full traversal tree-sitter offers),
+    /// and returns the number of nodes visited.
+    public func parseAndWalk(_ source: SourceText) throws(Failure) -> Int {
+        let raw = try parseRaw(source)
+        defer { ts_tree_delete(raw) }
+        var cursor = ts_tree_cursor_new(ts_tree_root_node(raw))
+        defer { ts_tree_cursor_delete(&cursor) }
+        var visited = 1
+        while true {
+            if ts_tree_cursor_goto_first_child(&cursor) {
+                visited += 1
+                continue
+            }
+            while !ts_tree_cursor_goto_next_sibling(&cursor) {
+                if !ts_tree_cursor_goto_parent(&cursor) { return visited }
+            }
+            visited += 1
+        }
+    }
+
+    private func parseRaw(_ source: SourceText) throws(Failure) -> OpaquePointer {
         let bytes = source.bytesWithLoneCarriageReturnsAsNewlines ?? source.bytes
         guard bytes.count <= UInt32.max else { throw .tooLarge(path: source.path) }
         let raw: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
@@ -98,60 +124,43 @@ public final class PythonParser {
             }
         }
         guard let raw else { throw .parseFailed(path: source.path) }
-        return SyntaxTree(raw: raw, source: source)
+        return raw
     }
 }
 
-/// Owns one `TSTree` and the source it was parsed from. Nodes hold their tree strongly, so a
-/// node can never outlive the memory it points into.
-public final class SyntaxTree: @unchecked Sendable {
-    // A TSTree is immutable once built; tree-sitter documents reading it from several threads as safe.
-    let raw: OpaquePointer
+/// A parsed file: its nodes (copied out of tree-sitter, whose tree is freed once they are) and
+/// the source they were parsed from. Nodes hold their tree strongly, so a node can never outlive
+/// the table it indexes.
+public final class SyntaxTree: Sendable {
+    let nodes: NodeTable
     public let source: SourceText
 
-    init(raw: OpaquePointer, source: SourceText) {
-        self.raw = raw
+    init(nodes: NodeTable, source: SourceText) {
+        self.nodes = nodes
         self.source = source
     }
 
-    deinit {
-        ts_tree_delete(raw)
-    }
+    public var root: Node { Node(index: 0, tree: self) }
 
-    /// Parents already looked up, by node. `ts_node_parent` walks down from the root on every
-    /// call, so walking up from a node at depth d costs d² without this; with it, each node's
-    /// parent is found once per tree (a chain of 1,000 calls `f()()…` is a tree 1,000 deep).
-    private var parents: [NodeIdentity: TSNode] = [:]
-    private let parentsLock = NSLock()
-
-    func parent(of node: TSNode) -> TSNode {
-        let identity = NodeIdentity(node)
-        if let known = parentsLock.withLock({ parents[identity] }) { return known }
-        let parent = ts_node_parent(node)
-        parentsLock.withLock { parents[identity] = parent }
-        return parent
-    }
-
-    public var root: Node { Node(raw: ts_tree_root_node(raw), tree: self) }
+    /// The number of nodes, named or not.
+    public var nodeCount: Int { nodes.count }
 
     /// Whether the tree holds an ERROR or MISSING node anywhere.
     public var hasError: Bool { root.hasError }
 
     /// The first ERROR or MISSING node in source order, for a diagnostic.
     public var firstError: Node? { root.firstError }
-}
 
-/// A node's identity within its tree: its subtree pointer, and its position, which tells apart
-/// the nodes of an inlined leaf.
-struct NodeIdentity: Hashable {
-    let id: UnsafeRawPointer?
-    let startByte: UInt32
-    let symbol: TSSymbol
-
-    init(_ node: TSNode) {
-        id = node.id
-        startByte = ts_node_start_byte(node)
-        symbol = ts_node_symbol(node)
+    /// The first node, in document order, more than `depth` levels below the root; nil if the
+    /// tree is no deeper.
+    public func firstNode(deeperThan depth: Int) -> Node? {
+        var depths = [Int32](repeating: 0, count: nodes.count)
+        for index in 1..<max(nodes.count, 1) {
+            let level = depths[Int(nodes[Int32(index)].parent)] + 1
+            if level > depth { return Node(index: Int32(index), tree: self) }
+            depths[index] = level
+        }
+        return nil
     }
 }
 

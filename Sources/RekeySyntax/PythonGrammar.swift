@@ -55,6 +55,10 @@ public struct PythonGrammar: @unchecked Sendable {
     /// The ABI version the grammar was generated for (14 for tree-sitter-python 0.23.6).
     public var abiVersion: Int { Int(ts_language_version(language)) }
 
+    func fieldName(_ id: TSFieldId) -> String {
+        ts_language_field_name_for_id(language, id).map { String(cString: $0) } ?? ""
+    }
+
     func fieldID(_ name: String) -> TSFieldId {
         guard let id = fieldIDByName[name] else {
             preconditionFailure("tree-sitter-python has no field named '\(name)'")

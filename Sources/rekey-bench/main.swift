@@ -205,8 +205,8 @@ struct Bench: ParsableCommand {
 
     private func bareParse(_ files: [String], jobs: Int, grammar: LoadableGrammar) {
         _ = parallelMap(files, workers: jobs, makeState: { PythonParser(grammar) }) { parser, path -> Int in
-            guard let source = try? SourceLoader.loadProgram(path), let tree = try? parser.parse(source) else { return 0 }
-            return tree.walkAllNodes()
+            guard let source = try? SourceLoader.loadProgram(path) else { return 0 }
+            return (try? parser.parseAndWalk(source)) ?? 0
         }
     }
 }
@@ -224,8 +224,8 @@ enum MeasuredPipeline: String, ExpressibleByArgument {
         case .bare:
             let parser = try PythonParser()
             for path in paths {
-                guard let source = try? SourceLoader.loadProgram(path), let tree = try? parser.parse(source) else { continue }
-                tree.walkAllNodes()
+                guard let source = try? SourceLoader.loadProgram(path) else { continue }
+                _ = try? parser.parseAndWalk(source)
             }
         case .check:
             _ = Engine(options: .init(jobs: 1)).check(paths: paths)

@@ -85,10 +85,11 @@ import Testing
     }
 
     @Test func walkVisitsEveryNode() throws {
-        let tree = try parse("x = f(1, 2)\n")
+        let source = SourceText(path: "t.py", text: "x = f(1, 2)\n")
         // module, expression_statement, assignment, identifier, =, call, identifier,
         // argument_list, (, integer, ",", integer, )
-        #expect(tree.walkAllNodes() == 13)
+        #expect(try PythonParser().parseAndWalk(source) == 13)
+        #expect(try PythonParser().parse(source).nodeCount == 13)
     }
 
     @Test func indentationKeepsTabs() {

@@ -1,0 +1,85 @@
+import CTreeSitter
+
+/// Every node of a parsed file, in document order, copied out of tree-sitter in one cursor walk.
+/// Later passes ask a file's tree for children, parents and fields many times over; answered by
+/// tree-sitter, each question walks its internal subtrees again (a child list needs a new cursor,
+/// a parent a descent from the root), which cost about as much as parsing. Read from this table,
+/// each is an array lookup, and tree-sitter's own tree can be freed as soon as the table is built.
+struct NodeTable {
+    /// One node. A node's first child, if it has any, is the next record: document order.
+    struct Record {
+        let startByte: UInt32
+        let endByte: UInt32
+        let parent: Int32
+        var nextSibling: Int32 = -1
+        let previousSibling: Int32
+        /// The canonical kind (``NodeKind``): aliases of one name share it.
+        let kind: UInt16
+        /// The field this node is stored under in its parent; 0 for none.
+        let field: TSFieldId
+        let flags: Flags
+    }
+
+    struct Flags: OptionSet {
+        let rawValue: UInt8
+        static let named = Flags(rawValue: 1)
+        static let missing = Flags(rawValue: 2)
+        static let hasError = Flags(rawValue: 4)
+    }
+
+    let records: ContiguousArray<Record>
+
+    /// Walks `tree` once with a cursor, parents before children, siblings in order.
+    init(_ tree: OpaquePointer) {
+        let canonicalKind = PythonGrammar.shared.canonicalKind
+        var records = ContiguousArray<Record>()
+        var cursor = ts_tree_cursor_new(ts_tree_root_node(tree))
+        defer { ts_tree_cursor_delete(&cursor) }
+
+        func append(parent: Int32, previousSibling: Int32, field: TSFieldId) -> Int32 {
+            let node = ts_tree_cursor_current_node(&cursor)
+            var flags: Flags = []
+            if ts_node_is_named(node) { flags.insert(.named) }
+            if ts_node_is_missing(node) { flags.insert(.missing) }
+            if ts_node_has_error(node) { flags.insert(.hasError) }
+            records.append(
+                Record(
+                    startByte: ts_node_start_byte(node), endByte: ts_node_end_byte(node), parent: parent,
+                    previousSibling: previousSibling, kind: canonicalKind[Int(ts_node_symbol(node))],
+                    field: field, flags: flags))
+            return Int32(records.count - 1)
+        }
+
+        var current = append(parent: -1, previousSibling: -1, field: 0)
+        var ancestors: [Int32] = []
+        while true {
+            if ts_tree_cursor_goto_first_child(&cursor) {
+                ancestors.append(current)
+                current = append(parent: current, previousSibling: -1, field: ts_tree_cursor_current_field_id(&cursor))
+                continue
+            }
+            while !ts_tree_cursor_goto_next_sibling(&cursor) {
+                guard ts_tree_cursor_goto_parent(&cursor) else {
+                    self.records = records
+                    return
+                }
+                current = ancestors.removeLast()
+            }
+            let sibling = append(
+                parent: ancestors[ancestors.count - 1], previousSibling: current,
+                field: ts_tree_cursor_current_field_id(&cursor))
+            records[Int(current)].nextSibling = sibling
+            current = sibling
+        }
+    }
+
+    subscript(index: Int32) -> Record { records[Int(index)] }
+
+    var count: Int { records.count }
+
+    /// The first child of the node at `index`, or -1.
+    func firstChild(of index: Int32) -> Int32 {
+        let next = Int(index) + 1
+        return next < records.count && records[next].parent == index ? index + 1 : -1
+    }
+}
