@@ -66,6 +66,7 @@ let package = Package(
             name: "RekeyRulesTests",
             dependencies: ["RekeyAnalysis", "RekeyRules", "RekeyDriver", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
         .testTarget(
-            name: "RekeyDriverTests", dependencies: ["RekeyDriver", "RekeyRules", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
+            name: "RekeyDriverTests",
+            dependencies: ["RekeyDriver", "RekeyAnalysis", "RekeyRules", "RekeyEdits", "RekeySyntax", "RekeyTestSupport"]),
     ]
 )

@@ -142,7 +142,7 @@ final class ProjectFiles: ProjectView {
                 let analysed = (analysedImporters[module] ?? []).filter { Prefilter.containsWord(bytes(of: $0), word) }
                 let others = states.indices.filter { index in
                     !isAnalysed(index) && Prefilter.containsWord(bytes(of: index), word)
-                        && importedModules(of: index)?.contains { $0 == module || $0.hasPrefix(prefix) } == true
+                        && imports(index) { $0 == module || $0.hasPrefix(prefix) }
                 }
                 let indices = (analysed + others).sorted()
                 importers[module] = indices
@@ -205,12 +205,10 @@ final class ProjectFiles: ProjectView {
         texts[index].flatMap { parsed.model($0, parser: parser) }
     }
 
-    /// The modules a file imports (``ModuleImports/imported``): as the engine's analysis of its
-    /// current text found them, or as the shared parses read them from a file it did not analyse.
-    /// Nil for a file that does not parse cleanly (it has no context either).
-    private func importedModules(of index: Int) -> Set<String>? {
-        // Fields read in place: a copy of the state would retain every reference it holds.
-        if isAnalysed(index) { return states[index].importedModules }
-        return texts[index].flatMap { parsed.importedModules($0, parser: parser) }
+    /// Whether a file the engine did not analyse imports a module `matches` accepts (see
+    /// ``ParsedTexts/imports(_:parser:where:)``); false for a file that does not parse cleanly
+    /// (it has no context either).
+    private func imports(_ index: Int, where matches: (String) -> Bool) -> Bool {
+        texts[index].map { parsed.imports($0, parser: parser, where: matches) } ?? false
     }
 }

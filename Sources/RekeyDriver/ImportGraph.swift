@@ -79,7 +79,46 @@ struct ImportGraph {
 /// `import` is read too: it can only add an edge to ``ImportGraph``.
 enum ImportScan {
     static func importedModules(_ bytes: [UInt8], package: String) -> [String] {
+        scan(bytes, package: package).modules
+    }
+
+    /// The modules as ``importedModules(_:package:)`` reads them when they include every module
+    /// a parse would find (``ModuleImports``), nil when the scan cannot tell. Every import
+    /// statement has an `import` keyword of its own, so none was missed when the `import` words
+    /// in the text are as many as the statements read, each read from its own keyword: none
+    /// runs on past a `;`, and none opens a bracket before its `import` (Python never does; a
+    /// line of a string that does would take in the lines after it).
+    static func allImportedModules(_ bytes: [UInt8], package: String) -> [String]? {
+        let scanned = scan(bytes, package: package)
+        guard !scanned.doubtful, scanned.statements == importWords(in: bytes) else { return nil }
+        return scanned.modules
+    }
+
+    private static let importKeyword = Array("import".utf8)
+
+    /// How many times `import` occurs with no ASCII letter, digit or `_` on either side: each
+    /// `import` keyword, and perhaps more (after a byte-order mark, for one), never fewer.
+    private static func importWords(in bytes: [UInt8]) -> Int {
+        func isASCIIIdentifierByte(_ byte: UInt8) -> Bool { byte < 0x80 && Prefilter.isIdentifierByte(byte) }
+        var count = 0
+        var start = 0
+        while let position = Prefilter.firstOccurrence(of: importKeyword, in: bytes, from: start) {
+            let end = position + importKeyword.count
+            if (position == 0 || !isASCIIIdentifierByte(bytes[position - 1]))
+                && (end == bytes.count || !isASCIIIdentifierByte(bytes[end]))
+            {
+                count += 1
+            }
+            start = position + 1
+        }
+        return count
+    }
+
+    /// `doubtful`: some statement read may not be one (see ``allImportedModules(_:package:)``).
+    private static func scan(_ bytes: [UInt8], package: String) -> (modules: [String], statements: Int, doubtful: Bool) {
         var modules: [String] = []
+        var statements = 0
+        var doubtful = false
         var position = 0
         while position < bytes.count {
             var start = position
@@ -90,6 +129,8 @@ enum ImportScan {
             let words = statement.split(whereSeparator: isWordSeparator).map(String.init)
             guard words.count >= 2 else { continue }
             if words[0] == "import" {
+                statements += 1
+                doubtful = doubtful || statement.contains(";")
                 var index = 1
                 while index < words.count {
                     if words[index] == "as" {
@@ -100,6 +141,8 @@ enum ImportScan {
                     index += 1
                 }
             } else if words[0] == "from", words.count >= 4, words[2] == "import" {
+                statements += 1
+                doubtful = doubtful || statement.contains(";") || beforeThirdWord(statement).contains("(")
                 let base = ModuleImports.resolve(words[1], package: package)
                 modules.append(base)
                 var index = 3
@@ -113,7 +156,22 @@ enum ImportScan {
                 }
             }
         }
-        return modules
+        return (modules, statements, doubtful)
+    }
+
+    /// The text before the third word (`import`, in `from m import x`).
+    private static func beforeThirdWord(_ statement: String) -> Substring {
+        var words = 0
+        var inWord = false
+        for index in statement.indices {
+            let separates = isWordSeparator(statement[index])
+            if !separates, !inWord {
+                words += 1
+                if words == 3 { return statement[..<index] }
+            }
+            inWord = !separates
+        }
+        return statement[...]
     }
 
     private static func isWordSeparator(_ character: Character) -> Bool {
