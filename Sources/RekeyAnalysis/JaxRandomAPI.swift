@@ -103,6 +103,32 @@ public enum JaxRandomAPI {
         }
     }
 
+    /// The functions a call of JAX's loops runs on every iteration, given positionally or by
+    /// name: `jax.lax.fori_loop`'s body, `jax.lax.while_loop`'s condition and body, the function
+    /// `jax.lax.scan` and `jax.lax.map` apply. Nil for any other callee, and for a `fori_loop`
+    /// between two integers at most one apart, which runs at most once.
+    static func loopBodies(
+        of qualifiedName: String, positional arguments: [Node], keywords: [(name: String, node: Node)]
+    ) -> [Node]? {
+        let places: [(position: Int, keyword: String)]
+        switch qualifiedName {
+        case "jax.lax.fori_loop":
+            if arguments.count >= 2, let lower = Int(arguments[0].text), let upper = Int(arguments[1].text),
+                arguments[0].nodeKind == .integer, arguments[1].nodeKind == .integer, upper - lower <= 1
+            {
+                return nil
+            }
+            places = [(2, "body_fun")]
+        case "jax.lax.while_loop": places = [(0, "cond_fun"), (1, "body_fun")]
+        case "jax.lax.scan", "jax.lax.map": places = [(0, "f")]
+        default: return nil
+        }
+        return places.compactMap { place in
+            place.position < arguments.count
+                ? arguments[place.position] : keywords.first { $0.name == place.keyword }?.node
+        }
+    }
+
     /// Whether a call of this (qualified) callee leaves the keys it is given unconsumed: an
     /// inspection, a move, or abstract evaluation.
     static func readsWithoutConsuming(_ qualifiedName: String) -> Bool {

@@ -903,6 +903,24 @@ public final class KeyFlowAnalysis {
                 }
             }
         }
+        // `jax.lax.fori_loop(0, n, body, x)`: the body runs on every iteration, so a key it
+        // consumes of this function's is consumed again by the next one: twice at the call,
+        // the second time as a loop's.
+        if let qualified,
+            let bodies = JaxRandomAPI.loopBodies(
+                of: qualified, positional: positional.map(\.node), keywords: keywords.map { ($0.name, $0.node) })
+        {
+            let consumedByABody = Set(bodies.flatMap { callees.resolveProjectFunction($0, in: callScope)?.freeConsumed ?? [] })
+            for name in consumedByABody.sorted() {
+                for _ in 0..<2 {
+                    if let values = state.names[name] {
+                        consume(
+                            values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName,
+                            loop: call.startByte...call.endByte, &state)
+                    }
+                }
+            }
+        }
         // A callee rekey cannot see into consumes the keys handed to it: known keys positionally,
         // anything passed under a key's parameter name (`eqx.nn.Linear(..., key=k)`).
         for argument in positional {
@@ -926,13 +944,14 @@ public final class KeyFlowAnalysis {
         handedOn.formUnion(values.subtracting(keys))
     }
 
+    /// `loop`: the loop whose iterations run the call, if not the innermost one around it.
     private func consume(
         _ values: Set<KeyValue>, keyNode: Node?, keyText: String? = nil, at call: Node,
-        kind: KeyUse.Kind, callee: String, _ state: inout KeyFlowState
+        kind: KeyUse.Kind, callee: String, loop: ClosedRange<Int>? = nil, _ state: inout KeyFlowState
     ) {
         log.consume(
             values, keyNode: keyNode, keyText: keyText, at: call, kind: kind, callee: callee, in: &state,
-            loop: loopRanges.last, batches: batchValues)
+            loop: loop ?? loopRanges.last, batches: batchValues)
     }
 
     private func fresh(at call: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {

@@ -270,6 +270,12 @@ enum SplitBeforeReuse: FixPass {
 
     private static func splitPerIteration(_ reuse: KeyReuse, in file: FileContext) -> PassPlan {
         let model = file.model
+        if let range = reuse.loop, model.tree.root.namedDescendant(for: range)?.nodeKind == .call {
+            return .manual(
+                reason: "`\(reuse.useCallee)` runs the function it is given on every iteration, and that function draws "
+                    + "from `\(reuse.keyText)` each time: carry a key through the loop and split it there, or draw from "
+                    + "`jax.random.fold_in(\(reuse.keyText), i)` with the iteration's index")
+        }
         guard let argument = reuse.argument else { return .manual(reason: readThroughCallee(reuse)) }
         guard argument.nodeKind == .identifier else {
             return .manual(reason: "the key is not a plain name (`\(reuse.keyText)`)")

@@ -12,7 +12,9 @@ struct KeyConsumedInLoop: Rule {
             Reports a key from outside a loop (or comprehension) that the loop body consumes on \
             every iteration, when nothing in the body replaces it first. A loop over a single \
             element (`for scale in [0.1]:`, `range(1)`) runs once and is not reported, nor is a \
-            step that folds its counter into the key (`fold_in(key, step)`) before drawing.
+            step that folds its counter into the key (`fold_in(key, step)`) before drawing. The \
+            function `jax.lax.fori_loop`, `while_loop`, `scan` or `map` is given runs on every \
+            iteration too: a key it reads from the enclosing function is reported at the call.
             """,
         whyBad: """
             Every iteration draws the same numbers: a loop of `normal(key)` is one sample repeated. \
@@ -21,8 +23,8 @@ struct KeyConsumedInLoop: Rule {
             """,
         fixSafety: """
             Unsafe: `key, subkey = jax.random.split(key)` at the top of the loop body, and the use \
-            takes `subkey`; the numbers change. Comprehensions, and keys the body itself rebinds, \
-            are left for hand migration.
+            takes `subkey`; the numbers change. Comprehensions, keys the body itself rebinds, and \
+            the bodies of `jax.lax` loops are left for hand migration.
             """,
         examples: [
             RuleExample(
@@ -64,6 +66,22 @@ struct KeyConsumedInLoop: Rule {
 
                     """,
                 unsafeFixes: true),
+            RuleExample(
+                bad: """
+                    import jax
+
+                    def random_walk(key, steps):
+                        return jax.lax.fori_loop(0, steps, lambda i, x: x + jax.random.normal(key), 0.0)
+
+                    """,
+                good: """
+                    import jax
+
+                    def random_walk(key, steps):
+                        return jax.lax.fori_loop(0, steps, lambda i, x: x + jax.random.normal(jax.random.fold_in(key, i)), 0.0)
+
+                    """,
+                fixedByRekey: false),
         ])
 
     func check(_ file: FileContext) -> [Finding] {
