@@ -80,6 +80,8 @@ struct ControlFlowLoopTests {
         "return jax.lax.fori_loop(0, n, lambda i, y: y + jax.random.normal(jax.random.fold_in(key, i)), x)",
         "def body(i, carry):\n        y, k = carry\n        k, sub = jax.random.split(k)\n        return y + jax.random.normal(sub), k\n\n    return jax.lax.fori_loop(0, n, body, (x, key))",
         "return jax.lax.fori_loop(0, 1, lambda i, y: y + jax.random.normal(key), x)",
+        // Found in jaxns: the body takes `key` itself only when the loop runs once.
+        "return jax.lax.fori_loop(0, n, lambda i, y: y + jax.random.normal(key if n == 1 else jax.random.fold_in(key, i)), x)",
         "return jax.lax.scan(lambda c, k: (c + jax.random.normal(k), None), x, jax.random.split(key, n))",
     ])
     func freshKeysOnEveryIterationAreNoReuse(_ body: String) throws {

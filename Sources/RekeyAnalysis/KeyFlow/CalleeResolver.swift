@@ -9,7 +9,7 @@ final class CalleeResolver {
     /// The body being walked.
     let scope: Scope
     let summaries: KeySummaries
-    private var closureSummaries: [Int: (summary: FunctionKeySummary, freeConsumed: Set<String>)] = [:]
+    private var closureSummaries: [Int: (summary: FunctionKeySummary, free: FreeKeyUse)] = [:]
 
     init(model: SemanticModel, scope: Scope, summaries: KeySummaries) {
         self.model = model
@@ -62,7 +62,16 @@ final class CalleeResolver {
     struct ProjectCallee {
         let summary: FunctionKeySummary
         let isMethodCall: Bool
-        let freeConsumed: Set<String>
+        /// For a function nested in the one analysed: what it does to the keys it reads from it.
+        var free = FreeKeyUse()
+    }
+
+    /// The keys a nested function reads from its enclosing function and consumes, by name, on
+    /// each call: on some path, and, of those, the ones consumed where the expression handed over
+    /// can hold no other key (not through `k = key if n == 1 else fold_in(key, i)`).
+    struct FreeKeyUse {
+        var consumed: Set<String> = []
+        var consumedOutright: Set<String> = []
     }
 
     /// The function the callee denotes: a name bound by `def` (module-level, nested, or a local
@@ -72,7 +81,7 @@ final class CalleeResolver {
     func resolveProjectFunction(_ callee: Node, in callScope: Scope) -> ProjectCallee? {
         // `jax.vmap(lambda k: …)(keys)`: the lambda, as any closure.
         if callee.nodeKind == .lambda, let closure = closureSummary(callee) {
-            return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+            return ProjectCallee(summary: closure.summary, isMethodCall: false, free: closure.free)
         }
         if callee.nodeKind == .identifier {
             let bindings = model.bindings(of: callee.text, from: callScope)
@@ -81,23 +90,23 @@ final class CalleeResolver {
             switch binding.kind {
             case .functionDefinition:
                 if let closure = closureSummary(binding.site) {
-                    return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+                    return ProjectCallee(summary: closure.summary, isMethodCall: false, free: closure.free)
                 }
                 return summaries.local(DefinitionSite(binding.site)).map {
-                    ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: [])
+                    ProjectCallee(summary: $0, isMethodCall: false)
                 }
             case .classDefinition:
                 guard let classScope = model.scope(of: binding.site),
                     let initializer = classScope.initializer
                 else { return nil }
                 return summaries.local(DefinitionSite(initializer.node)).map {
-                    ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: [])
+                    ProjectCallee(summary: $0, isMethodCall: true)
                 }
             case .assignment:
                 guard let value = binding.value, value.nodeKind == .lambda, let closure = closureSummary(value) else { return nil }
-                return ProjectCallee(summary: closure.summary, isMethodCall: false, freeConsumed: closure.freeConsumed)
+                return ProjectCallee(summary: closure.summary, isMethodCall: false, free: closure.free)
             case .importedMember(let name):
-                return summaries.external(name).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+                return summaries.external(name).map { ProjectCallee(summary: $0, isMethodCall: false) }
             default:
                 return nil
             }
@@ -106,27 +115,27 @@ final class CalleeResolver {
             let method = callee.child(.attribute)?.text, let classScope = scope.parent, classScope.kind == .classBody,
             let definition = classScope.children.first(where: { $0.kind == .function && $0.name == method })?.node
         {
-            return summaries.local(DefinitionSite(definition)).map { ProjectCallee(summary: $0, isMethodCall: true, freeConsumed: []) }
+            return summaries.local(DefinitionSite(definition)).map { ProjectCallee(summary: $0, isMethodCall: true) }
         }
         if callee.nodeKind == .attribute, let qualified = model.qualifiedName(of: callee, in: callScope) {
-            return summaries.external(qualified).map { ProjectCallee(summary: $0, isMethodCall: false, freeConsumed: []) }
+            return summaries.external(qualified).map { ProjectCallee(summary: $0, isMethodCall: false) }
         }
         return nil
     }
 
     /// For a function or lambda nested in the one analysed: what it does to its parameters and
     /// to the keys it reads from this function, each time it is called.
-    private func closureSummary(_ definition: Node) -> (summary: FunctionKeySummary, freeConsumed: Set<String>)? {
+    private func closureSummary(_ definition: Node) -> (summary: FunctionKeySummary, free: FreeKeyUse)? {
         guard let nested = model.scope(of: definition), nested.parent === scope, scope.kind != .module else { return nil }
         if let cached = closureSummaries[definition.startByte] { return cached }
-        closureSummaries[definition.startByte] = (FunctionKeySummary(), [])  // recursion: assume nothing
+        closureSummaries[definition.startByte] = (FunctionKeySummary(), FreeKeyUse())  // recursion: assume nothing
         var freeNames: [String: Int] = [:]
         for reference in model.references(inside: nested)
         where model.scopeBinding(reference.name, from: reference.scope) === scope {
             freeNames[reference.name] = min(freeNames[reference.name] ?? .max, reference.node.startByte)
         }
         let inner = KeyFlowAnalysis(closure: nested, in: model, freeNames: freeNames, summaries: summaries)
-        let result = (inner.summary, inner.consumedFreeNames)
+        let result = (inner.summary, inner.freeKeyUse)
         closureSummaries[definition.startByte] = result
         return result
     }

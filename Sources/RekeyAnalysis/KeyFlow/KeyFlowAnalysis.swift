@@ -59,9 +59,11 @@ public final class KeyFlowAnalysis {
         run(freeNames: freeNames)
     }
 
-    /// The free names whose placeholder keys were consumed.
-    var consumedFreeNames: Set<String> {
-        Set(freeValues.filter { log.everConsumed.contains($0.value) }.keys)
+    /// What this (nested) function consumes of the keys it reads from its enclosing function.
+    var freeKeyUse: CalleeResolver.FreeKeyUse {
+        CalleeResolver.FreeKeyUse(
+            consumed: Set(freeValues.filter { log.everConsumed.contains($0.value) }.keys),
+            consumedOutright: Set(freeValues.filter { log.consumedOutright.contains($0.value) }.keys))
     }
 
     /// How many uses of one key a path remembers. Every reuse lists the uses before it, so a key
@@ -859,7 +861,7 @@ public final class KeyFlowAnalysis {
                     consume(values, keyNode: nil, keyText: attribute, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
             }
-            for name in target.freeConsumed.sorted() {
+            for name in target.free.consumed.sorted() {
                 if let values = state.names[name] {
                     consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
@@ -896,7 +898,7 @@ public final class KeyFlowAnalysis {
         // `jax.lax.cond(p, lambda: f(k), …)`: one branch runs, at the call, so what any branch
         // consumes of this function's keys is consumed here, once.
         if let qualified, let branches = JaxRandomAPI.branches(of: qualified, positional: positional.map(\.node)) {
-            let consumedByABranch = Set(branches.flatMap { callees.resolveProjectFunction($0, in: callScope)?.freeConsumed ?? [] })
+            let consumedByABranch = Set(branches.flatMap { callees.resolveProjectFunction($0, in: callScope)?.free.consumed ?? [] })
             for name in consumedByABranch.sorted() {
                 if let values = state.names[name] {
                     consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
@@ -905,12 +907,13 @@ public final class KeyFlowAnalysis {
         }
         // `jax.lax.fori_loop(0, n, body, x)`: the body runs on every iteration, so a key it
         // consumes of this function's is consumed again by the next one: twice at the call,
-        // the second time as a loop's.
+        // the second time as a loop's. Only a key the body surely draws from: a body choosing
+        // `key if n == 1 else fold_in(key, i)` knows the loop runs once when it takes `key`.
         if let qualified,
             let bodies = JaxRandomAPI.loopBodies(
                 of: qualified, positional: positional.map(\.node), keywords: keywords.map { ($0.name, $0.node) })
         {
-            let consumedByABody = Set(bodies.flatMap { callees.resolveProjectFunction($0, in: callScope)?.freeConsumed ?? [] })
+            let consumedByABody = Set(bodies.flatMap { callees.resolveProjectFunction($0, in: callScope)?.free.consumedOutright ?? [] })
             for name in consumedByABody.sorted() {
                 for _ in 0..<2 {
                     if let values = state.names[name] {

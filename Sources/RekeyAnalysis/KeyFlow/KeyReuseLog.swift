@@ -48,6 +48,8 @@ struct KeyReuseLog {
     /// Every value consumed on some path, whether or not a name still holds it at the end: what
     /// a function does to its parameters and free names, for its summary.
     private(set) var everConsumed = Set<KeyValue>()
+    /// Of those, the values consumed by a call handed nothing else that may be a key.
+    private(set) var consumedOutright = Set<KeyValue>()
 
     private var uses: [Int: (node: Node, callee: String)] = [:]
     private var useArguments: [Int: Node] = [:]
@@ -71,6 +73,7 @@ struct KeyReuseLog {
         loop: ClosedRange<Int>?, batches: Set<KeyValue>
     ) {
         guard !values.isEmpty else { return }
+        if values.count == 1 { consumedOutright.formUnion(values) }
         let use = KeyUse(site: call.startByte, kind: kind)
         record(call, callee: callee, argument: keyNode)
         // Every value is judged against the state before this call: one call handed a key that
