@@ -264,6 +264,8 @@ public struct Engine {
         var signatureHeaders: TouchableRanges?
         /// Its key flow's last analysis of its current text, for the next (see ``KeyFlowHistory``).
         var keyFlowHistory = KeyFlowHistory()
+        /// The tree of its current text, kept for another analysis (see ``KeptTrees``).
+        var tree: SyntaxTree?
         /// The cross-file facts its last analysis was given: it needs another only when the facts
         /// of a name it calls or imports differ from these.
         var factsSeen = ProjectFacts()
@@ -709,6 +711,7 @@ public struct Engine {
             stages.append(StageTime(name: stage, seconds: now.timeIntervalSince(stageStart)))
             stageStart = now
         }
+        let kept = KeptTrees(bytes: Self.keptTreeBytes)
         // Each file after the files it imports, with their facts: most files then need no
         // second analysis when the rounds of cross-file facts begin.
         let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))
@@ -727,7 +730,9 @@ public struct Engine {
             guard read[index].state.current != nil else { return read[index].state }
             let dependencies = graph.dependencies[index].map(analysed)
             let facts = mergedFacts(dependencies)
-            guard let reuse else { return analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state }
+            guard let reuse else {
+                return analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state
+            }
             let key = firstAnalysisCacheKey(
                 read[index].state, contentHash: reuse.contentHashes[index], isImported: isImported(read[index].state.moduleName),
                 dependencies: dependencies)
@@ -758,10 +763,11 @@ public struct Engine {
         let skippedWords = parallelMap(skipped, workers: options.jobs, makeState: {}) { _, index in SpelledWords(states[index].original) }
         var skippedFiles: [Int: SkippedFile] = [:]
         for (index, words) in zip(skipped, skippedWords) { skippedFiles[index] = SkippedFile(words: words, imports: read[index].imports) }
-        markScripts(&states, grammar: grammar, skippedFiles: skippedFiles)
+        markScripts(&states, grammar: grammar, skippedFiles: skippedFiles, keeping: kept)
         finished("scripts")
         let (facts, reanalysed) = propagateFacts(
-            &states, grammar: grammar, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses)
+            &states, grammar: grammar, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses, keeping: kept)
+        for index in states.indices { states[index].tree = nil }
         finished("cross-file facts")
         // The guard and screening read the same texts, each stage keeping its own parses.
         let unchanged = UnchangedProject(states)
@@ -857,17 +863,14 @@ public struct Engine {
     /// mentioning JAX, by calling a project helper twice). Repeats for changed facts only, so a
     /// chain of helpers across files is followed.
     ///
-    /// Analysing a file again parses it again, but its key flow walks again only the functions
-    /// whose facts changed (see ``KeyFlowHistory``). Keeping each file's tree and model between
-    /// rounds instead saved the parse, at some thirty times the file's size in memory: over the
-    /// jax/flax/equinox/optax sources the rounds then peaked near 500 MB, where the run needs
-    /// under 100 MB without them. Returns the merged facts and how many files each round
-    /// analysed again.
+    /// Analysing a file again reads the tree its last analysis kept (see ``KeptTrees``) or parses
+    /// it again, and its key flow walks again only the functions whose facts changed (see
+    /// ``KeyFlowHistory``). Returns the merged facts and how many files each round analysed again.
     /// With the check cache (`reuse`), an analysis whose key the last run kept is taken from
     /// it, and every analysis made is added to `analyses` for the next run.
     private func propagateFacts(
         _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile],
-        reuse: AnalysisReuse? = nil, analyses: inout [String: CachedAnalysis]
+        reuse: AnalysisReuse? = nil, analyses: inout [String: CachedAnalysis], keeping kept: KeptTrees
     ) -> (facts: ProjectFacts, reanalysed: [Int]) {
         var merged = mergedFacts(states)
         var changed = merged
@@ -918,11 +921,12 @@ public struct Engine {
                     state.current = source
                     state.skippedByPrefilter = false
                 }
-                guard let reuse, let factsDigest else { return (analyse(state, parser: &parser, facts: facts).state, nil) }
+                guard let reuse, let factsDigest else { return (analyse(state, parser: &parser, facts: facts, keeping: kept).state, nil) }
                 let key = analysisCacheKey(
                     state, contentHash: reuse.contentHashes[index], given: ["round, script: \(state.isScript)", factsDigest])
                 return (
-                    reusedAnalysis(state, key: key, reuse: reuse, facts: facts) ?? analyse(state, parser: &parser, facts: facts).state, key
+                    reusedAnalysis(state, key: key, reuse: reuse, facts: facts)
+                        ?? analyse(state, parser: &parser, facts: facts, keeping: kept).state, key
                 )
             }
             for (index, (state, cacheKey)) in zip(candidates, reanalysed) {
@@ -966,7 +970,9 @@ public struct Engine {
     /// imports parsed say; the first analysis guessed from imports read without parsing, and a
     /// file guessed wrong is analysed again. A file rekey did not parse (no JAX cue) may still
     /// import one: its `import`/`from` lines are read for it (see ``ScriptFiles/ImportLines/mayImport(_:)``).
-    private func markScripts(_ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile]) {
+    private func markScripts(
+        _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile], keeping kept: KeptTrees
+    ) {
         let imported = Set(states.flatMap(\.importedModules))
         let unparsed = skippedFiles.keys.sorted()
         // Each unparsed file's import lines are read once, when first asked about.
@@ -993,7 +999,7 @@ public struct Engine {
         let reanalysed = parallelMap(misjudged, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
             var state = states[index]
             state.isScript.toggle()
-            return analyse(state, parser: &parser, facts: state.factsSeen).state
+            return analyse(state, parser: &parser, facts: state.factsSeen, keeping: kept).state
         }
         for (index, state) in zip(misjudged, reanalysed) { states[index] = state }
     }
@@ -1093,9 +1099,10 @@ public struct Engine {
     /// key flow reuses what its last analysis of the same text found (see ``KeyFlowHistory``).
     /// `isImported`, on a first analysis: whether any file may import a module, to take a file
     /// that looks like a script for one (see ``markScripts``); later analyses keep `isScript`.
+    /// `keeping`: the trees of the stage, when it keeps them for a later analysis.
     private func analyse(
         _ state: FileState, parser: inout PythonParser,
-        facts: ProjectFacts, isImported: ((String) -> Bool)? = nil
+        facts: ProjectFacts, isImported: ((String) -> Bool)? = nil, keeping kept: KeptTrees? = nil
     ) -> (state: FileState, context: FileContext?) {
         var state = state
         state.findings = []
@@ -1115,13 +1122,17 @@ public struct Engine {
                     + "\(Self.megabytes(options.maximumFileBytes)) (analysing a file takes 30 to 120 times its size in memory)")
         }
         let tree: SyntaxTree
-        do {
-            // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
-            // the analysis can walk, is skipped here with the reason. A text that passed is
-            // parsed again without the check (the same text gives the same tree).
-            tree = try state.compiledText === source ? parser.parse(source) : parser.parseCompilable(source)
-        } catch {
-            return skipped("\(error)")
+        if let kept = state.tree, kept.source === source {
+            tree = kept
+        } else {
+            do {
+                // Checked before any recursive walk: a file CPython refuses, or one nested beyond what
+                // the analysis can walk, is skipped here with the reason. A text that passed is
+                // parsed again without the check (the same text gives the same tree).
+                tree = try state.compiledText === source ? parser.parse(source) : parser.parseCompilable(source)
+            } catch {
+                return skipped("\(error)")
+            }
         }
         state.parsed = true
         state.compiledText = source
@@ -1153,6 +1164,8 @@ public struct Engine {
         state.keyFlowHistory = context.keyFlow.history
         state.factsRead = context.keyFlow.factsRead
         state.factsSeen = facts
+        // Only an analysis that read other files' facts can be made stale by theirs changing.
+        state.tree = state.factsRead.summaries.isEmpty ? nil : kept?.keep(tree, had: state.tree)
         return (state, context)
     }
 }

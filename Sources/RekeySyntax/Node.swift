@@ -72,7 +72,19 @@ public struct Node: Sendable {
     }
 
     public var nextSibling: Node? { wrap(record.nextSibling) }
-    public var previousSibling: Node? { wrap(record.previousSibling) }
+    /// Found from the parent's first child: siblings are linked forward only.
+    public var previousSibling: Node? {
+        let nodes = tree.nodes
+        let parent = record.parent
+        guard parent >= 0 else { return nil }
+        var previous: Int32 = -1
+        var sibling = nodes.firstChild(of: parent)
+        while sibling >= 0, sibling != index {
+            previous = sibling
+            sibling = nodes[sibling].nextSibling
+        }
+        return wrap(previous)
+    }
     public var nextNamedSibling: Node? {
         var sibling = record.nextSibling
         while sibling >= 0, !tree.nodes[sibling].flags.contains(.named) { sibling = tree.nodes[sibling].nextSibling }

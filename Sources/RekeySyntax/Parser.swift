@@ -145,6 +145,9 @@ public final class SyntaxTree: Sendable {
     /// The number of nodes, named or not.
     public var nodeCount: Int { nodes.count }
 
+    /// The bytes its nodes take (the source aside).
+    public var memoryBytes: Int { nodes.memoryBytes }
+
     /// Whether the tree holds an ERROR or MISSING node anywhere.
     public var hasError: Bool { root.hasError }
 

@@ -43,6 +43,7 @@ public struct PythonGrammar: @unchecked Sendable {
         canonicalKind = canonical
         kindIDByName = namedFirstByName
         let fieldCount = Int(ts_language_field_count(language))
+        precondition(fieldCount <= UInt8.max, "a node table stores a field id in a byte")
         var fields: [String: TSFieldId] = [:]
         for id in 1...max(fieldCount, 1) where id <= fieldCount {
             if let name = ts_language_field_name_for_id(language, TSFieldId(id)) {
