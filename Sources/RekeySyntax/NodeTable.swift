@@ -32,8 +32,9 @@ struct NodeTable {
 
     let records: ContiguousArray<Record>
 
-    /// Walks `tree` once with a cursor, parents before children, siblings in order.
-    init(_ tree: OpaquePointer) {
+    /// Walks `tree` once with a cursor, parents before children, siblings in order. Nil for a
+    /// tree of more nodes than an `Int32` counts (a file of some 700 MB or more).
+    init?(_ tree: OpaquePointer) {
         let canonicalKind = PythonGrammar.shared.canonicalKind
         var records = ContiguousArray<Record>()
         var cursor = ts_tree_cursor_new(ts_tree_root_node(tree))
@@ -55,6 +56,7 @@ struct NodeTable {
         var current = append(parent: -1, field: 0)
         var ancestors: [Int32] = []
         while true {
+            guard records.count < Int32.max else { return nil }
             if ts_tree_cursor_goto_first_child(&cursor) {
                 ancestors.append(current)
                 current = append(parent: current, field: ts_tree_cursor_current_field_id(&cursor))

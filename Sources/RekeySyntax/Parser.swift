@@ -7,7 +7,7 @@ public final class PythonParser {
     public enum Failure: Error, CustomStringConvertible {
         case incompatibleGrammar(abi: Int)
         case parseFailed(path: String)
-        /// tree-sitter counts bytes in 32 bits.
+        /// tree-sitter counts bytes in 32 bits, and rekey's node table nodes in 31.
         case tooLarge(path: String)
 
         public var description: String {
@@ -17,7 +17,7 @@ public final class PythonParser {
             case .parseFailed(let path):
                 return "tree-sitter returned no tree for \(path)"
             case .tooLarge(let path):
-                return "tree-sitter cannot parse \(path): it is 4 GiB or larger"
+                return "\(path) is too large to parse: tree-sitter reads at most 4 GiB, and rekey at most 2³¹ syntax nodes a file"
             }
         }
     }
@@ -90,7 +90,8 @@ public final class PythonParser {
     public func parse(_ source: SourceText) throws(Failure) -> SyntaxTree {
         let raw = try parseRaw(source)
         defer { ts_tree_delete(raw) }
-        return SyntaxTree(nodes: NodeTable(raw), source: source)
+        guard let nodes = NodeTable(raw) else { throw .tooLarge(path: source.path) }
+        return SyntaxTree(nodes: nodes, source: source)
     }
 
     /// What tree-sitter alone costs on `source`, the floor rekey is measured against: parses it,
