@@ -15,7 +15,8 @@ struct RandomDefaultArgument: Rule {
         whatItDoes: """
             Finds parameters of functions, methods and lambdas whose default value creates a key \
             (`key=jax.random.PRNGKey(0)`), samples (`w=jax.random.normal(…)`), builds a layer \
-            from a key, calls a function of the file that does, or is a module-level key.
+            from a key, calls a function of the file that does, or is a module-level key. A key \
+            default the function never reads is not reported: nothing draws from it.
             """,
         whyBad: """
             A default is evaluated once, when the function is defined (usually at import). Every \
@@ -137,6 +138,10 @@ struct RandomDefaultArgument: Rule {
                 guard let name = parameter.child(.name)?.text, let value = parameter.child(.value),
                     let (node, what) = randomness(in: value, scope: outer, sources: sources)
                 else { continue }
+                // A key the function never reads is drawn from by nothing: calls that omit it share nothing.
+                if isOnlyAKey(value, scope: outer, sources: sources), model.references(to: name, boundIn: scope).isEmpty {
+                    continue
+                }
                 let plan = RequiredKeyParameter(file: file, parameter: parameter, function: scope).plan()
                 findings.append(
                     Finding(
@@ -162,6 +167,13 @@ struct RandomDefaultArgument: Rule {
     }
 
     /// The first random thing a default value does, and how to say it.
+    /// A default that is a key and nothing else: a module-level key, or a key made there
+    /// (`jax.random.PRNGKey(0)`).
+    private func isOnlyAKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
+        if value.nodeKind == .call { return sources.randomOperation(value, roles: [.constructor]) != nil }
+        return sources.moduleKey(value, in: scope) != nil
+    }
+
     private func randomness(in value: Node, scope: Scope, sources: RandomSources) -> (Node, String)? {
         let call = RandomSources.eagerCalls(in: value).lazy.compactMap { sources.randomOperation($0) }.first
         let global = RandomSources.eagerIdentifiers(in: value).lazy
