@@ -1112,6 +1112,7 @@ public struct Engine {
         guard let source = state.current else { return (state, nil) }
         func skipped(_ reason: String) -> (state: FileState, context: FileContext?) {
             state.current = nil
+            state.tree = nil
             state.parsed = true  // it was read and judged, which is what the count reports
             state.diagnostics = [Diagnostic(path: state.path, message: "skipped: \(reason)")]
             return (state, nil)
