@@ -78,7 +78,7 @@ struct NotebookTests {
         ("jax.random.split?", "0#x.random.split?"),
         ("split??", "0#lit??"),
         ("?split", "0#plit"),
-        ("    !echo", "    0#cho"),
+        ("    !echo", "0#cho"),  // a cell's own indentation is IPython's to take off
         ("!", "0"),
         ("# why?", "# why?"),
         ("a = b % c", "a = b % c"),
@@ -167,6 +167,53 @@ struct NotebookTests {
                 == "at cell 3, line 1 and again at cell 3, line 2 (cell 2, line 2), in model.py at line 4, model.py line 9, "
                 + "nb.ipynb cell 3, line 2; newline 4")
         #expect(lines.describing("called at nb.ipynb line 4; (line 4)", in: "model.py") == "called at nb.ipynb cell 3, line 1; (line 4)")
+    }
+
+    /// A cell whose first line is indented, which IPython runs with that indentation taken off
+    /// every line that has it (its `leading_indent` transform).
+    static let indentedCell = #"""
+        {
+         "cells": [
+          {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+           "source": ["import jax\n", "key = jax.random.PRNGKey(0)\n"]},
+          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+           "source": ["\n", "  a = jax.random.normal(key)\n", "  s = '''\n", "text'''\n", "  %time b = jax.random.normal(key)\n"]}
+         ],
+         "metadata": {},
+         "nbformat": 4,
+         "nbformat_minor": 5
+        }
+
+        """#
+
+    @Test func anIndentedCellIsReadAsIPythonRunsIt() throws {
+        let notebook = try Self.notebook(Self.indentedCell)
+        #expect(
+            Self.text(notebook.program)
+                == "import jax\nkey = jax.random.PRNGKey(0)\n\na = jax.random.normal(key)\ns = '''\ntext'''\n0#ime b = jax.random.normal(key)\n"
+        )
+        #expect(notebook.cells[1].strippedIndent == Array("  ".utf8))
+        #expect(notebook.cells[1].dedentedLines == [1, 2, 4])
+        // `key` in "a = jax.random.normal(key)": program line 4, column 23; cell 2, line 2, column 25.
+        let offset = Self.text(notebook.program).utf8.count - "key)\ns = '''\ntext'''\n0#ime b = jax.random.normal(key)\n".utf8.count
+        let place = try #require(notebook.place(of: Self.finding(at: offset..<(offset + 3), line: 4, column: 23, endColumn: 26)))
+        #expect(place.cell == 2)
+        #expect(place.start == SourcePosition(line: 2, column: 25))
+        let fileLine = Self.indentedCell.split(separator: "\n", omittingEmptySubsequences: false)[place.fileStart.line - 1]
+        #expect(fileLine[fileLine.index(fileLine.startIndex, offsetBy: place.fileStart.column - 1)...].hasPrefix("key)\\n\""))
+    }
+
+    @Test func anIndentedCellIsWrittenBackIndented() throws {
+        let notebook = try Self.notebook(Self.indentedCell)
+        #expect(try notebook.writingBack(notebook.program).bytes == notebook.bytes)
+        let program = try Self.edited(
+            notebook, "\na = jax.random.normal(key)", "\nkey_a, key_b = jax.random.split(key)\na = jax.random.normal(key_a)")
+        let rewritten = try notebook.writingBack(program)
+        #expect(
+            Self.text(rewritten.bytes).contains(
+                #""source": ["\n", "  key_a, key_b = jax.random.split(key)\n", "  a = jax.random.normal(key_a)\n", "  s = '''\n", "text'''\n""#
+            ))
+        #expect(rewritten.program == program)
     }
 
     @Test func theSameProgramWritesTheSameBytes() throws {

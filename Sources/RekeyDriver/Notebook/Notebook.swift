@@ -42,6 +42,25 @@ struct Notebook: Sendable {
         /// The cell's lines that are IPython syntax, by 0-based line index in the cell: the
         /// program has a placeholder there, and no fix may change it.
         let ipythonLines: Set<Int>
+        /// The indentation IPython takes off the cell before running it, as its `leading_indent`
+        /// does: its first non-blank line's, off every line that starts with it. Empty for most.
+        let strippedIndent: [UInt8]
+        /// The cell's lines (0-based) the program has without `strippedIndent`.
+        let dedentedLines: Set<Int>
+
+        /// Where the program's byte `offset` bytes into the cell is in the cell's text.
+        func textOffset(ofProgramOffset offset: Int) -> Int {
+            guard !dedentedLines.isEmpty else { return offset }
+            var (programStart, textStart) = (0, 0)
+            for (index, line) in Notebook.lines(of: text).enumerated() {
+                let stripped = dedentedLines.contains(index) ? strippedIndent.count : 0
+                let programLength = line.count - stripped
+                if offset < programStart + programLength { return textStart + stripped + offset - programStart }
+                programStart += programLength
+                textStart += line.count
+            }
+            return textStart + offset - programStart
+        }
     }
 
     struct Piece: Sendable {
@@ -109,7 +128,13 @@ struct Notebook: Sendable {
             }
             let text = pieces.flatMap(\.text)
             if IPythonSyntax.startsWithCellMagic(text) { continue }
-            let cellLines = Self.lines(of: text)
+            let indent = Self.leadingIndent(of: Self.lines(of: text))
+            var dedentedLines = Set<Int>()
+            let cellLines = Self.lines(of: text).enumerated().map { index, line in
+                guard !indent.isEmpty, line.starts(with: indent) else { return line }
+                dedentedLines.insert(index)
+                return line.dropFirst(indent.count)
+            }
             let ipythonLines = IPythonSyntax.ipythonLineIndices(cellLines)
             var cellProgram: [UInt8] = []
             for (lineIndex, sourceLine) in cellLines.enumerated() {
@@ -128,7 +153,7 @@ struct Notebook: Sendable {
                 Cell(
                     number: index + 1, sourceSpan: source.span, pieces: pieces, isList: isList, text: text,
                     programRange: ByteRange(start, program.count), firstLine: line, addedNewline: addedNewline,
-                    ipythonLines: ipythonLines))
+                    ipythonLines: ipythonLines, strippedIndent: indent, dedentedLines: dedentedLines))
             line += Self.lines(of: cellProgram).count
         }
         self.bytes = bytes
@@ -153,6 +178,17 @@ struct Notebook: Sendable {
             if predicate(elements[middle]) { low = middle + 1 } else { high = middle }
         }
         return low
+    }
+
+    /// The spaces and tabs that start a cell's first line that is not blank (IPython drops blank
+    /// lines before it looks).
+    static func leadingIndent(of lines: [ArraySlice<UInt8>]) -> [UInt8] {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let isBlank = { (line: ArraySlice<UInt8>) in
+            line.allSatisfy { isSpace($0) || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        }
+        guard let first = lines.first(where: { !isBlank($0) }) else { return [] }
+        return Array(first.prefix(while: isSpace))
     }
 
     /// Lines as Python ends them ("\n", "\r\n" or a lone "\r"), each keeping its terminator.

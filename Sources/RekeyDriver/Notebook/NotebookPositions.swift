@@ -9,7 +9,9 @@ extension Notebook {
         guard let index = lastCell(where: { $0.firstLine <= finding.start.line }) else { return nil }
         let cell = cells[index]
         func inCell(_ position: SourcePosition) -> SourcePosition {
-            SourcePosition(line: position.line - cell.firstLine + 1, column: position.column)
+            let line = position.line - cell.firstLine + 1
+            let stripped = cell.dedentedLines.contains(line - 1) ? cell.strippedIndent.count : 0
+            return SourcePosition(line: line, column: position.column + stripped)
         }
         let fileRange = ByteRange(fileOffset(ofProgramOffset: finding.range.start), fileOffset(ofProgramOffset: finding.range.end))
         return NotebookPlace(
@@ -33,7 +35,7 @@ extension Notebook {
         // An empty cell holds no offset, not even the program's end.
         while index > 0, cells[index].programRange.isEmpty { index -= 1 }
         let cell = cells[index]
-        var remaining = offset - cell.programRange.start
+        var remaining = cell.textOffset(ofProgramOffset: offset - cell.programRange.start)
         for piece in cell.pieces {
             if remaining < piece.text.count { return piece.sourceOffsets[remaining] }
             remaining -= piece.text.count

@@ -61,13 +61,15 @@ extension Notebook {
         func keepLines(upTo end: Int) {
             while old < end {
                 let owner = owners[old]
+                let cell = cells[owner.cell]
+                let stripped = cell.dedentedLines.contains(owner.line) ? cell.strippedIndent : []
                 var line = newLines[new]
                 // A kept placeholder is written back as the IPython text it stands for (same length).
-                if cells[owner.cell].ipythonLines.contains(owner.line) {
-                    let original = Self.body(of: originalLines[owner.cell][owner.line])
+                if cell.ipythonLines.contains(owner.line) {
+                    let original = Self.body(of: originalLines[owner.cell][owner.line]).dropFirst(stripped.count)
                     line.replaceSubrange(line.startIndex..<(line.startIndex + original.count), with: original)
                 }
-                texts[owner.cell] += line
+                texts[owner.cell] += stripped + line
                 old += 1
                 new += 1
             }
@@ -81,11 +83,11 @@ extension Notebook {
             if Set(touched.map { $0.cell }).count <= 1 {
                 let target =
                     touched.first?.cell ?? (change.old.upperBound < owners.count ? owners[change.old.upperBound].cell : cells.count - 1)
-                for line in change.new { texts[target] += newLines[line] }
+                for line in change.new { texts[target] += indented(newLines[line], in: target) }
             } else {
                 let cellOfNewLine = Self.cellsAcrossBoundaries(
                     old: change.old.map { (oldLines[$0], owners[$0].cell) }, new: change.new.map { newLines[$0] })
-                for (line, cell) in zip(change.new, cellOfNewLine) { texts[cell] += newLines[line] }
+                for (line, cell) in zip(change.new, cellOfNewLine) { texts[cell] += indented(newLines[line], in: cell) }
             }
             (old, new) = (change.old.upperBound, change.new.upperBound)
         }
@@ -94,6 +96,13 @@ extension Notebook {
             texts[index].removeLast()
         }
         return texts
+    }
+
+    /// A new line of the program as the cell at `index` holds it: with the indentation IPython
+    /// takes off the cell put back, unless the line is blank.
+    private func indented(_ line: ArraySlice<UInt8>, in index: Int) -> [UInt8] {
+        let blank = Self.body(of: line).allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return (blank ? [] : cells[index].strippedIndent) + Array(line)
     }
 
     /// The cell of each new line of a changed run whose old lines span cells (a fix that edits
