@@ -205,10 +205,12 @@ final class ProjectFiles: ProjectView {
         texts[index].flatMap { parsed.model($0, parser: parser) }
     }
 
-    /// Whether a file the engine did not analyse imports a module `matches` accepts (see
-    /// ``ParsedTexts/imports(_:parser:where:)``); false for a file that does not parse cleanly
-    /// (it has no context either).
+    /// Whether a file the engine did not analyse imports a module `matches` accepts, as its parse
+    /// says (``ModuleImports/imported``); settled without a parse when the scan made on reading
+    /// it vouches for all its imports and has no such module. False for a file that does not
+    /// parse cleanly (it has no context either).
     private func imports(_ index: Int, where matches: (String) -> Bool) -> Bool {
-        texts[index].map { parsed.imports($0, parser: parser, where: matches) } ?? false
+        if let scanned = states[index].scannedImports, !scanned.contains(where: matches) { return false }
+        return texts[index].flatMap { parsed.importedModules($0, parser: parser) }?.contains(where: matches) == true
     }
 }

@@ -256,6 +256,9 @@ public struct Engine {
         var notebook: Notebook?
         /// The absolute names of the modules it imports.
         var importedModules: Set<String> = []
+        /// For a file the prefilter skipped: the modules its text imports, when the scan made
+        /// before parsing vouches it found them all (``ImportScan/allImportedModules(_:package:)``).
+        var scannedImports: Set<String>?
         /// It looks like a script (see ``ScriptFiles``); it is one if nothing imports it.
         var looksLikeScript = false
         var isScript = false
@@ -1065,10 +1068,12 @@ public struct Engine {
             bytes = notebook!.program
         }
         let moduleName = notebook == nil ? ModuleImports.moduleName(forFile: path) : ""
-        let imports = ImportScan.importedModules(bytes, package: ModuleImports.package(of: path, moduleName: moduleName))
+        let (imports, allImports) = ImportScan.read(bytes, package: ModuleImports.package(of: path, moduleName: moduleName))
         guard !options.prefilter || Prefilter.mayMatter(bytes) else {
             var state = FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
             state.notebook = notebook
+            // A notebook is no package's module: its relative imports resolve from its path only in a parse.
+            state.scannedImports = notebook == nil ? allImports.map(Set.init) : nil
             return (state, imports)
         }
         do {

@@ -82,6 +82,13 @@ enum ImportScan {
         scan(bytes, package: package).modules
     }
 
+    /// ``importedModules(_:package:)`` and ``allImportedModules(_:package:)`` from one scan.
+    static func read(_ bytes: [UInt8], package: String) -> (modules: [String], all: [String]?) {
+        let scanned = scan(bytes, package: package)
+        let vouched = !scanned.doubtful && scanned.statements == importWords(in: bytes)
+        return (scanned.modules, vouched ? scanned.modules : nil)
+    }
+
     /// The modules as ``importedModules(_:package:)`` reads them when they include every module
     /// a parse would find (``ModuleImports``), nil when the scan cannot tell. Every import
     /// statement has an `import` keyword of its own, so none was missed when the `import` words
@@ -89,9 +96,7 @@ enum ImportScan {
     /// runs on past a `;`, and none opens a bracket before its `import` (Python never does; a
     /// line of a string that does would take in the lines after it).
     static func allImportedModules(_ bytes: [UInt8], package: String) -> [String]? {
-        let scanned = scan(bytes, package: package)
-        guard !scanned.doubtful, scanned.statements == importWords(in: bytes) else { return nil }
-        return scanned.modules
+        read(bytes, package: package).all
     }
 
     private static let importKeyword = Array("import".utf8)

@@ -515,8 +515,6 @@ final class ParsedTexts: @unchecked Sendable {
         var index: CallIndex??
         /// `.some(nil)` for a text with errors.
         var imports: Set<String>??
-        /// `.some(nil)` when the scan cannot tell (see ``ImportScan/allImportedModules(_:package:)``).
-        var scannedImports: Set<String>??
         /// `.some(nil)` for a text with errors.
         var signatures: [String: DefinedSignature]??
 
@@ -602,22 +600,6 @@ final class ParsedTexts: @unchecked Sendable {
         let index = model(in: slot, parser: parser).map(CallIndex.init)
         slot.index = .some(index)
         return index
-    }
-
-    /// Whether `source` imports a module `matches` accepts, as ``importedModules(_:parser:)``
-    /// would say; answered without a parse when a scan of its text finds no such module and
-    /// would have found every one.
-    func imports(_ source: SourceText, parser: PythonParser, where matches: (String) -> Bool) -> Bool {
-        let slot = slot(of: source)
-        let scanned = slot.lock.withLock {
-            if let known = slot.scannedImports { return known }
-            let package = ModuleImports.package(of: source.path, moduleName: ModuleImports.moduleName(forFile: source.path))
-            let modules = ImportScan.allImportedModules(source.bytes, package: package).map(Set.init)
-            slot.scannedImports = .some(modules)
-            return modules
-        }
-        if let scanned, !scanned.contains(where: matches) { return false }
-        return importedModules(source, parser: parser)?.contains(where: matches) == true
     }
 
     /// The modules `source` imports (``ModuleImports/imported``), read once from its kept model or

@@ -8,15 +8,7 @@ import Testing
 @Suite("A branch of JAX's control flow consumes the keys it reads")
 struct ControlFlowBranchTests {
     func reuses(_ body: String) throws -> [Finding] {
-        let source = """
-            import jax
-
-
-            def draw(key, pred, i):
-                \(body)
-
-            """
-        return try Snippet(source).check().findings.filter { $0.code == "RK004" }
+        try reuseFindings(in: "def draw(key, pred, i):\n    \(body)").filter { $0.code == "RK004" }
     }
 
     @Test(arguments: [
@@ -44,15 +36,7 @@ struct ControlFlowBranchTests {
 @Suite("A loop body of JAX's control flow consumes the keys it reads on every iteration")
 struct ControlFlowLoopTests {
     func findings(_ body: String) throws -> [Finding] {
-        let source = """
-            import jax
-
-
-            def draw(key, x, n):
-                \(body)
-
-            """
-        return try Snippet(source).check().findings.filter { ["RK004", "RK005", "RK006"].contains($0.code) }
+        try reuseFindings(in: "def draw(key, x, n):\n    \(body)")
     }
 
     @Test(arguments: [
@@ -94,4 +78,9 @@ struct ControlFlowLoopTests {
             "y = jax.random.normal(key)\n    return jax.lax.fori_loop(0, n, lambda i, z: z + jax.random.normal(key), y)")
         #expect(found.map(\.code) == ["RK004"])
     }
+}
+
+/// The key-reuse findings (RK004, RK005, RK006) of `function` in a module that imports jax.
+private func reuseFindings(in function: String) throws -> [Finding] {
+    try Snippet("import jax\n\n\n\(function)\n").check().findings.filter { ["RK004", "RK005", "RK006"].contains($0.code) }
 }

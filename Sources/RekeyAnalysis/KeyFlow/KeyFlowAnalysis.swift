@@ -861,11 +861,7 @@ public final class KeyFlowAnalysis {
                     consume(values, keyNode: nil, keyText: attribute, at: call, kind: .consume(calleeName), callee: calleeName, &state)
                 }
             }
-            for name in target.free.consumed.sorted() {
-                if let values = state.names[name] {
-                    consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
-                }
-            }
+            consumeFreeKeys(target.free.consumed, at: call, callee: calleeName, &state)
             for name in target.summary.consumedGlobals.sorted() {
                 var values = state.names[name] ?? []
                 if values.isEmpty, model.scopeBinding(name, from: scope) === model.moduleScope || scope.kind == .module {
@@ -899,11 +895,7 @@ public final class KeyFlowAnalysis {
         // consumes of this function's keys is consumed here, once.
         if let qualified, let branches = JaxRandomAPI.branches(of: qualified, positional: positional.map(\.node)) {
             let consumedByABranch = Set(branches.flatMap { callees.resolveProjectFunction($0, in: callScope)?.free.consumed ?? [] })
-            for name in consumedByABranch.sorted() {
-                if let values = state.names[name] {
-                    consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName, &state)
-                }
-            }
+            consumeFreeKeys(consumedByABranch, at: call, callee: calleeName, &state)
         }
         // `jax.lax.fori_loop(0, n, body, x)`: the body runs on every iteration, so a key it
         // consumes of this function's is consumed again by the next one: twice at the call,
@@ -914,15 +906,7 @@ public final class KeyFlowAnalysis {
                 of: qualified, positional: positional.map(\.node), keywords: keywords.map { ($0.name, $0.node) })
         {
             let consumedByABody = Set(bodies.flatMap { callees.resolveProjectFunction($0, in: callScope)?.free.consumedOutright ?? [] })
-            for name in consumedByABody.sorted() {
-                for _ in 0..<2 {
-                    if let values = state.names[name] {
-                        consume(
-                            values, keyNode: nil, keyText: name, at: call, kind: .consume(calleeName), callee: calleeName,
-                            loop: call.startByte...call.endByte, &state)
-                    }
-                }
-            }
+            for _ in 0..<2 { consumeFreeKeys(consumedByABody, at: call, callee: calleeName, loop: call.startByte...call.endByte, &state) }
         }
         // A callee rekey cannot see into consumes the keys handed to it: known keys positionally,
         // anything passed under a key's parameter name (`eqx.nn.Linear(..., key=k)`).
@@ -945,6 +929,18 @@ public final class KeyFlowAnalysis {
         let keys = values.filter { definiteKeys.contains($0) }
         consume(keys, keyNode: keyNode, at: call, kind: .consume(callee), callee: callee, &state)
         handedOn.formUnion(values.subtracting(keys))
+    }
+
+    /// The keys of this function named `names` that `call` consumes by running a function that
+    /// reads them from here (a closure, a branch, a loop body), without handing them over.
+    private func consumeFreeKeys(
+        _ names: Set<String>, at call: Node, callee: String, loop: ClosedRange<Int>? = nil, _ state: inout KeyFlowState
+    ) {
+        for name in names.sorted() {
+            if let values = state.names[name] {
+                consume(values, keyNode: nil, keyText: name, at: call, kind: .consume(callee), callee: callee, loop: loop, &state)
+            }
+        }
     }
 
     /// `loop`: the loop whose iterations run the call, if not the innermost one around it.

@@ -128,9 +128,10 @@ struct Notebook: Sendable {
             }
             let text = pieces.flatMap(\.text)
             if IPythonSyntax.startsWithCellMagic(text) { continue }
-            let indent = Self.leadingIndent(of: Self.lines(of: text))
+            let textLines = Self.lines(of: text)
+            let indent = Self.leadingIndent(of: textLines)
             var dedentedLines = Set<Int>()
-            let cellLines = Self.lines(of: text).enumerated().map { index, line in
+            let cellLines = textLines.enumerated().map { index, line in
                 guard !indent.isEmpty, line.starts(with: indent) else { return line }
                 dedentedLines.insert(index)
                 return line.dropFirst(indent.count)
