@@ -879,8 +879,10 @@ public struct Engine {
         var changed = merged
         var reanalysedPerRound: [Int] = []
         // Files the prefilter skipped are matched against each round's names by the modules they
-        // import and the words they spell: a call of `pkg.ops.noise` needs an import of `pkg`,
-        // `pkg.ops` or `pkg.ops.noise`, and the word `noise`.
+        // import and the words they spell. The key flow looks a name up as the file's imports
+        // resolve it, without following re-exports, so a call of `pkg.ops.noise` spells each
+        // part its import leaves out: `pkg.ops.noise(…)` after `import pkg`, `ops.noise(…)` after
+        // `from pkg import ops`, `noise(…)` after `from pkg.ops import noise`.
         var skippedFiles = skippedFiles
         // At most four rounds, so a chain of helpers is followed four files deep. Facts need not
         // settle sooner: they are not monotone (a callee that becomes known may consume less than
@@ -888,12 +890,18 @@ public struct Engine {
         // large projects (JAX itself) summaries still change in the fourth round. The findings are
         // those of these four rounds.
         for _ in 0..<4 where !changed.summaries.isEmpty || !changed.keys.isEmpty {
-            // Each changed name's last component, under every dotted prefix of the name.
-            var namesUnder: [String: Set<String>] = [:]
-            for name in Set(changed.summaries.keys).union(changed.keys) {
+            // Under every dotted prefix of each changed name, the parts after it (at least the
+            // last). A summary that says nothing (a function taking a key it does not consume)
+            // cannot give a file that has no JAX cue a finding.
+            var namesUnder: [String: Set<[[UInt8]]>] = [:]
+            let saying = changed.summaries.filter { $0.value != FunctionKeySummary() }.keys
+            for name in Set(saying).union(changed.keys) {
                 let parts = name.split(separator: ".")
-                guard let last = parts.last.map(String.init) else { continue }
-                for length in 1...parts.count { namesUnder[parts.prefix(length).joined(separator: "."), default: []].insert(last) }
+                guard let last = parts.last else { continue }
+                for length in 1...parts.count {
+                    let rest = length < parts.count ? Array(parts[length...]) : [last]
+                    namesUnder[parts.prefix(length).joined(separator: "."), default: []].insert(rest.map { Array($0.utf8) })
+                }
             }
             // A file analysed before is analysed again when the facts would answer its key flow
             // otherwise (a summary it read, or which of the names it calls are summarised; see
@@ -903,7 +911,7 @@ public struct Engine {
             let candidates = states.indices.filter { index in
                 let state = states[index]
                 if let file = skippedFiles[index] {
-                    return file.imports.contains { namesUnder[$0]?.contains { file.words.contains(Array($0.utf8)) } ?? false }
+                    return file.imports.contains { namesUnder[$0]?.contains { $0.allSatisfy(file.words.contains) } ?? false }
                 }
                 guard state.current != nil else { return false }
                 let seen = state.factsSeen

@@ -78,6 +78,28 @@ import Testing
         let report = Engine(options: .init(jobs: 1)).check(paths: [root.path])
         #expect(report.factRounds == [1])
     }
+
+    /// A file with no JAX cue is parsed for another file's facts only when it spells every part
+    /// of the name its imports leave out. `reach.py` calls `pkg.ops.noise` after `import pkg`.
+    /// `miss.py` calls `pkg.noise`, the package's re-export, which the key flow does not resolve
+    /// to `pkg.ops.noise`, so it is not parsed. Neither is `check.py`, which calls only
+    /// `validate`: it takes a key and consumes nothing.
+    @Test func aFileWithoutJaxIsParsedOnlyForNamesItCanReach() throws {
+        let root = try package([
+            "pkg/__init__.py": "from pkg import ops\nfrom pkg.ops import noise\n",
+            "pkg/ops.py":
+                "import jax\n\n\ndef noise(key):\n    return jax.random.normal(key, (2,))\n\n\n"
+                + "def validate(key):\n    return jax.random.key_data(key).shape\n",
+            "pkg/reach.py": "import pkg\n\n\ndef twice(k):\n    return pkg.ops.noise(k) + pkg.ops.noise(k)\n",
+            "pkg/miss.py": "import pkg\n\n\ndef twice(k):\n    return pkg.noise(k) + pkg.noise(k)\n",
+            "pkg/check.py": "from pkg.ops import validate\n\n\ndef twice(k):\n    return validate(k), validate(k)\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(jobs: 1)).check(paths: [root.path])
+        #expect(report.findings.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["reach.py"])
+        // ops.py, reach.py, and __init__.py, which imports `pkg.ops.noise` (and says nothing).
+        #expect(report.filesParsed == 3)
+    }
 }
 
 /// The first analysis takes each file after the files it imports, with their facts: a chain of
