@@ -267,7 +267,7 @@ public struct Engine {
         var signatureHeaders: TouchableRanges?
         /// Its key flow's last analysis of its current text, for the next (see ``KeyFlowHistory``).
         var keyFlowHistory = KeyFlowHistory()
-        /// The tree of its current text, kept for another analysis (see ``KeptTrees``).
+        /// The tree of its current text, kept for a later stage (see ``KeptTrees``).
         var tree: SyntaxTree?
         /// The cross-file facts its last analysis was given: it needs another only when the facts
         /// of a name it calls or imports differ from these.
@@ -731,17 +731,17 @@ public struct Engine {
         ) { (parser: inout PythonParser, index: Int, analysed: (Int) -> FileState) -> FileState in
             // A file that could not be read or decoded keeps its diagnostic.
             guard read[index].state.current != nil else { return read[index].state }
+            let file = read[index].state
             let dependencies = graph.dependencies[index].map(analysed)
             let facts = mergedFacts(dependencies)
             guard let reuse else {
-                return analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state
+                return analyse(file, parser: &parser, facts: facts, isImported: isImported, keeping: kept).state
             }
             let key = firstAnalysisCacheKey(
-                read[index].state, contentHash: reuse.contentHashes[index], isImported: isImported(read[index].state.moduleName),
-                dependencies: dependencies)
+                file, contentHash: reuse.contentHashes[index], isImported: isImported(file.moduleName), dependencies: dependencies)
             var state =
-                reusedAnalysis(read[index].state, key: key, reuse: reuse, facts: facts)
-                ?? analyse(read[index].state, parser: &parser, facts: facts, isImported: isImported).state
+                reusedAnalysis(file, key: key, reuse: reuse, facts: facts)
+                ?? analyse(file, parser: &parser, facts: facts, isImported: isImported, keeping: kept).state
             state.exportsDigest = CachedAnalysis.digest(summaries: state.exports, keys: state.exportedKeys)
             return state
         }
@@ -770,13 +770,14 @@ public struct Engine {
         finished("scripts")
         let (facts, reanalysed) = propagateFacts(
             &states, grammar: grammar, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses, keeping: kept)
-        for index in states.indices { states[index].tree = nil }
         finished("cross-file facts")
-        // The guard and screening read the same texts, each stage keeping its own parses.
+        // The guard and screening read the same texts, each stage keeping its own parses; the
+        // trees the analysis kept serve both, and are dropped after them.
         let unchanged = UnchangedProject(states)
         guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged)
         finished("cross-file guard")
         screenSignatureChanges(&states, grammar: grammar, unchanged: unchanged)
+        for index in states.indices { states[index].tree = nil }
         finished("screening")
         return Loaded(
             states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages, analyses: analyses)
@@ -791,9 +792,10 @@ public struct Engine {
             state.current ?? (try? SourceText(path: state.path, bytes: state.original))
         }
 
-        /// A cache of parses of `texts` for one stage, holding models of up to `budget` bytes of source.
+        /// A cache of parses of `texts` for one stage, holding models of up to `budget` bytes of
+        /// source, which starts from the trees the analysis kept.
         func parses(budget: Int) -> ParsedTexts {
-            ParsedTexts(texts.compactMap { $0 }, budget: budget)
+            ParsedTexts(texts.compactMap { $0 }, trees: states.compactMap(\.tree), budget: budget)
         }
 
         init(_ states: [FileState]) {
@@ -1178,8 +1180,10 @@ public struct Engine {
         state.keyFlowHistory = context.keyFlow.history
         state.factsRead = context.keyFlow.factsRead
         state.factsSeen = facts
-        // Only an analysis that read other files' facts can be made stale by theirs changing.
-        state.tree = state.factsRead.summaries.isEmpty ? nil : kept?.keep(tree, had: state.tree)
+        // Kept for the stages that may read it again: another analysis when facts it read
+        // change; the cross-file guard and screening, which read files with fixes and the
+        // files that call them.
+        state.tree = kept?.keep(tree, had: state.tree)
         return (state, context)
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
 import RekeySyntax
 
-/// Trees kept from one round of cross-file facts to the next, up to a fixed size in all. A file
-/// whose key flow read other files' facts is analysed again when those facts change, often round
-/// after round (over the jax/flax/equinox/optax sources, 607 analyses again of 630
-/// files), and parsing it again was most of that. Models are not kept: a tree's node table takes
-/// about 4 bytes a byte of source, a model some 30. Past the budget a file is parsed again.
+/// Trees kept from a file's analysis for the stages that may read it again, up to a fixed size
+/// in all: the rounds of cross-file facts (a file whose key flow read other files' facts is
+/// analysed again when they change, often round after round), then the cross-file guard and
+/// the screening of fixes, which read the files with fixes and their callers (on the 1x sdist
+/// tree they parsed again some 150 files the analysis had parsed). Models are not kept: a tree's
+/// node table takes about 4 bytes a byte of source, a model some 30. Past the budget a file is
+/// parsed again.
 final class KeptTrees: @unchecked Sendable {
     private let lock = NSLock()
     private var bytesLeft: Int

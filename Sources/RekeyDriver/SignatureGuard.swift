@@ -510,6 +510,8 @@ final class ParsedTexts: @unchecked Sendable {
         let lock = NSLock()
         /// Held, so its identity is not reused by another text.
         let source: SourceText
+        /// Its tree, when the analysis kept it: a model is then made without parsing.
+        var tree: SyntaxTree?
         /// `.some(nil)` for a text with errors.
         var model: SemanticModel??
         var index: CallIndex??
@@ -523,7 +525,8 @@ final class ParsedTexts: @unchecked Sendable {
         }
     }
 
-    init(_ texts: [SourceText], budget: Int) {
+    /// `trees`: trees of some of `texts`, parsed already.
+    init(_ texts: [SourceText], trees: [SyntaxTree] = [], budget: Int) {
         self.texts = texts
         self.budget = budget
         var positions: [ObjectIdentifier: Int] = [:]
@@ -531,6 +534,7 @@ final class ParsedTexts: @unchecked Sendable {
             positions[ObjectIdentifier(text)] = position
         }
         self.positions = positions
+        for tree in trees { slot(of: tree.source).tree = tree }
     }
 
     /// Whether `source` is one of the texts given at the start.
@@ -627,7 +631,7 @@ final class ParsedTexts: @unchecked Sendable {
     /// With `slot.lock` held.
     private func model(in slot: Slot, parser: PythonParser) -> SemanticModel? {
         if let known = slot.model { return known }
-        let model = Self.parse(slot.source, with: parser)
+        let model = slot.tree.map { $0.hasError ? nil : SemanticModel(tree: $0) } ?? Self.parse(slot.source, with: parser)
         let kept = lock.withLock {
             guard held + slot.source.bytes.count <= budget else { return false }
             held += slot.source.bytes.count

@@ -64,7 +64,9 @@ struct NodeTable {
             }
             while !ts_tree_cursor_goto_next_sibling(&cursor) {
                 guard ts_tree_cursor_goto_parent(&cursor) else {
-                    self.records = records
+                    // Grown by doubling, the array may hold twice its records; a table may be kept
+                    // for later stages (see `KeptTrees` in the driver), so it is copied to its size.
+                    self.records = records.withUnsafeBufferPointer { ContiguousArray($0) }
                     return
                 }
                 current = ancestors.removeLast()

@@ -311,6 +311,19 @@ import Testing
         #expect(shared.spells(SourceText(path: "other.py", text: "f3"), "f3") == nil)
     }
 
+    /// Trees the analysis kept give the models and call indices of their texts without a parse:
+    /// the model asked for is the kept tree's. A text without a kept tree is parsed.
+    @Test func sharedTextsStartFromKeptTrees() throws {
+        let texts = (0..<2).map { SourceText(path: "m\($0).py", text: "def f(key):\n    return g(key)\n") }
+        let parser = try PythonParser()
+        let kept = try parser.parse(texts[0])
+        let shared = ParsedTexts(texts, trees: [kept], budget: 0)
+        #expect(shared.model(texts[0], parser: parser)?.tree === kept)
+        #expect(shared.callIndex(texts[0], parser: parser)?.calls.map(\.spelling) == ["g"])
+        let parsed = try #require(shared.model(texts[1], parser: parser)?.tree)
+        #expect(parsed !== kept && parsed.source === texts[1])
+    }
+
     /// Screening's workers share one ``ParsedTexts`` that keeps no model, only call indices: both
     /// threads read the same calls of each text, with what they resolve to.
     @Test func sharedTextsKeepCallIndicesWithoutModels() throws {

@@ -94,6 +94,15 @@ import Testing
         #expect(MemoryLayout<NodeTable.Record>.stride == 20)
     }
 
+    /// A table grows by doubling while it is walked, and is then held at its size: a kept tree
+    /// takes the bytes its records need, not up to twice as many.
+    @Test func aTableTakesTheRoomOfItsRecords() throws {
+        let text = (0..<3_000).map { "x\($0) = f(\($0), y)\n" }.joined()
+        let tree = try PythonParser().parse(SourceText(path: "t.py", text: text))
+        #expect(tree.nodeCount > 30_000)
+        #expect(tree.memoryBytes < (tree.nodeCount + 8) * MemoryLayout<NodeTable.Record>.stride)
+    }
+
     @Test func indentationKeepsTabs() {
         let source = SourceText(path: "t.py", text: "if x:\n\ty = 1\n")
         #expect(source.indentation(ofLineAt: 8) == "\t")

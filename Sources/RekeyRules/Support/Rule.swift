@@ -117,8 +117,8 @@ public protocol Rule: Sendable {
     func check(_ file: FileContext) -> [Finding]
     /// The finding again with the rest of the project in view (a fix that changes names other
     /// files use, now covering those files too), or nil when the rule has nothing to add. `file`
-    /// may be a new parse of the same text (the engine keeps no syntax trees between rounds, to
-    /// bound memory), so a rule finds its subject again by the finding's byte range.
+    /// may be a new parse of the same text (the engine keeps syntax trees only up to a budget,
+    /// to bound memory), so a rule finds its subject again by the finding's byte range.
     func replan(_ finding: Finding, in file: FileContext, project: ProjectView) -> Finding?
 }
 
