@@ -25,17 +25,7 @@ public struct ModuleImports: Sendable {
     /// `pkg/sub/mod.py` → `pkg.sub.mod` when `pkg/` and `pkg/sub/` are packages (have an
     /// `__init__.py`); a file outside any package is a top-level module named by its stem.
     public static func moduleName(forFile path: String) -> String {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        var parts = [url.deletingPathExtension().lastPathComponent]
-        if parts[0] == "__init__" { parts.removeAll() }
-        var directory = url.deletingLastPathComponent()
-        while FileManager.default.fileExists(atPath: directory.appendingPathComponent("__init__.py").path) {
-            parts.insert(directory.lastPathComponent, at: 0)
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { break }
-            directory = parent
-        }
-        return parts.joined(separator: ".")
+        ModuleNames().of(path)
     }
 
     /// The package relative imports in `path` start from: the module itself for an `__init__.py`.
@@ -85,19 +75,34 @@ public struct ModuleImports: Sendable {
     }
 }
 
-/// ``ModuleImports/moduleName(forFile:)`` remembered per file, for a run that asks about the same
-/// files many times (each answer asks the file system about every directory up the tree), while
-/// the packages stay as they are. Safe to share between threads.
+/// ``ModuleImports/moduleName(forFile:)`` remembered per file, and each directory's package per
+/// directory, for a run that asks about many files (each directory up the tree is a question to
+/// the file system), while the packages stay as they are. Safe to share between threads.
 public final class ModuleNames: @unchecked Sendable {
     private let lock = NSLock()
     private var names: [String: String] = [:]
+    /// By standardized directory path: its package's dotted parts, empty when it is no package.
+    private var packages: [String: [String]] = [:]
 
     public init() {}
 
     public func of(_ path: String) -> String {
         if let known = lock.withLock({ names[path] }) { return known }
-        let name = ModuleImports.moduleName(forFile: path)
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let stem = url.deletingPathExtension().lastPathComponent
+        let name = (packageParts(url.deletingLastPathComponent()) + (stem == "__init__" ? [] : [stem])).joined(separator: ".")
         lock.withLock { names[path] = name }
         return name
+    }
+
+    private func packageParts(_ directory: URL) -> [String] {
+        if let known = lock.withLock({ packages[directory.path] }) { return known }
+        var parts: [String] = []
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("__init__.py").path) {
+            let parent = directory.deletingLastPathComponent()
+            parts = (parent.path == directory.path ? [] : packageParts(parent)) + [directory.lastPathComponent]
+        }
+        lock.withLock { packages[directory.path] = parts }
+        return parts
     }
 }

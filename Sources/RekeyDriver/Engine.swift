@@ -704,8 +704,9 @@ public struct Engine {
     private func load(_ project: ReadProject, grammar: LoadableGrammar, reuse: AnalysisReuse? = nil) -> Loaded {
         var stageStart = Date()
         let (discovery, files) = (project.discovery, project.files)
+        let moduleNames = ModuleNames()
         let read = parallelMap(Array(zip(files, project.bytes)), workers: options.jobs, makeState: {}) { _, file in
-            decoded(file.0, file.1)
+            decoded(file.0, file.1, moduleNames: moduleNames)
         }
         var stages = [StageTime(name: "read", seconds: project.seconds + Date().timeIntervalSince(stageStart))]
         stageStart = Date()
@@ -1042,7 +1043,9 @@ public struct Engine {
     /// ``ImportScan``; also for a file the prefilter skips, which may import a script);
     /// a file that could not be read or decoded has its diagnostic, and one without a JAX cue is
     /// marked skipped by the prefilter.
-    private func decoded(_ path: String, _ read: Result<[UInt8], SourceLoader.Failure>) -> (state: FileState, imports: [String]) {
+    private func decoded(
+        _ path: String, _ read: Result<[UInt8], SourceLoader.Failure>, moduleNames: ModuleNames
+    ) -> (state: FileState, imports: [String]) {
         var bytes: [UInt8]
         switch read {
         case .success(let read):
@@ -1077,7 +1080,7 @@ public struct Engine {
             }
             bytes = notebook!.program
         }
-        let moduleName = notebook == nil ? ModuleImports.moduleName(forFile: path) : ""
+        let moduleName = notebook == nil ? moduleNames.of(path) : ""
         let (imports, allImports) = ImportScan.read(bytes, package: ModuleImports.package(of: path, moduleName: moduleName))
         guard !options.prefilter || Prefilter.mayMatter(bytes) else {
             var state = FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)

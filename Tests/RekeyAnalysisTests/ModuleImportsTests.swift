@@ -41,6 +41,25 @@ import Testing
         }
     }
 
+    /// One ``ModuleNames`` for a whole run remembers each directory's package: files asked about
+    /// in any order, deepest first or last, get the names each gets alone.
+    @Test func sharedModuleNamesAgreeWithEachFileAlone() throws {
+        let files = [
+            "pkg/sub/mod.py", "pkg/__init__.py", "pkg/top.py", "pkg/sub/__init__.py", "plain/inner/thing.py", "plain/tool.py",
+            "plain/inner/__init__.py", "script.py",
+        ]
+        try withTemporaryTree(Self.layout) { root in
+            for order in [files, files.reversed()] {
+                let shared = ModuleNames()
+                for file in order {
+                    let path = root.appendingPathComponent(file).path
+                    #expect(shared.of(path) == ModuleImports.moduleName(forFile: path))
+                }
+            }
+            #expect(ModuleNames().of(root.appendingPathComponent("pkg/sub/mod.py").path) == "pkg.sub.mod")
+        }
+    }
+
     @Test func aPathWithDotSegmentsIsStandardised() throws {
         try withTemporaryTree(Self.layout) { root in
             let path = root.path + "/pkg/sub/../sub/./mod.py"

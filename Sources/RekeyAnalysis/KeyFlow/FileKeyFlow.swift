@@ -60,13 +60,14 @@ public final class FileKeyFlow {
         // it). On real code most functions are none of these, and skipping them is most of the
         // analysis' speed.
         let summarisedElsewhere = { (name: String) in lookup.external(name) != nil }
+        let takingKeys = Set(functions.filter(Self.takesKeyNamedParameter).map(ObjectIdentifier.init))
         var summarised = Set<String>()
         var scopeFlows: [ScopeKeyFlow] = []
         for _ in 0..<Self.maximumRounds {
             var changed = false
             scopeFlows = []
             for function in functions
-            where Self.takesKeyNamedParameter(function)
+            where takingKeys.contains(ObjectIdentifier(function))
                 || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised, orElsewhere: summarisedElsewhere)
             {
                 let flow = memo.keyFlow(of: function, model: model, summaries: lookup)
