@@ -43,6 +43,9 @@ public struct Engine {
         /// `fix --interactive`: asked about each fix where the loop would take it (see
         /// ``FixReview``); nil applies every enabled fix.
         public var review: (@Sendable (FixProposal) -> FixDecision)?
+        /// What the trees kept for later stages may take in all (see ``KeptTrees``): it changes
+        /// how often a file is parsed, never what is found.
+        var keptTreeBytes = Engine.keptTreeBytes
 
         public static let defaultMaximumFileBytes = 100_000_000
 
@@ -715,7 +718,7 @@ public struct Engine {
             stages.append(StageTime(name: stage, seconds: now.timeIntervalSince(stageStart)))
             stageStart = now
         }
-        let kept = KeptTrees(bytes: Self.keptTreeBytes)
+        let kept = KeptTrees(bytes: options.keptTreeBytes)
         // Each file after the files it imports, with their facts: most files then need no
         // second analysis when the rounds of cross-file facts begin.
         let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))

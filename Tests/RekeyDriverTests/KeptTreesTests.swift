@@ -1,9 +1,10 @@
+import Foundation
 import RekeySyntax
 import Testing
 
 @testable import RekeyDriver
 
-/// Trees kept between rounds of cross-file facts stay within their budget, and a tree kept again
+/// Trees kept for later stages stay within their budget, and a tree kept again
 /// by the same file is not counted twice.
 @Suite struct KeptTreesTests {
     func tree(_ text: String) throws -> SyntaxTree {
@@ -17,5 +18,31 @@ import Testing
         #expect(kept.keep(first, had: nil) === first)
         #expect(kept.keep(first, had: first) === first)  // the same file's tree again: no more room taken
         #expect(kept.keep(second, had: nil) == nil)
+    }
+
+    /// The trees kept serve the rounds of cross-file facts, the cross-file guard and screening;
+    /// with no room for any, each stage parses what it reads, and finds the same. Over the
+    /// repository's Fixtures: findings, their fixes and the reasons fixes were refused.
+    @Test func keptTreesChangeNothingFound() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        func findings(keeping bytes: Int) -> [String] {
+            var options = Engine.Options(unsafeFixes: true, jobs: 2)
+            options.keptTreeBytes = bytes
+            return Engine(options: options).check(paths: [fixtures]).findings.map { finding in
+                let remedy: String
+                switch finding.remedy {
+                case .fix(let fix):
+                    // A fix's edits are kept by path, in no particular order.
+                    remedy = "\(fix.title) \(fix.applicability) " + fix.edits.sorted { $0.key < $1.key }.map { "\($0)" }.joined()
+                case .manual(let reason):
+                    remedy = reason
+                }
+                return "\(finding.path) \(finding.range) \(finding.code) \(finding.message) \(remedy)"
+            }
+        }
+        let kept = findings(keeping: Engine.keptTreeBytes)
+        #expect(kept.count > 250)
+        #expect(findings(keeping: 0) == kept)
     }
 }
