@@ -29,6 +29,6 @@ final class KeptTrees: @unchecked Sendable {
 }
 
 extension Engine {
-    /// What ``KeptTrees`` may hold in one run: the node tables of some 10 MB of source.
+    /// What ``KeptTrees`` may hold in one run: the node tables of some 12 MB of source.
     static let keptTreeBytes = 48 << 20
 }
