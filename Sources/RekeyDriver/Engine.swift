@@ -1120,7 +1120,8 @@ public struct Engine {
     /// key flow reuses what its last analysis of the same text found (see ``KeyFlowHistory``).
     /// `isImported`, on a first analysis: whether any file may import a module, to take a file
     /// that looks like a script for one (see ``markScripts``); later analyses keep `isScript`.
-    /// `keeping`: the trees of the stage, when it keeps them for a later analysis.
+    /// `keeping`: the run's kept trees (see ``KeptTrees``), which the file's tree joins for the
+    /// later stages that read it again.
     private func analyse(
         _ state: FileState, parser: inout PythonParser,
         facts: ProjectFacts, isImported: ((String) -> Bool)? = nil, keeping kept: KeptTrees? = nil

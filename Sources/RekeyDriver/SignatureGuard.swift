@@ -606,13 +606,13 @@ final class ParsedTexts: @unchecked Sendable {
         return index
     }
 
-    /// The modules `source` imports (``ModuleImports/imported``), read once from its kept model or
-    /// from a parse nothing keeps; nil for a text with errors.
+    /// The modules `source` imports (``ModuleImports/imported``), read once from its kept tree or
+    /// model, or from a parse nothing keeps; nil for a text with errors.
     func importedModules(_ source: SourceText, parser: PythonParser) -> Set<String>? {
         let slot = slot(of: source)
         return slot.lock.withLock {
             if let known = slot.imports { return known }
-            let tree = (slot.model ?? nil)?.tree ?? (try? parser.parseWithinLimits(source))
+            let tree = slot.tree ?? (slot.model ?? nil)?.tree ?? (try? parser.parseWithinLimits(source))
             let imports = tree.flatMap { $0.hasError ? nil : ModuleImports(path: source.path, tree: $0).imported }
             slot.imports = .some(imports)
             return imports

@@ -166,7 +166,6 @@ struct RandomDefaultArgument: Rule {
         return nil
     }
 
-    /// The first random thing a default value does, and how to say it.
     /// A default that is a key and nothing else: a module-level key, or a key made there
     /// (`jax.random.PRNGKey(0)`).
     private func isOnlyAKey(_ value: Node, scope: Scope, sources: RandomSources) -> Bool {
@@ -174,6 +173,7 @@ struct RandomDefaultArgument: Rule {
         return sources.moduleKey(value, in: scope) != nil
     }
 
+    /// The first random thing a default value does, and how to say it.
     private func randomness(in value: Node, scope: Scope, sources: RandomSources) -> (Node, String)? {
         let call = RandomSources.eagerCalls(in: value).lazy.compactMap { sources.randomOperation($0) }.first
         let global = RandomSources.eagerIdentifiers(in: value).lazy
