@@ -101,7 +101,9 @@ public enum ProjectRoot {
         let workingDirectory = FileManager.default.currentDirectoryPath
         let givenPaths = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var roots: [String: Bool] = [:]  // folder: whether it has a project marker
-        for path in paths {
+        // A path that does not exist is reported as an error and belongs to no project: its
+        // folder would otherwise be read as context for the paths that do.
+        for path in paths where FileManager.default.fileExists(atPath: path) {
             switch place(of: path) {
             case .project(let root): roots[root] = true
             case .installed: continue

@@ -158,6 +158,18 @@ import Testing
         }
     }
 
+    /// A path that does not exist is an error, not a file whose folder is read for callers: here
+    /// that folder holds a file that would make the fix of the file given a hand migration.
+    @Test func aPathThatDoesNotExistAddsNoContext() throws {
+        let files = ["tests/test_a.py": testModuleKey, "elsewhere/test_b.py": importsTheKey]
+        try TemporaryTree.with(files) { tree in
+            let report = Engine(options: .init(jobs: 1)).fix(paths: [tree.path("tests/test_a.py"), tree.path("missing.py")])
+            #expect(report.refusals.isEmpty)
+            #expect(report.changes.map(\.path) == [tree.path("tests/test_a.py")])
+            #expect(report.diagnostics.contains { $0.path == tree.path("missing.py") })
+        }
+    }
+
     /// A folder without a marker holding more files than rekey reads for a loose file (a home
     /// folder): a fix changing a name other files may use is left for a hand migration.
     @Test func withoutAMarkerAFolderTooLargeToReadLeavesSharedNamesToHand() throws {
