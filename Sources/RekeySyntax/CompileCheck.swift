@@ -27,45 +27,6 @@ public struct CompileCheck {
     }
 }
 
-/// Node kinds the walk reacts to, looked up once.
-private enum Kinds {
-    static let block = NodeKind("block")
-    static let module = NodeKind("module")
-    static let argumentList = NodeKind("argument_list")
-    static let parameters = NodeKind("parameters")
-    static let lambdaParameters = NodeKind("lambda_parameters")
-    static let returnStatement = NodeKind("return_statement")
-    static let yieldExpression = NodeKind("yield")
-    static let breakStatement = NodeKind("break_statement")
-    static let continueStatement = NodeKind("continue_statement")
-    static let nonlocalStatement = NodeKind("nonlocal_statement")
-    static let globalStatement = NodeKind("global_statement")
-    static let functionDefinition = NodeKind.functionDefinition
-    static let lambda = NodeKind.lambda
-    static let classDefinition = NodeKind.classDefinition
-    static let forStatement = NodeKind.forStatement
-    static let whileStatement = NodeKind("while_statement")
-    static let keywordArgument = NodeKind.keywordArgument
-    static let listSplat = NodeKind("list_splat")
-    static let dictionarySplat = NodeKind("dictionary_splat")
-    static let comment = NodeKind.comment
-    static let lineContinuation = NodeKind("line_continuation")
-    static let identifier = NodeKind.identifier
-    static let typedParameter = NodeKind("typed_parameter")
-    static let defaultParameter = NodeKind("default_parameter")
-    static let typedDefaultParameter = NodeKind("typed_default_parameter")
-    static let listSplatPattern = NodeKind("list_splat_pattern")
-    static let dictionarySplatPattern = NodeKind("dictionary_splat_pattern")
-    static let keywordSeparator = NodeKind("keyword_separator")
-    static let positionalSeparator = NodeKind("positional_separator")
-    static let awaitExpression = NodeKind("await")
-    static let asPattern = NodeKind("as_pattern")
-    static let expressionStatement = NodeKind("expression_statement")
-    static let assignment = NodeKind.assignment
-    static let importStatement = NodeKind.importStatement
-    static let importFromStatement = NodeKind.importFromStatement
-}
-
 /// Python 3's hard keywords: never a name (3.7 made `async` and `await` keywords), by length.
 private let hardKeywordsByLength: [[[UInt8]]] = {
     let keywords = [
@@ -95,17 +56,17 @@ private struct Walker {
         canonicalKind = PythonGrammar.shared.canonicalKind
         var interesting = [Bool](repeating: false, count: canonicalKind.count)
         for kind in [
-            Kinds.identifier, Kinds.module, Kinds.block, Kinds.awaitExpression, Kinds.asPattern, Kinds.assignment,
-            Kinds.expressionStatement, Kinds.listSplat, Kinds.importStatement, Kinds.importFromStatement,
-            Kinds.argumentList, Kinds.parameters, Kinds.lambdaParameters, Kinds.returnStatement,
-            Kinds.yieldExpression, Kinds.breakStatement, Kinds.continueStatement, Kinds.nonlocalStatement,
-            Kinds.globalStatement,
+            NodeKind.identifier, NodeKind.module, NodeKind.block, NodeKind.awaitExpression, NodeKind.asPattern, NodeKind.assignment,
+            NodeKind.expressionStatement, NodeKind.listSplat, NodeKind.importStatement, NodeKind.importFromStatement,
+            NodeKind.argumentList, NodeKind.parameters, NodeKind.lambdaParameters, NodeKind.returnStatement,
+            NodeKind.yieldExpression, NodeKind.breakStatement, NodeKind.continueStatement, NodeKind.nonlocalStatement,
+            NodeKind.globalStatement,
         ] {
             interesting[Int(kind.id)] = true
         }
         self.interesting = interesting
         var opensBody = [Bool](repeating: false, count: canonicalKind.count)
-        for kind in [Kinds.functionDefinition, Kinds.lambda, Kinds.classDefinition, Kinds.forStatement, Kinds.whileStatement] {
+        for kind in [NodeKind.functionDefinition, NodeKind.lambda, NodeKind.classDefinition, NodeKind.forStatement, NodeKind.whileStatement] {
             opensBody[Int(kind.id)] = true
         }
         self.opensBody = opensBody
@@ -156,11 +117,11 @@ private struct Walker {
     func context(field: TSFieldId, parentKind: UInt16, parentContext: Context) -> Context {
         guard field == FieldName.body.id else { return parentContext }
         switch NodeKind(id: parentKind) {
-        case Kinds.functionDefinition, Kinds.lambda:
+        case NodeKind.functionDefinition, NodeKind.lambda:
             return Context(inFunction: true, inLoop: false, atModuleLevel: false)
-        case Kinds.classDefinition:
+        case NodeKind.classDefinition:
             return Context(inFunction: false, inLoop: false, atModuleLevel: false)
-        case Kinds.forStatement, Kinds.whileStatement:
+        case NodeKind.forStatement, NodeKind.whileStatement:
             var context = parentContext
             context.inLoop = true
             return context
@@ -179,57 +140,57 @@ private struct Walker {
 
     func check(_ node: Node, context: Context, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
         let kind = node.nodeKind
-        if kind == Kinds.identifier {
+        if kind == NodeKind.identifier {
             guard isHardKeyword(node) else { return nil }
             return refuse(at: node, "invalid syntax ('\(node.text)' is a keyword)")
         }
         switch kind {
-        case Kinds.module:
+        case NodeKind.module:
             return statementsSharingALine(in: node)
-        case Kinds.block:
+        case NodeKind.block:
             guard let first = firstStatement(of: node) else {
                 return refuse(at: node, "expected an indented block")
             }
             blockStarts.insert(first.startByte)
             return statementsSharingALine(in: node)
-        case Kinds.awaitExpression where !context.inFunction:
+        case NodeKind.awaitExpression where !context.inFunction:
             return refuse(at: node, "'await' outside function")
-        case Kinds.asPattern where parentKind == Kinds.expressionStatement.id:
+        case NodeKind.asPattern where parentKind == NodeKind.expressionStatement.id:
             return refuse(at: node, "invalid syntax (`as` outside `with`, `except` and `case`)")
-        case Kinds.assignment:
-            if let value = node.child(.right), value.nodeKind == Kinds.assignment, value.child(.type) != nil {
+        case NodeKind.assignment:
+            if let value = node.child(.right), value.nodeKind == NodeKind.assignment, value.child(.type) != nil {
                 return refuse(at: value, "invalid syntax (an annotation inside a chained assignment)")
             }
-            if let value = node.child(.right), value.nodeKind == Kinds.listSplat {
+            if let value = node.child(.right), value.nodeKind == NodeKind.listSplat {
                 return refuse(at: value, "can't use starred expression here")
             }
-        case Kinds.expressionStatement:
-            if node.namedChildCount == 1, let only = node.namedChildren.first, only.nodeKind == Kinds.listSplat {
+        case NodeKind.expressionStatement:
+            if node.namedChildCount == 1, let only = node.namedChildren.first, only.nodeKind == NodeKind.listSplat {
                 return refuse(at: only, "can't use starred expression here")
             }
-        case Kinds.listSplat:
-            if let inner = node.namedChildren.first, inner.nodeKind == Kinds.listSplat {
+        case NodeKind.listSplat:
+            if let inner = node.namedChildren.first, inner.nodeKind == NodeKind.listSplat {
                 return refuse(at: node, "cannot use double starred expression here")
             }
-        case Kinds.importStatement, Kinds.importFromStatement:
+        case NodeKind.importStatement, NodeKind.importFromStatement:
             if let last = node.children.last, !last.isNamed, isToken(last, ",") {
                 return refuse(at: last, "trailing comma not allowed without surrounding parentheses")
             }
-        case Kinds.argumentList:
+        case NodeKind.argumentList:
             return checkArguments(node)
-        case Kinds.parameters, Kinds.lambdaParameters:
+        case NodeKind.parameters, NodeKind.lambdaParameters:
             return checkParameters(node)
-        case Kinds.returnStatement where !context.inFunction:
+        case NodeKind.returnStatement where !context.inFunction:
             return refuse(at: node, "'return' outside function")
-        case Kinds.yieldExpression where !context.inFunction:
+        case NodeKind.yieldExpression where !context.inFunction:
             return refuse(at: node, "'yield' outside function")
-        case Kinds.breakStatement where !context.inLoop:
+        case NodeKind.breakStatement where !context.inLoop:
             return refuse(at: node, "'break' outside loop")
-        case Kinds.continueStatement where !context.inLoop:
+        case NodeKind.continueStatement where !context.inLoop:
             return refuse(at: node, "'continue' not properly in loop")
-        case Kinds.nonlocalStatement where context.atModuleLevel:
+        case NodeKind.nonlocalStatement where context.atModuleLevel:
             return refuse(at: node, "nonlocal declaration not allowed at module level")
-        case Kinds.globalStatement where context.inFunction, Kinds.nonlocalStatement where context.inFunction:
+        case NodeKind.globalStatement where context.inFunction, NodeKind.nonlocalStatement where context.inFunction:
             return declaredParameter(node)
         default:
             break
@@ -240,7 +201,7 @@ private struct Walker {
     func firstStatement(of block: Node) -> Node? {
         var first: Node?
         block.forEachChild { child, _ in
-            if first == nil, child.isNamed, child.nodeKind != Kinds.comment, child.nodeKind != Kinds.lineContinuation {
+            if first == nil, child.isNamed, child.nodeKind != NodeKind.comment, child.nodeKind != NodeKind.lineContinuation {
                 first = child
             }
         }
@@ -260,7 +221,7 @@ private struct Walker {
                 return
             }
             // A comment, or a `\` line the grammar keeps as a node of its own, is no statement.
-            if child.nodeKind == Kinds.comment || child.nodeKind == Kinds.lineContinuation { return }
+            if child.nodeKind == NodeKind.comment || child.nodeKind == NodeKind.lineContinuation { return }
             if let previousEndRow, !separated, tree.source.lineIndex(at: child.startByte) == previousEndRow {
                 problem = refuse(at: child, "invalid syntax (two statements on one line without `;`)")
                 return
@@ -287,18 +248,18 @@ private struct Walker {
         arguments.forEachNamedChild { argument in
             guard problem == nil else { return }
             switch argument.nodeKind {
-            case Kinds.comment, Kinds.lineContinuation:  // not arguments: a comment, a `\` line end
+            case NodeKind.comment, NodeKind.lineContinuation:  // not arguments: a comment, a `\` line end
                 return
-            case Kinds.keywordArgument:
+            case NodeKind.keywordArgument:
                 sawKeyword = true
-                if let name = argument.child(.name), name.nodeKind == Kinds.identifier,
+                if let name = argument.child(.name), name.nodeKind == NodeKind.identifier,
                     !names.insert(Self.normalisedIdentifier(name.text)).inserted
                 {
                     problem = refuse(at: name, "keyword argument repeated: \(Self.normalisedIdentifier(name.text))")
                 }
-            case Kinds.dictionarySplat:
+            case NodeKind.dictionarySplat:
                 sawMappingUnpacking = true
-            case Kinds.listSplat:
+            case NodeKind.listSplat:
                 if sawMappingUnpacking {
                     problem = refuse(at: argument, "iterable argument unpacking follows keyword argument unpacking")
                 }
@@ -326,10 +287,10 @@ private struct Walker {
         parameters.forEachNamedChild { parameter in
             guard problem == nil else { return }
             let kind = parameter.nodeKind
-            if kind == Kinds.comment || kind == Kinds.lineContinuation { return }
+            if kind == NodeKind.comment || kind == NodeKind.lineContinuation { return }
             if let bareStar = bareStarWithoutName,
-                kind == Kinds.dictionarySplatPattern
-                    || (kind == Kinds.typedParameter && parameter.namedChildren.first?.nodeKind == Kinds.dictionarySplatPattern)
+                kind == NodeKind.dictionarySplatPattern
+                    || (kind == NodeKind.typedParameter && parameter.namedChildren.first?.nodeKind == NodeKind.dictionarySplatPattern)
             {
                 problem = refuse(at: bareStar, "named arguments must follow bare *")
                 return
@@ -339,33 +300,33 @@ private struct Walker {
                 return
             }
             // A typed parameter wraps its name, `*name` or `**name`.
-            let declared = kind == Kinds.typedParameter ? parameter.namedChildren.first ?? parameter : parameter
+            let declared = kind == NodeKind.typedParameter ? parameter.namedChildren.first ?? parameter : parameter
             let name: Node?
             switch declared.nodeKind {
-            case Kinds.identifier:
+            case NodeKind.identifier:
                 name = declared
                 if sawDefault && !sawStar {
                     problem = refuse(at: parameter, "a parameter without a default follows one with a default")
                     return
                 }
-            case Kinds.defaultParameter, Kinds.typedDefaultParameter:
+            case NodeKind.defaultParameter, NodeKind.typedDefaultParameter:
                 name = declared.child(.name)
                 sawDefault = true
-            case Kinds.listSplatPattern:
+            case NodeKind.listSplatPattern:
                 name = declared.namedChildren.first
                 sawStar = true
-            case Kinds.dictionarySplatPattern:
+            case NodeKind.dictionarySplatPattern:
                 name = declared.namedChildren.first
                 sawDoubleStar = true
-            case Kinds.keywordSeparator:
+            case NodeKind.keywordSeparator:
                 name = nil
                 sawStar = true
                 bareStarWithoutName = parameter
             default:
                 name = nil
             }
-            if name != nil, declared.nodeKind != Kinds.listSplatPattern { bareStarWithoutName = nil }
-            if let name, name.nodeKind == Kinds.identifier {
+            if name != nil, declared.nodeKind != NodeKind.listSplatPattern { bareStarWithoutName = nil }
+            if let name, name.nodeKind == NodeKind.identifier {
                 let normalised = Self.normalisedIdentifier(name.text)
                 if !names.insert(normalised).inserted {
                     problem = refuse(at: name, "duplicate argument '\(normalised)' in function definition")
@@ -382,25 +343,25 @@ private struct Walker {
     /// parameter to a function declaring `global key` would write one).
     func declaredParameter(_ statement: Node) -> SourceProblem? {
         var scope = statement.parent
-        while let current = scope, current.nodeKind != Kinds.functionDefinition {
-            if current.nodeKind == Kinds.classDefinition { return nil }
+        while let current = scope, current.nodeKind != NodeKind.functionDefinition {
+            if current.nodeKind == NodeKind.classDefinition { return nil }
             scope = current.parent
         }
         guard let parameters = scope?.child(.parameters) else { return nil }
         var names = Set<String>()
         parameters.forEachNamedChild { parameter in
-            let declared = parameter.nodeKind == Kinds.typedParameter ? parameter.namedChildren.first ?? parameter : parameter
+            let declared = parameter.nodeKind == NodeKind.typedParameter ? parameter.namedChildren.first ?? parameter : parameter
             let name: Node?
             switch declared.nodeKind {
-            case Kinds.identifier: name = declared
-            case Kinds.defaultParameter, Kinds.typedDefaultParameter: name = declared.child(.name)
-            case Kinds.listSplatPattern, Kinds.dictionarySplatPattern: name = declared.namedChildren.first
+            case NodeKind.identifier: name = declared
+            case NodeKind.defaultParameter, NodeKind.typedDefaultParameter: name = declared.child(.name)
+            case NodeKind.listSplatPattern, NodeKind.dictionarySplatPattern: name = declared.namedChildren.first
             default: name = nil
             }
-            if let name, name.nodeKind == Kinds.identifier { names.insert(Self.normalisedIdentifier(name.text)) }
+            if let name, name.nodeKind == NodeKind.identifier { names.insert(Self.normalisedIdentifier(name.text)) }
         }
-        let statementKind = statement.nodeKind == Kinds.globalStatement ? "global" : "nonlocal"
-        for name in statement.namedChildren where name.nodeKind == Kinds.identifier {
+        let statementKind = statement.nodeKind == NodeKind.globalStatement ? "global" : "nonlocal"
+        for name in statement.namedChildren where name.nodeKind == NodeKind.identifier {
             let normalised = Self.normalisedIdentifier(name.text)
             if names.contains(normalised) {
                 return refuse(at: name, "name '\(normalised)' is parameter and \(statementKind)")

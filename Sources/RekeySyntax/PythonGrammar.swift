@@ -59,11 +59,4 @@ public struct PythonGrammar: @unchecked Sendable {
     func fieldName(_ id: TSFieldId) -> String {
         ts_language_field_name_for_id(language, id).map { String(cString: $0) } ?? ""
     }
-
-    func fieldID(_ name: String) -> TSFieldId {
-        guard let id = fieldIDByName[name] else {
-            preconditionFailure("tree-sitter-python has no field named '\(name)'")
-        }
-        return id
-    }
 }
