@@ -1,4 +1,3 @@
-import Foundation
 import RekeySyntax
 
 /// A function's parameters, as Python binds arguments to them. Names are NFKC-normalised, as
@@ -42,21 +41,21 @@ public struct Signature: Equatable, Sendable, CustomStringConvertible {
             case .keywordSeparator:
                 kind = .keywordOnly
             case .identifier:
-                result.append(Parameter(name: Self.normalised(item.text), kind: kind, hasDefault: false))
+                result.append(Parameter(name: PythonIdentifier.normalised(item.text), kind: kind, hasDefault: false))
             case .defaultParameter, .typedDefaultParameter:
                 guard let name = item.child(.name) else { return nil }
-                result.append(Parameter(name: Self.normalised(name.text), kind: kind, hasDefault: true))
+                result.append(Parameter(name: PythonIdentifier.normalised(name.text), kind: kind, hasDefault: true))
             case .typedParameter, .listSplatPattern, .dictionarySplatPattern:
                 let inner = item.nodeKind == .typedParameter ? item.namedChildren.first ?? item : item
                 switch inner.nodeKind {
                 case .identifier:
-                    result.append(Parameter(name: Self.normalised(inner.text), kind: kind, hasDefault: false))
+                    result.append(Parameter(name: PythonIdentifier.normalised(inner.text), kind: kind, hasDefault: false))
                 case .listSplatPattern:
-                    let name = inner.namedChildren.first.map { Self.normalised($0.text) } ?? "args"
+                    let name = inner.namedChildren.first.map { PythonIdentifier.normalised($0.text) } ?? "args"
                     result.append(Parameter(name: name, kind: .variadicPositional, hasDefault: false))
                     kind = .keywordOnly
                 case .dictionarySplatPattern:
-                    let name = inner.namedChildren.first.map { Self.normalised($0.text) } ?? "kwargs"
+                    let name = inner.namedChildren.first.map { PythonIdentifier.normalised($0.text) } ?? "kwargs"
                     result.append(Parameter(name: name, kind: .variadicKeyword, hasDefault: false))
                 default:
                     return nil
@@ -66,11 +65,6 @@ public struct Signature: Equatable, Sendable, CustomStringConvertible {
             }
         }
         self.parameters = result
-    }
-
-    /// `name` as Python compares identifiers.
-    public static func normalised(_ name: String) -> String {
-        name.allSatisfy(\.isASCII) ? name : name.precomposedStringWithCompatibilityMapping
     }
 
     public var description: String {
@@ -112,7 +106,7 @@ public struct Signature: Equatable, Sendable, CustomStringConvertible {
         let collector = parameters.first { $0.kind == .variadicKeyword }
         var seenKeywords = Set<String>()
         for (rawName, argument) in call.keywords {
-            let name = Self.normalised(rawName)
+            let name = PythonIdentifier.normalised(rawName)
             guard seenKeywords.insert(name).inserted else { return .failed("it repeats the keyword argument `\(name)`") }
             if let parameter = parameters.first(where: {
                 $0.name == name && ($0.kind == .positionalOrKeyword || $0.kind == .keywordOnly)

@@ -45,7 +45,7 @@ public struct ModuleImports: Sendable {
                 }
             case .importFromStatement:
                 guard let module = node.child(.moduleName) else { return }
-                let base = resolve(module.text.filter { !$0.isWhitespace }, package: package)
+                let base = resolve(module.textWithoutWhitespace, package: package)
                 result.insert(base)
                 for name in node.children(.name) {
                     let imported = name.nodeKind == .aliasedImport ? name.child(.name) : name

@@ -335,7 +335,7 @@ public final class SemanticModel {
     private func visitImportFrom(_ node: Node, in scope: Scope) {
         guard let module = node.child(.moduleName) else { return }
         // Relative imports keep their dots (`.models.Encoder`); the project index resolves them.
-        let base = module.text.filter { !$0.isWhitespace }
+        let base = module.textWithoutWhitespace
         for name in node.children(.name) {
             let (imported, boundNode): (Node?, Node?) =
                 name.nodeKind == .aliasedImport

@@ -385,7 +385,7 @@ struct SignatureGuard {
         func positions(_ signature: Signature) -> [Signature.Parameter] {
             signature.parameters.filter { $0.kind != .keywordOnly && $0.kind != .variadicKeyword }
         }
-        var passed = Set(arguments.keywords.map { Signature.normalised($0.name) })
+        var passed = Set(arguments.keywords.map { PythonIdentifier.normalised($0.name) })
         if arguments.unpacksPositional {
             if positions(old) != positions(new) { return "unpacks `*` arguments, whose positions the new signature changes" }
         } else {

@@ -1,5 +1,4 @@
 import CTreeSitter
-import Foundation
 
 /// What CPython refuses in a tree tree-sitter accepts, found in one walk over the tree that
 /// never recurses, and the depth bound that keeps rekey's own recursive walks on their stack.
@@ -253,9 +252,9 @@ private struct Walker {
             case NodeKind.keywordArgument:
                 sawKeyword = true
                 if let name = argument.child(.name), name.nodeKind == NodeKind.identifier,
-                    !names.insert(Self.normalisedIdentifier(name.text)).inserted
+                    !names.insert(PythonIdentifier.normalised(name.text)).inserted
                 {
-                    problem = refuse(at: name, "keyword argument repeated: \(Self.normalisedIdentifier(name.text))")
+                    problem = refuse(at: name, "keyword argument repeated: \(PythonIdentifier.normalised(name.text))")
                 }
             case NodeKind.dictionarySplat:
                 sawMappingUnpacking = true
@@ -327,7 +326,7 @@ private struct Walker {
             }
             if name != nil, declared.nodeKind != NodeKind.listSplatPattern { bareStarWithoutName = nil }
             if let name, name.nodeKind == NodeKind.identifier {
-                let normalised = Self.normalisedIdentifier(name.text)
+                let normalised = PythonIdentifier.normalised(name.text)
                 if !names.insert(normalised).inserted {
                     problem = refuse(at: name, "duplicate argument '\(normalised)' in function definition")
                 }
@@ -358,11 +357,11 @@ private struct Walker {
             case NodeKind.listSplatPattern, NodeKind.dictionarySplatPattern: name = declared.namedChildren.first
             default: name = nil
             }
-            if let name, name.nodeKind == NodeKind.identifier { names.insert(Self.normalisedIdentifier(name.text)) }
+            if let name, name.nodeKind == NodeKind.identifier { names.insert(PythonIdentifier.normalised(name.text)) }
         }
         let statementKind = statement.nodeKind == NodeKind.globalStatement ? "global" : "nonlocal"
         for name in statement.namedChildren where name.nodeKind == NodeKind.identifier {
-            let normalised = Self.normalisedIdentifier(name.text)
+            let normalised = PythonIdentifier.normalised(name.text)
             if names.contains(normalised) {
                 return refuse(at: name, "name '\(normalised)' is parameter and \(statementKind)")
             }
@@ -378,10 +377,5 @@ private struct Walker {
 
     func refuse(at node: Node, _ detail: String) -> SourceProblem {
         SourceProblem(.refusedByCPython, at: node.startPosition, detail)
-    }
-
-    /// Python reads identifiers in NFKC form (PEP 3131), so `ｋｅｙ` and `key` are one name.
-    static func normalisedIdentifier(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
     }
 }

@@ -30,6 +30,18 @@ public struct Node: Sendable {
 
     public var source: SourceText { tree.source }
     public var text: String { tree.source.text(in: byteRange) }
+
+    /// The text with whitespace left out, as Python reads a dotted name or an annotation
+    /// (`jax . random` is `jax.random`). ASCII text, nearly all, is filtered by its bytes.
+    public var textWithoutWhitespace: String {
+        let text = text
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.filter { !$0.isWhitespace } }
+        // Tab, line feed, vertical tab, form feed, carriage return and space: the ASCII bytes
+        // `Character.isWhitespace` holds true.
+        func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard text.utf8.contains(where: isWhitespace) else { return text }
+        return String(decoding: text.utf8.filter { !isWhitespace($0) }, as: UTF8.self)
+    }
     public var startPosition: SourcePosition { tree.source.position(at: startByte) }
     public var endPosition: SourcePosition { tree.source.position(at: endByte) }
 

@@ -41,6 +41,18 @@ import Testing
         #expect(call.child(.arguments)?.namedChildren.map(\.text) == ["0"])
     }
 
+    /// A dotted name spelt across spaces, tabs and a continued line, in ASCII and not.
+    @Test(arguments: [
+        ("from jax . random import normal\n", "jax.random"),
+        ("from jax .\\\n\trandom import normal\n", "jax.\\random"),
+        ("from ｊａｘ . random import normal\n", "ｊａｘ.random"),
+        ("from jax.random import normal\n", "jax.random"),
+    ])
+    func textWithoutWhitespace(source: String, module: String) throws {
+        let statement = try #require(try parse(source).root.namedChildren.first)
+        #expect(statement.child(.moduleName)?.textWithoutWhitespace == module)
+    }
+
     @Test func offsetsAreUTF8BytesAndColumnsAreCharacters() throws {
         // "é" is 2 bytes and "🔑" 4 bytes: byte offsets and character columns must differ.
         let text = "s = 'é🔑'; key = 1\n"

@@ -47,7 +47,7 @@ final class ControlFacts {
         var object = node
         while object.nodeKind == .attribute, let inner = object.child(.object) { object = inner }
         guard object.nodeKind == .identifier else { return nil }
-        return node.text.filter { !$0.isWhitespace }
+        return node.textWithoutWhitespace
     }
 
     /// The fact "`count` is positive", under which a loop counting to `count` runs. Rebinding

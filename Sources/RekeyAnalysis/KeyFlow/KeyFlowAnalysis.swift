@@ -132,7 +132,7 @@ public final class KeyFlowAnalysis {
     /// `key: PRNGKey`, `key: chex.PRNGKey`, `key: Optional[jax.random.KeyArray]`, `key: PRNGKey |
     /// None`; not a container of keys (`carry: Tuple[Array, PRNGKey]`, whose first item is no key).
     private static func hasKeyAnnotation(_ parameter: Node) -> Bool {
-        guard var type = parameter.child(.type)?.text.filter({ !$0.isWhitespace }) else { return false }
+        guard var type = parameter.child(.type)?.textWithoutWhitespace else { return false }
         for wrapper in ["Optional[", "typing.Optional["] where type.hasPrefix(wrapper) && type.hasSuffix("]") {
             type = String(type.dropFirst(wrapper.count).dropLast())
         }
