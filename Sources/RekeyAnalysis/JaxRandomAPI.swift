@@ -32,7 +32,7 @@ public enum JaxRandomAPI {
     public static func role(of qualifiedName: String) -> Role? {
         guard qualifiedName.hasPrefix(module + ".") else { return nil }
         let member = String(qualifiedName.dropFirst(module.count + 1))
-        guard !member.contains("."), let first = member.first, first != "_" else { return nil }
+        guard !member.utf8.contains(UInt8(ascii: ".")), let first = member.first, first != "_" else { return nil }
         if constructors.contains(member) { return .constructor }
         if member == "split" { return .splitter }
         if derivers.contains(member) { return .deriver }

@@ -135,7 +135,7 @@ enum ImportScan {
             guard words.count >= 2 else { continue }
             if words[0] == "import" {
                 statements += 1
-                doubtful = doubtful || statement.contains(";")
+                doubtful = doubtful || statement.utf8.contains(UInt8(ascii: ";"))
                 var index = 1
                 while index < words.count {
                     if words[index] == "as" {
@@ -147,7 +147,9 @@ enum ImportScan {
                 }
             } else if words[0] == "from", words.count >= 4, words[2] == "import" {
                 statements += 1
-                doubtful = doubtful || statement.contains(";") || beforeThirdWord(statement).contains("(")
+                doubtful =
+                    doubtful || statement.utf8.contains(UInt8(ascii: ";"))
+                    || beforeThirdWord(statement).utf8.contains(UInt8(ascii: "("))
                 let base = ModuleImports.resolve(words[1], package: package)
                 modules.append(base)
                 var index = 3

@@ -21,7 +21,8 @@ enum DeliberateReuse {
         let model = file.model
         guard let first = calls.first, let test = enclosingTest(of: first, in: model) else { return nil }
         let name = test.name ?? ""
-        if let word = intentWords.first(where: { name.lowercased().contains($0) }) {
+        let lowercased = name.lowercased()
+        if let word = intentWords.first(where: { lowercased.firstRange(of: $0) != nil }) {
             return Evidence(
                 reason: "the reuse looks deliberate: the test's name says so (`\(name)`, \"\(word)\"); " + silencing,
                 compared: Set(calls.map(\.startByte)))
@@ -232,7 +233,7 @@ enum DeliberateReuse {
     private static func carriesValue(of names: Set<String>, _ call: Node, in expression: Node) -> Bool {
         if expression.byteRange.contains(call.byteRange) { return true }
         let text = expression.text
-        if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: text.contains) { return false }
+        if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: { text.firstRange(of: $0) != nil }) { return false }
         var found = false
         visit(expression) { node in
             if node.nodeKind == .identifier, names.contains(node.text), isRead(node) { found = true }
