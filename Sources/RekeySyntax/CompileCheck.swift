@@ -65,7 +65,9 @@ private struct Walker {
         }
         self.interesting = interesting
         var opensBody = [Bool](repeating: false, count: canonicalKind.count)
-        for kind in [NodeKind.functionDefinition, NodeKind.lambda, NodeKind.classDefinition, NodeKind.forStatement, NodeKind.whileStatement] {
+        for kind in [
+            NodeKind.functionDefinition, NodeKind.lambda, NodeKind.classDefinition, NodeKind.forStatement, NodeKind.whileStatement,
+        ] {
             opensBody[Int(kind.id)] = true
         }
         self.opensBody = opensBody
