@@ -54,11 +54,32 @@ public final class PythonParser {
     /// the first problem otherwise. The indentation is checked before tree-sitter sees the text,
     /// since some of what CPython refuses there also breaks the grammar's scanner.
     public func parseCompilable(_ source: SourceText) throws(SourceProblem) -> SyntaxTree {
+        try parseCompilable(source, reusing: nil)
+    }
+
+    /// ``parseCompilable(_:)`` of `source`, the text of `base` after `changes`: tree-sitter
+    /// parses again only what the changes touch, and reuses the rest of `base`'s tree. The
+    /// result is the tree a fresh parse gives (`IncrementalParseTests` compares the two).
+    public func parseCompilable(_ source: SourceText, changing base: EditableTree, by changes: [TextChange]) throws(SourceProblem)
+        -> SyntaxTree
+    {
+        try parseCompilable(source, reusing: base.edited(by: changes))
+    }
+
+    /// A tree of `source` kept for ``parseCompilable(_:changing:by:)``; nil when tree-sitter
+    /// returns none or the text is too large for it.
+    public func editableTree(_ source: SourceText) -> EditableTree? {
+        (try? parseRaw(source, reusing: nil)).map { EditableTree(raw: $0, source: source) }
+    }
+
+    /// `edited`: a copy of an earlier tree with the edits that made `source` applied, consumed here.
+    private func parseCompilable(_ source: SourceText, reusing edited: OpaquePointer?) throws(SourceProblem) -> SyntaxTree {
+        defer { if let edited { ts_tree_delete(edited) } }
         let scan = IndentationScan(source)
         if let problem = scan.problem { throw problem }
         let tree: SyntaxTree
         do {
-            tree = try parse(source)
+            tree = try parse(source, reusing: edited)
         } catch {
             throw SourceProblem(.parserFailed, at: SourcePosition(line: 1, column: 1))
         }
@@ -88,7 +109,11 @@ public final class PythonParser {
     }
 
     public func parse(_ source: SourceText) throws(Failure) -> SyntaxTree {
-        let raw = try parseRaw(source)
+        try parse(source, reusing: nil)
+    }
+
+    private func parse(_ source: SourceText, reusing edited: OpaquePointer?) throws(Failure) -> SyntaxTree {
+        let raw = try parseRaw(source, reusing: edited)
         defer { ts_tree_delete(raw) }
         guard let nodes = NodeTable(raw) else { throw .tooLarge(path: source.path) }
         return SyntaxTree(nodes: nodes, source: source)
@@ -98,7 +123,7 @@ public final class PythonParser {
     /// visits every node with a single cursor (the cheapest full traversal tree-sitter offers),
     /// and returns the number of nodes visited.
     public func parseAndWalk(_ source: SourceText) throws(Failure) -> Int {
-        let raw = try parseRaw(source)
+        let raw = try parseRaw(source, reusing: nil)
         defer { ts_tree_delete(raw) }
         var cursor = ts_tree_cursor_new(ts_tree_root_node(raw))
         defer { ts_tree_cursor_delete(&cursor) }
@@ -115,17 +140,85 @@ public final class PythonParser {
         }
     }
 
-    private func parseRaw(_ source: SourceText) throws(Failure) -> OpaquePointer {
+    private func parseRaw(_ source: SourceText, reusing edited: OpaquePointer?) throws(Failure) -> OpaquePointer {
         let bytes = source.bytesWithLoneCarriageReturnsAsNewlines ?? source.bytes
         guard bytes.count <= UInt32.max else { throw .tooLarge(path: source.path) }
         let raw: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 ts_parser_parse_string_encoding(
-                    parser, nil, chars.baseAddress, UInt32(chars.count), TSInputEncodingUTF8)
+                    parser, edited, chars.baseAddress, UInt32(chars.count), TSInputEncodingUTF8)
             }
         }
         guard let raw else { throw .parseFailed(path: source.path) }
         return raw
+    }
+}
+
+/// A replacement of a byte range of a text, as an edit applies it.
+public struct TextChange: Sendable {
+    public let range: ByteRange
+    public let replacement: String
+
+    public init(range: ByteRange, replacement: String) {
+        self.range = range
+        self.replacement = replacement
+    }
+}
+
+/// A text's tree as tree-sitter holds it, kept so that edited versions of the text are parsed
+/// incrementally (screening parses a file once per fix). Never changed once made: each parse
+/// edits its own copy (`ts_tree_copy`, which shares the nodes and may run on any thread).
+public final class EditableTree: @unchecked Sendable {
+    private let raw: OpaquePointer
+    public let source: SourceText
+
+    fileprivate init(raw: OpaquePointer, source: SourceText) {
+        self.raw = raw
+        self.source = source
+    }
+
+    deinit { ts_tree_delete(raw) }
+
+    /// A copy with `changes` (ranges of ``source``, not overlapping) applied, for the caller to
+    /// delete. Applied from the last to the first, so each range still means what it did in `source`.
+    fileprivate func edited(by changes: [TextChange]) -> OpaquePointer {
+        let copy = ts_tree_copy(raw)!
+        for change in changes.sorted(by: { $0.range.start > $1.range.start }) {
+            let start = point(at: change.range.start)
+            var edit = TSInputEdit(
+                start_byte: UInt32(change.range.start), old_end_byte: UInt32(change.range.end),
+                new_end_byte: UInt32(change.range.start + change.replacement.utf8.count),
+                start_point: start, old_end_point: point(at: change.range.end),
+                new_end_point: Self.point(after: change.replacement.utf8, from: start))
+            ts_tree_edit(copy, &edit)
+        }
+        return copy
+    }
+
+    /// The row and byte column tree-sitter gives `offset` in the bytes it parsed (a lone
+    /// carriage return read as a line feed, as ``PythonParser`` gives it).
+    private func point(at offset: Int) -> TSPoint {
+        Self.point(after: (source.bytesWithLoneCarriageReturnsAsNewlines ?? source.bytes)[..<offset], from: TSPoint(row: 0, column: 0))
+    }
+
+    /// Where `bytes` end when they start at `start`; a carriage return not followed by a line
+    /// feed ends a line, as in the parsed bytes.
+    private static func point(after bytes: some Collection<UInt8>, from start: TSPoint) -> TSPoint {
+        var point = start
+        var afterCarriageReturn = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "\n") && afterCarriageReturn {
+                // The line ended at the carriage return before it, counted there.
+                point.column = 0
+            } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                point.row += 1
+                point.column = 0
+            } else {
+                point.column += 1
+            }
+            afterCarriageReturn = byte == UInt8(ascii: "\r")
+        }
+        return point
     }
 }
 
