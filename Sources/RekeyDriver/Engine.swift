@@ -46,6 +46,9 @@ public struct Engine {
         /// What the trees kept for later stages may take in all (see ``KeptTrees``): it changes
         /// how often a file is parsed, never what is found.
         var keptTreeBytes = Engine.keptTreeBytes
+        /// How many fixes of a file screening parses from one tree of it (see
+        /// ``screenSignatureChanges``): it changes how a fix's output is parsed, never what is found.
+        var fixesPerEditableTree = Engine.fixesPerEditableTree
 
         public static let defaultMaximumFileBytes = 100_000_000
 
@@ -838,30 +841,63 @@ public struct Engine {
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
         let moduleNames = ModuleNames()
-        let report = reporting(.screeningFixes, of: fixes.count)
-        // Fixes of one file ask for the same callers' files in the same order: taken one after
+        let progress = options.progress.map { ProgressTally(stage: .screeningFixes, total: fixes.count, report: $0) }
+        // Each fix is applied alone and its output parsed. The fixes of one file are taken a few
+        // at a time, each run parsing their outputs from one tree of the file (see
+        // ``EditableTree``): most of a fix's output is its input, which tree-sitter then reuses.
+        // The runs of one file ask for the same callers' files in the same order: taken one after
         // the other, one worker waits on each caller the other is parsing. Taken in turn from
         // each file, the workers mostly ask for different files.
-        let scheduled = inTurn(fixes, byGroup: \.index)
+        let runs = inTurn(Self.runs(of: fixes, byGroup: \.index, length: options.fixesPerEditableTree), byGroup: { $0[0].index })
         let reasons = parallelMap(
-            scheduled, workers: options.jobs,
-            makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames) },
-            finished: report
-        ) { signatureGuard, item -> String? in
-            let sources = Dictionary(uniqueKeysWithValues: item.fix.edits.keys.compactMap { path in projectText[path].map { (path, $0) } })
-            let application = FixApplier.apply(
-                [item.fix], to: sources, parser: signatureGuard.parser, cleanInputs: compiled, keepingTrees: true)
-            guard !application.applied.isEmpty else { return nil }
-            let texts = project.map { application.changed[$0.path] ?? $0 }
-            return signatureGuard.violations(
-                fixes: [item.fix], applied: [0], before: sources, after: application.changed, project: texts,
-                afterTrees: application.trees)[0]
+            runs, workers: options.jobs,
+            makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames) }
+        ) { signatureGuard, run -> [String?] in
+            // Trees of the files two or more of the run's fixes edit.
+            let edited = Dictionary(run.flatMap { $0.fix.edits.keys }.map { ($0, 1) }, uniquingKeysWith: +)
+            let bases = Dictionary(
+                uniqueKeysWithValues: edited.compactMap { path, count in
+                    count < 2 ? nil : projectText[path].flatMap(signatureGuard.parser.editableTree).map { (path, $0) }
+                })
+            let reasons = run.map { item -> String? in
+                let sources = Dictionary(
+                    uniqueKeysWithValues: item.fix.edits.keys.compactMap { path in projectText[path].map { (path, $0) } })
+                let application = FixApplier.apply(
+                    [item.fix], to: sources, parser: signatureGuard.parser, cleanInputs: compiled, keepingTrees: true, editing: bases)
+                guard !application.applied.isEmpty else { return nil }
+                let texts = project.map { application.changed[$0.path] ?? $0 }
+                return signatureGuard.violations(
+                    fixes: [item.fix], applied: [0], before: sources, after: application.changed, project: texts,
+                    afterTrees: application.trees)[0]
+            }
+            progress?.finished(run.count)
+            return reasons
         }
-        for (item, reason) in zip(scheduled, reasons) {
+        for (item, reason) in zip(runs.joined(), reasons.joined()) {
             guard let reason else { continue }
             states[item.index].findings[item.position] = states[item.index].findings[item.position]
                 .withoutFix(because: "its fix would break a call: \(reason)")
         }
+    }
+
+    /// How many fixes of a file are screened from one tree of it: a run of fixes is one worker's,
+    /// and longer runs balance the workers less well.
+    static let fixesPerEditableTree = 8
+
+    /// `items` in runs of at most `length` of one group each, in order.
+    static func runs<Item>(of items: [Item], byGroup group: (Item) -> Int, length: Int) -> [[Item]] {
+        var runs: [[Item]] = []
+        var open: [Int: Int] = [:]  // group: index of its run still short of `length`
+        for item in items {
+            let key = group(item)
+            if let index = open[key], runs[index].count < length {
+                runs[index].append(item)
+            } else {
+                open[key] = runs.count
+                runs.append([item])
+            }
+        }
+        return runs
     }
 
     /// Cross-file key facts: each file exports what its functions do to keys and which of its

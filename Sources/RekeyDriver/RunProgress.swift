@@ -1,3 +1,5 @@
+import Foundation
+
 /// How far a run is: items done of a total, in one stage of the engine.
 public struct RunProgress: Sendable, Equatable, CustomStringConvertible {
     public enum Stage: Sendable, Equatable {
@@ -29,5 +31,28 @@ public struct RunProgress: Sendable, Equatable, CustomStringConvertible {
         case .screeningFixes: "screening \(done)/\(total) fixes that change a signature"
         case .applyingFixes(let round): "applying fixes, round \(round) (\(total) fixes)"
         }
+    }
+}
+
+/// Work done by several workers, counted for a stage whose workers finish several items at once.
+final class ProgressTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let stage: RunProgress.Stage
+    private let total: Int
+    private let report: (RunProgress) -> Void
+
+    init(stage: RunProgress.Stage, total: Int, report: @escaping (RunProgress) -> Void) {
+        self.stage = stage
+        self.total = total
+        self.report = report
+    }
+
+    func finished(_ count: Int) {
+        let now = lock.withLock {
+            done += count
+            return done
+        }
+        report(RunProgress(stage: stage, done: now, total: total))
     }
 }

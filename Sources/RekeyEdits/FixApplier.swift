@@ -73,14 +73,16 @@ public enum FixApplier {
     /// are those `admits` turns down when the selection reaches them (`fix --interactive` asks
     /// there, once a fix could be taken); it may be asked again about a fix while this
     /// application is recomputed, and must answer the same.
-    /// `cleanInputs` and `keepingTrees` save parses (see ``OutputVerifier``): the files the caller
-    /// knows compile, and whether to give the caller the checked outputs' trees.
+    /// `cleanInputs`, `keepingTrees` and `editing` save parses (see ``OutputVerifier``): the files
+    /// the caller knows compile, whether to give the caller the checked outputs' trees, and
+    /// trees of inputs to parse their outputs from.
     public static func apply(
         _ fixes: [Fix], to sources: [String: SourceText], parser: PythonParser,
         excluding excluded: Set<Int> = [], admits: (Int) -> Bool = { _ in true },
-        cleanInputs: Set<String> = [], keepingTrees: Bool = false
+        cleanInputs: Set<String> = [], keepingTrees: Bool = false, editing bases: [String: EditableTree] = [:]
     ) -> FixApplication {
-        var verifier = OutputVerifier(sources: sources, parser: parser, cleanInputs: cleanInputs, keepsTrees: keepingTrees)
+        var verifier = OutputVerifier(
+            sources: sources, parser: parser, cleanInputs: cleanInputs, keepsTrees: keepingTrees, bases: bases)
         var syntaxRefusals: [Int: RefusedFix.Reason] = [:]
         while true {
             let selection = FixSelection(

@@ -18,16 +18,22 @@ struct OutputVerifier {
     private let sources: [String: SourceText]
     private let parser: PythonParser
     private let keepsTrees: Bool
+    private let bases: [String: EditableTree]
     private var inputIsClean: [String: Bool] = [:]
     private var passed: [String: (edits: [Edit], output: SourceText, tree: SyntaxTree?)] = [:]
 
     /// `cleanInputs`: files whose input the caller already parsed with
     /// ``PythonParser/parseCompilable(_:)`` without a problem, so they need no second parse.
-    /// `keepsTrees`: each output's tree is kept and given with it.
-    init(sources: [String: SourceText], parser: PythonParser, cleanInputs: Set<String> = [], keepsTrees: Bool = false) {
+    /// `keepsTrees`: each output's tree is kept and given with it. `bases`: trees of some of the
+    /// inputs, from which their outputs are parsed incrementally.
+    init(
+        sources: [String: SourceText], parser: PythonParser, cleanInputs: Set<String> = [], keepsTrees: Bool = false,
+        bases: [String: EditableTree] = [:]
+    ) {
         self.sources = sources
         self.parser = parser
         self.keepsTrees = keepsTrees
+        self.bases = bases.filter { path, base in sources[path] === base.source }
         for path in cleanInputs where sources[path] != nil { inputIsClean[path] = true }
     }
 
@@ -46,7 +52,7 @@ struct OutputVerifier {
         }
         var tree: SyntaxTree?
         if isInputClean(path) {
-            switch parsed(output) {
+            switch parsed(output, from: bases[path].map { ($0, edits) }) {
             case .success(let outputTree): tree = keepsTrees ? outputTree : nil
             case .failure(let problem): return .rejected(problem)
             }
@@ -92,7 +98,12 @@ struct OutputVerifier {
         return nil
     }
 
-    private func parsed(_ text: SourceText) -> Result<SyntaxTree, SourceProblem> {
-        Result { () throws(SourceProblem) in try parser.parseCompilable(text) }
+    /// `edited`: the tree of the input `text` was made from, and the edits that made it.
+    private func parsed(_ text: SourceText, from edited: (base: EditableTree, edits: [Edit])? = nil) -> Result<SyntaxTree, SourceProblem> {
+        Result { () throws(SourceProblem) in
+            guard let edited else { return try parser.parseCompilable(text) }
+            let changes = edited.edits.map { TextChange(range: $0.range, replacement: $0.replacement) }
+            return try parser.parseCompilable(text, changing: edited.base, by: changes)
+        }
     }
 }

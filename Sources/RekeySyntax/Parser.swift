@@ -180,10 +180,12 @@ public final class EditableTree: @unchecked Sendable {
     deinit { ts_tree_delete(raw) }
 
     /// A copy with `changes` (ranges of ``source``, not overlapping) applied, for the caller to
-    /// delete. Applied from the last to the first, so each range still means what it did in `source`.
+    /// delete. Applied from the last to the first, so each range still means what it did in
+    /// `source`; of two at one offset, an insertion there lands before a replacement starting
+    /// there (as ``FixApplier`` applies them), so it is applied after it.
     fileprivate func edited(by changes: [TextChange]) -> OpaquePointer {
         let copy = ts_tree_copy(raw)!
-        for change in changes.sorted(by: { $0.range.start > $1.range.start }) {
+        for change in changes.sorted(by: { ($0.range.start, $0.range.end) > ($1.range.start, $1.range.end) }) {
             let start = point(at: change.range.start)
             var edit = TSInputEdit(
                 start_byte: UInt32(change.range.start), old_end_byte: UInt32(change.range.end),
