@@ -30,7 +30,8 @@ public struct ModuleImports: Sendable {
 
     /// The package relative imports in `path` start from: the module itself for an `__init__.py`.
     public static func package(of path: String, moduleName: String) -> String {
-        if (path as NSString).lastPathComponent == "__init__.py" { return moduleName }
+        // A file's path, never ending in `/`: its name is what follows the last one.
+        if path == "__init__.py" || path.hasSuffix("/__init__.py") { return moduleName }
         return moduleName.split(separator: ".").dropLast().joined(separator: ".")
     }
 

@@ -287,7 +287,11 @@ private struct Scanner {
     mutating func scanWord() {
         let start = index
         while index < bytes.count, isIdentifierByte(bytes[index]) { index += 1 }
-        if Self.rightNestingKeywords.contains(where: { $0.elementsEqual(bytes[start..<index]) }) {
+        // Most words are no keyword of these lengths: told by their length before their bytes.
+        let length = index - start
+        if (2...6).contains(length),
+            Self.rightNestingKeywords.contains(where: { $0.count == length && $0.elementsEqual(bytes[start..<index]) })
+        {
             countRightNestingOperator(at: start)
         }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "'") || bytes[index] == UInt8(ascii: "\""),

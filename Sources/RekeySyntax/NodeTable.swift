@@ -8,7 +8,7 @@ import CTreeSitter
 struct NodeTable {
     /// One node. A node's first child, if it has any, is the next record: document order.
     /// 20 bytes: a table takes about 4 bytes a byte of Python.
-    struct Record {
+    struct Record: Equatable {
         let startByte: UInt32
         let endByte: UInt32
         let parent: Int32

@@ -244,6 +244,12 @@ public final class SyntaxTree: Sendable {
     /// The bytes its nodes take (the source aside).
     public var memoryBytes: Int { nodes.memoryBytes }
 
+    /// Whether `other` holds the same nodes: the same ranges, kinds, fields, flags and links,
+    /// node for node (as two parses of one text do, one of them incremental).
+    public func hasTheNodes(of other: SyntaxTree) -> Bool {
+        nodes.records == other.nodes.records
+    }
+
     /// Whether the tree holds an ERROR or MISSING node anywhere.
     public var hasError: Bool { root.hasError }
 

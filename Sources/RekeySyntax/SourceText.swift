@@ -242,41 +242,49 @@ public final class SourceText: Sendable {
     }
 
     static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                index += 1
-                continue
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            let raw = UnsafeRawBufferPointer(buffer)
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                // Source is mostly ASCII: eight bytes at a time while none has its high bit set.
+                while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                }
+                guard index < count else { break }
+                let lead = buffer[index]
+                if lead < 0x80 {
+                    index += 1
+                    continue
+                }
+                let length: Int
+                var minimum: UInt32
+                var scalar: UInt32
+                switch lead {
+                case 0xC2...0xDF:
+                    length = 2
+                    minimum = 0x80
+                    scalar = UInt32(lead & 0x1F)
+                case 0xE0...0xEF:
+                    length = 3
+                    minimum = 0x800
+                    scalar = UInt32(lead & 0x0F)
+                case 0xF0...0xF4:
+                    length = 4
+                    minimum = 0x10000
+                    scalar = UInt32(lead & 0x07)
+                default: return index
+                }
+                if index + length > count { return index }
+                for next in 1..<length {
+                    let byte = buffer[index + next]
+                    if byte & 0xC0 != 0x80 { return index }
+                    scalar = scalar << 6 | UInt32(byte & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
+                index += length
             }
-            let length: Int
-            var minimum: UInt32
-            var scalar: UInt32
-            switch lead {
-            case 0xC2...0xDF:
-                length = 2
-                minimum = 0x80
-                scalar = UInt32(lead & 0x1F)
-            case 0xE0...0xEF:
-                length = 3
-                minimum = 0x800
-                scalar = UInt32(lead & 0x0F)
-            case 0xF0...0xF4:
-                length = 4
-                minimum = 0x10000
-                scalar = UInt32(lead & 0x07)
-            default: return index
-            }
-            if index + length > count { return index }
-            for next in 1..<length {
-                let byte = bytes[index + next]
-                if byte & 0xC0 != 0x80 { return index }
-                scalar = scalar << 6 | UInt32(byte & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
-            index += length
+            return nil
         }
-        return nil
     }
 }

@@ -34,6 +34,12 @@ import Testing
             .map { String($0.dropFirst(tree.root.path.count + 1)) }.sorted()
     }
 
+    /// A name pattern is matched against a path's last component, as `NSString` finds it.
+    @Test(arguments: ["/a/build", "/a/build/", "build", "/", "", "a//b//", "/a/ünï.py"])
+    func lastComponentIsNSStrings(path: String) {
+        #expect(PathPattern.lastComponent(of: path) == (path as NSString).lastPathComponent)
+    }
+
     @Test func excludeReplacesTheDefaultsAndExtendExcludeAdds() throws {
         try TemporaryTree.with(Self.files, prefix: "rekey-select") { tree in
             let base = tree.root.path

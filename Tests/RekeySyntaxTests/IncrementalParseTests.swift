@@ -1,5 +1,4 @@
 import Foundation
-import RekeyTestSupport
 import Testing
 
 @testable import RekeySyntax
@@ -18,7 +17,8 @@ import Testing
         let parser = try PythonParser()
         func outcome(_ parse: () throws(SourceProblem) -> SyntaxTree) -> String {
             do {
-                return try nodeRecords(parse()).joined(separator: "\n")
+                // Every record, so a difference shows where it is.
+                return try parse().nodes.records.map { "\($0)" }.joined(separator: "\n")
             } catch {
                 return "\(error)"
             }

@@ -81,6 +81,20 @@ import Testing
         }
     }
 
+    /// ASCII is skipped eight bytes at a time: a bad byte is found at every offset from the
+    /// start of such a run, and a good character is accepted there.
+    @Test func invalidUTF8IsFoundAtEveryOffsetAfterASCII() {
+        for offset in 0..<24 {
+            var bytes = Array(repeating: UInt8(ascii: "a"), count: 32)
+            bytes.insert(0xFF, at: offset)
+            #expect(SourceText.firstInvalidUTF8Offset(bytes) == offset)
+            var good = Array(repeating: UInt8(ascii: "a"), count: 32)
+            good.insert(contentsOf: Array("é🔑".utf8), at: offset)
+            #expect(SourceText.firstInvalidUTF8Offset(good) == nil)
+            #expect(SourceText.firstInvalidUTF8Offset(Array(good.dropLast(32 - offset + 1))) == offset + 2)  // 🔑 cut short
+        }
+    }
+
     /// CPython reads a file in the encoding its coding comment declares; rekey reads UTF-8 only,
     /// and says so with the encoding declared.
     @Test func invalidUTF8NamesTheEncodingItsCodingCommentDeclares() {
