@@ -19,8 +19,10 @@ struct CrossFileGuard {
     /// of `states`. The findings guarded are shared among `jobs` workers one by one (a file may
     /// hold most of them), each worker with its own view of the project over one cache of
     /// parses, kept while the guard runs.
+    /// `words`: what some files spell, read from the texts `states` hold (see ``SpelledWords``).
     func settle(
-        _ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject, jobs: Int?
+        _ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject,
+        words: [Int: SpelledWords] = [:], jobs: Int?
     ) {
         let found = states.indices.flatMap { index in
             states[index].findings.indices
@@ -34,12 +36,14 @@ struct CrossFileGuard {
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let importers = ProjectFiles.analysedImporters(of: snapshot)
+        // The words of a file are those of the text the guard reads, or none.
+        let words = words.filter { index, _ in snapshot[index].current.map { $0.bytes == snapshot[index].original } ?? true }
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
                 ProjectFiles(
                     states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed,
-                    analysedImporters: importers)
+                    analysedImporters: importers, words: words)
             }
         ) { project, item in
             let (finding, folder) = (snapshot[item.index].findings[item.position], snapshot[item.index].unreadProjectFolder)
@@ -101,12 +105,17 @@ final class ProjectFiles: ProjectView {
 
     /// Each file's project settings, as the engine read them.
     private let settings: (String) -> ProjectSettings
+    /// What some files spell (those the prefilter skipped, whose text the guard asks about most),
+    /// so a word is looked up rather than searched for in the text each time.
+    private let words: [Int: SpelledWords]
 
     init(
         states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
-        models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts, analysedImporters: [String: [Int]]
+        models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts, analysedImporters: [String: [Int]],
+        words: [Int: SpelledWords] = [:]
     ) {
         self.states = states
+        self.words = words
         self.analysedImporters = analysedImporters
         parser = PythonParser(grammar)
         self.settings = settings
@@ -117,14 +126,13 @@ final class ProjectFiles: ProjectView {
 
     func files(importing module: String, spelling name: String, except path: String) -> [FileContext] {
         let word = Array(name.utf8)
-        return importerIndices(of: module, except: path).filter { Prefilter.containsWord(bytes(of: $0), word) }.compactMap(context(of:))
+        return importerIndices(of: module, except: path).filter { spells($0, word) }.compactMap(context(of:))
     }
 
     /// The first other file that imports `origin`'s module and spells one of `symbols`.
     func firstDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, symbol: String)? {
         for index in importerIndices(of: origin.moduleName, except: origin.path) {
-            let bytes = bytes(of: index)
-            if let symbol = symbols.sorted().first(where: { Prefilter.containsWord(bytes, Array($0.utf8)) }) {
+            if let symbol = symbols.sorted().first(where: { spells(index, Array($0.utf8)) }) {
                 return (states[index].path, symbol)
             }
         }
@@ -139,9 +147,9 @@ final class ProjectFiles: ProjectView {
                 let prefix = module + "."
                 // Both must hold; the cheaper question first: a file analysed knows its imports,
                 // any other would have to be parsed for them.
-                let analysed = (analysedImporters[module] ?? []).filter { Prefilter.containsWord(bytes(of: $0), word) }
+                let analysed = (analysedImporters[module] ?? []).filter { spells($0, word) }
                 let others = states.indices.filter { index in
-                    !isAnalysed(index) && Prefilter.containsWord(bytes(of: index), word)
+                    !isAnalysed(index) && spells(index, word)
                         && imports(index) { $0 == module || $0.hasPrefix(prefix) }
                 }
                 let indices = (analysed + others).sorted()
@@ -188,6 +196,10 @@ final class ProjectFiles: ProjectView {
             settings: settings(state.path), isScript: state.isScript)
         contexts[index] = context
         return context
+    }
+
+    private func spells(_ index: Int, _ word: [UInt8]) -> Bool {
+        words[index]?.contains(word) ?? Prefilter.containsWord(bytes(of: index), word)
     }
 
     private func bytes(of index: Int) -> [UInt8] {

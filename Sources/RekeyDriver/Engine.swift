@@ -781,7 +781,7 @@ public struct Engine {
         // The guard and screening read the same texts, each stage keeping its own parses; the
         // trees the analysis kept serve both, and are dropped after them.
         let unchanged = UnchangedProject(states)
-        guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged)
+        guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged, words: skippedFiles.mapValues(\.words))
         finished("cross-file guard")
         screenSignatureChanges(&states, grammar: grammar, unchanged: unchanged)
         for index in states.indices { states[index].tree = nil }
@@ -1070,12 +1070,14 @@ public struct Engine {
 
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
-    /// `unchanged`: the texts of `states`, when the caller shares them.
+    /// `unchanged`: the texts of `states`, when the caller shares them; `words`: what some of
+    /// those texts spell.
     private func guardAcrossFiles(
-        _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil
+        _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil,
+        words: [Int: SpelledWords] = [:]
     ) {
         CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar)
-            .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), jobs: options.jobs)
+            .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), words: words, jobs: options.jobs)
     }
 
     /// A file decoded from the bytes read, not parsed yet, with the modules it imports (see

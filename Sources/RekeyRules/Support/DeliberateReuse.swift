@@ -34,7 +34,11 @@ enum DeliberateReuse {
         var carried = Array(repeating: Set<String>(), count: calls.count)
         var differences: [String: Set<Int>] = [:]
         func drawsIn(_ expression: Node) -> Set<Int> {
-            Set(calls.indices.filter { carriesValue(of: carried[$0], calls[$0], in: expression) })
+            let names = namesCarryingValues(in: expression)
+            return Set(
+                calls.indices.filter { index in
+                    expression.byteRange.contains(calls[index].byteRange) || !carried[index].isDisjoint(with: names)
+                })
         }
         visit(body) { node in
             guard node.nodeKind == .assignment, let left = node.child(.left), let right = node.child(.right) else { return }
@@ -228,17 +232,17 @@ enum DeliberateReuse {
         }
     }
 
-    /// Whether `expression` stands for the value of a draw: it is (or contains) the call itself,
-    /// or reads a name its result was bound to, other than through its shape or type.
-    private static func carriesValue(of names: Set<String>, _ call: Node, in expression: Node) -> Bool {
-        if expression.byteRange.contains(call.byteRange) { return true }
+    /// The names `expression` reads for their values: none when it reads only a shape or a type
+    /// (`x.shape`, `len(x)`). A draw's value is in it when it holds the call itself or reads a
+    /// name the call's result was bound to.
+    private static func namesCarryingValues(in expression: Node) -> Set<String> {
         let text = expression.text
-        if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: { text.firstRange(of: $0) != nil }) { return false }
-        var found = false
+        if [".shape", ".dtype", ".ndim", ".size", "len(", "shape("].contains(where: { text.firstRange(of: $0) != nil }) { return [] }
+        var names = Set<String>()
         visit(expression) { node in
-            if node.nodeKind == .identifier, names.contains(node.text), isRead(node) { found = true }
+            if node.nodeKind == .identifier, isRead(node) { names.insert(node.text) }
         }
-        return found
+        return names
     }
 
     /// Whether an identifier reads a variable: not when it names an attribute (`sample` in
