@@ -70,24 +70,25 @@ public final class SemanticModel {
     /// function-local if bound anywhere in the function, class bodies invisible to nested
     /// functions, `global`/`nonlocal` declarations honoured. Nil means builtin or undefined.
     public func scopeBinding(_ name: String, from scope: Scope) -> Scope? {
-        if scope.globalNames.contains(name) {
+        // Few scopes declare any name `global` or `nonlocal`: asking an empty set costs no hash.
+        func declaresGlobal(_ scope: Scope) -> Bool { !scope.globalNames.isEmpty && scope.globalNames.contains(name) }
+        func declaresNonlocal(_ scope: Scope) -> Bool { !scope.nonlocalNames.isEmpty && scope.nonlocalNames.contains(name) }
+        if declaresGlobal(scope) {
             return moduleScope.bindings[name] != nil ? moduleScope : nil
         }
         var current: Scope? = scope
         var first = true
-        if scope.nonlocalNames.contains(name) {
+        if declaresNonlocal(scope) {
             current = scope.parent
             first = false
         }
         while let candidate = current {
             let visible = first || candidate.kind != .classBody
             // A scope that declares the name `nonlocal` does not own it, even though it assigns it.
-            if visible, candidate.bindings[name] != nil, !candidate.globalNames.contains(name),
-                !candidate.nonlocalNames.contains(name)
-            {
+            if visible, candidate.bindings[name] != nil, !declaresGlobal(candidate), !declaresNonlocal(candidate) {
                 return candidate
             }
-            if visible, candidate.globalNames.contains(name) {
+            if visible, declaresGlobal(candidate) {
                 return moduleScope.bindings[name] != nil ? moduleScope : nil
             }
             first = false
