@@ -19,10 +19,8 @@ struct CrossFileGuard {
     /// of `states`. The findings guarded are shared among `jobs` workers one by one (a file may
     /// hold most of them), each worker with its own view of the project over one cache of
     /// parses, kept while the guard runs.
-    /// `words`: what some files spell, read from the texts `states` hold (see ``SpelledWords``).
     func settle(
-        _ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject,
-        words: [Int: SpelledWords] = [:], jobs: Int?
+        _ states: inout [Engine.FileState], models: [Int: SemanticModel] = [:], unchanged: Engine.UnchangedProject, jobs: Int?
     ) {
         let found = states.indices.flatMap { index in
             states[index].findings.indices
@@ -36,14 +34,12 @@ struct CrossFileGuard {
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let importers = ProjectFiles.analysedImporters(of: snapshot)
-        // The words of a file are those of the text the guard reads, or none.
-        let words = words.filter { index, _ in snapshot[index].current.map { $0.bytes == snapshot[index].original } ?? true }
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
                 ProjectFiles(
                     states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed,
-                    analysedImporters: importers, words: words)
+                    analysedImporters: importers, words: unchanged.words)
             }
         ) { project, item in
             let (finding, folder) = (snapshot[item.index].findings[item.position], snapshot[item.index].unreadProjectFolder)

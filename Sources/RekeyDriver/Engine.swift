@@ -780,8 +780,8 @@ public struct Engine {
         finished("cross-file facts")
         // The guard and screening read the same texts, each stage keeping its own parses; the
         // trees the analysis kept serve both, and are dropped after them.
-        let unchanged = UnchangedProject(states)
-        guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged, words: skippedFiles.mapValues(\.words))
+        let unchanged = UnchangedProject(states, words: skippedFiles.mapValues(\.words))
+        guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged)
         finished("cross-file guard")
         screenSignatureChanges(&states, grammar: grammar, unchanged: unchanged)
         for index in states.indices { states[index].tree = nil }
@@ -798,15 +798,23 @@ public struct Engine {
         private(set) lazy var texts: [SourceText?] = states.map { state in
             state.current ?? (try? SourceText(path: state.path, bytes: state.original))
         }
+        /// What some of `texts` spell, by index (the files the prefilter skipped, read at load),
+        /// so the stages asking which texts spell a word look it up instead of searching them all.
+        let words: [Int: SpelledWords]
 
         /// A cache of parses of `texts` for one stage, holding models of up to `budget` bytes of
         /// source, which starts from the trees the analysis kept.
         func parses(budget: Int) -> ParsedTexts {
-            ParsedTexts(texts.compactMap { $0 }, trees: states.compactMap(\.tree), budget: budget)
+            let spelled = Dictionary(
+                uniqueKeysWithValues: words.compactMap { index, words in texts[index].map { (ObjectIdentifier($0), words) } })
+            return ParsedTexts(texts.compactMap { $0 }, trees: states.compactMap(\.tree), budget: budget, words: spelled)
         }
 
-        init(_ states: [FileState]) {
+        /// `words`: what the files at some indices spell, read from their bytes as loaded; kept
+        /// only for the texts those bytes still are.
+        init(_ states: [FileState], words: [Int: SpelledWords] = [:]) {
             self.states = states
+            self.words = words.filter { index, _ in states[index].current.map { $0.bytes == states[index].original } ?? true }
         }
     }
 
@@ -1070,14 +1078,12 @@ public struct Engine {
 
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
-    /// `unchanged`: the texts of `states`, when the caller shares them; `words`: what some of
-    /// those texts spell.
+    /// `unchanged`: the texts of `states`, when the caller shares them.
     private func guardAcrossFiles(
-        _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil,
-        words: [Int: SpelledWords] = [:]
+        _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil
     ) {
         CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar)
-            .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), words: words, jobs: options.jobs)
+            .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), jobs: options.jobs)
     }
 
     /// A file decoded from the bytes read, not parsed yet, with the modules it imports (see

@@ -500,6 +500,8 @@ final class ParsedTexts: @unchecked Sendable {
     private let lock = NSLock()
     private var held = 0
     private var slots: [ObjectIdentifier: Slot] = [:]
+    /// What each text (by position) spells, when known (see ``SpelledWords``).
+    private let words: [SpelledWords?]
     /// By word, whether each text (by position) spells it.
     private var spelling: [String: [Bool]] = [:]
 
@@ -525,10 +527,12 @@ final class ParsedTexts: @unchecked Sendable {
         }
     }
 
-    /// `trees`: trees of some of `texts`, parsed already.
-    init(_ texts: [SourceText], trees: [SyntaxTree] = [], budget: Int) {
+    /// `trees`: trees of some of `texts`, parsed already; `words`: what some of them spell, by
+    /// the text's identity.
+    init(_ texts: [SourceText], trees: [SyntaxTree] = [], budget: Int, words: [ObjectIdentifier: SpelledWords] = [:]) {
         self.texts = texts
         self.budget = budget
+        self.words = texts.map { words[ObjectIdentifier($0)] }
         var positions: [ObjectIdentifier: Int] = [:]
         for (position, text) in texts.enumerated() where positions[ObjectIdentifier(text)] == nil {
             positions[ObjectIdentifier(text)] = position
@@ -547,7 +551,7 @@ final class ParsedTexts: @unchecked Sendable {
         guard let position = positions[ObjectIdentifier(source)] else { return nil }
         if let known = lock.withLock({ spelling[word] }) { return known[position] }
         let bytes = Array(word.utf8)
-        let found = texts.map { Prefilter.containsWord($0.bytes, bytes) }
+        let found = zip(texts, words).map { text, words in words?.contains(bytes) ?? Prefilter.containsWord(text.bytes, bytes) }
         lock.withLock { spelling[word] = found }
         return found[position]
     }
