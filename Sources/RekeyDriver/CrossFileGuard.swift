@@ -195,7 +195,7 @@ final class ProjectFiles: ProjectView {
     }
 
     private func spells(_ index: Int, _ word: [UInt8]) -> Bool {
-        words[index]?.contains(word) ?? Prefilter.containsWord(bytes(of: index), word)
+        SpelledWords.spell(bytes(of: index), word, known: words[index])
     }
 
     private func bytes(of index: Int) -> [UInt8] {

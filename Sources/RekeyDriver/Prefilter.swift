@@ -86,6 +86,11 @@ struct SpelledWords: Sendable {
         self.hashes = unique
     }
 
+    /// Whether `bytes` spell `word`, answered by `words` (gathered from those bytes) when given.
+    static func spell(_ bytes: [UInt8], _ word: [UInt8], known words: SpelledWords?) -> Bool {
+        words?.contains(word) ?? Prefilter.containsWord(bytes, word)
+    }
+
     func contains(_ word: [UInt8]) -> Bool {
         // A word that is not one identifier may span several: only a scan finds it.
         guard word.allSatisfy(Prefilter.isIdentifierByte) else { return Prefilter.containsWord(bytes, word) }

@@ -551,7 +551,7 @@ final class ParsedTexts: @unchecked Sendable {
         guard let position = positions[ObjectIdentifier(source)] else { return nil }
         if let known = lock.withLock({ spelling[word] }) { return known[position] }
         let bytes = Array(word.utf8)
-        let found = zip(texts, words).map { text, words in words?.contains(bytes) ?? Prefilter.containsWord(text.bytes, bytes) }
+        let found = zip(texts, words).map { text, words in SpelledWords.spell(text.bytes, bytes, known: words) }
         lock.withLock { spelling[word] = found }
         return found[position]
     }

@@ -197,10 +197,11 @@ public final class EditableTree: @unchecked Sendable {
         return copy
     }
 
-    /// The row and byte column tree-sitter gives `offset` in the bytes it parsed (a lone
-    /// carriage return read as a line feed, as ``PythonParser`` gives it).
+    /// The row and byte column tree-sitter gives `offset`: the text's lines end where the parsed
+    /// bytes' do (a lone carriage return is parsed as a line feed).
     private func point(at offset: Int) -> TSPoint {
-        Self.point(after: (source.bytesWithLoneCarriageReturnsAsNewlines ?? source.bytes)[..<offset], from: TSPoint(row: 0, column: 0))
+        let line = source.lineIndex(at: offset)
+        return TSPoint(row: UInt32(line), column: UInt32(offset - source.lineStarts[line]))
     }
 
     /// Where `bytes` end when they start at `start`; a carriage return not followed by a line

@@ -1,5 +1,6 @@
 import Foundation
 import RekeySyntax
+import RekeyTestSupport
 import Testing
 
 @testable import RekeyDriver
@@ -24,22 +25,10 @@ import Testing
     /// with no room for any, each stage parses what it reads, and finds the same. Over the
     /// repository's Fixtures: findings, their fixes and the reasons fixes were refused.
     @Test func keptTreesChangeNothingFound() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures").path
         func findings(keeping bytes: Int) -> [String] {
             var options = Engine.Options(unsafeFixes: true, jobs: 2)
             options.keptTreeBytes = bytes
-            return Engine(options: options).check(paths: [fixtures]).findings.map { finding in
-                let remedy: String
-                switch finding.remedy {
-                case .fix(let fix):
-                    // A fix's edits are kept by path, in no particular order.
-                    remedy = "\(fix.title) \(fix.applicability) " + fix.edits.sorted { $0.key < $1.key }.map { "\($0)" }.joined()
-                case .manual(let reason):
-                    remedy = reason
-                }
-                return "\(finding.path) \(finding.range) \(finding.code) \(finding.message) \(remedy)"
-            }
+            return renderedFindings(Engine(options: options).check(paths: [fixturesFolder]).findings)
         }
         let kept = findings(keeping: Engine.keptTreeBytes)
         #expect(kept.count > 250)

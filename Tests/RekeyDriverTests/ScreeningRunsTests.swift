@@ -1,6 +1,7 @@
 import Foundation
 import RekeyEdits
 import RekeySyntax
+import RekeyTestSupport
 import Testing
 
 @testable import RekeyDriver
@@ -8,9 +9,6 @@ import Testing
 /// Screening parses the outputs of a file's fixes from one tree of the file (incrementally), a
 /// run of fixes at a time: it must find what parsing each output afresh finds.
 @Suite struct ScreeningRunsTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
-
     @Test func runsHoldOneGroupEachInOrder() {
         let items = [(1, "a"), (2, "b"), (1, "c"), (1, "d"), (1, "e"), (2, "f")]
         let runs = Engine.runs(of: items, byGroup: \.0, length: 2).map { $0.map(\.1).joined() }
@@ -23,17 +21,7 @@ import Testing
         func findings(fixesPerTree: Int) -> [String] {
             var options = Engine.Options(unsafeFixes: true, jobs: 2)
             options.fixesPerEditableTree = fixesPerTree
-            return Engine(options: options).check(paths: [Self.fixtures]).findings.map { finding in
-                let remedy: String
-                switch finding.remedy {
-                case .fix(let fix):
-                    // A fix's edits are kept by path, in no particular order.
-                    remedy = "\(fix.title) " + fix.edits.sorted { $0.key < $1.key }.map { "\($0)" }.joined()
-                case .manual(let reason):
-                    remedy = reason
-                }
-                return "\(finding.path) \(finding.range) \(finding.code) \(remedy)"
-            }
+            return renderedFindings(Engine(options: options).check(paths: [fixturesFolder]).findings)
         }
         let fromTrees = findings(fixesPerTree: Engine.fixesPerEditableTree)
         #expect(fromTrees.count > 250)
@@ -43,7 +31,7 @@ import Testing
     /// Every fix the Fixtures have, applied alone: its output parsed from the input's tree is the
     /// output parsed afresh, node for node.
     @Test func everyFixturesFixParsesAsAFreshParse() throws {
-        let findings = Engine(options: .init(unsafeFixes: true, jobs: 2)).check(paths: [Self.fixtures]).findings
+        let findings = Engine(options: .init(unsafeFixes: true, jobs: 2)).check(paths: [fixturesFolder]).findings
         let parser = try PythonParser()
         var compared = 0
         for finding in findings {
