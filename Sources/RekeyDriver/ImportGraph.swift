@@ -120,6 +120,8 @@ enum ImportScan {
     }
 
     /// `doubtful`: some statement read may not be one (see ``allImportedModules(_:package:)``).
+    /// A statement with a non-ASCII byte is doubtful too: its words are split at ASCII bytes,
+    /// where Python would see characters (a combining mark joins a space to the word after it).
     private static func scan(_ bytes: [UInt8], package: String) -> (modules: [String], statements: Int, doubtful: Bool) {
         var modules: [String] = []
         var statements = 0
@@ -131,34 +133,37 @@ enum ImportScan {
             let (statement, end) = statementText(bytes, from: start)
             position = end
             guard let statement else { continue }
-            let words = statement.split(whereSeparator: isWordSeparator).map(String.init)
+            let words = statement.split(whereSeparator: isWordSeparator)
             guard words.count >= 2 else { continue }
-            if words[0] == "import" {
+            func isDoubtful() -> Bool { statement.contains { $0 == UInt8(ascii: ";") || $0 >= 0x80 } }
+            func name(_ word: ArraySlice<UInt8>) -> String { String(decoding: word, as: UTF8.self) }
+            if words[0].elementsEqual(importKeyword) {
                 statements += 1
-                doubtful = doubtful || statement.utf8.contains(UInt8(ascii: ";"))
+                doubtful = doubtful || isDoubtful()
                 var index = 1
                 while index < words.count {
-                    if words[index] == "as" {
+                    if words[index].elementsEqual(asKeyword) {
                         index += 2
                         continue
                     }
-                    modules.append(words[index])
+                    modules.append(name(words[index]))
                     index += 1
                 }
-            } else if words[0] == "from", words.count >= 4, words[2] == "import" {
+            } else if words[0].elementsEqual(fromKeyword), words.count >= 4, words[2].elementsEqual(importKeyword) {
                 statements += 1
-                doubtful =
-                    doubtful || statement.utf8.contains(UInt8(ascii: ";"))
-                    || beforeThirdWord(statement).utf8.contains(UInt8(ascii: "("))
-                let base = ModuleImports.resolve(words[1], package: package)
+                // `words[2]` is a slice of `statement`: what comes before it is the text before the third word.
+                doubtful = doubtful || isDoubtful() || statement[..<words[2].startIndex].contains(UInt8(ascii: "("))
+                let base = ModuleImports.resolve(name(words[1]), package: package)
                 modules.append(base)
                 var index = 3
                 while index < words.count {
-                    if words[index] == "as" {
+                    if words[index].elementsEqual(asKeyword) {
                         index += 2
                         continue
                     }
-                    if words[index] != "*" { modules.append(base.isEmpty ? words[index] : base + "." + words[index]) }
+                    if !words[index].elementsEqual([UInt8(ascii: "*")]) {
+                        modules.append(base.isEmpty ? name(words[index]) : base + "." + name(words[index]))
+                    }
                     index += 1
                 }
             }
@@ -166,34 +171,24 @@ enum ImportScan {
         return (modules, statements, doubtful)
     }
 
-    /// The text before the third word (`import`, in `from m import x`).
-    private static func beforeThirdWord(_ statement: String) -> Substring {
-        var words = 0
-        var inWord = false
-        for index in statement.indices {
-            let separates = isWordSeparator(statement[index])
-            if !separates, !inWord {
-                words += 1
-                if words == 3 { return statement[..<index] }
-            }
-            inWord = !separates
-        }
-        return statement[...]
-    }
+    private static let fromKeyword = Array("from".utf8)
+    private static let asKeyword = Array("as".utf8)
 
-    private static func isWordSeparator(_ character: Character) -> Bool {
-        switch character {
-        case ",", " ", "\t", "\r", "\n", "(", ")", "\\": return true
+    private static func isWordSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "\\"):
+            return true
         default: return false
         }
     }
 
-    private static let keywords = ["import", "from"].map { Array($0.utf8) }
+    private static let keywords = [importKeyword, fromKeyword]
     private static let newline = [UInt8(ascii: "\n")]
 
     /// The statement starting at `start` when it is an import (its text to the end of its logical
     /// line, comments dropped), and where the next line starts.
-    private static func statementText(_ bytes: [UInt8], from start: Int) -> (String?, Int) {
+    private static func statementText(_ bytes: [UInt8], from start: Int) -> ([UInt8]?, Int) {
         func startsWithKeyword(_ word: [UInt8]) -> Bool {
             guard start + word.count < bytes.count, bytes[start..<(start + word.count)].elementsEqual(word) else { return false }
             let next = bytes[start + word.count]
@@ -227,6 +222,6 @@ enum ImportScan {
             }
             if !inComment { text.append(byte) }
         }
-        return (isImport ? String(decoding: text, as: UTF8.self) : nil, position)
+        return (isImport ? text : nil, position)
     }
 }

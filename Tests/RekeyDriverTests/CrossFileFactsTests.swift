@@ -182,6 +182,7 @@ import Testing
             "from a import (b,  # import c later\n    d)\n",  // an `import` word in a comment
             "s = \"\"\"\nfrom (\n\"\"\"\nimport m\n",  // a string line that opens a bracket swallows the next
             "s = \"\"\"\nfrom importer (\n\"\"\"\nimport m\n",
+            "import a \u{0301}b\n",  // words split at ASCII bytes, where Python sees characters
         ] {
             #expect(all(missed) == nil, "\(missed.debugDescription)")
         }
