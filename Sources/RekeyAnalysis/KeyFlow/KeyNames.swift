@@ -4,25 +4,28 @@ public enum KeyNames {
     /// The keyword names under which libraries take a key (`eqx.nn.Linear(..., key=k)`,
     /// `model.apply(..., rng=r)`): a value passed under one of these is consumed. Deliberately
     /// narrower than ``isKeyLike``: `set_key=`, `sort_key=` take no PRNG key.
-    public static func isKeyParameter(_ name: String) -> Bool {
-        ["key", "rng", "rng_key", "prng_key", "subkey", "dropout_rng", "noise_key", "sample_key", "init_key"].contains(name)
-    }
+    public static func isKeyParameter(_ name: String) -> Bool { keyParameters.contains(name) }
 
     public static func isKeyLike(_ name: String) -> Bool {
         let lower = name.lowercased()
-        if [
-            "key", "keys", "rng", "rngs_key", "rng_key", "rngkey", "prng_key", "prngkey", "subkey", "sub_key",
-            "subkeys", "key_", "dropout_rng", "params_rng",
-        ].contains(lower) {
-            return true
-        }
-        for suffix in ["_key", "_rng", "_keys", "_subkey"] where lower.hasSuffix(suffix) && !lower.hasSuffix("_dict_key") {
-            return true
-        }
-        for prefix in ["key_", "rng_", "subkey_", "key", "k", "rng"] where lower.hasPrefix(prefix) {
+        if keyLikeNames.contains(lower) { return true }
+        if keyLikeSuffixes.contains(where: lower.hasSuffix) && !lower.hasSuffix("_dict_key") { return true }
+        for prefix in numberedPrefixes where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)
             if !rest.isEmpty && rest.allSatisfy(\.isNumber) { return true }
         }
         return false
     }
+
+    // Held once: these are asked about for every parameter and keyword of every file.
+    private static let keyParameters: Set = [
+        "key", "rng", "rng_key", "prng_key", "subkey", "dropout_rng", "noise_key", "sample_key", "init_key",
+    ]
+    private static let keyLikeNames: Set = [
+        "key", "keys", "rng", "rngs_key", "rng_key", "rngkey", "prng_key", "prngkey", "subkey", "sub_key",
+        "subkeys", "key_", "dropout_rng", "params_rng",
+    ]
+    private static let keyLikeSuffixes = ["_key", "_rng", "_keys", "_subkey"]
+    /// `key_1`, `k2`, `rng0`: a prefix followed by digits only.
+    private static let numberedPrefixes = ["key_", "rng_", "subkey_", "key", "k", "rng"]
 }
