@@ -103,7 +103,7 @@ struct Notebook: Sendable {
         }
         // The language Jupyter records for the kernel; a notebook that names none is taken for Python.
         let metadata = document["metadata"]
-        if let language = metadata?["language_info"]?["name"]?.stringValue ?? metadata?["kernelspec"]?["language"]?.stringValue,
+        if let language = metadata?["language_info"]?["name"]?.string(in: bytes) ?? metadata?["kernelspec"]?["language"]?.string(in: bytes),
             language.lowercased() != "python"
         {
             throw .notPython(language: language)
@@ -113,13 +113,13 @@ struct Notebook: Sendable {
         var program: [UInt8] = []
         var line = 1
         for (index, cell) in cellValues.enumerated() {
-            guard cell["cell_type"]?.stringValue == "code" else { continue }
+            guard cell["cell_type"]?.string(in: bytes) == "code" else { continue }
             guard let source = cell["source"] else { throw .notNotebook("cell \(index + 1) has no \"source\"") }
             let strings: [SpannedJSON]
             let isList: Bool
             switch source {
             case .string: (strings, isList) = ([source], false)
-            case .array(let items, _) where items.allSatisfy({ $0.stringValue != nil }): (strings, isList) = (items, true)
+            case .array(let items, _) where items.allSatisfy(\.isString): (strings, isList) = (items, true)
             default: throw .notNotebook("cell \(index + 1)'s \"source\" is neither a string nor a list of strings")
             }
             let pieces = strings.map { string in

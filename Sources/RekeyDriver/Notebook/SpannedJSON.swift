@@ -6,8 +6,9 @@ import RekeySyntax
 indirect enum SpannedJSON: Sendable {
     case object([Member], span: ByteRange)
     case array([SpannedJSON], span: ByteRange)
-    /// The decoded text; the span includes the quotes.
-    case string(String, span: ByteRange)
+    /// A string, decoded only when asked for (``string(in:)``): a notebook's outputs hold
+    /// megabytes of text nobody reads. The span includes the quotes.
+    case string(span: ByteRange)
     /// Numbers, `true`, `false`, `null`: their text as written.
     case literal(String, span: ByteRange)
 
@@ -18,7 +19,7 @@ indirect enum SpannedJSON: Sendable {
 
     var span: ByteRange {
         switch self {
-        case .object(_, let span), .array(_, let span), .string(_, let span), .literal(_, let span): return span
+        case .object(_, let span), .array(_, let span), .string(let span), .literal(_, let span): return span
         }
     }
 
@@ -27,9 +28,15 @@ indirect enum SpannedJSON: Sendable {
         return members.first { $0.key == key }?.value
     }
 
-    var stringValue: String? {
-        guard case .string(let text, _) = self else { return nil }
-        return text
+    var isString: Bool {
+        guard case .string = self else { return false }
+        return true
+    }
+
+    /// The text of a string value of the document in `bytes`.
+    func string(in bytes: [UInt8]) -> String? {
+        guard case .string(let span) = self else { return nil }
+        return String(decoding: Self.decodedString(in: bytes, span: span).text, as: UTF8.self)
     }
 
     struct SyntaxError: Error, CustomStringConvertible {
@@ -100,8 +107,10 @@ indirect enum SpannedJSON: Sendable {
                 try list(closing: "]") { reader throws(SyntaxError) in items.append(try reader.value(depth: depth + 1)) }
                 return .array(items, span: ByteRange(start, offset))
             case UInt8(ascii: "\""):
-                let text = String(decoding: try stringBytes(), as: UTF8.self)
-                return .string(text, span: ByteRange(start, offset))
+                var noText: [UInt8]? = nil
+                var noOffsets: [Int]? = nil
+                try readString(into: &noText, sourceOffsets: &noOffsets)
+                return .string(span: ByteRange(start, offset))
             default:
                 while offset < bytes.count, Self.isLiteralByte(bytes[offset]) { offset += 1 }
                 let text = String(decoding: bytes[start..<offset], as: UTF8.self)
@@ -143,12 +152,12 @@ indirect enum SpannedJSON: Sendable {
             }
         }
 
-        /// The UTF-8 bytes of the string literal starting at `offset` (its opening quote), with
-        /// the source offset of each when `sourceOffsets` is given. Runs of plain bytes are copied
-        /// at once: a notebook's outputs hold megabytes of them (images in base64).
-        mutating func stringBytes(sourceOffsets: inout [Int]?) throws(SyntaxError) -> [UInt8] {
+        /// Reads the string literal starting at `offset` (its opening quote), appending its UTF-8
+        /// bytes to `text` and the source offset of each to `sourceOffsets`, each when given (a
+        /// value nobody asked for is only checked). Runs of plain bytes are taken at once: a
+        /// notebook's outputs hold megabytes of them (images in base64).
+        mutating func readString(into text: inout [UInt8]?, sourceOffsets: inout [Int]?) throws(SyntaxError) {
             offset += 1
-            var text: [UInt8] = []
             while offset < bytes.count {
                 let start = offset
                 while offset < bytes.count, bytes[offset] >= 0x20, bytes[offset] != UInt8(ascii: "\""),
@@ -156,17 +165,19 @@ indirect enum SpannedJSON: Sendable {
                 {
                     offset += 1
                 }
-                text.append(contentsOf: bytes[start..<offset])
+                text?.append(contentsOf: bytes[start..<offset])
                 sourceOffsets?.append(contentsOf: start..<offset)
                 guard offset < bytes.count else { break }
                 switch bytes[offset] {
                 case UInt8(ascii: "\""):
                     offset += 1
-                    return text
+                    return
                 case UInt8(ascii: "\\"):
                     let escape = offset
-                    let encoded = Array(String(Character(try escapedScalar())).utf8)
-                    text += encoded
+                    let scalar = try escapedScalar()
+                    guard text != nil || sourceOffsets != nil else { continue }
+                    let encoded = Array(String(Character(scalar)).utf8)
+                    text?.append(contentsOf: encoded)
                     sourceOffsets?.append(contentsOf: repeatElement(escape, count: encoded.count))
                 default:
                     throw SyntaxError(byteOffset: offset, expected: "an escaped control character")
@@ -175,7 +186,14 @@ indirect enum SpannedJSON: Sendable {
             throw SyntaxError(byteOffset: offset, expected: "a closing quote")
         }
 
-        /// The UTF-8 bytes of the string literal starting at `offset`, without their offsets.
+        /// The UTF-8 bytes of the string literal starting at `offset`, with their source offsets
+        /// when `sourceOffsets` is given.
+        mutating func stringBytes(sourceOffsets: inout [Int]?) throws(SyntaxError) -> [UInt8] {
+            var text: [UInt8]? = []
+            try readString(into: &text, sourceOffsets: &sourceOffsets)
+            return text ?? []
+        }
+
         mutating func stringBytes() throws(SyntaxError) -> [UInt8] {
             var noOffsets: [Int]? = nil
             return try stringBytes(sourceOffsets: &noOffsets)
