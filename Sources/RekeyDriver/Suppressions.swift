@@ -1,3 +1,4 @@
+import Foundation
 import RekeyRules
 import RekeySyntax
 
@@ -147,9 +148,7 @@ public enum Suppressions {
         let bytes = tree.source.bytes
         var result: [DirectiveComment] = []
         var seen = Set<Int>()
-        var offset = 0
-        while let hit = nextKeyword(in: bytes, from: offset) {
-            offset = hit + 1
+        for hit in keywordOffsets(in: bytes) {
             guard let node = tree.root.namedDescendant(for: ByteRange(hit, hit + 1)), node.nodeKind == .comment,
                 seen.insert(node.startByte).inserted
             else { continue }
@@ -161,21 +160,38 @@ public enum Suppressions {
         return result
     }
 
-    /// The offset of the next `noqa` or `rekey`, in any case, at or after `start`.
-    private static func nextKeyword(in bytes: [UInt8], from start: Int) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer -> Int? in
-            var index = start
-            while index + 4 <= buffer.count {
-                // `| 0x20` folds ASCII upper case to lower case; no other byte folds onto a letter
-                // that these words contain.
-                switch buffer[index] | 0x20 {
-                case UInt8(ascii: "n") where matchesWord(buffer, at: index, noqaBytes): return index
-                case UInt8(ascii: "r") where matchesWord(buffer, at: index, rekeyBytes): return index
-                default: index += 1
+    /// The offset of each `noqa` or `rekey`, in any case, that follows a `#` on its line. A
+    /// comment runs from a `#` to the end of its line, so only those stretches are searched (a
+    /// hit there may still be in a string: the tree tells).
+    private static func keywordOffsets(in bytes: [UInt8]) -> [Int] {
+        bytes.withUnsafeBufferPointer { buffer -> [Int] in
+            guard let base = buffer.baseAddress else { return [] }
+            var hits: [Int] = []
+            var index = 0
+            while let hash = memchr(base + index, Int32(UInt8(ascii: "#")), buffer.count - index) {
+                index = base.distance(to: hash.assumingMemoryBound(to: UInt8.self))
+                let end = lineEnd(buffer, from: index)
+                while index < end {
+                    // `| 0x20` folds ASCII upper case to lower case; no other byte folds onto a
+                    // letter that these words contain.
+                    switch buffer[index] | 0x20 {
+                    case UInt8(ascii: "n") where matchesWord(buffer, at: index, noqaBytes): hits.append(index)
+                    case UInt8(ascii: "r") where matchesWord(buffer, at: index, rekeyBytes): hits.append(index)
+                    default: break
+                    }
+                    index += 1
                 }
             }
-            return nil
+            return hits
         }
+    }
+
+    /// The offset of the first newline at or after `start`, or the end.
+    private static func lineEnd(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < buffer.count, let base = buffer.baseAddress,
+            let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+        else { return buffer.count }
+        return base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
     }
 
     private static let noqaBytes = Array("noqa".utf8)
