@@ -70,12 +70,20 @@ public final class SemanticModel {
     /// function-local if bound anywhere in the function, class bodies invisible to nested
     /// functions, `global`/`nonlocal` declarations honoured. Nil means builtin or undefined.
     public func scopeBinding(_ name: String, from scope: Scope) -> Scope? {
+        resolve(name, from: scope)?.scope
+    }
+
+    public func bindings(of name: String, from scope: Scope) -> [Binding] {
+        resolve(name, from: scope)?.bindings ?? []
+    }
+
+    /// ``scopeBinding(_:from:)`` with that scope's bindings of `name`, as the search found them.
+    private func resolve(_ name: String, from scope: Scope) -> (scope: Scope, bindings: [Binding])? {
         // Few scopes declare any name `global` or `nonlocal`: asking an empty set costs no hash.
         func declaresGlobal(_ scope: Scope) -> Bool { !scope.globalNames.isEmpty && scope.globalNames.contains(name) }
         func declaresNonlocal(_ scope: Scope) -> Bool { !scope.nonlocalNames.isEmpty && scope.nonlocalNames.contains(name) }
-        if declaresGlobal(scope) {
-            return moduleScope.bindings[name] != nil ? moduleScope : nil
-        }
+        func moduleBinding() -> (scope: Scope, bindings: [Binding])? { moduleScope.bindings[name].map { (moduleScope, $0) } }
+        if declaresGlobal(scope) { return moduleBinding() }
         var current: Scope? = scope
         var first = true
         if declaresNonlocal(scope) {
@@ -85,20 +93,14 @@ public final class SemanticModel {
         while let candidate = current {
             let visible = first || candidate.kind != .classBody
             // A scope that declares the name `nonlocal` does not own it, even though it assigns it.
-            if visible, candidate.bindings[name] != nil, !declaresGlobal(candidate), !declaresNonlocal(candidate) {
-                return candidate
+            if visible, let bindings = candidate.bindings[name], !declaresGlobal(candidate), !declaresNonlocal(candidate) {
+                return (candidate, bindings)
             }
-            if visible, declaresGlobal(candidate) {
-                return moduleScope.bindings[name] != nil ? moduleScope : nil
-            }
+            if visible, declaresGlobal(candidate) { return moduleBinding() }
             first = false
             current = candidate.parent
         }
         return nil
-    }
-
-    public func bindings(of name: String, from scope: Scope) -> [Binding] {
-        scopeBinding(name, from: scope)?.bindings[name] ?? []
     }
 
     /// The dotted name an expression denotes through imports: `jr.normal` → `jax.random.normal`
@@ -107,8 +109,7 @@ public final class SemanticModel {
     public func qualifiedName(of expression: Node, in scope: Scope) -> String? {
         switch expression.nodeKind {
         case .identifier:
-            let name = expression.text
-            let found = bindings(of: name, from: scope)
+            let found = bindings(of: expression.text, from: scope)
             guard let first = found.first?.importedName,
                 found.allSatisfy({ $0.importedName == first })
             else { return nil }
