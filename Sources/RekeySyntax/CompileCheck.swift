@@ -41,36 +41,32 @@ private let hardKeywordsByLength: [[[UInt8]]] = {
 private struct Walker {
     let tree: SyntaxTree
     let indentedLineStarts: [Int]
-    /// Node kinds `check` looks at, by canonical kind id: every other node costs one array read.
-    private let interesting: [Bool]
-    /// Kinds whose `body` child changes the context (a function, a class, a loop).
-    private let opensBody: [Bool]
-    private let canonicalKind: [UInt16]
     private let bytes: [UInt8]
 
     init(tree: SyntaxTree, indentedLineStarts: [Int]) {
         self.tree = tree
         self.indentedLineStarts = indentedLineStarts
         bytes = tree.source.bytes
-        canonicalKind = PythonGrammar.shared.canonicalKind
-        var interesting = [Bool](repeating: false, count: canonicalKind.count)
-        for kind in [
-            NodeKind.identifier, NodeKind.module, NodeKind.block, NodeKind.awaitExpression, NodeKind.asPattern, NodeKind.assignment,
-            NodeKind.expressionStatement, NodeKind.listSplat, NodeKind.importStatement, NodeKind.importFromStatement,
-            NodeKind.argumentList, NodeKind.parameters, NodeKind.lambdaParameters, NodeKind.returnStatement,
-            NodeKind.yieldExpression, NodeKind.breakStatement, NodeKind.continueStatement, NodeKind.nonlocalStatement,
-            NodeKind.globalStatement,
-        ] {
-            interesting[Int(kind.id)] = true
-        }
-        self.interesting = interesting
-        var opensBody = [Bool](repeating: false, count: canonicalKind.count)
-        for kind in [
-            NodeKind.functionDefinition, NodeKind.lambda, NodeKind.classDefinition, NodeKind.forStatement, NodeKind.whileStatement,
-        ] {
-            opensBody[Int(kind.id)] = true
-        }
-        self.opensBody = opensBody
+    }
+
+    /// Node kinds `check` looks at, by canonical kind id: every other node costs one array read.
+    /// Made once: a table has a slot for every symbol id (65,536 of them, for ERROR's).
+    private static let interesting = kindTable([
+        NodeKind.identifier, NodeKind.module, NodeKind.block, NodeKind.awaitExpression, NodeKind.asPattern, NodeKind.assignment,
+        NodeKind.expressionStatement, NodeKind.listSplat, NodeKind.importStatement, NodeKind.importFromStatement,
+        NodeKind.argumentList, NodeKind.parameters, NodeKind.lambdaParameters, NodeKind.returnStatement,
+        NodeKind.yieldExpression, NodeKind.breakStatement, NodeKind.continueStatement, NodeKind.nonlocalStatement,
+        NodeKind.globalStatement,
+    ])
+    /// Kinds whose `body` child changes the context (a function, a class, a loop).
+    private static let opensBody = kindTable([
+        NodeKind.functionDefinition, NodeKind.lambda, NodeKind.classDefinition, NodeKind.forStatement, NodeKind.whileStatement,
+    ])
+
+    private static func kindTable(_ kinds: [NodeKind]) -> [Bool] {
+        var table = [Bool](repeating: false, count: PythonGrammar.shared.canonicalKind.count)
+        for kind in kinds { table[Int(kind.id)] = true }
+        return table
     }
 
     /// Where a statement stands: inside a function body, inside a loop body (of the same function).
@@ -83,6 +79,7 @@ private struct Walker {
     func run() -> SourceProblem? {
         var blockStarts = Set<Int>()
         let nodes = tree.nodes
+        let (interesting, opensBody) = (Self.interesting, Self.opensBody)
         // Document order puts every parent before its children, so one pass over the table
         // knows each node's depth and context from its parent's.
         var depths = [Int32](repeating: 0, count: nodes.count)
