@@ -153,27 +153,45 @@ public final class SourceText: Sendable {
     private init(path: String, validUTF8 bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var starts = [0]
-        var loneCarriageReturns: [Int] = []
-        let newline = UInt8(ascii: "\n")
-        let carriageReturn = UInt8(ascii: "\r")
-        for (offset, byte) in bytes.enumerated() {
-            if byte == newline {
-                starts.append(offset + 1)
-            } else if byte == carriageReturn, offset + 1 == bytes.count || bytes[offset + 1] != newline {
-                starts.append(offset + 1)
-                loneCarriageReturns.append(offset)
-            }
-        }
+        let (starts, loneCarriageReturns) = Self.lineStarts(bytes)
         self.lineStarts = starts
         lineEnding = Self.mostUsedLineEnding(bytes, lineStarts: starts)
         if loneCarriageReturns.isEmpty {
             bytesWithLoneCarriageReturnsAsNewlines = nil
         } else {
             var parsed = bytes
-            for offset in loneCarriageReturns { parsed[offset] = newline }
+            for offset in loneCarriageReturns { parsed[offset] = UInt8(ascii: "\n") }
             bytesWithLoneCarriageReturnsAsNewlines = parsed
         }
+    }
+
+    /// Where each line starts, and the offsets of the carriage returns that end a line alone (not
+    /// before a line feed). Most files have no carriage return: their lines are found by `memchr`.
+    private static func lineStarts(_ bytes: [UInt8]) -> (starts: [Int], loneCarriageReturns: [Int]) {
+        let newline = UInt8(ascii: "\n")
+        let carriageReturn = UInt8(ascii: "\r")
+        var starts = [0]
+        var loneCarriageReturns: [Int] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            if memchr(base, Int32(carriageReturn), buffer.count) == nil {
+                var offset = 0
+                while let hit = memchr(base + offset, Int32(newline), buffer.count - offset) {
+                    offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+                    starts.append(offset)
+                }
+                return
+            }
+            for (offset, byte) in buffer.enumerated() {
+                if byte == newline {
+                    starts.append(offset + 1)
+                } else if byte == carriageReturn, offset + 1 == buffer.count || buffer[offset + 1] != newline {
+                    starts.append(offset + 1)
+                    loneCarriageReturns.append(offset)
+                }
+            }
+        }
+        return (starts, loneCarriageReturns)
     }
 
     /// The line ending the file mostly uses (LF on a tie); new lines written into the file use the same.

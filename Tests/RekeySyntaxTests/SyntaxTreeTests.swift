@@ -146,6 +146,13 @@ import Testing
         #expect(tree.root.namedChildren[3].text == "d = 4")
     }
 
+    @Test(arguments: ["", "a", "\n", "a\n", "\n\na = 1\n\nb", "a = 1\nb = 2\n"])
+    func linesWithoutCarriageReturnsStartAfterEachLineFeed(_ text: String) {
+        let bytes = Array(text.utf8)
+        let expected = [0] + bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
+        #expect(SourceText(path: "t.py", text: text).lineStarts == expected)
+    }
+
     @Test func theMainGuardIsAStatementOfItsOwnUnderCarriageReturns() throws {
         let text = "import jax\rif __name__ == \"__main__\":\r    key = jax.random.PRNGKey(0)\r"
         let tree = try PythonParser().parse(SourceText(path: "t.py", text: text))
