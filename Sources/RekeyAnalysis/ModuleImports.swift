@@ -89,21 +89,48 @@ public final class ModuleNames: @unchecked Sendable {
 
     public func of(_ path: String) -> String {
         if let known = lock.withLock({ names[path] }) { return known }
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        let stem = url.deletingPathExtension().lastPathComponent
-        let name = (packageParts(url.deletingLastPathComponent()) + (stem == "__init__" ? [] : [stem])).joined(separator: ".")
+        var components = Self.standardizedComponents(path)
+        let stem = Self.stem(components.popLast() ?? "")
+        let name = (packageParts(components[...]) + (stem == "__init__" ? [] : [stem])).joined(separator: ".")
         lock.withLock { names[path] = name }
         return name
     }
 
-    private func packageParts(_ directory: URL) -> [String] {
-        if let known = lock.withLock({ packages[directory.path] }) { return known }
-        var parts: [String] = []
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("__init__.py").path) {
-            let parent = directory.deletingLastPathComponent()
-            parts = (parent.path == directory.path ? [] : packageParts(parent)) + [directory.lastPathComponent]
+    /// The components of `path` made absolute (from the working directory), with `.`, `..` and
+    /// empty components taken out as `URL.standardizedFileURL` takes them (without following
+    /// links); none for the root.
+    static func standardizedComponents(_ path: String) -> [Substring] {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var components: [Substring] = []
+        for component in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(component)
+            }
         }
-        lock.withLock { packages[directory.path] = parts }
+        return components
+    }
+
+    /// A file name without its extension: what follows its last `.`, unless that dot starts the
+    /// name or ends it (`.hidden`, `a.`), as `URL.deletingPathExtension` reads it.
+    static func stem(_ name: Substring) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex else {
+            return String(name)
+        }
+        return String(name[..<dot])
+    }
+
+    /// The package parts of the directory with these components (the root is no package).
+    private func packageParts(_ directory: ArraySlice<Substring>) -> [String] {
+        guard let last = directory.last else { return [] }
+        let path = "/" + directory.joined(separator: "/")
+        if let known = lock.withLock({ packages[path] }) { return known }
+        var parts: [String] = []
+        if FileManager.default.fileExists(atPath: path + "/__init__.py") {
+            parts = packageParts(directory.dropLast()) + [String(last)]
+        }
+        lock.withLock { packages[path] = parts }
         return parts
     }
 }
