@@ -172,8 +172,9 @@ public final class FileKeyFlow {
     }
 
     private static func takesKeyNamedParameter(_ function: Scope) -> Bool {
+        // Most names a function binds are locals: asking whether one is a parameter is cheaper.
         function.bindings.contains { name, bindings in
-            KeyNames.isKeyLike(name) && bindings.contains { $0.kind == .parameter }
+            bindings.contains { $0.kind == .parameter } && KeyNames.isKeyLike(name)
         }
     }
 }
