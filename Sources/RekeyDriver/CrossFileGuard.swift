@@ -84,7 +84,7 @@ struct CrossFileGuard {
 final class ProjectFiles: ProjectView {
     private let states: [Engine.FileState]
     private var contexts: [Int: FileContext] = [:]
-    /// The files importing each module asked about, by index.
+    /// The files that may import each module asked about, by index (see ``importerCandidates(of:)``).
     private var importers: [String: [Int]] = [:]
     /// See ``analysedImporters(of:)``.
     private let analysedImporters: [String: [Int]]
@@ -122,37 +122,46 @@ final class ProjectFiles: ProjectView {
 
     func files(importing module: String, spelling name: String, except path: String) -> [FileContext] {
         let word = Array(name.utf8)
-        return importerIndices(of: module, except: path).filter { spells($0, word) }.compactMap(context(of:))
+        return importerCandidates(of: module)
+            .filter { states[$0].path != path && spells($0, word) && importsModule($0, module) }
+            .compactMap(context(of:))
     }
 
     /// The first other file that imports `origin`'s module and spells one of `symbols`.
     func firstDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, symbol: String)? {
-        for index in importerIndices(of: origin.moduleName, except: origin.path) {
-            if let symbol = symbols.sorted().first(where: { spells(index, Array($0.utf8)) }) {
+        let words = symbols.sorted().map { ($0, Array($0.utf8)) }
+        for index in importerCandidates(of: origin.moduleName) where states[index].path != origin.path {
+            if let (symbol, _) = words.first(where: { spells(index, $0.1) }), importsModule(index, origin.moduleName) {
                 return (states[index].path, symbol)
             }
         }
         return nil
     }
 
-    private func importerIndices(of module: String, except path: String) -> [Int] {
-        let found =
-            importers[module]
-            ?? {
-                let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
-                let prefix = module + "."
-                // Both must hold; the cheaper question first: a file analysed knows its imports,
-                // any other would have to be parsed for them.
-                let analysed = (analysedImporters[module] ?? []).filter { spells($0, word) }
-                let others = states.indices.filter { index in
-                    !isAnalysed(index) && spells(index, word)
-                        && imports(index) { $0 == module || $0.hasPrefix(prefix) }
-                }
-                let indices = (analysed + others).sorted()
-                importers[module] = indices
-                return indices
-            }()
-        return found.filter { states[$0].path != path }
+    /// The files that may import `module`, in index order: each spells the module's last name,
+    /// and either was analysed and imports it, or was not and the scan made on reading it does
+    /// not rule it out. Whether one of the latter imports it takes a parse
+    /// (``importsModule(_:_:)``), so it is asked last, of the files still wanted.
+    private func importerCandidates(of module: String) -> [Int] {
+        if let known = importers[module] { return known }
+        let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
+        let analysed = (analysedImporters[module] ?? []).filter { spells($0, word) }
+        let others = states.indices.filter { index in
+            !isAnalysed(index) && spells(index, word) && states[index].scannedImports.map { $0.contains(where: Self.isModule(module)) } != false
+        }
+        let candidates = (analysed + others).sorted()
+        importers[module] = candidates
+        return candidates
+    }
+
+    /// Whether a file among ``importerCandidates(of:)`` imports `module` or a module inside it.
+    private func importsModule(_ index: Int, _ module: String) -> Bool {
+        isAnalysed(index) || imports(index, where: Self.isModule(module))
+    }
+
+    private static func isModule(_ module: String) -> (String) -> Bool {
+        let prefix = module + "."
+        return { $0 == module || $0.hasPrefix(prefix) }
     }
 
     private func isAnalysed(_ index: Int) -> Bool {
