@@ -158,6 +158,7 @@ struct DeliberateReuseTests {
     /// evidence: the reuse gets its split.
     @Test(arguments: [
         ("test_draws", "assert a.shape == b.shape"),
+        ("test_draws", "assert (a.shape, \"é\") == (b.shape, \"é\")"),  // not ASCII: read as characters
         ("test_draws", "np.testing.assert_allclose(a, expected)"),
         ("test_draws", "self.assertEqual(len(a), len(b))"),
         ("test_draws", "assert jnp.sum(a == b) <= 1"),
