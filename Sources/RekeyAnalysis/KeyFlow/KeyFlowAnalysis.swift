@@ -542,8 +542,9 @@ public final class KeyFlowAnalysis {
         guard state.reachable else { return [] }
         switch node.nodeKind {
         case .identifier:
-            if let values = state.names[node.text] { return values }
-            return moduleKey(node, &state)
+            let name = node.text
+            if let values = state.names[name] { return values }
+            return moduleKey(node, named: name, &state)
         case .attribute:
             if let object = node.child(.object), object.nodeKind == .identifier, object.text == "self" {
                 return storedValue(node, &state)
@@ -625,23 +626,30 @@ public final class KeyFlowAnalysis {
     /// A module-level key read inside a function: one value per global, the same each time it
     /// is read, so two consumptions in one function are a reuse, and the function's summary
     /// tells its callers it consumes the global.
-    private func moduleKey(_ identifier: Node, _ state: inout KeyFlowState) -> Set<KeyValue> {
-        guard scope.kind != .module,
-            model.scopeBinding(identifier.text, from: model.scope(containingReference: identifier) ?? scope) === model.moduleScope
+    private func moduleKey(_ identifier: Node, named name: String, _ state: inout KeyFlowState) -> Set<KeyValue> {
+        // Whether the module binds a key of that name is asked first: few of the names read are.
+        guard scope.kind != .module, let binding = moduleKeyBinding(name),
+            model.scopeBinding(name, from: model.scope(containingReference: identifier) ?? scope) === model.moduleScope
         else { return [] }
-        return moduleKey(name: identifier.text, &state)
+        return read(moduleKey: binding, named: name, &state)
     }
 
     private func moduleKey(name: String, _ state: inout KeyFlowState) -> Set<KeyValue> {
-        guard
-            let binding = model.moduleScope.bindings[name]?.first(where: { binding in
-                guard binding.kind == .assignment, let value = binding.value, value.nodeKind == .call,
-                    let callee = value.child(.function),
-                    let qualified = model.qualifiedName(of: callee, in: model.moduleScope)
-                else { return false }
-                return JaxRandomAPI.producesKey(qualified)
-            })
-        else { return [] }
+        moduleKeyBinding(name).map { read(moduleKey: $0, named: name, &state) } ?? []
+    }
+
+    /// The module's binding of `name` to a new key (`key = jax.random.PRNGKey(0)`), if any.
+    private func moduleKeyBinding(_ name: String) -> Binding? {
+        model.moduleScope.bindings[name]?.first(where: { binding in
+            guard binding.kind == .assignment, let value = binding.value, value.nodeKind == .call,
+                let callee = value.child(.function),
+                let qualified = model.qualifiedName(of: callee, in: model.moduleScope)
+            else { return false }
+            return JaxRandomAPI.producesKey(qualified)
+        })
+    }
+
+    private func read(moduleKey binding: Binding, named name: String, _ state: inout KeyFlowState) -> Set<KeyValue> {
         let value = KeyValue(site: binding.nameNode.startByte, element: nil)
         definiteKeys.insert(value)
         globalValues[value] = name
