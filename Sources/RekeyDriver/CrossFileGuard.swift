@@ -179,8 +179,13 @@ final class ProjectFiles: ProjectView {
         for (index, state) in states.enumerated() where isAnalysed(state) {
             var names = Set<Substring>()
             for module in state.importedModules {
+                names.insert(module[...])
+                // In ASCII every `.` byte is a character of its own, found without reading characters.
+                if module.utf8.allSatisfy({ $0 < 0x80 }) {
+                    for index in module.utf8.indices where module.utf8[index] == UInt8(ascii: ".") { names.insert(module[..<index]) }
+                    continue
+                }
                 var name = Substring(module)
-                names.insert(name)
                 while let dot = name.lastIndex(of: ".") {
                     name = name[..<dot]
                     names.insert(name)
