@@ -59,7 +59,7 @@ let package = Package(
         ),
         // What the test targets share: temporary trees and a project run through the engine.
         .target(name: "RekeyTestSupport", dependencies: ["RekeyDriver", "RekeyRules"], path: "Tests/RekeyTestSupport"),
-        .testTarget(name: "RekeySyntaxTests", dependencies: ["RekeySyntax"]),
+        .testTarget(name: "RekeySyntaxTests", dependencies: ["RekeySyntax", "RekeyTestSupport"]),
         .testTarget(name: "RekeyEditsTests", dependencies: ["RekeyEdits", "RekeySyntax"]),
         .testTarget(name: "RekeyAnalysisTests", dependencies: ["RekeyAnalysis", "RekeySyntax", "RekeyTestSupport"]),
         .testTarget(

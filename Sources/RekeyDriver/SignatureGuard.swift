@@ -128,8 +128,7 @@ struct SignatureGuard {
 
     private static func headerRangeList(in tree: SyntaxTree) -> [ByteRange] {
         var ranges: [ByteRange] = []
-        var stack = [tree.root]
-        while let node = stack.popLast() {
+        tree.forEachNamedNode { node in
             switch node.nodeKind {
             case .parameters:
                 ranges.append(node.byteRange)
@@ -143,7 +142,6 @@ struct SignatureGuard {
             default:
                 break
             }
-            stack.append(contentsOf: node.namedChildren)
         }
         return ranges
     }

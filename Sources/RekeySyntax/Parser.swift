@@ -257,6 +257,19 @@ public final class SyntaxTree: Sendable {
     /// The first ERROR or MISSING node in source order, for a diagnostic.
     public var firstError: Node? { root.firstError }
 
+    /// Calls `body` with every named node the root reaches through named children (as a walk
+    /// over ``Node/namedChildren`` would), in document order, without making child lists.
+    public func forEachNamedNode(_ body: (Node) -> Void) {
+        // Document order puts each parent before its children.
+        var reached = [Bool](repeating: false, count: nodes.count)
+        for index in 0..<Int32(nodes.count) {
+            let record = nodes[index]
+            guard record.flags.contains(.named), index == 0 || reached[Int(record.parent)] else { continue }
+            reached[Int(index)] = true
+            body(Node(index: index, tree: self))
+        }
+    }
+
     /// The first node, in document order, more than `depth` levels below the root; nil if the
     /// tree is no deeper.
     public func firstNode(deeperThan depth: Int) -> Node? {

@@ -1,4 +1,5 @@
 import Foundation
+import RekeyTestSupport
 import Testing
 
 @testable import RekeySyntax
@@ -132,6 +133,30 @@ import Testing
     @Test func indentationKeepsTabs() {
         let source = SourceText(path: "t.py", text: "if x:\n\ty = 1\n")
         #expect(source.indentation(ofLineAt: 8) == "\t")
+    }
+}
+
+@Suite struct NamedNodeWalkTests {
+    /// ``SyntaxTree/forEachNamedNode(_:)`` meets the nodes a walk over named children meets, in
+    /// the order a depth-first walk does: checked on every Python file of the Fixtures.
+    @Test func everyNamedNodeOfTheFixturesInDocumentOrder() throws {
+        let parser = try PythonParser()
+        let files = FileManager.default.enumerator(atPath: fixturesFolder)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".py") } ?? []
+        #expect(files.count > 100)
+        for file in files {
+            let path = fixturesFolder + "/" + file
+            let tree = try parser.parse(SourceText(path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
+            func identity(_ node: Node) -> [Int] { [node.startByte, node.endByte, Int(node.nodeKind.id)] }
+            var walked: [[Int]] = []
+            func walk(_ node: Node) {
+                walked.append(identity(node))
+                for child in node.namedChildren { walk(child) }
+            }
+            walk(tree.root)
+            var visited: [[Int]] = []
+            tree.forEachNamedNode { visited.append(identity($0)) }
+            #expect(visited == walked, "\(file)")
+        }
     }
 }
 
