@@ -56,7 +56,7 @@ public struct ModuleImports: Sendable {
                 .ifStatement, .tryStatement, .withStatement, .elseClause, .elifClause,
                 .exceptClause, .exceptGroupClause, .finallyClause, .forStatement, .whileStatement,
                 .matchStatement, .caseClause:
-                for child in node.namedChildren { visit(child) }
+                node.forEachNamedChild(visit)
             default:
                 break
             }

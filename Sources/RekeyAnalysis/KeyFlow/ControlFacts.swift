@@ -100,10 +100,10 @@ final class ControlFacts {
     private lazy var repeated: Set<String> = {
         var counts: [String: Int] = [:]
         func visit(_ node: Node) {
-            for child in node.namedChildren {
+            node.forEachNamedChild { child in
                 switch child.nodeKind {
                 case .functionDefinition, .classDefinition, .lambda:
-                    continue
+                    return
                 case .ifStatement, .elifClause:
                     if let condition = child.child(.condition), let fact = Self.conditionFact(condition) {
                         counts[fact.name, default: 0] += 1
