@@ -147,7 +147,8 @@ final class ProjectFiles: ProjectView {
         let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
         let analysed = (analysedImporters[module] ?? []).filter { spells($0, word) }
         let others = states.indices.filter { index in
-            !isAnalysed(index) && spells(index, word) && states[index].scannedImports.map { $0.contains(where: Self.isModule(module)) } != false
+            !isAnalysed(index) && spells(index, word)
+                && states[index].scannedImports.map { $0.contains(where: Self.isModule(module)) } != false
         }
         let candidates = (analysed + others).sorted()
         importers[module] = candidates

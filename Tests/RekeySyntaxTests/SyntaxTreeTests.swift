@@ -141,7 +141,8 @@ import Testing
     /// the order a depth-first walk does: checked on every Python file of the Fixtures.
     @Test func everyNamedNodeOfTheFixturesInDocumentOrder() throws {
         let parser = try PythonParser()
-        let files = FileManager.default.enumerator(atPath: fixturesFolder)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".py") } ?? []
+        let files =
+            FileManager.default.enumerator(atPath: fixturesFolder)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".py") } ?? []
         #expect(files.count > 100)
         for file in files {
             let path = fixturesFolder + "/" + file
