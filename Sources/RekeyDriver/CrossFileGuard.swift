@@ -155,9 +155,12 @@ final class ProjectFiles: ProjectView {
         return candidates
     }
 
-    /// Whether a file among ``importerCandidates(of:)`` imports `module` or a module inside it.
+    /// Whether a file among ``importerCandidates(of:)`` imports `module` or a module inside it:
+    /// known for a file analysed; for another, as its parse says (``ModuleImports/imported``),
+    /// false when it does not parse cleanly (it has no context either).
     private func importsModule(_ index: Int, _ module: String) -> Bool {
-        isAnalysed(index) || imports(index, where: Self.isModule(module))
+        isAnalysed(index)
+            || texts[index].flatMap { parsed.importedModules($0, parser: parser) }?.contains(where: Self.isModule(module)) == true
     }
 
     private static func isModule(_ module: String) -> (String) -> Bool {
@@ -181,16 +184,9 @@ final class ProjectFiles: ProjectView {
             var names = Set<Substring>()
             for module in state.importedModules {
                 names.insert(module[...])
-                // In ASCII every `.` byte is a character of its own, found without reading characters.
-                if module.utf8.allSatisfy({ $0 < 0x80 }) {
-                    for index in module.utf8.indices where module.utf8[index] == UInt8(ascii: ".") { names.insert(module[..<index]) }
-                    continue
-                }
-                var name = Substring(module)
-                while let dot = name.lastIndex(of: ".") {
-                    name = name[..<dot]
-                    names.insert(name)
-                }
+                // A parse's dotted name has a name after each `.` (never a mark that would join
+                // the dot into one character), so each `.` byte ends a package's name.
+                for index in module.utf8.indices where module.utf8[index] == UInt8(ascii: ".") { names.insert(module[..<index]) }
             }
             for name in names { result[String(name), default: []].append(index) }
         }
@@ -226,14 +222,5 @@ final class ProjectFiles: ProjectView {
     /// The shared model of the file, parsed and kept there if need be (nil for a text with errors).
     private func sharedModel(of index: Int) -> SemanticModel? {
         texts[index].flatMap { parsed.model($0, parser: parser) }
-    }
-
-    /// Whether a file the engine did not analyse imports a module `matches` accepts, as its parse
-    /// says (``ModuleImports/imported``); settled without a parse when the scan made on reading
-    /// it vouches for all its imports and has no such module. False for a file that does not
-    /// parse cleanly (it has no context either).
-    private func imports(_ index: Int, where matches: (String) -> Bool) -> Bool {
-        if let scanned = states[index].scannedImports, !scanned.contains(where: matches) { return false }
-        return texts[index].flatMap { parsed.importedModules($0, parser: parser) }?.contains(where: matches) == true
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import RekeyRules
 import RekeySyntax
 
@@ -145,10 +144,9 @@ public enum Suppressions {
     /// Every comment holding at least one directive. Scans the bytes for `noqa`/`rekey` (any
     /// case) and asks the tree whether each hit is inside a comment.
     static func directiveComments(in tree: SyntaxTree) -> [DirectiveComment] {
-        let bytes = tree.source.bytes
         var result: [DirectiveComment] = []
         var seen = Set<Int>()
-        for hit in keywordOffsets(in: bytes) {
+        for hit in keywordOffsets(in: tree.source) {
             guard let node = tree.root.namedDescendant(for: ByteRange(hit, hit + 1)), node.nodeKind == .comment,
                 seen.insert(node.startByte).inserted
             else { continue }
@@ -163,43 +161,34 @@ public enum Suppressions {
     /// The offset of each `noqa` or `rekey`, in any case, that follows a `#` on its line. A
     /// comment runs from a `#` to the end of its line, so only those stretches are searched (a
     /// hit there may still be in a string: the tree tells).
-    private static func keywordOffsets(in bytes: [UInt8]) -> [Int] {
-        bytes.withUnsafeBufferPointer { buffer -> [Int] in
-            guard let base = buffer.baseAddress else { return [] }
-            var hits: [Int] = []
-            var index = 0
-            while let hash = memchr(base + index, Int32(UInt8(ascii: "#")), buffer.count - index) {
-                index = base.distance(to: hash.assumingMemoryBound(to: UInt8.self))
-                let end = lineEnd(buffer, from: index)
-                while index < end {
-                    // `| 0x20` folds ASCII upper case to lower case; no other byte folds onto a
-                    // letter that these words contain.
-                    switch buffer[index] | 0x20 {
-                    case UInt8(ascii: "n") where matchesWord(buffer, at: index, noqaBytes): hits.append(index)
-                    case UInt8(ascii: "r") where matchesWord(buffer, at: index, rekeyBytes): hits.append(index)
-                    default: break
-                    }
-                    index += 1
+    private static func keywordOffsets(in source: SourceText) -> [Int] {
+        let bytes = source.bytes
+        var hits: [Int] = []
+        var index = 0
+        while let hash = Prefilter.firstOccurrence(of: hashMark, in: bytes, from: index) {
+            let nextLine = source.lineIndex(at: hash) + 1
+            let end = nextLine < source.lineStarts.count ? source.lineStarts[nextLine] : bytes.count
+            for offset in hash..<end {
+                // `| 0x20` folds ASCII upper case to lower case; no other byte folds onto a
+                // letter that these words contain.
+                switch bytes[offset] | 0x20 {
+                case UInt8(ascii: "n") where matchesWord(bytes, at: offset, noqaBytes): hits.append(offset)
+                case UInt8(ascii: "r") where matchesWord(bytes, at: offset, rekeyBytes): hits.append(offset)
+                default: break
                 }
             }
-            return hits
+            index = end
         }
+        return hits
     }
 
-    /// The offset of the first newline at or after `start`, or the end.
-    private static func lineEnd(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        guard start < buffer.count, let base = buffer.baseAddress,
-            let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
-        else { return buffer.count }
-        return base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-    }
-
+    private static let hashMark = [UInt8(ascii: "#")]
     private static let noqaBytes = Array("noqa".utf8)
     private static let rekeyBytes = Array("rekey".utf8)
 
-    private static func matchesWord(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int, _ word: [UInt8]) -> Bool {
-        guard index + word.count <= buffer.count else { return false }
-        for (position, letter) in word.enumerated() where buffer[index + position] | 0x20 != letter {
+    private static func matchesWord(_ bytes: [UInt8], at index: Int, _ word: [UInt8]) -> Bool {
+        guard index + word.count <= bytes.count else { return false }
+        for (position, letter) in word.enumerated() where bytes[index + position] | 0x20 != letter {
             return false
         }
         return true

@@ -22,7 +22,7 @@ enum DeliberateReuse {
         guard let first = calls.first, let test = enclosingTest(of: first, in: model) else { return nil }
         let name = test.name ?? ""
         let lowercased = name.lowercased()
-        if let word = intentWords.first(where: { spells(lowercased, $0) }) {
+        if let word = firstPart(of: intentWords, in: lowercased) {
             return Evidence(
                 reason: "the reuse looks deliberate: the test's name says so (`\(name)`, \"\(word)\"); " + silencing,
                 compared: Set(calls.map(\.startByte)))
@@ -237,7 +237,7 @@ enum DeliberateReuse {
     /// name the call's result was bound to.
     private static func namesCarryingValues(in expression: Node) -> Set<String> {
         let text = expression.text
-        if shapeReads.contains(where: { spells(text, $0) }) { return [] }
+        if firstPart(of: shapeReads, in: text) != nil { return [] }
         var names = Set<String>()
         visit(expression) { node in
             if node.nodeKind == .identifier, isRead(node) { names.insert(node.text) }
@@ -247,14 +247,18 @@ enum DeliberateReuse {
 
     private static let shapeReads = [".shape", ".dtype", ".ndim", ".size", "len(", "shape("]
 
-    /// Whether `text` holds `part`. Compared byte by byte when `text` is ASCII, where bytes and
-    /// characters agree (a search over characters costs thousands of instructions a call).
-    private static func spells(_ text: String, _ part: String) -> Bool {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.firstRange(of: part) != nil }
-        let (haystack, needle) = (Array(text.utf8), Array(part.utf8))
-        guard needle.count <= haystack.count else { return needle.isEmpty }
-        return (0...(haystack.count - needle.count)).contains { start in
-            haystack[start..<(start + needle.count)].elementsEqual(needle)
+    /// The first of `parts` that `text` holds. Compared byte by byte when `text` is ASCII, where
+    /// bytes and characters agree (a search over characters costs thousands of instructions a
+    /// call); the text's bytes are read once for all the parts.
+    private static func firstPart(of parts: [String], in text: String) -> String? {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return parts.first { text.firstRange(of: $0) != nil } }
+        let haystack = Array(text.utf8)
+        return parts.first { part in
+            let needle = Array(part.utf8)
+            guard needle.count <= haystack.count else { return needle.isEmpty }
+            return (0...(haystack.count - needle.count)).contains { start in
+                haystack[start..<(start + needle.count)].elementsEqual(needle)
+            }
         }
     }
 
