@@ -33,10 +33,12 @@ struct NodeTable {
     let records: ContiguousArray<Record>
 
     /// Walks `tree` once with a cursor, parents before children, siblings in order. Nil for a
-    /// tree of more nodes than an `Int32` counts (a file of some 700 MB or more).
-    init?(_ tree: OpaquePointer) {
+    /// tree of more nodes than an `Int32` counts (a file of some 700 MB or more). The records are
+    /// gathered in `scratch`, which a parser keeps from file to file: grown by doubling, a fresh
+    /// array would be reallocated and copied at each doubling, into pages never touched before.
+    init?(_ tree: OpaquePointer, scratch records: inout ContiguousArray<Record>) {
         let canonicalKind = PythonGrammar.shared.canonicalKind
-        var records = ContiguousArray<Record>()
+        records.removeAll(keepingCapacity: true)
         var cursor = ts_tree_cursor_new(ts_tree_root_node(tree))
         defer { ts_tree_cursor_delete(&cursor) }
 
@@ -64,8 +66,8 @@ struct NodeTable {
             }
             while !ts_tree_cursor_goto_next_sibling(&cursor) {
                 guard ts_tree_cursor_goto_parent(&cursor) else {
-                    // Grown by doubling, the array may hold twice its records; a table may be kept
-                    // for later stages (see `KeptTrees` in the driver), so it is copied to its size.
+                    // A table may be kept for later stages (see `KeptTrees` in the driver), so it
+                    // takes only the memory its records need.
                     self.records = records.withUnsafeBufferPointer { ContiguousArray($0) }
                     return
                 }

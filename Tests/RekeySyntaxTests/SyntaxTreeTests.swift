@@ -121,13 +121,19 @@ import Testing
         #expect(MemoryLayout<NodeTable.Record>.stride == 20)
     }
 
-    /// A table grows by doubling while it is walked, and is then held at its size: a kept tree
-    /// takes the bytes its records need, not up to twice as many.
+    /// A table is gathered in room the parser keeps, and is then held at its size: a kept tree
+    /// takes the bytes its records need, not what the largest file before it needed.
     @Test func aTableTakesTheRoomOfItsRecords() throws {
-        let text = (0..<3_000).map { "x\($0) = f(\($0), y)\n" }.joined()
-        let tree = try PythonParser().parse(SourceText(path: "t.py", text: text))
-        #expect(tree.nodeCount > 30_000)
-        #expect(tree.memoryBytes < (tree.nodeCount + 8) * MemoryLayout<NodeTable.Record>.stride)
+        let parser = try PythonParser()
+        let large = (0..<3_000).map { "x\($0) = f(\($0), y)\n" }.joined()
+        let largeTree = try parser.parse(SourceText(path: "large.py", text: large))
+        let small = try parser.parse(SourceText(path: "small.py", text: "x = f(1, 2)\n"))
+        #expect(largeTree.nodeCount > 30_000)
+        #expect(largeTree.memoryBytes < (largeTree.nodeCount + 8) * MemoryLayout<NodeTable.Record>.stride)
+        #expect(small.memoryBytes < (small.nodeCount + 8) * MemoryLayout<NodeTable.Record>.stride)
+        // Nothing of the larger file's walk is left in the smaller file's table.
+        #expect(small.hasTheNodes(of: try PythonParser().parse(SourceText(path: "small.py", text: "x = f(1, 2)\n"))))
+        #expect(largeTree.hasTheNodes(of: try PythonParser().parse(SourceText(path: "large.py", text: large))))
     }
 
     @Test func indentationKeepsTabs() {
