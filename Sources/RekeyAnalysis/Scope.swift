@@ -17,6 +17,29 @@ public final class Scope {
     public private(set) var bindings: [String: [Binding]] = [:]
     public private(set) var globalNames: Set<String> = []
     public private(set) var nonlocalNames: Set<String> = []
+    /// One bit (``NameBit``) for each name bound or declared `global`/`nonlocal` here: a name
+    /// whose bit is clear is none of them, which a lookup learns without hashing the name. Most
+    /// lookups pass through scopes that do not bind the name on their way to the module.
+    private(set) var names = NameBits()
+
+    /// A name's bit among 64, from its length and its first and last bytes.
+    struct NameBit {
+        let mask: UInt64
+
+        init(_ name: String) {
+            let utf8 = name.utf8
+            let mixed = Int(utf8.first ?? 0) &* 31 &+ Int(utf8.last ?? 0) &* 7 &+ utf8.count
+            mask = 1 << UInt64(mixed & 63)
+        }
+    }
+
+    struct NameBits {
+        var bound: UInt64 = 0
+        var declared: UInt64 = 0
+
+        func mayBind(_ name: NameBit) -> Bool { bound & name.mask != 0 }
+        func mayDeclare(_ name: NameBit) -> Bool { declared & name.mask != 0 }
+    }
 
     init(kind: Kind, node: Node, parent: Scope?, name: String?) {
         self.kind = kind
@@ -26,9 +49,18 @@ public final class Scope {
         parent?.children.append(self)
     }
 
-    func add(_ binding: Binding) { bindings[binding.name, default: []].append(binding) }
-    func declareGlobal(_ name: String) { globalNames.insert(name) }
-    func declareNonlocal(_ name: String) { nonlocalNames.insert(name) }
+    func add(_ binding: Binding) {
+        bindings[binding.name, default: []].append(binding)
+        names.bound |= NameBit(binding.name).mask
+    }
+    func declareGlobal(_ name: String) {
+        globalNames.insert(name)
+        names.declared |= NameBit(name).mask
+    }
+    func declareNonlocal(_ name: String) {
+        nonlocalNames.insert(name)
+        names.declared |= NameBit(name).mask
+    }
 
     public var isFunctionLike: Bool { kind == .function || kind == .lambda }
 

@@ -79,24 +79,34 @@ public final class SemanticModel {
 
     /// ``scopeBinding(_:from:)`` with that scope's bindings of `name`, as the search found them.
     private func resolve(_ name: String, from scope: Scope) -> (scope: Scope, bindings: [Binding])? {
-        // Few scopes declare any name `global` or `nonlocal`: asking an empty set costs no hash.
-        func declaresGlobal(_ scope: Scope) -> Bool { !scope.globalNames.isEmpty && scope.globalNames.contains(name) }
-        func declaresNonlocal(_ scope: Scope) -> Bool { !scope.nonlocalNames.isEmpty && scope.nonlocalNames.contains(name) }
+        // A scope's name bits say, without a hash, that it neither binds nor declares most names.
+        let bit = Scope.NameBit(name)
+        func declaresGlobal(_ scope: Scope, _ names: Scope.NameBits) -> Bool {
+            names.mayDeclare(bit) && scope.globalNames.contains(name)
+        }
+        func declaresNonlocal(_ scope: Scope, _ names: Scope.NameBits) -> Bool {
+            names.mayDeclare(bit) && scope.nonlocalNames.contains(name)
+        }
         func moduleBinding() -> (scope: Scope, bindings: [Binding])? { moduleScope.bindings[name].map { (moduleScope, $0) } }
-        if declaresGlobal(scope) { return moduleBinding() }
+        let own = scope.names
+        if declaresGlobal(scope, own) { return moduleBinding() }
         var current: Scope? = scope
         var first = true
-        if declaresNonlocal(scope) {
+        if declaresNonlocal(scope, own) {
             current = scope.parent
             first = false
         }
         while let candidate = current {
-            let visible = first || candidate.kind != .classBody
-            // A scope that declares the name `nonlocal` does not own it, even though it assigns it.
-            if visible, let bindings = candidate.bindings[name], !declaresGlobal(candidate), !declaresNonlocal(candidate) {
-                return (candidate, bindings)
+            let names = candidate.names
+            if first || candidate.kind != .classBody {
+                // A scope that declares the name `nonlocal` does not own it, even though it assigns it.
+                if names.mayBind(bit), let bindings = candidate.bindings[name], !declaresGlobal(candidate, names),
+                    !declaresNonlocal(candidate, names)
+                {
+                    return (candidate, bindings)
+                }
+                if declaresGlobal(candidate, names) { return moduleBinding() }
             }
-            if visible, declaresGlobal(candidate) { return moduleBinding() }
             first = false
             current = candidate.parent
         }

@@ -41,6 +41,15 @@ let resolutionPrefixes = [
                     return ↓x
                 """, boundIn: "<module>"),
         ResolutionCase(
+            // `xay` and `xby` share a scope's name bit (same length, first and last byte).
+            label: "a name that shares its lookup bit with a local is still global",
+            source: """
+                xby = 1
+                def f():
+                    xay = 2
+                    return ↓xby
+                """, boundIn: "<module>"),
+        ResolutionCase(
             label: "a name assigned later in the function is still local",
             source: """
                 x = 1
