@@ -807,8 +807,12 @@ public struct Engine {
         func parses(budget: Int) -> ParsedTexts {
             let spelled = Dictionary(
                 uniqueKeysWithValues: words.compactMap { index, words in texts[index].map { (ObjectIdentifier($0), words) } })
-            return ParsedTexts(texts.compactMap { $0 }, trees: states.compactMap(\.tree), budget: budget, words: spelled)
+            return ParsedTexts(
+                texts.compactMap { $0 }, trees: states.compactMap(\.tree), budget: budget, words: spelled, stageTrees: stageTrees)
         }
+
+        /// Trees the stages parse, shared by their caches (see ``StageTrees``).
+        private let stageTrees = StageTrees(bytes: Engine.stageTreeBytes)
 
         /// `words`: what the files at some indices spell, read from their bytes as loaded; kept
         /// only for the texts those bytes still are.

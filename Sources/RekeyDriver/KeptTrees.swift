@@ -35,3 +35,34 @@ extension Engine {
     /// instructions there, from parsing again what was not kept).
     static let keptTreeBytes = 64 << 20
 }
+
+/// Trees the cross-file guard and screening parse of texts the analysis did not keep, for both
+/// stages, up to a fixed size: the guard's parse of a file then serves screening, and
+/// screening's parse of a caller for its call index serves the question of its signatures, where
+/// each stage, each question past a cache's budget, parsed the text again. Texts are known by
+/// identity (each tree holds its text).
+final class StageTrees: @unchecked Sendable {
+    private let lock = NSLock()
+    private let room: KeptTrees
+    private var trees: [ObjectIdentifier: SyntaxTree] = [:]
+
+    init(bytes: Int) {
+        room = KeptTrees(bytes: bytes)
+    }
+
+    func tree(of source: SourceText) -> SyntaxTree? {
+        lock.withLock { trees[ObjectIdentifier(source)] }
+    }
+
+    /// Whether `tree` was kept (nil: no room left).
+    func keep(_ tree: SyntaxTree) -> Bool {
+        guard room.keep(tree, had: nil) != nil else { return false }
+        lock.withLock { trees[ObjectIdentifier(tree.source)] = tree }
+        return true
+    }
+}
+
+extension Engine {
+    /// What ``StageTrees`` may hold in one run: the node tables of some 4 MB of source.
+    static let stageTreeBytes = 16 << 20
+}

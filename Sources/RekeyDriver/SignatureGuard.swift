@@ -490,11 +490,14 @@ private struct TreeCache {
 /// which of them spell each word asked about, found once per word; each text's call index and
 /// imported modules, each read once; and each text's model, parsed once while the models held
 /// come from fewer than `budget` bytes of source (a syntax tree takes some thirty times its
-/// text); past it a text is parsed each time its model is asked for. Texts are known by identity.
+/// text); past it a model is made again each time it is asked for, from the text's tree when one
+/// was kept (by the analysis, or in ``StageTrees``), else from a new parse. Texts are known by
+/// identity.
 final class ParsedTexts: @unchecked Sendable {
     private let texts: [SourceText]
     private let positions: [ObjectIdentifier: Int]
     private let budget: Int
+    private let stageTrees: StageTrees?
     private let lock = NSLock()
     private var held = 0
     private var slots: [ObjectIdentifier: Slot] = [:]
@@ -526,10 +529,15 @@ final class ParsedTexts: @unchecked Sendable {
     }
 
     /// `trees`: trees of some of `texts`, parsed already; `words`: what some of them spell, by
-    /// the text's identity.
-    init(_ texts: [SourceText], trees: [SyntaxTree] = [], budget: Int, words: [ObjectIdentifier: SpelledWords] = [:]) {
+    /// the text's identity; `stageTrees`: where the trees of texts parsed here are kept for the
+    /// next question about them, here or in a later stage's cache.
+    init(
+        _ texts: [SourceText], trees: [SyntaxTree] = [], budget: Int, words: [ObjectIdentifier: SpelledWords] = [:],
+        stageTrees: StageTrees? = nil
+    ) {
         self.texts = texts
         self.budget = budget
+        self.stageTrees = stageTrees
         self.words = texts.map { words[ObjectIdentifier($0)] }
         var positions: [ObjectIdentifier: Int] = [:]
         for (position, text) in texts.enumerated() where positions[ObjectIdentifier(text)] == nil {
@@ -614,7 +622,7 @@ final class ParsedTexts: @unchecked Sendable {
         let slot = slot(of: source)
         return slot.lock.withLock {
             if let known = slot.imports { return known }
-            let tree = slot.tree ?? (slot.model ?? nil)?.tree ?? (try? parser.parseWithinLimits(source))
+            let tree = (slot.model ?? nil)?.tree ?? self.tree(in: slot, parser: parser)
             let imports = tree.flatMap { $0.hasError ? nil : ModuleImports(path: source.path, tree: $0).imported }
             slot.imports = .some(imports)
             return imports
@@ -633,7 +641,7 @@ final class ParsedTexts: @unchecked Sendable {
     /// With `slot.lock` held.
     private func model(in slot: Slot, parser: PythonParser) -> SemanticModel? {
         if let known = slot.model { return known }
-        let model = slot.tree.map { $0.hasError ? nil : SemanticModel(tree: $0) } ?? Self.parse(slot.source, with: parser)
+        let model = tree(in: slot, parser: parser).flatMap { $0.hasError ? nil : SemanticModel(tree: $0) }
         let kept = lock.withLock {
             guard held + slot.source.bytes.count <= budget else { return false }
             held += slot.source.bytes.count
@@ -641,6 +649,20 @@ final class ParsedTexts: @unchecked Sendable {
         }
         if kept { slot.model = .some(model) }
         return model
+    }
+
+    /// With `slot.lock` held: the text's tree, kept or parsed now (nil when it is beyond what
+    /// ``PythonParser/parseWithinLimits(_:)`` parses). A tree parsed here is kept if the stages'
+    /// room allows, for the next question about the text.
+    private func tree(in slot: Slot, parser: PythonParser) -> SyntaxTree? {
+        if let known = slot.tree { return known }
+        if let known = stageTrees?.tree(of: slot.source) {
+            slot.tree = known
+            return known
+        }
+        guard let parsed = try? parser.parseWithinLimits(slot.source) else { return nil }
+        if stageTrees?.keep(parsed) == true { slot.tree = parsed }
+        return parsed
     }
 
     static func parse(_ source: SourceText, with parser: PythonParser) -> SemanticModel? {

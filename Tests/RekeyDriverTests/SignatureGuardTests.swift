@@ -324,6 +324,24 @@ import Testing
         #expect(parsed !== kept && parsed.source === texts[1])
     }
 
+    /// A text a stage parses is parsed once for both stages while ``StageTrees`` has room: a cache
+    /// that keeps no model reads the tree again, and so does the next stage's cache. Past the
+    /// room, each question parses the text anew.
+    @Test func stagesShareTheTreesTheyParse() throws {
+        let texts = (0..<2).map { SourceText(path: "m\($0).py", text: "def f(key):\n    return g(key)\n") }
+        let parser = try PythonParser()
+        let stageTrees = StageTrees(bytes: try parser.parse(texts[0]).memoryBytes)
+        let guardStage = ParsedTexts(texts, budget: 0, stageTrees: stageTrees)
+        let parsed = try #require(guardStage.model(texts[0], parser: parser)?.tree)
+        #expect(guardStage.model(texts[0], parser: parser)?.tree === parsed)
+        let screening = ParsedTexts(texts, budget: 0, stageTrees: stageTrees)
+        #expect(screening.callIndex(texts[0], parser: parser)?.calls.map(\.spelling) == ["g"])
+        #expect(screening.model(texts[0], parser: parser)?.tree === parsed)
+        // No room left for the other text's tree.
+        let first = try #require(screening.model(texts[1], parser: parser)?.tree)
+        #expect(screening.model(texts[1], parser: parser)?.tree !== first)
+    }
+
     /// Screening's workers share one ``ParsedTexts`` that keeps no model, only call indices: both
     /// threads read the same calls of each text, with what they resolve to.
     @Test func sharedTextsKeepCallIndicesWithoutModels() throws {
