@@ -52,12 +52,20 @@ struct CallIndex: Sendable {
     let path: String
     /// In source order.
     let calls: [Call]
+    /// Where in `calls` each name is called, in source order: a question about a few names
+    /// reads their calls, not every call of the file (the guard asks once per fix).
+    private let positionsByName: [String: [Int]]
     /// The module's top-level classes, in source order.
     let classes: [ClassDefinition]
 
     init(_ model: SemanticModel) {
         path = model.source.path
         calls = model.calls.map { call, scope in Self.call(call, in: scope, model: model) }
+        var positionsByName: [String: [Int]] = [:]
+        for (position, call) in calls.enumerated() {
+            if let name = call.name { positionsByName[name, default: []].append(position) }
+        }
+        self.positionsByName = positionsByName
         classes = model.scopes.compactMap { scope in
             guard scope.kind == .classBody, let owner = scope.parent, owner.kind == .module, let name = scope.name else { return nil }
             return ClassDefinition(
@@ -65,6 +73,11 @@ struct CallIndex: Sendable {
                 bases: scope.node.child(.superclasses).map { Self.references($0, in: owner, model: model) },
                 definesInitializer: scope.initializer != nil)
         }
+    }
+
+    /// The calls of any of `names`, in source order.
+    func calls(namedAnyOf names: Set<String>) -> [Call] {
+        names.flatMap { positionsByName[$0] ?? [] }.sorted().map { calls[$0] }
     }
 
     private static func call(_ call: Node, in scope: Scope, model: SemanticModel) -> Call {

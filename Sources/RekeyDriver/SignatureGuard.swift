@@ -270,7 +270,8 @@ struct SignatureGuard {
         let path = index.path
         let module = moduleNames.of(path)
         var result: [Candidate] = []
-        for call in index.calls {
+        // Only a call of one of its names may run it, and for `__init__` also `super().__init__(…)`.
+        for call in index.calls(namedAnyOf: callable.isInitializer ? callable.calledAs.union(["__init__"]) : callable.calledAs) {
             guard let name = call.name else { continue }
             switch call.callee {
             case .name(let bindings):

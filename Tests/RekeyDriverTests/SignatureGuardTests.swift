@@ -342,6 +342,15 @@ import Testing
         #expect(screening.model(texts[1], parser: parser)?.tree !== first)
     }
 
+    /// The calls of some names, as the guard asks for them: those calls only, in source order.
+    @Test func callsOfSomeNamesInSourceOrder() throws {
+        let source = SourceText(path: "m.py", text: "f(1)\ng(2)\nobj.f(3)\nh()\nf(g(4))\n")
+        let index = CallIndex(SemanticModel(tree: try PythonParser().parse(source)))
+        #expect(index.calls(namedAnyOf: ["f", "g"]).map(\.spelling) == ["f", "g", "obj.f", "f", "g"])
+        #expect(index.calls(namedAnyOf: ["f", "g"]).map(\.line) == [1, 2, 3, 5, 5])
+        #expect(index.calls(namedAnyOf: ["k"]).isEmpty)
+    }
+
     /// Screening's workers share one ``ParsedTexts`` that keeps no model, only call indices: both
     /// threads read the same calls of each text, with what they resolve to.
     @Test func sharedTextsKeepCallIndicesWithoutModels() throws {
