@@ -29,4 +29,28 @@ import Testing
         #expect(!SpelledWords(Array("  ()\n".utf8)).contains(Array("a".utf8)))
         #expect(!SpelledWords([]).contains(Array("a".utf8)))
     }
+
+    /// The byte search finds the first occurrence at or after the start, as comparing at every
+    /// offset does, whichever byte of the needle it scans for: over texts of a few letters, so
+    /// that needles occur often, overlap and sit at both ends.
+    @Test func firstOccurrenceIsTheFirstMatchAtOrAfterTheStart() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = Array("ap_ s\nQ".utf8)
+        for _ in 0..<2_000 {
+            let text = (0..<next(40)).map { _ in alphabet[next(alphabet.count)] }
+            let needle = (0..<(1 + next(4))).map { _ in alphabet[next(alphabet.count)] }
+            let start = next(text.count + 2)
+            let expected =
+                text.count < needle.count
+                ? nil
+                : (start...max(start, text.count - needle.count)).first { offset in
+                    offset + needle.count <= text.count && Array(text[offset..<offset + needle.count]) == needle
+                }
+            #expect(Prefilter.firstOccurrence(of: needle, in: text, from: start) == expected, "\(text) \(needle) \(start)")
+        }
+    }
 }
