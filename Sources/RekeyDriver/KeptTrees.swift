@@ -36,11 +36,11 @@ extension Engine {
     static let keptTreeBytes = 64 << 20
 }
 
-/// Trees the cross-file guard and screening parse of texts the analysis did not keep, for both
-/// stages, up to a fixed size: the guard's parse of a file then serves screening, and
-/// screening's parse of a caller for its call index serves the question of its signatures, where
-/// each stage, each question past a cache's budget, parsed the text again. Texts are known by
-/// identity (each tree holds its text).
+/// Trees the cross-file guard and screening parse of texts the analysis did not keep, shared by
+/// both stages up to a fixed size. The guard's parse of a file then serves screening, and
+/// screening's parse of a caller for its call index serves the later question of its signatures;
+/// before, each stage, and each question past its cache's budget, parsed the text again. Texts
+/// are known by identity (each tree holds its text).
 final class StageTrees: @unchecked Sendable {
     private let lock = NSLock()
     private let room: KeptTrees
@@ -54,7 +54,7 @@ final class StageTrees: @unchecked Sendable {
         lock.withLock { trees[ObjectIdentifier(source)] }
     }
 
-    /// Whether `tree` was kept (nil: no room left).
+    /// Whether `tree` was kept (false: no room left).
     func keep(_ tree: SyntaxTree) -> Bool {
         guard room.keep(tree, had: nil) != nil else { return false }
         lock.withLock { trees[ObjectIdentifier(tree.source)] = tree }
