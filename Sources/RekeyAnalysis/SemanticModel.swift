@@ -81,31 +81,25 @@ public final class SemanticModel {
     private func resolve(_ name: String, from scope: Scope) -> (scope: Scope, bindings: [Binding])? {
         // A scope's name bits say, without a hash, that it neither binds nor declares most names.
         let bit = Scope.NameBit(name)
-        func declaresGlobal(_ scope: Scope, _ names: Scope.NameBits) -> Bool {
-            names.mayDeclare(bit) && scope.globalNames.contains(name)
-        }
-        func declaresNonlocal(_ scope: Scope, _ names: Scope.NameBits) -> Bool {
-            names.mayDeclare(bit) && scope.nonlocalNames.contains(name)
-        }
+        func declaresGlobal(_ scope: Scope) -> Bool { scope.names.mayDeclare(bit) && scope.globalNames.contains(name) }
+        func declaresNonlocal(_ scope: Scope) -> Bool { scope.names.mayDeclare(bit) && scope.nonlocalNames.contains(name) }
         func moduleBinding() -> (scope: Scope, bindings: [Binding])? { moduleScope.bindings[name].map { (moduleScope, $0) } }
-        let own = scope.names
-        if declaresGlobal(scope, own) { return moduleBinding() }
+        if declaresGlobal(scope) { return moduleBinding() }
         var current: Scope? = scope
         var first = true
-        if declaresNonlocal(scope, own) {
+        if declaresNonlocal(scope) {
             current = scope.parent
             first = false
         }
         while let candidate = current {
-            let names = candidate.names
             if first || candidate.kind != .classBody {
                 // A scope that declares the name `nonlocal` does not own it, even though it assigns it.
-                if names.mayBind(bit), let bindings = candidate.bindings[name], !declaresGlobal(candidate, names),
-                    !declaresNonlocal(candidate, names)
+                if candidate.names.mayBind(bit), let bindings = candidate.bindings[name], !declaresGlobal(candidate),
+                    !declaresNonlocal(candidate)
                 {
                     return (candidate, bindings)
                 }
-                if declaresGlobal(candidate, names) { return moduleBinding() }
+                if declaresGlobal(candidate) { return moduleBinding() }
             }
             first = false
             current = candidate.parent

@@ -34,6 +34,8 @@ extension Engine {
     /// whose peak memory this takes from 186 MB to 202 MB (48 MB of tables: 2.2% more
     /// instructions there, from parsing again what was not kept).
     static let keptTreeBytes = 64 << 20
+    /// What ``StageTrees`` may hold in one run: the node tables of some 4 MB of source.
+    static let stageTreeBytes = 16 << 20
 }
 
 /// Trees the cross-file guard and screening parse of texts the analysis did not keep, shared by
@@ -60,9 +62,4 @@ final class StageTrees: @unchecked Sendable {
         lock.withLock { trees[ObjectIdentifier(tree.source)] = tree }
         return true
     }
-}
-
-extension Engine {
-    /// What ``StageTrees`` may hold in one run: the node tables of some 4 MB of source.
-    static let stageTreeBytes = 16 << 20
 }
