@@ -727,10 +727,8 @@ public struct Engine {
         let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))
         // Whether a file that looks like a script is one depends on whether any file imports it:
         // guessed here from the imports read without parsing, settled by ``markScripts``.
-        let importedAnywhere = Set(read.flatMap(\.imports))
-        let isImported = { (module: String) in
-            importedAnywhere.contains(module) || importedAnywhere.contains { $0.hasPrefix(module + ".") }
-        }
+        let importedAnywhere = ImportedModules(read.lazy.flatMap(\.imports))
+        let isImported = { (module: String) in importedAnywhere.contains(moduleOrParent: module) }
         var states = parallelInDependencyOrder(
             count: read.count, dependencies: graph.dependencies, priority: { read[$0].state.original.count },
             workers: options.jobs, makeState: { PythonParser(grammar) },
@@ -1038,7 +1036,7 @@ public struct Engine {
     private func markScripts(
         _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile], keeping kept: KeptTrees
     ) {
-        let imported = Set(states.flatMap(\.importedModules))
+        let imported = ImportedModules(states.lazy.flatMap(\.importedModules))
         let unparsed = skippedFiles.keys.sorted()
         // Each unparsed file's import lines are read once, when first asked about.
         var importLines: [Int: ScriptFiles.ImportLines] = [:]
@@ -1050,7 +1048,7 @@ public struct Engine {
         }
         func isScript(_ state: FileState) -> Bool {
             guard state.looksLikeScript, !state.moduleName.isEmpty,
-                !imported.contains(where: { $0 == state.moduleName || $0.hasPrefix(state.moduleName + ".") })
+                !imported.contains(moduleOrParent: state.moduleName)
             else { return false }
             let last = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
             return !unparsed.contains { index in

@@ -222,6 +222,14 @@ import Testing
         #expect(graph.dependencies == [[1], [], [], [0, 2], []])
     }
 
+    @Test func aModuleIsImportedUnderItsOwnNameOrASubmodules() {
+        let imported = ImportedModules(["a.b.c", "d", "e.f", "d"])
+        for module in ["a", "a.b", "a.b.c", "d", "e", "e.f"] { #expect(imported.contains(moduleOrParent: module), "\(module)") }
+        for module in ["a.b.c.d", "a.c", "b", "b.c", "de", "e.f.g", "a.", ""] {
+            #expect(!imported.contains(moduleOrParent: module), "\(module)")
+        }
+    }
+
     @Test func eachItemRunsAfterItsDependenciesAndSeesTheirOutputs() {
         // Item i depends on every item below it that divides it: a deep, wide order.
         let count = 200
