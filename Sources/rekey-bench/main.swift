@@ -35,6 +35,12 @@ struct Bench: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also time rekey check without its prefilter.")
     var unfiltered = true
 
+    @Option(
+        help: ArgumentHelp(
+            "A larger tree (twice the paths, say): one-thread runs over it and over the paths take turns, and how much longer each pipeline takes over it is reported.",
+            valueName: "path"))
+    var grown: [String] = []
+
     // What the measuring process runs in the process it starts for each peak-memory figure.
     @Option(help: .hidden)
     var peakMemoryOf: MeasuredPipeline?
@@ -88,6 +94,7 @@ struct Bench: ParsableCommand {
         print(
             "diff / check: " + diffOverCheck.map { String(format: "%.2f", $0) }.joined(separator: ", ")
                 + " (by thread count, as above)")
+        if !grown.isEmpty { measureGrowth(files: files, grammar: grammar) }
         let report = Engine().check(paths: paths)
         print(
             "check: \(report.filesParsed) of \(report.filesSeen) files parsed (the rest had no JAX cue), "
@@ -99,6 +106,35 @@ struct Bench: ParsableCommand {
             String(
                 format: "peak memory, one thread: bare parse + walk %.0f MB, rekey check %.0f MB (%.1f times)",
                 inMegabytes(bareMemory), inMegabytes(checkMemory), Double(checkMemory) / Double(bareMemory)))
+    }
+
+    /// How much longer the bare parse and `rekey check` take over ``grown`` than over ``paths``, on
+    /// one thread. The four runs of a turn follow each other, so a turn's ratios are taken over
+    /// the same stretch of a machine whose speed drifts; the fastest runs' ratio is given beside
+    /// the median and range of the turns'.
+    private func measureGrowth(files: [String], grammar: LoadableGrammar) {
+        let grownFiles = FileDiscovery.pythonFiles(in: grown).files
+        let check = { (paths: [String]) in { _ = Engine(options: .init(jobs: 1)).check(paths: paths) } }
+        let pipelines: [(name: String, base: () -> Void, grown: () -> Void)] = [
+            ("bare parse + walk", { bareParse(files, jobs: 1, grammar: grammar) }, { bareParse(grownFiles, jobs: 1, grammar: grammar) }),
+            ("rekey check", check(paths), check(grown)),
+        ]
+        var seconds = [[Double]](repeating: [], count: pipelines.count * 2)
+        for _ in 0..<max(runs, 1) {
+            for (index, body) in pipelines.flatMap({ [$0.base, $0.grown] }).enumerated() {
+                seconds[index].append(timed(body))
+            }
+        }
+        print("growth, one thread, \(grownFiles.count) files against \(files.count), \(max(runs, 1)) turns:")
+        for (number, pipeline) in pipelines.enumerated() {
+            let (base, larger) = (seconds[2 * number], seconds[2 * number + 1])
+            let turns = zip(larger, base).map(/).sorted()
+            print(
+                String(
+                    format: "  %@ %.2f× (fastest %.3f s against %.3f s); by turn %.2f× median, %.2f× to %.2f×",
+                    pipeline.name.padding(toLength: 18, withPad: " ", startingAt: 0), larger.min()! / base.min()!,
+                    larger.min()!, base.min()!, turns[turns.count / 2], turns.first!, turns.last!))
+        }
     }
 
     /// One file per shape and size, on one thread: a per-file analysis that is near-linear keeps
@@ -179,16 +215,20 @@ struct Bench: ParsableCommand {
         var best = [Timing](repeating: Timing(), count: bodies.count)
         for _ in 0..<max(runs, 1) {
             for (index, body) in bodies.enumerated() {
-                let start = DispatchTime.now().uptimeNanoseconds
                 let processorStart = processorSeconds()
-                body()
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let seconds = timed(body)
                 if seconds < best[index].seconds {
                     best[index] = Timing(seconds: seconds, coresBusy: (processorSeconds() - processorStart) / seconds)
                 }
             }
         }
         return best
+    }
+
+    private func timed(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// User and system time this process has used, on all its threads.

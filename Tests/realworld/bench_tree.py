@@ -3,8 +3,11 @@ their hashes checked, as the suite fetches them), unpacked side by side, `--copi
 
     python Tests/realworld/bench_tree.py --copies 2   # prints the tree's path
 
-Two copies is the same tree twice (`copy1/`, `copy2/`), for how time and memory grow with the
-tree. Unpacked once and reused while the sdists' hashes are the same, under the system's temporary
+Two copies is the tree twice (`copy1/`, `copy2/`), for how time and memory grow with the tree. In
+each copy after the first, every package named after its project is renamed (`numpyro` becomes
+`numpyro_2`, in the folder's name and as a word in each Python file and notebook of that copy), so
+no module name is defined twice: the copies import their own packages, as a tree of twice as many
+distinct packages would, instead of two files standing for each module. Unpacked once and reused while the sdists' hashes are the same, under the system's temporary
 folder (or $REKEY_BENCH_TREES): outside any project, as such a tree stands on a user's machine.
 Inside one (this repository, say), `rekey check` would read that project's other files for
 callers, which the bare parse it is measured against does not.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +29,8 @@ import harness  # noqa: E402
 
 # What makes a folder a project for rekey (see Sources/RekeyDriver/ProjectRoot.swift).
 PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
+# Changed when what a tree holds changes, so a tree unpacked before is unpacked again.
+LAYOUT = "copies after the first have their packages renamed\n"
 
 
 def tree(copies: int) -> Path:
@@ -36,14 +42,33 @@ def tree(copies: int) -> Path:
         sys.exit(f"bench_tree: {base} is inside a project ({inside}); set REKEY_BENCH_TREES to a folder outside any")
     root = base / f"copies-{copies}"
     stamp = root / ".sdists"
-    wanted = "\n".join(sorted(project.sha256 for project in projects)) + "\n"
+    wanted = LAYOUT + "\n".join(sorted(project.sha256 for project in projects)) + "\n"
     if stamp.exists() and stamp.read_text() == wanted:
         return root
     for copy in range(1, copies + 1):
         for project, sdist in zip(projects, sdists):
             harness.unpack(sdist, root / f"copy{copy}" / project.name)
+        if copy > 1:
+            rename_packages(root / f"copy{copy}", [project.name for project in projects], suffix=f"_{copy}")
     stamp.write_text(wanted)
     return root
+
+
+def rename_packages(copy: Path, names: list[str], suffix: str) -> None:
+    """Renames each project's package (the folder named after it, at its top or under `src/`) and
+    every whole-word use of those names in the copy's Python files and notebooks, byte for byte
+    otherwise."""
+    packages = [folder for name in names for folder in (copy / name / name, copy / name / "src" / name) if folder.is_dir()]
+    renamed = sorted({folder.name for folder in packages})
+    for folder in packages:
+        folder.rename(folder.with_name(folder.name + suffix))
+    word = re.compile(rb"\b(" + b"|".join(re.escape(name.encode()) for name in renamed) + rb")\b")
+    for path in copy.rglob("*"):
+        if path.suffix in (".py", ".ipynb") and path.is_file() and not path.is_symlink():
+            text = path.read_bytes()
+            new = word.sub(lambda match: match.group(1) + suffix.encode(), text)
+            if new != text:
+                path.write_bytes(new)
 
 
 def main() -> int:
