@@ -22,16 +22,14 @@ public struct PythonGrammar: @unchecked Sendable {
             ts_language_symbol_name(language, TSSymbol(symbol)).map { String(cString: $0) } ?? ""
         }
         // ERROR nodes use the builtin symbol (TSSymbol)-1; give it a slot so kind lookup never traps.
-        kinds += Array(repeating: "", count: Int(TSSymbol.max) - kinds.count)
+        let padding = Int(TSSymbol.max) - kinds.count
+        kinds += Array(repeating: "", count: padding)
         kinds.append("ERROR")
         kindBySymbol = kinds
         var firstByName: [String: UInt16] = [:]
         var namedFirstByName: [String: UInt16] = [:]
         var canonical = [UInt16](repeating: 0, count: kinds.count)
-        for symbol in 0..<kinds.count {
-            let isNamed =
-                symbol == Int(TSSymbol.max)
-                || (symbol < symbolCount && ts_language_symbol_type(language, TSSymbol(symbol)) == TSSymbolTypeRegular)
+        func canonicalize(_ symbol: Int, isNamed: Bool) {
             if isNamed {
                 canonical[symbol] = namedFirstByName[kinds[symbol]] ?? UInt16(symbol)
                 namedFirstByName[kinds[symbol]] = canonical[symbol]
@@ -40,6 +38,17 @@ public struct PythonGrammar: @unchecked Sendable {
                 firstByName[kinds[symbol]] = canonical[symbol]
             }
         }
+        for symbol in 0..<symbolCount {
+            canonicalize(symbol, isNamed: ts_language_symbol_type(language, TSSymbol(symbol)) == TSSymbolTypeRegular)
+        }
+        // The slots no symbol uses, tens of thousands, all unnamed "": the first stands for all of
+        // them, asked about once (this runs at every start of the program).
+        if padding > 0 {
+            canonicalize(symbolCount, isNamed: false)
+            canonical.replaceSubrange(
+                (symbolCount + 1)..<(symbolCount + padding), with: repeatElement(canonical[symbolCount], count: padding - 1))
+        }
+        canonicalize(Int(TSSymbol.max), isNamed: true)
         canonicalKind = canonical
         kindIDByName = namedFirstByName
         let fieldCount = Int(ts_language_field_count(language))
