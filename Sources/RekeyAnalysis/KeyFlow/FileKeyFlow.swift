@@ -38,10 +38,15 @@ public final class FileKeyFlow {
         self.moduleName = moduleName
         memo = KeyFlowMemo(continuing: history)
         let functions = model.scopes.filter { $0.kind == .function }
-        let profiles = Dictionary(
-            uniqueKeysWithValues: (functions + [model.moduleScope]).map {
-                (ObjectIdentifier($0), CallProfile(scope: $0, model: model))
-            })
+        // Made when first asked for: a function taking a key-named parameter is walked whatever
+        // its calls, so its profile is never needed.
+        var profiles: [ObjectIdentifier: CallProfile] = [:]
+        func profile(of scope: Scope) -> CallProfile {
+            if let known = profiles[ObjectIdentifier(scope)] { return known }
+            let profile = CallProfile(scope: scope, model: model)
+            profiles[ObjectIdentifier(scope)] = profile
+            return profile
+        }
         let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
@@ -68,7 +73,7 @@ public final class FileKeyFlow {
             scopeFlows = []
             for function in functions
             where takingKeys.contains(ObjectIdentifier(function))
-                || profiles[ObjectIdentifier(function)]!.mayTouchKeys(calling: summarised, orElsewhere: summarisedElsewhere)
+                || profile(of: function).mayTouchKeys(calling: summarised, orElsewhere: summarisedElsewhere)
             {
                 let flow = memo.keyFlow(of: function, model: model, summaries: lookup)
                 scopeFlows.append(flow)
@@ -83,7 +88,7 @@ public final class FileKeyFlow {
             }
             if !changed { break }
         }
-        if profiles[ObjectIdentifier(model.moduleScope)]!.mayTouchKeys(calling: summarised, orElsewhere: summarisedElsewhere) {
+        if profile(of: model.moduleScope).mayTouchKeys(calling: summarised, orElsewhere: summarisedElsewhere) {
             scopeFlows.append(memo.keyFlow(of: model.moduleScope, model: model, summaries: lookup))
         }
         var seen = Set<Int>()
