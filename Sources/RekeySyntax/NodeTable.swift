@@ -39,10 +39,21 @@ struct NodeTable {
     init?(_ tree: OpaquePointer, scratch records: inout ContiguousArray<Record>) {
         let canonicalKind = PythonGrammar.shared.canonicalKind
         records.removeAll(keepingCapacity: true)
-        var cursor = ts_tree_cursor_new(ts_tree_root_node(tree))
-        defer { ts_tree_cursor_delete(&cursor) }
-
-        func append(parent: Int32, field: TSFieldId) -> Int32 {
+        var current: Int32 = -1
+        var ancestors: [Int32] = []
+        let walked = CursorWalk.visitEveryNode(of: tree) { cursor, step -> UInt32? in
+            guard records.count < Int32.max else { return nil }
+            let parent: Int32
+            switch step {
+            case .root:
+                parent = -1
+            case .firstChild:
+                ancestors.append(current)
+                parent = current
+            case .nextSibling(let climbed):
+                for _ in 0..<climbed { current = ancestors.removeLast() }
+                parent = ancestors[ancestors.count - 1]
+            }
             let node = ts_tree_cursor_current_node(&cursor)
             var flags: Flags = []
             if ts_node_is_named(node) { flags.insert(.named) }
@@ -51,32 +62,17 @@ struct NodeTable {
             records.append(
                 Record(
                     startByte: ts_node_start_byte(node), endByte: ts_node_end_byte(node), parent: parent,
-                    kind: canonicalKind[Int(ts_node_symbol(node))], storedField: UInt8(field), flags: flags))
-            return Int32(records.count - 1)
+                    kind: canonicalKind[Int(ts_node_symbol(node))], storedField: UInt8(ts_tree_cursor_current_field_id(&cursor)),
+                    flags: flags))
+            let index = Int32(records.count - 1)
+            if case .nextSibling = step { records[Int(current)].nextSibling = index }
+            current = index
+            return ts_node_child_count(node)
         }
-
-        var current = append(parent: -1, field: 0)
-        var ancestors: [Int32] = []
-        while true {
-            guard records.count < Int32.max else { return nil }
-            if ts_tree_cursor_goto_first_child(&cursor) {
-                ancestors.append(current)
-                current = append(parent: current, field: ts_tree_cursor_current_field_id(&cursor))
-                continue
-            }
-            while !ts_tree_cursor_goto_next_sibling(&cursor) {
-                guard ts_tree_cursor_goto_parent(&cursor) else {
-                    // A table may be kept for later stages (see `KeptTrees` in the driver), so it
-                    // takes only the memory its records need.
-                    self.records = records.withUnsafeBufferPointer { ContiguousArray($0) }
-                    return
-                }
-                current = ancestors.removeLast()
-            }
-            let sibling = append(parent: ancestors[ancestors.count - 1], field: ts_tree_cursor_current_field_id(&cursor))
-            records[Int(current)].nextSibling = sibling
-            current = sibling
-        }
+        guard walked else { return nil }
+        // A table may be kept for later stages (see `KeptTrees` in the driver), so it takes only
+        // the memory its records need.
+        self.records = records.withUnsafeBufferPointer { ContiguousArray($0) }
     }
 
     subscript(index: Int32) -> Record { records[Int(index)] }
@@ -89,5 +85,53 @@ struct NodeTable {
     func firstChild(of index: Int32) -> Int32 {
         let next = Int(index) + 1
         return next < records.count && records[next].parent == index ? index + 1 : -1
+    }
+}
+
+/// The walk over every node of a tree-sitter tree that both the node table and the bare parse (the
+/// floor rekey is measured against) make: one cursor, parents before children, siblings in order.
+enum CursorWalk {
+    /// How the cursor reached a node.
+    enum Step {
+        case root
+        case firstChild
+        /// After climbing `climbed` levels from the node visited before (0: its own next sibling).
+        case nextSibling(climbed: Int)
+    }
+
+    /// Calls `visit` with the cursor on each node, which returns how many children the node has
+    /// (`ts_node_child_count`), or nil to stop the walk; returns whether every node was visited.
+    /// The cursor is asked for a child or a sibling only when there is one: a step that fails
+    /// costs about as much as one that succeeds, and half of all steps would fail (a leaf has no
+    /// child, a last child no sibling).
+    static func visitEveryNode(of tree: OpaquePointer, _ visit: (inout TSTreeCursor, Step) -> UInt32?) -> Bool {
+        var cursor = ts_tree_cursor_new(ts_tree_root_node(tree))
+        defer { ts_tree_cursor_delete(&cursor) }
+        guard var children = visit(&cursor, .root) else { return false }
+        // For each ancestor of the cursor's node, how many of its children come after the one the
+        // walk is in.
+        var siblingsLeft: [UInt32] = []
+        while true {
+            if children > 0, ts_tree_cursor_goto_first_child(&cursor) {
+                siblingsLeft.append(children - 1)
+                guard let count = visit(&cursor, .firstChild) else { return false }
+                children = count
+                continue
+            }
+            // Up to the nearest ancestor with a child left, and on to that child. (No `||` here:
+            // its right side would be a closure, and each use of the cursor checked for exclusive
+            // access at run time.)
+            var climbed = 0
+            while let left = siblingsLeft.last {
+                if left > 0, ts_tree_cursor_goto_next_sibling(&cursor) { break }
+                siblingsLeft.removeLast()
+                ts_tree_cursor_goto_parent(&cursor)
+                climbed += 1
+            }
+            guard !siblingsLeft.isEmpty else { return true }
+            siblingsLeft[siblingsLeft.count - 1] -= 1
+            guard let count = visit(&cursor, .nextSibling(climbed: climbed)) else { return false }
+            children = count
+        }
     }
 }

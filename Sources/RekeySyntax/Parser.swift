@@ -130,19 +130,12 @@ public final class PythonParser {
     public func parseAndWalk(_ source: SourceText) throws(Failure) -> Int {
         let raw = try parseRaw(source, reusing: nil)
         defer { ts_tree_delete(raw) }
-        var cursor = ts_tree_cursor_new(ts_tree_root_node(raw))
-        defer { ts_tree_cursor_delete(&cursor) }
-        var visited = 1
-        while true {
-            if ts_tree_cursor_goto_first_child(&cursor) {
-                visited += 1
-                continue
-            }
-            while !ts_tree_cursor_goto_next_sibling(&cursor) {
-                if !ts_tree_cursor_goto_parent(&cursor) { return visited }
-            }
+        var visited = 0
+        _ = CursorWalk.visitEveryNode(of: raw) { cursor, _ in
             visited += 1
+            return ts_node_child_count(ts_tree_cursor_current_node(&cursor))
         }
+        return visited
     }
 
     private func parseRaw(_ source: SourceText, reusing edited: OpaquePointer?) throws(Failure) -> OpaquePointer {

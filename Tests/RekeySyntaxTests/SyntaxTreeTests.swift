@@ -1,3 +1,4 @@
+import CTreeSitter
 import Foundation
 import RekeyTestSupport
 import Testing
@@ -226,5 +227,83 @@ import Testing
         nonisolated(unsafe) var found = false
         await onSmallStack { found = tree.firstError != nil }
         #expect(found)
+    }
+}
+
+/// ``NodeTable`` steps its cursor only where a child or sibling is known to be: it must list
+/// exactly the nodes a plain cursor walk visits (every step tried, a failed one ending the
+/// level), with the same links, fields and flags.
+@Suite struct NodeTableWalkTests {
+    /// The plain walk: parents before children, a step to the first child tried at every node and
+    /// to the next sibling until it fails.
+    func plainWalk(_ tree: OpaquePointer) -> [NodeTable.Record] {
+        var records: [NodeTable.Record] = []
+        var cursor = ts_tree_cursor_new(ts_tree_root_node(tree))
+        defer { ts_tree_cursor_delete(&cursor) }
+        func append(parent: Int32) -> Int32 {
+            let node = ts_tree_cursor_current_node(&cursor)
+            var flags: NodeTable.Flags = []
+            if ts_node_is_named(node) { flags.insert(.named) }
+            if ts_node_is_missing(node) { flags.insert(.missing) }
+            if ts_node_has_error(node) { flags.insert(.hasError) }
+            records.append(
+                NodeTable.Record(
+                    startByte: ts_node_start_byte(node), endByte: ts_node_end_byte(node), parent: parent,
+                    kind: PythonGrammar.shared.canonicalKind[Int(ts_node_symbol(node))],
+                    storedField: UInt8(ts_tree_cursor_current_field_id(&cursor)), flags: flags))
+            return Int32(records.count - 1)
+        }
+        var current = append(parent: -1)
+        var ancestors: [Int32] = []
+        while true {
+            if ts_tree_cursor_goto_first_child(&cursor) {
+                ancestors.append(current)
+                current = append(parent: current)
+                continue
+            }
+            while !ts_tree_cursor_goto_next_sibling(&cursor) {
+                guard ts_tree_cursor_goto_parent(&cursor) else { return records }
+                current = ancestors.removeLast()
+            }
+            let sibling = append(parent: ancestors[ancestors.count - 1])
+            records[Int(current)].nextSibling = sibling
+            current = sibling
+        }
+    }
+
+    @Test func theTableListsWhatAPlainCursorWalkVisits() throws {
+        let files =
+            FileManager.default.enumerator(atPath: fixturesFolder)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".py") } ?? []
+        #expect(files.count > 100)
+        let texts =
+            try files.map { Array(try Data(contentsOf: URL(fileURLWithPath: fixturesFolder + "/" + $0))) }
+            + [
+                "", "\n", "x", "def f(:\n    return (1,\n", "if x:\nelse:\n  pass\n", "print 'old'\n", "a = [1, 2,, 3]\n",
+                "class C:\n    @property\n    def f(self): ...\n", "x = (yield)\n", "lambda: (a for a in b if c)\n",
+                "try:\n    pass\nexcept* E as e:\n    pass\n", "match x:\n    case [1, *rest] if rest:\n        pass\n",
+                "f'{a!r:>{w}}' \\\n  'tail'\n", "x = 1 +\n", "(((((((((((1)))))))))))\n",
+            ].map { Array($0.utf8) }
+        let parser = ts_parser_new()
+        defer { ts_parser_delete(parser) }
+        #expect(ts_parser_set_language(parser, PythonGrammar.shared.language))
+        var scratch = ContiguousArray<NodeTable.Record>()
+        let bareParser = try PythonParser()
+        var withErrors = 0
+        for bytes in texts {
+            let tree = try #require(
+                bytes.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) {
+                        ts_parser_parse_string_encoding(parser, nil, $0.baseAddress, UInt32($0.count), TSInputEncodingUTF8)
+                    }
+                })
+            defer { ts_tree_delete(tree) }
+            if ts_node_has_error(ts_tree_root_node(tree)) { withErrors += 1 }
+            let table = try #require(NodeTable(tree, scratch: &scratch))
+            let plain = plainWalk(tree)
+            #expect(Array(table.records) == plain, "\(String(decoding: bytes.prefix(80), as: UTF8.self))")
+            // The bare parse, the floor of the benchmarks, walks the same nodes.
+            #expect(try bareParser.parseAndWalk(SourceText(path: "t.py", bytes: bytes)) == plain.count)
+        }
+        #expect(withErrors >= 3)
     }
 }
