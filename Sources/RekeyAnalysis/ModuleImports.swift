@@ -19,7 +19,13 @@ public struct ModuleImports: Sendable {
 
     /// Whether this file imports `module` or something inside it.
     public func imports(_ module: String) -> Bool {
-        imported.contains { $0 == module || $0.hasPrefix(module + ".") }
+        imported.contains { Self.is($0, withinModule: module) }
+    }
+
+    /// Whether the dotted name `name` is `module` or a name inside it (`a.b.c` is within `a.b`;
+    /// `a.bc` is not).
+    public static func `is`(_ name: String, withinModule module: String) -> Bool {
+        name == module || name.hasPrefix(module + ".")
     }
 
     /// `pkg/sub/mod.py` → `pkg.sub.mod` when `pkg/` and `pkg/sub/` are packages (have an
@@ -133,4 +139,24 @@ public final class ModuleNames: @unchecked Sendable {
         lock.withLock { packages[path] = parts }
         return parts
     }
+}
+
+/// The modules some file imports, asked whether a module is imported itself or through one of its
+/// submodules (`import a.b.c` imports `a.b` and `a`). Each imported name is held with every dotted
+/// prefix of it, so the question is one lookup, not a scan of every import of the project (which
+/// each file that looks like a script asked, and which grew with the square of the tree).
+public struct ImportedModules: Sendable {
+    private let modulesAndPackages: Set<String>
+
+    public init(_ imports: some Sequence<String>) {
+        var names = Set<String>()
+        for name in imports where names.insert(name).inserted {
+            for index in name.indices where name[index] == "." { names.insert(String(name[..<index])) }
+        }
+        modulesAndPackages = names
+    }
+
+    /// Whether `module` is imported, or a module below it (`module.x`) is: whether some import
+    /// ``ModuleImports/is(_:withinModule:)`` it.
+    public func contains(moduleOrParent module: String) -> Bool { modulesAndPackages.contains(module) }
 }

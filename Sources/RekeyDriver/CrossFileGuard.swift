@@ -148,7 +148,7 @@ final class ProjectFiles: ProjectView {
         let analysed = (analysedImporters[module] ?? []).filter { spells($0, word) }
         let others = states.indices.filter { index in
             !isAnalysed(index) && spells(index, word)
-                && states[index].scannedImports.map { $0.contains(where: Self.isModule(module)) } != false
+                && states[index].scannedImports.map { imports in imports.contains { ModuleImports.is($0, withinModule: module) } } != false
         }
         let candidates = (analysed + others).sorted()
         importers[module] = candidates
@@ -160,12 +160,9 @@ final class ProjectFiles: ProjectView {
     /// false when it does not parse cleanly (it has no context either).
     private func importsModule(_ index: Int, _ module: String) -> Bool {
         isAnalysed(index)
-            || texts[index].flatMap { parsed.importedModules($0, parser: parser) }?.contains(where: Self.isModule(module)) == true
-    }
-
-    private static func isModule(_ module: String) -> (String) -> Bool {
-        let prefix = module + "."
-        return { $0 == module || $0.hasPrefix(prefix) }
+            || texts[index].flatMap { parsed.importedModules($0, parser: parser) }?.contains(where: {
+                ModuleImports.is($0, withinModule: module)
+            }) == true
     }
 
     private func isAnalysed(_ index: Int) -> Bool {

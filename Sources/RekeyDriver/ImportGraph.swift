@@ -225,22 +225,3 @@ enum ImportScan {
         return (isImport ? text : nil, position)
     }
 }
-
-/// The modules some file imports, asked whether a module is imported itself or through one of its
-/// submodules (`import a.b.c` imports `a.b` and `a`). Each imported name is held with every dotted
-/// prefix of it, so the question is one lookup, not a scan of every import of the project (which
-/// each file that looks like a script asked, and which grew with the square of the tree).
-struct ImportedModules {
-    private let modulesAndPackages: Set<String>
-
-    init(_ imports: some Sequence<String>) {
-        var names = Set<String>()
-        for name in imports where names.insert(name).inserted {
-            for index in name.indices where name[index] == "." { names.insert(String(name[..<index])) }
-        }
-        modulesAndPackages = names
-    }
-
-    /// Whether `module` is imported, or a module below it (`module.x`) is.
-    func contains(moduleOrParent module: String) -> Bool { modulesAndPackages.contains(module) }
-}

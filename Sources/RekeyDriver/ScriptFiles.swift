@@ -95,11 +95,11 @@ enum ScriptFiles {
             for words in lines {
                 let source = words[1]
                 if words[0] == "import" {
-                    if words.dropFirst().contains(where: { $0 == module || $0.hasPrefix(module + ".") }) { return true }
+                    if words.dropFirst().contains(where: { ModuleImports.is($0, withinModule: module) }) { return true }
                     continue
                 }
                 let names = words.drop { $0 != "import" }.dropFirst()
-                if source == module || source.hasPrefix(module + ".") { return true }
+                if ModuleImports.is(source, withinModule: module) { return true }
                 if source + "." + last == module && names.contains(last) { return true }
                 if source.hasPrefix("."), module.contains("."), source.hasSuffix(last) || names.contains(last) { return true }
             }

@@ -39,8 +39,8 @@ struct NodeTable {
     init?(_ tree: OpaquePointer, scratch records: inout ContiguousArray<Record>) {
         let canonicalKind = PythonGrammar.shared.canonicalKind
         records.removeAll(keepingCapacity: true)
+        // The node visited last; climbing from it follows the parent links already recorded.
         var current: Int32 = -1
-        var ancestors: [Int32] = []
         let walked = CursorWalk.visitEveryNode(of: tree) { cursor, step -> UInt32? in
             guard records.count < Int32.max else { return nil }
             let parent: Int32
@@ -48,11 +48,10 @@ struct NodeTable {
             case .root:
                 parent = -1
             case .firstChild:
-                ancestors.append(current)
                 parent = current
             case .nextSibling(let climbed):
-                for _ in 0..<climbed { current = ancestors.removeLast() }
-                parent = ancestors[ancestors.count - 1]
+                for _ in 0..<climbed { current = records[Int(current)].parent }
+                parent = records[Int(current)].parent
             }
             let node = ts_tree_cursor_current_node(&cursor)
             var flags: Flags = []
