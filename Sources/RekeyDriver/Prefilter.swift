@@ -6,15 +6,30 @@
 
 /// A byte-level test run before parsing. Parsing is the dominant cost, and most files of a real
 /// tree, even of JAX itself, have no key in them: a file must name a JAX library *and* spell a
-/// way to reach randomness (`random` for every path to `jax.random`, the key constructors, or
-/// the Equinox/NNX module APIs whose layers take keys) to be parsed at all.
+/// way to reach JAX's randomness to be parsed at all. The ways: `jax.random` (its uses, and its
+/// imports as a module), `random` imported from `jax` (read by ``ImportScan``), the key
+/// constructor `PRNGKey`, or the Equinox/NNX module APIs whose layers take keys. `random` alone
+/// (NumPy's, the standard library's, a word in a docstring) is no such way, unless the file
+/// imports `jax` under another name (`jx.random`) or its imports could not all be read.
 public enum Prefilter {
     static let libraryCues: [[UInt8]] = ["jax", "flax", "equinox"].map { Array($0.utf8) }
-    static let randomnessCues: [[UInt8]] = ["random", "PRNGKey", "equinox", "nnx"].map { Array($0.utf8) }
+    static let randomnessCues: [[UInt8]] = ["jax.random", "PRNGKey", "equinox", "nnx"].map { Array($0.utf8) }
+    static let anyRandom = Array("random".utf8)
+    static let jaxUnderAlias = Array("import jax as".utf8)
 
-    public static func mayMatter(_ bytes: [UInt8]) -> Bool {
-        libraryCues.contains { firstOccurrence(of: $0, in: bytes, from: 0) != nil }
-            && randomnessCues.contains { firstOccurrence(of: $0, in: bytes, from: 0) != nil }
+    /// `imports`: the modules the file imports, as ``ImportScan`` reads all of them, or nil when
+    /// the scan cannot tell (``ImportScan/allImportedModules(_:package:)``).
+    public static func mayMatter(_ bytes: [UInt8], imports: [String]?) -> Bool {
+        guard libraryCues.contains(where: { firstOccurrence(of: $0, in: bytes, from: 0) != nil }) else { return false }
+        if randomnessCues.contains(where: { firstOccurrence(of: $0, in: bytes, from: 0) != nil }) { return true }
+        if let imports, imports.contains(where: isJaxRandom) { return true }
+        let aliasesJax = firstOccurrence(of: jaxUnderAlias, in: bytes, from: 0) != nil
+        return (imports == nil || aliasesJax) && firstOccurrence(of: anyRandom, in: bytes, from: 0) != nil
+    }
+
+    /// `jax.random` or a module of it, or another module of JAX's named `random` (`jax._src.random`).
+    static func isJaxRandom(_ module: String) -> Bool {
+        module.hasPrefix("jax.") && (module.hasSuffix(".random") || module.hasPrefix("jax.random."))
     }
 
     /// Whether `word` occurs as a whole Python identifier (not inside a longer one).

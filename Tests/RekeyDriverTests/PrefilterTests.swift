@@ -1,0 +1,61 @@
+import Foundation
+import RekeyTestSupport
+import Testing
+
+@testable import RekeyDriver
+
+/// Which files the prefilter lets through to be parsed: those naming a JAX library and a way to
+/// reach JAX's randomness, however it is imported, and no file whose only `random` is another's.
+@Suite struct PrefilterTests {
+    static func mayMatter(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return Prefilter.mayMatter(bytes, imports: ImportScan.allImportedModules(bytes, package: "pkg"))
+    }
+
+    @Test(arguments: [
+        "import jax\nkey = jax.random.PRNGKey(0)\n",
+        "import jax.random as jr\nx = jr.normal(k)\n",
+        "from jax import random\nx = random.normal(k)\n",
+        "from jax import numpy as jnp, random as jrandom\n",
+        "from jax import (\n    numpy as jnp,\n    random,\n)\n",
+        "from jax.random import split\n",
+        "from jax._src import random\n",
+        "import jax as jx\nx = jx.random.normal(k)\n",
+        "import jax\nk = PRNGKey(0)\n",
+        "import equinox as eqx\n",
+        "from flax import nnx\n",
+        // An import the scan cannot read for sure (after `;`): `random` is enough, as before.
+        "import numpy as np; import jax\nx = random.normal(k)\n",
+    ])
+    func aWayToJaxRandomnessIsLetThrough(text: String) {
+        #expect(Self.mayMatter(text))
+    }
+
+    @Test(arguments: [
+        "import numpy as np\nimport jax.numpy as jnp\nx = np.random.normal(size=3)\n",
+        "import random\nimport jax\nrandom.seed(0)\n",
+        "import jax\n\"\"\"Adds random noise.\"\"\"\n",
+        "import random\nrandom.seed(0)\nkey = PRNGKey(0)\n",  // no JAX library named
+        "from mypkg import random\nimport jax.numpy as jnp\n",
+    ])
+    func noWayToJaxRandomnessIsSkipped(text: String) {
+        #expect(!Self.mayMatter(text))
+    }
+
+    /// Through the engine: a module-level key reached through `from jax import random` or
+    /// through JAX imported under another name is found; NumPy's `random` beside JAX is not parsed.
+    @Test func theEngineParsesOnlyFilesThatReachJaxRandomness() throws {
+        let project = try Project([
+            "pyproject.toml": "[project]\nname = \"pkg\"\n",
+            "pkg/__init__.py": "",
+            "pkg/from_import.py": "from jax import random\n\nKEY = random.PRNGKey(0)\n",
+            "pkg/aliased.py": "import jax as jx\n\nKEY = jx.random.key(0)\n",
+            "pkg/numpy_only.py": "import numpy as np\nimport jax.numpy as jnp\n\nNOISE = np.random.normal(size=3)\n",
+        ])
+        defer { project.remove() }
+        let report = project.check(".")
+        let found = Set(report.findings.filter { $0.code == "RK001" }.map { URL(fileURLWithPath: $0.path).lastPathComponent })
+        #expect(found == ["from_import.py", "aliased.py"])
+        #expect(report.filesParsed == 2)
+    }
+}
