@@ -40,6 +40,7 @@ extension Fix {
 /// The notebooks of a run by path, to say their program's line numbers in messages as cells.
 struct NotebookLines {
     let notebooks: [String: Notebook]
+    private static let notebookSuffix = Array(".ipynb".utf8)
 
     /// `text` (a message, a reason) of a finding in `path` with each `line N` of a notebook's
     /// program said as its cell and the line within it: an unqualified `line N` when `path` is a
@@ -47,8 +48,13 @@ struct NotebookLines {
     /// notebook. A line of a Python file (`model.py line 4`) is left as it is.
     func describing(_ text: String, in path: String) -> String {
         // Only a notebook's own text or one naming a notebook can change; most runs have findings
-        // by the hundred and a notebook or two.
-        guard notebooks[path] != nil || notebooks.keys.contains(where: text.contains) else { return text }
+        // by the hundred and a few notebooks. Every notebook's path ends in `.ipynb`: a text
+        // without it names none, found without asking each path (Foundation's search is slow).
+        guard
+            notebooks[path] != nil
+                || (Prefilter.firstOccurrence(of: Self.notebookSuffix, in: Array(text.utf8), from: 0) != nil
+                    && notebooks.keys.contains(where: text.contains))
+        else { return text }
         var out = ""
         var rest = Substring(text)
         while let match = rest.firstMatch(of: /\bline (\d+)/) {
