@@ -944,9 +944,11 @@ public struct Engine {
         for _ in 0..<4 where !changed.summaries.isEmpty || !changed.keys.isEmpty {
             // Under every dotted prefix of each changed name, the parts after it (at least the
             // last). A summary that says nothing (a function taking a key it does not consume)
-            // cannot give a file that has no JAX cue a finding.
+            // cannot give a file that has no JAX cue a finding, nor can one that only hands its
+            // parameters on: that consumes only known keys, and a file without a cue knows none
+            // but those of names whose facts say more, which bring it in themselves.
             var namesUnder: [String: Set<[[UInt8]]>] = [:]
-            let saying = changed.summaries.filter { $0.value != FunctionKeySummary() }.keys
+            let saying = changed.summaries.filter(\.value.affectsCallersWithoutKnownKeys).keys
             for name in Set(saying).union(changed.keys) {
                 let parts = name.split(separator: ".")
                 guard let last = parts.last else { continue }

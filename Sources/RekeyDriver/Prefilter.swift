@@ -8,12 +8,13 @@
 /// tree, even of JAX itself, have no key in them: a file must name a JAX library *and* spell a
 /// way to reach JAX's randomness to be parsed at all. The ways: `jax.random` (its uses, and its
 /// imports as a module), `random` imported from `jax` (read by ``ImportScan``), the key
-/// constructor `PRNGKey`, or the Equinox/NNX module APIs whose layers take keys. `random` alone
+/// constructor `PRNGKey` and the key types (`KeyArray`, `PRNGKeyArray`), which make a parameter
+/// a known key, or the Equinox/NNX module APIs whose layers take keys. `random` alone
 /// (NumPy's, the standard library's, a word in a docstring) is no such way, unless the file
 /// imports `jax` under another name (`jx.random`) or its imports could not all be read.
 public enum Prefilter {
     static let libraryCues: [[UInt8]] = ["jax", "flax", "equinox"].map { Array($0.utf8) }
-    static let randomnessCues: [[UInt8]] = ["jax.random", "PRNGKey", "equinox", "nnx"].map { Array($0.utf8) }
+    static let randomnessCues: [[UInt8]] = ["jax.random", "PRNGKey", "KeyArray", "equinox", "nnx"].map { Array($0.utf8) }
     static let anyRandom = Array("random".utf8)
     static let jaxUnderAlias = Array("import jax as".utf8)
 

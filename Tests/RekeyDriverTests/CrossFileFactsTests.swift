@@ -100,6 +100,30 @@ import Testing
         // ops.py, reach.py, and __init__.py, which imports `pkg.ops.noise` (and says nothing).
         #expect(report.filesParsed == 3)
     }
+
+    /// Nor is a file with no JAX cue parsed for a function that only hands its parameters on
+    /// (`keep` stores its key on an object, for code rekey cannot see to draw from): that
+    /// consumes only known keys, and such a file knows none. A known key handed to it is
+    /// consumed all the same in a file that has one.
+    @Test func aFileWithoutJaxIsNotParsedForAFunctionThatOnlyHandsOn() throws {
+        let root = try package([
+            "pkg/__init__.py": "",
+            "pkg/ops.py":
+                "import jax\n\n\nclass Box:\n    pass\n\n\nBOX = Box()\n\n\n"
+                + "def keep(key):\n    BOX.value = key\n\n\n"
+                + "def noise(key):\n    return jax.random.normal(key, (2,))\n",
+            "pkg/hands.py": "from pkg.ops import keep\n\n\ndef twice(k):\n    keep(k)\n    keep(k)\n",
+            "pkg/draws.py": "from pkg.ops import noise\n\n\ndef twice(k):\n    return noise(k) + noise(k)\n",
+            "pkg/known.py":
+                "import jax\n\nfrom pkg.ops import keep\n\n\ndef twice():\n    key = jax.random.key(0)\n"
+                + "    keep(key)\n    keep(key)\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(jobs: 1)).check(paths: [root.path])
+        #expect(Set(report.findings.map { URL(fileURLWithPath: $0.path).lastPathComponent }) == ["draws.py", "known.py"])
+        // ops.py and known.py, and draws.py for `noise`; not hands.py.
+        #expect(report.filesParsed == 3)
+    }
 }
 
 /// The first analysis takes each file after the files it imports, with their facts: a chain of

@@ -22,6 +22,7 @@ import Testing
         "from jax._src import random\n",
         "import jax as jx\nx = jx.random.normal(k)\n",
         "import jax\nk = PRNGKey(0)\n",
+        "import jax\nfrom jax._src.prng import KeyArray\ndef f(key: KeyArray): ...\n",
         "import equinox as eqx\n",
         "from flax import nnx\n",
         // An import the scan cannot read for sure (after `;`): `random` is enough, as before.

@@ -26,4 +26,14 @@ public struct FunctionKeySummary: Equatable, Sendable, Codable {
     public var returnedTupleConsumedKeys: Set<Int> = []
 
     public init() {}
+
+    /// Whether it does to a caller's keys more than hand parameters on. Handing on consumes only
+    /// what the caller knows for a key (made by `jax.random`, annotated as a key, or had from a
+    /// function whose summary says more), so to a caller knowing no key it does nothing.
+    public var affectsCallersWithoutKnownKeys: Bool {
+        var beyondHandingOn = self
+        beyondHandingOn.passedOnPositions = []
+        beyondHandingOn.passedOnNames = []
+        return beyondHandingOn != FunctionKeySummary()
+    }
 }
