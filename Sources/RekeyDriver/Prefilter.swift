@@ -98,26 +98,31 @@ struct SpelledWords: Sendable {
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var hashes: [UInt64] = []
-        var word = StableHash()
-        var inWord = false
-        for byte in bytes {
-            if Prefilter.isIdentifierByte(byte) {
-                word.add(CollectionOfOne(byte))
-                inWord = true
-            } else if inWord {
-                hashes.append(word.value)
-                word = StableHash()
-                inWord = false
+        // Each distinct word is kept once as it is met, and only those are sorted: a word
+        // recurs many times in a text, and sorting every occurrence took most of the time.
+        var distinct = DistinctHashes()
+        let isIdentifierByte = Self.identifierBytes
+        bytes.withUnsafeBufferPointer { buffer in
+            var word = StableHash()
+            var inWord = false
+            for byte in buffer {
+                if isIdentifierByte[Int(byte)] {
+                    word.add(CollectionOfOne(byte))
+                    inWord = true
+                } else if inWord {
+                    distinct.insert(word.value)
+                    word = StableHash()
+                    inWord = false
+                }
             }
+            if inWord { distinct.insert(word.value) }
         }
-        if inWord { hashes.append(word.value) }
-        hashes.sort()
-        var unique: [UInt64] = []
-        unique.reserveCapacity(hashes.count)
-        for hash in hashes where hash != unique.last { unique.append(hash) }
-        self.hashes = unique
+        hashes = distinct.sorted()
     }
+
+    /// ``Prefilter/isIdentifierByte(_:)`` of each byte, looked up: asked of every byte of every
+    /// text the prefilter skipped.
+    private static let identifierBytes = (0...255).map { Prefilter.isIdentifierByte(UInt8($0)) }
 
     /// Whether `bytes` spell `word`, answered by `words` (gathered from those bytes) when given.
     static func spell(_ bytes: [UInt8], _ word: [UInt8], known words: SpelledWords?) -> Bool {
@@ -135,5 +140,43 @@ struct SpelledWords: Sendable {
             if hashes[middle] < hash { low = middle + 1 } else { high = middle }
         }
         return low < hashes.count && hashes[low] == hash
+    }
+}
+
+/// A set of 64-bit hashes, placed by their own low bits (they are hashes already, so no second
+/// hashing is needed), with linear probing; zero marks an empty slot and is kept aside.
+private struct DistinctHashes {
+    private var slots = [UInt64](repeating: 0, count: 64)
+    private var count = 0
+    private var holdsZero = false
+
+    mutating func insert(_ hash: UInt64) {
+        guard hash != 0 else {
+            holdsZero = true
+            return
+        }
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while slots[index] != 0 {
+            if slots[index] == hash { return }
+            index = (index + 1) & mask
+        }
+        slots[index] = hash
+        count += 1
+        if count * 2 > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        count = 0
+        for hash in old where hash != 0 { insert(hash) }
+    }
+
+    func sorted() -> [UInt64] {
+        var result = slots.filter { $0 != 0 }
+        if holdsZero { result.append(0) }
+        result.sort()
+        return result
     }
 }

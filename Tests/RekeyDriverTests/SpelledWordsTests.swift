@@ -30,6 +30,17 @@ import Testing
         #expect(!SpelledWords([]).contains(Array("a".utf8)))
     }
 
+    /// A text of thousands of distinct words, each spelt many times: every one is found, and
+    /// no word it does not spell (the distinct words are gathered in a table that grows).
+    @Test func aLargeTextSpellsEachOfItsWordsAndNoOther() {
+        let words = (0..<3_000).map { "w\($0)_\($0 % 7)" }
+        let text = (0..<5).flatMap { round in words.shuffled().map { $0 + (round % 2 == 0 ? " " : "(x)\n") } }.joined()
+        let spelled = SpelledWords(Array(text.utf8))
+        #expect(words.allSatisfy { spelled.contains(Array($0.utf8)) })
+        #expect(!(0..<3_000).contains { spelled.contains(Array("w\($0)_\(($0 + 1) % 7)".utf8)) })
+        #expect(spelled.contains(Array("x".utf8)) && !spelled.contains(Array("w".utf8)))
+    }
+
     /// The byte search finds the first occurrence at or after the start, as comparing at every
     /// offset does, whichever byte of the needle it scans for: over texts of a few letters, so
     /// that needles occur often, overlap and sit at both ends.
