@@ -22,7 +22,6 @@ import os
 import re
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,14 +35,9 @@ PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 LAYOUT = "copies after the first have their packages renamed; the libraries are unpacked too\n"
 
 
-def libraries() -> list[harness.Project]:
-    with (Path(__file__).resolve().parent / "bench_libraries.toml").open("rb") as handle:
-        return [harness.Project(note="", **entry) for entry in tomllib.load(handle)["library"]]
-
-
 def tree(copies: int) -> Path:
     projects = harness.load_projects()
-    packages = projects + libraries()
+    packages = projects + harness.load_projects(harness.SUITE_DIR / "bench_libraries.toml")
     sdists = [harness.fetch_sdist(package, log=lambda message: print(message, file=sys.stderr)) for package in packages]
     base = Path(os.environ.get("REKEY_BENCH_TREES") or Path(tempfile.gettempdir()) / "rekey-bench-trees")
     markers = [folder / marker for folder in (base.resolve(), *base.resolve().parents) for marker in PROJECT_MARKERS]
