@@ -28,7 +28,18 @@ public final class Scope {
 
         init(_ name: String) {
             let utf8 = name.utf8
-            let mixed = Int(utf8.first ?? 0) &* 31 &+ Int(utf8.last ?? 0) &* 7 &+ utf8.count
+            self.init(first: utf8.first ?? 0, last: utf8.last ?? 0, count: utf8.count)
+        }
+
+        /// The bit of the name an identifier spells, read from the source's bytes.
+        init(_ identifier: Node) {
+            let bytes = identifier.source.bytes
+            let (start, end) = (identifier.startByte, identifier.endByte)
+            self.init(first: start < end ? bytes[start] : 0, last: start < end ? bytes[end - 1] : 0, count: end - start)
+        }
+
+        private init(first: UInt8, last: UInt8, count: Int) {
+            let mixed = Int(first) &* 31 &+ Int(last) &* 7 &+ count
             mask = 1 << UInt64(mixed & 63)
         }
     }
@@ -39,6 +50,8 @@ public final class Scope {
 
         func mayBind(_ name: NameBit) -> Bool { bound & name.mask != 0 }
         func mayDeclare(_ name: NameBit) -> Bool { declared & name.mask != 0 }
+        /// Whether the identifier's name may be among those bound.
+        func mayHold(_ identifier: Node) -> Bool { mayBind(NameBit(identifier)) }
     }
 
     init(kind: Kind, node: Node, parent: Scope?, name: String?) {

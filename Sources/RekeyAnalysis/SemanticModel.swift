@@ -17,6 +17,10 @@ public final class SemanticModel {
     public private(set) var typeCheckingBlocks: [ByteRange] = []
     private var scopeByDefinition: [Node: Scope] = [:]
     private var scopeByCallStart: [Int: Scope] = [:]
+    /// The bits (``Scope/NameBit``) of the names an import binds in some scope: a name whose bit
+    /// is clear resolves to no import, which ``qualifiedName(of:in:)`` then knows without making
+    /// the name's string or looking it up through the scopes.
+    private var importedNames = Scope.NameBits()
 
     public var source: SourceText { tree.source }
 
@@ -25,6 +29,11 @@ public final class SemanticModel {
         moduleScope = Scope(kind: .module, node: tree.root, parent: nil, name: nil)
         scopes.append(moduleScope)
         visitChildren(of: tree.root, in: moduleScope)
+        for scope in scopes {
+            for (name, bindings) in scope.bindings where bindings.contains(where: { $0.importedName != nil }) {
+                importedNames.bound |= Scope.NameBit(name).mask
+            }
+        }
     }
 
     /// Calls evaluated in `scope` or any scope nested in it.
@@ -113,6 +122,7 @@ public final class SemanticModel {
     public func qualifiedName(of expression: Node, in scope: Scope) -> String? {
         switch expression.nodeKind {
         case .identifier:
+            guard importedNames.mayHold(expression) else { return nil }
             let found = bindings(of: expression.text, from: scope)
             guard let first = found.first?.importedName,
                 found.allSatisfy({ $0.importedName == first })

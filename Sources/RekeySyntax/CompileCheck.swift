@@ -26,17 +26,24 @@ public struct CompileCheck {
     }
 }
 
-/// Python 3's hard keywords: never a name (3.7 made `async` and `await` keywords), by length.
-private let hardKeywordsByLength: [[[UInt8]]] = {
+/// Python 3's hard keywords: never a name (3.7 made `async` and `await` keywords), by length,
+/// each packed into an integer (none is longer than 8 bytes), so a name is told from them
+/// without making a string.
+private let hardKeywordsByLength: [[UInt64]] = {
     let keywords = [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
         "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
         "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ]
-    var byLength = [[[UInt8]]](repeating: [], count: 9)
-    for keyword in keywords { byLength[keyword.utf8.count].append(Array(keyword.utf8)) }
+    var byLength = [[UInt64]](repeating: [], count: 9)
+    for keyword in keywords { byLength[keyword.utf8.count].append(packed(Array(keyword.utf8)[...])) }
     return byLength
 }()
+
+/// Up to 8 bytes in one integer, the first in the highest byte used.
+private func packed(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    bytes.reduce(0) { $0 << 8 | UInt64($1) }
+}
 
 private struct Walker {
     let tree: SyntaxTree
@@ -51,23 +58,18 @@ private struct Walker {
 
     /// Node kinds `check` looks at, by canonical kind id: every other node costs one array read.
     /// Made once: a table has a slot for every symbol id (65,536 of them, for ERROR's).
-    private static let interesting = kindTable([
-        NodeKind.identifier, NodeKind.module, NodeKind.block, NodeKind.awaitExpression, NodeKind.asPattern, NodeKind.assignment,
-        NodeKind.expressionStatement, NodeKind.listSplat, NodeKind.importStatement, NodeKind.importFromStatement,
-        NodeKind.argumentList, NodeKind.parameters, NodeKind.lambdaParameters, NodeKind.returnStatement,
-        NodeKind.yieldExpression, NodeKind.breakStatement, NodeKind.continueStatement, NodeKind.nonlocalStatement,
-        NodeKind.globalStatement,
-    ])
-    /// Kinds whose `body` child changes the context (a function, a class, a loop).
-    private static let opensBody = kindTable([
-        NodeKind.functionDefinition, NodeKind.lambda, NodeKind.classDefinition, NodeKind.forStatement, NodeKind.whileStatement,
-    ])
-
-    private static func kindTable(_ kinds: [NodeKind]) -> [Bool] {
+    private static let interesting: [Bool] = {
+        let kinds = [
+            NodeKind.identifier, NodeKind.module, NodeKind.block, NodeKind.awaitExpression, NodeKind.asPattern, NodeKind.assignment,
+            NodeKind.expressionStatement, NodeKind.listSplat, NodeKind.importStatement, NodeKind.importFromStatement,
+            NodeKind.argumentList, NodeKind.parameters, NodeKind.lambdaParameters, NodeKind.returnStatement,
+            NodeKind.yieldExpression, NodeKind.breakStatement, NodeKind.continueStatement, NodeKind.nonlocalStatement,
+            NodeKind.globalStatement,
+        ]
         var table = [Bool](repeating: false, count: PythonGrammar.shared.canonicalKind.count)
         for kind in kinds { table[Int(kind.id)] = true }
         return table
-    }
+    }()
 
     /// Where a statement stands: inside a function body, inside a loop body (of the same function).
     struct Context {
@@ -79,52 +81,44 @@ private struct Walker {
     func run() -> SourceProblem? {
         var blockStarts = Set<Int>()
         let nodes = tree.nodes
-        let (interesting, opensBody) = (Self.interesting, Self.opensBody)
-        // Document order puts every parent before its children, so one pass over the table
-        // knows each node's depth and context from its parent's.
-        var depths = [Int32](repeating: 0, count: nodes.count)
-        var contexts = [Context](repeating: Context(), count: nodes.count)
-        for index in 0..<Int32(nodes.count) {
+        let interesting = Self.interesting
+        // Nodes past the first one nested too deeply are not looked at: that one is the problem.
+        let tooDeep = tree.firstNode(deeperThan: PythonParser.maximumNestingDepth)
+        for index in 0..<(tooDeep?.index ?? Int32(nodes.count)) {
             let record = nodes[index]
-            var parentKind: UInt16?
-            if record.parent >= 0 {
-                let parent = Int(record.parent)
-                let kind = nodes[record.parent].kind
-                parentKind = kind
-                depths[Int(index)] = depths[parent] + 1
-                contexts[Int(index)] =
-                    opensBody[Int(kind)]
-                    ? context(field: record.field, parentKind: kind, parentContext: contexts[parent]) : contexts[parent]
-            }
-            if depths[Int(index)] > PythonParser.maximumNestingDepth {
-                return SourceProblem(.nestedTooDeeply, at: Node(index: index, tree: tree).startPosition)
-            }
-            if interesting[Int(record.kind)], record.flags.contains(.named),
-                let problem = check(
-                    Node(index: index, tree: tree), context: contexts[Int(index)], parentKind: parentKind,
-                    blockStarts: &blockStarts)
-            {
+            guard interesting[Int(record.kind)], record.flags.contains(.named) else { continue }
+            let parentKind = record.parent >= 0 ? nodes[record.parent].kind : nil
+            if let problem = check(Node(index: index, tree: tree), parentKind: parentKind, blockStarts: &blockStarts) {
                 return problem
             }
         }
+        if let tooDeep { return SourceProblem(.nestedTooDeeply, at: tooDeep.startPosition) }
         return unexpectedIndent(blockStarts: blockStarts)
     }
 
-    /// A child's context: a function's body opens a function, a class body leaves it, a loop's
-    /// body (not its `else`) is in the loop; everything else inherits.
-    func context(field: TSFieldId, parentKind: UInt16, parentContext: Context) -> Context {
-        guard field == FieldName.body.id else { return parentContext }
-        switch NodeKind(id: parentKind) {
-        case NodeKind.functionDefinition, NodeKind.lambda:
-            return Context(inFunction: true, inLoop: false, atModuleLevel: false)
-        case NodeKind.classDefinition:
-            return Context(inFunction: false, inLoop: false, atModuleLevel: false)
-        case NodeKind.forStatement, NodeKind.whileStatement:
-            var context = parentContext
-            context.inLoop = true
-            return context
-        default:
-            return parentContext
+    /// Where `node` stands, from its ancestors: the nearest function (or lambda) or class whose
+    /// body holds it decides, and a loop body on the way (not a loop's `else`) puts it in a loop.
+    /// Asked only of the few statements whose place matters.
+    func context(of node: Node) -> Context {
+        let nodes = tree.nodes
+        var inLoop = false
+        var child = node.index
+        while true {
+            let record = nodes[child]
+            guard record.parent >= 0 else { return Context(inFunction: false, inLoop: inLoop, atModuleLevel: true) }
+            if record.field == FieldName.body.id {
+                switch NodeKind(id: nodes[record.parent].kind) {
+                case NodeKind.functionDefinition, NodeKind.lambda:
+                    return Context(inFunction: true, inLoop: inLoop, atModuleLevel: false)
+                case NodeKind.classDefinition:
+                    return Context(inFunction: false, inLoop: inLoop, atModuleLevel: false)
+                case NodeKind.forStatement, NodeKind.whileStatement:
+                    inLoop = true
+                default:
+                    break
+                }
+            }
+            child = record.parent
         }
     }
 
@@ -133,10 +127,11 @@ private struct Walker {
         let start = node.startByte
         let end = node.endByte
         guard end - start < hardKeywordsByLength.count else { return false }
-        return hardKeywordsByLength[end - start].contains { $0.elementsEqual(bytes[start..<end]) }
+        let name = packed(bytes[start..<end])
+        return hardKeywordsByLength[end - start].contains(name)
     }
 
-    func check(_ node: Node, context: Context, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
+    func check(_ node: Node, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
         let kind = node.nodeKind
         if kind == NodeKind.identifier {
             guard isHardKeyword(node) else { return nil }
@@ -151,7 +146,7 @@ private struct Walker {
             }
             blockStarts.insert(first.startByte)
             return statementsSharingALine(in: node)
-        case NodeKind.awaitExpression where !context.inFunction:
+        case NodeKind.awaitExpression where !context(of: node).inFunction:
             return refuse(at: node, "'await' outside function")
         case NodeKind.asPattern where parentKind == NodeKind.expressionStatement.id:
             return refuse(at: node, "invalid syntax (`as` outside `with`, `except` and `case`)")
@@ -178,17 +173,17 @@ private struct Walker {
             return checkArguments(node)
         case NodeKind.parameters, NodeKind.lambdaParameters:
             return checkParameters(node)
-        case NodeKind.returnStatement where !context.inFunction:
+        case NodeKind.returnStatement where !context(of: node).inFunction:
             return refuse(at: node, "'return' outside function")
-        case NodeKind.yieldExpression where !context.inFunction:
+        case NodeKind.yieldExpression where !context(of: node).inFunction:
             return refuse(at: node, "'yield' outside function")
-        case NodeKind.breakStatement where !context.inLoop:
+        case NodeKind.breakStatement where !context(of: node).inLoop:
             return refuse(at: node, "'break' outside loop")
-        case NodeKind.continueStatement where !context.inLoop:
+        case NodeKind.continueStatement where !context(of: node).inLoop:
             return refuse(at: node, "'continue' not properly in loop")
-        case NodeKind.nonlocalStatement where context.atModuleLevel:
+        case NodeKind.nonlocalStatement where context(of: node).atModuleLevel:
             return refuse(at: node, "nonlocal declaration not allowed at module level")
-        case NodeKind.globalStatement where context.inFunction, NodeKind.nonlocalStatement where context.inFunction:
+        case NodeKind.globalStatement where context(of: node).inFunction, NodeKind.nonlocalStatement where context(of: node).inFunction:
             return declaredParameter(node)
         default:
             break

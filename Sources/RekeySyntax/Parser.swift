@@ -3,10 +3,8 @@ import CTreeSitter
 /// Owns one `TSParser`. A parser is not thread-safe: use one per thread.
 public final class PythonParser {
     private let parser: OpaquePointer
-    /// Where each parse's node table is gathered before it is copied out (see ``NodeTable``); kept
-    /// for the next file unless it outgrew ``keptScratchRecords`` (20 MB) on an unusually large one.
-    private var nodeScratch = ContiguousArray<NodeTable.Record>()
-    private static let keptScratchRecords = 1 << 20
+    /// Where each parse's node table is gathered before it is copied out (see ``NodeScratch``).
+    private let nodeScratch = NodeScratch()
 
     public enum Failure: Error, CustomStringConvertible {
         case incompatibleGrammar(abi: Int)
@@ -119,8 +117,8 @@ public final class PythonParser {
     private func parse(_ source: SourceText, reusing edited: OpaquePointer?) throws(Failure) -> SyntaxTree {
         let raw = try parseRaw(source, reusing: edited)
         defer { ts_tree_delete(raw) }
-        defer { if nodeScratch.capacity > Self.keptScratchRecords { nodeScratch = [] } }
-        guard let nodes = NodeTable(raw, scratch: &nodeScratch) else { throw .tooLarge(path: source.path) }
+        defer { nodeScratch.shrinkIfLarge() }
+        guard let nodes = NodeTable(raw, scratch: nodeScratch) else { throw .tooLarge(path: source.path) }
         return SyntaxTree(nodes: nodes, source: source)
     }
 
@@ -271,6 +269,7 @@ public final class SyntaxTree: Sendable {
     /// The first node, in document order, more than `depth` levels below the root; nil if the
     /// tree is no deeper.
     public func firstNode(deeperThan depth: Int) -> Node? {
+        guard nodes.depth > depth else { return nil }
         var depths = [Int32](repeating: 0, count: nodes.count)
         for index in 1..<max(nodes.count, 1) {
             let level = depths[Int(nodes[Int32(index)].parent)] + 1

@@ -38,15 +38,8 @@ public final class FileKeyFlow {
         self.moduleName = moduleName
         memo = KeyFlowMemo(continuing: history)
         let functions = model.scopes.filter { $0.kind == .function }
-        // Made when first asked for: a function taking a key-named parameter is walked whatever
-        // its calls, so its profile is never needed.
-        var profiles: [ObjectIdentifier: CallProfile] = [:]
-        func profile(of scope: Scope) -> CallProfile {
-            if let known = profiles[ObjectIdentifier(scope)] { return known }
-            let profile = CallProfile(scope: scope, model: model)
-            profiles[ObjectIdentifier(scope)] = profile
-            return profile
-        }
+        let profiles = CallProfile.profiles(in: model)
+        func profile(of scope: Scope) -> CallProfile { profiles[ObjectIdentifier(scope)] ?? CallProfile() }
         let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
@@ -102,26 +95,29 @@ public final class FileKeyFlow {
 
     /// What a function's calls look like, enough to tell whether key flow can matter in it.
     private struct CallProfile {
-        let touchesJaxRandom: Bool
-        /// The names its calls spell (`sample` for `self.sample(…)`), for this file's functions.
-        let calleeNames: Set<String>
+        var touchesJaxRandom = false
+        /// The names its calls spell (`sample` for `self.sample(…)`) that name one of this file's
+        /// functions or classes.
+        var calleeNames: Set<String> = []
         /// The dotted names its calls resolve to through imports, for other files' functions;
         /// sorted, so the names asked about before one that has a summary are the same each run.
-        let qualifiedCallees: [String]
+        var qualifiedCallees: [String] = []
 
-        init(scope: Scope, model: SemanticModel) {
-            var touches = false
-            var names = Set<String>()
-            var qualifiedNames = Set<String>()
-            let calls = scope.kind == .module ? model.calls.filter { $0.scope === scope } : model.calls(inside: scope)
-            for (call, callScope) in calls {
+        /// The profile of each function of `model` (its calls and those of the scopes nested in
+        /// it) and of the module (its own calls), from one pass over the calls: each call is
+        /// read once, however many functions it is inside.
+        static func profiles(in model: SemanticModel) -> [ObjectIdentifier: CallProfile] {
+            var profiles: [ObjectIdentifier: CallProfile] = [:]
+            var qualifiedNames: [ObjectIdentifier: Set<String>] = [:]
+            // Only names of this file's functions and classes can ever be among those summarised.
+            let definedNames = Set(model.scopes.compactMap { $0.kind == .function || $0.kind == .classBody ? $0.name : nil })
+            for (call, callScope) in model.calls {
                 guard let callee = call.child(.function) else { continue }
-                if let name = callee.nodeKind == .attribute ? callee.child(.attribute)?.text : callee.text { names.insert(name) }
-                let qualified = model.qualifiedName(of: callee, in: callScope)
-                if let qualified { qualifiedNames.insert(qualified) }
-                if !touches, let qualified, JaxRandomAPI.role(of: qualified) != nil {
-                    touches = true
+                let name = (callee.nodeKind == .attribute ? callee.child(.attribute)?.text : callee.text).flatMap {
+                    definedNames.contains($0) ? $0 : nil
                 }
+                let qualified = model.qualifiedName(of: callee, in: callScope)
+                var touches = qualified.map { JaxRandomAPI.role(of: $0) != nil } ?? false
                 if !touches, let arguments = call.child(.arguments), arguments.nodeKind == .argumentList {
                     arguments.forEachNamedChild { argument in
                         if argument.nodeKind == .keywordArgument, let name = argument.child(.name)?.text,
@@ -131,10 +127,23 @@ public final class FileKeyFlow {
                         }
                     }
                 }
+                func add(to scope: Scope) {
+                    let id = ObjectIdentifier(scope)
+                    var profile = profiles.removeValue(forKey: id) ?? CallProfile()
+                    profile.touchesJaxRandom = profile.touchesJaxRandom || touches
+                    if let name { profile.calleeNames.insert(name) }
+                    profiles[id] = profile
+                    if let qualified { qualifiedNames[id, default: []].insert(qualified) }
+                }
+                if callScope === model.moduleScope { add(to: callScope) }
+                var enclosing: Scope? = callScope
+                while let scope = enclosing {
+                    if scope.kind == .function { add(to: scope) }
+                    enclosing = scope.parent
+                }
             }
-            touchesJaxRandom = touches
-            calleeNames = names
-            qualifiedCallees = qualifiedNames.sorted()
+            for (id, names) in qualifiedNames { profiles[id]?.qualifiedCallees = names.sorted() }
+            return profiles
         }
 
         /// `summarised`: names of this file's functions whose summaries say something;
