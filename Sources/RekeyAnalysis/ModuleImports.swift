@@ -38,6 +38,12 @@ public struct ModuleImports: Sendable {
     public static func package(of path: String, moduleName: String) -> String {
         // A file's path, never ending in `/`: its name is what follows the last one.
         if path == "__init__.py" || path.hasSuffix("/__init__.py") { return moduleName }
+        let utf8 = moduleName.utf8
+        let dot = UInt8(ascii: ".")
+        // Nearly always dotted names without empty parts: what precedes the last dot, read by bytes.
+        if utf8.first != dot, utf8.last != dot, !zip(utf8, utf8.dropFirst()).contains(where: { $0 == dot && $1 == dot }) {
+            return utf8.lastIndex(of: dot).map { String(moduleName[..<$0]) } ?? ""
+        }
         return moduleName.split(separator: ".").dropLast().joined(separator: ".")
     }
 
@@ -90,23 +96,27 @@ public final class ModuleNames: @unchecked Sendable {
     private var names: [String: String] = [:]
     /// By standardized directory path: its package's dotted parts, empty when it is no package.
     private var packages: [String: [String]] = [:]
+    /// Where relative paths start: read once, not once a file (rekey never changes it).
+    private let workingDirectory = FileManager.default.currentDirectoryPath
 
     public init() {}
 
     public func of(_ path: String) -> String {
         if let known = lock.withLock({ names[path] }) { return known }
-        var components = Self.standardizedComponents(path)
+        var components = Self.standardizedComponents(path, from: workingDirectory)
         let stem = Self.stem(components.popLast() ?? "")
         let name = (packageParts(components[...]) + (stem == "__init__" ? [] : [stem])).joined(separator: ".")
         lock.withLock { names[path] = name }
         return name
     }
 
-    /// The components of `path` made absolute (from the working directory), with `.`, `..` and
+    /// The components of `path` made absolute (from `workingDirectory`), with `.`, `..` and
     /// empty components taken out as `URL.standardizedFileURL` takes them (without following
     /// links); none for the root.
-    static func standardizedComponents(_ path: String) -> [Substring] {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    static func standardizedComponents(
+        _ path: String, from workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> [Substring] {
+        let absolute = path.hasPrefix("/") ? path : workingDirectory + "/" + path
         var components: [Substring] = []
         for component in absolute.split(separator: "/", omittingEmptySubsequences: true) {
             switch component {
@@ -151,7 +161,8 @@ public struct ImportedModules: Sendable {
     public init(_ imports: some Sequence<String>) {
         var names = Set<String>()
         for name in imports where names.insert(name).inserted {
-            for index in name.indices where name[index] == "." { names.insert(String(name[..<index])) }
+            // By bytes: a `.` is never part of a longer character, and walking characters costs more.
+            for index in name.utf8.indices where name.utf8[index] == UInt8(ascii: ".") { names.insert(String(name[..<index])) }
         }
         modulesAndPackages = names
     }

@@ -45,6 +45,33 @@ public enum Prefilter {
         return false
     }
 
+    /// Whether the text may call `word`: some whole-word occurrence of it is followed by `(`
+    /// after nothing but what may stand between a callee and its arguments (spaces, line breaks
+    /// and `\` continuations, comments). A text where none is cannot hold a call `f(…)` or
+    /// `obj.f(…)` of that name; an occurrence in a string or a comment counts, which only errs
+    /// towards parsing the text.
+    public static func mayCall(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
+        var start = 0
+        while let position = firstOccurrence(of: word, in: bytes, from: start) {
+            start = position + 1
+            var next = position + word.count
+            guard position == 0 || !isIdentifierByte(bytes[position - 1]), next == bytes.count || !isIdentifierByte(bytes[next])
+            else { continue }
+            skipping: while next < bytes.count {
+                switch bytes[next] {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\\"), 0x0C:
+                    next += 1
+                case UInt8(ascii: "#"):
+                    while next < bytes.count, bytes[next] != UInt8(ascii: "\n"), bytes[next] != UInt8(ascii: "\r") { next += 1 }
+                default:
+                    break skipping
+                }
+            }
+            if next < bytes.count, bytes[next] == UInt8(ascii: "(") { return true }
+        }
+        return false
+    }
+
     /// Finds `needle` by scanning with `memchr` (vectorised in glibc) for the byte of it that is
     /// rarest in Python text, and comparing the whole needle around each hit with `memcmp`. The
     /// rarer the byte, the fewer the hits: `sample` is looked for at its `p`, not at each `s`.

@@ -221,7 +221,11 @@ struct SignatureGuard {
         of callable: Callable, old: Signature, before: [String: SourceText],
         project: [SourceText], trees: inout TreeCache
     ) -> String? {
-        let callers = project.filter { source in callable.calledAs.contains { trees.spells(source, $0) } }
+        // A call of `__init__` may run it too (`super().__init__(…)`, see `candidateCalls`).
+        let calls = callable.isInitializer ? callable.calledAs.union(["__init__"]) : callable.calledAs
+        let callers = project.filter { source in
+            callable.calledAs.contains { trees.spells(source, $0) } && calls.contains { trees.mayCall(source, $0) }
+        }
         trees.prepareIndices(callers)
         for source in callers {
             guard let index = trees.index(source, key: source.path) else { continue }
@@ -485,6 +489,11 @@ private struct TreeCache {
     func spells(_ source: SourceText, _ word: String) -> Bool {
         unchanged?.spells(source, word) ?? Prefilter.containsWord(source.bytes, Array(word.utf8))
     }
+
+    /// Whether `source` may call `word` (see ``Prefilter/mayCall(_:_:)``).
+    func mayCall(_ source: SourceText, _ word: String) -> Bool {
+        unchanged?.mayCall(source, word) ?? Prefilter.mayCall(source.bytes, Array(word.utf8))
+    }
 }
 
 /// The project's texts as they stand for several guard calls, which may run on several threads:
@@ -506,6 +515,8 @@ final class ParsedTexts: @unchecked Sendable {
     private let words: [SpelledWords?]
     /// By word, whether each text (by position) spells it.
     private var spelling: [String: [Bool]] = [:]
+    /// By word and text position, whether the text may call it, for the texts asked about.
+    private var calling: [String: [Int: Bool]] = [:]
 
     /// What is known of one text. A thread asking for what another is making waits for it, rather
     /// than making it again: screening's workers take neighbouring fixes, which ask for the same
@@ -561,6 +572,15 @@ final class ParsedTexts: @unchecked Sendable {
         let found = zip(texts, words).map { text, words in SpelledWords.spell(text.bytes, bytes, known: words) }
         lock.withLock { spelling[word] = found }
         return found[position]
+    }
+
+    /// Nil for a text not given at the start.
+    func mayCall(_ source: SourceText, _ word: String) -> Bool? {
+        guard let position = positions[ObjectIdentifier(source)] else { return nil }
+        if let known = lock.withLock({ calling[word]?[position] }) { return known }
+        let found = Prefilter.mayCall(source.bytes, Array(word.utf8))
+        lock.withLock { calling[word, default: [:]][position] = found }
+        return found
     }
 
     func model(_ source: SourceText, parser: PythonParser) -> SemanticModel? {

@@ -83,7 +83,7 @@ private struct Scanner {
     static let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
     mutating func run() {
-        if let nul = bytes.firstIndex(of: 0) {
+        if let nul = SourceText.firstIndex(of: 0, in: bytes) {
             fail(.refusedByCPython, at: nul, "source code cannot contain null bytes")
             return
         }
@@ -287,10 +287,10 @@ private struct Scanner {
     mutating func scanWord() {
         let start = index
         while index < bytes.count, isIdentifierByte(bytes[index]) { index += 1 }
-        // Most words are no keyword of these lengths: told by their length before their bytes.
-        let length = index - start
-        if (2...6).contains(length),
-            Self.rightNestingKeywords.contains(where: { $0.count == length && $0.elementsEqual(bytes[start..<index]) })
+        // Most words are no keyword of these lengths: told by their length before their bytes,
+        // which are compared as one integer.
+        if (2...6).contains(index - start),
+            Self.rightNestingKeywords.contains(bytes[start..<index].reduce(0) { $0 << 8 | UInt64($1) })
         {
             countRightNestingOperator(at: start)
         }
@@ -309,7 +309,10 @@ private struct Scanner {
 
     /// `<=`, `!=`, `:=`, `+=`, `//=`, `**=` … end in `=` and are not assignments that chain.
     static let operatorBytesBeforeEquals: Set<UInt8> = Set("<>!=:+-*/%&|^@".utf8)
-    static let rightNestingKeywords: [[UInt8]] = ["not", "await", "lambda", "yield", "if", "else"].map { Array($0.utf8) }
+    /// Each packed into an integer, first byte highest.
+    static let rightNestingKeywords: [UInt64] = ["not", "await", "lambda", "yield", "if", "else"].map {
+        $0.utf8.reduce(0) { $0 << 8 | UInt64($1) }
+    }
 
     /// `-`, `+`, `~`, `**` and a lone `=` count as right-nesting; the operators they begin
     /// (`-=`, `->`, `==`, `*`, `*=`, …) do not.

@@ -94,6 +94,14 @@ public final class SourceText: Sendable {
         }
     }
 
+    /// Where `byte` first occurs in `bytes`, found by `memchr` (vectorised in glibc).
+    static func firstIndex(of byte: UInt8, in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let hit = memchr(base, Int32(byte), buffer.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
     /// Whether `bytes` are in an encoding rekey does not read that a byte-level prefilter would
     /// not notice (its cues are ASCII words, which UTF-16 spells with zero bytes between the
     /// letters): UTF-32 or UTF-16 by their byte-order mark or their zero bytes, or any NUL byte.
@@ -105,11 +113,7 @@ public final class SourceText: Sendable {
         if start == [0, 0, 0xFE, 0xFF] { return .wideEncoding(name: "UTF-32 big-endian", byteOrderMark: true) }
         if start.starts(with: [0xFF, 0xFE]) { return .wideEncoding(name: "UTF-16 little-endian", byteOrderMark: true) }
         if start.starts(with: [0xFE, 0xFF]) { return .wideEncoding(name: "UTF-16 big-endian", byteOrderMark: true) }
-        let firstNul = bytes.withUnsafeBufferPointer { buffer -> Int? in
-            guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        }
-        guard let nul = firstNul else { return nil }
+        guard let nul = firstIndex(of: 0, in: bytes) else { return nil }
         // Mostly-ASCII text in UTF-16 has a zero in nearly every other byte, on one side only.
         let sample = bytes.prefix(4096)
         var zeros = (even: 0, odd: 0)

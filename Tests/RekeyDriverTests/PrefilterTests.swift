@@ -43,6 +43,22 @@ import Testing
         #expect(!Self.mayMatter(text))
     }
 
+    /// What may stand between a callee's name and its arguments: spaces, line breaks, `\`
+    /// continuations and comments; an occurrence inside a string counts too (erring towards a parse).
+    @Test(arguments: [
+        "f(x)", "y = obj.f (x)", "f\\\n(x)", "[f  # why\n (1)]", "x = f\n\n(y)", "s = 'f(x)'", "a.f\t\u{0C}()",
+    ])
+    func aTextThatMayCallTheName(text: String) {
+        #expect(Prefilter.mayCall(Array(text.utf8), Array("f".utf8)))
+    }
+
+    @Test(arguments: [
+        "f = 1", "from m import f", "ff(x)", "f_(x)", "def g(f):\n    return f", "class A(f):\n    pass", "f[0](x)", "f.g(x)",
+    ])
+    func aTextThatCannotCallTheName(text: String) {
+        #expect(!Prefilter.mayCall(Array(text.utf8), Array("f".utf8)))
+    }
+
     /// Through the engine: a module-level key reached through `from jax import random` or
     /// through JAX imported under another name is found; NumPy's `random` beside JAX is not parsed.
     @Test func theEngineParsesOnlyFilesThatReachJaxRandomness() throws {

@@ -62,15 +62,15 @@ final class RandomSources {
         guard let callee = call.child(.function), let scope = model.scope(ofCall: call),
             let name = model.qualifiedName(of: callee, in: scope)
         else { return nil }
-        let member = String(name.split(separator: ".").last ?? "")
-        let prefix = name.dropLast(member.count)
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        let member = String(name[name.utf8.index(after: dot)...])
         let passesKey = keywordArgument(of: call) { $0 == "key" || $0 == "rngs" } != nil
-        switch prefix {
-        case "equinox.nn.":
+        switch name[..<dot] {
+        case "equinox.nn":
             guard Self.equinoxLayers.contains(member) || (Self.equinoxLayersWithOptionalKey.contains(member) && passesKey) else {
                 return nil
             }
-        case "flax.nnx.":
+        case "flax.nnx":
             guard Self.nnxLayers.contains(member) || (Self.nnxLayersWithOptionalRngs.contains(member) && passesKey) else { return nil }
         default:
             return nil
