@@ -286,12 +286,18 @@ private struct Scanner {
     /// A name or number; when a quote follows a valid string prefix, the string it starts.
     mutating func scanWord() {
         let start = index
-        while index < bytes.count, isIdentifierByte(bytes[index]) { index += 1 }
-        // Most words are no keyword of these lengths: told by their length before their bytes,
-        // which are compared as one integer.
-        if (2...6).contains(index - start),
-            Self.rightNestingKeywords.contains(bytes[start..<index].reduce(0) { $0 << 8 | UInt64($1) })
-        {
+        // The word's first 8 bytes packed into an integer as they are read, to compare it with
+        // the keywords at once; read through a pointer, a word's bytes take no bounds checks.
+        var (end, packed): (Int, UInt64) = (start, 0)
+        bytes.withUnsafeBufferPointer { buffer in
+            while end < buffer.count, isIdentifierByte(buffer[end]) {
+                packed = packed << 8 | UInt64(buffer[end])
+                end += 1
+            }
+        }
+        index = end
+        // Most words are no keyword of these lengths: told by their length before their bytes.
+        if (2...6).contains(end - start), Self.rightNestingKeywords.contains(packed) {
             countRightNestingOperator(at: start)
         }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "'") || bytes[index] == UInt8(ascii: "\""),
