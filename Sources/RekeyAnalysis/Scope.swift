@@ -7,6 +7,8 @@ public final class Scope {
     }
 
     public let kind: Kind
+    /// Its position among its model's scopes (``SemanticModel/scopes``), for tables by scope.
+    public let index: Int
     /// The node that opens the scope: the module, a `class_definition`, `function_definition`,
     /// `lambda`, or comprehension.
     public let node: Node
@@ -54,8 +56,9 @@ public final class Scope {
         func mayHold(_ identifier: Node) -> Bool { mayBind(NameBit(identifier)) }
     }
 
-    init(kind: Kind, node: Node, parent: Scope?, name: String?) {
+    init(kind: Kind, index: Int, node: Node, parent: Scope?, name: String?) {
         self.kind = kind
+        self.index = index
         self.node = node
         self.parent = parent
         self.name = name

@@ -26,7 +26,7 @@ public final class SemanticModel {
 
     public init(tree: SyntaxTree) {
         self.tree = tree
-        moduleScope = Scope(kind: .module, node: tree.root, parent: nil, name: nil)
+        moduleScope = Scope(kind: .module, index: 0, node: tree.root, parent: nil, name: nil)
         scopes.append(moduleScope)
         visitChildren(of: tree.root, in: moduleScope)
         for scope in scopes {
@@ -183,7 +183,7 @@ public final class SemanticModel {
     // MARK: Building
 
     private func open(_ kind: Scope.Kind, _ node: Node, in parent: Scope, name: String?) -> Scope {
-        let scope = Scope(kind: kind, node: node, parent: parent, name: name)
+        let scope = Scope(kind: kind, index: scopes.count, node: node, parent: parent, name: name)
         scopes.append(scope)
         scopeByDefinition[node] = scope
         return scope

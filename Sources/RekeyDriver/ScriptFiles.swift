@@ -46,7 +46,7 @@ enum ScriptFiles {
             // `\v`, `\f`, U+0085, U+2028, U+2029) is split as Python's text is, by Character.
             var start = 0
             while start < bytes.count {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                let end = SourceText.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
                 let line = bytes[start..<end]
                 if line.contains(where: Self.mayBreakLine) {
                     lines += String(decoding: line, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap(Self.importWords)

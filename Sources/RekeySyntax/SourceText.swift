@@ -94,10 +94,12 @@ public final class SourceText: Sendable {
         }
     }
 
-    /// Where `byte` first occurs in `bytes`, found by `memchr` (vectorised in glibc).
-    static func firstIndex(of byte: UInt8, in bytes: [UInt8]) -> Int? {
+    /// Where `byte` first occurs in `bytes` at or after `start`, found by `memchr` (vectorised in glibc).
+    public static func firstIndex(of byte: UInt8, in bytes: [UInt8], from start: Int = 0) -> Int? {
         bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, let hit = memchr(base, Int32(byte), buffer.count) else { return nil }
+            guard let base = buffer.baseAddress, start < buffer.count,
+                let hit = memchr(base + start, Int32(byte), buffer.count - start)
+            else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
     }

@@ -39,7 +39,7 @@ public final class FileKeyFlow {
         memo = KeyFlowMemo(continuing: history)
         let functions = model.scopes.filter { $0.kind == .function }
         let profiles = CallProfile.profiles(in: model)
-        func profile(of scope: Scope) -> CallProfile { profiles[ObjectIdentifier(scope)] ?? CallProfile() }
+        func profile(of scope: Scope) -> CallProfile { profiles[scope.index] }
         let package = ModuleImports.package(of: model.source.path, moduleName: moduleName)
         let lookup = KeySummaries(
             local: { [unowned self] definition in
@@ -104,18 +104,24 @@ public final class FileKeyFlow {
         var qualifiedCallees: [String] = []
 
         /// The profile of each function of `model` (its calls and those of the scopes nested in
-        /// it) and of the module (its own calls), from one pass over the calls: each call is
-        /// read once, however many functions it is inside.
-        static func profiles(in model: SemanticModel) -> [ObjectIdentifier: CallProfile] {
-            var profiles: [ObjectIdentifier: CallProfile] = [:]
-            var qualifiedNames: [ObjectIdentifier: Set<String>] = [:]
-            // Only names of this file's functions and classes can ever be among those summarised.
-            let definedNames = Set(model.scopes.compactMap { $0.kind == .function || $0.kind == .classBody ? $0.name : nil })
+        /// it) and of the module (its own calls), by scope index, from one pass over the calls:
+        /// each call is read once, however many functions it is inside.
+        static func profiles(in model: SemanticModel) -> [CallProfile] {
+            var profiles = [CallProfile](repeating: CallProfile(), count: model.scopes.count)
+            var qualifiedNames = [Set<String>](repeating: [], count: model.scopes.count)
+            // Only names of this file's functions and classes can ever be among those summarised;
+            // their bits (``Scope/NameBit``) rule out most other names before their strings are made.
+            var definedNames = Set<String>()
+            var definedBits = Scope.NameBits()
+            for scope in model.scopes where scope.kind == .function || scope.kind == .classBody {
+                guard let name = scope.name else { continue }
+                definedNames.insert(name)
+                definedBits.bound |= Scope.NameBit(name).mask
+            }
             for (call, callScope) in model.calls {
                 guard let callee = call.child(.function) else { continue }
-                let name = (callee.nodeKind == .attribute ? callee.child(.attribute)?.text : callee.text).flatMap {
-                    definedNames.contains($0) ? $0 : nil
-                }
+                let nameNode = callee.nodeKind == .attribute ? callee.child(.attribute) : callee
+                let name = nameNode.flatMap { definedBits.mayHold($0) ? $0.text : nil }.flatMap { definedNames.contains($0) ? $0 : nil }
                 let qualified = model.qualifiedName(of: callee, in: callScope)
                 var touches = qualified.map { JaxRandomAPI.role(of: $0) != nil } ?? false
                 if !touches, let arguments = call.child(.arguments), arguments.nodeKind == .argumentList {
@@ -127,22 +133,18 @@ public final class FileKeyFlow {
                         }
                     }
                 }
-                func add(to scope: Scope) {
-                    let id = ObjectIdentifier(scope)
-                    var profile = profiles.removeValue(forKey: id) ?? CallProfile()
-                    profile.touchesJaxRandom = profile.touchesJaxRandom || touches
-                    if let name { profile.calleeNames.insert(name) }
-                    profiles[id] = profile
-                    if let qualified { qualifiedNames[id, default: []].insert(qualified) }
-                }
-                if callScope === model.moduleScope { add(to: callScope) }
+                // The module's profile takes its own calls; a function's, those of every scope in it.
                 var enclosing: Scope? = callScope
                 while let scope = enclosing {
-                    if scope.kind == .function { add(to: scope) }
+                    if scope.kind == .function || scope === callScope && scope.kind == .module {
+                        profiles[scope.index].touchesJaxRandom = profiles[scope.index].touchesJaxRandom || touches
+                        if let name { profiles[scope.index].calleeNames.insert(name) }
+                        if let qualified { qualifiedNames[scope.index].insert(qualified) }
+                    }
                     enclosing = scope.parent
                 }
             }
-            for (id, names) in qualifiedNames { profiles[id]?.qualifiedCallees = names.sorted() }
+            for (index, names) in qualifiedNames.enumerated() where !names.isEmpty { profiles[index].qualifiedCallees = names.sorted() }
             return profiles
         }
 

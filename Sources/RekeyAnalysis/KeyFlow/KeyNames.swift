@@ -7,12 +7,27 @@ public enum KeyNames {
     public static func isKeyParameter(_ name: String) -> Bool { keyParameters.contains(name) }
 
     public static func isKeyLike(_ name: String) -> Bool {
+        // Every key-like name has a `k` or an `rng` in it, whatever its case; most names have
+        // neither, and an ASCII name is told so by its bytes, without lower-casing it. (A
+        // non-ASCII name may lower-case into one: the Kelvin sign `K` becomes `k`.)
+        if !mayBeKeyLike(name) { return false }
         let lower = name.lowercased()
         if keyLikeNames.contains(lower) { return true }
         if keyLikeSuffixes.contains(where: lower.hasSuffix) && !lower.hasSuffix("_dict_key") { return true }
         for prefix in numberedPrefixes where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)
             if !rest.isEmpty && rest.allSatisfy(\.isNumber) { return true }
+        }
+        return false
+    }
+
+    private static func mayBeKeyLike(_ name: String) -> Bool {
+        var (beforeLast, last): (UInt8, UInt8) = (0, 0)
+        for byte in name.utf8 {
+            let lower = byte | 0x20
+            if byte >= 0x80 || lower == UInt8(ascii: "k") { return true }
+            if beforeLast == UInt8(ascii: "r"), last == UInt8(ascii: "n"), lower == UInt8(ascii: "g") { return true }
+            (beforeLast, last) = (last, lower)
         }
         return false
     }
