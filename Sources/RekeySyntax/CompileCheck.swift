@@ -234,7 +234,7 @@ private struct Walker {
     /// CPython's order: positional arguments and `*iterables`, then `name=value`s (with more
     /// `*iterables` among them) and `**mappings`; no name twice.
     func checkArguments(_ arguments: Node) -> SourceProblem? {
-        var names = Set<String>()
+        var names = SeenNames(bytes: bytes)
         var sawKeyword = false
         var sawMappingUnpacking = false
         var problem: SourceProblem?
@@ -245,9 +245,7 @@ private struct Walker {
                 return
             case NodeKind.keywordArgument:
                 sawKeyword = true
-                if let name = argument.child(.name), name.nodeKind == NodeKind.identifier,
-                    !names.insert(PythonIdentifier.normalised(name.text)).inserted
-                {
+                if let name = argument.child(.name), name.nodeKind == NodeKind.identifier, !names.insert(name) {
                     problem = refuse(at: name, "keyword argument repeated: \(PythonIdentifier.normalised(name.text))")
                 }
             case NodeKind.dictionarySplat:
@@ -270,7 +268,7 @@ private struct Walker {
     /// No parameter name twice; before the `*`, none without a default after one with a
     /// default; nothing after `**`.
     func checkParameters(_ parameters: Node) -> SourceProblem? {
-        var names = Set<String>()
+        var names = SeenNames(bytes: bytes)
         var sawDefault = false
         var sawStar = false
         var sawDoubleStar = false
@@ -319,11 +317,8 @@ private struct Walker {
                 name = nil
             }
             if name != nil, declared.nodeKind != NodeKind.listSplatPattern { bareStarWithoutName = nil }
-            if let name, name.nodeKind == NodeKind.identifier {
-                let normalised = PythonIdentifier.normalised(name.text)
-                if !names.insert(normalised).inserted {
-                    problem = refuse(at: name, "duplicate argument '\(normalised)' in function definition")
-                }
+            if let name, name.nodeKind == NodeKind.identifier, !names.insert(name) {
+                problem = refuse(at: name, "duplicate argument '\(PythonIdentifier.normalised(name.text))' in function definition")
             }
         }
         if problem == nil, let bareStar = bareStarWithoutName {
@@ -371,5 +366,37 @@ private struct Walker {
 
     func refuse(at node: Node, _ detail: String) -> SourceProblem {
         SourceProblem(.refusedByCPython, at: node.startPosition, detail)
+    }
+}
+
+/// The names met so far among a definition's parameters or a call's keywords, compared as Python
+/// compares them, after NFKC normalisation. Nearly every name is ASCII, already normal, and a
+/// list is short: those are compared by their bytes in the source, without making strings; a
+/// non-ASCII name, or a long list, turns to a set of normalised strings.
+private struct SeenNames {
+    let bytes: [UInt8]
+    private var ranges: [ByteRange] = []
+    private var strings: Set<String>?
+    private static let longestScanned = 16
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Adds the identifier's name; false when it was met before.
+    mutating func insert(_ name: Node) -> Bool {
+        let range = name.byteRange
+        if strings == nil, ranges.count < Self.longestScanned, bytes[range.start..<range.end].allSatisfy({ $0 < 0x80 }) {
+            let spelt = bytes[range.start..<range.end]
+            if ranges.contains(where: { $0.length == range.length && bytes[$0.start..<$0.end].elementsEqual(spelt) }) { return false }
+            ranges.append(range)
+            return true
+        }
+        // ASCII names are their own normal form.
+        var seen = strings ?? Set(ranges.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) })
+        strings = nil  // so the set is not shared while it grows
+        let inserted = seen.insert(PythonIdentifier.normalised(name.text)).inserted
+        strings = seen
+        return inserted
     }
 }

@@ -124,6 +124,18 @@ import Testing
         #expect(try refusal(text) == expected)
     }
 
+    /// Past the first names, compared by their bytes, the rest are compared as strings: a name
+    /// repeated there, or repeating one of the first, is still found, in ASCII or not.
+    @Test func aNameRepeatedInALongListIsFound() throws {
+        let names = (0..<40).map { "a\($0)" }
+        #expect(try problem("def f(\(names.joined(separator: ", "))): pass\n") == nil)
+        #expect(try problem("f(\(names.map { $0 + "=1" }.joined(separator: ", ")))\n") == nil)
+        let repeated = "def f(\(names.joined(separator: ", ")), a3): pass\n"
+        #expect(try refusal(repeated) == "1:\(repeated.utf8.count - 9) duplicate argument 'a3' in function definition")
+        let wide = "f(\(names.map { $0 + "=1" }.joined(separator: ", ")), ａ39=2)\n"
+        #expect(try refusal(wide)?.hasSuffix("keyword argument repeated: a39") == true)
+    }
+
     // MARK: Statements in the wrong place
 
     @Test(arguments: [
