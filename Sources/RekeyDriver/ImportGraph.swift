@@ -1,4 +1,5 @@
 import RekeyAnalysis
+import RekeySyntax
 
 /// Which files of the run import which, read from their bytes before any file is parsed, so the
 /// first analysis can take each file after the files it imports and hand it their key facts
@@ -184,7 +185,6 @@ enum ImportScan {
     }
 
     private static let keywords = [importKeyword, fromKeyword]
-    private static let newline = [UInt8(ascii: "\n")]
 
     /// The statement starting at `start` when it is an import (its text to the end of its logical
     /// line, comments dropped), and where the next line starts.
@@ -194,10 +194,12 @@ enum ImportScan {
             let next = bytes[start + word.count]
             return next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "(") || next == UInt8(ascii: "\\")
         }
-        let isImport = keywords.contains(where: startsWithKeyword)
+        // Told first by the line's first byte: most lines start with neither keyword's.
+        let first = start < bytes.count ? bytes[start] : 0
+        let isImport = (first == UInt8(ascii: "i") || first == UInt8(ascii: "f")) && keywords.contains(where: startsWithKeyword)
         // Any other line is skipped to its end at once.
         guard isImport else {
-            return (nil, Prefilter.firstOccurrence(of: newline, in: bytes, from: start).map { $0 + 1 } ?? bytes.count)
+            return (nil, SourceText.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: start).map { $0 + 1 } ?? bytes.count)
         }
         var text: [UInt8] = []
         var depth = 0
