@@ -128,21 +128,22 @@ struct SpelledWords: Sendable {
         // Each distinct word is kept once as it is met, and only those are sorted: a word
         // recurs many times in a text, and sorting every occurrence took most of the time.
         var distinct = DistinctHashes()
-        let isIdentifierByte = Self.identifierBytes
-        bytes.withUnsafeBufferPointer { buffer in
-            var word = StableHash()
-            var inWord = false
-            for byte in buffer {
-                if isIdentifierByte[Int(byte)] {
-                    word.add(CollectionOfOne(byte))
-                    inWord = true
-                } else if inWord {
-                    distinct.insert(word.value)
-                    word = StableHash()
-                    inWord = false
+        Self.identifierBytes.withUnsafeBufferPointer { isIdentifierByte in
+            bytes.withUnsafeBufferPointer { buffer in
+                var word = StableHash()
+                var inWord = false
+                for byte in buffer {
+                    if isIdentifierByte[Int(byte)] {
+                        word.add(byte)
+                        inWord = true
+                    } else if inWord {
+                        distinct.insert(word.value)
+                        word = StableHash()
+                        inWord = false
+                    }
                 }
+                if inWord { distinct.insert(word.value) }
             }
-            if inWord { distinct.insert(word.value) }
         }
         hashes = distinct.sorted()
     }
