@@ -36,19 +36,18 @@ private let hardKeywordsByLength: [[UInt64]] = {
         "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ]
     var byLength = [[UInt64]](repeating: [], count: 9)
-    for keyword in keywords { byLength[keyword.utf8.count].append(packed(Array(keyword.utf8)[...])) }
+    // Packed first byte highest, as `isHardKeyword` packs a name.
+    for keyword in keywords { byLength[keyword.utf8.count].append(keyword.utf8.reduce(0) { $0 << 8 | UInt64($1) }) }
     return byLength
 }()
-
-/// Up to 8 bytes in one integer, the first in the highest byte used.
-private func packed(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-    bytes.reduce(0) { $0 << 8 | UInt64($1) }
-}
 
 private struct Walker {
     let tree: SyntaxTree
     let indentedLineStarts: [Int]
     private let bytes: [UInt8]
+
+    /// ``hardKeywordsByLength``, held for the walk.
+    private let hardKeywords = hardKeywordsByLength
 
     init(tree: SyntaxTree, indentedLineStarts: [Int]) {
         self.tree = tree
@@ -126,9 +125,11 @@ private struct Walker {
     func isHardKeyword(_ node: Node) -> Bool {
         let start = node.startByte
         let end = node.endByte
-        guard end - start < hardKeywordsByLength.count else { return false }
-        let name = packed(bytes[start..<end])
-        return hardKeywordsByLength[end - start].contains(name)
+        // Every keyword is 2 to 8 bytes long.
+        guard (2...8).contains(end - start) else { return false }
+        var name: UInt64 = 0
+        for offset in start..<end { name = name << 8 | UInt64(bytes[offset]) }
+        return hardKeywords[end - start].contains(name)
     }
 
     func check(_ node: Node, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {
