@@ -161,7 +161,8 @@ public struct ImportedModules: Sendable {
     public init(_ imports: some Sequence<String>) {
         var names = Set<String>()
         for name in imports where names.insert(name).inserted {
-            // By bytes: a `.` is never part of a longer character, and walking characters costs more.
+            // By bytes, which cost less than characters: a dotted name has a name after each `.`,
+            // and a name never starts with a mark that would join the dot into one character.
             for index in name.utf8.indices where name.utf8[index] == UInt8(ascii: ".") { names.insert(String(name[..<index])) }
         }
         modulesAndPackages = names

@@ -137,7 +137,7 @@ public final class FileKeyFlow {
                 var enclosing: Scope? = callScope
                 while let scope = enclosing {
                     if scope.kind == .function || scope === callScope && scope.kind == .module {
-                        profiles[scope.index].touchesJaxRandom = profiles[scope.index].touchesJaxRandom || touches
+                        if touches { profiles[scope.index].touchesJaxRandom = true }
                         if let name { profiles[scope.index].calleeNames.insert(name) }
                         if let qualified { qualifiedNames[scope.index].insert(qualified) }
                     }
