@@ -38,13 +38,9 @@ public struct ModuleImports: Sendable {
     public static func package(of path: String, moduleName: String) -> String {
         // A file's path, never ending in `/`: its name is what follows the last one.
         if path == "__init__.py" || path.hasSuffix("/__init__.py") { return moduleName }
-        let utf8 = moduleName.utf8
-        let dot = UInt8(ascii: ".")
-        // Nearly always dotted names without empty parts: what precedes the last dot, read by bytes.
-        if utf8.first != dot, utf8.last != dot, !zip(utf8, utf8.dropFirst()).contains(where: { $0 == dot && $1 == dot }) {
-            return utf8.lastIndex(of: dot).map { String(moduleName[..<$0]) } ?? ""
-        }
-        return moduleName.split(separator: ".").dropLast().joined(separator: ".")
+        // Split by bytes, which cost less than characters (see `ImportedModules`).
+        return moduleName.utf8.split(separator: UInt8(ascii: ".")).dropLast().map { String(decoding: $0, as: UTF8.self) }
+            .joined(separator: ".")
     }
 
     private static func collect(_ node: Node, package: String) -> Set<String> {

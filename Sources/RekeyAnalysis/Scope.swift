@@ -50,6 +50,7 @@ public final class Scope {
         var bound: UInt64 = 0
         var declared: UInt64 = 0
 
+        mutating func bind(_ name: String) { bound |= NameBit(name).mask }
         func mayBind(_ name: NameBit) -> Bool { bound & name.mask != 0 }
         func mayDeclare(_ name: NameBit) -> Bool { declared & name.mask != 0 }
         /// Whether the identifier's name may be among those bound.
@@ -67,7 +68,7 @@ public final class Scope {
 
     func add(_ binding: Binding) {
         bindings[binding.name, default: []].append(binding)
-        names.bound |= NameBit(binding.name).mask
+        names.bind(binding.name)
     }
     func declareGlobal(_ name: String) {
         globalNames.insert(name)

@@ -31,7 +31,7 @@ public final class SemanticModel {
         visitChildren(of: tree.root, in: moduleScope)
         for scope in scopes {
             for (name, bindings) in scope.bindings where bindings.contains(where: { $0.importedName != nil }) {
-                importedNames.bound |= Scope.NameBit(name).mask
+                importedNames.bind(name)
             }
         }
     }

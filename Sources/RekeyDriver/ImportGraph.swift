@@ -190,13 +190,13 @@ enum ImportScan {
     /// line, comments dropped), and where the next line starts.
     private static func statementText(_ bytes: [UInt8], from start: Int) -> ([UInt8]?, Int) {
         func startsWithKeyword(_ word: [UInt8]) -> Bool {
-            guard start + word.count < bytes.count, bytes[start..<(start + word.count)].elementsEqual(word) else { return false }
+            // Told first by the line's first byte: most lines start with neither keyword's.
+            guard start + word.count < bytes.count, bytes[start] == word[0], bytes[start..<(start + word.count)].elementsEqual(word)
+            else { return false }
             let next = bytes[start + word.count]
             return next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "(") || next == UInt8(ascii: "\\")
         }
-        // Told first by the line's first byte: most lines start with neither keyword's.
-        let first = start < bytes.count ? bytes[start] : 0
-        let isImport = (first == UInt8(ascii: "i") || first == UInt8(ascii: "f")) && keywords.contains(where: startsWithKeyword)
+        let isImport = keywords.contains(where: startsWithKeyword)
         // Any other line is skipped to its end at once.
         guard isImport else {
             return (nil, SourceText.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: start).map { $0 + 1 } ?? bytes.count)

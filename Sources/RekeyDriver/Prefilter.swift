@@ -35,14 +35,7 @@ public enum Prefilter {
 
     /// Whether `word` occurs as a whole Python identifier (not inside a longer one).
     public static func containsWord(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
-        var start = 0
-        while let position = firstOccurrence(of: word, in: bytes, from: start) {
-            let before = position > 0 ? bytes[position - 1] : UInt8(ascii: " ")
-            let after = position + word.count < bytes.count ? bytes[position + word.count] : UInt8(ascii: " ")
-            if !isIdentifierByte(before) && !isIdentifierByte(after) { return true }
-            start = position + 1
-        }
-        return false
+        hasWholeWord(word, in: bytes) { _ in true }
     }
 
     /// Whether the text may call `word`: some whole-word occurrence of it is followed by `(`
@@ -51,12 +44,8 @@ public enum Prefilter {
     /// `obj.f(…)` of that name; an occurrence in a string or a comment counts, which only errs
     /// towards parsing the text.
     public static func mayCall(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
-        var start = 0
-        while let position = firstOccurrence(of: word, in: bytes, from: start) {
-            start = position + 1
-            var next = position + word.count
-            guard position == 0 || !isIdentifierByte(bytes[position - 1]), next == bytes.count || !isIdentifierByte(bytes[next])
-            else { continue }
+        hasWholeWord(word, in: bytes) { end in
+            var next = end
             skipping: while next < bytes.count {
                 switch bytes[next] {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\\"), 0x0C:
@@ -67,7 +56,22 @@ public enum Prefilter {
                     break skipping
                 }
             }
-            if next < bytes.count, bytes[next] == UInt8(ascii: "(") { return true }
+            return next < bytes.count && bytes[next] == UInt8(ascii: "(")
+        }
+    }
+
+    /// Whether some occurrence of `word` as a whole identifier satisfies `accept`, asked with the
+    /// offset just past it.
+    private static func hasWholeWord(_ word: [UInt8], in bytes: [UInt8], where accept: (Int) -> Bool) -> Bool {
+        var start = 0
+        while let position = firstOccurrence(of: word, in: bytes, from: start) {
+            let end = position + word.count
+            if (position == 0 || !isIdentifierByte(bytes[position - 1])) && (end == bytes.count || !isIdentifierByte(bytes[end]))
+                && accept(end)
+            {
+                return true
+            }
+            start = position + 1
         }
         return false
     }

@@ -36,8 +36,7 @@ private let hardKeywordsByLength: [[UInt64]] = {
         "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ]
     var byLength = [[UInt64]](repeating: [], count: 9)
-    // Packed first byte highest, as `isHardKeyword` packs a name.
-    for keyword in keywords { byLength[keyword.utf8.count].append(keyword.utf8.reduce(0) { $0 << 8 | UInt64($1) }) }
+    for keyword in keywords { byLength[keyword.utf8.count].append(PackedWord.of(keyword.utf8)) }
     return byLength
 }()
 
@@ -127,9 +126,7 @@ private struct Walker {
         let end = node.endByte
         // Every keyword is 2 to 8 bytes long.
         guard (2...8).contains(end - start) else { return false }
-        var name: UInt64 = 0
-        for offset in start..<end { name = name << 8 | UInt64(bytes[offset]) }
-        return hardKeywords[end - start].contains(name)
+        return hardKeywords[end - start].contains(PackedWord.of(bytes, start..<end))
     }
 
     func check(_ node: Node, parentKind: UInt16?, blockStarts: inout Set<Int>) -> SourceProblem? {

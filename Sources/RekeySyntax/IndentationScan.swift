@@ -286,18 +286,9 @@ private struct Scanner {
     /// A name or number; when a quote follows a valid string prefix, the string it starts.
     mutating func scanWord() {
         let start = index
-        // The word's first 8 bytes packed into an integer as they are read, to compare it with
-        // the keywords at once; read through a pointer, a word's bytes take no bounds checks.
-        var (end, packed): (Int, UInt64) = (start, 0)
-        bytes.withUnsafeBufferPointer { buffer in
-            while end < buffer.count, isIdentifierByte(buffer[end]) {
-                packed = packed << 8 | UInt64(buffer[end])
-                end += 1
-            }
-        }
-        index = end
+        while index < bytes.count, isIdentifierByte(bytes[index]) { index += 1 }
         // Most words are no keyword of these lengths: told by their length before their bytes.
-        if (2...6).contains(end - start), Self.rightNestingKeywords.contains(packed) {
+        if (2...6).contains(index - start), Self.rightNestingKeywords.contains(PackedWord.of(bytes, start..<index)) {
             countRightNestingOperator(at: start)
         }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "'") || bytes[index] == UInt8(ascii: "\""),
@@ -315,10 +306,7 @@ private struct Scanner {
 
     /// `<=`, `!=`, `:=`, `+=`, `//=`, `**=` … end in `=` and are not assignments that chain.
     static let operatorBytesBeforeEquals: Set<UInt8> = Set("<>!=:+-*/%&|^@".utf8)
-    /// Each packed into an integer, first byte highest.
-    static let rightNestingKeywords: [UInt64] = ["not", "await", "lambda", "yield", "if", "else"].map {
-        $0.utf8.reduce(0) { $0 << 8 | UInt64($1) }
-    }
+    static let rightNestingKeywords = ["not", "await", "lambda", "yield", "if", "else"].map { PackedWord.of($0.utf8) }
 
     /// `-`, `+`, `~`, `**` and a lone `=` count as right-nesting; the operators they begin
     /// (`-=`, `->`, `==`, `*`, `*=`, …) do not.

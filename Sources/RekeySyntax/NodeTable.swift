@@ -36,17 +36,16 @@ struct NodeTable {
 
     /// Walks `tree` once with a cursor, parents before children, siblings in order. Nil for a
     /// tree of more nodes than an `Int32` counts (a file of some 700 MB or more). The records are
-    /// gathered in `scratch`, which a parser keeps from file to file.
-    init?(_ tree: OpaquePointer, scratch: NodeScratch) {
+    /// gathered in `scratch`, which a parser keeps from file to file: grown by doubling, a fresh
+    /// array would be reallocated and copied at each doubling, into pages never touched before.
+    init?(_ tree: OpaquePointer, scratch records: inout ContiguousArray<Record>) {
         let canonicalKind = PythonGrammar.shared.canonicalKind
-        var records = scratch.records
-        var count = 0
+        records.removeAll(keepingCapacity: true)
         // The node visited last; climbing from it follows the parent links already recorded.
         var current: Int32 = -1
         var (level, deepest) = (0, 0)
         let walked = CursorWalk.visitEveryNode(of: tree) { cursor, step -> UInt32? in
-            guard count < Int32.max else { return nil }
-            if count == scratch.capacity { records = scratch.grow(keeping: count) }
+            guard records.count < Int32.max else { return nil }
             let parent: Int32
             switch step {
             case .root:
@@ -58,7 +57,6 @@ struct NodeTable {
             case .nextSibling(let climbed):
                 for _ in 0..<climbed { current = records[Int(current)].parent }
                 parent = records[Int(current)].parent
-                records[Int(current)].nextSibling = Int32(count)
                 level -= climbed
             }
             let node = rekey_cursor_node(&cursor)
@@ -66,18 +64,19 @@ struct NodeTable {
             if node.is_named { flags.insert(.named) }
             if node.is_missing { flags.insert(.missing) }
             if node.has_error { flags.insert(.hasError) }
-            (records + count).initialize(
-                to: Record(
+            records.append(
+                Record(
                     startByte: node.start_byte, endByte: node.end_byte, parent: parent, kind: canonicalKind[Int(node.symbol)],
                     storedField: UInt8(node.field), flags: flags))
-            current = Int32(count)
-            count += 1
+            let index = Int32(records.count - 1)
+            if case .nextSibling = step { records[Int(current)].nextSibling = index }
+            current = index
             return node.child_count
         }
         guard walked else { return nil }
         // A table may be kept for later stages (see `KeptTrees` in the driver), so it takes only
         // the memory its records need.
-        self.records = ContiguousArray(UnsafeBufferPointer(start: records, count: count))
+        self.records = records.withUnsafeBufferPointer { ContiguousArray($0) }
         depth = deepest
     }
 
@@ -91,42 +90,6 @@ struct NodeTable {
     func firstChild(of index: Int32) -> Int32 {
         let next = Int(index) + 1
         return next < records.count && records[next].parent == index ? index + 1 : -1
-    }
-}
-
-/// Where a parse's node records are gathered before a ``NodeTable`` copies them out, kept by a
-/// parser from file to file: a fresh array, grown by doubling, would be reallocated and copied at
-/// each doubling, into pages never touched before. Written through a pointer, a record costs a
-/// store, where an array's append checks its uniqueness and capacity each time.
-final class NodeScratch {
-    private(set) var records: UnsafeMutablePointer<NodeTable.Record>
-    private(set) var capacity: Int
-    /// Past this many records (20 MB) the space goes back after the parse that needed it.
-    private static let keptCapacity = 1 << 20
-    private static let initialCapacity = 1 << 12
-
-    init() {
-        capacity = Self.initialCapacity
-        records = .allocate(capacity: capacity)
-    }
-
-    deinit { records.deallocate() }
-
-    /// Twice the room, with the first `count` records kept; returns where they now are.
-    func grow(keeping count: Int) -> UnsafeMutablePointer<NodeTable.Record> {
-        let larger = UnsafeMutablePointer<NodeTable.Record>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: records, count: count)
-        records.deallocate()
-        (records, capacity) = (larger, capacity * 2)
-        return larger
-    }
-
-    /// Gives back the room an unusually large file took.
-    func shrinkIfLarge() {
-        guard capacity > Self.keptCapacity else { return }
-        records.deallocate()
-        capacity = Self.initialCapacity
-        records = .allocate(capacity: capacity)
     }
 }
 

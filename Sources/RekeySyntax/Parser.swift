@@ -3,8 +3,10 @@ import CTreeSitter
 /// Owns one `TSParser`. A parser is not thread-safe: use one per thread.
 public final class PythonParser {
     private let parser: OpaquePointer
-    /// Where each parse's node table is gathered before it is copied out (see ``NodeScratch``).
-    private let nodeScratch = NodeScratch()
+    /// Where each parse's node table is gathered before it is copied out (see ``NodeTable``); kept
+    /// for the next file unless it outgrew ``keptScratchRecords`` (20 MB) on an unusually large one.
+    private var nodeScratch = ContiguousArray<NodeTable.Record>()
+    private static let keptScratchRecords = 1 << 20
 
     public enum Failure: Error, CustomStringConvertible {
         case incompatibleGrammar(abi: Int)
@@ -117,8 +119,8 @@ public final class PythonParser {
     private func parse(_ source: SourceText, reusing edited: OpaquePointer?) throws(Failure) -> SyntaxTree {
         let raw = try parseRaw(source, reusing: edited)
         defer { ts_tree_delete(raw) }
-        defer { nodeScratch.shrinkIfLarge() }
-        guard let nodes = NodeTable(raw, scratch: nodeScratch) else { throw .tooLarge(path: source.path) }
+        defer { if nodeScratch.capacity > Self.keptScratchRecords { nodeScratch = [] } }
+        guard let nodes = NodeTable(raw, scratch: &nodeScratch) else { throw .tooLarge(path: source.path) }
         return SyntaxTree(nodes: nodes, source: source)
     }
 

@@ -286,7 +286,7 @@ import Testing
         let parser = ts_parser_new()
         defer { ts_parser_delete(parser) }
         #expect(ts_parser_set_language(parser, PythonGrammar.shared.language))
-        let scratch = NodeScratch()
+        var scratch = ContiguousArray<NodeTable.Record>()
         let bareParser = try PythonParser()
         var withErrors = 0
         for bytes in texts {
@@ -298,7 +298,7 @@ import Testing
                 })
             defer { ts_tree_delete(tree) }
             if ts_node_has_error(ts_tree_root_node(tree)) { withErrors += 1 }
-            let table = try #require(NodeTable(tree, scratch: scratch))
+            let table = try #require(NodeTable(tree, scratch: &scratch))
             let plain = plainWalk(tree)
             #expect(Array(table.records) == plain, "\(String(decoding: bytes.prefix(80), as: UTF8.self))")
             // The bare parse, the floor of the benchmarks, walks the same nodes.

@@ -116,7 +116,7 @@ public final class FileKeyFlow {
             for scope in model.scopes where scope.kind == .function || scope.kind == .classBody {
                 guard let name = scope.name else { continue }
                 definedNames.insert(name)
-                definedBits.bound |= Scope.NameBit(name).mask
+                definedBits.bind(name)
             }
             for (call, callScope) in model.calls {
                 guard let callee = call.child(.function) else { continue }
