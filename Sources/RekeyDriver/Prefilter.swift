@@ -11,7 +11,8 @@
 /// constructor `PRNGKey` and the key types (`KeyArray`, `PRNGKeyArray`), which make a parameter
 /// a known key, or the Equinox/NNX module APIs whose layers take keys. `random` alone
 /// (NumPy's, the standard library's, a word in a docstring) is no such way, unless the file
-/// imports `jax` under another name (`jx.random`) or its imports could not all be read.
+/// imports `jax` under another name (`jx.random`) or its imports could not all be read. A cue
+/// counts only in code: the doctest of a docstring (`>>> key = jax.random.key(0)`) is no way.
 public enum Prefilter {
     static let libraryCues: [[UInt8]] = ["jax", "flax", "equinox"].map { Array($0.utf8) }
     static let randomnessCues: [[UInt8]] = ["jax.random", "PRNGKey", "KeyArray", "equinox", "nnx"].map { Array($0.utf8) }
@@ -20,7 +21,13 @@ public enum Prefilter {
 
     /// `imports`: the modules the file imports, as ``ImportScan`` reads all of them, or nil when
     /// the scan cannot tell (``ImportScan/allImportedModules(_:package:)``).
+    /// A cue in a comment or a docstring reaches nothing, so one found is asked for again in
+    /// the text's code alone (``CodeOnlyText``).
     public static func mayMatter(_ bytes: [UInt8], imports: [String]?) -> Bool {
+        spellsCues(bytes, imports: imports) && spellsCues(CodeOnlyText.of(bytes), imports: imports)
+    }
+
+    private static func spellsCues(_ bytes: [UInt8], imports: [String]?) -> Bool {
         guard libraryCues.contains(where: { firstOccurrence(of: $0, in: bytes, from: 0) != nil }) else { return false }
         if randomnessCues.contains(where: { firstOccurrence(of: $0, in: bytes, from: 0) != nil }) { return true }
         if let imports, imports.contains(where: isJaxRandom) { return true }

@@ -22,6 +22,8 @@ import Testing
         "from jax._src import random\n",
         "import jax as jx\nx = jx.random.normal(k)\n",
         "import jax\nk = PRNGKey(0)\n",
+        "import jax\nx = f\"{jax.random.key(0)}\"\n",
+        "import jax\ndef f(key: \"jax.random.KeyArray\"): ...\n",
         "import jax\nfrom jax._src.prng import KeyArray\ndef f(key: KeyArray): ...\n",
         "import equinox as eqx\n",
         "from flax import nnx\n",
@@ -36,6 +38,9 @@ import Testing
         "import numpy as np\nimport jax.numpy as jnp\nx = np.random.normal(size=3)\n",
         "import random\nimport jax\nrandom.seed(0)\n",
         "import jax\n\"\"\"Adds random noise.\"\"\"\n",
+        // A cue in a docstring or a comment reaches nothing.
+        "import jax\n\n\ndef f(x):\n    \"\"\">>> key = jax.random.key(0)\"\"\"\n",
+        "import jax  # PRNGKey\n",
         "import random\nrandom.seed(0)\nkey = PRNGKey(0)\n",  // no JAX library named
         "from mypkg import random\nimport jax.numpy as jnp\n",
     ])
