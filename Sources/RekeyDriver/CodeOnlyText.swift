@@ -6,12 +6,16 @@
 /// the scan cannot read to its end (a string left open, which is a syntax error to report, or
 /// fields nested deeper than any real code) comes back whole.
 struct CodeOnlyText {
-    private let bytes: [UInt8]
-    private var code: [UInt8]
+    /// Read through a pointer: the scan looks at every byte of each file the cues let through.
+    private let bytes: UnsafeBufferPointer<UInt8>
 
     static func of(_ bytes: [UInt8]) -> [UInt8] {
-        var scan = CodeOnlyText(bytes: bytes, code: bytes)
-        return scan.blankAll() ? scan.code : bytes
+        guard let blanks = bytes.withUnsafeBufferPointer({ CodeOnlyText(bytes: $0).blanks() }) else { return bytes }
+        var code = bytes
+        code.withUnsafeMutableBufferPointer { code in
+            for range in blanks { code[range].update(repeating: UInt8(ascii: " ")) }
+        }
+        return code
     }
 
     /// Deeper nesting of replacement fields gives up rather than recurse without bound.
@@ -21,27 +25,25 @@ struct CodeOnlyText {
     private static let openBrace = UInt8(ascii: "{")
     private static let closeBrace = UInt8(ascii: "}")
 
-    private mutating func blankAll() -> Bool {
+    /// The ranges to blank, nil when the text cannot be read to its end.
+    private func blanks() -> [Range<Int>]? {
+        var blanks: [Range<Int>] = []
         var position = 0
         while position < bytes.count {
             switch bytes[position] {
             case UInt8(ascii: "#"):
                 let end = lineEnd(from: position)
-                blank(position..<end)
+                blanks.append(position..<end)
                 position = end
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                guard let string = string(quotedAt: position, depth: 0) else { return false }
-                if string.isTriple && !string.interpolates { blank(position + 3..<string.end - 3) }
+                guard let string = string(quotedAt: position, depth: 0) else { return nil }
+                if string.isTriple && !string.interpolates { blanks.append(position + 3..<string.end - 3) }
                 position = string.end
             default:
                 position += 1
             }
         }
-        return true
-    }
-
-    private mutating func blank(_ range: Range<Int>) {
-        for index in range { code[index] = UInt8(ascii: " ") }
+        return blanks
     }
 
     private func lineEnd(from start: Int) -> Int {
