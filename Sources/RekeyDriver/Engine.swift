@@ -551,24 +551,23 @@ public struct Engine {
         }
         // Imports the fixes made unused go, lines they made too long are wrapped; the findings
         // left in those files are found again, so their positions are those of the final text.
-        var tidied: [Int] = []
-        for index in changed.sorted() {
-            guard let current = states[index].current, current.bytes != states[index].original,
-                let original = try? SourceText(path: states[index].path, bytes: states[index].original)
-            else { continue }
+        // Each file on its own, on every core.
+        let changedFiles = changed.sorted()
+        let tidied = parallelMap(changedFiles, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
+            var state = states[index]
+            guard let current = state.current, current.bytes != state.original,
+                let original = try? SourceText(path: state.path, bytes: state.original)
+            else { return nil as FileState? }
             let result = FixTidying.tidy(
                 original: original, updated: current, parser: parser,
                 lineLength: settingsCache.settings(forFile: current.path).lineLength)
             // A notebook keeps its fixed program untidied when the tidied one cannot go back into its cells.
-            guard result.bytes != current.bytes else { continue }
-            if let notebook = states[index].notebook, (try? notebook.writingBack(result.bytes)) == nil { continue }
-            states[index].current = result
-            tidied.append(index)
+            guard result.bytes != current.bytes else { return nil }
+            if let notebook = state.notebook, (try? notebook.writingBack(result.bytes)) == nil { return nil }
+            state.current = result
+            return analyse(state, parser: &parser, facts: facts).state
         }
-        let retidied = parallelMap(tidied, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
-            analyse(states[index], parser: &parser, facts: facts).state
-        }
-        for (index, state) in zip(tidied, retidied) { states[index] = state }
+        for (index, state) in zip(changedFiles, tidied) { if let state { states[index] = state } }
         var rewrittenNotebooks: [String: Notebook] = [:]
         for index in changed.sorted() {
             let state = states[index]

@@ -84,10 +84,19 @@ enum ImportScan {
     }
 
     /// ``importedModules(_:package:)`` and ``allImportedModules(_:package:)`` from one scan.
+    /// When they do not vouch, they are taken again in the text's code alone (``CodeOnlyText``):
+    /// an `import` in a comment or a docstring (`>>> import jax`) is no statement, and neither is
+    /// a line of a docstring that starts with one or with `from`.
     static func read(_ bytes: [UInt8], package: String) -> (modules: [String], all: [String]?) {
         let scanned = scan(bytes, package: package)
-        let vouched = !scanned.doubtful && scanned.statements == importWords(in: bytes)
-        return (scanned.modules, vouched ? scanned.modules : nil)
+        if isVouched(scanned, bytes) { return (scanned.modules, scanned.modules) }
+        let code = CodeOnlyText.of(bytes)
+        let scannedCode = scan(code, package: package)
+        return (scanned.modules, isVouched(scannedCode, code) ? scannedCode.modules : nil)
+    }
+
+    private static func isVouched(_ scanned: (modules: [String], statements: Int, doubtful: Bool), _ bytes: [UInt8]) -> Bool {
+        !scanned.doubtful && scanned.statements == importWords(in: bytes)
     }
 
     /// The modules as ``importedModules(_:package:)`` reads them when they include every module

@@ -203,13 +203,18 @@ import Testing
             "from . . import m\n",  // dots apart
             "from a import*\n",
             "x = 1\rimport m\r",  // lone carriage returns end lines too
-            "from a import (b,  # import c later\n    d)\n",  // an `import` word in a comment
-            "s = \"\"\"\nfrom (\n\"\"\"\nimport m\n",  // a string line that opens a bracket swallows the next
-            "s = \"\"\"\nfrom importer (\n\"\"\"\nimport m\n",
             "import a \u{0301}b\n",  // words split at ASCII bytes, where Python sees characters
+            // Counted in the code alone, the docstring's line is no statement to stand for `m`'s.
+            "\"\"\"\nimport a\n\"\"\"\nif flag: import m\n",
         ] {
             #expect(all(missed) == nil, "\(missed.debugDescription)")
         }
+        // Counted again in the code alone, an `import` of a comment or a docstring is none, and a
+        // docstring's line no statement.
+        #expect(all("from a import (b,  # import c later\n    d)\n") == ["a", "a.b", "a.d"])
+        #expect(all("\"\"\">>> import jax\"\"\"\nimport m\n") == ["m"])
+        #expect(all("s = \"\"\"\nfrom (\n\"\"\"\nimport m\n") == ["m"])  // a docstring line that opens a bracket
+        #expect(all("s = \"\"\"\nfrom importer (\n\"\"\"\nimport m\n") == ["m"])
     }
 
     /// Whenever the scan vouches for a file's imports, they include every module its parse

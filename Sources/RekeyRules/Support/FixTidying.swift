@@ -14,19 +14,20 @@ import RekeySyntax
 /// is re-parsed and checked, and kept only if it passes as the fixes' output did.
 public enum FixTidying {
     public static func tidy(original: SourceText, updated: SourceText, parser: PythonParser, lineLength: Int) -> SourceText {
-        guard let originalTree = try? parser.parseWithinLimits(original) else { return updated }
+        // Checked as fixes are (`parseCompilable`): tree-sitter accepts an emptied block that
+        // CPython refuses. The tree that passed the check is the next step's.
+        guard let originalTree = try? parser.parseWithinLimits(original), var tree = try? parser.parseCompilable(updated)
+        else { return updated }
         let originalModel = SemanticModel(tree: originalTree)
         var current = updated
-        // Checked as fixes are (`parseCompilable`): tree-sitter accepts an emptied block that
-        // CPython refuses.
         for step in [removingUnusedImports(original:), wrappingLongLines(original:)] {
-            guard let tree = try? parser.parseCompilable(current) else { return current }
             let edits = step(originalModel)(SemanticModel(tree: tree), lineLength)
             guard !edits.isEmpty,
                 let next = try? SourceText(path: current.path, bytes: FixApplier.applying(edits, to: current)),
-                (try? parser.parseCompilable(next)) != nil
+                let nextTree = try? parser.parseCompilable(next)
             else { continue }
             current = next
+            tree = nextTree
         }
         return current
     }
