@@ -463,7 +463,14 @@ public struct Engine {
             let fixes = candidates.map { $0.fix! }
             review?.startRound()
             let admits = { (index: Int) in review?.admits(candidates[index], index: index, sources: sources) ?? true }
-            var application = FixApplier.apply(fixes, to: sources, parser: parser, admits: admits)
+            // The analysis parsed these texts as they stand and found nothing CPython would
+            // refuse; the outputs' trees are the guard's.
+            let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
+            func applying(excluding excluded: Set<Int> = []) -> FixApplication {
+                FixApplier.apply(
+                    fixes, to: sources, parser: parser, excluding: excluded, admits: admits, cleanInputs: compiled, keepingTrees: true)
+            }
+            var application = applying()
             // Fixes that would leave a call unbound or binding differently are refused, and the
             // rest applied again without them, until every call binds.
             var broken: [Int: String] = [:]
@@ -473,7 +480,7 @@ public struct Engine {
             while true {
                 let violations = signatureGuard.violations(
                     fixes: fixes, applied: application.applied, before: sources, after: application.changed,
-                    project: projectTexts(states, sources: sources, changed: application.changed))
+                    project: projectTexts(states, sources: sources, changed: application.changed), afterTrees: application.trees)
                 if !violations.isEmpty {
                     broken.merge(violations) { first, _ in first }
                 } else {
@@ -482,9 +489,7 @@ public struct Engine {
                     unwritable.merge(conflicts.refused) { first, _ in first }
                     deferred.formUnion(conflicts.deferred)
                 }
-                application = FixApplier.apply(
-                    fixes, to: sources, parser: parser, excluding: Set(broken.keys).union(unwritable.keys).union(deferred),
-                    admits: admits)
+                application = applying(excluding: Set(broken.keys).union(unwritable.keys).union(deferred))
             }
             // The guard matches a call's arguments before and after the round by their text, so a
             // fix can be blamed for a call another fix of the round rewrote (a split's new key
