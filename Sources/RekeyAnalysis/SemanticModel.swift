@@ -7,20 +7,21 @@ import RekeySyntax
 public final class SemanticModel {
     public let tree: SyntaxTree
     public let moduleScope: Scope
-    public private(set) var scopes: [Scope] = []
-    public private(set) var references: [Reference] = []
+    // Built by the walk in `init` and read-only after it: no exclusivity check (see ``Scope``).
+    @exclusivity(unchecked) public private(set) var scopes: [Scope] = []
+    @exclusivity(unchecked) public private(set) var references: [Reference] = []
     /// Every call, with the scope its callee and arguments are evaluated in.
-    public private(set) var calls: [(call: Node, scope: Scope)] = []
+    @exclusivity(unchecked) public private(set) var calls: [(call: Node, scope: Scope)] = []
     /// Every `object.name` read, with the scope it is evaluated in.
-    public private(set) var attributes: [(attribute: Node, scope: Scope)] = []
+    @exclusivity(unchecked) public private(set) var attributes: [(attribute: Node, scope: Scope)] = []
     /// The bodies of every `if TYPE_CHECKING:`, which type checkers read and Python never runs.
     public private(set) var typeCheckingBlocks: [ByteRange] = []
-    private var scopeByDefinition: [Node: Scope] = [:]
-    private var scopeByCallStart: [Int: Scope] = [:]
+    @exclusivity(unchecked) private var scopeByDefinition: [Node: Scope] = [:]
+    @exclusivity(unchecked) private var scopeByCallStart: [Int: Scope] = [:]
     /// The bits (``Scope/NameBit``) of the names an import binds in some scope: a name whose bit
     /// is clear resolves to no import, which ``qualifiedName(of:in:)`` then knows without making
     /// the name's string or looking it up through the scopes.
-    private var importedNames = Scope.NameBits()
+    @exclusivity(unchecked) private var importedNames = Scope.NameBits()
 
     public var source: SourceText { tree.source }
 

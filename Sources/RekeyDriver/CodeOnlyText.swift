@@ -60,9 +60,17 @@ struct CodeOnlyText {
         let mark = bytes[quote]
         var prefixStart = quote
         while prefixStart > 0, Prefilter.isIdentifierByte(bytes[prefixStart - 1]) { prefixStart -= 1 }
-        let prefix = bytes[prefixStart..<quote].map { $0 | 0x20 }
-        let isPrefix = prefix.count <= 2 && prefix.allSatisfy { "rbuft".utf8.contains($0) }
-        let interpolates = isPrefix && prefix.contains { $0 == UInt8(ascii: "f") || $0 == UInt8(ascii: "t") }
+        // A prefix is at most two of `rbuft` in either case.
+        var isPrefix = quote - prefixStart <= 2
+        var hasInterpolation = false
+        for index in prefixStart..<quote where isPrefix {
+            switch bytes[index] | 0x20 {
+            case UInt8(ascii: "f"), UInt8(ascii: "t"): hasInterpolation = true
+            case UInt8(ascii: "r"), UInt8(ascii: "b"), UInt8(ascii: "u"): break
+            default: isPrefix = false
+            }
+        }
+        let interpolates = isPrefix && hasInterpolation
         let isTriple = isTripled(mark, at: quote)
         var position = quote + (isTriple ? 3 : 1)
         while position < bytes.count {
