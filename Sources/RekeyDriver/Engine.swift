@@ -1242,7 +1242,14 @@ public struct Engine {
         // Kept for the stages that may read it again: another analysis when facts it read
         // change; the cross-file guard and screening, which read files with fixes and the
         // files that call them.
-        state.tree = kept?.keep(tree, had: state.tree)
+        if let kept {
+            if !state.moduleName.isEmpty, state.findings.contains(where: { $0.fix != nil && !$0.touchedSymbols.isEmpty }) {
+                kept.noteChangingNames(in: state.moduleName)
+            }
+            let wanted =
+                state.findings.contains { $0.fix != nil } || kept.importsModuleChangingNames(state.importedModules)
+            state.tree = kept.keep(tree, had: state.tree, wanted: wanted)
+        }
         return (state, context)
     }
 }

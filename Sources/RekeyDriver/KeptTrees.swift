@@ -1,4 +1,5 @@
 import Foundation
+import RekeyAnalysis
 import RekeySyntax
 
 /// Trees kept from a file's analysis for the stages that may read it again, up to a fixed size
@@ -7,23 +8,48 @@ import RekeySyntax
 /// the screening of fixes, which read the files with fixes and their callers (on the 1x sdist
 /// tree they parsed again some 150 files the analysis had parsed). Models are not kept: a tree's
 /// node table takes about 4 bytes a byte of source, a model some 30. Past the budget a file is
-/// parsed again.
+/// parsed again. Files are analysed largest first, so without a reserve the first large files
+/// would spend it all, and the files the guard reads on a large tree (on a doubled one, the
+/// importers of modules whose fixes change names) would be parsed again.
 final class KeptTrees: @unchecked Sendable {
     private let lock = NSLock()
     private var bytesLeft: Int
+    /// What only trees likely to be read again may take: the last quarter of the budget.
+    private let reserve: Int
+    /// Modules with a fix that changes a name other files may use: the cross-file guard reads
+    /// the files importing them. A file is analysed after the files it imports, so an importer
+    /// finds its module here when it comes to keep its tree.
+    private var modulesChangingNames: Set<String> = []
 
     init(bytes: Int) {
         bytesLeft = bytes
+        reserve = bytes / 4
     }
 
     /// `tree` if it may be kept, nil if the budget is spent; `had`: what the file kept before,
-    /// counted already if it is the same tree.
-    func keep(_ tree: SyntaxTree, had: SyntaxTree?) -> SyntaxTree? {
+    /// counted already if it is the same tree. `wanted`: whether a later stage is likely to
+    /// read it (the file has fixes, which screening applies, or imports a module in
+    /// ``modulesChangingNames``); once the budget is down to its reserve, only those are kept.
+    func keep(_ tree: SyntaxTree, had: SyntaxTree?, wanted: Bool) -> SyntaxTree? {
         if tree === had { return tree }
         return lock.withLock {
-            guard tree.memoryBytes <= bytesLeft else { return nil }
+            guard tree.memoryBytes <= bytesLeft - (wanted ? 0 : reserve) else { return nil }
             bytesLeft -= tree.memoryBytes
             return tree
+        }
+    }
+
+    func noteChangingNames(in module: String) {
+        lock.withLock { _ = modulesChangingNames.insert(module) }
+    }
+
+    /// Whether one of `imported` is, or is inside, a module in ``modulesChangingNames``.
+    func importsModuleChangingNames(_ imported: Set<String>) -> Bool {
+        lock.withLock {
+            !modulesChangingNames.isEmpty
+                && imported.contains { module in
+                    modulesChangingNames.contains { ModuleImports.is(module, withinModule: $0) }
+                }
         }
     }
 }
@@ -60,7 +86,7 @@ final class StageTrees: @unchecked Sendable {
 
     /// Whether `tree` was kept (false: no room left).
     func keep(_ tree: SyntaxTree) -> Bool {
-        guard room.keep(tree, had: nil) != nil else { return false }
+        guard room.keep(tree, had: nil, wanted: true) != nil else { return false }
         lock.withLock { trees[ObjectIdentifier(tree.source)] = tree }
         return true
     }

@@ -16,9 +16,24 @@ import Testing
         let first = try tree("import jax\nkey = jax.random.key(0)\n")
         let second = try tree("x = 1\n")
         let kept = KeptTrees(bytes: first.memoryBytes + second.memoryBytes - 1)
-        #expect(kept.keep(first, had: nil) === first)
-        #expect(kept.keep(first, had: first) === first)  // the same file's tree again: no more room taken
-        #expect(kept.keep(second, had: nil) == nil)
+        #expect(kept.keep(first, had: nil, wanted: true) === first)
+        #expect(kept.keep(first, had: first, wanted: true) === first)  // the same file's tree again: no more room taken
+        #expect(kept.keep(second, had: nil, wanted: true) == nil)
+    }
+
+    /// The last quarter of the budget is kept for trees a later stage is likely to read: those
+    /// of files with fixes, and of files importing a module whose fix changes a name.
+    @Test func theReserveIsForTreesLikelyToBeReadAgain() throws {
+        let (large, small) = (try tree(String(repeating: "x = [1, 2, 3]\n", count: 30)), try tree("x = 1\n"))
+        let kept = KeptTrees(bytes: large.memoryBytes * 4 / 3 + small.memoryBytes / 2)
+        #expect(kept.keep(large, had: nil, wanted: false) === large)
+        #expect(kept.keep(small, had: nil, wanted: false) == nil)  // only the reserve is left
+        #expect(kept.keep(small, had: nil, wanted: true) === small)
+
+        #expect(!kept.importsModuleChangingNames(["pkg.models"]))
+        kept.noteChangingNames(in: "pkg.models")
+        #expect(kept.importsModuleChangingNames(["numpy", "pkg.models.mlp"]))
+        #expect(!kept.importsModuleChangingNames(["pkg", "pkg.modelsx"]))
     }
 
     /// The trees kept serve the rounds of cross-file facts, the cross-file guard and screening;
