@@ -1,5 +1,4 @@
 import Foundation
-import RekeyAnalysis
 import RekeySyntax
 
 /// Trees kept from a file's analysis for the stages that may read it again, up to a fixed size
@@ -43,12 +42,16 @@ final class KeptTrees: @unchecked Sendable {
         lock.withLock { _ = modulesChangingNames.insert(module) }
     }
 
-    /// Whether one of `imported` is, or is inside, a module in ``modulesChangingNames``.
+    /// Whether one of `imported` is, or is inside, a module in ``modulesChangingNames``: the
+    /// module itself or a package above it (each name before a `.`) is one of them.
     func importsModuleChangingNames(_ imported: Set<String>) -> Bool {
         lock.withLock {
             !modulesChangingNames.isEmpty
                 && imported.contains { module in
-                    modulesChangingNames.contains { ModuleImports.is(module, withinModule: $0) }
+                    modulesChangingNames.contains(module)
+                        || module.utf8.indices.contains {
+                            module.utf8[$0] == UInt8(ascii: ".") && modulesChangingNames.contains(String(module[..<$0]))
+                        }
                 }
         }
     }

@@ -33,7 +33,8 @@ import Testing
         #expect(!kept.importsModuleChangingNames(["pkg.models"]))
         kept.noteChangingNames(in: "pkg.models")
         #expect(kept.importsModuleChangingNames(["numpy", "pkg.models.mlp"]))
-        #expect(!kept.importsModuleChangingNames(["pkg", "pkg.modelsx"]))
+        #expect(kept.importsModuleChangingNames(["pkg.models"]))
+        #expect(!kept.importsModuleChangingNames(["pkg", "pkg.modelsx", "other.pkg.models"]))
     }
 
     /// The trees kept serve the rounds of cross-file facts, the cross-file guard and screening;
