@@ -73,7 +73,8 @@ struct CrossFileGuard {
                 + "add a marker at the project's top folder, or migrate the call sites by hand")
     }
 
-    private static func changesSharedNames(_ finding: Finding) -> Bool {
+    /// Whether `finding`'s fix changes names other files may use: the findings the guard settles.
+    static func changesSharedNames(_ finding: Finding) -> Bool {
         finding.fix != nil && !finding.touchedSymbols.isEmpty
     }
 }

@@ -1243,7 +1243,7 @@ public struct Engine {
         // change; the cross-file guard and screening, which read files with fixes and the
         // files that call them.
         if let kept {
-            if !state.moduleName.isEmpty, state.findings.contains(where: { $0.fix != nil && !$0.touchedSymbols.isEmpty }) {
+            if !state.moduleName.isEmpty, state.findings.contains(where: CrossFileGuard.changesSharedNames) {
                 kept.noteChangingNames(in: state.moduleName)
             }
             let wanted =
