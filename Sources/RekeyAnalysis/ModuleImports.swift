@@ -28,6 +28,13 @@ public struct ModuleImports: Sendable {
         name == module || name.hasPrefix(module + ".")
     }
 
+    /// The packages above the dotted name `module`, innermost last (`a.b.c` → `a`, `a.b`).
+    /// Found by bytes, which cost less than characters: a dotted name has a name after each `.`,
+    /// and a name never starts with a mark that would join the dot into one character.
+    public static func packages(above module: String) -> some Sequence<Substring> {
+        module.utf8.indices.lazy.filter { module.utf8[$0] == UInt8(ascii: ".") }.map { module[..<$0] }
+    }
+
     /// `pkg/sub/mod.py` → `pkg.sub.mod` when `pkg/` and `pkg/sub/` are packages (have an
     /// `__init__.py`); a file outside any package is a top-level module named by its stem.
     public static func moduleName(forFile path: String) -> String {
@@ -157,9 +164,7 @@ public struct ImportedModules: Sendable {
     public init(_ imports: some Sequence<String>) {
         var names = Set<String>()
         for name in imports where names.insert(name).inserted {
-            // By bytes, which cost less than characters: a dotted name has a name after each `.`,
-            // and a name never starts with a mark that would join the dot into one character.
-            for index in name.utf8.indices where name.utf8[index] == UInt8(ascii: ".") { names.insert(String(name[..<index])) }
+            for package in ModuleImports.packages(above: name) { names.insert(String(package)) }
         }
         modulesAndPackages = names
     }

@@ -18,6 +18,22 @@ struct CodeOnlyText {
         return code
     }
 
+    /// A file's text whose code alone is made on the first ask and kept: the import scan and
+    /// the prefilter may both ask for it of one file.
+    struct OnDemand {
+        let text: [UInt8]
+        private var made: [UInt8]?
+
+        init(_ text: [UInt8]) { self.text = text }
+
+        mutating func code() -> [UInt8] {
+            if let made { return made }
+            let code = CodeOnlyText.of(text)
+            made = code
+            return code
+        }
+    }
+
     /// Deeper nesting of replacement fields gives up rather than recurse without bound.
     private static let deepestField = 32
 

@@ -182,9 +182,7 @@ final class ProjectFiles: ProjectView {
             var names = Set<Substring>()
             for module in state.importedModules {
                 names.insert(module[...])
-                // A parse's dotted name has a name after each `.` (never a mark that would join
-                // the dot into one character), so each `.` byte ends a package's name.
-                for index in module.utf8.indices where module.utf8[index] == UInt8(ascii: ".") { names.insert(module[..<index]) }
+                names.formUnion(ModuleImports.packages(above: module))
             }
             for name in names { result[String(name), default: []].append(index) }
         }

@@ -1136,8 +1136,9 @@ public struct Engine {
             bytes = notebook!.program
         }
         let moduleName = notebook == nil ? moduleNames.of(path) : ""
-        let (imports, allImports) = ImportScan.read(bytes, package: ModuleImports.package(of: path, moduleName: moduleName))
-        guard !options.prefilter || Prefilter.mayMatter(bytes, imports: allImports) else {
+        var text = CodeOnlyText.OnDemand(bytes)
+        let (imports, allImports) = ImportScan.read(&text, package: ModuleImports.package(of: path, moduleName: moduleName))
+        guard !options.prefilter || Prefilter.mayMatter(&text, imports: allImports) else {
             var state = FileState(path: path, original: bytes, current: nil, skippedByPrefilter: true)
             state.notebook = notebook
             // A notebook is no package's module: its relative imports resolve from its path only in a parse.

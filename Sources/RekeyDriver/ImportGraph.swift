@@ -87,10 +87,10 @@ enum ImportScan {
     /// When they do not vouch, they are taken again in the text's code alone (``CodeOnlyText``):
     /// an `import` in a comment or a docstring (`>>> import jax`) is no statement, and neither is
     /// a line of a docstring that starts with one or with `from`.
-    static func read(_ bytes: [UInt8], package: String) -> (modules: [String], all: [String]?) {
-        let scanned = scan(bytes, package: package)
-        if isVouched(scanned, bytes) { return (scanned.modules, scanned.modules) }
-        let code = CodeOnlyText.of(bytes)
+    static func read(_ text: inout CodeOnlyText.OnDemand, package: String) -> (modules: [String], all: [String]?) {
+        let scanned = scan(text.text, package: package)
+        if isVouched(scanned, text.text) { return (scanned.modules, scanned.modules) }
+        let code = text.code()
         let scannedCode = scan(code, package: package)
         return (scanned.modules, isVouched(scannedCode, code) ? scannedCode.modules : nil)
     }
@@ -106,7 +106,8 @@ enum ImportScan {
     /// runs on past a `;`, and none opens a bracket before its `import` (Python never does; a
     /// line of a string that does would take in the lines after it).
     static func allImportedModules(_ bytes: [UInt8], package: String) -> [String]? {
-        read(bytes, package: package).all
+        var text = CodeOnlyText.OnDemand(bytes)
+        return read(&text, package: package).all
     }
 
     private static let importKeyword = Array("import".utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import RekeyAnalysis
 import RekeySyntax
 
 /// Trees kept from a file's analysis for the stages that may read it again, up to a fixed size
@@ -49,9 +50,7 @@ final class KeptTrees: @unchecked Sendable {
             !modulesChangingNames.isEmpty
                 && imported.contains { module in
                     modulesChangingNames.contains(module)
-                        || module.utf8.indices.contains {
-                            module.utf8[$0] == UInt8(ascii: ".") && modulesChangingNames.contains(String(module[..<$0]))
-                        }
+                        || ModuleImports.packages(above: module).contains { modulesChangingNames.contains(String($0)) }
                 }
         }
     }

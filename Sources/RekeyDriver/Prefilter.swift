@@ -23,8 +23,8 @@ public enum Prefilter {
     /// the scan cannot tell (``ImportScan/allImportedModules(_:package:)``).
     /// A cue in a comment or a docstring reaches nothing, so one found is asked for again in
     /// the text's code alone (``CodeOnlyText``).
-    public static func mayMatter(_ bytes: [UInt8], imports: [String]?) -> Bool {
-        spellsCues(bytes, imports: imports) && spellsCues(CodeOnlyText.of(bytes), imports: imports)
+    static func mayMatter(_ text: inout CodeOnlyText.OnDemand, imports: [String]?) -> Bool {
+        spellsCues(text.text, imports: imports) && spellsCues(text.code(), imports: imports)
     }
 
     private static func spellsCues(_ bytes: [UInt8], imports: [String]?) -> Bool {

@@ -8,8 +8,9 @@ import Testing
 /// reach JAX's randomness, however it is imported, and no file whose only `random` is another's.
 @Suite struct PrefilterTests {
     static func mayMatter(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return Prefilter.mayMatter(bytes, imports: ImportScan.allImportedModules(bytes, package: "pkg"))
+        var text = CodeOnlyText.OnDemand(Array(text.utf8))
+        let imports = ImportScan.read(&text, package: "pkg").all
+        return Prefilter.mayMatter(&text, imports: imports)
     }
 
     @Test(arguments: [
