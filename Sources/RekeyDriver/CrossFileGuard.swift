@@ -33,13 +33,13 @@ struct CrossFileGuard {
         let guarded = inTurn(found, byGroup: \.index)
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
-        let importers = ProjectFiles.analysedImporters(of: snapshot)
+        let importers = ImporterIndex(snapshot)
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
                 ProjectFiles(
                     states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed,
-                    analysedImporters: importers, words: unchanged.words)
+                    importerIndex: importers, words: unchanged.words)
             }
         ) { project, item in
             let (finding, folder) = (snapshot[item.index].findings[item.position], snapshot[item.index].unreadProjectFolder)
@@ -87,8 +87,7 @@ final class ProjectFiles: ProjectView {
     private var contexts: [Int: FileContext] = [:]
     /// The files that may import each module asked about, by index (see ``importerCandidates(of:)``).
     private var importers: [String: [Int]] = [:]
-    /// See ``analysedImporters(of:)``.
-    private let analysedImporters: [String: [Int]]
+    private let importerIndex: ImporterIndex
     /// Trees of the files whose context was asked for. A file read only for its imports is not
     /// kept (see ``ParsedTexts/importedModules(_:parser:)``): most are never asked for more, and
     /// a tree takes some thirty times its text.
@@ -108,12 +107,12 @@ final class ProjectFiles: ProjectView {
 
     init(
         states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
-        models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts, analysedImporters: [String: [Int]],
+        models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts, importerIndex: ImporterIndex,
         words: [Int: SpelledWords] = [:]
     ) {
         self.states = states
         self.words = words
-        self.analysedImporters = analysedImporters
+        self.importerIndex = importerIndex
         parser = PythonParser(grammar)
         self.settings = settings
         self.models = models.filter { index, model in model.source === states[index].current }
@@ -141,17 +140,12 @@ final class ProjectFiles: ProjectView {
 
     /// The files that may import `module`, in index order: each spells the module's last name,
     /// and either was analysed and imports it, or was not and the scan made on reading it does
-    /// not rule it out. Whether one of the latter imports it takes a parse
+    /// not rule it out (``ImporterIndex``). Whether one of the latter imports it takes a parse
     /// (``importsModule(_:_:)``), so it is asked last, of the files still wanted.
     private func importerCandidates(of module: String) -> [Int] {
         if let known = importers[module] { return known }
         let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
-        let analysed = (analysedImporters[module] ?? []).filter { spells($0, word) }
-        let others = states.indices.filter { index in
-            !isAnalysed(index) && spells(index, word)
-                && states[index].scannedImports.map { imports in imports.contains { ModuleImports.is($0, withinModule: module) } } != false
-        }
-        let candidates = (analysed + others).sorted()
+        let candidates = importerIndex.mayImport(module).filter { spells($0, word) }
         importers[module] = candidates
         return candidates
     }
@@ -170,23 +164,8 @@ final class ProjectFiles: ProjectView {
         Self.isAnalysed(states[index])
     }
 
-    private static func isAnalysed(_ state: Engine.FileState) -> Bool {
+    static func isAnalysed(_ state: Engine.FileState) -> Bool {
         state.parsed && state.current != nil
-    }
-
-    /// The files the engine analysed (by index in `states`), by each module they import and
-    /// each package above it: made once for all the guard's workers.
-    static func analysedImporters(of states: [Engine.FileState]) -> [String: [Int]] {
-        var result: [String: [Int]] = [:]
-        for (index, state) in states.enumerated() where isAnalysed(state) {
-            var names = Set<Substring>()
-            for module in state.importedModules {
-                names.insert(module[...])
-                names.formUnion(ModuleImports.packages(above: module))
-            }
-            for name in names { result[String(name), default: []].append(index) }
-        }
-        return result
     }
 
     func context(of index: Int) -> FileContext? {
@@ -218,5 +197,46 @@ final class ProjectFiles: ProjectView {
     /// The shared model of the file, parsed and kept there if need be (nil for a text with errors).
     private func sharedModel(of index: Int) -> SemanticModel? {
         texts[index].flatMap { parsed.model($0, parser: parser) }
+    }
+}
+
+/// The files that may import a module, by index in the engine's states, made once for all the
+/// guard's workers. Each module a file imports is listed with each package above it, as importing
+/// `a.b.c` imports `a.b` and `a`: the modules an analysed file's parse found, and those the scan
+/// made on reading found of a file the prefilter skipped. A file whose imports neither told may
+/// import any module. Looked up, not searched for in every file each time, which grew with the
+/// files times the modules asked about.
+struct ImporterIndex: Sendable {
+    private let analysed: [String: [Int]]
+    private let scanned: [String: [Int]]
+    private let unknown: [Int]
+
+    init(_ states: [Engine.FileState]) {
+        var analysed: [String: [Int]] = [:]
+        var scanned: [String: [Int]] = [:]
+        var unknown: [Int] = []
+        func add(_ index: Int, importing modules: Set<String>, to table: inout [String: [Int]]) {
+            var names = Set<Substring>()
+            for module in modules {
+                names.insert(module[...])
+                names.formUnion(ModuleImports.packages(above: module))
+            }
+            for name in names { table[String(name), default: []].append(index) }
+        }
+        for (index, state) in states.enumerated() {
+            if ProjectFiles.isAnalysed(state) {
+                add(index, importing: state.importedModules, to: &analysed)
+            } else if let imports = state.scannedImports {
+                add(index, importing: imports, to: &scanned)
+            } else {
+                unknown.append(index)
+            }
+        }
+        (self.analysed, self.scanned, self.unknown) = (analysed, scanned, unknown)
+    }
+
+    /// The files that import `module` or may, in index order.
+    func mayImport(_ module: String) -> [Int] {
+        ((analysed[module] ?? []) + (scanned[module] ?? []) + unknown).sorted()
     }
 }

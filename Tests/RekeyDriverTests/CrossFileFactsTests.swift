@@ -64,6 +64,29 @@ import Testing
         #expect(reason.contains("pkg/test_b.py at line 7"), "\(reason)")
     }
 
+    /// The same read in a file the prefilter skips (it names no JAX library), whether the scan
+    /// made on reading it vouches for its imports or cannot (an import after `:`): either way it
+    /// may import the module, so it is parsed and the read found.
+    @Test(arguments: ["from pkg import seeds\n", "if True: from pkg import seeds\n"])
+    func keyReadAsAModuleAttributeInAFileWithoutJaxIsMigratedByHand(importing: String) throws {
+        let root = try package([
+            "pkg/__init__.py": "",
+            "pkg/seeds.py":
+                "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef test_a():\n    assert jax.random.normal(KEY, (1,)).shape == (1,)\n",
+            "pkg/b.py": importing + "\n\ndef b():\n    return seeds.KEY\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
+        #expect(report.changes.isEmpty)
+        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
+        guard case .manual(let reason) = rk001.remedy else {
+            Issue.record("expected a hand migration: \(rk001.message)")
+            return
+        }
+        #expect(reason.contains("`KEY` is read as `seeds.KEY` in"), "\(reason)")
+        #expect(reason.contains("pkg/b.py at line 5"), "\(reason)")
+    }
+
     /// Facts rounds analyse again only the files that call a function whose facts changed: here
     /// `use.py` once (it calls `noise`), and then nothing, since no file calls `twice`; `other.py`,
     /// which calls no project function, is never analysed again.
