@@ -161,7 +161,9 @@ public final class ModuleNames: @unchecked Sendable {
 public struct ImportedModules: Sendable {
     private let modulesAndPackages: Set<String>
 
-    public init(_ imports: some Sequence<String>) {
+    /// `imports`: an array, not any sequence, so the loop is compiled for it here rather than
+    /// stepped through a generic iterator from another module, which cost more than the inserts.
+    public init(_ imports: [String]) {
         var names = Set<String>()
         for name in imports where names.insert(name).inserted {
             for package in ModuleImports.packages(above: name) { names.insert(String(package)) }

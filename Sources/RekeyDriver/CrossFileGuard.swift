@@ -215,13 +215,16 @@ struct ImporterIndex: Sendable {
         var analysed: [String: [Int]] = [:]
         var scanned: [String: [Int]] = [:]
         var unknown: [Int] = []
+        // A file's names are added together, so one added twice (a package above two of its
+        // imports) is the list's last already.
         func add(_ index: Int, importing modules: Set<String>, to table: inout [String: [Int]]) {
-            var names = Set<Substring>()
-            for module in modules {
-                names.insert(module[...])
-                names.formUnion(ModuleImports.packages(above: module))
+            func add(_ name: String) {
+                if table[name]?.last != index { table[name, default: []].append(index) }
             }
-            for name in names { table[String(name), default: []].append(index) }
+            for module in modules {
+                add(module)
+                for package in ModuleImports.packages(above: module) { add(String(package)) }
+            }
         }
         for (index, state) in states.enumerated() {
             if ProjectFiles.isAnalysed(state) {

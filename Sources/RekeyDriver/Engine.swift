@@ -731,7 +731,7 @@ public struct Engine {
         let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))
         // Whether a file that looks like a script is one depends on whether any file imports it:
         // guessed here from the imports read without parsing, settled by ``markScripts``.
-        let importedAnywhere = ImportedModules(read.lazy.flatMap(\.imports))
+        let importedAnywhere = ImportedModules(read.flatMap(\.imports))
         let isImported = { (module: String) in importedAnywhere.contains(moduleOrParent: module) }
         var states = parallelInDependencyOrder(
             count: read.count, dependencies: graph.dependencies, priority: { read[$0].state.original.count },
@@ -1042,7 +1042,7 @@ public struct Engine {
     private func markScripts(
         _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile], keeping kept: KeptTrees
     ) {
-        let imported = ImportedModules(states.lazy.flatMap(\.importedModules))
+        let imported = ImportedModules(states.flatMap(\.importedModules))
         let unparsed = skippedFiles.keys.sorted()
         // Each unparsed file's import lines are read once, when first asked about.
         var importLines: [Int: ScriptFiles.ImportLines] = [:]

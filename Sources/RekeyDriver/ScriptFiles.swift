@@ -41,21 +41,40 @@ enum ScriptFiles {
         init(_ bytes: [UInt8]) {
             self.bytes = bytes
             var lines: [[String]] = []
-            // Lines are screened on their bytes and only a candidate is decoded: most lines start
-            // with neither keyword. A line holding a byte that may begin another line break (`\r`,
-            // `\v`, `\f`, U+0085, U+2028, U+2029) is split as Python's text is, by Character.
-            var start = 0
-            while start < bytes.count {
+            // Only the lines holding `import` or `from` are looked at, and only a line with a
+            // byte that may begin another line break (`\r`, `\v`, `\f`, U+0085, U+2028, U+2029)
+            // or a non-ASCII byte is decoded, and split as Python's text is, by Character.
+            for start in Self.startsOfLines(holding: [Self.importKeyword, Self.fromKeyword], in: bytes) {
                 let end = SourceText.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
                 let line = bytes[start..<end]
                 if line.contains(where: Self.mayBreakLine) {
                     lines += String(decoding: line, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap(Self.importWords)
                 } else if Self.mayStartWithImport(line) {
-                    lines += Self.importWords(String(decoding: line, as: UTF8.self)[...]).map { [$0] } ?? []
+                    let words =
+                        line.allSatisfy { $0 < 0x80 }
+                        ? Self.importWords(ascii: line) : Self.importWords(String(decoding: line, as: UTF8.self)[...])
+                    lines += words.map { [$0] } ?? []
                 }
-                start = end + 1
             }
             self.lines = lines
+        }
+
+        private static let importKeyword = Array("import".utf8)
+        private static let fromKeyword = Array("from".utf8)
+
+        /// Where each line (ended by `\n`) holding one of `words` starts, in order, each once.
+        private static func startsOfLines(holding words: [[UInt8]], in bytes: [UInt8]) -> [Int] {
+            var starts = Set<Int>()
+            for word in words {
+                var from = 0
+                while let position = Prefilter.firstOccurrence(of: word, in: bytes, from: from) {
+                    var start = position
+                    while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+                    starts.insert(start)
+                    from = (SourceText.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: position) ?? bytes.count) + 1
+                }
+            }
+            return starts.sorted()
         }
 
         /// What separates the words of an import line.
@@ -74,6 +93,13 @@ enum ScriptFiles {
         private static func mayStartWithImport(_ line: ArraySlice<UInt8>) -> Bool {
             let rest = line.drop(while: separators.contains)
             return rest.starts(with: "import".utf8) || rest.starts(with: "from".utf8)
+        }
+
+        /// ``importWords(_:)`` of an ASCII line without `\r`, whose characters are its bytes.
+        private static func importWords(ascii line: ArraySlice<UInt8>) -> [String]? {
+            let words = line.split(whereSeparator: separators.contains).map { String(decoding: $0, as: UTF8.self) }
+            guard let keyword = words.first, keyword == "import" || keyword == "from", words.count >= 2 else { return nil }
+            return words
         }
 
         /// The line's words if it is an `import` or `from` statement's first line.

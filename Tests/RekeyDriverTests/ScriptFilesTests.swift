@@ -75,6 +75,13 @@ import Testing
             ("x = 1\u{85}from train import fit", "train", true),
             ("def f():\n    from train import fit\n", "train", true),
             ("def f():\n    imported = train\n", "train", false),
+            // Only lines holding `import` or `from` are read, each once however many it holds,
+            // a non-ASCII one by Character.
+            ("\"\"\"Data from files.\"\"\"\nimport os, train\n", "train", true),
+            ("import\ttrain  # from here, import later\n", "train", true),
+            ("from café import train\n", "café.train", true),
+            ("from café import train\n", "cafe.train", false),
+            ("from train \\\n    import fit\n", "train", true),
         ] as [(String, String, Bool)])
     func importLinesOfUnparsedFiles(_ text: String, _ module: String, _ imports: Bool) {
         #expect(ScriptFiles.ImportLines(Array(text.utf8)).mayImport(module) == imports)
