@@ -29,10 +29,15 @@ public struct ModuleImports: Sendable {
     }
 
     /// The packages above the dotted name `module`, innermost last (`a.b.c` → `a`, `a.b`).
-    /// Found by bytes, which cost less than characters: a dotted name has a name after each `.`,
-    /// and a name never starts with a mark that would join the dot into one character.
-    public static func packages(above module: String) -> some Sequence<Substring> {
-        module.utf8.indices.lazy.filter { module.utf8[$0] == UInt8(ascii: ".") }.map { module[..<$0] }
+    /// Found in its UTF-8 bytes, which cost less than characters: a dotted name has a name after
+    /// each `.`, and a name never starts with a mark that would join the dot into one character.
+    public static func packages(above module: String) -> [String] {
+        var module = module
+        return module.withUTF8 { bytes in
+            bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }.map { end in
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
+            }
+        }
     }
 
     /// `pkg/sub/mod.py` → `pkg.sub.mod` when `pkg/` and `pkg/sub/` are packages (have an
@@ -166,7 +171,7 @@ public struct ImportedModules: Sendable {
     public init(_ imports: [String]) {
         var names = Set<String>()
         for name in imports where names.insert(name).inserted {
-            for package in ModuleImports.packages(above: name) { names.insert(String(package)) }
+            names.formUnion(ModuleImports.packages(above: name))
         }
         modulesAndPackages = names
     }

@@ -219,11 +219,15 @@ struct ImporterIndex: Sendable {
         // imports) is the list's last already.
         func add(_ index: Int, importing modules: Set<String>, to table: inout [String: [Int]]) {
             func add(_ name: String) {
-                if table[name]?.last != index { table[name, default: []].append(index) }
+                if let found = table.index(forKey: name) {
+                    if table.values[found].last != index { table.values[found].append(index) }
+                } else {
+                    table[name] = [index]
+                }
             }
             for module in modules {
                 add(module)
-                for package in ModuleImports.packages(above: module) { add(String(package)) }
+                ModuleImports.packages(above: module).forEach(add)
             }
         }
         for (index, state) in states.enumerated() {

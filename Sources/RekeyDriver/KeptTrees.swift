@@ -50,7 +50,7 @@ final class KeptTrees: @unchecked Sendable {
             !modulesChangingNames.isEmpty
                 && imported.contains { module in
                     modulesChangingNames.contains(module)
-                        || ModuleImports.packages(above: module).contains { modulesChangingNames.contains(String($0)) }
+                        || ModuleImports.packages(above: module).contains(where: modulesChangingNames.contains)
                 }
         }
     }
