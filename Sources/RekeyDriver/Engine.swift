@@ -176,6 +176,9 @@ public struct Engine {
         public var reviewStopped = false
         /// Journals of interrupted commits this run's walk met (see ``FileDiscovery/Result/journals``).
         public var journalsWalked: [String] = []
+        /// How long each stage of the run took, in order (for `--verbose`): the load's, then the
+        /// fix rounds and the tidying of the changed files.
+        public var stages: [StageTime] = []
 
         /// The changed files in groups that must be written together: two files are in one group
         /// when a fix applied edits both (directly, or through other files of the group).
@@ -421,6 +424,13 @@ public struct Engine {
         var report = FixReport()
         report.diagnostics = discovery
         report.journalsWalked = project.discovery.journals
+        report.stages = loaded.stages
+        var stageStart = Date()
+        func finished(_ stage: String) {
+            let now = Date()
+            report.stages.append(StageTime(name: stage, seconds: now.timeIntervalSince(stageStart)))
+            stageStart = now
+        }
         let parser = PythonParser(grammar)
         var changed = Set<Int>()
         var indexByPath: [String: Int] = [:]
@@ -554,6 +564,7 @@ public struct Engine {
                         path: "rekey", message: "fixes did not converge in \(options.maximumRounds) rounds", severity: .warning))
             }
         }
+        finished("fix rounds")
         // Imports the fixes made unused go, lines they made too long are wrapped; the findings
         // left in those files are found again, so their positions are those of the final text.
         // Each file on its own, on every core.
@@ -573,6 +584,7 @@ public struct Engine {
             return analyse(state, parser: &parser, facts: facts).state
         }
         for (index, state) in zip(changedFiles, tidied) { if let state { states[index] = state } }
+        finished("tidy")
         var rewrittenNotebooks: [String: Notebook] = [:]
         for index in changed.sorted() {
             let state = states[index]

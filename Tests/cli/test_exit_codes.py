@@ -77,7 +77,8 @@ def test_verbose_says_what_was_read_and_how_long(tmp_path: Path, rekey: Path):
     check = run_rekey(rekey, ["check", "-v", "m.py"], cwd=root)
     assert "rekey: checked 1 file (1 parsed," in check.stderr and " s\n" in check.stderr, check.describe()
     diff = run_rekey(rekey, ["diff", "--verbose", "m.py"], cwd=root)
-    assert "rekey: 1 round of fixes, 1 file changed in " in diff.stderr, diff.describe()
+    assert "rekey: 1 round of fixes, 1 file changed; read " in diff.stderr, diff.describe()
+    assert ", analyse " in diff.stderr and ", fix rounds " in diff.stderr and ", tidy " in diff.stderr, diff.describe()
 
 
 def test_quiet_and_verbose_exclude_each_other(tmp_path: Path, rekey: Path):

@@ -70,6 +70,8 @@ public struct FixOutcome: Sendable {
     public let accounting: Accounting
     public let diagnostics: [Diagnostic]
     public let rounds: Int
+    /// How long each stage of the run took (see ``Engine/FixReport/stages``).
+    public let stages: [Engine.StageTime]
     /// The engine's round limit; reaching it with fixes left means no fixed point was reached.
     public let maximumRounds: Int
 
@@ -98,6 +100,7 @@ public struct FixOutcome: Sendable {
         self.publicAPIChanges = publicAPI.sorted()
         self.diagnostics = (diagnostics ?? report.diagnostics).sorted()
         self.rounds = report.rounds
+        self.stages = report.stages
         self.maximumRounds = options.maximumRounds
         let reachedLimit = report.rounds >= options.maximumRounds
         let refusals = Self.refusalReasons(report.refusals)
