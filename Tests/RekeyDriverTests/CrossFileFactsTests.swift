@@ -45,23 +45,10 @@ import Testing
     /// `seeds.KEY` in another file reads the global RK001's fix would remove: the fix is left
     /// for a hand migration naming that read, and nothing is rewritten.
     @Test func keyReadAsAModuleAttributeElsewhereIsMigratedByHand() throws {
-        let root = try package([
-            "pkg/__init__.py": "",
-            "pkg/seeds.py":
-                "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef test_a():\n    assert jax.random.normal(KEY, (1,)).shape == (1,)\n",
-            "pkg/test_b.py":
-                "import jax\n\nfrom pkg import seeds\n\n\ndef test_b():\n    assert jax.random.normal(seeds.KEY, (1,)).shape == (1,)\n",
-        ])
-        defer { try? FileManager.default.removeItem(at: root) }
-        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
-        #expect(report.changes.isEmpty)
-        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
-        guard case .manual(let reason) = rk001.remedy else {
-            Issue.record("expected a hand migration: \(rk001.message)")
-            return
-        }
-        #expect(reason.contains("`KEY` is read as `seeds.KEY` in"), "\(reason)")
-        #expect(reason.contains("pkg/test_b.py at line 7"), "\(reason)")
+        try expectReadOfSeedsKeyMigratedByHand(
+            in: "pkg/test_b.py",
+            "import jax\n\nfrom pkg import seeds\n\n\ndef test_b():\n    assert jax.random.normal(seeds.KEY, (1,)).shape == (1,)\n",
+            atLine: 7)
     }
 
     /// The same read in a file the prefilter skips (it names no JAX library), whether the scan
@@ -69,11 +56,18 @@ import Testing
     /// may import the module, so it is parsed and the read found.
     @Test(arguments: ["from pkg import seeds\n", "if True: from pkg import seeds\n"])
     func keyReadAsAModuleAttributeInAFileWithoutJaxIsMigratedByHand(importing: String) throws {
+        try expectReadOfSeedsKeyMigratedByHand(in: "pkg/b.py", importing + "\n\ndef b():\n    return seeds.KEY\n", atLine: 5)
+    }
+
+    /// `pkg.seeds` makes `KEY` at import time; `reader` at `path` reads it as `seeds.KEY` at
+    /// `line`. `fix --unsafe-fixes` rewrites nothing and leaves RK001 for a hand migration naming
+    /// that read.
+    private func expectReadOfSeedsKeyMigratedByHand(in path: String, _ reader: String, atLine line: Int) throws {
         let root = try package([
             "pkg/__init__.py": "",
             "pkg/seeds.py":
                 "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\ndef test_a():\n    assert jax.random.normal(KEY, (1,)).shape == (1,)\n",
-            "pkg/b.py": importing + "\n\ndef b():\n    return seeds.KEY\n",
+            path: reader,
         ])
         defer { try? FileManager.default.removeItem(at: root) }
         let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
@@ -84,7 +78,7 @@ import Testing
             return
         }
         #expect(reason.contains("`KEY` is read as `seeds.KEY` in"), "\(reason)")
-        #expect(reason.contains("pkg/b.py at line 5"), "\(reason)")
+        #expect(reason.contains("\(path) at line \(line)"), "\(reason)")
     }
 
     /// Facts rounds analyse again only the files that call a function whose facts changed: here
