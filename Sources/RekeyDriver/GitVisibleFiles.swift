@@ -21,9 +21,9 @@ struct GitVisibleFiles {
             var path = String(decoding: entry, as: UTF8.self)
             if path.hasSuffix("/") { path.removeLast() }  // an untracked nested repository
             files.insert(path)
-            var folder = (path as NSString).deletingLastPathComponent
+            var folder = PathText.parent(of: path)
             while !folder.isEmpty, folders.insert(folder).inserted {
-                folder = (folder as NSString).deletingLastPathComponent
+                folder = PathText.parent(of: folder)
             }
         }
         return GitVisibleFiles(files: files, folders: folders)

@@ -27,20 +27,8 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the file or folder at `path` (absolute, see ``absolute(_:base:)``) matches.
     public func matches(_ path: String) -> Bool {
-        let subject = matchesNames ? Self.lastComponent(of: path) : path
+        let subject = matchesNames ? PathText.lastComponent(of: path) : path
         return fnmatch(glob, subject, 0) == 0
-    }
-
-    /// The last component of `path`, as `NSString.lastPathComponent` gives it (`b` for `/a/b`
-    /// and `/a/b/`, `/` for `/`), read from its bytes: bridging to `NSString` cost some 40,000
-    /// instructions a call, and every file and folder a walk meets is matched by name.
-    static func lastComponent(of path: String) -> String {
-        let bytes = path.utf8
-        var end = bytes.endIndex
-        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") { end = bytes.index(before: end) }
-        if end == bytes.startIndex { return path.isEmpty ? "" : "/" }
-        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map(bytes.index(after:)) ?? bytes.startIndex
-        return String(path[start..<end])
     }
 
     /// Whether `path` or a folder above it below `top` matches: an excluded folder excludes what
@@ -50,7 +38,7 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
         var current = path
         while true {
             if matches(current) { return true }
-            let parent = (current as NSString).deletingLastPathComponent
+            let parent = PathText.parent(of: current)
             guard parent != current, parent.hasPrefix(prefix) else { return false }
             current = parent
         }

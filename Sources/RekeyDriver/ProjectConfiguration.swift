@@ -23,7 +23,7 @@ final class ProjectSettingsCache: @unchecked Sendable {
     }
 
     func settings(forFile path: String) -> ProjectSettings {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.parent(of: path)
         lock.lock()
         defer { lock.unlock() }
         let root: String?

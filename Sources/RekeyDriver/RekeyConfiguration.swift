@@ -69,7 +69,7 @@ public struct RekeyConfiguration: Sendable, Equatable {
         var directory = PathPattern.absolute(path, base: FileManager.default.currentDirectoryPath)
         var isDirectory: ObjCBool = false
         if !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            directory = (directory as NSString).deletingLastPathComponent
+            directory = PathText.parent(of: directory)
         }
         while true {
             let file = (directory as NSString).appendingPathComponent("pyproject.toml")
@@ -79,7 +79,7 @@ public struct RekeyConfiguration: Sendable, Equatable {
                     return configuration
                 }
             }
-            let parent = (directory as NSString).deletingLastPathComponent
+            let parent = PathText.parent(of: directory)
             if parent == directory || parent.isEmpty || directory == root { return RekeyConfiguration() }
             directory = parent
         }
@@ -105,7 +105,7 @@ public struct RekeyConfiguration: Sendable, Equatable {
     init(table: TOMLTable, file: String) throws(Problem) {
         self.file = file
         let reader = KeyReader(file: file)
-        let base = (file as NSString).deletingLastPathComponent
+        let base = PathText.parent(of: file)
         for key in table.keys.sorted() {
             let value = table[key]!
             switch key {

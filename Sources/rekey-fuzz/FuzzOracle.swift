@@ -104,7 +104,7 @@ final class FuzzOracle {
         var written: [String: [UInt8]] = [:]
         for file in files {
             let path = project + "/" + file.name
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = PathText.parent(of: path)
             // A name that is also a folder (`a.py` and `a.py/b.py`) is not written.
             guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
                 write(file.bytes, to: path)

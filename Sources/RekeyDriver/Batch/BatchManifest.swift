@@ -80,7 +80,7 @@ public struct BatchManifest: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(line: 0, message: "cannot read the manifest \(path)")
         }
-        let directory = (PathPattern.absolute(path, base: FileManager.default.currentDirectoryPath) as NSString).deletingLastPathComponent
+        let directory = PathText.parent(of: PathPattern.absolute(path, base: FileManager.default.currentDirectoryPath))
         return try BatchManifest(parsing: String(decoding: data, as: UTF8.self), directory: directory)
     }
 

@@ -166,7 +166,7 @@ public enum FileTransaction {
                 FileSystem.remove(entry.staged)
                 FileSystem.remove(entry.backup)
             }
-            Set(entries.map { ($0.target as NSString).deletingLastPathComponent }).forEach(FileSystem.syncDirectory)
+            Set(entries.map { PathText.parent(of: $0.target) }).forEach(FileSystem.syncDirectory)
             journal.end()
         }
     }
@@ -198,7 +198,7 @@ public enum FileTransaction {
             } else if change.expected != nil {
                 throw Failure(path: change.path, reason: .changedOnDisk)
             }
-            let directory = (target as NSString).deletingLastPathComponent
+            let directory = PathText.parent(of: target)
             let name = (target as NSString).lastPathComponent
             let side = (directory as NSString).appendingPathComponent(".\(name).rekey-\(getpid())-\(token)")
             return Entry(change: change, target: target, staged: side + ".new", backup: side + ".old", original: original)
@@ -258,7 +258,7 @@ public enum FileTransaction {
             case .failed(let reason):
                 throw Failure(path: entry.change.path, reason: .io("cannot swap the new file into place: \(reason)"))
             }
-            FileSystem.syncDirectory((entry.target as NSString).deletingLastPathComponent)
+            FileSystem.syncDirectory(PathText.parent(of: entry.target))
             if let displaced = displaced(entries[index]), displaced != entry.change.expected {
                 throw Failure(path: entry.change.path, reason: .changedOnDisk)
             }
@@ -315,7 +315,7 @@ public enum FileTransaction {
                 break
             }
             entries[index].step = .planned
-            FileSystem.syncDirectory((entry.target as NSString).deletingLastPathComponent)
+            FileSystem.syncDirectory(PathText.parent(of: entry.target))
         }
         return complete
     }
@@ -326,9 +326,9 @@ public enum FileTransaction {
 
     /// The deepest directory holding every path (all absolute).
     private static func commonDirectory(_ paths: [String]) -> String {
-        var common = (paths[0] as NSString).deletingLastPathComponent.split(separator: "/", omittingEmptySubsequences: false)
+        var common = PathText.parent(of: paths[0]).split(separator: "/", omittingEmptySubsequences: false)
         for path in paths.dropFirst() {
-            let parts = (path as NSString).deletingLastPathComponent.split(separator: "/", omittingEmptySubsequences: false)
+            let parts = PathText.parent(of: path).split(separator: "/", omittingEmptySubsequences: false)
             common = Array(zip(common, parts).prefix { $0 == $1 }.map(\.0))
         }
         let joined = common.joined(separator: "/")

@@ -56,7 +56,7 @@ public struct TransactionJournal: Codable {
 
         func end() {
             unlink(path)
-            FileSystem.syncDirectory((path as NSString).deletingLastPathComponent)
+            FileSystem.syncDirectory(PathText.parent(of: path))
             close(descriptor)  // releases the lock
         }
 
@@ -177,8 +177,8 @@ public struct TransactionJournal: Codable {
             }
         }
         unlink(path)
-        var directories = Set(journal.entries.map { ($0.target as NSString).deletingLastPathComponent })
-        directories.insert((path as NSString).deletingLastPathComponent)
+        var directories = Set(journal.entries.map { PathText.parent(of: $0.target) })
+        directories.insert(PathText.parent(of: path))
         directories.forEach(FileSystem.syncDirectory)
         restored = restored.map(display)
         kept = kept.map(display)
