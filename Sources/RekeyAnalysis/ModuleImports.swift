@@ -121,7 +121,7 @@ public final class ModuleNames: @unchecked Sendable {
     /// The components of `path` made absolute (from `workingDirectory`), with `.`, `..` and
     /// empty components taken out as `URL.standardizedFileURL` takes them (without following
     /// links); none for the root.
-    static func standardizedComponents(
+    public static func standardizedComponents(
         _ path: String, from workingDirectory: String = FileManager.default.currentDirectoryPath
     ) -> [Substring] {
         let absolute = path.hasPrefix("/") ? path : workingDirectory + "/" + path

@@ -34,12 +34,13 @@ struct CrossFileGuard {
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let importers = ImporterIndex(snapshot)
+        let definitions = ModuleDefinitions(snapshot)
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
                 ProjectFiles(
                     states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed,
-                    importerIndex: importers, words: unchanged.words)
+                    importerIndex: importers, definitions: definitions, words: unchanged.words)
             }
         ) { project, item in
             let (finding, folder) = (snapshot[item.index].findings[item.position], snapshot[item.index].unreadProjectFolder)
@@ -55,7 +56,16 @@ struct CrossFileGuard {
             let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols)
         else { return finding }
         let rule = rules.first { $0.code == finding.code }
-        return rule?.replan(finding, in: origin, project: project)
+        project.ambiguity = nil
+        let replanned = rule?.replan(finding, in: origin, project: project)
+        if let (importer, module) = project.ambiguity {
+            let definitions = project.definitions.definitions(of: module).joined(separator: ", ")
+            return finding.withoutFix(
+                because:
+                    "`\(module)` is defined by more than one file of this run (\(definitions)), and which one \(importer) "
+                    + "imports depends on how it is run; migrate the call sites across files by hand")
+        }
+        return replanned
             ?? finding.withoutFix(
                 because:
                     "`\(dependent.symbol)` is also used by \(dependent.path), which imports `\(origin.moduleName)`; "
@@ -88,6 +98,11 @@ final class ProjectFiles: ProjectView {
     /// The files that may import each module asked about, by index (see ``importerCandidates(of:)``).
     private var importers: [String: [Int]] = [:]
     private let importerIndex: ImporterIndex
+    let definitions: ModuleDefinitions
+    /// The first file met (with the module) that may reach another file defining a module asked
+    /// about as well as the one asked about: the files found for that module may then not be
+    /// the ones the plan must cover. Cleared by the guard for each finding it settles.
+    var ambiguity: (importer: String, module: String)?
     /// Trees of the files whose context was asked for. A file read only for its imports is not
     /// kept (see ``ParsedTexts/importedModules(_:parser:)``): most are never asked for more, and
     /// a tree takes some thirty times its text.
@@ -108,9 +123,10 @@ final class ProjectFiles: ProjectView {
     init(
         states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
         models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts, importerIndex: ImporterIndex,
-        words: [Int: SpelledWords] = [:]
+        definitions: ModuleDefinitions, words: [Int: SpelledWords] = [:]
     ) {
         self.states = states
+        self.definitions = definitions
         self.words = words
         self.importerIndex = importerIndex
         parser = PythonParser(grammar)
@@ -120,22 +136,37 @@ final class ProjectFiles: ProjectView {
         self.parsed = parsed
     }
 
-    func files(importing module: String, spelling name: String, except path: String) -> [FileContext] {
+    func files(importing module: String, definedIn definer: String, spelling name: String, except path: String) -> [FileContext] {
         let word = Array(name.utf8)
         return importerCandidates(of: module)
-            .filter { states[$0].path != path && spells($0, word) && importsModule($0, module) }
+            .filter { states[$0].path != path && spells($0, word) && importsModule($0, module) && reaches($0, module, definer) }
             .compactMap(context(of:))
     }
 
-    /// The first other file that imports `origin`'s module and spells one of `symbols`.
+    /// The first other file that imports `origin`'s module (or may) and spells one of `symbols`.
     func firstDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, symbol: String)? {
         let words = symbols.sorted().map { ($0, Array($0.utf8)) }
         for index in importerCandidates(of: origin.moduleName) where states[index].path != origin.path {
-            if let (symbol, _) = words.first(where: { spells(index, $0.1) }), importsModule(index, origin.moduleName) {
+            if let (symbol, _) = words.first(where: { spells(index, $0.1) }), importsModule(index, origin.moduleName),
+                definitions.resolution(of: origin.moduleName, from: states[index].path, definedIn: origin.path) != .other
+            {
                 return (states[index].path, symbol)
             }
         }
         return nil
+    }
+
+    /// Whether the file at `index`, which imports `module`, reaches it as the file at `definer`
+    /// defines it. One that may reach another definition as well is left out and noted in
+    /// ``ambiguity``.
+    private func reaches(_ index: Int, _ module: String, _ definer: String) -> Bool {
+        switch definitions.resolution(of: module, from: states[index].path, definedIn: definer) {
+        case .definer: return true
+        case .other: return false
+        case .ambiguous:
+            if ambiguity == nil { ambiguity = (states[index].path, module) }
+            return false
+        }
     }
 
     /// The files that may import `module`, in index order: each spells the module's last name,

@@ -436,7 +436,7 @@ public struct Engine {
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
-        let signatureGuard = SignatureGuard(parser: parser)
+        let signatureGuard = SignatureGuard(parser: parser, definitions: ModuleDefinitions(states))
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
         let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
@@ -867,6 +867,7 @@ public struct Engine {
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
         let moduleNames = ModuleNames()
+        let definitions = ModuleDefinitions(states)
         let progress = options.progress.map { ProgressTally(stage: .screeningFixes, total: fixes.count, report: $0) }
         // Each fix is applied alone and its output parsed. The fixes of one file are taken a few
         // at a time, each run parsing their outputs from one tree of the file (see
@@ -877,7 +878,9 @@ public struct Engine {
         let runs = inTurn(Self.runs(of: fixes, byGroup: \.index, length: options.fixesPerEditableTree), byGroup: { $0[0].index })
         let reasons = parallelMap(
             runs, workers: options.jobs,
-            makeState: { SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames) }
+            makeState: {
+                SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames, definitions: definitions)
+            }
         ) { signatureGuard, run -> [String?] in
             // Trees of the files two or more of the run's fixes edit.
             let edited = Dictionary(run.flatMap { $0.fix.edits.keys }.map { ($0, 1) }, uniquingKeysWith: +)
@@ -1085,13 +1088,28 @@ public struct Engine {
         for (index, state) in zip(misjudged, reanalysed) { states[index] = state }
     }
 
-    /// The facts `states` export; where two export one name, the first's.
+    /// The facts `states` export; where two modules export one name, the first's. Of files that
+    /// define the same module (see ``ModuleDefinitions``), only what they all export alike: an
+    /// importer may reach any of them. (A file the prefilter skipped exports nothing.)
     private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
+        var definitions: [String: [Int]] = [:]
+        for (index, state) in states.enumerated() where !state.moduleName.isEmpty {
+            definitions[state.moduleName, default: []].append(index)
+        }
         var summaries: [String: FunctionKeySummary] = [:]
         var keys = Set<String>()
-        for state in states {
-            summaries.merge(state.exports) { first, _ in first }
-            keys.formUnion(state.exportedKeys)
+        for (index, state) in states.enumerated() {
+            guard let sharing = definitions[state.moduleName], sharing.count > 1 else {
+                summaries.merge(state.exports) { first, _ in first }
+                keys.formUnion(state.exportedKeys)
+                continue
+            }
+            guard sharing[0] == index else { continue }
+            let others = sharing.dropFirst().map { states[$0] }
+            summaries.merge(state.exports.filter { name, summary in others.allSatisfy { $0.exports[name] == summary } }) {
+                first, _ in first
+            }
+            keys.formUnion(state.exportedKeys.filter { key in others.allSatisfy { $0.exportedKeys.contains(key) } })
         }
         return ProjectFacts(summaries: summaries, keys: keys)
     }
@@ -1155,6 +1173,7 @@ public struct Engine {
             state.notebook = notebook
             // A notebook is no package's module: its relative imports resolve from its path only in a parse.
             state.scannedImports = notebook == nil ? allImports.map(Set.init) : nil
+            state.moduleName = moduleName
             return (state, imports)
         }
         do {

@@ -12,12 +12,16 @@ struct ImportGraph {
     let dependencies: [[Int]]
 
     /// `modules[i]`: file i's dotted module name ("" when it has none); `imports[i]`: the absolute
-    /// module names it imports.
+    /// module names it imports. A module several files define gives no edge: which of them an
+    /// importer reaches is the cross-file stages' question (see ``ModuleDefinitions``), and the
+    /// facts of one are not the others'.
     init(modules: [String], imports: [[String]]) {
-        var fileOf: [String: Int] = [:]
-        for (index, module) in modules.enumerated() where !module.isEmpty && fileOf[module] == nil { fileOf[module] = index }
+        var fileOf: [String: Int?] = [:]
+        for (index, module) in modules.enumerated() where !module.isEmpty {
+            fileOf[module] = fileOf[module] == nil ? index : .some(nil)
+        }
         let edges = imports.enumerated().map { index, names in
-            Set(names.compactMap { fileOf[$0] }).subtracting([index]).sorted()
+            Set(names.compactMap { fileOf[$0] ?? nil }).subtracting([index]).sorted()
         }
         let component = Self.stronglyConnectedComponents(edges)
         dependencies = edges.enumerated().map { index, targets in targets.filter { component[$0] != component[index] } }

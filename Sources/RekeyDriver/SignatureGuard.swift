@@ -22,6 +22,8 @@ struct SignatureGuard {
     var unchanged: ParsedTexts?
     /// The module of each file asked about.
     var moduleNames = ModuleNames()
+    /// Which file defining a module each caller reaches, where several define it.
+    var definitions = ModuleDefinitions(modules: [])
 
     private struct ClassDefinition: Hashable {
         let path: String
@@ -272,6 +274,11 @@ struct SignatureGuard {
     /// in `index`'s text, for calls in its own file.
     private func candidateCalls(of callable: Callable, in index: CallIndex, sites: Set<ByteRange>) -> [Candidate] {
         let path = index.path
+        // A file reaching another file that defines the function's module calls that one's. (A
+        // class's subclasses may be in other modules: its callers are all kept.)
+        if !callable.isInitializer, definitions.resolution(of: callable.module, from: path, definedIn: callable.path) == .other {
+            return []
+        }
         let module = moduleNames.of(path)
         var result: [Candidate] = []
         // Only a call of one of its names may run it, and for `__init__` also `super().__init__(…)`.

@@ -15,7 +15,7 @@ struct ProjectUses {
     /// Files that import `name` itself (`from pkg.seeds import KEY`) from `file`'s module.
     func importers(of name: String, in file: FileContext) -> [FileContext] {
         let qualified = file.moduleName + "." + name
-        return project.files(importing: file.moduleName, spelling: name, except: file.path).filter { other in
+        return project.files(importing: file.moduleName, definedIn: file.path, spelling: name, except: file.path).filter { other in
             other.model.scopes.contains { scope in
                 scope.bindings.values.joined().contains { $0.importedName.map(other.absolute) == qualified }
             }
@@ -26,7 +26,7 @@ struct ProjectUses {
     /// `from pkg import seeds`, or `pkg.seeds.KEY` after `import pkg.seeds`).
     func attributeReads(of name: String, in file: FileContext) -> [(node: Node, file: FileContext)] {
         let qualified = file.moduleName + "." + name
-        return project.files(importing: file.moduleName, spelling: name, except: file.path).flatMap { other in
+        return project.files(importing: file.moduleName, definedIn: file.path, spelling: name, except: file.path).flatMap { other in
             other.model.attributes.compactMap { attribute, scope in
                 guard let resolved = other.model.qualifiedName(of: attribute, in: scope), other.absolute(resolved) == qualified
                 else { return nil }
@@ -52,7 +52,7 @@ struct ProjectUses {
         case .classBody where owner.parent?.kind == .module && functionName == "__init__":
             name = owner.name ?? functionName
         case .classBody where owner.parent?.kind == .module:
-            let others = project.files(importing: file.moduleName, spelling: functionName, except: file.path)
+            let others = project.files(importing: file.moduleName, definedIn: file.path, spelling: functionName, except: file.path)
             if let other = others.first(where: { other in
                 other.model.attributes.contains { $0.attribute.child(.attribute)?.text == functionName }
             }) {
@@ -70,13 +70,13 @@ struct ProjectUses {
         var result: [Call] = []
         // The name as other files reach it: where it is defined, and where a package's
         // `__init__.py` re-exports it (`from .base import Model` makes it `pkg.Model`).
-        var spellings: [(qualified: String, module: String)] = [(file.moduleName + "." + name, file.moduleName)]
+        var spellings: [(qualified: String, module: String, definer: String)] = [(file.moduleName + "." + name, file.moduleName, file.path)]
         var seen: Set<String> = [spellings[0].qualified]
         var next = 0
         while next < spellings.count {
-            let (qualified, module) = spellings[next]
+            let (qualified, module, definer) = spellings[next]
             next += 1
-            for other in project.files(importing: module, spelling: name, except: file.path) {
+            for other in project.files(importing: module, definedIn: definer, spelling: name, except: file.path) {
                 let model = other.model
                 var callees = Set<Int>()
                 for (call, scope) in model.calls {
@@ -92,7 +92,7 @@ struct ProjectUses {
                     })
                 {
                     let alias = other.moduleName + "." + name
-                    if seen.insert(alias).inserted { spellings.append((alias, other.moduleName)) }
+                    if seen.insert(alias).inserted { spellings.append((alias, other.moduleName, other.path)) }
                 }
                 let mentions: [(node: Node, scope: Scope)] =
                     model.references.map { ($0.node, $0.scope) }

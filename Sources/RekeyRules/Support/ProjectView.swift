@@ -4,10 +4,11 @@ import RekeyAnalysis
 /// gains a parameter, a module-level key that goes away). The engine provides it in a second,
 /// sequential phase, and only when another file of the run imports the module concerned.
 public protocol ProjectView: AnyObject {
-    /// Analysed contexts of the other files of the run that import `module` or something in it
-    /// and spell `name` as a word: a file can only reach `module.name` by spelling it, so the
-    /// others need not be parsed.
-    func files(importing module: String, spelling name: String, except path: String) -> [FileContext]
+    /// Analysed contexts of the other files of the run that import `module` (as the file at
+    /// `definer` defines it) or something in it and spell `name` as a word: a file can only
+    /// reach `module.name` by spelling it, so the others need not be parsed. When two files of
+    /// the run define `module`, a file reaching the other is not among them.
+    func files(importing module: String, definedIn definer: String, spelling name: String, except path: String) -> [FileContext]
 }
 
 extension FileContext {

@@ -1,0 +1,72 @@
+import RekeyAnalysis
+
+/// Module names that more than one file of the run defines, and which of those files an
+/// importer reaches. Two repositories checked in one run, or two example folders each with its
+/// own `utils.py` beside its script, define one name twice; Python finds the one on the
+/// importer's own path (the script's folder, its project's top folder). So of the definitions'
+/// top folders (where a module's dotted name starts), the deepest that holds the importer wins,
+/// and when none holds it, the one sharing the most folders with it; a tie leaves the importer
+/// able to reach either. A name that one file defines resolves to that file.
+struct ModuleDefinitions: Sendable {
+    private struct Definition: Sendable {
+        let path: String
+        /// The folder the module's dotted name starts from, as components.
+        let top: [Substring]
+    }
+
+    /// Which definition of a module an importer reaches.
+    enum Resolution {
+        /// The definition asked about.
+        case definer
+        /// Another file defining the same name.
+        case other
+        /// As near to the importer as another definition: the importer may reach either.
+        case ambiguous
+    }
+
+    /// Only the names defined more than once, each with its definitions in the run's order.
+    private let duplicated: [String: [Definition]]
+
+    init(_ states: [Engine.FileState]) {
+        self.init(modules: states.map { ($0.path, $0.moduleName) })
+    }
+
+    /// `modules`: each file's path and dotted module name ("" for none).
+    init(modules: [(path: String, module: String)]) {
+        var paths: [String: [String]] = [:]
+        for (path, module) in modules where !module.isEmpty { paths[module, default: []].append(path) }
+        var duplicated: [String: [Definition]] = [:]
+        for (module, paths) in paths where paths.count > 1 {
+            duplicated[module] = paths.map { Definition(path: $0, top: Self.top(ofModuleIn: $0, named: module)) }
+        }
+        self.duplicated = duplicated
+    }
+
+    /// Whether more than one file defines `module`.
+    func isDuplicated(_ module: String) -> Bool { duplicated[module] != nil }
+
+    /// The files defining `module`, when there are several.
+    func definitions(of module: String) -> [String] { duplicated[module]?.map(\.path) ?? [] }
+
+    /// Which definition of `module` the file at `importer` reaches, asked of the one at `definer`.
+    func resolution(of module: String, from importer: String, definedIn definer: String) -> Resolution {
+        guard importer != definer, let definitions = duplicated[module] else { return .definer }
+        let folder = ModuleNames.standardizedComponents(importer).dropLast()
+        let nearness = definitions.map { definition in
+            let shared = zip(folder, definition.top).prefix { $0 == $1 }.count
+            return (holdsImporter: shared == definition.top.count ? 1 : 0, shared: shared)
+        }
+        guard let nearest = nearness.max(by: <) else { return .definer }
+        let reached = definitions.indices.filter { nearness[$0] == nearest }.map { definitions[$0].path }
+        guard reached.contains(definer) else { return .other }
+        return reached.count == 1 ? .definer : .ambiguous
+    }
+
+    /// The folder above the packages of `module`, defined by the file at `path`: `src` for
+    /// `src/pkg/mod.py` as `pkg.mod`, and for `src/pkg/__init__.py` as `pkg`.
+    private static func top(ofModuleIn path: String, named module: String) -> [Substring] {
+        let folder = ModuleNames.standardizedComponents(path).dropLast()
+        let packages = module.split(separator: ".").count - (PathText.lastComponent(of: path) == "__init__.py" ? 0 : 1)
+        return Array(folder.dropLast(packages))
+    }
+}
