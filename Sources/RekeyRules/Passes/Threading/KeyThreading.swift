@@ -26,7 +26,10 @@ struct KeyThreading: FixPass {
             subclasses, `self.method`, `super().__init__`). A caller with a key (or `nnx.Rngs`) of its own \
             splits it (draws from it); other callers gain a parameter in turn, up to an entry point (a test, \
             a fixture, a `__main__` block, `main`) that creates the key from the original seed (importing a \
-            seed constant from the key's module when it names one).
+            seed constant from the key's module when it names one). Where several files of the run define one \
+            module name (two example folders, each with its own `utils.py`), only the callers that reach the \
+            fixed file change: the definition in the deepest folder holding the caller, else the nearest; a \
+            caller that may reach either leaves the fix to a hand migration.
             """)
 
     /// The file the key comes from.
