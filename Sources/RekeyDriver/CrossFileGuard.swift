@@ -14,6 +14,8 @@ struct CrossFileGuard {
     let rules: [any Rule]
     let settings: (String) -> ProjectSettings
     let grammar: LoadableGrammar
+    /// Which file defining a module each file reaches, where several define it.
+    let definitions: ModuleDefinitions
 
     /// `models`: files already parsed from their current text, by index; `unchanged`: the texts
     /// of `states`. The findings guarded are shared among `jobs` workers one by one (a file may
@@ -34,7 +36,6 @@ struct CrossFileGuard {
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let importers = ImporterIndex(snapshot)
-        let definitions = ModuleDefinitions(snapshot)
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
@@ -139,7 +140,7 @@ final class ProjectFiles: ProjectView {
     func files(importing module: String, definedIn definer: String, spelling name: String, except path: String) -> [FileContext] {
         let word = Array(name.utf8)
         return importerCandidates(of: module)
-            .filter { states[$0].path != path && spells($0, word) && importsModule($0, module) && reaches($0, module, definer) }
+            .filter { states[$0].path != path && spells($0, word) && reaches($0, module, definer) }
             .compactMap(context(of:))
     }
 
@@ -147,8 +148,9 @@ final class ProjectFiles: ProjectView {
     func firstDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, symbol: String)? {
         let words = symbols.sorted().map { ($0, Array($0.utf8)) }
         for index in importerCandidates(of: origin.moduleName) where states[index].path != origin.path {
-            if let (symbol, _) = words.first(where: { spells(index, $0.1) }), importsModule(index, origin.moduleName),
-                definitions.resolution(of: origin.moduleName, from: states[index].path, definedIn: origin.path) != .other
+            if let (symbol, _) = words.first(where: { spells(index, $0.1) }),
+                definitions.resolution(of: origin.moduleName, from: states[index].path, definedIn: origin.path) != .other,
+                importsModule(index, origin.moduleName)
             {
                 return (states[index].path, symbol)
             }
@@ -156,17 +158,17 @@ final class ProjectFiles: ProjectView {
         return nil
     }
 
-    /// Whether the file at `index`, which imports `module`, reaches it as the file at `definer`
-    /// defines it. One that may reach another definition as well is left out and noted in
-    /// ``ambiguity``.
+    /// Whether the file at `index` imports `module` as the file at `definer` defines it (asked
+    /// before whether it imports the module at all, which may take a parse). One that imports
+    /// it and may reach another definition as well is left out and noted in ``ambiguity``.
     private func reaches(_ index: Int, _ module: String, _ definer: String) -> Bool {
-        switch definitions.resolution(of: module, from: states[index].path, definedIn: definer) {
-        case .definer: return true
-        case .other: return false
-        case .ambiguous:
-            if ambiguity == nil { ambiguity = (states[index].path, module) }
+        let resolution = definitions.resolution(of: module, from: states[index].path, definedIn: definer)
+        guard resolution != .other, importsModule(index, module) else { return false }
+        if resolution == .ambiguous {
+            ambiguity = ambiguity ?? (states[index].path, module)
             return false
         }
+        return true
     }
 
     /// The files that may import `module`, in index order: each spells the module's last name,

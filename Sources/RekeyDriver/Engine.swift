@@ -108,7 +108,9 @@ public struct Engine {
     private struct Loaded {
         var states: [FileState]
         let diagnostics: [Diagnostic]
-        let facts: ProjectFacts
+        let facts: RunFacts
+        /// Which file defining a module each file reaches, where several define it.
+        let definitions: ModuleDefinitions
         let factRounds: [Int]
         let stages: [StageTime]
         /// With the check cache: every file's first analysis, by path, for the next run.
@@ -436,7 +438,7 @@ public struct Engine {
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
-        let signatureGuard = SignatureGuard(parser: parser, definitions: ModuleDefinitions(states))
+        let signatureGuard = SignatureGuard(parser: parser, definitions: loaded.definitions)
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
         let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
@@ -547,7 +549,7 @@ public struct Engine {
             // does to keys (a global key made a parameter) leaves the function's callers in other
             // files judged by it as read until the next run of rekey.
             let reanalysed = parallelMap(touched, workers: options.jobs, makeState: { PythonParser(grammar) }) { parser, index in
-                let (state, context) = analyse(states[index], parser: &parser, facts: facts)
+                let (state, context) = analyse(states[index], parser: &parser, facts: facts.facts(for: states[index]))
                 return (state, context.map { KeptContext(context: $0) })
             }
             var models: [Int: SemanticModel] = [:]
@@ -555,7 +557,7 @@ public struct Engine {
                 states[index] = state
                 models[index] = context?.context.model
             }
-            guardAcrossFiles(&states, grammar: grammar, models: models)
+            guardAcrossFiles(&states, grammar: grammar, definitions: loaded.definitions, models: models)
             if report.rounds == options.maximumRounds,
                 states.contains(where: { $0.findings.contains { $0.fix != nil && isEnabled($0.fix!) } })
             {
@@ -581,7 +583,7 @@ public struct Engine {
             guard result.bytes != current.bytes else { return nil }
             if let notebook = state.notebook, (try? notebook.writingBack(result.bytes)) == nil { return nil }
             state.current = result
-            return analyse(state, parser: &parser, facts: facts).state
+            return analyse(state, parser: &parser, facts: facts.facts(for: state)).state
         }
         for (index, state) in zip(changedFiles, tidied) { if let state { states[index] = state } }
         finished("tidy")
@@ -740,7 +742,12 @@ public struct Engine {
         let kept = KeptTrees(bytes: options.keptTreeBytes)
         // Each file after the files it imports, with their facts: most files then need no
         // second analysis when the rounds of cross-file facts begin.
-        let graph = ImportGraph(modules: read.map { $0.state.moduleName }, imports: read.map(\.imports))
+        let definitions = ModuleDefinitions(read.map(\.state))
+        // A file the prefilter skipped is analysed later or never: no file waits for it (an edge
+        // to it could only join files into a cycle, whose files are not ordered).
+        let graph = ImportGraph(
+            modules: read.map { ($0.state.path, $0.state.skippedByPrefilter ? "" : $0.state.moduleName) }, imports: read.map(\.imports),
+            definitions: definitions)
         // Whether a file that looks like a script is one depends on whether any file imports it:
         // guessed here from the imports read without parsing, settled by ``markScripts``.
         let importedAnywhere = ImportedModules(read.flatMap(\.imports))
@@ -754,7 +761,7 @@ public struct Engine {
             guard read[index].state.current != nil else { return read[index].state }
             let file = read[index].state
             let dependencies = graph.dependencies[index].map(analysed)
-            let facts = mergedFacts(dependencies)
+            let facts = RunFacts(dependencies, definitions: definitions).shared
             guard let reuse else {
                 return analyse(file, parser: &parser, facts: facts, isImported: isImported, keeping: kept).state
             }
@@ -790,18 +797,20 @@ public struct Engine {
         markScripts(&states, grammar: grammar, skippedFiles: skippedFiles, keeping: kept)
         finished("scripts")
         let (facts, reanalysed) = propagateFacts(
-            &states, grammar: grammar, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses, keeping: kept)
+            &states, grammar: grammar, definitions: definitions, skippedFiles: skippedFiles, reuse: reuse, analyses: &analyses,
+            keeping: kept)
         finished("cross-file facts")
         // The guard and screening read the same texts, each stage keeping its own parses; the
         // trees the analysis kept serve both, and are dropped after them.
         let unchanged = UnchangedProject(states, words: skippedFiles.mapValues(\.words))
-        guardAcrossFiles(&states, grammar: grammar, unchanged: unchanged)
+        guardAcrossFiles(&states, grammar: grammar, definitions: definitions, unchanged: unchanged)
         finished("cross-file guard")
-        screenSignatureChanges(&states, grammar: grammar, unchanged: unchanged)
+        screenSignatureChanges(&states, grammar: grammar, definitions: definitions, unchanged: unchanged)
         for index in states.indices { states[index].tree = nil }
         finished("screening")
         return Loaded(
-            states: states, diagnostics: discovery.diagnostics, facts: facts, factRounds: reanalysed, stages: stages, analyses: analyses)
+            states: states, diagnostics: discovery.diagnostics, facts: facts, definitions: definitions, factRounds: reanalysed,
+            stages: stages, analyses: analyses)
     }
 
     /// The project's texts as the analysis left them, by file (also those it skipped, decoded),
@@ -841,7 +850,9 @@ public struct Engine {
     /// as a hand migration naming the call it would break, so `check` and `fix` agree on what is
     /// fixable. The fix loop guards the combination of fixes of each round again. Each fix is
     /// screened alone, so the fixes are shared among the workers.
-    private func screenSignatureChanges(_ states: inout [FileState], grammar: LoadableGrammar, unchanged: UnchangedProject) {
+    private func screenSignatureChanges(
+        _ states: inout [FileState], grammar: LoadableGrammar, definitions: ModuleDefinitions, unchanged: UnchangedProject
+    ) {
         let screened = states.indices.filter { !states[$0].isContext }
         var fixes: [(index: Int, position: Int, fix: Fix)] = []
         for index in screened {
@@ -867,7 +878,6 @@ public struct Engine {
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
         let moduleNames = ModuleNames()
-        let definitions = ModuleDefinitions(states)
         let progress = options.progress.map { ProgressTally(stage: .screeningFixes, total: fixes.count, report: $0) }
         // Each fix is applied alone and its output parsed. The fixes of one file are taken a few
         // at a time, each run parsing their outputs from one tree of the file (see
@@ -939,15 +949,16 @@ public struct Engine {
     ///
     /// Analysing a file again reads the tree its last analysis kept (see ``KeptTrees``) or parses
     /// it again, and its key flow walks again only the functions whose facts changed (see
-    /// ``KeyFlowHistory``). Returns the merged facts and how many files each round analysed again.
+    /// ``KeyFlowHistory``). Returns the merged facts (see ``RunFacts``) and how many files each
+    /// round analysed again.
     /// With the check cache (`reuse`), an analysis whose key the last run kept is taken from
     /// it, and every analysis made is added to `analyses` for the next run.
     private func propagateFacts(
-        _ states: inout [FileState], grammar: LoadableGrammar, skippedFiles: [Int: SkippedFile],
+        _ states: inout [FileState], grammar: LoadableGrammar, definitions: ModuleDefinitions, skippedFiles: [Int: SkippedFile],
         reuse: AnalysisReuse? = nil, analyses: inout [String: CachedAnalysis], keeping kept: KeptTrees
-    ) -> (facts: ProjectFacts, reanalysed: [Int]) {
-        var merged = mergedFacts(states)
-        var changed = merged
+    ) -> (facts: RunFacts, reanalysed: [Int]) {
+        var merged = RunFacts(states, definitions: definitions)
+        var changed = merged.all
         var reanalysedPerRound: [Int] = []
         // Files the prefilter skipped are matched against each round's names by the modules they
         // import and the words they spell. The key flow looks a name up as the file's imports
@@ -987,14 +998,14 @@ public struct Engine {
                     return file.imports.contains { namesUnder[$0]?.contains { $0.allSatisfy(file.words.contains) } ?? false }
                 }
                 guard state.current != nil else { return false }
-                let seen = state.factsSeen
-                return !state.factsRead.hold(for: merged.external)
-                    || state.importedModules.contains { merged.keys.contains($0) != seen.keys.contains($0) }
+                let (seen, facts) = (state.factsSeen, merged.facts(for: state))
+                return !state.factsRead.hold(for: facts.external)
+                    || state.importedModules.contains { facts.keys.contains($0) != seen.keys.contains($0) }
             }.sorted { states[$0].original.count > states[$1].original.count }
             guard !candidates.isEmpty else { break }
             reanalysedPerRound.append(candidates.count)
-            let facts = merged
-            let factsDigest = reuse.map { _ in String(CachedAnalysis.digest(summaries: facts.summaries, keys: facts.keys)) }
+            let shared = merged.shared
+            let sharedDigest = reuse.map { _ in Self.digest(shared) }
             let reanalysed = parallelMap(
                 candidates, workers: options.jobs, makeState: { PythonParser(grammar) },
                 finished: reporting(.crossFileFacts(round: reanalysedPerRound.count), of: candidates.count)
@@ -1005,7 +1016,11 @@ public struct Engine {
                     state.current = source
                     state.skippedByPrefilter = false
                 }
-                guard let reuse, let factsDigest else { return (analyse(state, parser: &parser, facts: facts, keeping: kept).state, nil) }
+                let own = merged.ownFacts(for: state)
+                let facts = own ?? shared
+                guard let reuse, let factsDigest = own.map(Self.digest) ?? sharedDigest else {
+                    return (analyse(state, parser: &parser, facts: facts, keeping: kept).state, nil)
+                }
                 let key = analysisCacheKey(
                     state, contentHash: reuse.contentHashes[index], given: ["round, script: \(state.isScript)", factsDigest])
                 return (
@@ -1018,13 +1033,18 @@ public struct Engine {
                 if !state.skippedByPrefilter { skippedFiles[index] = nil }
                 if let cacheKey, Self.isWholeAnalysis(state) { analyses[cacheKey] = CachedAnalysis(state) }
             }
-            let next = mergedFacts(states)
+            let next = RunFacts(states, definitions: definitions)
             changed = ProjectFacts(
-                summaries: next.summaries.filter { merged.summaries[$0.key] != $0.value },
-                keys: next.keys.subtracting(merged.keys))
+                summaries: next.all.summaries.filter { merged.all.summaries[$0.key] != $0.value },
+                keys: next.all.keys.subtracting(merged.all.keys))
             merged = next
         }
         return (merged, reanalysedPerRound)
+    }
+
+    /// Facts as a round's cache keys name them.
+    private static func digest(_ facts: ProjectFacts) -> String {
+        String(CachedAnalysis.digest(summaries: facts.summaries, keys: facts.keys))
     }
 
     /// An analysis the check cache keeps: a file skipped with a diagnostic is judged again.
@@ -1088,39 +1108,14 @@ public struct Engine {
         for (index, state) in zip(misjudged, reanalysed) { states[index] = state }
     }
 
-    /// The facts `states` export; where two modules export one name, the first's. Of files that
-    /// define the same module (see ``ModuleDefinitions``), only what they all export alike: an
-    /// importer may reach any of them. (A file the prefilter skipped exports nothing.)
-    private func mergedFacts(_ states: [FileState]) -> ProjectFacts {
-        var definitions: [String: [Int]] = [:]
-        for (index, state) in states.enumerated() where !state.moduleName.isEmpty {
-            definitions[state.moduleName, default: []].append(index)
-        }
-        var summaries: [String: FunctionKeySummary] = [:]
-        var keys = Set<String>()
-        for (index, state) in states.enumerated() {
-            guard let sharing = definitions[state.moduleName], sharing.count > 1 else {
-                summaries.merge(state.exports) { first, _ in first }
-                keys.formUnion(state.exportedKeys)
-                continue
-            }
-            guard sharing[0] == index else { continue }
-            let others = sharing.dropFirst().map { states[$0] }
-            summaries.merge(state.exports.filter { name, summary in others.allSatisfy { $0.exports[name] == summary } }) {
-                first, _ in first
-            }
-            keys.formUnion(state.exportedKeys.filter { key in others.allSatisfy { $0.exportedKeys.contains(key) } })
-        }
-        return ProjectFacts(summaries: summaries, keys: keys)
-    }
-
     /// `models`: files already parsed from their current text, by index, which the guard
     /// does not parse again.
     /// `unchanged`: the texts of `states`, when the caller shares them.
     private func guardAcrossFiles(
-        _ states: inout [FileState], grammar: LoadableGrammar, models: [Int: SemanticModel] = [:], unchanged: UnchangedProject? = nil
+        _ states: inout [FileState], grammar: LoadableGrammar, definitions: ModuleDefinitions, models: [Int: SemanticModel] = [:],
+        unchanged: UnchangedProject? = nil
     ) {
-        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar)
+        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar, definitions: definitions)
             .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), jobs: options.jobs)
     }
 

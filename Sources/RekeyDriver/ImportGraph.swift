@@ -11,17 +11,21 @@ struct ImportGraph {
     /// is left, so every file can be analysed after these.
     let dependencies: [[Int]]
 
-    /// `modules[i]`: file i's dotted module name ("" when it has none); `imports[i]`: the absolute
-    /// module names it imports. A module several files define gives no edge: which of them an
-    /// importer reaches is the cross-file stages' question (see ``ModuleDefinitions``), and the
-    /// facts of one are not the others'.
-    init(modules: [String], imports: [[String]]) {
-        var fileOf: [String: Int?] = [:]
-        for (index, module) in modules.enumerated() where !module.isEmpty {
-            fileOf[module] = fileOf[module] == nil ? index : .some(nil)
+    /// `modules[i]`: file i's path and dotted module name ("" when it has none); `imports[i]`: the
+    /// absolute module names it imports. A module several files define leads to the one the
+    /// importer reaches (`definitions`, of the same files), or nowhere when it may reach more than one.
+    init(modules: [(path: String, module: String)], imports: [[String]], definitions: ModuleDefinitions) {
+        var fileOf: [String: Int] = [:]
+        var indexOfPath: [String: Int] = [:]
+        for (index, (path, module)) in modules.enumerated() where !module.isEmpty {
+            if definitions.isDuplicated(module) { indexOfPath[path] = index } else { fileOf[module] = index }
         }
         let edges = imports.enumerated().map { index, names in
-            Set(names.compactMap { fileOf[$0] ?? nil }).subtracting([index]).sorted()
+            Set(
+                names.compactMap { name in
+                    fileOf[name] ?? definitions.reached(name, from: modules[index].path).flatMap { indexOfPath[$0] }
+                }
+            ).subtracting([index]).sorted()
         }
         let component = Self.stronglyConnectedComponents(edges)
         dependencies = edges.enumerated().map { index, targets in targets.filter { component[$0] != component[index] } }

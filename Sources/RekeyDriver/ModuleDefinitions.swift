@@ -50,16 +50,29 @@ struct ModuleDefinitions: Sendable {
 
     /// Which definition of `module` the file at `importer` reaches, asked of the one at `definer`.
     func resolution(of module: String, from importer: String, definedIn definer: String) -> Resolution {
-        guard importer != definer, let definitions = duplicated[module] else { return .definer }
+        guard importer != definer, let reached = nearest(of: module, to: importer) else { return .definer }
+        guard reached.contains(definer) else { return .other }
+        return reached.count == 1 ? .definer : .ambiguous
+    }
+
+    /// The file defining `module` that the file at `importer` reaches: nil when no file of the
+    /// run or several do, or the importer may reach more than one.
+    func reached(_ module: String, from importer: String) -> String? {
+        guard let reached = nearest(of: module, to: importer), reached.count == 1 else { return nil }
+        return reached[0]
+    }
+
+    /// The definitions of `module` nearest the file at `importer` (several when as near), or nil
+    /// when at most one file defines it.
+    private func nearest(of module: String, to importer: String) -> [String]? {
+        guard let definitions = duplicated[module] else { return nil }
         let folder = ModuleNames.standardizedComponents(importer).dropLast()
         let nearness = definitions.map { definition in
             let shared = zip(folder, definition.top).prefix { $0 == $1 }.count
             return (holdsImporter: shared == definition.top.count ? 1 : 0, shared: shared)
         }
-        guard let nearest = nearness.max(by: <) else { return .definer }
-        let reached = definitions.indices.filter { nearness[$0] == nearest }.map { definitions[$0].path }
-        guard reached.contains(definer) else { return .other }
-        return reached.count == 1 ? .definer : .ambiguous
+        guard let nearest = nearness.max(by: <) else { return nil }
+        return definitions.indices.filter { nearness[$0] == nearest }.map { definitions[$0].path }
     }
 
     /// The folder above the packages of `module`, defined by the file at `path`: `src` for

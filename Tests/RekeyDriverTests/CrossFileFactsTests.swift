@@ -263,9 +263,22 @@ import Testing
     @Test func cyclesAreCutAndOtherEdgesKept() {
         // a → b → c → b (a cycle of b and c), d → a and c, e alone; "x" and "a.f" are no files
         // of the run, and a file importing itself is no edge.
+        let modules = ["a", "b", "c", "d", "e"].map { ("/p/\($0).py", $0) }
         let graph = ImportGraph(
-            modules: ["a", "b", "c", "d", "e"], imports: [["b", "x"], ["c"], ["b", "c"], ["a", "a.f", "c"], []])
+            modules: modules, imports: [["b", "x"], ["c"], ["b", "c"], ["a", "a.f", "c"], []],
+            definitions: ModuleDefinitions(modules: modules))
         #expect(graph.dependencies == [[1], [], [], [0, 2], []])
+    }
+
+    /// Where two files define `utils`, each script's edge leads to the one beside it, and a
+    /// script that may reach either has none.
+    @Test func anImportOfAModuleDefinedTwiceLeadsToTheDefinitionReached() {
+        let modules = [
+            ("/p/a/utils.py", "utils"), ("/p/b/utils.py", "utils"), ("/p/a/run.py", "run"), ("/p/b/run.py", "run"), ("/p/c/go.py", "go"),
+        ]
+        let graph = ImportGraph(
+            modules: modules, imports: [[], [], ["utils"], ["utils"], ["utils"]], definitions: ModuleDefinitions(modules: modules))
+        #expect(graph.dependencies == [[], [], [0], [1], []])
     }
 
     @Test func aModuleIsImportedUnderItsOwnNameOrASubmodules() {

@@ -1,0 +1,83 @@
+import RekeyAnalysis
+import RekeyRules
+
+/// The key facts the run's files export, as each file is to see them. A module one file defines
+/// tells every importer its facts; where the first of two modules exporting one name is taken.
+/// Of a module several files define (see ``ModuleDefinitions``), every importer is told what the
+/// definitions all export alike, and an importer reaching one of them is also told the rest of
+/// that one's.
+struct RunFacts {
+    /// What every file is told.
+    let shared: ProjectFacts
+    /// Everything exported, each name as the first file exporting it has it: which names
+    /// changed between two rounds.
+    let all: ProjectFacts
+    /// Each definition's own facts, by path, of the modules whose definitions export different ones.
+    private let byDefinition: [String: ProjectFacts]
+    /// Those modules.
+    private let differing: Set<String>
+    private let definitions: ModuleDefinitions
+
+    /// The facts `states` export. (A file the prefilter skipped exports nothing.)
+    init(_ states: [Engine.FileState], definitions: ModuleDefinitions) {
+        self.definitions = definitions
+        var sharing: [String: [Int]] = [:]
+        for (index, state) in states.enumerated() where !state.moduleName.isEmpty {
+            sharing[state.moduleName, default: []].append(index)
+        }
+        var shared = (summaries: [String: FunctionKeySummary](), keys: Set<String>())
+        var all = shared
+        var byDefinition: [String: ProjectFacts] = [:]
+        var differing = Set<String>()
+        for (index, state) in states.enumerated() {
+            all.summaries.merge(state.exports) { first, _ in first }
+            all.keys.formUnion(state.exportedKeys)
+            guard let definers = sharing[state.moduleName], definers.count > 1 else {
+                shared.summaries.merge(state.exports) { first, _ in first }
+                shared.keys.formUnion(state.exportedKeys)
+                continue
+            }
+            guard definers[0] == index else { continue }
+            let others = definers.dropFirst().map { states[$0] }
+            guard others.contains(where: { $0.exports != state.exports || $0.exportedKeys != state.exportedKeys }) else {
+                shared.summaries.merge(state.exports) { first, _ in first }
+                shared.keys.formUnion(state.exportedKeys)
+                continue
+            }
+            differing.insert(state.moduleName)
+            shared.summaries.merge(state.exports.filter { name, summary in others.allSatisfy { $0.exports[name] == summary } }) {
+                first, _ in first
+            }
+            shared.keys.formUnion(state.exportedKeys.filter { key in others.allSatisfy { $0.exportedKeys.contains(key) } })
+            for definer in definers {
+                byDefinition[states[definer].path] = ProjectFacts(summaries: states[definer].exports, keys: states[definer].exportedKeys)
+            }
+        }
+        self.shared = ProjectFacts(summaries: shared.summaries, keys: shared.keys)
+        self.all = ProjectFacts(summaries: all.summaries, keys: all.keys)
+        self.byDefinition = byDefinition
+        self.differing = differing
+    }
+
+    /// What `state` is told: ``shared``, unless ``ownFacts(for:)`` says more.
+    func facts(for state: Engine.FileState) -> ProjectFacts {
+        ownFacts(for: state) ?? shared
+    }
+
+    /// What `state` is told beyond ``shared``, with it, when it imports a module whose
+    /// definitions export different facts and reaches one of them; else nil.
+    func ownFacts(for state: Engine.FileState) -> ProjectFacts? {
+        guard !differing.isEmpty else { return nil }
+        let reached = state.importedModules.union(state.scannedImports ?? []).filter(differing.contains).compactMap { module in
+            definitions.reached(module, from: state.path).flatMap { byDefinition[$0] }
+        }
+        guard !reached.isEmpty else { return nil }
+        var summaries = shared.summaries
+        var keys = shared.keys
+        for facts in reached {
+            summaries.merge(facts.summaries) { first, _ in first }
+            keys.formUnion(facts.keys)
+        }
+        return ProjectFacts(summaries: summaries, keys: keys)
+    }
+}
