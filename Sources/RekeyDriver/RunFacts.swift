@@ -25,30 +25,31 @@ struct RunFacts {
         for (index, state) in states.enumerated() where !state.moduleName.isEmpty {
             sharing[state.moduleName, default: []].append(index)
         }
-        var shared = (summaries: [String: FunctionKeySummary](), keys: Set<String>())
+        typealias Facts = (summaries: [String: FunctionKeySummary], keys: Set<String>)
+        var shared: Facts = ([:], [])
         var all = shared
         var byDefinition: [String: ProjectFacts] = [:]
         var differing = Set<String>()
+        func add(_ summaries: [String: FunctionKeySummary], _ keys: Set<String>, to facts: inout Facts) {
+            facts.summaries.merge(summaries) { first, _ in first }
+            facts.keys.formUnion(keys)
+        }
         for (index, state) in states.enumerated() {
-            all.summaries.merge(state.exports) { first, _ in first }
-            all.keys.formUnion(state.exportedKeys)
+            add(state.exports, state.exportedKeys, to: &all)
             guard let definers = sharing[state.moduleName], definers.count > 1 else {
-                shared.summaries.merge(state.exports) { first, _ in first }
-                shared.keys.formUnion(state.exportedKeys)
+                add(state.exports, state.exportedKeys, to: &shared)
                 continue
             }
             guard definers[0] == index else { continue }
             let others = definers.dropFirst().map { states[$0] }
             guard others.contains(where: { $0.exports != state.exports || $0.exportedKeys != state.exportedKeys }) else {
-                shared.summaries.merge(state.exports) { first, _ in first }
-                shared.keys.formUnion(state.exportedKeys)
+                add(state.exports, state.exportedKeys, to: &shared)
                 continue
             }
             differing.insert(state.moduleName)
-            shared.summaries.merge(state.exports.filter { name, summary in others.allSatisfy { $0.exports[name] == summary } }) {
-                first, _ in first
-            }
-            shared.keys.formUnion(state.exportedKeys.filter { key in others.allSatisfy { $0.exportedKeys.contains(key) } })
+            add(
+                state.exports.filter { name, summary in others.allSatisfy { $0.exports[name] == summary } },
+                state.exportedKeys.filter { key in others.allSatisfy { $0.exportedKeys.contains(key) } }, to: &shared)
             for definer in definers {
                 byDefinition[states[definer].path] = ProjectFacts(summaries: states[definer].exports, keys: states[definer].exportedKeys)
             }
