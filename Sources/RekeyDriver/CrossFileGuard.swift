@@ -36,12 +36,13 @@ struct CrossFileGuard {
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let importers = ImporterIndex(snapshot)
+        let aliases = NamespaceAliases()
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
                 ProjectFiles(
                     states: snapshot, settings: settings, grammar: grammar, models: models, texts: unchanged.texts, parsed: parsed,
-                    importerIndex: importers, definitions: definitions, words: unchanged.words)
+                    importerIndex: importers, definitions: definitions, aliases: aliases, words: unchanged.words)
             }
         ) { project, item in
             let (finding, folder) = (snapshot[item.index].findings[item.position], snapshot[item.index].unreadProjectFolder)
@@ -53,9 +54,14 @@ struct CrossFileGuard {
     /// `finding` of the file at `index`, a fix that changes a name another file uses, planned
     /// again with the project in view, or left for a hand migration naming that file.
     private func settle(_ finding: Finding, of index: Int, in project: ProjectFiles) -> Finding {
-        guard let origin = project.context(of: index),
-            let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols)
-        else { return finding }
+        guard let origin = project.context(of: index) else { return finding }
+        if let (importer, alias) = project.firstAliasDependent(of: origin, using: finding.touchedSymbols) {
+            return finding.withoutFix(
+                because:
+                    "\(importer) imports this file as `\(alias)` (through a folder without `__init__.py`), a name whose "
+                    + "callers rekey does not update; migrate the call sites across files by hand")
+        }
+        guard let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols) else { return finding }
         let rule = rules.first { $0.code == finding.code }
         project.ambiguity = nil
         let replanned = rule?.replan(finding, in: origin, project: project)
@@ -100,6 +106,7 @@ final class ProjectFiles: ProjectView {
     private var importers: [String: [Int]] = [:]
     private let importerIndex: ImporterIndex
     let definitions: ModuleDefinitions
+    private let aliases: NamespaceAliases
     /// The first file met (with the module) that may reach another file defining a module asked
     /// about as well as the one asked about: the files found for that module may then not be
     /// the ones the plan must cover. Cleared by the guard for each finding it settles.
@@ -124,10 +131,11 @@ final class ProjectFiles: ProjectView {
     init(
         states: [Engine.FileState], settings: @escaping (String) -> ProjectSettings, grammar: LoadableGrammar,
         models: [Int: SemanticModel] = [:], texts: [SourceText?], parsed: ParsedTexts, importerIndex: ImporterIndex,
-        definitions: ModuleDefinitions, words: [Int: SpelledWords] = [:]
+        definitions: ModuleDefinitions, aliases: NamespaceAliases, words: [Int: SpelledWords] = [:]
     ) {
         self.states = states
         self.definitions = definitions
+        self.aliases = aliases
         self.words = words
         self.importerIndex = importerIndex
         parser = PythonParser(grammar)
@@ -153,6 +161,18 @@ final class ProjectFiles: ProjectView {
                 importsModule(index, origin.moduleName)
             {
                 return (states[index].path, symbol)
+            }
+        }
+        return nil
+    }
+
+    /// The first other file that imports `origin` by another name than its module's (see
+    /// ``NamespaceAliases``) and spells one of `symbols`, with that name.
+    func firstAliasDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, alias: String)? {
+        let words = symbols.map { Array($0.utf8) }
+        for alias in aliases.of(origin.path, module: origin.moduleName) {
+            for index in importerCandidates(of: alias) where states[index].path != origin.path {
+                if words.contains(where: { spells(index, $0) }), importsModule(index, alias) { return (states[index].path, alias) }
             }
         }
         return nil

@@ -877,7 +877,7 @@ public struct Engine {
         let projectText = Dictionary(project.map { ($0.path, $0) }) { first, _ in first }
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
-        let moduleNames = ModuleNames()
+        let (moduleNames, aliases) = (ModuleNames(), NamespaceAliases())
         let progress = options.progress.map { ProgressTally(stage: .screeningFixes, total: fixes.count, report: $0) }
         // Each fix is applied alone and its output parsed. The fixes of one file are taken a few
         // at a time, each run parsing their outputs from one tree of the file (see
@@ -889,7 +889,8 @@ public struct Engine {
         let reasons = parallelMap(
             runs, workers: options.jobs,
             makeState: {
-                SignatureGuard(parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames, definitions: definitions)
+                SignatureGuard(
+                    parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames, definitions: definitions, aliases: aliases)
             }
         ) { signatureGuard, run -> [String?] in
             // Trees of the files two or more of the run's fixes edit.

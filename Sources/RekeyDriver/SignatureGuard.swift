@@ -24,6 +24,8 @@ struct SignatureGuard {
     var moduleNames = ModuleNames()
     /// Which file defining a module each caller reaches, where several define it.
     var definitions = ModuleDefinitions(modules: [])
+    /// The other names files may be imported by (through folders without `__init__.py`).
+    var aliases = NamespaceAliases()
 
     private struct ClassDefinition: Hashable {
         let path: String
@@ -97,10 +99,10 @@ struct SignatureGuard {
             var callable = entry.callable
             if callable.isInitializer {
                 callable.classes = subclasses(of: callable, in: project, trees: &trees)
-                callable.fullNames = Set(callable.classes.map { moduleNames.of($0.path) + "." + $0.name })
+                callable.fullNames = Set(callable.classes.flatMap { dottedNames(of: $0.name, in: $0.path) })
                 callable.calledAs = Set(callable.classes.map(\.name))
             } else {
-                callable.fullNames = [callable.module + "." + callable.scope.qualifiedName]
+                callable.fullNames = Set(dottedNames(of: callable.scope.qualifiedName, in: callable.path))
             }
             changed[index].callable = callable
             if let reason = firstBrokenCall(of: callable, old: entry.old, before: before, project: project, trees: &trees) {
@@ -331,7 +333,7 @@ struct SignatureGuard {
     /// file's own classes or imports.
     private func denotes(_ base: CallIndex.Reference, oneOf classes: Set<ClassDefinition>, path: String) -> Bool {
         let module = moduleNames.of(path)
-        let dotted = Set(classes.map { moduleNames.of($0.path) + "." + $0.name })
+        let dotted = Set(classes.flatMap { dottedNames(of: $0.name, in: $0.path) })
         switch base {
         case .name(let bindings):
             return bindings.contains { binding in
@@ -343,6 +345,13 @@ struct SignatureGuard {
         default:
             return false
         }
+    }
+
+    /// The dotted names by which other files reach `name`, defined at the top of the file at
+    /// `path`: through its module's name, and through each other name the file may be imported by.
+    private func dottedNames(of name: String, in path: String) -> [String] {
+        let module = moduleNames.of(path)
+        return ([module] + aliases.of(path, module: module)).map { $0 + "." + name }
     }
 
     /// `name` is one of `targets`, or a package above one re-exports it (`pkg.f` for `pkg.sub.mod.f`).

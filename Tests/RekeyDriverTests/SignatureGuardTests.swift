@@ -195,6 +195,19 @@ import Testing
         #expect(try round.violations().isEmpty)
     }
 
+    /// `models/` has no `__init__.py`: `models/mlp.py` is the module `mlp` to a script beside it
+    /// and `models.mlp` (a namespace package) to a test run from the project's top folder.
+    @Test func aCallerImportingThroughAFolderWithoutInitIsACaller() throws {
+        let round = try Round(
+            files: [
+                "pyproject.toml": "",
+                "models/mlp.py": "import jax\n\n\ndef init(n, key=jax.random.PRNGKey(0)):\n    return n\n",
+                "tests/test_mlp.py": "from models.mlp import init\n\n\ndef test_init():\n    assert init(3) == 3\n",
+            ], fixes: [[("models/mlp.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at tests/test_mlp.py:5 would no longer bind: it does not pass `key`"])
+    }
+
     @Test func unpackedArgumentsThatMayNoLongerBind() throws {
         let round = try Round(
             files: [
