@@ -29,7 +29,8 @@ struct KeyThreading: FixPass {
             seed constant from the key's module when it names one). Where several files of the run define one \
             module name (two example folders, each with its own `utils.py`), only the callers that reach the \
             fixed file change: the definition in the deepest folder holding the caller, else the nearest; a \
-            caller that may reach either leaves the fix to a hand migration.
+            caller that may reach either leaves the fix to a hand migration, and so does a caller importing \
+            the file through a folder without `__init__.py` (`models.mlp` for the `mlp` beside a script).
             """)
 
     /// The file the key comes from.
