@@ -85,6 +85,28 @@ public struct ModuleImports: Sendable {
         return result
     }
 
+    /// The modules a file imports every public name of (`from m import *`), resolved against
+    /// `package`. Python allows such an import only outside functions and classes.
+    public static func starImported(_ root: Node, package: String) -> [String] {
+        var result: [String] = []
+        func visit(_ node: Node) {
+            switch node.nodeKind {
+            case .importFromStatement:
+                guard node.namedChildren.contains(where: { $0.nodeKind == .wildcardImport }),
+                    let module = node.child(.moduleName)
+                else { return }
+                result.append(resolve(module.textWithoutWhitespace, package: package))
+            case .module, .block, .ifStatement, .tryStatement, .withStatement, .elseClause, .elifClause, .exceptClause,
+                .exceptGroupClause, .finallyClause, .forStatement, .whileStatement, .matchStatement, .caseClause:
+                node.forEachNamedChild(visit)
+            default:
+                break
+            }
+        }
+        visit(root)
+        return result
+    }
+
     /// `..models` inside package `app.api` → `app.models`.
     public static func resolve(_ module: String, package: String) -> String {
         let dots = module.prefix { $0 == "." }.count

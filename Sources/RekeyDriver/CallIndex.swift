@@ -57,9 +57,13 @@ struct CallIndex: Sendable {
     private let positionsByName: [String: [Int]]
     /// The module's top-level classes, in source order.
     let classes: [ClassDefinition]
+    /// It imports every name of some module (`from m import *`): a name it reads without
+    /// binding it may come from there.
+    let importsEveryName: Bool
 
     init(_ model: SemanticModel) {
         path = model.source.path
+        importsEveryName = !ModuleImports.starImported(model.tree.root, package: "").isEmpty
         calls = model.calls.map { call, scope in Self.call(call, in: scope, model: model) }
         var positionsByName: [String: [Int]] = [:]
         for (position, call) in calls.enumerated() {

@@ -61,6 +61,12 @@ struct CrossFileGuard {
                     "\(importer) imports this file as `\(alias)` (through a folder without `__init__.py`), a name whose "
                     + "callers rekey does not update; migrate the call sites across files by hand")
         }
+        if let (importer, module) = project.firstStarImporter(of: origin, using: finding.touchedSymbols) {
+            return finding.withoutFix(
+                because:
+                    "\(importer) imports every name of `\(module)` (`from \(module) import *`), so which of its names "
+                    + "come from this file is not known; migrate the call sites across files by hand")
+        }
         guard let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols) else { return finding }
         let rule = rules.first { $0.code == finding.code }
         project.ambiguity = nil
@@ -176,6 +182,40 @@ final class ProjectFiles: ProjectView {
             }
         }
         return nil
+    }
+
+    /// The first other file that spells one of `symbols` and imports every name (`from m import
+    /// *`) of `origin`'s module or of a package above it (which may re-export them), with that
+    /// module.
+    func firstStarImporter(of origin: FileContext, using symbols: Set<String>) -> (path: String, module: String)? {
+        let words = symbols.map { Array($0.utf8) }
+        let modules = ModuleImports.packages(above: origin.moduleName) + [origin.moduleName]
+        for module in modules {
+            for index in importerCandidates(of: module) where states[index].path != origin.path {
+                guard words.contains(where: { spells(index, $0) }), Self.mayImportEveryName(bytes(of: index)),
+                    importsModule(index, module), let other = context(of: index),
+                    ModuleImports.starImported(other.model.tree.root, package: other.package).contains(module)
+                else { continue }
+                return (states[index].path, module)
+            }
+        }
+        return nil
+    }
+
+    /// Whether `bytes` hold `import` followed by `*` (after blanks, perhaps continued lines): a
+    /// file without one imports no module's every name, and is not parsed to find out.
+    static func mayImportEveryName(_ bytes: [UInt8]) -> Bool {
+        let keyword = Array("import".utf8)
+        var start = 0
+        while let position = Prefilter.firstOccurrence(of: keyword, in: bytes, from: start) {
+            let rest = bytes[(position + keyword.count)...].drop { byte in
+                byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\r")
+                    || byte == UInt8(ascii: "\n")
+            }
+            if rest.first == UInt8(ascii: "*") { return true }
+            start = position + 1
+        }
+        return false
     }
 
     /// Whether the file at `index` imports `module` as the file at `definer` defines it (asked

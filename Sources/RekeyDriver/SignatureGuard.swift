@@ -289,17 +289,21 @@ struct SignatureGuard {
             switch call.callee {
             case .name(let bindings):
                 guard callable.calledAs.contains(name) else { continue }
-                let reaches = bindings.contains { binding in
-                    switch binding.kind {
-                    case .function, .class:
-                        // Defined in this file: the function itself, or (for `__init__`) a subclass.
-                        return path == callable.path && sites.contains(binding.site)
-                            || callable.classes.contains(ClassDefinition(path: path, name: binding.name))
-                    case .other:
-                        guard let imported = binding.importedName else { return true }  // a variable: cannot tell
-                        return Self.reaches(Self.absolute(imported, path: path, module: module), callable.fullNames)
+                // A name the file never binds may come from a module it imports `*` from.
+                let reaches =
+                    bindings.isEmpty
+                    ? index.importsEveryName
+                    : bindings.contains { binding in
+                        switch binding.kind {
+                        case .function, .class:
+                            // Defined in this file: the function itself, or (for `__init__`) a subclass.
+                            return path == callable.path && sites.contains(binding.site)
+                                || callable.classes.contains(ClassDefinition(path: path, name: binding.name))
+                        case .other:
+                            guard let imported = binding.importedName else { return true }  // a variable: cannot tell
+                            return Self.reaches(Self.absolute(imported, path: path, module: module), callable.fullNames)
+                        }
                     }
-                }
                 // A method is a plain name only inside its class body; a class call passes the instance.
                 if reaches {
                     result.append(Candidate(call: call, passesReceiver: callable.isInitializer))

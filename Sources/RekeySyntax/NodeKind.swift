@@ -51,6 +51,7 @@ public struct NodeKind: Hashable, Sendable, CustomStringConvertible {
     @inlinable public static var string: NodeKind { NodeKind(232, named: "string") }
     @inlinable public static var integer: NodeKind { NodeKind(93, named: "integer") }
     @inlinable public static var aliasedImport: NodeKind { NodeKind(117, named: "aliased_import") }
+    @inlinable public static var wildcardImport: NodeKind { NodeKind(118, named: "wildcard_import") }
     @inlinable public static var argumentList: NodeKind { NodeKind(158, named: "argument_list") }
     @inlinable public static var binaryOperator: NodeKind { NodeKind(192, named: "binary_operator") }
     @inlinable public static var block: NodeKind { NodeKind(135, named: "block") }

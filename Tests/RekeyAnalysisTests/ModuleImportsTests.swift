@@ -79,6 +79,24 @@ import Testing
         #expect(ModuleNames.stem(components.last ?? "") == url.deletingPathExtension().lastPathComponent)
     }
 
+    /// `from m import *` at the top level, in a compound statement there, or relative; never
+    /// inside a function (Python refuses it there) nor an import of some names.
+    @Test func modulesImportedEveryNameOf() throws {
+        let source = """
+            from jax.random import *
+            from jax import numpy
+            if flag:
+                from .layers import *
+            try:
+                from ..util import  *
+            except ImportError:
+                pass
+            """
+        let tree = try PythonParser().parse(SourceText(path: "pkg/sub/mod.py", text: source))
+        try #require(!tree.hasError)
+        #expect(ModuleImports.starImported(tree.root, package: "pkg.sub") == ["jax.random", "pkg.sub.layers", "pkg.util"])
+    }
+
     @Test func absoluteImportsInEveryPlaceAStatementCanBe() throws {
         try withTemporaryTree(Self.layout) { root in
             let found = try imports(

@@ -208,6 +208,18 @@ import Testing
         #expect(try round.violations() == [0: "the call at tests/test_mlp.py:5 would no longer bind: it does not pass `key`"])
     }
 
+    /// `init` is bound nowhere in the test: it comes from `from pkg.mlp import *`.
+    @Test func aCallOfANameImportedWithAStarIsACaller() throws {
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/mlp.py": "import jax\n\n\ndef init(n, key=jax.random.PRNGKey(0)):\n    return n\n",
+                "tests/test_mlp.py": "from pkg.mlp import *\n\n\ndef test_init():\n    assert init(3) == 3\n",
+            ], fixes: [[("pkg/mlp.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the call at tests/test_mlp.py:5 would no longer bind: it does not pass `key`"])
+    }
+
     @Test func unpackedArgumentsThatMayNoLongerBind() throws {
         let round = try Round(
             files: [
