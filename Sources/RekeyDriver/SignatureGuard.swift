@@ -232,6 +232,9 @@ struct SignatureGuard {
         }
         trees.prepareIndices(callers)
         for source in callers {
+            if let (name, line) = Self.doctestCall(ofAnyOf: callable.calledAs, in: source.bytes) {
+                return "the doctest at \(source.path):\(line) calls `\(name)`, and rekey does not update doctests"
+            }
             guard let index = trees.index(source, key: source.path) else { continue }
             let oldIndex = before[source.path].flatMap { trees.index($0, key: "old:" + source.path) }
             let calls = candidateCalls(of: callable, in: index, sites: callable.sitesAfter)
@@ -262,6 +265,45 @@ struct SignatureGuard {
             }
         }
         return nil
+    }
+
+    /// The first line of an example in a docstring (`>>> init(3)`, or a `...` line continuing
+    /// one) that calls one of `names`, with the name, as pytest's `--doctest-modules` would run
+    /// it. Its code is text in a string to rekey, so it is neither resolved nor updated.
+    static func doctestCall(ofAnyOf names: Set<String>, in bytes: [UInt8]) -> (name: String, line: Int)? {
+        let prompts = [Array(">>> ".utf8), Array("... ".utf8)]
+        guard Prefilter.firstOccurrence(of: prompts[0], in: bytes, from: 0) != nil else { return nil }
+        var line = 1
+        var start = 0
+        while start < bytes.count {
+            let end = SourceText.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
+            let text = bytes[start..<end].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            if prompts.contains(where: { text.starts(with: $0) }),
+                let name = names.sorted().first(where: { Self.calls(text.dropFirst(4), $0) })
+            {
+                return (name, line)
+            }
+            line += 1
+            start = end + 1
+        }
+        return nil
+    }
+
+    /// Whether `code` spells `name` as a whole word followed by `(`.
+    private static func calls(_ code: ArraySlice<UInt8>, _ name: String) -> Bool {
+        let word = Array(name.utf8)
+        var from = code.startIndex
+        while let position = Prefilter.firstOccurrence(of: word, in: Array(code[from...]), from: 0).map({ $0 + from }) {
+            let end = position + word.count
+            let before = position == code.startIndex ? nil : code[position - 1]
+            if before.map({ !Prefilter.isIdentifierByte($0) }) ?? true,
+                code[end...].first(where: { $0 != UInt8(ascii: " ") }) == UInt8(ascii: "(")
+            {
+                return true
+            }
+            from = position + 1
+        }
+        return false
     }
 
     private struct Candidate {

@@ -220,6 +220,29 @@ import Testing
         #expect(try round.violations() == [0: "the call at tests/test_mlp.py:5 would no longer bind: it does not pass `key`"])
     }
 
+    /// pytest's `--doctest-modules` runs the examples in docstrings: one calling the function as
+    /// it was would fail.
+    @Test func aDoctestCallingTheFunctionRefusesTheFix() throws {
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/mlp.py":
+                    "import jax\n\n\ndef init(n, key=jax.random.PRNGKey(0)):\n    \"\"\"\n    >>> init(3)\n    3\n    \"\"\"\n    return n\n",
+            ], fixes: [[("pkg/mlp.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        #expect(try round.violations() == [0: "the doctest at pkg/mlp.py:6 calls `init`, and rekey does not update doctests"])
+    }
+
+    @Test(arguments: [
+        (">>> init(3)", "init", 1), (">>> y = [\n    ... init (3)]", "init", 2), (">>> reinit(3)", nil, nil), ("init(3)", nil, nil),
+        (">>> init", nil, nil), ("    >>> m.init(key=k)", "init", 1),
+    ])
+    func doctestLinesCallingAName(text: String, name: String?, line: Int?) {
+        let found = SignatureGuard.doctestCall(ofAnyOf: ["init"], in: Array(text.utf8))
+        #expect(found?.name == name)
+        #expect(found?.line == line)
+    }
+
     @Test func unpackedArgumentsThatMayNoLongerBind() throws {
         let round = try Round(
             files: [
