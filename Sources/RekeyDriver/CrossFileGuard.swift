@@ -61,11 +61,9 @@ struct CrossFileGuard {
                     "\(importer) imports this file as `\(alias)` (through a folder without `__init__.py`), a name whose "
                     + "callers rekey does not update; migrate the call sites across files by hand")
         }
-        if let (importer, module) = project.firstStarImporter(of: origin, using: finding.touchedSymbols) {
+        if let use = project.starImportUse(of: origin, using: finding.touchedSymbols) {
             return finding.withoutFix(
-                because:
-                    "\(importer) imports every name of `\(module)` (`from \(module) import *`), so which of its names "
-                    + "come from this file is not known; migrate the call sites across files by hand")
+                because: "\(use), so which names come from this file is not known; migrate the call sites across files by hand")
         }
         guard let dependent = project.firstDependent(of: origin, using: finding.touchedSymbols) else { return finding }
         let rule = rules.first { $0.code == finding.code }
@@ -184,19 +182,28 @@ final class ProjectFiles: ProjectView {
         return nil
     }
 
-    /// The first other file that spells one of `symbols` and imports every name (`from m import
-    /// *`) of `origin`'s module or of a package above it (which may re-export them), with that
-    /// module.
-    func firstStarImporter(of origin: FileContext, using symbols: Set<String>) -> (path: String, module: String)? {
+    /// Why a file that imports every name (`from m import *`) of `origin`'s module or of a
+    /// package above it (which may re-export them) may use one of `symbols`: it spells one, or it
+    /// is a package's `__init__.py` and a file importing that package spells one. Nil when none may.
+    func starImportUse(of origin: FileContext, using symbols: Set<String>) -> String? {
         let words = symbols.map { Array($0.utf8) }
+        func spellsSymbol(_ index: Int) -> Bool { words.contains { spells(index, $0) } }
         let modules = ModuleImports.packages(above: origin.moduleName) + [origin.moduleName]
         for module in modules {
             for index in importerCandidates(of: module) where states[index].path != origin.path {
-                guard words.contains(where: { spells(index, $0) }), Self.mayImportEveryName(bytes(of: index)),
-                    importsModule(index, module), let other = context(of: index),
+                // An `__init__.py` hands the names on without spelling them.
+                let isPackage = PathText.lastComponent(of: states[index].path) == "__init__.py"
+                guard isPackage || spellsSymbol(index), Self.mayImportEveryName(bytes(of: index)), importsModule(index, module),
+                    let other = context(of: index),
                     ModuleImports.starImported(other.model.tree.root, package: other.package).contains(module)
                 else { continue }
-                return (states[index].path, module)
+                let importer = "\(states[index].path) imports every name of `\(module)` (`from \(module) import *`)"
+                if spellsSymbol(index) { return importer }
+                if let user = importerCandidates(of: other.moduleName).first(where: { user in
+                    user != index && states[user].path != origin.path && spellsSymbol(user) && importsModule(user, other.moduleName)
+                }) {
+                    return "\(states[user].path) imports `\(other.moduleName)`, and \(importer)"
+                }
             }
         }
         return nil
