@@ -1,3 +1,4 @@
+import Foundation
 import RekeyAnalysis
 
 /// Module names that more than one file of the run defines, and which of those files an
@@ -6,8 +7,9 @@ import RekeyAnalysis
 /// importer's own path (the script's folder, its project's top folder). So of the definitions'
 /// top folders (where a module's dotted name starts), the deepest that holds the importer wins,
 /// and when none holds it, the one sharing the most folders with it; a tie leaves the importer
-/// able to reach either. A name that one file defines resolves to that file.
-struct ModuleDefinitions: Sendable {
+/// able to reach either. A name that one file defines resolves to that file. Safe to share
+/// between threads.
+final class ModuleDefinitions: @unchecked Sendable {
     private struct Definition: Sendable {
         let path: String
         /// The folder the module's dotted name starts from, as components.
@@ -26,8 +28,11 @@ struct ModuleDefinitions: Sendable {
 
     /// Only the names defined more than once, each with its definitions in the run's order.
     private let duplicated: [String: [Definition]]
+    /// Each importer's folder, as components, by path: an importer is asked about again and again.
+    private var folders: [String: ArraySlice<Substring>] = [:]
+    private let lock = NSLock()
 
-    init(_ states: [Engine.FileState]) {
+    convenience init(_ states: [Engine.FileState]) {
         self.init(modules: states.map { ($0.path, $0.moduleName) })
     }
 
@@ -66,7 +71,8 @@ struct ModuleDefinitions: Sendable {
     /// when at most one file defines it.
     private func nearest(of module: String, to importer: String) -> [String]? {
         guard let definitions = duplicated[module] else { return nil }
-        let folder = ModuleNames.standardizedComponents(importer).dropLast()
+        let folder = lock.withLock { folders[importer] } ?? ModuleNames.standardizedComponents(importer).dropLast()
+        lock.withLock { folders[importer] = folder }
         let nearness = definitions.map { definition in
             let shared = zip(folder, definition.top).prefix { $0 == $1 }.count
             return (holdsImporter: shared == definition.top.count ? 1 : 0, shared: shared)

@@ -22,7 +22,7 @@ struct RunFacts {
     init(_ states: [Engine.FileState], definitions: ModuleDefinitions) {
         self.definitions = definitions
         var sharing: [String: [Int]] = [:]
-        for (index, state) in states.enumerated() where !state.moduleName.isEmpty {
+        for (index, state) in states.enumerated() where definitions.isDuplicated(state.moduleName) {
             sharing[state.moduleName, default: []].append(index)
         }
         typealias Facts = (summaries: [String: FunctionKeySummary], keys: Set<String>)
@@ -69,9 +69,8 @@ struct RunFacts {
     /// definitions export different facts and reaches one of them; else nil.
     func ownFacts(for state: Engine.FileState) -> ProjectFacts? {
         guard !differing.isEmpty else { return nil }
-        let reached = state.importedModules.union(state.scannedImports ?? []).filter(differing.contains).compactMap { module in
-            definitions.reached(module, from: state.path).flatMap { byDefinition[$0] }
-        }
+        let imported = differing.filter { state.importedModules.contains($0) || state.scannedImports?.contains($0) == true }.sorted()
+        let reached = imported.compactMap { module in definitions.reached(module, from: state.path).flatMap { byDefinition[$0] } }
         guard !reached.isEmpty else { return nil }
         var summaries = shared.summaries
         var keys = shared.keys
