@@ -27,7 +27,6 @@ struct RunFacts {
         }
         typealias Facts = (summaries: [String: FunctionKeySummary], keys: Set<String>)
         var shared: Facts = ([:], [])
-        var all = shared
         var byDefinition: [String: ProjectFacts] = [:]
         var differing = Set<String>()
         func add(_ summaries: [String: FunctionKeySummary], _ keys: Set<String>, to facts: inout Facts) {
@@ -35,7 +34,6 @@ struct RunFacts {
             facts.keys.formUnion(keys)
         }
         for (index, state) in states.enumerated() {
-            add(state.exports, state.exportedKeys, to: &all)
             guard let definers = sharing[state.moduleName], definers.count > 1 else {
                 add(state.exports, state.exportedKeys, to: &shared)
                 continue
@@ -53,6 +51,11 @@ struct RunFacts {
             for definer in definers {
                 byDefinition[states[definer].path] = ProjectFacts(summaries: states[definer].exports, keys: states[definer].exportedKeys)
             }
+        }
+        // What differs is the rest of each definition's own facts.
+        var all = shared
+        for module in differing.sorted() {
+            for definer in sharing[module] ?? [] { add(states[definer].exports, states[definer].exportedKeys, to: &all) }
         }
         self.shared = ProjectFacts(summaries: shared.summaries, keys: shared.keys)
         self.all = ProjectFacts(summaries: all.summaries, keys: all.keys)

@@ -232,9 +232,6 @@ struct SignatureGuard {
         }
         trees.prepareIndices(callers)
         for source in callers {
-            if let (name, line) = Self.doctestCall(ofAnyOf: callable.calledAs, in: source.bytes) {
-                return "the doctest at \(source.path):\(line) calls `\(name)`, and rekey does not update doctests"
-            }
             guard let index = trees.index(source, key: source.path) else { continue }
             let oldIndex = before[source.path].flatMap { trees.index($0, key: "old:" + source.path) }
             let calls = candidateCalls(of: callable, in: index, sites: callable.sitesAfter)
@@ -262,6 +259,12 @@ struct SignatureGuard {
                 {
                     return "the call at \(place) \(problem)"
                 }
+            }
+        }
+        // Named after the calls rekey does follow, which say more.
+        for source in callers {
+            if let (name, line) = Self.doctestCall(ofAnyOf: callable.calledAs, in: source.bytes) {
+                return "the doctest at \(source.path):\(line) calls `\(name)`, and rekey does not update doctests"
             }
         }
         return nil
