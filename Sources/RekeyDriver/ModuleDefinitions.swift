@@ -60,8 +60,9 @@ final class ModuleDefinitions: @unchecked Sendable {
         return reached.count == 1 ? .definer : .ambiguous
     }
 
-    /// The file defining `module` that the file at `importer` reaches: nil when no file of the
-    /// run or several do, or the importer may reach more than one.
+    /// The file defining `module` that the file at `importer` reaches, when several define it:
+    /// nil when fewer than two do (a name one file defines is looked up by name), or when the
+    /// importer may reach more than one.
     func reached(_ module: String, from importer: String) -> String? {
         guard let reached = nearest(of: module, to: importer), reached.count == 1 else { return nil }
         return reached[0]
