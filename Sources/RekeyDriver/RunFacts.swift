@@ -2,15 +2,15 @@ import RekeyAnalysis
 import RekeyRules
 
 /// The key facts the run's files export, as each file is to see them. A module one file defines
-/// tells every importer its facts; where the first of two modules exporting one name is taken.
-/// Of a module several files define (see ``ModuleDefinitions``), every importer is told what the
+/// tells every importer its facts (where two modules export one name, the first's). Of a module
+/// several files define (see ``ModuleDefinitions``), every importer is told what the
 /// definitions all export alike, and an importer reaching one of them is also told the rest of
 /// that one's.
 struct RunFacts {
     /// What every file is told.
     let shared: ProjectFacts
-    /// Everything exported, each name as the first file exporting it has it: which names
-    /// changed between two rounds.
+    /// Everything exported (a name the definitions of a module export differently, as the
+    /// first has it): which names changed between two rounds.
     let all: ProjectFacts
     /// Each definition's own facts, by path, of the modules whose definitions export different ones.
     private let byDefinition: [String: ProjectFacts]
