@@ -16,6 +16,7 @@ struct CrossFileGuard {
     let grammar: LoadableGrammar
     /// Which file defining a module each file reaches, where several define it.
     let definitions: ModuleDefinitions
+    let aliases: NamespaceAliases
 
     /// `models`: files already parsed from their current text, by index; `unchanged`: the texts
     /// of `states`. The findings guarded are shared among `jobs` workers one by one (a file may
@@ -36,7 +37,6 @@ struct CrossFileGuard {
         let parsed = unchanged.parses(budget: .max)
         let snapshot = states
         let importers = ImporterIndex(snapshot)
-        let aliases = NamespaceAliases()
         let settled = parallelMap(
             guarded, workers: jobs,
             makeState: {
@@ -193,7 +193,7 @@ final class ProjectFiles: ProjectView {
             for index in importerCandidates(of: module) where states[index].path != origin.path {
                 // An `__init__.py` hands the names on without spelling them.
                 let isPackage = PathText.lastComponent(of: states[index].path) == "__init__.py"
-                guard isPackage || spellsSymbol(index), Self.mayImportEveryName(bytes(of: index)), importsModule(index, module),
+                guard isPackage || spellsSymbol(index), Prefilter.mayImportEveryName(bytes(of: index)), importsModule(index, module),
                     let other = context(of: index),
                     ModuleImports.starImported(other.model.tree.root, package: other.package).contains(module)
                 else { continue }
@@ -207,22 +207,6 @@ final class ProjectFiles: ProjectView {
             }
         }
         return nil
-    }
-
-    /// Whether `bytes` hold `import` followed by `*` (after blanks, perhaps continued lines): a
-    /// file without one imports no module's every name, and is not parsed to find out.
-    static func mayImportEveryName(_ bytes: [UInt8]) -> Bool {
-        let keyword = Array("import".utf8)
-        var start = 0
-        while let position = Prefilter.firstOccurrence(of: keyword, in: bytes, from: start) {
-            let rest = bytes[(position + keyword.count)...].drop { byte in
-                byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\r")
-                    || byte == UInt8(ascii: "\n")
-            }
-            if rest.first == UInt8(ascii: "*") { return true }
-            start = position + 1
-        }
-        return false
     }
 
     /// Whether the file at `index` imports `module` as the file at `definer` defines it (asked

@@ -220,6 +220,8 @@ public struct Engine {
     public let options: Options
     let rules: [any Rule]
     private let settingsCache: ProjectSettingsCache
+    /// The other names files may be imported by (through folders without `__init__.py`).
+    private let aliases: NamespaceAliases
     private let ruleCodes: Set<RuleCode>
     /// Whether this tree-sitter runtime loads the Python grammar, asked once: when it does not,
     /// `check` and `fix` report that and read no file.
@@ -229,6 +231,7 @@ public struct Engine {
         self.options = options
         self.rules = rules
         self.settingsCache = ProjectSettingsCache(lineLength: options.lineLength, minimumPython: options.targetVersion)
+        aliases = NamespaceAliases(roots: settingsCache)
         self.ruleCodes = Set(rules.map(\.code))
         grammar = Result { () throws(PythonParser.Failure) in try LoadableGrammar.check() }
     }
@@ -438,7 +441,7 @@ public struct Engine {
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
-        let signatureGuard = SignatureGuard(parser: parser, definitions: loaded.definitions)
+        let signatureGuard = SignatureGuard(parser: parser, definitions: loaded.definitions, aliases: aliases)
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
         let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
@@ -877,7 +880,7 @@ public struct Engine {
         let projectText = Dictionary(project.map { ($0.path, $0) }) { first, _ in first }
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
-        let (moduleNames, aliases) = (ModuleNames(), NamespaceAliases())
+        let moduleNames = ModuleNames()
         let progress = options.progress.map { ProgressTally(stage: .screeningFixes, total: fixes.count, report: $0) }
         // Each fix is applied alone and its output parsed. The fixes of one file are taken a few
         // at a time, each run parsing their outputs from one tree of the file (see
@@ -1116,8 +1119,10 @@ public struct Engine {
         _ states: inout [FileState], grammar: LoadableGrammar, definitions: ModuleDefinitions, models: [Int: SemanticModel] = [:],
         unchanged: UnchangedProject? = nil
     ) {
-        CrossFileGuard(rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar, definitions: definitions)
-            .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), jobs: options.jobs)
+        CrossFileGuard(
+            rules: rules, settings: settingsCache.settings(forFile:), grammar: grammar, definitions: definitions, aliases: aliases
+        )
+        .settle(&states, models: models, unchanged: unchanged ?? UnchangedProject(states), jobs: options.jobs)
     }
 
     /// A file decoded from the bytes read, not parsed yet, with the modules it imports (see

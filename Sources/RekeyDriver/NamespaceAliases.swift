@@ -1,4 +1,3 @@
-import Foundation
 import RekeyAnalysis
 
 /// The other names a file may be imported by through folders without an `__init__.py`. Since
@@ -7,25 +6,16 @@ import RekeyAnalysis
 /// `mlp` a script beside it imports, which is the name rekey gives it (see
 /// ``ModuleImports/moduleName(forFile:)``). Each folder between the one its name starts from and
 /// the project's top folder (see ``ProjectRoot``) gives one more name, while the folders' names
-/// are identifiers. Safe to share between threads.
-final class NamespaceAliases: @unchecked Sendable {
-    private let lock = NSLock()
-    /// By folder: its project's top folder, as components; nil outside any project.
-    private var roots: [String: [Substring]?] = [:]
+/// are identifiers.
+struct NamespaceAliases: Sendable {
+    /// Where the project folders are found (and kept, folder by folder).
+    let roots: ProjectSettingsCache
 
     /// The names beside `module` by which the file at `path` may be imported, innermost first.
     func of(_ path: String, module: String) -> [String] {
-        guard !module.isEmpty else { return [] }
-        let folder = PathText.parent(of: path)
-        let known = lock.withLock { roots[folder] }
-        let root: [Substring]?
-        if let known {
-            root = known
-        } else {
-            root = ProjectRoot.root(of: folder.isEmpty ? "." : folder).map { ModuleNames.standardizedComponents($0) }
-            lock.withLock { roots[folder] = root }
+        guard !module.isEmpty, let root = roots.root(forFile: path).map({ ModuleNames.standardizedComponents($0) }) else {
+            return []
         }
-        guard let root else { return [] }
         let packages = module.split(separator: ".").count - (PathText.lastComponent(of: path) == "__init__.py" ? 0 : 1)
         var top = ModuleNames.standardizedComponents(path).dropLast().dropLast(packages)
         guard top.count > root.count, top.starts(with: root) else { return [] }

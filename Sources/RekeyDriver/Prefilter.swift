@@ -51,20 +51,31 @@ public enum Prefilter {
     /// `obj.f(…)` of that name; an occurrence in a string or a comment counts, which only errs
     /// towards parsing the text.
     public static func mayCall(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
-        hasWholeWord(word, in: bytes) { end in
-            var next = end
-            skipping: while next < bytes.count {
-                switch bytes[next] {
-                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\\"), 0x0C:
-                    next += 1
-                case UInt8(ascii: "#"):
-                    while next < bytes.count, bytes[next] != UInt8(ascii: "\n"), bytes[next] != UInt8(ascii: "\r") { next += 1 }
-                default:
-                    break skipping
-                }
+        hasWholeWord(word, in: bytes) { end in byte(after: end, in: bytes) == UInt8(ascii: "(") }
+    }
+
+    /// Whether the text may import every name of some module (`from m import *`): some
+    /// whole-word `import` is followed by `*` after what `mayCall` skips. A text where none is
+    /// is not parsed to find out.
+    static func mayImportEveryName(_ bytes: [UInt8]) -> Bool {
+        hasWholeWord(Array("import".utf8), in: bytes) { end in byte(after: end, in: bytes) == UInt8(ascii: "*") }
+    }
+
+    /// The first byte from `start` that is not a space, a line break, a `\` continuation or in
+    /// a comment; nil at the end of `bytes`.
+    private static func byte(after start: Int, in bytes: [UInt8]) -> UInt8? {
+        var next = start
+        while next < bytes.count {
+            switch bytes[next] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\\"), 0x0C:
+                next += 1
+            case UInt8(ascii: "#"):
+                while next < bytes.count, bytes[next] != UInt8(ascii: "\n"), bytes[next] != UInt8(ascii: "\r") { next += 1 }
+            default:
+                return bytes[next]
             }
-            return next < bytes.count && bytes[next] == UInt8(ascii: "(")
         }
+        return nil
     }
 
     /// Whether some occurrence of `word` as a whole identifier satisfies `accept`, asked with the

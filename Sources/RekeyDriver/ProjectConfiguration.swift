@@ -23,21 +23,24 @@ final class ProjectSettingsCache: @unchecked Sendable {
     }
 
     func settings(forFile path: String) -> ProjectSettings {
-        let directory = PathText.parent(of: path)
+        guard let root = root(forFile: path) else { return configured(ProjectSettings()) }
         lock.lock()
         defer { lock.unlock() }
-        let root: String?
-        if let known = rootByDirectory[directory] {
-            root = known
-        } else {
-            root = ProjectRoot.root(of: directory.isEmpty ? "." : directory)
-            rootByDirectory[directory] = root
-        }
-        guard let root else { return configured(ProjectSettings()) }
         if let known = byRoot[root] { return known }
         let settings = configured(ProjectConfiguration.read(root: root))
         byRoot[root] = settings
         return settings
+    }
+
+    /// The project folder holding the file at `path` (see ``ProjectRoot``), found once per folder.
+    func root(forFile path: String) -> String? {
+        let directory = PathText.parent(of: path)
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = rootByDirectory[directory] { return known }
+        let root = ProjectRoot.root(of: directory.isEmpty ? "." : directory)
+        rootByDirectory[directory] = root
+        return root
     }
 
     private func configured(_ declared: ProjectSettings) -> ProjectSettings {

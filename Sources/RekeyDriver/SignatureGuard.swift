@@ -25,7 +25,7 @@ struct SignatureGuard {
     /// Which file defining a module each caller reaches, where several define it.
     var definitions = ModuleDefinitions(modules: [])
     /// The other names files may be imported by (through folders without `__init__.py`).
-    var aliases = NamespaceAliases()
+    var aliases = NamespaceAliases(roots: ProjectSettingsCache())
 
     private struct ClassDefinition: Hashable {
         let path: String
@@ -282,7 +282,7 @@ struct SignatureGuard {
             let end = SourceText.firstIndex(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? bytes.count
             let text = bytes[start..<end].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
             if prompts.contains(where: { text.starts(with: $0) }),
-                let name = names.sorted().first(where: { Self.calls(text.dropFirst(4), $0) })
+                let name = names.sorted().first(where: { Prefilter.mayCall(Array(text.dropFirst(4)), Array($0.utf8)) })
             {
                 return (name, line)
             }
@@ -290,23 +290,6 @@ struct SignatureGuard {
             start = end + 1
         }
         return nil
-    }
-
-    /// Whether `code` spells `name` as a whole word followed by `(`.
-    private static func calls(_ code: ArraySlice<UInt8>, _ name: String) -> Bool {
-        let word = Array(name.utf8)
-        var from = code.startIndex
-        while let position = Prefilter.firstOccurrence(of: word, in: Array(code[from...]), from: 0).map({ $0 + from }) {
-            let end = position + word.count
-            let before = position == code.startIndex ? nil : code[position - 1]
-            if before.map({ !Prefilter.isIdentifierByte($0) }) ?? true,
-                code[end...].first(where: { $0 != UInt8(ascii: " ") }) == UInt8(ascii: "(")
-            {
-                return true
-            }
-            from = position + 1
-        }
-        return false
     }
 
     private struct Candidate {

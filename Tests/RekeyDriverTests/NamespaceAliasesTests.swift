@@ -15,7 +15,7 @@ import Testing
 
     @Test func eachFolderUpToTheProjectGivesAName() throws {
         try TemporaryTree.with(Self.files, prefix: "rekey-aliases") { tree in
-            let aliases = NamespaceAliases()
+            let aliases = NamespaceAliases(roots: ProjectSettingsCache())
             #expect(aliases.of(tree.path("models/mlp.py"), module: "mlp") == ["models.mlp"])
             #expect(aliases.of(tree.path("models/deep/net.py"), module: "net") == ["deep.net", "models.deep.net"])
             #expect(aliases.of(tree.path("src/pkg/mod.py"), module: "pkg.mod") == ["src.pkg.mod"])
@@ -28,7 +28,7 @@ import Testing
 
     @Test func noNamesOutsideAProject() throws {
         try TemporaryTree.with(["models/mlp.py": ""], prefix: "rekey-aliases") { tree in
-            #expect(NamespaceAliases().of(tree.path("models/mlp.py"), module: "mlp") == [])
+            #expect(NamespaceAliases(roots: ProjectSettingsCache()).of(tree.path("models/mlp.py"), module: "mlp") == [])
         }
     }
 

@@ -42,6 +42,6 @@ import Testing
         ("from m import (x, y)\n*rest, = xs", false),
     ])
     func aStarAfterImportIsLookedForInTheBytes(text: String, expected: Bool) {
-        #expect(ProjectFiles.mayImportEveryName(Array(text.utf8)) == expected)
+        #expect(Prefilter.mayImportEveryName(Array(text.utf8)) == expected)
     }
 }
