@@ -86,7 +86,7 @@ public enum CallSites {
                 result.append((call, reference.scope))
             } else if let subclass = subclassListing(node, in: model) {
                 result += try subclassCalls(subclass, in: model)
-            } else if isTypeOnly(node) {
+            } else if isTypeOnly(node) || isSuperClassArgument(node) {
                 continue
             } else {
                 throw Unresolvable(
@@ -207,6 +207,15 @@ public enum CallSites {
             definition.child(.superclasses) == list
         else { return nil }
         return model.scope(of: definition)
+    }
+
+    /// The class named to `super` (`super(B, self)`), which looks past it without running its
+    /// `__init__`.
+    static func isSuperClassArgument(_ node: Node) -> Bool {
+        guard let arguments = node.parent, arguments.nodeKind == .argumentList, arguments.namedChildren.first == node,
+            let call = arguments.parent, call.nodeKind == .call
+        else { return false }
+        return call.child(.function)?.text == "super"
     }
 
     /// Uses that never call: annotations and `isinstance`/`issubclass` checks.

@@ -227,6 +227,22 @@ import Testing
         try expectExactly(analysis, callSitesOf: "A.__init__")
     }
 
+    @Test func aClassNamedToSuperInItsOwnBodyIsNotInstantiated() throws {
+        let analysis = try Analysis(
+            """
+            class A:
+                def __init__(self):
+                    pass
+            class B(A):
+                def __init__(self):
+                    super(B, self).__init__()
+                def again(self):
+                    return super(B, self).__repr__()
+            ↓B()
+            """)
+        try expectExactly(analysis, callSitesOf: "B.__init__")
+    }
+
     @Test func superInAGrandchildReachesThroughAnIntermediateClass() throws {
         let analysis = try Analysis(
             """

@@ -81,6 +81,41 @@ import Testing
         #expect(reason.contains("\(path) at line \(line)"), "\(reason)")
     }
 
+    /// A subclass in another file whose `__init__` names itself to `super` is given the key
+    /// parameter too, and its callers pass a key; a use of it as a value is left for a hand
+    /// migration whose reason names the subclass's file.
+    @Test(arguments: [false, true])
+    func aSubclassElsewhereNamingItselfToSuperIsThreaded(alsoUsedAsAValue: Bool) throws {
+        let subclass =
+            "from pkg.model import Base\n\n\nclass Wide(Base):\n    def __init__(self, n):\n"
+            + "        super(Wide, self).__init__(2 * n)\n\n\ndef test_wide():\n    assert Wide(2).w.shape == (4,)\n"
+            + (alsoUsedAsAValue ? "\n\nKINDS = [Wide]\n" : "")
+        let root = try package([
+            "pkg/__init__.py": "",
+            "pkg/model.py":
+                "import jax\n\nKEY = jax.random.PRNGKey(0)\n\n\nclass Base:\n    def __init__(self, n):\n"
+                + "        self.w = jax.random.normal(KEY, (n,))\n",
+            "tests/test_wide.py": subclass,
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
+        guard alsoUsedAsAValue else {
+            let change = try #require(report.changes.first { $0.path.hasSuffix("tests/test_wide.py") })
+            let fixed = String(decoding: change.updated, as: UTF8.self)
+            #expect(fixed.contains("super(Wide, self).__init__(2 * n, key=key)"), "\(fixed)")
+            #expect(fixed.contains("Wide(2, key=key)"), "\(fixed)")
+            return
+        }
+        #expect(report.changes.isEmpty)
+        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
+        guard case .manual(let reason) = rk001.remedy else {
+            Issue.record("expected a hand migration: \(rk001.message)")
+            return
+        }
+        let expected = "`Wide` is used as a value at line 13, not instantiated directly in \(root.path)/tests/test_wide.py"
+        #expect(reason.contains(expected), "\(reason)")
+    }
+
     /// Facts rounds analyse again only the files that call a function whose facts changed: here
     /// `use.py` once (it calls `noise`), and then nothing, since no file calls `twice`; `other.py`,
     /// which calls no project function, is never analysed again.

@@ -169,7 +169,7 @@ struct KeyThreading: FixPass {
             }
             var uses: [(call: Node, scope: Scope, file: FileContext)] = []
             switch CallSites.uses(of: function, in: functionFile.model) {
-            case .failure(let reason): blockers.append(reason.description)
+            case .failure(let reason): blockers.append(reason.description + (functionFile === file ? "" : " in \(functionFile.path)"))
             case .success(let calls): uses += calls.map { ($0.call, $0.scope, functionFile) }
             }
             if let project {
