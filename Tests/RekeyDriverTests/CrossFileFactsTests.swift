@@ -116,6 +116,37 @@ import Testing
         #expect(reason.contains(expected), "\(reason)")
     }
 
+    /// An NNX layer given `rngs` is instantiated, in a test that imports no Flax, from an
+    /// `nnx.Rngs` the fix imports `nnx` for; where `nnx` names something else there, the fix is
+    /// left for a hand migration saying so.
+    @Test(arguments: ["", "import numpy as nnx\n"])
+    func aCallerWithoutAnNNXImportIsGivenOne(bindingNnx: String) throws {
+        let root = try package([
+            "pkg/__init__.py": "",
+            "pkg/layers.py":
+                "import jax\nfrom flax import nnx\n\nKEY = jax.random.PRNGKey(0)\n\n\nclass Linear(nnx.Module):\n"
+                + "    def __init__(self, n):\n        self.w = nnx.Param(jax.random.normal(KEY, (n,)))\n",
+            "tests/test_layers.py":
+                bindingNnx + "from pkg.layers import Linear\n\n\ndef test_linear():\n    assert Linear(2).w.shape == (2,)\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
+        guard !bindingNnx.isEmpty else {
+            let change = try #require(report.changes.first { $0.path.hasSuffix("tests/test_layers.py") })
+            let fixed = String(decoding: change.updated, as: UTF8.self)
+            #expect(fixed.hasPrefix("from flax import nnx\n\nfrom pkg.layers import Linear\n"), "\(fixed)")
+            #expect(fixed.contains("    rngs = nnx.Rngs(0)\n    assert Linear(2, rngs=rngs).w.shape"), "\(fixed)")
+            return
+        }
+        #expect(report.changes.isEmpty)
+        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
+        guard case .manual(let reason) = rk001.remedy else {
+            Issue.record("expected a hand migration: \(rk001.message)")
+            return
+        }
+        #expect(reason.contains("test_layers.py does not import `flax.nnx`, and `nnx` names something else there"), "\(reason)")
+    }
+
     /// Facts rounds analyse again only the files that call a function whose facts changed: here
     /// `use.py` once (it calls `noise`), and then nothing, since no file calls `twice`; `other.py`,
     /// which calls no project function, is never analysed again.

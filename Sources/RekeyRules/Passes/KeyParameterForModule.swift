@@ -146,7 +146,7 @@ struct KeyParameterForModule: FixPass {
         let split =
             "\(subkeys.joined(separator: ", ")) = \(spelling.spell("split", in: initializer, like: creations[0]))(\(parameter)\(count))"
         edits.append(SourceEditing.insertLines([split], before: anchor))
-        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        edits += spelling.importEdits
         return (parameter, edits, true)
     }
 

@@ -154,7 +154,7 @@ struct PerCallKey: FixPass {
             }
         }
         for (path, spelling) in spellings {
-            if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
+            edits[path, default: []] += spelling.importEdits
         }
         let publicName = PublicSurface.publicName(of: classScope, in: file)
         let publicAPI = publicName.map { [$0] } ?? []

@@ -183,7 +183,7 @@ enum SplitBeforeReuse: FixPass {
             SourceEditing.insertLines(
                 [spelling.splitStatement(into: targets, from: name, in: scope, like: calls[0])],
                 before: anchor))
-        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        edits += spelling.importEdits
         return .fix(
             Fix(
                 title: "split `\(name)` so each use gets its own key", applicability: .unsafe,
@@ -311,7 +311,7 @@ enum SplitBeforeReuse: FixPass {
                 ["\(name), \(subkey) = \(spelling.spell("split", in: scope, like: reuse.use))(\(name))"], before: first),
             .replacement(argument.byteRange, with: subkey),
         ]
-        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        edits += spelling.importEdits
         return .fix(Fix(title: "split `\(name)` on every iteration", applicability: .unsafe, edits: [file.path: edits]))
     }
 
@@ -353,7 +353,7 @@ enum SplitBeforeReuse: FixPass {
             SourceEditing.insertLines(["\(reuse.keyText), \(subkey) = \(split)(\(reuse.keyText))"], before: anchor),
             .replacement(argument.byteRange, with: subkey),
         ]
-        if let importEdit = spelling.importEdit { edits.append(importEdit) }
+        edits += spelling.importEdits
         return .fix(Fix(title: "renew `\(reuse.keyText)` on every call", applicability: .unsafe, edits: [file.path: edits]))
     }
 

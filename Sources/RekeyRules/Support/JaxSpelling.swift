@@ -3,11 +3,16 @@ import RekeyEdits
 import RekeySyntax
 
 /// How a file spells `jax.random` members in a given scope, reusing its own imports
-/// (`jr.split`, `random.split`, `jax.random.split`, or a from-imported `split`). When the file
-/// has no usable import it asks for `import jax` — one request, applied once per fix.
+/// (`jr.split`, `random.split`, `jax.random.split`, or a from-imported `split`), and `flax.nnx`.
+/// When the file has no usable import it asks for one (`import jax`, `from flax import nnx`):
+/// one request per library, applied once per fix.
 struct JaxSpelling {
     let model: SemanticModel
-    private(set) var importEdit: Edit?
+    private var jaxImport: Edit?
+    private var nnxImport: Edit?
+
+    /// The imports asked for, `import jax` before `from flax import nnx` as isort orders them.
+    var importEdits: [Edit] { [jaxImport, nnxImport].compactMap { $0 } }
 
     init(model: SemanticModel) {
         self.model = model
@@ -51,18 +56,26 @@ struct JaxSpelling {
             .sorted { ($0.spelling.count, $0.spelling) < ($1.spelling.count, $1.spelling) }
         if let best = visible.first { return best.spelling }
         if model.scopeBinding("jax", from: scope) == nil {
-            importEdit = importEdit ?? ImportPlacement.addingLine("import jax", to: model)
+            jaxImport = jaxImport ?? ImportPlacement.addingLine("import jax", to: model)
             return "jax.random." + member
         }
         // `jax` is bound to something else here; import under a name nothing uses.
-        importEdit = importEdit ?? ImportPlacement.addingLine("import jax.random as _rekey_random", to: model)
+        jaxImport = jaxImport ?? ImportPlacement.addingLine("import jax.random as _rekey_random", to: model)
         return "_rekey_random." + member
     }
-}
 
-extension FileContext {
-    /// How the file spells `flax.nnx` at module level (`nnx` after `from flax import nnx`), if at all.
-    var nnxSpelling: String? {
+    /// The spelling of `flax.nnx` valid in `scope`: the file's own import (see
+    /// ``FileContext/nnxSpelling``), else `nnx` with `from flax import nnx` asked for; nil when
+    /// `nnx` names something else there.
+    mutating func nnx(in scope: Scope) -> String? {
+        if let spelled = Self.nnxSpelling(in: model) { return spelled }
+        guard model.scopeBinding("nnx", from: scope) == nil else { return nil }
+        nnxImport = nnxImport ?? ImportPlacement.addingLine("from flax import nnx", to: model)
+        return "nnx"
+    }
+
+    /// How `model` spells `flax.nnx` at module level, if it imports it.
+    static func nnxSpelling(in model: SemanticModel) -> String? {
         for (name, bindings) in model.moduleScope.bindings where bindings.count == 1 {
             switch bindings[0].kind {
             case .importedMember("flax.nnx"), .importedModule("flax.nnx"): return name
@@ -72,4 +85,9 @@ extension FileContext {
         }
         return nil
     }
+}
+
+extension FileContext {
+    /// How the file spells `flax.nnx` at module level (`nnx` after `from flax import nnx`), if at all.
+    var nnxSpelling: String? { JaxSpelling.nnxSpelling(in: model) }
 }

@@ -25,7 +25,8 @@ struct KeyThreading: FixPass {
             across files (`from pkg.mod import f`, `import pkg.mod as m`, relative imports, re-exports, \
             subclasses, `self.method`, `super().__init__`). A caller with a key (or `nnx.Rngs`) of its own \
             splits it (draws from it); other callers gain a parameter in turn, up to an entry point (a test, \
-            a fixture, a `__main__` block, `main`) that creates the key from the original seed (importing a \
+            a fixture, a `__main__` block, `main`) that creates the key from the original seed (an \
+            `nnx.Rngs` for an NNX module, with `from flax import nnx` added where the file lacks it; importing a \
             seed constant from the key's module when it names one). Where several files of the run define one \
             module name (two example folders, each with its own `utils.py`), only the callers that reach the \
             fixed file change: the definition in the deepest folder holding the caller, else the nearest; a \
@@ -287,6 +288,11 @@ struct KeyThreading: FixPass {
         }
     }
 
+    /// Why a file that must spell `flax.nnx` cannot: it has no import of it, and `nnx` is taken.
+    private func nnxTaken(in file: FileContext) -> FixError {
+        .layout("\(file.path) does not import `flax.nnx`, and `nnx` names something else there")
+    }
+
     private func buildEdits(_ contexts: [KeyContext], fixedParameters: [ObjectIdentifier: String])
         -> Result<([String: [Edit]], Applicability, [String]), FixError>
     {
@@ -337,7 +343,6 @@ struct KeyThreading: FixPass {
             var spelling = spellings[context.file.path] ?? JaxSpelling(model: contextModel)
             var taken = namesInUse(in: scope, of: context.file)
             if context.file === file, let global = start.replacedGlobal { taken.remove(global) }  // an entry point may take its name
-            let nnx = context.file.nnxSpelling
             let callsNNX = context.calls.contains { nnxFunctions.contains(ObjectIdentifier($0.callee)) }
             // A context with an `nnx.Rngs` draws every key it needs from it; no split is needed.
             var rngsName: String?
@@ -352,7 +357,7 @@ struct KeyThreading: FixPass {
             case .function(let function):
                 let parameter = parameterNames[ObjectIdentifier(function)]!
                 if nnxFunctions.contains(ObjectIdentifier(function)) {
-                    guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
+                    guard let nnx = spelling.nnx(in: scope) else { return .failure(nnxTaken(in: context.file)) }
                     rngsName = parameter
                     fileEdits.append(SourceEditing.addKeywordOnlyParameter("\(parameter): \(nnx).Rngs", to: function))
                 } else {
@@ -377,7 +382,7 @@ struct KeyThreading: FixPass {
                     }
                     seed = seedArguments.text
                 }
-                if callsNNX, let nnx {
+                if callsNNX, let nnx = spelling.nnx(in: scope) {
                     let created = SourceEditing.freshName(["rngs"], avoiding: taken)
                     rngsName = created
                     lines.append("\(created) = \(nnx).Rngs\(seed)")
@@ -431,7 +436,7 @@ struct KeyThreading: FixPass {
                 for (call, callee) in context.calls {
                     guard let key = keyForCall[call] else { continue }
                     if nnxFunctions.contains(ObjectIdentifier(callee)) {
-                        guard let nnx else { return .failure(.layout("\(context.file.path) does not import `flax.nnx`")) }
+                        guard let nnx = spelling.nnx(in: scope) else { return .failure(nnxTaken(in: context.file)) }
                         argumentForCall[call] = "\(nnx).Rngs(\(key))"
                         drawsDifferently = true
                     } else {
@@ -452,7 +457,7 @@ struct KeyThreading: FixPass {
             edits[context.file.path, default: []] += fileEdits
         }
         for (path, spelling) in spellings {
-            if let importEdit = spelling.importEdit { edits[path, default: []].append(importEdit) }
+            edits[path, default: []] += spelling.importEdits
         }
         for (path, names) in seedImports where !names.isEmpty {
             guard let model = contexts.first(where: { $0.file.path == path })?.file.model else { continue }
