@@ -147,6 +147,30 @@ import Testing
         #expect(try round.violations() == [0: "`test_fit` is run by pytest, which would look for a fixture named `key`"])
     }
 
+    /// A stub beside the module that declares the function keeps its old signature for type
+    /// checkers; one that does not declare it (or no stub) leaves the fix alone.
+    @Test(
+        arguments: [
+            (
+                "def init(n: int) -> Array: ...\n",
+                "every updated call of `init` would fail type checking against the stub pkg/models.pyi, which keeps the old signature"
+            ),
+            ("def other(n: int) -> Array: ...\n", nil),
+            (nil, nil),
+        ] as [(String?, String?)])
+    func aStubDeclaringTheFunctionRefusesTheFix(stub: String?, refusal: String?) throws {
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/models.py": "import jax\n\n\ndef init(n, key=jax.random.PRNGKey(0)):\n    return jax.random.normal(key, (n,))\n",
+            ], fixes: [[("pkg/models.py", "n, key=jax.random.PRNGKey(0)", "n, *, key")]])
+        defer { round.remove() }
+        if let stub {
+            try stub.write(to: round.root.appendingPathComponent("pkg/models.pyi"), atomically: true, encoding: .utf8)
+        }
+        #expect(try round.violations() == (refusal.map { [0: $0] } ?? [:]))
+    }
+
     @Test func aKeywordTheFunctionCollectedInKwargsWouldBeRepeated() throws {
         // `def f(**kw)` reading a module key, called as `f(key=1)`: adding `*, key` and passing
         // `key=key` repeats the keyword (CPython: "keyword argument repeated").
