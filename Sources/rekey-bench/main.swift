@@ -83,6 +83,10 @@ struct Bench: ParsableCommand {
             checkSeconds[jobs] = check
             bareSeconds[jobs] = bare
             diffOverCheck.append(diff / check)
+            // The runs of a turn follow each other, so they see the same stretch of a drifting machine.
+            print(
+                "         by turn: " + byTurn(timings[1], over: timings[0], "check / bare") + "; "
+                    + byTurn(timings[2], over: timings[1], "diff / check"))
         }
         if let one = checkSeconds[1], let most = threads.max(), most > 1, let many = checkSeconds[most] {
             print(
@@ -202,6 +206,14 @@ struct Bench: ParsableCommand {
     private struct Timing {
         var seconds = Double.infinity
         var coresBusy = 0.0
+        /// Every run's seconds, turn by turn.
+        var turns: [Double] = []
+    }
+
+    /// `name` and the median and range of the turns' ratios of `timing` over `base`.
+    private func byTurn(_ timing: Timing, over base: Timing, _ name: String) -> String {
+        let ratios = zip(timing.turns, base.turns).map(/).sorted()
+        return String(format: "%@ %.2f median, %.2f to %.2f", name, ratios[ratios.count / 2], ratios.first!, ratios.last!)
     }
 
     private func fastest(_ body: () -> Void) -> Timing {
@@ -210,7 +222,8 @@ struct Bench: ParsableCommand {
 
     /// Each body's fastest of `runs` runs, the bodies taking turns: on a machine whose speed
     /// drifts (a shared virtual machine), every pipeline sees the same stretches of it, so their
-    /// ratios hold even where their seconds do not.
+    /// ratios hold even where their seconds do not (and each turn's ratios hold best; see
+    /// ``byTurn(_:over:_:)``).
     private func fastest(_ bodies: [() -> Void]) -> [Timing] {
         var best = [Timing](repeating: Timing(), count: bodies.count)
         for _ in 0..<max(runs, 1) {
@@ -218,8 +231,10 @@ struct Bench: ParsableCommand {
                 let processorStart = processorSeconds()
                 let seconds = timed(body)
                 if seconds < best[index].seconds {
-                    best[index] = Timing(seconds: seconds, coresBusy: (processorSeconds() - processorStart) / seconds)
+                    best[index] = Timing(
+                        seconds: seconds, coresBusy: (processorSeconds() - processorStart) / seconds, turns: best[index].turns)
                 }
+                best[index].turns.append(seconds)
             }
         }
         return best
