@@ -222,6 +222,8 @@ public struct Engine {
     private let settingsCache: ProjectSettingsCache
     /// The other names files may be imported by (through folders without `__init__.py`).
     private let aliases: NamespaceAliases
+    /// The projects' documentation examples, which the signature checks read (see ``ProjectDocuments``).
+    private let documents: ProjectDocuments
     private let ruleCodes: Set<RuleCode>
     /// Whether this tree-sitter runtime loads the Python grammar, asked once: when it does not,
     /// `check` and `fix` report that and read no file.
@@ -232,6 +234,7 @@ public struct Engine {
         self.rules = rules
         self.settingsCache = ProjectSettingsCache(lineLength: options.lineLength, minimumPython: options.targetVersion)
         aliases = NamespaceAliases(roots: settingsCache)
+        documents = ProjectDocuments(roots: settingsCache)
         self.ruleCodes = Set(rules.map(\.code))
         grammar = Result { () throws(PythonParser.Failure) in try LoadableGrammar.check() }
     }
@@ -441,7 +444,7 @@ public struct Engine {
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
-        let signatureGuard = SignatureGuard(parser: parser, definitions: loaded.definitions, aliases: aliases)
+        let signatureGuard = SignatureGuard(parser: parser, definitions: loaded.definitions, aliases: aliases, documents: documents)
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
         let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
@@ -893,7 +896,8 @@ public struct Engine {
             runs, workers: options.jobs,
             makeState: {
                 SignatureGuard(
-                    parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames, definitions: definitions, aliases: aliases)
+                    parser: PythonParser(grammar), unchanged: parsed, moduleNames: moduleNames, definitions: definitions, aliases: aliases,
+                    documents: documents)
             }
         ) { signatureGuard, run -> [String?] in
             // Trees of the files two or more of the run's fixes edit.

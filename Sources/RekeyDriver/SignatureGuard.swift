@@ -26,6 +26,8 @@ struct SignatureGuard {
     var definitions = ModuleDefinitions(modules: [])
     /// The other names files may be imported by (through folders without `__init__.py`).
     var aliases = NamespaceAliases(roots: ProjectSettingsCache())
+    /// The documentation files whose examples may call a function (none: not looked at).
+    var documents: ProjectDocuments?
 
     private struct ClassDefinition: Hashable {
         let path: String
@@ -262,9 +264,11 @@ struct SignatureGuard {
             }
         }
         // Named after the calls rekey does follow, which say more.
-        for source in callers {
-            if let (name, line) = Self.doctestCall(ofAnyOf: callable.calledAs, in: source.bytes) {
-                return "the doctest at \(source.path):\(line) calls `\(name)`, and rekey does not update doctests"
+        let examples =
+            callers.map { ($0.path, $0.bytes) } + (documents?.examples(aroundFile: callable.path) ?? []).map { ($0.path, $0.bytes) }
+        for (path, bytes) in examples {
+            if let (name, line) = Self.doctestCall(ofAnyOf: callable.calledAs, in: bytes) {
+                return "the doctest at \(path):\(line) calls `\(name)`, and rekey does not update doctests"
             }
         }
         return nil

@@ -43,7 +43,7 @@ import Testing
         /// The refused fixes' indices and reasons (paths relative to the project). Every fix is
         /// applied as written, without `FixApplier`'s own checks (which refuse some of these
         /// outputs first, for what CPython would refuse), so the guard is judged alone.
-        func violations() throws -> [Int: String] {
+        func violations(documents: ProjectDocuments? = nil) throws -> [Int: String] {
             let parser = try PythonParser()
             var editsByPath: [String: [Edit]] = [:]
             for fix in fixes { editsByPath.merge(fix.edits) { $0 + $1 } }
@@ -53,12 +53,12 @@ import Testing
                 changed[path] = try SourceText(path: path, bytes: FixApplier.applying(edits, to: source))
             }
             let project = before.map { changed[$0.key] ?? $0.value }
-            let found = SignatureGuard(parser: parser).violations(
+            let found = SignatureGuard(parser: parser, documents: documents).violations(
                 fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
             // Screening's guard reads the unchanged texts through a shared cache of their words
             // and call indices, keeping no model: it must judge alike.
             let unchanged = ParsedTexts(Array(before.values), budget: 0)
-            let screened = SignatureGuard(parser: parser, unchanged: unchanged).violations(
+            let screened = SignatureGuard(parser: parser, unchanged: unchanged, documents: documents).violations(
                 fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
             #expect(screened == found)
             return found.mapValues { $0.replacingOccurrences(of: root.path + "/", with: "") }
@@ -255,6 +255,32 @@ import Testing
             ], fixes: [[("pkg/mlp.py", "key=jax.random.PRNGKey(0)", "*, key")]])
         defer { round.remove() }
         #expect(try round.violations() == [0: "the doctest at pkg/mlp.py:6 calls `init`, and rekey does not update doctests"])
+    }
+
+    /// pytest runs the examples of `test*.txt` (and, told to, of other documents), Sphinx those
+    /// of its pages: an example in the project's documents calling the function refuses the fix.
+    @Test(arguments: [
+        ("README.md", "# mlp\n\n```python\n>>> from pkg.mlp import init\n>>> init(3)\n```\n", "the doctest at README.md:5 calls `init`"),
+        ("docs/test_usage.txt", "Usage:\n\n    >>> init(3)\n    3\n", "the doctest at docs/test_usage.txt:3 calls `init`"),
+        ("docs/usage.rst", "Call ``init(3)`` to start.\n\n.. code-block:: python\n\n   init(3)\n", nil),
+        (".hidden/notes.md", ">>> init(3)\n", nil),
+    ])
+    func anExampleInTheProjectsDocumentsRefusesTheFix(document: String, text: String, refusal: String?) throws {
+        let round = try Round(
+            files: [
+                "pkg/__init__.py": "",
+                "pkg/mlp.py": "import jax\n\n\ndef init(n, key=jax.random.PRNGKey(0)):\n    return n\n",
+            ], fixes: [[("pkg/mlp.py", "key=jax.random.PRNGKey(0)", "*, key")]])
+        defer { round.remove() }
+        // Written after the round's texts are taken: documents are not Python files of the project.
+        for (name, content) in [("pyproject.toml", ""), (document, text)] {
+            let url = round.root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
+        #expect(try round.violations().isEmpty)
+        let found = try round.violations(documents: ProjectDocuments(roots: ProjectSettingsCache()))
+        #expect(found == (refusal.map { [0: $0 + ", and rekey does not update doctests"] } ?? [:]), "\(found)")
     }
 
     @Test(arguments: [
