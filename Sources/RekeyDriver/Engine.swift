@@ -98,6 +98,8 @@ public struct Engine {
         let bytes: [Result<[UInt8], SourceLoader.Failure>]
         /// Folders of given files too large to read as their project (see ``ProjectRoot``).
         let unreadFolders: [String]
+        /// The documentation files of the given files' projects, which the signature checks read.
+        let documents: ProjectDocuments
         /// How long discovery and reading took.
         let seconds: Double
 
@@ -111,6 +113,7 @@ public struct Engine {
         let facts: RunFacts
         /// Which file defining a module each file reaches, where several define it.
         let definitions: ModuleDefinitions
+        let documents: ProjectDocuments
         let factRounds: [Int]
         let stages: [StageTime]
         /// With the check cache: every file's first analysis, by path, for the next run.
@@ -222,8 +225,6 @@ public struct Engine {
     private let settingsCache: ProjectSettingsCache
     /// The other names files may be imported by (through folders without `__init__.py`).
     private let aliases: NamespaceAliases
-    /// The projects' documentation examples, which the signature checks read (see ``ProjectDocuments``).
-    private let documents: ProjectDocuments
     private let ruleCodes: Set<RuleCode>
     /// Whether this tree-sitter runtime loads the Python grammar, asked once: when it does not,
     /// `check` and `fix` report that and read no file.
@@ -234,7 +235,6 @@ public struct Engine {
         self.rules = rules
         self.settingsCache = ProjectSettingsCache(lineLength: options.lineLength, minimumPython: options.targetVersion)
         aliases = NamespaceAliases(roots: settingsCache)
-        documents = ProjectDocuments(roots: settingsCache)
         self.ruleCodes = Set(rules.map(\.code))
         grammar = Result { () throws(PythonParser.Failure) in try LoadableGrammar.check() }
     }
@@ -367,8 +367,8 @@ public struct Engine {
 
     /// What a `check` over `paths` reports depends on: the build and options, the working
     /// directory and the paths as given, then every file read (its bytes, or why they could not
-    /// be read; whether it was given or context; its project's settings), and what discovery
-    /// said. All that decoding a file finds (its diagnostics, a notebook's cells) follows from
+    /// be read; whether it was given or context; its project's settings), what discovery said,
+    /// and the projects' documents. All that decoding a file finds (its diagnostics, a notebook's cells) follows from
     /// its path and bytes.
     private func checkCacheKey(paths: [String], project: ReadProject) -> (key: CheckCache.Key, contentHashes: [UInt64]) {
         var invocation = StableHash()
@@ -390,6 +390,12 @@ public struct Engine {
         }
         for diagnostic in project.discovery.diagnostics { inputs.add(field: diagnostic.description) }
         for folder in project.unreadFolders { inputs.add(field: "unread \(folder)") }
+        // An example in a document may refuse a fix (see ``ProjectDocuments``).
+        let documents = project.documents.files
+        let documentHashes = parallelMap(documents, workers: options.jobs, makeState: {}) { _, path in
+            (try? SourceLoader.readBytes(path)).map { StableHash.of($0) } ?? 0
+        }
+        for (path, hash) in zip(documents, documentHashes) { inputs.add(field: "document \(path) \(hash)") }
         return (CheckCache.Key(invocation: invocation.hex, inputs: inputs.hex), hashes)
     }
 
@@ -444,7 +450,7 @@ public struct Engine {
         var indexByPath: [String: Int] = [:]
         for (index, state) in states.enumerated() { indexByPath[state.path] = index }
 
-        let signatureGuard = SignatureGuard(parser: parser, definitions: loaded.definitions, aliases: aliases, documents: documents)
+        let signatureGuard = SignatureGuard(parser: parser, definitions: loaded.definitions, aliases: aliases, documents: loaded.documents)
         let contextPaths = Set(states.filter(\.isContext).map(\.path))
         let notebooks = Self.notebooks(states)
         // Findings whose fix was refused for good: not offered again while their file is unchanged.
@@ -728,6 +734,7 @@ public struct Engine {
         }
         return ReadProject(
             discovery: discovery, files: files, bytes: bytes, unreadFolders: context.unreadFolders,
+            documents: ProjectDocuments(discovery.documents + context.documents, roots: settingsCache),
             seconds: Date().timeIntervalSince(start))
     }
 
@@ -811,12 +818,12 @@ public struct Engine {
         let unchanged = UnchangedProject(states, words: skippedFiles.mapValues(\.words))
         guardAcrossFiles(&states, grammar: grammar, definitions: definitions, unchanged: unchanged)
         finished("cross-file guard")
-        screenSignatureChanges(&states, grammar: grammar, definitions: definitions, unchanged: unchanged)
+        screenSignatureChanges(&states, grammar: grammar, definitions: definitions, documents: project.documents, unchanged: unchanged)
         for index in states.indices { states[index].tree = nil }
         finished("screening")
         return Loaded(
-            states: states, diagnostics: discovery.diagnostics, facts: facts, definitions: definitions, factRounds: reanalysed,
-            stages: stages, analyses: analyses)
+            states: states, diagnostics: discovery.diagnostics, facts: facts, definitions: definitions, documents: project.documents,
+            factRounds: reanalysed, stages: stages, analyses: analyses)
     }
 
     /// The project's texts as the analysis left them, by file (also those it skipped, decoded),
@@ -857,7 +864,8 @@ public struct Engine {
     /// fixable. The fix loop guards the combination of fixes of each round again. Each fix is
     /// screened alone, so the fixes are shared among the workers.
     private func screenSignatureChanges(
-        _ states: inout [FileState], grammar: LoadableGrammar, definitions: ModuleDefinitions, unchanged: UnchangedProject
+        _ states: inout [FileState], grammar: LoadableGrammar, definitions: ModuleDefinitions, documents: ProjectDocuments,
+        unchanged: UnchangedProject
     ) {
         let screened = states.indices.filter { !states[$0].isContext }
         var fixes: [(index: Int, position: Int, fix: Fix)] = []

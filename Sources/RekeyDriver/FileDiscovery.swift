@@ -20,6 +20,9 @@ public struct FileDiscovery {
         public var diagnostics: [Diagnostic] = []
         /// Journals of interrupted commits met in the walk (see `TransactionJournal`).
         public var journals: [String] = []
+        /// Documentation files met in the walk, whose examples may call the project's functions
+        /// (see ``ProjectDocuments``).
+        public var documents: [String] = []
         /// The walk stopped when it had found more files than its limit.
         public var reachedLimit = false
     }
@@ -49,11 +52,6 @@ public struct FileDiscovery {
 
     /// `limit`: the walk stops (``Result/reachedLimit``) once it has found more files than this.
     public static func pythonFiles(in paths: [String], options: Options = Options(), limit: Int = .max) -> Result {
-        files(in: paths, named: sourceExtensions, options: options, limit: limit)
-    }
-
-    /// The files under `paths` whose names end with one of `extensions`, walked as Python files are.
-    static func files(in paths: [String], named extensions: [String], options: Options = Options(), limit: Int = .max) -> Result {
         var result = Result()
         var seen = Set<String>()
         let workingDirectory = FileManager.default.currentDirectoryPath
@@ -74,7 +72,7 @@ public struct FileDiscovery {
                     path: path, absolute: absolute, relative: "",
                     visible: options.respectGitignore && !GitVisibleFiles.ignoresWhole(path)
                         ? GitVisibleFiles.listing(path) : nil)
-                walk(place, root: realPath(path), extensions: extensions, options: options, limit: limit, into: &result, seen: &seen)
+                walk(place, root: realPath(path), options: options, limit: limit, into: &result, seen: &seen)
             } else if seen.insert(realPath(path)).inserted {
                 // Any file named explicitly is read, whatever its name; a FIFO or device is
                 // reported when it is opened (``SourceLoader/readBytes(_:)``), never waited on.
@@ -121,10 +119,8 @@ public struct FileDiscovery {
     }
 
     private static func walk(
-        _ place: WalkPlace, root: String, extensions: [String], options: Options, limit: Int, into result: inout Result,
-        seen: inout Set<String>
+        _ place: WalkPlace, root: String, options: Options, limit: Int, into result: inout Result, seen: inout Set<String>
     ) {
-        let isWanted = { (name: String) in extensions.contains { name.hasSuffix($0) } }
         let directory = place.path
         let entries: [DirectoryEntry]
         do {
@@ -145,7 +141,7 @@ public struct FileDiscovery {
                 continue
             }
             guard let name = entry.name else {
-                if extensions.contains(where: { entry.rawName.ends(with: Array($0.utf8)) }) || entry.kind == Int(DT_DIR) {
+                if sourceExtensions.contains(where: { entry.rawName.ends(with: Array($0.utf8)) }) || entry.kind == Int(DT_DIR) {
                     let shown = (directory as NSString).appendingPathComponent(DirectoryEntry.escaped(entry.rawName))
                     result.diagnostics.append(
                         Diagnostic(
@@ -165,7 +161,7 @@ public struct FileDiscovery {
             }
             switch kind {
             case Int(DT_LNK):
-                if isWanted(name), place.visible?.shows(file: entryPlace.relative) ?? true {
+                if isSource(name), place.visible?.shows(file: entryPlace.relative) ?? true {
                     checkSymlink(path, root: root, into: &result)
                 }
             case Int(DT_DIR):
@@ -173,18 +169,21 @@ public struct FileDiscovery {
                 if let visible = place.visible, !visible.shows(folder: entryPlace.relative) {
                     guard visible.isNestedRepository(entryPlace.relative) else { continue }
                     let nested = WalkPlace(path: path, absolute: entryPlace.absolute, relative: "", visible: GitVisibleFiles.listing(path))
-                    walk(nested, root: root, extensions: extensions, options: options, limit: limit, into: &result, seen: &seen)
+                    walk(nested, root: root, options: options, limit: limit, into: &result, seen: &seen)
                     continue
                 }
-                walk(entryPlace, root: root, extensions: extensions, options: options, limit: limit, into: &result, seen: &seen)
+                walk(entryPlace, root: root, options: options, limit: limit, into: &result, seen: &seen)
             case Int(DT_REG):
-                if isWanted(name), place.visible?.shows(file: entryPlace.relative) ?? true,
-                    seen.insert(realPath(path)).inserted
-                {
+                let isSource = isSource(name)
+                guard isSource || ProjectDocuments.isDocument(name), place.visible?.shows(file: entryPlace.relative) ?? true
+                else { continue }
+                if !isSource {
+                    result.documents.append(path)
+                } else if seen.insert(realPath(path)).inserted {
                     result.files.append(path)
                 }
             default:
-                if isWanted(name) {
+                if isSource(name) {
                     let what = kind == Int(DT_FIFO) ? "a FIFO" : kind == Int(DT_SOCK) ? "a socket" : "a device"
                     result.diagnostics.append(
                         Diagnostic(
@@ -197,6 +196,10 @@ public struct FileDiscovery {
     /// What a walk reads: Python files and Jupyter notebooks (read as the program of their code
     /// cells, see ``Notebook``).
     static let sourceExtensions = [".py", ".ipynb"]
+
+    static func isSource(_ name: String) -> Bool {
+        sourceExtensions.contains { name.hasSuffix($0) }
+    }
 
     /// A `*.py` link met in a walk: reported if it leads out of the tree, dangles or loops;
     /// skipped silently otherwise, since its target is in the tree and reached directly.

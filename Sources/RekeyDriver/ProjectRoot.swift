@@ -80,6 +80,8 @@ public enum ProjectRoot {
         /// Folders without a project marker that hold more than ``looseFolderLimit`` Python
         /// files: given files under them may be used by files rekey did not read.
         var unreadFolders: [String] = []
+        /// The documentation files met in those projects (see ``ProjectDocuments``).
+        var documents: [String] = []
     }
 
     /// The absolute `folder` relative to `workingDirectory` when it is under it, as the paths
@@ -127,6 +129,7 @@ public enum ProjectRoot {
                 continue
             }
             result.files += walked.files.filter { !givenReal.contains(FileDiscovery.realPath($0)) }
+            result.documents += walked.documents
         }
         return result
     }

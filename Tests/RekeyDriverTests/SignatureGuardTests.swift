@@ -279,7 +279,9 @@ import Testing
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         #expect(try round.violations().isEmpty)
-        let found = try round.violations(documents: ProjectDocuments(roots: ProjectSettingsCache()))
+        // The documents a walk of the project meets (it skips hidden folders).
+        let documents = FileDiscovery.pythonFiles(in: [round.root.path]).documents
+        let found = try round.violations(documents: ProjectDocuments(documents, roots: ProjectSettingsCache()))
         #expect(found == (refusal.map { [0: $0 + ", and rekey does not update doctests"] } ?? [:]), "\(found)")
     }
 

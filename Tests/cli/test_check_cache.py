@@ -1,6 +1,6 @@
 """`rekey check`'s cache (.rekey_cache): an unchanged re-run prints the kept report without
 parsing, and any change to what the report depends on (a file's text, a file added or removed,
-the project's settings, the options, rekey's build) checks afresh, with the output of a run
+the project's settings and documents, the options, rekey's build) checks afresh, with the output of a run
 without the cache."""
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def test_an_unchanged_rerun_prints_the_kept_report(rekey: Path, tmp_path: Path):
     assert ".rekey_cache" not in status.stdout.replace("!! .rekey_cache/", "")
 
 
-@pytest.mark.parametrize("change", ["edit", "add", "remove", "settings", "config", "exclude"])
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "settings", "config", "exclude", "document"])
 def test_a_change_is_checked_afresh(change: str, rekey: Path, tmp_path: Path):
     root = project(tmp_path)
     check(rekey, root)
@@ -87,6 +87,9 @@ def test_a_change_is_checked_afresh(change: str, rekey: Path, tmp_path: Path):
         (root / "pyproject.toml").write_text("[project]\nname = 'p'\n[tool.rekey]\nignore = ['RK003']\n", encoding="utf-8")
     elif change == "exclude":
         (root / ".gitignore").write_text(files[0].name + "\n", encoding="utf-8")
+    elif change == "document":
+        # An example in a document may refuse a fix that changes a signature.
+        (root / "README.md").write_text(">>> 1 + 1\n2\n", encoding="utf-8")
     after = check(rekey, root)
     assert CACHED not in after.stderr, after.describe()
     assert_same_report(after, check(rekey, root, "--no-cache"))
