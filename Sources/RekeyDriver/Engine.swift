@@ -368,8 +368,8 @@ public struct Engine {
     /// What a `check` over `paths` reports depends on: the build and options, the working
     /// directory and the paths as given, then every file read (its bytes, or why they could not
     /// be read; whether it was given or context; its project's settings), what discovery said,
-    /// and the projects' documents. All that decoding a file finds (its diagnostics, a notebook's cells) follows from
-    /// its path and bytes.
+    /// and the projects' documents. All that decoding a file finds (its diagnostics, a
+    /// notebook's cells) follows from its path and bytes.
     private func checkCacheKey(paths: [String], project: ReadProject) -> (key: CheckCache.Key, contentHashes: [UInt64]) {
         var invocation = StableHash()
         for field in [CheckCache.buildIdentity, options.checkCacheIdentity, FileManager.default.currentDirectoryPath] + paths {

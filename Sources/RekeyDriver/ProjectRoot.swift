@@ -84,13 +84,6 @@ public enum ProjectRoot {
         var documents: [String] = []
     }
 
-    /// The absolute `folder` relative to `workingDirectory` when it is under it, as the paths
-    /// given on the command line are spelt, so the files found in it are spelt alike.
-    static func spelt(_ folder: String, from workingDirectory: String = FileManager.default.currentDirectoryPath) -> String {
-        if folder == workingDirectory { return "." }
-        return folder.hasPrefix(workingDirectory + "/") ? String(folder.dropFirst(workingDirectory.count + 1)) : folder
-    }
-
     /// The one of `folders` (absolute) that holds the file at `path` (as spelt in results), if any.
     static func folder(holding path: String, among folders: [String]) -> String? {
         let absolute = PathPattern.absolute(path, base: FileManager.default.currentDirectoryPath)
@@ -122,8 +115,11 @@ public enum ProjectRoot {
         var result = Context()
         for (root, hasMarker) in roots.sorted(by: { $0.key < $1.key })
         where !(givenWhole && givenPaths.contains(where: root.isSame(orInside:))) {
-            let walked = FileDiscovery.pythonFiles(
-                in: [spelt(root, from: workingDirectory)], options: walkOptions, limit: hasMarker ? .max : looseFolderLimit)
+            let relative =
+                root == workingDirectory
+                ? "."
+                : root.hasPrefix(workingDirectory + "/") ? String(root.dropFirst(workingDirectory.count + 1)) : root
+            let walked = FileDiscovery.pythonFiles(in: [relative], options: walkOptions, limit: hasMarker ? .max : looseFolderLimit)
             if walked.reachedLimit {
                 result.unreadFolders.append(root)
                 continue

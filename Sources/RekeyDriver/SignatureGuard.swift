@@ -229,8 +229,11 @@ struct SignatureGuard {
     ) -> String? {
         // A call of `__init__` may run it too (`super().__init__(…)`, see `candidateCalls`).
         let calls = callable.isInitializer ? callable.calledAs.union(["__init__"]) : callable.calledAs
+        // A file reaching another file that defines the function's module calls that one's (see
+        // `candidateCalls`): it is left out before its calls are indexed.
         let callers = project.filter { source in
             callable.calledAs.contains { trees.spells(source, $0) } && calls.contains { trees.mayCall(source, $0) }
+                && !reachesOtherDefinition(callable, from: source.path)
         }
         trees.prepareIndices(callers)
         for source in callers {
@@ -296,6 +299,12 @@ struct SignatureGuard {
         return nil
     }
 
+    /// Whether the file at `path` reaches another file defining the module of `callable` (never
+    /// for `__init__`: a class's subclasses may be in other modules, and their callers count).
+    private func reachesOtherDefinition(_ callable: Callable, from path: String) -> Bool {
+        !callable.isInitializer && definitions.resolution(of: callable.module, from: path, definedIn: callable.path) == .other
+    }
+
     private struct Candidate {
         let call: CallIndex.Call
         /// `obj.method(…)` and `Class(…)`: the function's first parameter is the receiver.
@@ -310,9 +319,7 @@ struct SignatureGuard {
         let path = index.path
         // A file reaching another file that defines the function's module calls that one's. (A
         // class's subclasses may be in other modules: its callers are all kept.)
-        if !callable.isInitializer, definitions.resolution(of: callable.module, from: path, definedIn: callable.path) == .other {
-            return []
-        }
+        if reachesOtherDefinition(callable, from: path) { return [] }
         let module = moduleNames.of(path)
         var result: [Candidate] = []
         // Only a call of one of its names may run it, and for `__init__` also `super().__init__(…)`.
