@@ -15,6 +15,27 @@ import Testing
         try TemporaryTree(files, prefix: "rekey-xfile").root
     }
 
+    /// `fix --unsafe-fixes` of the package at `root`: the new text of the file at `path`, which
+    /// it must change.
+    private func fixedText(of path: String, in root: URL) throws -> String {
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
+        let change = try #require(report.changes.first { $0.path.hasSuffix(path) })
+        return String(decoding: change.updated, as: UTF8.self)
+    }
+
+    /// `fix --unsafe-fixes` of the package at `root` rewrites nothing and leaves RK001 for a hand
+    /// migration: its reason (nil, with the issue recorded, when RK001 is fixable).
+    private func handMigrationOfTheKey(in root: URL) throws -> String? {
+        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
+        #expect(report.changes.isEmpty)
+        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
+        guard case .manual(let reason) = rk001.remedy else {
+            Issue.record("expected a hand migration: \(rk001.message)")
+            return nil
+        }
+        return reason
+    }
+
     @Test func importedKeyIsReportedWhereItIsRead() throws {
         let root = try package([
             "pkg/__init__.py": "",
@@ -70,13 +91,7 @@ import Testing
             path: reader,
         ])
         defer { try? FileManager.default.removeItem(at: root) }
-        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
-        #expect(report.changes.isEmpty)
-        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
-        guard case .manual(let reason) = rk001.remedy else {
-            Issue.record("expected a hand migration: \(rk001.message)")
-            return
-        }
+        guard let reason = try handMigrationOfTheKey(in: root) else { return }
         #expect(reason.contains("`KEY` is read as `seeds.KEY` in"), "\(reason)")
         #expect(reason.contains("\(path) at line \(line)"), "\(reason)")
     }
@@ -98,20 +113,13 @@ import Testing
             "tests/test_wide.py": subclass,
         ])
         defer { try? FileManager.default.removeItem(at: root) }
-        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
         guard alsoUsedAsAValue else {
-            let change = try #require(report.changes.first { $0.path.hasSuffix("tests/test_wide.py") })
-            let fixed = String(decoding: change.updated, as: UTF8.self)
+            let fixed = try fixedText(of: "tests/test_wide.py", in: root)
             #expect(fixed.contains("super(Wide, self).__init__(2 * n, key=key)"), "\(fixed)")
             #expect(fixed.contains("Wide(2, key=key)"), "\(fixed)")
             return
         }
-        #expect(report.changes.isEmpty)
-        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
-        guard case .manual(let reason) = rk001.remedy else {
-            Issue.record("expected a hand migration: \(rk001.message)")
-            return
-        }
+        guard let reason = try handMigrationOfTheKey(in: root) else { return }
         let expected = "`Wide` is used as a value at line 13, not instantiated directly in \(root.path)/tests/test_wide.py"
         #expect(reason.contains(expected), "\(reason)")
     }
@@ -130,20 +138,13 @@ import Testing
                 bindingNnx + "from pkg.layers import Linear\n\n\ndef test_linear():\n    assert Linear(2).w.shape == (2,)\n",
         ])
         defer { try? FileManager.default.removeItem(at: root) }
-        let report = Engine(options: .init(unsafeFixes: true, jobs: 1)).fix(paths: [root.path])
         guard !bindingNnx.isEmpty else {
-            let change = try #require(report.changes.first { $0.path.hasSuffix("tests/test_layers.py") })
-            let fixed = String(decoding: change.updated, as: UTF8.self)
+            let fixed = try fixedText(of: "tests/test_layers.py", in: root)
             #expect(fixed.hasPrefix("from flax import nnx\n\nfrom pkg.layers import Linear\n"), "\(fixed)")
             #expect(fixed.contains("    rngs = nnx.Rngs(0)\n    assert Linear(2, rngs=rngs).w.shape"), "\(fixed)")
             return
         }
-        #expect(report.changes.isEmpty)
-        let rk001 = try #require(report.remaining.first { $0.code == "RK001" })
-        guard case .manual(let reason) = rk001.remedy else {
-            Issue.record("expected a hand migration: \(rk001.message)")
-            return
-        }
+        guard let reason = try handMigrationOfTheKey(in: root) else { return }
         #expect(reason.contains("test_layers.py does not import `flax.nnx`, and `nnx` names something else there"), "\(reason)")
     }
 
