@@ -377,7 +377,7 @@ public struct Engine {
         }
         invocation.add(field: rules.map(\.code.rawValue).joined(separator: ","))
         let hashes = parallelMap(project.bytes, workers: options.jobs, makeState: {}) { _, read in
-            (try? read.get()).map { StableHash.of($0) } ?? 0
+            (try? read.get()).map(StableHash.ofContent) ?? 0
         }
         var inputs = StableHash()
         for (index, (path, read)) in zip(project.files, project.bytes).enumerated() {
@@ -393,7 +393,7 @@ public struct Engine {
         // An example in a document may refuse a fix (see ``ProjectDocuments``).
         let documents = project.documents.files
         let documentHashes = parallelMap(documents, workers: options.jobs, makeState: {}) { _, path in
-            (try? SourceLoader.readBytes(path)).map { StableHash.of($0) } ?? 0
+            (try? SourceLoader.readBytes(path)).map(StableHash.ofContent) ?? 0
         }
         for (path, hash) in zip(documents, documentHashes) { inputs.add(field: "document \(path) \(hash)") }
         return (CheckCache.Key(invocation: invocation.hex, inputs: inputs.hex), hashes)
@@ -727,7 +727,7 @@ public struct Engine {
     private func readProject(_ paths: [String]) -> ReadProject {
         let start = Date()
         let discovery = FileDiscovery.pythonFiles(in: paths, options: options.discovery)
-        let context = ProjectRoot.context(for: paths, given: discovery.files, options: options.discovery)
+        let context = ProjectRoot.context(for: paths, givenRealPaths: discovery.realPaths, options: options.discovery)
         let files = discovery.files + context.files
         let bytes = parallelMap(files, workers: options.jobs, makeState: {}) { _, path in
             Result { () throws(SourceLoader.Failure) in try SourceLoader.readBytes(path) }

@@ -17,6 +17,8 @@ import Foundation
 public struct FileDiscovery {
     public struct Result {
         public var files: [String] = []
+        /// The real path of each of `files`, in order.
+        public var realPaths: [String] = []
         public var diagnostics: [Diagnostic] = []
         /// Journals of interrupted commits met in the walk (see `TransactionJournal`).
         public var journals: [String] = []
@@ -68,15 +70,17 @@ public struct FileDiscovery {
                 status = target
             }
             if status.st_mode & S_IFMT == S_IFDIR {
+                let root = realPath(path)
                 let place = WalkPlace(
-                    path: path, absolute: absolute, relative: "",
+                    path: path, absolute: absolute, real: root, relative: "",
                     visible: options.respectGitignore && !GitVisibleFiles.ignoresWhole(path)
                         ? GitVisibleFiles.listing(path) : nil)
-                walk(place, root: realPath(path), options: options, limit: limit, into: &result, seen: &seen)
-            } else if seen.insert(realPath(path)).inserted {
+                walk(place, root: root, options: options, limit: limit, into: &result, seen: &seen)
+            } else if case let real = realPath(path), seen.insert(real).inserted {
                 // Any file named explicitly is read, whatever its name; a FIFO or device is
                 // reported when it is opened (``SourceLoader/readBytes(_:)``), never waited on.
                 result.files.append(path)
+                result.realPaths.append(real)
             }
         }
         return result
@@ -103,17 +107,21 @@ public struct FileDiscovery {
         return nil
     }
 
-    /// A folder being walked: as it is spelt in results, absolute (for exclusions), and relative
-    /// to the folder git listed (nil outside a work tree or when gitignore is not respected).
+    /// A folder being walked: as it is spelt in results, absolute (for exclusions), its real
+    /// path (a walk enters no link, so a child's is its parent's and its name: no `realpath`
+    /// per file), and relative to the folder git listed (nil outside a work tree or when
+    /// gitignore is not respected).
     private struct WalkPlace {
         let path: String
         let absolute: String
+        let real: String
         let relative: String
         let visible: GitVisibleFiles?
 
         func child(_ name: String, path: String) -> WalkPlace {
             WalkPlace(
                 path: path, absolute: (absolute as NSString).appendingPathComponent(name),
+                real: real.hasSuffix("/") ? real + name : real + "/" + name,
                 relative: relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name), visible: visible)
         }
     }
@@ -165,10 +173,13 @@ public struct FileDiscovery {
                     checkSymlink(path, root: root, into: &result)
                 }
             case Int(DT_DIR):
-                if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("pyvenv.cfg")) { continue }
+                var venv = stat()
+                if stat(path + "/pyvenv.cfg", &venv) == 0 { continue }
                 if let visible = place.visible, !visible.shows(folder: entryPlace.relative) {
                     guard visible.isNestedRepository(entryPlace.relative) else { continue }
-                    let nested = WalkPlace(path: path, absolute: entryPlace.absolute, relative: "", visible: GitVisibleFiles.listing(path))
+                    let nested = WalkPlace(
+                        path: path, absolute: entryPlace.absolute, real: entryPlace.real, relative: "",
+                        visible: GitVisibleFiles.listing(path))
                     walk(nested, root: root, options: options, limit: limit, into: &result, seen: &seen)
                     continue
                 }
@@ -179,8 +190,9 @@ public struct FileDiscovery {
                 else { continue }
                 if !isSource {
                     result.documents.append(path)
-                } else if seen.insert(realPath(path)).inserted {
+                } else if seen.insert(entryPlace.real).inserted {
                     result.files.append(path)
+                    result.realPaths.append(entryPlace.real)
                 }
             default:
                 if isSource(name) {

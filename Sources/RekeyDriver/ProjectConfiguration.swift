@@ -14,6 +14,7 @@ final class ProjectSettingsCache: @unchecked Sendable {
     private let lock = NSLock()
     private var byRoot: [String: ProjectSettings] = [:]
     private var rootByDirectory: [String: String?] = [:]
+    private var rootByFolder: [String: String?] = [:]
     private let lineLength: Int?
     private let minimumPython: PythonVersion?
 
@@ -38,8 +39,24 @@ final class ProjectSettingsCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let known = rootByDirectory[directory] { return known }
-        let root = ProjectRoot.root(of: directory.isEmpty ? "." : directory)
+        let root = root(ofFolder: URL(fileURLWithPath: directory.isEmpty ? "." : directory).standardizedFileURL.path)
         rootByDirectory[directory] = root
+        return root
+    }
+
+    /// As ``ProjectRoot/root(of:)`` walks up, each folder's answer kept (by absolute path): the
+    /// folders of a tree share the folders above them.
+    private func root(ofFolder folder: String) -> String? {
+        if let known = rootByFolder[folder] { return known }
+        let root: String?
+        switch ProjectRoot.mark(of: folder) {
+        case .installed: root = nil
+        case .project: root = folder
+        case .none:
+            let parent = PathText.parent(of: folder)
+            root = parent == folder ? nil : self.root(ofFolder: parent)
+        }
+        rootByFolder[folder] = root
         return root
     }
 

@@ -34,20 +34,35 @@ public enum ProjectRoot {
 
     private static func place(of path: String) -> Place {
         let start = folder(of: path)
-        var directory = start
+        var directory = start.path
         while true {
-            if ["site-packages", "dist-packages"].contains(directory.lastPathComponent)
-                || FileManager.default.fileExists(atPath: directory.appendingPathComponent("pyvenv.cfg").path)
-            {
-                return .installed
+            switch mark(of: directory) {
+            case .installed: return .installed
+            case .project: return .project(directory)
+            case .none:
+                let parent = PathText.parent(of: directory)
+                if parent == directory { return .noMarker(folder: start) }
+                directory = parent
             }
-            if markers.contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
-                return .project(directory.path)
-            }
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { return .noMarker(folder: start) }
-            directory = parent
         }
+    }
+
+    /// What one folder (absolute) says of the project around it.
+    enum Mark {
+        case installed
+        case project
+        case none
+    }
+
+    static func mark(of directory: String) -> Mark {
+        func holds(_ name: String) -> Bool {
+            var status = stat()
+            return stat(directory.hasSuffix("/") ? directory + name : directory + "/" + name, &status) == 0
+        }
+        if ["site-packages", "dist-packages"].contains(PathText.lastComponent(of: directory)) || holds("pyvenv.cfg") {
+            return .installed
+        }
+        return markers.contains(where: holds) ? .project : .none
     }
 
     /// `path` itself when it is a folder, else the folder holding it.
@@ -90,16 +105,17 @@ public enum ProjectRoot {
         return folders.first { absolute.isSame(orInside: $0) }
     }
 
-    /// The Python files of the projects the given paths belong to that are not among `given`,
+    /// The Python files of the projects the given paths belong to that are not among the files
+    /// given (`givenRealPaths`, as ``FileDiscovery/Result/realPaths`` spells them),
     /// spelt relative to the working directory when they are under it (as the given ones are).
     /// Files the configuration excludes are among them: they are still the project's, and may
     /// call what a fix changes (only rekey's own exclusions, and what git ignores, are left out).
     /// A folder already given whole, under those same exclusions, is not walked again.
-    static func context(for paths: [String], given: [String], options: FileDiscovery.Options) -> Context {
+    static func context(for paths: [String], givenRealPaths: [String], options: FileDiscovery.Options) -> Context {
         var walkOptions = options
         walkOptions.exclude = FileDiscovery.defaultExclude
         let givenWhole = options.exclude == walkOptions.exclude
-        let givenReal = Set(given.map(FileDiscovery.realPath))
+        let givenReal = Set(givenRealPaths)
         let workingDirectory = FileManager.default.currentDirectoryPath
         let givenPaths = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var roots: [String: Bool] = [:]  // folder: whether it has a project marker
@@ -124,7 +140,7 @@ public enum ProjectRoot {
                 result.unreadFolders.append(root)
                 continue
             }
-            result.files += walked.files.filter { !givenReal.contains(FileDiscovery.realPath($0)) }
+            result.files += zip(walked.files, walked.realPaths).filter { !givenReal.contains($1) }.map(\.0)
             result.documents += walked.documents
         }
         return result

@@ -24,6 +24,27 @@ struct StableHash {
         return hash.value
     }
 
+    /// A hash of a file's bytes for the check cache's keys, read eight bytes a step (FNV-1a's
+    /// byte a step made hashing the tree most of an unchanged re-run). Each step multiplies
+    /// and folds the high half down, so every byte reaches every bit. Only the cache keeps it,
+    /// under the build's identity, so it may change with rekey; fingerprints keep FNV-1a.
+    static func ofContent(_ bytes: [UInt8]) -> UInt64 {
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash = UInt64(truncatingIfNeeded: bytes.count) &* multiplier
+        bytes.withUnsafeBytes { buffer in
+            let words = buffer.count / 8
+            for index in 0..<words {
+                hash = (hash ^ UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))) &* multiplier
+                hash ^= hash >> 32
+            }
+            var tail: UInt64 = 0
+            for offset in (words * 8)..<buffer.count { tail |= UInt64(buffer[offset]) << (8 * UInt64(offset - words * 8)) }
+            hash = (hash ^ tail) &* multiplier
+            hash ^= hash >> 29
+        }
+        return hash
+    }
+
     /// 16 hex digits.
     var hex: String {
         let digits = String(value, radix: 16)

@@ -111,4 +111,43 @@ import Testing
             #expect(codes.contains { $0.hasPrefix("test_a.py") })
         }
     }
+    /// A file reached twice (through a link to the folder walked, a folder inside one walked, or
+    /// named itself) is read once, under the spelling that reached it first, with its real path.
+    @Test func aFileReachedTwiceIsReadOnce() throws {
+        try TemporaryTree.with(["pkg/a.py": "", "pkg/sub/b.py": ""], prefix: "rekey-select") { tree in
+            let link = tree.root.deletingLastPathComponent().appendingPathComponent(tree.root.lastPathComponent + "-link").path
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: tree.root.path)
+            defer { try? FileManager.default.removeItem(atPath: link) }
+            let real = FileDiscovery.realPath(tree.root.path)
+            let result = FileDiscovery.pythonFiles(in: [link, tree.root.path, tree.path("pkg/sub"), tree.path("pkg/sub/b.py")])
+            #expect(result.files == ["\(link)/pkg/a.py", "\(link)/pkg/sub/b.py"])
+            #expect(result.realPaths == ["\(real)/pkg/a.py", "\(real)/pkg/sub/b.py"])
+        }
+    }
+
+    /// The project roots the settings cache finds folder by folder, sharing the folders above,
+    /// are those ``ProjectRoot`` finds walking up from each: a nested project, an installed
+    /// package and a virtual environment's folder, asked for deepest first and in turn.
+    @Test func eachFoldersProjectIsFoundAsAWalkUpFindsIt() throws {
+        let files = [
+            "pyproject.toml": "", "a/b/c/x.py": "", "a/y.py": "", "inner/setup.cfg": "", "inner/d/z.py": "",
+            "env/pyvenv.cfg": "", "env/lib/site-packages/pkg/m.py": "", "env/tool.py": "", "other/site-packages/w.py": "",
+        ]
+        try TemporaryTree.with(files, prefix: "rekey-select") { tree in
+            let sources = files.keys.filter { $0.hasSuffix(".py") }
+            for order in [sources.sorted { $0.count > $1.count }, sources.sorted()] {
+                let roots = ProjectSettingsCache()
+                for file in order {
+                    let path = tree.path(file)
+                    #expect(roots.root(forFile: path) == ProjectRoot.root(of: PathText.parent(of: path)), "\(file)")
+                }
+            }
+            let roots = ProjectSettingsCache()
+            #expect(roots.root(forFile: tree.path("a/b/c/x.py")) == tree.root.standardizedFileURL.path)
+            #expect(roots.root(forFile: tree.path("inner/d/z.py")) == tree.path("inner"))
+            #expect(roots.root(forFile: tree.path("env/lib/site-packages/pkg/m.py")) == nil)
+            #expect(roots.root(forFile: tree.path("env/tool.py")) == nil)
+            #expect(roots.root(forFile: tree.path("other/site-packages/w.py")) == nil)
+        }
+    }
 }
