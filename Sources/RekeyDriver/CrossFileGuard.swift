@@ -150,7 +150,7 @@ final class ProjectFiles: ProjectView {
     }
 
     func files(importing module: String, definedIn definer: String, spelling name: String, except path: String) -> [FileContext] {
-        let word = Array(name.utf8)
+        let word = SpelledWords.Word(name)
         return importerCandidates(of: module)
             .filter { states[$0].path != path && spells($0, word) && reaches($0, module, definer) }
             .compactMap(context(of:))
@@ -158,7 +158,7 @@ final class ProjectFiles: ProjectView {
 
     /// The first other file that imports `origin`'s module (or may) and spells one of `symbols`.
     func firstDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, symbol: String)? {
-        let words = symbols.sorted().map { ($0, Array($0.utf8)) }
+        let words = symbols.sorted().map { ($0, SpelledWords.Word($0)) }
         for index in importerCandidates(of: origin.moduleName) where states[index].path != origin.path {
             if let (symbol, _) = words.first(where: { spells(index, $0.1) }),
                 definitions.resolution(of: origin.moduleName, from: states[index].path, definedIn: origin.path) != .other,
@@ -173,7 +173,7 @@ final class ProjectFiles: ProjectView {
     /// The first other file that imports `origin` by another name than its module's (see
     /// ``NamespaceAliases``) and spells one of `symbols`, with that name.
     func firstAliasDependent(of origin: FileContext, using symbols: Set<String>) -> (path: String, alias: String)? {
-        let words = symbols.map { Array($0.utf8) }
+        let words = symbols.map(SpelledWords.Word.init)
         for alias in aliases.of(origin.path, module: origin.moduleName) {
             for index in importerCandidates(of: alias) where states[index].path != origin.path {
                 if words.contains(where: { spells(index, $0) }), importsModule(index, alias) { return (states[index].path, alias) }
@@ -186,7 +186,7 @@ final class ProjectFiles: ProjectView {
     /// package above it (which may re-export them) may use one of `symbols`: it spells one, or it
     /// is a package's `__init__.py` and a file importing that package spells one. Nil when none may.
     func starImportUse(of origin: FileContext, using symbols: Set<String>) -> String? {
-        let words = symbols.map { Array($0.utf8) }
+        let words = symbols.map(SpelledWords.Word.init)
         func spellsSymbol(_ index: Int) -> Bool { words.contains { spells(index, $0) } }
         let modules = ModuleImports.packages(above: origin.moduleName) + [origin.moduleName]
         for module in modules {
@@ -228,7 +228,7 @@ final class ProjectFiles: ProjectView {
     /// (``importsModule(_:_:)``), so it is asked last, of the files still wanted.
     private func importerCandidates(of module: String) -> [Int] {
         if let known = importers[module] { return known }
-        let word = Array((module.split(separator: ".").last.map(String.init) ?? module).utf8)
+        let word = SpelledWords.Word(module.split(separator: ".").last.map(String.init) ?? module)
         let candidates = importerIndex.mayImport(module).filter { spells($0, word) }
         importers[module] = candidates
         return candidates
@@ -264,7 +264,7 @@ final class ProjectFiles: ProjectView {
         return context
     }
 
-    private func spells(_ index: Int, _ word: [UInt8]) -> Bool {
+    private func spells(_ index: Int, _ word: SpelledWords.Word) -> Bool {
         SpelledWords.spell(bytes(of: index), word, known: words[index])
     }
 

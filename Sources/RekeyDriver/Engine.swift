@@ -504,7 +504,8 @@ public struct Engine {
             while true {
                 let violations = signatureGuard.violations(
                     fixes: fixes, applied: application.applied, before: sources, after: application.changed,
-                    project: projectTexts(states, sources: sources, changed: application.changed), afterTrees: application.trees)
+                    project: ProjectTexts(projectTexts(states, sources: sources, changed: application.changed)),
+                    afterTrees: application.trees)
                 if !violations.isEmpty {
                     broken.merge(violations) { first, _ in first }
                 } else {
@@ -696,7 +697,7 @@ public struct Engine {
         guard alone.applied == [0] else { return false }
         return signatureGuard.violations(
             fixes: [fix], applied: [0], before: sources, after: alone.changed,
-            project: projectTexts(states, sources: sources, changed: alone.changed)
+            project: ProjectTexts(projectTexts(states, sources: sources, changed: alone.changed))
         ).isEmpty
     }
 
@@ -838,13 +839,14 @@ public struct Engine {
         /// so the stages asking which texts spell a word look it up instead of searching them all.
         let words: [Int: SpelledWords]
 
-        /// A cache of parses of `texts` for one stage, holding models of up to `budget` bytes of
-        /// source, which starts from the trees the analysis kept.
-        func parses(budget: Int) -> ParsedTexts {
+        /// A cache of parses of `texts` (or of those listed in `some`) for one stage, holding
+        /// models of up to `budget` bytes of source, which starts from the trees the analysis kept.
+        func parses(budget: Int, of some: [SourceText]? = nil) -> ParsedTexts {
             let spelled = Dictionary(
                 uniqueKeysWithValues: words.compactMap { index, words in texts[index].map { (ObjectIdentifier($0), words) } })
             return ParsedTexts(
-                texts.compactMap { $0 }, trees: states.compactMap(\.tree), budget: budget, words: spelled, stageTrees: stageTrees)
+                some ?? texts.compactMap { $0 }, trees: states.compactMap(\.tree), budget: budget, words: spelled,
+                stageTrees: stageTrees)
         }
 
         /// Trees the stages parse, shared by their caches (see ``StageTrees``).
@@ -887,7 +889,7 @@ public struct Engine {
         }
         // Call indices only: most fixes are checked against the same callers' files, and an index
         // is a small part of a model.
-        let parsed = unchanged.parses(budget: 0)
+        let parsed = unchanged.parses(budget: 0, of: project)
         let projectText = Dictionary(project.map { ($0.path, $0) }) { first, _ in first }
         // The analysis parsed these texts as they stand and found nothing CPython would refuse.
         let compiled = Set(states.filter { $0.parsed && $0.current != nil }.map(\.path))
@@ -920,9 +922,9 @@ public struct Engine {
                 let application = FixApplier.apply(
                     [item.fix], to: sources, parser: signatureGuard.parser, cleanInputs: compiled, keepingTrees: true, editing: bases)
                 guard !application.applied.isEmpty else { return nil }
-                let texts = project.map { application.changed[$0.path] ?? $0 }
                 return signatureGuard.violations(
-                    fixes: [item.fix], applied: [0], before: sources, after: application.changed, project: texts,
+                    fixes: [item.fix], applied: [0], before: sources, after: application.changed,
+                    project: ProjectTexts(shared: parsed, byPath: projectText, changed: application.changed),
                     afterTrees: application.trees)[0]
             }
             progress?.finished(run.count)
@@ -1103,14 +1105,16 @@ public struct Engine {
             importLines[index] = lines
             return lines
         }
+        // Each script is looked for in every unparsed file: their words, in a list, and the
+        // script's name hashed once.
+        let unparsedWords = unparsed.map { (index: $0, words: skippedFiles[$0]!.words) }
         func isScript(_ state: FileState) -> Bool {
             guard state.looksLikeScript, !state.moduleName.isEmpty,
                 !imported.contains(moduleOrParent: state.moduleName)
             else { return false }
-            let last = Array((state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName).utf8)
-            return !unparsed.contains { index in
-                states[index].path != state.path && skippedFiles[index]!.words.contains(last)
-                    && lines(index).mayImport(state.moduleName)
+            let last = SpelledWords.Word(state.moduleName.split(separator: ".").last.map(String.init) ?? state.moduleName)
+            return !unparsedWords.contains { index, words in
+                words.contains(last) && states[index].path != state.path && lines(index).mayImport(state.moduleName)
             }
         }
         let misjudged = states.indices.filter {

@@ -175,14 +175,32 @@ struct SpelledWords: Sendable {
     private static let identifierBytes = (0...255).map { Prefilter.isIdentifierByte(UInt8($0)) }
 
     /// Whether `bytes` spell `word`, answered by `words` (gathered from those bytes) when given.
-    static func spell(_ bytes: [UInt8], _ word: [UInt8], known words: SpelledWords?) -> Bool {
-        words?.contains(word) ?? Prefilter.containsWord(bytes, word)
+    static func spell(_ bytes: [UInt8], _ word: Word, known words: SpelledWords?) -> Bool {
+        words?.contains(word) ?? Prefilter.containsWord(bytes, word.bytes)
+    }
+
+    /// A word as it is looked up, hashed once for the many texts asked about it.
+    struct Word {
+        let bytes: [UInt8]
+        /// Nil for a word that is not one identifier: it may span several, and only a scan finds it.
+        let hash: UInt64?
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            hash = bytes.allSatisfy(Prefilter.isIdentifierByte) ? StableHash.of(bytes) : nil
+        }
+
+        init(_ word: String) {
+            self.init(Array(word.utf8))
+        }
     }
 
     func contains(_ word: [UInt8]) -> Bool {
-        // A word that is not one identifier may span several: only a scan finds it.
-        guard word.allSatisfy(Prefilter.isIdentifierByte) else { return Prefilter.containsWord(bytes, word) }
-        let hash = StableHash.of(word)
+        contains(Word(word))
+    }
+
+    func contains(_ word: Word) -> Bool {
+        guard let hash = word.hash else { return Prefilter.containsWord(bytes, word.bytes) }
         var low = 0
         var high = hashes.count
         while low < high {

@@ -65,11 +65,11 @@ struct SignatureGuard {
 
     /// Fixes to refuse (by index into `fixes`), each with the reason.
     /// - `before`: the round's input texts of the files it changed; `after`: their new texts;
-    /// - `project`: every file of the project as it stands after the round;
+    /// - `project`: every file of the project as it stands after the round (see ``ProjectTexts``);
     /// - `afterTrees`: trees of `after` texts already parsed (see ``FixApplication/trees``).
     func violations(
         fixes: [Fix], applied: [Int], before: [String: SourceText], after: [String: SourceText],
-        project: [SourceText], afterTrees: [String: SyntaxTree] = [:]
+        project: ProjectTexts, afterTrees: [String: SyntaxTree] = [:]
     ) -> [Int: String] {
         var trees = TreeCache(parser: parser, unchanged: unchanged, before: before, after: after, parsed: afterTrees)
         var changed: [(callable: Callable, old: Signature)] = []
@@ -196,12 +196,12 @@ struct SignatureGuard {
 
     /// Classes anywhere in the project that inherit `callable`'s `__init__` (they define none),
     /// directly or through each other: their instantiations run it too; the class itself first.
-    private func subclasses(of callable: Callable, in project: [SourceText], trees: inout TreeCache) -> Set<ClassDefinition> {
+    private func subclasses(of callable: Callable, in project: ProjectTexts, trees: inout TreeCache) -> Set<ClassDefinition> {
         guard callable.isInitializer, let base = callable.scope.parent?.name else { return [] }
         var classes: Set<ClassDefinition> = [ClassDefinition(path: callable.path, name: base)]
         var frontier = [base]
         while let parent = frontier.popLast() {
-            let spelling = project.filter { trees.spells($0, parent) }
+            let spelling = trees.texts(of: project, spellingAnyOf: [parent])
             trees.prepareIndices(spelling)
             for source in spelling {
                 guard let index = trees.index(source, key: source.path) else { continue }
@@ -225,15 +225,14 @@ struct SignatureGuard {
     /// the same way, described; nil when every call still binds.
     private func firstBrokenCall(
         of callable: Callable, old: Signature, before: [String: SourceText],
-        project: [SourceText], trees: inout TreeCache
+        project: ProjectTexts, trees: inout TreeCache
     ) -> String? {
         // A call of `__init__` may run it too (`super().__init__(…)`, see `candidateCalls`).
         let calls = callable.isInitializer ? callable.calledAs.union(["__init__"]) : callable.calledAs
         // A file reaching another file that defines the function's module calls that one's (see
         // `candidateCalls`): it is left out before its calls are indexed.
-        let callers = project.filter { source in
-            callable.calledAs.contains { trees.spells(source, $0) } && calls.contains { trees.mayCall(source, $0) }
-                && !reachesOtherDefinition(callable, from: source.path)
+        let callers = trees.texts(of: project, spellingAnyOf: callable.calledAs).filter { source in
+            calls.contains { trees.mayCall(source, $0) } && !reachesOtherDefinition(callable, from: source.path)
         }
         trees.prepareIndices(callers)
         for source in callers {
@@ -560,9 +559,63 @@ private struct TreeCache {
         unchanged?.spells(source, word) ?? Prefilter.containsWord(source.bytes, Array(word.utf8))
     }
 
+    /// The texts of `project` that spell one of `words`, in its order.
+    func texts(of project: ProjectTexts, spellingAnyOf words: Set<String>) -> [SourceText] {
+        project.texts(spellingAnyOf: words) { spells($0, $1) }
+    }
+
     /// Whether `source` may call `word` (see ``Prefilter/mayCall(_:_:)``).
     func mayCall(_ source: SourceText, _ word: String) -> Bool {
         unchanged?.mayCall(source, word) ?? Prefilter.mayCall(source.bytes, Array(word.utf8))
+    }
+}
+
+/// Every file of the project as a guard call sees it: the texts of a list, with those the fixes
+/// guarded changed in place of theirs. Screening guards each fix alone against one shared list,
+/// whose ``ParsedTexts`` says which of its texts spell a word: a list made for each fix, and
+/// searched whole for the callers of each function it changes, grew with the fixes times the
+/// files.
+struct ProjectTexts {
+    /// The texts, in the project's order.
+    let base: [SourceText]
+    /// Texts the fixes changed, by path, in place of `base`'s.
+    let changed: [String: SourceText]
+    /// The parses `base` was made into, and `base` by path.
+    let shared: (parsed: ParsedTexts, byPath: [String: SourceText])?
+
+    /// A list as it stands (the fixes' texts already in it).
+    init(_ texts: [SourceText]) {
+        base = texts
+        changed = [:]
+        shared = nil
+    }
+
+    /// The texts `parsed` was made from (`byPath`: the same, by path), with `changed` in place
+    /// of theirs.
+    init(shared parsed: ParsedTexts, byPath: [String: SourceText], changed: [String: SourceText]) {
+        base = parsed.texts
+        self.changed = changed
+        shared = (parsed, byPath)
+    }
+
+    /// The texts that spell one of `words`, in order: looked up in `shared`, where only the
+    /// changed texts are searched; else each text asked with `spells`.
+    func texts(spellingAnyOf words: Set<String>, spells: (SourceText, String) -> Bool) -> [SourceText] {
+        guard let (parsed, byPath) = shared else {
+            return base.filter { text in words.contains { spells(text, $0) } }
+        }
+        var found = Set(words.flatMap { parsed.positions(spelling: $0) })
+        var replacing: [Int: SourceText] = [:]
+        for (path, text) in changed {
+            guard let old = byPath[path], let position = parsed.position(of: old) else { continue }
+            replacing[position] = text
+            if words.contains(where: { Prefilter.containsWord(text.bytes, Array($0.utf8)) }) {
+                found.insert(position)
+            } else {
+                found.remove(position)
+            }
+        }
+        return found.sorted().map { replacing[$0] ?? base[$0] }
     }
 }
 
@@ -574,7 +627,7 @@ private struct TreeCache {
 /// was kept (by the analysis, or in ``StageTrees``), else from a new parse. Texts are known by
 /// identity.
 final class ParsedTexts: @unchecked Sendable {
-    private let texts: [SourceText]
+    let texts: [SourceText]
     private let positions: [ObjectIdentifier: Int]
     private let budget: Int
     private let stageTrees: StageTrees?
@@ -583,8 +636,14 @@ final class ParsedTexts: @unchecked Sendable {
     private var slots: [ObjectIdentifier: Slot] = [:]
     /// What each text (by position) spells, when known (see ``SpelledWords``).
     private let words: [SpelledWords?]
-    /// By word, whether each text (by position) spells it.
-    private var spelling: [String: [Bool]] = [:]
+    /// By word, which texts spell it.
+    private var spelling: [String: Spelling] = [:]
+    private struct Spelling {
+        /// By position, whether the text spells the word.
+        let holds: [Bool]
+        /// The positions of those that do.
+        let positions: [Int]
+    }
     /// By word and text position, whether the text may call it, for the texts asked about.
     private var calling: [String: [Int: Bool]] = [:]
 
@@ -637,11 +696,26 @@ final class ParsedTexts: @unchecked Sendable {
     /// Nil for a text not given at the start.
     func spells(_ source: SourceText, _ word: String) -> Bool? {
         guard let position = positions[ObjectIdentifier(source)] else { return nil }
-        if let known = lock.withLock({ spelling[word] }) { return known[position] }
-        let bytes = Array(word.utf8)
-        let found = zip(texts, words).map { text, words in SpelledWords.spell(text.bytes, bytes, known: words) }
+        return spelling(word).holds[position]
+    }
+
+    /// The positions of the texts that spell `word`, in order.
+    func positions(spelling word: String) -> [Int] {
+        spelling(word).positions
+    }
+
+    /// The position of `source` among the texts given at the start.
+    func position(of source: SourceText) -> Int? {
+        positions[ObjectIdentifier(source)]
+    }
+
+    private func spelling(_ word: String) -> Spelling {
+        if let known = lock.withLock({ spelling[word] }) { return known }
+        let looked = SpelledWords.Word(word)
+        let holds = zip(texts, words).map { text, words in SpelledWords.spell(text.bytes, looked, known: words) }
+        let found = Spelling(holds: holds, positions: holds.indices.filter { holds[$0] })
         lock.withLock { spelling[word] = found }
-        return found[position]
+        return found
     }
 
     /// Nil for a text not given at the start.

@@ -54,12 +54,14 @@ import Testing
             }
             let project = before.map { changed[$0.key] ?? $0.value }
             let found = SignatureGuard(parser: parser, documents: documents).violations(
-                fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
+                fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: ProjectTexts(project))
             // Screening's guard reads the unchanged texts through a shared cache of their words
-            // and call indices, keeping no model: it must judge alike.
+            // and call indices, keeping no model, and looks up which texts spell a name: it must
+            // judge alike.
             let unchanged = ParsedTexts(Array(before.values), budget: 0)
             let screened = SignatureGuard(parser: parser, unchanged: unchanged, documents: documents).violations(
-                fixes: fixes, applied: Array(fixes.indices), before: before, after: changed, project: project)
+                fixes: fixes, applied: Array(fixes.indices), before: before, after: changed,
+                project: ProjectTexts(shared: unchanged, byPath: before, changed: changed))
             #expect(screened == found)
             return found.mapValues { $0.replacingOccurrences(of: root.path + "/", with: "") }
         }
