@@ -21,11 +21,9 @@ struct ImportGraph {
             if definitions.isDuplicated(module) { indexOfPath[path] = index } else { fileOf[module] = index }
         }
         let edges = imports.enumerated().map { index, names in
-            Set(
-                names.compactMap { name in
-                    fileOf[name] ?? definitions.reached(name, from: modules[index].path).flatMap { indexOfPath[$0] }
-                }
-            ).subtracting([index]).sorted()
+            let reached = definitions.reached(from: modules[index].path)
+            return Set(names.compactMap { name in fileOf[name] ?? reached(name).flatMap { indexOfPath[$0] } })
+                .subtracting([index]).sorted()
         }
         let component = Self.stronglyConnectedComponents(edges)
         dependencies = edges.enumerated().map { index, targets in targets.filter { component[$0] != component[index] } }

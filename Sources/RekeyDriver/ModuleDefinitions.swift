@@ -64,22 +64,56 @@ final class ModuleDefinitions: @unchecked Sendable {
     /// nil when fewer than two do (a name one file defines is looked up by name), or when the
     /// importer may reach more than one.
     func reached(_ module: String, from importer: String) -> String? {
-        guard let reached = nearest(of: module, to: importer), reached.count == 1 else { return nil }
-        return reached[0]
+        reached(from: importer)(module)
+    }
+
+    /// ``reached(_:from:)`` for the many modules one importer imports, its folder read once.
+    func reached(from importer: String) -> (String) -> String? {
+        var folder: ArraySlice<Substring>?
+        return { module in
+            guard let definitions = self.duplicated[module] else { return nil }
+            if folder == nil { folder = self.folder(of: importer) }
+            let reached = Self.nearest(definitions, to: folder!)
+            return reached.count == 1 ? reached[0] : nil
+        }
     }
 
     /// The definitions of `module` nearest the file at `importer` (several when as near), or nil
     /// when at most one file defines it.
     private func nearest(of module: String, to importer: String) -> [String]? {
         guard let definitions = duplicated[module] else { return nil }
-        let folder = lock.withLock { folders[importer] } ?? ModuleNames.standardizedComponents(importer).dropLast()
-        lock.withLock { folders[importer] = folder }
-        let nearness = definitions.map { definition in
-            let shared = zip(folder, definition.top).prefix { $0 == $1 }.count
-            return (holdsImporter: shared == definition.top.count ? 1 : 0, shared: shared)
+        return Self.nearest(definitions, to: folder(of: importer))
+    }
+
+    /// Of `definitions`, those whose top folder holds `folder` most deeply, else shares the most
+    /// folders with it.
+    private static func nearest(_ definitions: [Definition], to folder: ArraySlice<Substring>) -> [String] {
+        var best = (holdsImporter: false, shared: -1)
+        var paths: [String] = []
+        for definition in definitions {
+            var shared = 0
+            for (mine, theirs) in zip(folder, definition.top) {
+                guard mine == theirs else { break }
+                shared += 1
+            }
+            let holdsImporter = shared == definition.top.count
+            if (holdsImporter, shared) == best {
+                paths.append(definition.path)
+            } else if !best.holdsImporter && holdsImporter || best.holdsImporter == holdsImporter && shared > best.shared {
+                best = (holdsImporter, shared)
+                paths = [definition.path]
+            }
         }
-        guard let nearest = nearness.max(by: <) else { return nil }
-        return definitions.indices.filter { nearness[$0] == nearest }.map { definitions[$0].path }
+        return paths
+    }
+
+    /// The importer's folder, as components: made once per importer, which is asked about again
+    /// and again.
+    private func folder(of importer: String) -> ArraySlice<Substring> {
+        if let known = lock.withLock({ folders[importer] }) { return known }
+        let folder = ModuleNames.standardizedComponents(importer).dropLast()
+        lock.withLock { folders[importer] = folder }
+        return folder
     }
 
     /// The folder above the packages of `module`, defined by the file at `path`: `src` for

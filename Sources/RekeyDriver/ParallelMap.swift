@@ -119,12 +119,14 @@ func parallelInDependencyOrder<State, Output>(
 }
 
 /// Which index is ready next: one whose dependencies are all done, highest priority first. A
-/// worker waits while nothing is ready and work is still running.
+/// worker waits while nothing is ready and work is still running. The ready indices are a heap:
+/// on a large tree thousands are ready at once, and a search of them all for each one handed out
+/// grew with the square of the files.
 private final class DependencySchedule: @unchecked Sendable {
     private let condition = NSCondition()
     private var waitingOn: [Int]
     private var dependents: [[Int]]
-    private var ready: [Int]
+    private var ready = ReadyHeap()
     private let priorities: [Int]
     private var handedOut = 0
     private var done = 0
@@ -134,16 +136,16 @@ private final class DependencySchedule: @unchecked Sendable {
         waitingOn = dependencies.map(\.count)
         dependents = Array(repeating: [], count: dependencies.count)
         for (index, needs) in dependencies.enumerated() { for need in needs { dependents[need].append(index) } }
-        ready = dependencies.indices.filter { dependencies[$0].isEmpty }
+        for index in dependencies.indices where dependencies[index].isEmpty { ready.insert(index, priority: priorities[index]) }
     }
 
     func next() -> Int? {
         condition.lock()
         defer { condition.unlock() }
         while ready.isEmpty && handedOut < waitingOn.count { condition.wait() }
-        guard let best = ready.indices.max(by: { priorities[ready[$0]] < priorities[ready[$1]] }) else { return nil }
+        guard let best = ready.popFirst() else { return nil }
         handedOut += 1
-        return ready.remove(at: best)
+        return best
     }
 
     /// `index` is done; how many are.
@@ -153,9 +155,48 @@ private final class DependencySchedule: @unchecked Sendable {
         done += 1
         for dependent in dependents[index] {
             waitingOn[dependent] -= 1
-            if waitingOn[dependent] == 0 { ready.append(dependent) }
+            if waitingOn[dependent] == 0 { ready.insert(dependent, priority: priorities[dependent]) }
         }
         condition.broadcast()
         return done
+    }
+}
+
+/// Indices by priority, highest first (the lower index first among equals), as a binary heap.
+struct ReadyHeap {
+    private var items: [(priority: Int, index: Int)] = []
+
+    var isEmpty: Bool { items.isEmpty }
+
+    private static func precedes(_ a: (priority: Int, index: Int), _ b: (priority: Int, index: Int)) -> Bool {
+        a.priority != b.priority ? a.priority > b.priority : a.index < b.index
+    }
+
+    mutating func insert(_ index: Int, priority: Int) {
+        items.append((priority, index))
+        var child = items.count - 1
+        while child > 0, case let parent = (child - 1) / 2, Self.precedes(items[child], items[parent]) {
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func popFirst() -> Int? {
+        guard let first = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var parent = 0
+            while true {
+                var best = parent
+                let left = 2 * parent + 1
+                if left < items.count, Self.precedes(items[left], items[best]) { best = left }
+                if left + 1 < items.count, Self.precedes(items[left + 1], items[best]) { best = left + 1 }
+                if best == parent { break }
+                items.swapAt(parent, best)
+                parent = best
+            }
+        }
+        return first.index
     }
 }

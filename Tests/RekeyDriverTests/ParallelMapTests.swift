@@ -39,4 +39,31 @@ import Testing
         #expect(order.sorted() == Array(files.indices))
         #expect(inTurn([Int](), byGroup: { $0 }).isEmpty)
     }
+    /// The analysis takes ready files largest first: the heap gives the highest priority first,
+    /// the lower index among equals, however insertions and removals interleave.
+    @Test func readyIndicesComeHighestPriorityFirst() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            var heap = ReadyHeap()
+            var expected: [(priority: Int, index: Int)] = []
+            var popped: [Int] = []
+            var wanted: [Int] = []
+            for index in 0..<300 {
+                let priority = Int.random(in: 0..<20, using: &generator)
+                heap.insert(index, priority: priority)
+                expected.append((priority, index))
+                if Bool.random(using: &generator) {
+                    let best = expected.indices.min { a, b in
+                        (expected[a].priority, -expected[a].index) > (expected[b].priority, -expected[b].index)
+                    }!
+                    wanted.append(expected.remove(at: best).index)
+                    popped.append(heap.popFirst()!)
+                }
+            }
+            while let next = heap.popFirst() { popped.append(next) }
+            wanted += expected.sorted { ($0.priority, -$0.index) > ($1.priority, -$1.index) }.map(\.index)
+            #expect(popped == wanted)
+            #expect(heap.isEmpty)
+        }
+    }
 }
