@@ -26,7 +26,8 @@ struct StableHash {
 
     /// A hash of a file's bytes for the check cache's keys, read eight bytes a step (FNV-1a's
     /// byte a step made hashing the tree most of an unchanged re-run). Each step multiplies
-    /// and folds the high half down, so every byte reaches every bit. Only the cache keeps it,
+    /// and folds the high half down, so every byte reaches every bit, and is a bijection, so
+    /// texts of one length that differ in one word never hash alike. Only the cache keeps it,
     /// under the build's identity, so it may change with rekey; fingerprints keep FNV-1a.
     static func ofContent(_ bytes: [UInt8]) -> UInt64 {
         let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
