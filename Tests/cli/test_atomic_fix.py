@@ -196,11 +196,13 @@ needs_strace = pytest.mark.skipif(not strace_works(), reason="strace is missing 
 
 def held_in_commit(rekey: Path, args: list[str], cwd: Path, nth_swap: int, seconds: float = 4) -> tuple[subprocess.Popen, int]:
     """Starts rekey under strace with its `nth_swap` renameat2 call held for `seconds`; returns
-    strace's process and rekey's pid once the hold has begun."""
+    strace's process and rekey's pid once the hold has begun. SIGINT has its default action there
+    (a test run started in the background inherits it ignored, which rekey keeps)."""
     process = subprocess.Popen(
         ["strace", "-f", "-o", "/dev/null", "-e", "trace=renameat2",
          "-e", f"inject=renameat2:delay_enter={int(seconds * 1_000_000)}:when={nth_swap}", str(rekey), *args],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # strace forks probes of its own before the tracee: the child wanted is the one running rekey.
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while time.monotonic() < deadline:

@@ -83,11 +83,16 @@ def converse(rekey: Path, args: list[str], cwd: Path, answers: list[str], **envi
     env = {key: value for key, value in env.items() if value}
     controller, terminal = pty.openpty()
     # As a shell starts it: in a session of its own whose controlling terminal is the pty, so
-    # Ctrl-C there sends SIGINT.
+    # Ctrl-C there sends SIGINT, with SIGINT's default action (a test run started in the
+    # background inherits it ignored, which rekey keeps).
+    def as_a_shell_starts_it():
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     process = subprocess.Popen(
         [str(rekey), "fix", "--interactive", *args], cwd=cwd, env=env,
         stdin=terminal, stderr=terminal, stdout=subprocess.PIPE,
-        start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+        start_new_session=True, preexec_fn=as_a_shell_starts_it)
     os.close(terminal)
     shown, answered, pending = b"", 0, list(answers)
     while True:
