@@ -121,7 +121,7 @@ public struct FileDiscovery {
         func child(_ name: String, path: String) -> WalkPlace {
             WalkPlace(
                 path: path, absolute: (absolute as NSString).appendingPathComponent(name),
-                real: real.hasSuffix("/") ? real + name : real + "/" + name,
+                real: PathText.appending(name, to: real),
                 relative: relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name), visible: visible)
         }
     }

@@ -24,6 +24,11 @@ public enum PathText {
         return parentEnd == bytes.startIndex ? "/" : String(path[..<parentEnd])
     }
 
+    /// `name` inside `folder`, with one slash between them (`/a` for `/` and `a`).
+    public static func appending(_ name: String, to folder: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+
     private static let slash = UInt8(ascii: "/")
 
     private static func endWithoutTrailingSlashes(_ bytes: Substring.UTF8View) -> String.Index {

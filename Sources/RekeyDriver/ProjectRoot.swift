@@ -57,7 +57,7 @@ public enum ProjectRoot {
     static func mark(of directory: String) -> Mark {
         func holds(_ name: String) -> Bool {
             var status = stat()
-            return stat(directory.hasSuffix("/") ? directory + name : directory + "/" + name, &status) == 0
+            return stat(PathText.appending(name, to: directory), &status) == 0
         }
         if ["site-packages", "dist-packages"].contains(PathText.lastComponent(of: directory)) || holds("pyvenv.cfg") {
             return .installed

@@ -578,15 +578,13 @@ private struct TreeCache {
 struct ProjectTexts {
     /// The texts, in the project's order.
     let base: [SourceText]
-    /// Texts the fixes changed, by path, in place of `base`'s.
-    let changed: [String: SourceText]
-    /// The parses `base` was made into, and `base` by path.
-    let shared: (parsed: ParsedTexts, byPath: [String: SourceText])?
+    /// The parses `base` was made into, `base` by path, and the texts the fixes changed, by
+    /// path, in place of `base`'s.
+    let shared: (parsed: ParsedTexts, byPath: [String: SourceText], changed: [String: SourceText])?
 
     /// A list as it stands (the fixes' texts already in it).
     init(_ texts: [SourceText]) {
         base = texts
-        changed = [:]
         shared = nil
     }
 
@@ -594,14 +592,13 @@ struct ProjectTexts {
     /// of theirs.
     init(shared parsed: ParsedTexts, byPath: [String: SourceText], changed: [String: SourceText]) {
         base = parsed.texts
-        self.changed = changed
-        shared = (parsed, byPath)
+        shared = (parsed, byPath, changed)
     }
 
     /// The texts that spell one of `words`, in order: looked up in `shared`, where only the
     /// changed texts are searched; else each text asked with `spells`.
     func texts(spellingAnyOf words: Set<String>, spells: (SourceText, String) -> Bool) -> [SourceText] {
-        guard let (parsed, byPath) = shared else {
+        guard let (parsed, byPath, changed) = shared else {
             return base.filter { text in words.contains { spells(text, $0) } }
         }
         var found = Set(words.flatMap { parsed.positions(spelling: $0) })
